@@ -1,0 +1,52 @@
+"""``itss impact``: what is lost or degraded when CIs fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
+
+
+@click.command()
+@click.argument("ci_ids", nargs=-1, required=True)
+@click.option("--depth", type=click.IntRange(min=1), default=None,
+              help="Follow failure at most N relations away (default: no limit).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write an interactive view of the impacted subgraph to this file.")
+@store_options
+@format_option
+@lang_option
+def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, store_settings,
+           output_format: str, lang: str) -> None:
+    """Every CI impacted when CI_IDS fail (together), following each relation type's
+    failure semantics from the ontology: `down` (lost) or `degraded` (less redundancy).
+
+    Business services are listed first, then CIs grouped by type. An unknown id is an
+    error (exit 2). The JSON output is a stable contract (README, "impact JSON").
+
+    \b
+    Examples:
+      itss impact cluster:1
+      itss impact site:21 --depth 2 --format json
+      itss impact device:1 --html device1.html
+    """
+    from itss_graph.engine.impact import impact as run_impact
+    from itss_graph.render.formats import to_csv, to_json
+    from itss_graph.render.impact import CSV_HEADERS, impact_rows, impact_table
+
+    with open_configured_store(store_settings) as store:
+        result = run_impact(store, list(ci_ids), max_depth=depth)
+    if output_format == "json":
+        click.echo(to_json(result.as_dict()), nl=False)
+    elif output_format == "csv":
+        click.echo(to_csv(CSV_HEADERS, impact_rows(result)), nl=False)
+    else:
+        click.echo(impact_table(result))
+    if html_path is not None:
+        from itss_graph.render.graphview import write_html
+        from itss_graph.render.impact import impact_view
+
+        write_html(impact_view(result, lang=lang), html_path)
+        click.echo(f"View written to {html_path}", err=True)

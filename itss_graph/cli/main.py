@@ -1,0 +1,84 @@
+"""The ``itss`` command line.
+
+Sub-commands live in their own modules and are imported only when called, so ``itss --help``
+and quick queries do not pay for rdflib, neo4j or pyvis (DESIGN.md §3: import costs).
+Errors: one line on stderr first, detail after; exit status 2 for usage and input errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from itss_graph import __version__
+
+# verb -> (module, function, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "load": ("itss_graph.cli.load_cmd", "load", "Validate inventories and load them into the store."),
+    "impact": ("itss_graph.cli.impact_cmd", "impact", "What breaks or degrades when CIs fail."),
+    "stats": ("itss_graph.cli.store_cmd", "stats", "Count the CIs and relations in the store."),
+    "export": ("itss_graph.cli.store_cmd", "export", "Export the store in the canonical inventory format."),
+    "types": ("itss_graph.cli.schema_cmd", "types", "List CI types and relation types from the ontology."),
+    "demo": ("itss_graph.cli.demo_cmd", "demo", "Generate the bank demo estate, load it, ask what breaks."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module_name, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module_name), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # help text from the table above: listing commands must not import them all
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, text) for name, (_, _, text) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="itss")
+def cli() -> None:
+    """ITSS Graph: a CMDB and ITSS knowledge graph you can ask questions.
+
+    \b
+    Examples:
+      itss load inventory/cis.csv inventory/relations.csv
+      itss impact core-switch-01 --depth 3 --html impact.html
+      itss demo
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    from itss_graph.errors import InputError, ItssError
+
+    try:
+        cli.main(args=argv, prog_name="itss", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
+    except InputError as exc:
+        click.echo(f"itss: error: {len(exc.problems) if exc.total == len(exc.problems) else exc.total} "
+                   f"problem{'s' if exc.total != 1 else ''} in the input; nothing was written", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        if exc.total > len(exc.problems):
+            click.echo(f"  ... and {exc.total - len(exc.problems)} more", err=True)
+        sys.exit(exc.exit_code)
+    except ItssError as exc:
+        click.echo(f"itss: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

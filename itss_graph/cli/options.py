@@ -1,0 +1,59 @@
+"""Options shared by commands: where the store is, and how to print answers."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+from typing import Callable
+
+import click
+
+from itss_graph.render.formats import FORMATS
+
+
+def store_options(func: Callable) -> Callable:
+    """``--store`` (SQLite file) or ``--neo4j-uri`` and its credentials; env vars as defaults."""
+
+    @click.option("--store", "store_path", metavar="PATH", default=None,
+                  help="Embedded store file [env ITSS_STORE; default ./itss.db].")
+    @click.option("--neo4j-uri", metavar="URI", default=None,
+                  help="Use Neo4j instead (bolt://host:7687, neo4j://cluster) [env NEO4J_URI].")
+    @click.option("--neo4j-user", metavar="USER", default=None, help="[env NEO4J_USER]")
+    @click.option("--neo4j-password", metavar="PASSWORD", default=None,
+                  help="[env NEO4J_PASSWORD; prefer the env var: flags show in `ps`]")
+    @click.option("--neo4j-database", metavar="NAME", default=None, help="[env NEO4J_DATABASE]")
+    @functools.wraps(func)
+    def wrapper(*args, store_path, neo4j_uri, neo4j_user, neo4j_password, neo4j_database, **kwargs):
+        from itss_graph.stores import settings_from_environment
+
+        settings = settings_from_environment()
+        if store_path is not None:
+            settings = replace(settings, path=store_path, neo4j_uri=None)
+        if neo4j_uri is not None:
+            settings = replace(settings, neo4j_uri=neo4j_uri)
+        settings = replace(
+            settings,
+            neo4j_user=neo4j_user or settings.neo4j_user,
+            neo4j_password=neo4j_password or settings.neo4j_password,
+            neo4j_database=neo4j_database or settings.neo4j_database,
+        )
+        return func(*args, store_settings=settings, **kwargs)
+
+    return wrapper
+
+
+def format_option(func: Callable) -> Callable:
+    return click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
+                        show_default=True, help="Output format (json is a stable contract).")(func)
+
+
+def lang_option(func: Callable) -> Callable:
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                        help="Language of labels.")(func)
+
+
+def open_configured_store(settings, *, create: bool = False):
+    """Open the store the options name; queries refuse to create an empty SQLite file."""
+    from itss_graph.stores import open_store
+
+    return open_store(settings, create=create)

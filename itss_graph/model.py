@@ -1,0 +1,57 @@
+"""The CMDB's data model: configuration items and relations.
+
+Example:
+    >>> ci = CI("vm:1", "vm", "web-01", {"os": "linux"})
+    >>> ci.props["os"]
+    'linux'
+    >>> Relation("vm:1", "RUNS_ON", "cluster:1").key
+    ('vm:1', 'RUNS_ON', 'cluster:1')
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+CI_FIELDS = ("id", "name", "type")
+RELATION_FIELDS = ("source", "type", "target")
+
+
+@dataclass(frozen=True)
+class CI:
+    """A configuration item: stable id, ontology type, display name and free properties."""
+
+    id: str
+    type: str
+    name: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "name": self.name, **self.props}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed, directed relation SOURCE -[TYPE]-> TARGET with free properties."""
+
+    source: str
+    type: str
+    target: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.type, self.target)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "type": self.type, "target": self.target, **self.props}
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON used to store and compare property maps.
+
+    >>> canonical_json({"b": 1, "a": "中"})
+    '{"a":"中","b":1}'
+    """
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,171 @@
+"""The CMDB schema — CI types and relation types with failure semantics — read from the ontology.
+
+The ontology (``ontology/cmdb.ttl`` plus any user ontology files) is the only list of CI types,
+aliases and relation semantics; this module compiles it into plain Python objects and caches
+the result (see :mod:`itss_graph.cache`), so the CLI does not import rdflib on every call.
+
+Example:
+    >>> schema = load_schema()
+    >>> schema.resolve_ci_type("服务器")
+    'server'
+    >>> schema.relation_types["RUNS_ON"].on_target_failure
+    'down'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from itss_graph.cache import cached
+
+CMDB = "https://w3id.org/itss-graph/cmdb#"
+
+EFFECTS = ("down", "degraded", "redundant", "none")
+
+
+@dataclass(frozen=True)
+class CIType:
+    """A CI class of the ontology."""
+
+    name: str  # short inventory name, e.g. "power-feed"
+    iri: str
+    label_en: str
+    label_zh: str
+    layer: int  # 1 = service … 9 = external; orders answers and layouts
+    is_service: bool = False
+    is_group: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """A relation type of the ontology with how failure crosses it."""
+
+    name: str  # e.g. "RUNS_ON"
+    iri: str
+    label_en: str
+    label_zh: str
+    on_target_failure: str  # effect on the source when the target fails (see EFFECTS)
+    on_source_failure: str  # effect on the target when the source fails
+    aliases: tuple[str, ...] = ()
+
+
+def _type_key(text: str) -> str:
+    return re.sub(r"[\s_]+", "-", text.strip().lower())
+
+
+def _relation_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", text.strip().upper())
+
+
+@dataclass(frozen=True)
+class Schema:
+    """CI types and relation types, with alias lookup."""
+
+    ci_types: dict[str, CIType]
+    relation_types: dict[str, RelationType]
+    _ci_lookup: dict[str, str] = field(repr=False, default_factory=dict)
+    _rel_lookup: dict[str, str] = field(repr=False, default_factory=dict)
+
+    @classmethod
+    def build(cls, ci_types: list[CIType], relation_types: list[RelationType]) -> "Schema":
+        ci_lookup: dict[str, str] = {}
+        for t in ci_types:
+            for key in (t.name, t.label_en, t.label_zh, *t.aliases):
+                if key:
+                    ci_lookup.setdefault(_type_key(key), t.name)
+        rel_lookup: dict[str, str] = {}
+        for r in relation_types:
+            for key in (r.name, r.label_en, r.label_zh, *r.aliases):
+                if key:
+                    rel_lookup.setdefault(_relation_key(key), r.name)
+        return cls(
+            {t.name: t for t in sorted(ci_types, key=lambda t: (t.layer, t.name))},
+            {r.name: r for r in sorted(relation_types, key=lambda r: r.name)},
+            ci_lookup,
+            rel_lookup,
+        )
+
+    def resolve_ci_type(self, text: str) -> str | None:
+        """The CI type a name or alias stands for, or None."""
+        return self._ci_lookup.get(_type_key(text))
+
+    def resolve_relation_type(self, text: str) -> str | None:
+        """The relation type a name or alias stands for, or None."""
+        return self._rel_lookup.get(_relation_key(text))
+
+    def service_types(self) -> set[str]:
+        return {t.name for t in self.ci_types.values() if t.is_service}
+
+    def layer(self, ci_type: str) -> int:
+        t = self.ci_types.get(ci_type)
+        return t.layer if t else 99
+
+
+def compile_schema() -> Schema:
+    """Read the ontology's TBox files with rdflib and build the schema (slow; use load_schema)."""
+    import rdflib
+    from rdflib import RDFS, Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    from itss_graph.knowledge.sources import ontology_files, parse_file
+
+    graph = rdflib.Graph()
+    for path in ontology_files().tbox:
+        graph += parse_file(path)
+
+    def term(name: str) -> URIRef:
+        return URIRef(CMDB + name)
+
+    def label(node, lang: str) -> str:
+        for value in graph.objects(node, RDFS.label):
+            if isinstance(value, Literal) and value.language == lang:
+                return str(value)
+        return ""
+
+    def aliases(node) -> tuple[str, ...]:
+        return tuple(sorted({str(a) for a in graph.objects(node, term("alias"))}))
+
+    def effect(node, prop: str) -> str:
+        value = graph.value(node, term(prop))
+        notation = graph.value(value, SKOS.notation) if value is not None else None
+        if notation is None or str(notation) not in EFFECTS:
+            raise ValueError(f"relation type {node} has no valid cmdb:{prop}")
+        return str(notation)
+
+    ci_types = [
+        CIType(
+            name=str(name),
+            iri=str(node),
+            label_en=label(node, "en"),
+            label_zh=label(node, "zh"),
+            layer=int(graph.value(node, term("layer")) or 99),
+            is_service=bool(graph.value(node, term("isService"))),
+            is_group=bool(graph.value(node, term("isGroup"))),
+            aliases=aliases(node),
+        )
+        for node, name in graph.subject_objects(term("typeName"))
+    ]
+    relation_types = [
+        RelationType(
+            name=str(name),
+            iri=str(node),
+            label_en=label(node, "en"),
+            label_zh=label(node, "zh"),
+            on_target_failure=effect(node, "onTargetFailure"),
+            on_source_failure=effect(node, "onSourceFailure"),
+            aliases=aliases(node),
+        )
+        for node, name in graph.subject_objects(term("relationName"))
+    ]
+    return Schema.build(ci_types, relation_types)
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> Schema:
+    """The CMDB schema, from the cache when the ontology files have not changed."""
+    from itss_graph.knowledge.sources import ontology_files
+
+    return cached("cmdb-schema", ontology_files().tbox, compile_schema)

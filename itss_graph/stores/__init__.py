@@ -1,0 +1,107 @@
+"""Open a store from settings: the embedded SQLite file (default) or a Neo4j server.
+
+Settings come from, in order: command-line flags, environment variables (``ITSS_STORE``,
+``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``), an optional config file
+(``ITSS_CONFIG``, else ``./itss.toml``, else ``~/.config/itss-graph/config.toml``), defaults.
+
+Example:
+    >>> store = open_store(":memory:")
+    >>> store.kind
+    'sqlite'
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from itss_graph.errors import StoreError
+from itss_graph.stores.base import Store
+
+DEFAULT_STORE = "itss.db"
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Where the CMDB lives. ``neo4j_uri`` set means Neo4j; otherwise the SQLite ``path``."""
+
+    path: str = DEFAULT_STORE
+    neo4j_uri: str | None = None
+    neo4j_user: str | None = None
+    neo4j_password: str | None = None
+    neo4j_database: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return "neo4j" if self.neo4j_uri else "sqlite"
+
+    def describe(self) -> str:
+        """Where the store is, without secrets."""
+        if self.neo4j_uri:
+            db = f" database {self.neo4j_database}" if self.neo4j_database else ""
+            return f"neo4j {self.neo4j_uri}{db}"
+        return f"sqlite {self.path}"
+
+
+def _config_file() -> Path | None:
+    explicit = os.environ.get("ITSS_CONFIG")
+    if explicit:
+        return Path(explicit)
+    for candidate in (Path("itss.toml"),
+                      Path(os.environ.get("XDG_CONFIG_HOME", "~/.config")).expanduser()
+                      / "itss-graph" / "config.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def settings_from_environment() -> StoreSettings:
+    """Settings from the config file, overridden by environment variables."""
+    settings = StoreSettings()
+    path = _config_file()
+    if path is not None:
+        try:
+            config = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise StoreError(f"cannot read config file {path}: {exc}") from exc
+        store = config.get("store", {})
+        neo4j = config.get("neo4j", {})
+        settings = replace(settings, path=store.get("path", settings.path),
+                           neo4j_uri=neo4j.get("uri"), neo4j_user=neo4j.get("user"),
+                           neo4j_password=neo4j.get("password"),
+                           neo4j_database=neo4j.get("database"))
+    env = os.environ
+    return replace(
+        settings,
+        path=env.get("ITSS_STORE", settings.path),
+        neo4j_uri=env.get("NEO4J_URI", settings.neo4j_uri),
+        neo4j_user=env.get("NEO4J_USER", env.get("NEO4J_USERNAME", settings.neo4j_user)),
+        neo4j_password=env.get("NEO4J_PASSWORD", settings.neo4j_password),
+        neo4j_database=env.get("NEO4J_DATABASE", settings.neo4j_database),
+    )
+
+
+def open_store(target: str | StoreSettings | None = None, *, create: bool = True) -> Store:
+    """Open a store: a SQLite path, a ``bolt://``/``neo4j://`` URI, or full settings.
+
+    ``create=False`` refuses to create a new SQLite file (queries on a missing store fail
+    clearly instead of answering from an empty one).
+    """
+    if target is None:
+        settings = settings_from_environment()
+    elif isinstance(target, StoreSettings):
+        settings = target
+    elif "://" in target:
+        settings = replace(settings_from_environment(), neo4j_uri=target)
+    else:
+        settings = StoreSettings(path=target)
+    if settings.neo4j_uri:
+        from itss_graph.stores.neo4j import Neo4jStore  # lazy: the driver costs ~0.3 s
+
+        return Neo4jStore(settings.neo4j_uri, user=settings.neo4j_user,
+                          password=settings.neo4j_password, database=settings.neo4j_database)
+    from itss_graph.stores.sqlite import SQLiteStore
+
+    return SQLiteStore(settings.path, create=create)

@@ -1,0 +1,245 @@
+"""The Neo4j store, through the official ``neo4j`` driver (single server or cluster).
+
+Model: every CI is a node ``(:CI {id, type, name, props})`` where ``props`` is the canonical
+JSON of its free properties, and scalar properties are also copied onto the node so that
+people can query them in Cypher (``MATCH (n:CI {criticality: 'critical'})``). Relations are
+relationships whose Neo4j type is the ontology's relation name (``RUNS_ON``), with the same
+``props`` convention. A uniqueness constraint on ``:CI(id)`` backs every MERGE and lookup and
+an index on ``:CI(type)`` serves type queries (Cartography's lesson: an unindexed MERGE key
+turns minutes into days).
+
+Writes are ``UNWIND $rows … MERGE`` in transactions of :data:`BATCH` rows; each batch is
+idempotent, so a load interrupted by a lost connection is completed by running it again.
+Reads are one parameterised query per batch of ids; ``neo4j://`` URIs route writes to the
+leader and reads to followers. Relationship types cannot be query parameters in Cypher: they
+come only from the ontology and are checked against :data:`_REL_TYPE` before use.
+
+Example (needs a server):
+    >>> store = Neo4jStore("bolt://127.0.0.1:7687")          # doctest: +SKIP
+    >>> store.stats()                                        # doctest: +SKIP
+    {'cis': {}, 'relations': {}}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+
+from itss_graph.errors import StoreError
+from itss_graph.model import CI, Relation
+from itss_graph.stores.base import OUTGOING, LoadReport, Store
+
+if TYPE_CHECKING:
+    from itss_graph.loading.staging import Staging
+
+BATCH = 10_000
+_REL_TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_RESERVED = {"id", "type", "name", "props"}
+
+
+def _rel_type(name: str) -> str:
+    if not _REL_TYPE.match(name):
+        raise StoreError(f"relation type {name!r} is not a valid Neo4j relationship type")
+    return f"`{name}`"
+
+
+def _node_properties(ci_id: str, ci_type: str, name: str, props_json: str) -> dict[str, Any]:
+    """All properties of a CI node: identity, JSON of free properties, and queryable copies."""
+    out: dict[str, Any] = {}
+    for key, value in json.loads(props_json).items():
+        if key not in _RESERVED and _storable(value):
+            out[key] = value
+    out.update(id=ci_id, type=ci_type, name=name, props=props_json)
+    return out
+
+
+def _relationship_properties(props_json: str) -> dict[str, Any]:
+    out = {k: v for k, v in json.loads(props_json).items() if k != "props" and _storable(v)}
+    out["props"] = props_json
+    return out
+
+
+def _storable(value: Any) -> bool:
+    """Neo4j properties are scalars or homogeneous lists of scalars."""
+    if isinstance(value, (str, bool, int, float)):
+        return True
+    if isinstance(value, list) and value:
+        kinds = {type(v) for v in value}
+        return len(kinds) == 1 and kinds <= {str, bool, int, float}
+    return False
+
+
+class Neo4jStore(Store):
+    """CMDB in Neo4j (``bolt://`` single server, ``neo4j://`` routing/cluster)."""
+
+    kind = "neo4j"
+
+    def __init__(self, uri: str, *, user: str | None = None, password: str | None = None,
+                 database: str | None = None):
+        import neo4j
+        from neo4j.exceptions import AuthError, ServiceUnavailable
+
+        self.uri = uri
+        self.database = database or None
+        auth = (user or "neo4j", password) if password else None
+        try:
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            self.driver.verify_connectivity()
+        except AuthError as exc:
+            raise StoreError(f"Neo4j at {uri} refused the credentials of user "
+                             f"{user or 'neo4j'!r}: {exc.message}") from None
+        except (ServiceUnavailable, OSError, ValueError) as exc:
+            raise StoreError(f"cannot reach Neo4j at {uri}: {exc}") from None
+        self._schema_ready = False
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _read(self, query: str, **params) -> list[tuple]:
+        records, _, _ = self.driver.execute_query(
+            query, params, database_=self.database, routing_="r")
+        return [tuple(r.values()) for r in records]
+
+    def _write(self, query: str, **params) -> None:
+        self.driver.execute_query(query, params, database_=self.database, routing_="w")
+
+    def ensure_schema(self) -> None:
+        """Constraint and index on every match key (idempotent)."""
+        if self._schema_ready:
+            return
+        self._write("CREATE CONSTRAINT itss_ci_id IF NOT EXISTS FOR (n:CI) REQUIRE n.id IS UNIQUE")
+        self._write("CREATE INDEX itss_ci_type IF NOT EXISTS FOR (n:CI) ON (n.type)")
+        self._write("CALL db.awaitIndexes(300)")
+        self._schema_ready = True
+
+    # -- reads --------------------------------------------------------------------------------
+    def get_cis(self, ids: Iterable[str]) -> dict[str, CI]:
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, CI] = {}
+        for start in range(0, len(ids), BATCH):
+            for ci_id, ci_type, name, props in self._read(
+                    "UNWIND $ids AS id MATCH (n:CI {id: id}) "
+                    "RETURN n.id, n.type, n.name, n.props", ids=ids[start:start + BATCH]):
+                out[ci_id] = CI(ci_id, ci_type, name, json.loads(props or "{}"))
+        return out
+
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        ids = list(ids)
+        for start in range(0, len(ids), BATCH):
+            found.update(r[0] for r in self._read(
+                "UNWIND $ids AS id MATCH (n:CI {id: id}) RETURN n.id",
+                ids=ids[start:start + BATCH]))
+        return found
+
+    def edges(self, ids: Sequence[str], direction: str,
+              rel_types: Sequence[str]) -> list[tuple[str, str, str]]:
+        if not ids or not rel_types:
+            return []
+        pattern = "(f)-[r]->(o:CI)" if direction == OUTGOING else "(f)<-[r]-(o:CI)"
+        query = (f"UNWIND $ids AS id MATCH (f:CI {{id: id}}) MATCH {pattern} "
+                 "WHERE type(r) IN $types RETURN id, type(r), o.id")
+        ids = list(ids)
+        out: list[tuple[str, str, str]] = []
+        for start in range(0, len(ids), BATCH):
+            out.extend(self._read(query, ids=ids[start:start + BATCH], types=list(rel_types)))
+        return out
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        return {
+            "cis": dict(sorted(self._read("MATCH (n:CI) RETURN n.type, count(*)"))),
+            "relations": dict(sorted(self._read(
+                "MATCH (:CI)-[r]->(:CI) RETURN type(r), count(*)"))),
+        }
+
+    def iter_cis(self, batch: int = 10000) -> Iterator[list[CI]]:
+        rows = self._read("MATCH (n:CI) RETURN n.id, n.type, n.name, n.props ORDER BY n.id")
+        for start in range(0, len(rows), batch):
+            yield [CI(i, t, n, json.loads(p or "{}")) for i, t, n, p in rows[start:start + batch]]
+
+    def iter_relations(self, batch: int = 10000) -> Iterator[list[Relation]]:
+        rows = self._read("MATCH (a:CI)-[r]->(b:CI) RETURN a.id, type(r), b.id, r.props "
+                          "ORDER BY a.id, type(r), b.id")
+        for start in range(0, len(rows), batch):
+            yield [Relation(s, t, d, json.loads(p or "{}")) for s, t, d, p in rows[start:start + batch]]
+
+    # -- writes -------------------------------------------------------------------------------
+    def apply(self, staging: "Staging", *, dry_run: bool = False) -> LoadReport:
+        from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+
+        report = LoadReport(dry_run=dry_run)
+        written = 0
+        try:
+            if not dry_run:
+                self.ensure_schema()
+            for rows in staging.iter_cis(BATCH):
+                changed = self._diff_cis(rows, report)
+                if changed and not dry_run:
+                    self._write(
+                        "UNWIND $rows AS row MERGE (n:CI {id: row.id}) SET n = row",
+                        rows=[_node_properties(*r) for r in changed])
+                    written += len(changed)
+            for rows in staging.iter_relations(BATCH):
+                for rel_type, group in _group_by_type(rows).items():
+                    changed = self._diff_relations(rel_type, group, report)
+                    if changed and not dry_run:
+                        self._write(
+                            "UNWIND $rows AS row "
+                            "MATCH (a:CI {id: row.src}) MATCH (b:CI {id: row.dst}) "
+                            f"MERGE (a)-[r:{_rel_type(rel_type)}]->(b) SET r = row.props",
+                            rows=[{"src": s, "dst": d, "props": _relationship_properties(p)}
+                                  for s, _, d, p in changed])
+                        written += len(changed)
+        except (ServiceUnavailable, SessionExpired, TransientError, OSError) as exc:
+            raise StoreError(
+                f"connection to Neo4j at {self.uri} lost during the load after {written} rows "
+                f"were written ({exc.__class__.__name__}); every batch is idempotent: run the "
+                "same load again to complete it") from None
+        return report
+
+    def _diff_cis(self, rows: list[tuple], report: LoadReport) -> list[tuple]:
+        existing = {r[0]: r[1:] for r in self._read(
+            "UNWIND $ids AS id MATCH (n:CI {id: id}) RETURN n.id, n.type, n.name, n.props",
+            ids=[r[0] for r in rows])}
+        changed = []
+        for row in rows:
+            ci_id, ci_type, name, props = row
+            old = existing.get(ci_id)
+            outcome = ("created" if old is None
+                       else "unchanged" if old == (ci_type, name, props) else "updated")
+            report.count("ci", ci_type, outcome)
+            if outcome != "unchanged":
+                changed.append(row)
+        return changed
+
+    def _diff_relations(self, rel_type: str, rows: list[tuple], report: LoadReport) -> list[tuple]:
+        existing = {(s, d): p for s, d, p in self._read(
+            "UNWIND $rows AS row MATCH (a:CI {id: row[0]})-[r:" + _rel_type(rel_type) + "]->"
+            "(b:CI {id: row[1]}) RETURN a.id, b.id, r.props",
+            rows=[[s, d] for s, _, d, _ in rows])}
+        changed = []
+        for row in rows:
+            src, _, dst, props = row
+            old = existing.get((src, dst), None)
+            outcome = ("created" if (src, dst) not in existing
+                       else "unchanged" if old == props else "updated")
+            report.count("relation", rel_type, outcome)
+            if outcome != "unchanged":
+                changed.append(row)
+        return changed
+
+    def clear(self) -> None:
+        """Delete every CI and relation (used by tests and `itss demo --neo4j-uri`)."""
+        # CALL … IN TRANSACTIONS needs an auto-commit transaction, hence session.run
+        with self.driver.session(database=self.database) as session:
+            session.run("MATCH (n:CI) CALL { WITH n DETACH DELETE n } "
+                        "IN TRANSACTIONS OF 10000 ROWS").consume()
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def _group_by_type(rows: list[tuple]) -> dict[str, list[tuple]]:
+    groups: dict[str, list[tuple]] = {}
+    for row in rows:
+        groups.setdefault(row[1], []).append(row)
+    return groups
