@@ -42,11 +42,11 @@ CREATE INDEX stage_rel_key ON stage_rel(src, type, dst);
 CREATE TABLE ci_rows AS
     SELECT id, type, name, props, MIN(file) AS file, MIN(line) AS line
     FROM stage_ci GROUP BY id, type, name, props;
-CREATE UNIQUE INDEX ci_rows_id ON ci_rows(id);
+CREATE INDEX ci_rows_id ON ci_rows(id);
 CREATE TABLE rel_rows AS
     SELECT src, type, dst, props, MIN(file) AS file, MIN(line) AS line
     FROM stage_rel GROUP BY src, type, dst, props;
-CREATE UNIQUE INDEX rel_rows_key ON rel_rows(src, type, dst);
+CREATE INDEX rel_rows_key ON rel_rows(src, type, dst);
 CREATE INDEX rel_rows_dst ON rel_rows(dst);
 """
 

@@ -1,0 +1,57 @@
+"""Shared fixtures: data locations, fresh stores, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ITSS_SHARED", REPO.parent / "shared"))
+NETBOX_DEMO = SHARED / "data" / "netbox-demo"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Compiled-ontology caches go to a per-run directory, not the developer's ~/.cache."""
+    os.environ["ITSS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ.pop("ITSS_STORE", None)
+    os.environ.pop("NEO4J_URI", None)
+
+
+@pytest.fixture(scope="session")
+def netbox_dir() -> Path:
+    if not (NETBOX_DEMO / "cis.csv").is_file():
+        pytest.fail(f"NetBox demo data not found at {NETBOX_DEMO} (set ITSS_SHARED)")
+    return NETBOX_DEMO
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    from itss_graph.stores.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "itss.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a text file under tmp_path and return its path."""
+
+    def _write(name: str, text: str, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode(encoding))
+        return path
+
+    return _write
+
+
+def store_dump(store) -> tuple[list, list]:
+    """Everything a store holds, comparable with ==."""
+    cis = [(c.id, c.type, c.name, sorted(c.props.items())) for batch in store.iter_cis() for c in batch]
+    rels = [(r.source, r.type, r.target, sorted(r.props.items()))
+            for batch in store.iter_relations() for r in batch]
+    return cis, rels

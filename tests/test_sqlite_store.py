@@ -1,0 +1,66 @@
+"""The embedded store: safe for two processes, transactional, and refuses what it can't read."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from itss_graph.errors import StoreError
+from itss_graph.stores.sqlite import SQLiteStore
+
+ITSS = str(Path(sys.executable).with_name("itss"))
+
+
+def _estate(directory: Path, prefix: str, n: int) -> Path:
+    directory.mkdir(parents=True)
+    with (directory / "cis.csv").open("w", encoding="utf-8") as fh:
+        fh.write("id,name,type\n")
+        fh.write(f"{prefix}-host,host,server\n")
+        for i in range(n):
+            fh.write(f"{prefix}-vm{i},vm {i},vm\n")
+    with (directory / "relations.csv").open("w", encoding="utf-8") as fh:
+        fh.write("source,type,target\n")
+        for i in range(n):
+            fh.write(f"{prefix}-vm{i},RUNS_ON,{prefix}-host\n")
+    return directory
+
+
+def test_two_processes_loading_at_once_both_succeed(tmp_path):
+    db = tmp_path / "shared.db"
+    a = _estate(tmp_path / "a", "a", 30000)
+    b = _estate(tmp_path / "b", "b", 30000)
+    procs = [subprocess.Popen([ITSS, "load", str(d), "--store", str(db), "--format", "json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for d in (a, b)]
+    # a reader in a third process while the writers work: WAL lets it read a consistent snapshot
+    reader = subprocess.run([ITSS, "stats", "--store", str(db), "--format", "json"],
+                            capture_output=True, text=True)
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outputs]
+    for out, _ in outputs:
+        assert json.loads(out)["totals"]["cis"]["created"] == 30001
+    if reader.returncode == 0:  # may run before the file exists
+        counts = json.loads(reader.stdout)["cis"]
+        assert sum(counts.values()) in (0, 30001, 60002)
+    with SQLiteStore(db) as store:
+        assert store.stats() == {"cis": {"server": 2, "vm": 60000}, "relations": {"RUNS_ON": 60000}}
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path):
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("hello, this is not SQLite" * 100)
+    with pytest.raises(StoreError, match="cannot open store"):
+        SQLiteStore(bogus)
+
+
+def test_reverse_closure_index_exists(tmp_path):
+    with SQLiteStore(tmp_path / "x.db") as store:
+        index = store.db.execute("PRAGMA index_info('rel_reverse')").fetchall()
+        assert [row[2] for row in index] == ["dst", "type", "src"]
+        plan = " ".join(r[3] for r in store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT src FROM rel WHERE dst = 1 AND type = 'RUNS_ON'"))
+        assert "COVERING INDEX rel_reverse" in plan
