@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.conftest_neo4j"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ITSS_SHARED", REPO.parent / "shared"))
 NETBOX_DEMO = SHARED / "data" / "netbox-demo"
@@ -55,3 +57,26 @@ def store_dump(store) -> tuple[list, list]:
     rels = [(r.source, r.type, r.target, sorted(r.props.items()))
             for batch in store.iter_relations() for r in batch]
     return cis, rels
+
+
+@pytest.fixture
+def neo4j_store(neo4j_server, neo4j_driver):
+    """A Neo4jStore on the test server, database wiped."""
+    from itss_graph.stores.neo4j import Neo4jStore
+
+    store = Neo4jStore(neo4j_server.uri, user=neo4j_server.user, password=neo4j_server.password)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", "neo4j"])
+def any_store(request, tmp_path):
+    """Each test using it runs once per store."""
+    if request.param == "sqlite":
+        from itss_graph.stores.sqlite import SQLiteStore
+
+        store = SQLiteStore(tmp_path / "itss.db")
+        yield store
+        store.close()
+    else:
+        yield request.getfixturevalue("neo4j_store")

@@ -61,8 +61,12 @@ def neo4j_server():
     try:
         server = start_server()
     except Neo4jLauncherError as exc:
+        error = exc
+    else:
+        error = None
+    if error is not None:
         # Fail, never skip: the tools are here, so a broken server is a real failure.
-        pytest.fail(f"could not start the Neo4j test server: {exc}", pytrace=False)
+        pytest.fail(f"could not start the Neo4j test server: {error}", pytrace=False)
     try:
         yield server
     finally:

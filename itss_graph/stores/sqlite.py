@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS rel (
 CREATE INDEX IF NOT EXISTS rel_reverse ON rel(dst, type, src);
 """
 
-_IN_LIST_LIMIT = 500  # above this, ids go through a temporary table instead of IN (?, ...)
+_IN_LIST_LIMIT = 500  # above this, ids go as one JSON array instead of IN (?, ...)
 
 
 class SQLiteStore(Store):
@@ -131,15 +131,14 @@ class SQLiteStore(Store):
         return out
 
     def _id_filter(self, ids: list[str], column: str) -> Iterator[tuple[str, tuple]]:
-        """SQL conditions selecting ``column IN ids``, chunked or through a temp table."""
-        if len(ids) <= _IN_LIST_LIMIT:
-            if ids:
-                yield f"{column} IN ({','.join('?' * len(ids))})", tuple(ids)
+        """SQL conditions selecting ``column IN ids``: a parameter list for a few ids, one JSON
+        array parameter (read with json_each) for many, which avoids filling a temp table."""
+        if not ids:
             return
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
-        self.db.execute("DELETE FROM temp.wanted")
-        self.db.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", ((i,) for i in ids))
-        yield f"{column} IN (SELECT id FROM temp.wanted)", ()
+        if len(ids) <= _IN_LIST_LIMIT:
+            yield f"{column} IN ({','.join('?' * len(ids))})", tuple(ids)
+        else:
+            yield f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
 
     def stats(self) -> dict[str, dict[str, int]]:
         return {

@@ -282,27 +282,32 @@ def start_server(
     threading.Thread(target=_read_stdout, args=(proc.stdout, lines), daemon=True).start()
 
     deadline = time.monotonic() + timeout
+    stray: list[str] = []  # the JVM reports its own startup errors on stdout
+
+    def failure(message: str) -> Neo4jLauncherError:
+        details = server.stderr_tail()
+        if stray:
+            details += "\n--- stdout ---\n" + _tail("".join(stray))
+        return Neo4jLauncherError(f"{message}; command: {' '.join(cmd)}", details.strip())
+
     try:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise Neo4jLauncherError(
-                    f"Neo4j test server not ready after {timeout:.0f}s", server.stderr_tail()
-                )
+                raise failure(f"Neo4j test server not ready after {timeout:.0f}s")
             try:
                 line = lines.get(timeout=remaining)
             except queue.Empty:
                 continue
             if line is None:
                 rc = proc.wait()
-                raise Neo4jLauncherError(
-                    f"Neo4j test server exited with code {rc} before it was ready", server.stderr_tail()
-                )
+                raise failure(f"Neo4j test server exited with code {rc} before it was ready")
             if line.startswith(READY_PREFIX):
                 server.uri = line[len(READY_PREFIX):].strip()
                 return server
+            stray.append(line)
     except BaseException:
-        # Error messages above already captured the stderr tail; stop()
-        # deletes that file. Also covers KeyboardInterrupt while waiting.
+        # failure() has already read the logs that stop() releases; this
+        # also covers KeyboardInterrupt while waiting.
         server.stop(timeout=10)
         raise
