@@ -90,6 +90,13 @@ class Store(ABC):
         INCOMING gives ``(id, type, source)`` for ``source -[type]-> id``.
         """
 
+    def generation(self) -> str:
+        """A token that changes whenever the store's content changes (for caches of derived
+        data such as closure indexes). Stores that cannot tell return a fresh token."""
+        import uuid
+
+        return uuid.uuid4().hex
+
     # -- whole-store reads --------------------------------------------------------------------
     @abstractmethod
     def stats(self) -> dict[str, dict[str, int]]:

@@ -140,6 +140,15 @@ class SQLiteStore(Store):
         else:
             yield f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
 
+    def generation(self) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return row[0] if row else "0"
+
+    def _bump_generation(self) -> None:
+        self.db.execute(
+            """INSERT INTO meta VALUES ('generation', '1')
+               ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1""")
+
     def stats(self) -> dict[str, dict[str, int]]:
         return {
             "cis": dict(self.db.execute("SELECT type, COUNT(*) FROM ci GROUP BY type ORDER BY type")),
@@ -169,8 +178,9 @@ class SQLiteStore(Store):
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 self._count_outcomes(report)
-                if not dry_run:
+                if not dry_run and report.changed:
                     self._merge()
+                    self._bump_generation()
                 self.db.execute("ROLLBACK" if dry_run else "COMMIT")
             except BaseException:
                 if self.db.in_transaction:
