@@ -16,11 +16,30 @@ from itss_graph import __version__
 
 # verb -> (module, function, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    # CMDB
     "load": ("itss_graph.cli.load_cmd", "load", "Validate inventories and load them into the store."),
-    "impact": ("itss_graph.cli.impact_cmd", "impact", "What breaks or degrades when CIs fail."),
+    "history": ("itss_graph.cli.history_cmd", "history", "How a CI changed across loads."),
     "stats": ("itss_graph.cli.store_cmd", "stats", "Count the CIs and relations in the store."),
     "export": ("itss_graph.cli.store_cmd", "export", "Export the store in the canonical inventory format."),
     "types": ("itss_graph.cli.schema_cmd", "types", "List CI types and relation types from the ontology."),
+    # impact analysis (canned queries)
+    "impact": ("itss_graph.cli.impact_cmd", "impact", "What breaks or degrades when CIs fail."),
+    "queries": ("itss_graph.cli.queries_cmd", "queries", "List and search the canned queries."),
+    "blast-radius": ("itss_graph.cli.queries_cmd", "blast_radius", "Services a failure affects, ranked."),
+    "root-cause": ("itss_graph.cli.queries_cmd", "root_cause", "Upstream CIs that explain failing CIs."),
+    "spof": ("itss_graph.cli.queries_cmd", "spof", "Single points of failure of a service or the estate."),
+    "depends": ("itss_graph.cli.queries_cmd", "depends", "Everything a CI or service depends on."),
+    "path": ("itss_graph.cli.queries_cmd", "path", "How one CI depends on another."),
+    "orphans": ("itss_graph.cli.queries_cmd", "orphans", "CIs that support no service."),
+    "hotspots": ("itss_graph.cli.queries_cmd", "hotspots", "CIs with the largest blast radius."),
+    "change-impact": ("itss_graph.cli.queries_cmd", "change_impact", "What a planned change touches, and how to run it."),
+    # ITSS knowledge
+    "standards": ("itss_graph.cli.standards_cmd", "standards", "Which ITSS standards apply, and why."),
+    "gap": ("itss_graph.cli.gap_cmd", "gap", "What an organisation lacks against the applicable standards."),
+    "kb": ("itss_graph.cli.kb_cmd", "kb", "Explore the ITSS knowledge base: stats, search, show, export, SPARQL."),
+    # views
+    "view": ("itss_graph.cli.view_cmd", "view", "Interactive HTML maps of dependencies, services, standards."),
+    "report": ("itss_graph.cli.report_cmd", "report", "Self-contained HTML or Markdown reports."),
     "demo": ("itss_graph.cli.demo_cmd", "demo", "Generate the bank demo estate, load it, ask what breaks."),
 }
 
