@@ -29,55 +29,75 @@ def relation_semantics() -> dict[str, tuple[str, str]]:
     return out
 
 
-def read_csv_pair(directory: Path, extra: list[Path] = ()) -> tuple[dict[str, dict], list[tuple[str, str, str]]]:
+Rel = tuple  # (source, type, target) or (source, type, target, redundancy_group, min_up)
+
+
+def read_csv_pair(directory: Path, extra: list[Path] = ()) -> tuple[dict[str, dict], list[Rel]]:
     with (directory / "cis.csv").open(encoding="utf-8-sig") as fh:
         cis = {row["id"]: row for row in csv.DictReader(fh)}
-    rels: set[tuple[str, str, str]] = set()
+    rels: set[Rel] = set()
     for path in [directory / "relations.csv", *extra]:
         with path.open(encoding="utf-8-sig") as fh:
-            rels.update((r["source"], r["type"], r["target"]) for r in csv.DictReader(fh))
-    return cis, sorted(rels)
+            for r in csv.DictReader(fh):
+                group, min_up = r.get("redundancy_group") or None, r.get("min_up") or None
+                rels.add((r["source"], r["type"], r["target"], group, min_up))
+    return cis, sorted(rels, key=lambda t: tuple(str(x) for x in t))
 
 
-def expected_impact(cis: dict[str, dict], rels: list[tuple[str, str, str]],
+def _positive(value) -> int:
+    try:
+        return max(1, int(value or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def expected_impact(cis: dict[str, dict], rels: list[Rel],
                     failed: set[str]) -> tuple[set[str], set[str]]:
-    """(down, degraded) when every CI of ``failed`` fails, by fixpoint iteration."""
+    """(down, degraded) when every CI of ``failed`` fails, by fixpoint iteration.
+
+    Relations may carry a ``redundancy_group`` (and ``min_up``): providers of one CI sharing a
+    group name are redundant; a ``redundant`` relation type makes all of a CI's providers over
+    it one group, which needs the CI's own ``min_up``.
+    """
     semantics = relation_semantics()
-    # dependent -> list of (effect, relation, provider)
-    deps: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for s, r, t in rels:
+    hard: dict[str, set[str]] = defaultdict(set)
+    soft: dict[str, set[str]] = defaultdict(set)  # degrading neighbours
+    groups: dict[tuple, set[str]] = defaultdict(set)
+    needed: dict[tuple, int] = {}
+    for rel in rels:
+        s, r, t = rel[:3]
+        group = rel[3] if len(rel) > 3 else None
+        edge_min_up = _positive(rel[4]) if len(rel) > 4 else 1
         on_target, on_source = semantics[r]
-        if on_target != "none":
-            deps[s].append((on_target, r, t))
-        if on_source != "none":
-            deps[t].append((on_source, r, s))
-
-    def min_up(ci: str) -> int:
-        try:
-            return max(1, int(cis.get(ci, {}).get("min_up") or 1))
-        except ValueError:
-            return 1
-
+        for effect, dependant, provider, direction in ((on_target, s, t, "out"), (on_source, t, s, "in")):
+            if effect == "none":
+                continue
+            if effect == "degraded":
+                soft[dependant].add(provider)
+            elif group:
+                key = (dependant, "prop", group)
+                groups[key].add(provider)
+                needed[key] = max(needed.get(key, 1), edge_min_up)
+            elif effect == "redundant":
+                key = (dependant, "rel", r, direction)
+                groups[key].add(provider)
+                needed[key] = _positive(cis.get(dependant, {}).get("min_up"))
+            else:
+                hard[dependant].add(provider)
     lost = set(failed)
     changed = True
     while changed:
         changed = False
-        for ci, providers in deps.items():
+        for ci in set(hard) | {k[0] for k in groups}:
             if ci in lost:
                 continue
-            hard = any(e == "down" and p in lost for e, _, p in providers)
-            groups: dict[str, list[str]] = defaultdict(list)
-            for e, r, p in providers:
-                if e == "redundant":
-                    groups[r].append(p)
-            redundant = any(sum(p not in lost for p in ps) < min_up(ci)
-                            and any(p in lost for p in ps) for ps in groups.values())
-            if hard or redundant:
+            by_hard = any(p in lost for p in hard.get(ci, ()))
+            by_group = any(len(ps - lost) < needed[k] and ps & lost
+                           for k, ps in groups.items() if k[0] == ci)
+            if by_hard or by_group:
                 lost.add(ci)
                 changed = True
     down = lost - set(failed)
-    degraded = {
-        ci for ci, providers in deps.items()
-        if ci not in lost and any(e in ("degraded", "redundant") and p in lost for e, _, p in providers)
-    }
+    degraded = {ci for ci, ps in soft.items() if ci not in lost and ps & lost}
+    degraded |= {k[0] for k, ps in groups.items() if k[0] not in lost and ps & lost}
     return down, degraded

@@ -15,11 +15,13 @@ from itss_graph.cli.options import format_option, lang_option, open_configured_s
               help="Follow failure at most N relations away (default: no limit).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write an interactive view of the impacted subgraph to this file.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Table format: at most N rows per CI type (0: all).")
 @store_options
 @format_option
 @lang_option
-def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, store_settings,
-           output_format: str, lang: str) -> None:
+def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, limit: int,
+           store_settings, output_format: str, lang: str) -> None:
     """Every CI impacted when CI_IDS fail (together), following each relation type's
     failure semantics from the ontology: `down` (lost) or `degraded` (less redundancy).
 
@@ -33,17 +35,17 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, s
       itss impact device:1 --html device1.html
     """
     from itss_graph.engine.impact import impact as run_impact
-    from itss_graph.render.formats import to_csv, to_json
-    from itss_graph.render.impact import CSV_HEADERS, impact_rows, impact_table
+    from itss_graph.render.formats import to_csv
+    from itss_graph.render.impact import CSV_HEADERS, impact_json, impact_rows, impact_table
 
     with open_configured_store(store_settings) as store:
-        result = run_impact(store, list(ci_ids), max_depth=depth)
+        result = run_impact(store, list(ci_ids), max_depth=depth, with_props=html_path is not None)
     if output_format == "json":
-        click.echo(to_json(result.as_dict()), nl=False)
+        click.echo(impact_json(result), nl=False)
     elif output_format == "csv":
         click.echo(to_csv(CSV_HEADERS, impact_rows(result)), nl=False)
     else:
-        click.echo(impact_table(result))
+        click.echo(impact_table(result, limit))
     if html_path is not None:
         from itss_graph.render.graphview import write_html
         from itss_graph.render.impact import impact_view

@@ -29,14 +29,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable, Sequence
 
+from itss_graph.engine.semantics import DEGRADED, DOWN, Rules, group_key, min_up_of
 from itss_graph.errors import UnknownCIError
 from itss_graph.model import CI
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
-
-DOWN, DEGRADED = "down", "degraded"
+from itss_graph.stores.traversal import edges_with_groups
 
 
 @dataclass(frozen=True)
@@ -57,63 +58,125 @@ class ImpactedCI:
 
 
 @dataclass
-class ImpactResult:
-    """The answer of :func:`impact`: the failed CIs and what they take with them."""
+class ImpactColumns:
+    """The impacted CIs column by column (cheap to build and to print for 100k rows)."""
 
-    sources: list[CI]
-    impacted: list[ImpactedCI]
-    max_depth: int | None
-    service_types: frozenset[str] = field(default_factory=frozenset)
-    props: dict[str, dict] = field(default_factory=dict, repr=False)  # id -> properties
+    ids: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    depths: list[int] = field(default_factory=list)
+    effects: list[str] = field(default_factory=list)
+    vias: list[str] = field(default_factory=list)
+    froms: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def rows(self):
+        """(id, type, name, depth, effect, via, from) tuples."""
+        return zip(self.ids, self.types, self.names, self.depths, self.effects, self.vias, self.froms)
+
+    @classmethod
+    def from_records(cls, records: Iterable[ImpactedCI]) -> "ImpactColumns":
+        columns = cls()
+        for r in records:
+            columns.ids.append(r.id)
+            columns.types.append(r.type)
+            columns.names.append(r.name)
+            columns.depths.append(r.depth)
+            columns.effects.append(r.effect)
+            columns.vias.append(r.via)
+            columns.froms.append(r.from_id)
+        return columns
+
+
+class ImpactResult:
+    """The answer of :func:`impact`: the failed CIs and what they take with them.
+
+    ``impacted`` is in the contract's order (services first, then by layer, type, effect,
+    depth, id); ``columns`` holds the same data column by column.
+    """
+
+    def __init__(self, sources: list[CI], impacted: "list[ImpactedCI] | ImpactColumns",
+                 max_depth: int | None, service_types: frozenset[str] = frozenset(),
+                 props: dict[str, dict] | None = None):
+        self.sources = sources
+        self.columns = impacted if isinstance(impacted, ImpactColumns) else ImpactColumns.from_records(impacted)
+        self.max_depth = max_depth
+        self.service_types = frozenset(service_types)
+        self.props = props or {}  # id -> properties (when asked for)
+
+    @cached_property
+    def impacted(self) -> list[ImpactedCI]:
+        return [ImpactedCI(*row) for row in self.columns.rows()]
 
     @property
     def services(self) -> list[ImpactedCI]:
-        return [i for i in self.impacted if i.type in self.service_types]
+        out = []
+        for row in self.columns.rows():  # services come first
+            if row[1] not in self.service_types:
+                break
+            out.append(ImpactedCI(*row))
+        return out
 
     def summary(self) -> dict:
+        effects = Counter(self.columns.effects)
         return {
-            "total": len(self.impacted),
-            "by_type": dict(sorted(Counter(i.type for i in self.impacted).items())),
-            "by_effect": {e: sum(1 for i in self.impacted if i.effect == e) for e in (DOWN, DEGRADED)},
+            "total": len(self.columns),
+            "by_type": dict(sorted(Counter(self.columns.types).items())),
+            "by_effect": {e: effects.get(e, 0) for e in (DOWN, DEGRADED)},
             "services": [{"id": s.id, "name": s.name, "effect": s.effect} for s in self.services],
         }
 
-    def as_dict(self) -> dict:
-        """The stable JSON contract (README, "impact JSON")."""
+    def head(self) -> dict:
+        """The contract's fields before ``impacted``."""
         first = self.sources[0]
         return {
             "source": {"id": first.id, "type": first.type, "name": first.name},
             "sources": [{"id": s.id, "type": s.type, "name": s.name} for s in self.sources],
             "max_depth": self.max_depth,
-            "impacted": [i.as_dict() for i in self.impacted],
-            "summary": self.summary(),
         }
 
-
-@dataclass(frozen=True)
-class _Rules:
-    """Relation types grouped by the direction failure crosses them, with the effect."""
-
-    across_incoming: dict[str, str]  # failed CI is the target: effect on the source
-    across_outgoing: dict[str, str]  # failed CI is the source: effect on the target
-
-    @classmethod
-    def from_schema(cls, schema: Schema) -> "_Rules":
-        rels = schema.relation_types.values()
-        return cls(
-            {r.name: r.on_target_failure for r in rels if r.on_target_failure != "none"},
-            {r.name: r.on_source_failure for r in rels if r.on_source_failure != "none"},
-        )
-
-
-_EFFECT_RANK = {"down": 0, "redundant": 1, "degraded": 2}
+    def as_dict(self) -> dict:
+        """The stable JSON contract (README, "impact JSON")."""
+        return {**self.head(),
+                "impacted": [{"id": i, "type": t, "name": n, "depth": d, "effect": e, "via": v, "from": f}
+                             for i, t, n, d, e, v, f in self.columns.rows()],
+                "summary": self.summary()}
 
 
 def impact(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = None,
-           schema: Schema | None = None) -> ImpactResult:
+           schema: Schema | None = None, with_props: bool = True) -> ImpactResult:
     """Everything lost or degraded when all of ``failed_ids`` fail together.
 
+    The embedded store answers from its closure index (:mod:`itss_graph.engine.indexed`);
+    other stores through :func:`impact_by_queries`. Both give the same answer.
     Raises :class:`UnknownCIError` naming any id that is not in the store.
+    """
+    if store.kind == "sqlite":
+        from itss_graph.engine.indexed_impact import impact_indexed
+
+        return impact_indexed(store, failed_ids, max_depth=max_depth, schema=schema,
+                              with_props=with_props)
+    return impact_by_queries(store, failed_ids, max_depth=max_depth, schema=schema,
+                             with_props=with_props)
+
+
+def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = None,
+                      schema: Schema | None = None, with_props: bool = True) -> ImpactResult:
+    """:func:`impact` by one batched store read per breadth-first level (any store).
+
+    Level semantics: the CIs lost at depth d (the failed CIs at depth 0) are expanded
+    together. A neighbour reached over a ``down`` relation is lost at depth d+1; a redundancy
+    group counts the providers lost at depths 0..d, and when fewer than its ``min_up`` remain
+    up its CI is lost at depth d+1, otherwise degraded; a ``degraded`` relation degrades its
+    neighbour at depth d+1. A lost CI is explained by the first of the edges that caused the
+    loss at its level by (hard before group, relation name, from id); a degraded one likewise
+    (group before degraded edge).
+
+    This is the reference implementation, valid for every store. The indexed one answers the
+    same question from a CSR snapshot of the embedded store; the test suite holds the two to
+    identical answers.
     """
     schema = schema or load_schema()
     failed_ids = list(dict.fromkeys(failed_ids))
@@ -121,83 +184,108 @@ def impact(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = N
     missing = [i for i in failed_ids if i not in sources]
     if missing:
         raise UnknownCIError(missing)
-    rules = _Rules.from_schema(schema)
+    rules = Rules.from_schema(schema)
     failed = set(failed_ids)
     down: dict[str, tuple[int, str, str]] = {}  # id -> (depth, via, from)
     degraded: dict[str, tuple[int, str, str]] = {}
+    groups: dict[tuple[str, tuple], tuple[set[str], int]] = {}  # (CI, key) -> (providers, min_up)
+    lost_providers: dict[tuple[str, tuple], set[str]] = defaultdict(set)
     frontier = sorted(failed)
     depth = 0
     while frontier and (max_depth is None or depth < max_depth):
         depth += 1
-        candidates = [(c, rules.across_incoming[r], r, f, OUTGOING)
-                      for f, r, c in store.edges(frontier, INCOMING, list(rules.across_incoming))]
-        candidates += [(c, rules.across_outgoing[r], r, f, INCOMING)
-                       for f, r, c in store.edges(frontier, OUTGOING, list(rules.across_outgoing))]
-        candidates.sort(key=lambda t: (t[0], _EFFECT_RANK[t[1]], t[2], t[3]))
-        next_frontier: list[str] = []
-        redundant: dict[tuple[str, str, str], str] = {}
-        for c, effect, rel, f, provider_direction in candidates:
+        lost_now: dict[str, tuple] = {}  # CI -> (class, via, from), first wins
+        degraded_now: dict[str, tuple] = {}
+        touched: dict[tuple[str, tuple], tuple[str, str]] = {}
+        for c, effect, rel, f, key in _candidates(store, rules, frontier):
             if c in failed or c in down:
                 continue
-            if effect == DOWN:
-                down[c] = (depth, rel, f)
-                degraded.pop(c, None)
-                next_frontier.append(c)
-            elif effect == DEGRADED:
-                degraded.setdefault(c, (depth, rel, f))
+            if key is not None:
+                lost_providers[(c, key)].add(f)
+                touched.setdefault((c, key), (rel, f))
+            elif effect == DOWN:
+                lost_now.setdefault(c, (0, rel, f))
             else:
-                redundant.setdefault((c, rel, provider_direction), f)
-        for c, rel, f, lost in _check_redundancy(store, redundant, failed, down):
-            if c in down:
-                continue
-            if lost:
-                down[c] = (depth, rel, f)
-                degraded.pop(c, None)
-                next_frontier.append(c)
+                degraded_now.setdefault(c, (2, rel, f))
+        new_keys = [k for k in touched if k not in groups]
+        if new_keys:
+            groups.update(provider_groups(store, rules, {c for c, _ in new_keys}))
+        for (c, key), (rel, f) in touched.items():
+            providers, needed = groups[(c, key)]
+            if len(providers) - len(lost_providers[(c, key)] & providers) < needed:
+                _keep_first(lost_now, c, (1, rel, f))
             else:
-                degraded.setdefault(c, (depth, rel, f))
-        frontier = next_frontier
-    return _result(store, schema, list(sources[i] for i in failed_ids), down, degraded, max_depth)
+                _keep_first(degraded_now, c, (1, rel, f))
+        for c, (_, rel, f) in lost_now.items():
+            down[c] = (depth, rel, f)
+            degraded.pop(c, None)
+        for c, (_, rel, f) in degraded_now.items():
+            if c not in down and c not in degraded:
+                degraded[c] = (depth, rel, f)
+        frontier = sorted(lost_now)
+    return _result(store, schema, [sources[i] for i in failed_ids], down, degraded, max_depth,
+                   with_props)
 
 
-def _check_redundancy(store: Store, checks: dict[tuple[str, str, str], str],
-                      failed: set[str], down: dict) -> Iterable[tuple[str, str, str, bool]]:
-    """For each (CI, relation, provider direction): is the CI lost (too few providers up)?"""
-    if not checks:
-        return []
-    providers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    by_query: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for c, rel, direction in checks:
-        by_query[(rel, direction)].append(c)
-    for (rel, direction), ids in by_query.items():
-        for c, r, p in store.edges(ids, direction, [rel]):
-            providers[(c, r, direction)].add(p)
-    min_up = {ci.id: _min_up(ci.props) for ci in store.get_cis({c for c, _, _ in checks}).values()}
+def _keep_first(table: dict, key: str, value: tuple) -> None:
+    if key not in table or value < table[key]:
+        table[key] = value
+
+
+def _candidates(store: Store, rules: Rules, frontier: list[str]):
+    """(CI, effect, relation, from, group key) for every neighbour failure reaches from the
+    frontier, ordered so the first entry per CI is its reported explanation."""
     out = []
-    for key in sorted(checks):
-        c, rel, direction = key
-        up = sum(1 for p in providers[key] if p not in failed and p not in down)
-        out.append((c, rel, checks[key], up < min_up.get(c, 1)))
+    for f, rel, c, group, _ in edges_with_groups(store, frontier, INCOMING, list(rules.toward_source)):
+        effect = rules.toward_source[rel]
+        out.append((c, effect, rel, f, group_key(effect, rel, OUTGOING, group)))
+    for f, rel, c, group, _ in edges_with_groups(store, frontier, OUTGOING, list(rules.toward_target)):
+        effect = rules.toward_target[rel]
+        out.append((c, effect, rel, f, group_key(effect, rel, INCOMING, group)))
+    out.sort(key=lambda t: (t[0], _explanation_class(t[1], t[4]), t[2], t[3]))
     return out
 
 
-def _min_up(props: dict) -> int:
-    try:
-        return max(1, int(props.get("min_up", 1)))
-    except (TypeError, ValueError):
-        return 1
+def _explanation_class(effect: str, key) -> int:
+    """0 hard dependency, 1 redundancy group, 2 degrading relation."""
+    return 1 if key is not None else (0 if effect == DOWN else 2)
+
+
+def provider_groups(store: Store, rules: Rules, ids: Iterable[str]) -> dict[tuple[str, tuple], tuple[set[str], int]]:
+    """Every redundancy group of these CIs: (CI, group key) -> (providers, min_up)."""
+    ids = sorted(set(ids))
+    members: dict[tuple[str, tuple], set[str]] = defaultdict(set)
+    edge_min_up: dict[tuple[str, tuple], int] = {}
+    for direction, table in ((OUTGOING, rules.toward_source), (INCOMING, rules.toward_target)):
+        for c, rel, p, group, m in edges_with_groups(store, ids, direction, list(table)):
+            key = group_key(table[rel], rel, direction, group)
+            if key is not None:
+                members[(c, key)].add(p)
+                if key[0] == "prop":
+                    edge_min_up[(c, key)] = max(edge_min_up.get((c, key), 1), m or 1)
+    node_min_up = {ci.id: min_up_of(ci.props) for ci in store.get_cis(ids).values()}
+    return {k: (v, edge_min_up[k] if k[1][0] == "prop" else node_min_up.get(k[0], 1))
+            for k, v in members.items()}
 
 
 def _result(store: Store, schema: Schema, sources: list[CI], down: dict, degraded: dict,
-            max_depth: int | None) -> ImpactResult:
+            max_depth: int | None, with_props: bool) -> ImpactResult:
     cis = store.get_cis([*down, *degraded])
-    services = frozenset(schema.service_types())
     impacted = [
         ImpactedCI(i, cis[i].type, cis[i].name, d, effect, via, f)
         for effect, table in ((DOWN, down), (DEGRADED, degraded))
         for i, (d, via, f) in table.items()
     ]
-    impacted.sort(key=lambda x: (x.type not in services, schema.layer(x.type), x.type,
-                                 x.effect != DOWN, x.depth, x.id))
-    return ImpactResult(sources, impacted, max_depth, services,
-                        {i: cis[i].props for i in cis})
+    return make_result(schema, sources, impacted, max_depth,
+                       {i: cis[i].props for i in cis} if with_props else {})
+
+
+def make_result(schema: Schema, sources: list[CI], impacted: "list[ImpactedCI] | ImpactColumns",
+                max_depth: int | None, props: dict[str, dict], *, presorted: bool = False) -> ImpactResult:
+    """An ImpactResult in the contract's order: services first, then by layer, type, effect,
+    depth and id (``presorted``: the caller already ordered ``impacted`` so)."""
+    services = frozenset(schema.service_types())
+    if not presorted:
+        impacted.sort(key=lambda x: (x.type not in services, schema.layer(x.type), x.type,
+                                     x.effect != DOWN, x.depth, x.id))
+    return ImpactResult(sources, impacted, max_depth, services, props)

@@ -9,7 +9,9 @@ Example:
 
 from __future__ import annotations
 
+import json
 from itertools import groupby
+from json import encoder as json_encoder
 
 from itss_graph.engine.impact import DOWN, ImpactResult
 from itss_graph.render.graphview import GraphView, ViewEdge, ViewNode
@@ -29,8 +31,33 @@ def _sources_text(result: ImpactResult) -> str:
     return ", ".join(f"{s.id} ({s.type}, {s.name})" for s in result.sources)
 
 
-def impact_table(result: ImpactResult) -> str:
-    """Human-readable answer: services first, then one block per CI type."""
+def impact_json(result: ImpactResult) -> str:
+    """The JSON contract as text, one impacted CI per line; built straight from the result's
+    columns because ``json.dumps`` of 100k dicts costs more than the whole closure.
+
+    >>> from itss_graph.model import CI
+    >>> import json
+    >>> json.loads(impact_json(ImpactResult([CI("c", "cluster", "c")], [], None)))["impacted"]
+    []
+    """
+    encode = json_encoder.encode_basestring  # C-accelerated, keeps non-ASCII as is
+    head = result.head()
+    parts = ["{\n"]
+    parts.extend(f"  {encode(key)}: {json.dumps(value, ensure_ascii=False)},\n" for key, value in head.items())
+    parts.append('  "impacted": [')
+    separator = "\n    "
+    for i, t, n, d, e, v, f in result.columns.rows():
+        parts.append(f'{separator}{{"id": {encode(i)}, "type": {encode(t)}, "name": {encode(n)}, '
+                     f'"depth": {d}, "effect": "{e}", "via": {encode(v)}, "from": {encode(f)}}}')
+        separator = ",\n    "
+    summary = json.dumps(result.summary(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    parts.append(f"\n  ],\n  \"summary\": {summary}\n}}\n")
+    return "".join(parts)
+
+
+def impact_table(result: ImpactResult, limit: int = 50) -> str:
+    """Human-readable answer: services first, then one block per CI type, at most ``limit``
+    rows per type (0: all)."""
     if not result.impacted:
         return f"Failure of {_sources_text(result)}: nothing else is impacted."
     summary = result.summary()
@@ -40,18 +67,21 @@ def impact_table(result: ImpactResult) -> str:
              + (f", within depth {result.max_depth}" if result.max_depth is not None else "") + "."]
     if result.services:
         lines.append(f"Business services impacted: {len(result.services)}")
-    for ci_type, group in groupby(result.impacted, key=lambda i: i.type):
+    for ci_type, group in groupby(result.columns.rows(), key=lambda row: row[1]):
         rows = list(group)
+        shown = rows if not limit else rows[:limit]
         lines.append("")
         lines.append(f"{ci_type} ({len(rows)})")
-        lines.append(render_table(
-            ["id", "name", "effect", "depth", "via", "from"],
-            [[i.id, i.name, i.effect, i.depth, i.via, i.from_id] for i in rows]))
+        lines.append(render_table(["id", "name", "effect", "depth", "via", "from"],
+                                  [[i, n, e, d, v, f] for i, _, n, d, e, v, f in shown]))
+        if len(shown) < len(rows):
+            lines.append(f"... and {len(rows) - len(shown)} more (--limit 0 shows all; "
+                         "--format csv lists every row)")
     return "\n".join(lines)
 
 
 def impact_rows(result: ImpactResult) -> list[list]:
-    return [[i.id, i.type, i.name, i.depth, i.effect, i.via, i.from_id] for i in result.impacted]
+    return [list(row) for row in result.columns.rows()]
 
 
 def impact_view(result: ImpactResult, *, title: str | None = None, lang: str = "en") -> GraphView:

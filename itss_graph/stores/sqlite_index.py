@@ -1,0 +1,96 @@
+"""The closure index of the embedded store: built from SQLite, cached beside the database.
+
+The index (:class:`itss_graph.engine.graph_index.GraphIndex`) is saved in
+``<database>.index/<generation>/`` and memory-mapped by later processes; a load that changes
+the store bumps its generation, and the next query builds a new index (and removes the old
+one). A read-only directory falls back to the user cache directory. Read-only: this module
+never writes to the database.
+
+Example:
+    >>> from itss_graph.stores.sqlite import SQLiteStore
+    >>> graph_index(SQLiteStore(":memory:")).size
+    0
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from itss_graph.engine.graph_index import GraphIndex
+from itss_graph.engine.semantics import Rules, min_up_of
+from itss_graph.schema import Schema, load_schema
+from itss_graph.stores.sqlite import SQLiteStore
+
+
+def graph_index(store: SQLiteStore, schema: Schema | None = None) -> GraphIndex:
+    """The current index of the store: from disk when the generation matches, else built."""
+    schema = schema or load_schema()
+    generation = f"{store.generation()}-{_schema_fingerprint(schema)}"
+    if store.path == ":memory:":
+        return _build(store, schema, generation)
+    base = _index_dir(store)
+    target = base / generation
+    index = GraphIndex.open(target)
+    if index is not None:
+        return index
+    index = _build(store, schema, generation)
+    try:
+        index.save(target)
+        for old in base.iterdir():  # earlier generations are of no further use
+            if old.name != generation and not old.name.startswith(generation):
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass  # an unwritable cache only costs speed
+    return index
+
+
+def _index_dir(store: SQLiteStore) -> Path:
+    beside = Path(store.path + ".index")
+    try:
+        beside.mkdir(exist_ok=True)
+        return beside
+    except OSError:
+        from itss_graph.resources import cache_dir
+
+        key = hashlib.sha256(str(Path(store.path).resolve()).encode()).hexdigest()[:16]
+        return cache_dir() / "graph-index" / key
+
+
+def _schema_fingerprint(schema: Schema) -> str:
+    """The semantics the index encodes: a changed ontology must not reuse an old index."""
+    text = "|".join(f"{r.name}:{r.on_target_failure}:{r.on_source_failure}"
+                    for r in schema.relation_types.values())
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def _build(store: SQLiteStore, schema: Schema, generation: str) -> GraphIndex:
+    import json
+
+    rules = Rules.from_schema(schema)
+    keys, ids, names, types, min_up = [], [], [], [], []
+    for n, ci_id, name, ci_type, props in store.db.execute(
+            "SELECT n, id, name, type, props FROM ci ORDER BY n"):
+        keys.append(n)
+        ids.append(ci_id)
+        names.append(name)
+        types.append(ci_type)
+        min_up.append(min_up_of(json.loads(props)) if props != "{}" else 1)
+    position = {k: i for i, k in enumerate(keys)}
+    edges = [(position[s], r, position[d], None if g is None else str(g), _int(m))
+             for s, r, d, g, m in store.db.execute(
+                 """SELECT src, type, dst,
+                           CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.redundancy_group') END,
+                           CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.min_up') END
+                    FROM rel""")]
+    return GraphIndex.build(generation=generation, keys=keys, ids=ids, names=names, types=types,
+                            min_up=min_up, edges=edges, toward_source=rules.toward_source,
+                            toward_target=rules.toward_target)
+
+
+def _int(value) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
