@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-CI_COLUMNS = ["id", "name", "type", "site", "criticality", "owner", "min_up", "role", "tier"]
+CI_COLUMNS = ["id", "name", "type", "site", "criticality", "owner", "min_up", "role", "tier", "sla", "users"]
 REL_COLUMNS = ["source", "type", "target"]
 
 SERVICE_NAMES = [
@@ -270,7 +270,9 @@ class _Builder:
         s = self.s
         rng = self.rng
         svc = s.ci(f"service:{k:04d}", name, "business-service", criticality=tier, owner=owner,
-                   tier={"critical": "关键", "important": "重要", "general": "一般"}[tier])
+                   tier={"critical": "关键", "important": "重要", "general": "一般"}[tier],
+                   sla={"critical": "99.99", "important": "99.95", "general": "99.9"}[tier],
+                   users=rng.choice([200, 1000, 5000, 20000, 100000, 500000]))
         # database: Oracle on a UNIX server on the SAN; critical ones have a standby in the DR centre
         db_primary = self._database(main, k, "p")
         if tier == "critical":
@@ -354,8 +356,16 @@ class _Builder:
 
     # -- branch network (most of the 4800+ network devices) -----------------------------------
     def _branches(self, main: _DataCentre, carriers: list[str]) -> None:
+        """Branch offices (网点): most of the network devices. The counter and ATM services
+        need nine access switches in ten online: those switches form one redundancy group."""
         s = self.s
-        for b in range(1, self.n(950, 2) + 1):
+        count = self.n(950, 2)
+        network = s.ci("group:branch-network", "网点网络（九成在线）", "redundancy-group",
+                       min_up=max(1, int(2 * count * 0.9)))
+        for k in (14, 9):  # 柜面系统, 自助设备系统
+            if k <= self.n(230, 3):
+                s.rel(network, "SUPPORTS", f"service:{k:04d}")
+        for b in range(1, count + 1):
             site = s.ci(f"site:branch{b:05d}", f"网点{b:05d}", "site", site=f"网点{b:05d}")
             circuit = s.ci(f"circuit:branch{b:05d}", f"网点{b:05d} 专线", "circuit", role="MPLS")
             s.rel(circuit, "PROVIDED_BY", carriers[b % len(carriers)])
@@ -376,6 +386,7 @@ class _Builder:
                 s.rel(sw, "LOCATED_IN", site)
                 s.rel(sw, "DEPENDS_ON", fw)
                 s.rel(sw, "POWERED_BY", ups)
+                s.rel(sw, "MEMBER_OF", network)
                 s.rel(sw, "CONNECTED_TO", fw)
             s.rel(fw, "CONNECTED_TO", router)
             s.rel(f"switch:branch{b:05d}-1", "CONNECTED_TO", f"switch:branch{b:05d}-2")

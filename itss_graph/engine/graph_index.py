@@ -39,9 +39,9 @@ from itss_graph.engine.semantics import DOWN, group_key
 
 _ARRAYS = ("keys", "id_rank", "type_code", "min_up", "id_blob", "id_off", "name_blob", "name_off",
            "flow_ptr", "flow_dst", "flow_rel", "flow_class", "flow_group",
-           "up_ptr", "up_src", "up_rel", "up_class", "up_group",
+           "up_ptr", "up_src", "up_rel", "up_class", "up_group", "up_outgoing",
            "group_owner", "group_size", "group_min_up")
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -67,6 +67,7 @@ class GraphIndex:
     up_rel: np.ndarray
     up_class: np.ndarray
     up_group: np.ndarray
+    up_outgoing: np.ndarray  # 1 when the relation is written dependant -[r]-> provider
     group_owner: np.ndarray
     group_size: np.ndarray
     group_min_up: np.ndarray
@@ -113,7 +114,7 @@ class GraphIndex:
         id_blob, id_off = _blob(ids)
         name_blob, name_off = _blob(names)
 
-        flow: list[tuple[int, int, int, int, int]] = []  # provider, dependant, rel, class, slot
+        flow: list[tuple[int, int, int, int, int, int]] = []  # provider, dependant, rel, class, slot, outgoing
         slots: dict[tuple, int] = {}
         owners: list[int] = []
         slot_min_up: list[int] = []
@@ -134,10 +135,11 @@ class GraphIndex:
                         slot_min_up.append(1 if key[0] == "prop" else node_min_up[dependant])
                     if key[0] == "prop":
                         slot_min_up[slot] = max(slot_min_up[slot], edge_min_up or 1)
-                    flow.append((provider, dependant, rel_lookup[rel], 1, slot))
+                    flow.append((provider, dependant, rel_lookup[rel], 1, slot, direction == "out"))
                 else:
-                    flow.append((provider, dependant, rel_lookup[rel], 0 if effect == DOWN else 2, -1))
-        flow_arr = np.array(flow, dtype=np.int64).reshape(-1, 5)
+                    flow.append((provider, dependant, rel_lookup[rel], 0 if effect == DOWN else 2, -1,
+                                 direction == "out"))
+        flow_arr = np.array(flow, dtype=np.int64).reshape(-1, 6)
         group_size = np.zeros(len(owners), dtype=np.int32)
         grouped = flow_arr[flow_arr[:, 3] == 1]
         if len(grouped):
@@ -157,7 +159,7 @@ class GraphIndex:
             flow_group=fp[:, 4].astype(np.int32),
             up_ptr=_pointers(up[:, 1], n), up_src=up[:, 0].astype(np.int32),
             up_rel=up[:, 2].astype(np.int16), up_class=up[:, 3].astype(np.int8),
-            up_group=up[:, 4].astype(np.int32),
+            up_group=up[:, 4].astype(np.int32), up_outgoing=up[:, 5].astype(np.int8),
             group_owner=np.asarray(owners, dtype=np.int32), group_size=group_size,
             group_min_up=np.asarray(slot_min_up, dtype=np.int32),
         )
