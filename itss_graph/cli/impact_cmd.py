@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
+from itss_graph.cli.queries_cmd import _obligations_for, _show_query_option
 
 
 @click.command()
@@ -17,16 +18,20 @@ from itss_graph.cli.options import format_option, lang_option, open_configured_s
               help="Also write an interactive view of the impacted subgraph to this file.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Table format: at most N rows per CI type (0: all).")
+@click.option("--no-obligations", is_flag=True, help="Leave out the ITSS obligations.")
 @store_options
 @format_option
 @lang_option
+@_show_query_option("impact")
 def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, limit: int,
-           store_settings, output_format: str, lang: str) -> None:
+           no_obligations: bool, store_settings, output_format: str, lang: str) -> None:
     """Every CI impacted when CI_IDS fail (together), following each relation type's
     failure semantics from the ontology: `down` (lost) or `degraded` (less redundancy).
 
-    Business services are listed first, then CIs grouped by type. An unknown id is an
-    error (exit 2). The JSON output is a stable contract (README, "impact JSON").
+    Business services are listed first, then CIs grouped by type, then the ITSS obligations
+    (event level, GB/T 28827.3 steps, processes, roles, reports, quality characteristics, each
+    with its white-paper source). An unknown id is an error (exit 2). The JSON output is a
+    stable contract (README, "impact JSON").
 
     \b
     Examples:
@@ -40,12 +45,17 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
 
     with open_configured_store(store_settings) as store:
         result = run_impact(store, list(ci_ids), max_depth=depth, with_props=html_path is not None)
+        obligations = None if no_obligations else _obligations_for(store, result)
     if output_format == "json":
-        click.echo(impact_json(result), nl=False)
+        click.echo(impact_json(result, {"obligations": obligations} if obligations else None), nl=False)
     elif output_format == "csv":
         click.echo(to_csv(CSV_HEADERS, impact_rows(result)), nl=False)
     else:
+        from itss_graph.render.obligations import obligations_text
+
         click.echo(impact_table(result, limit))
+        if obligations:
+            click.echo("\n" + obligations_text(obligations, lang))
     if html_path is not None:
         from itss_graph.render.graphview import write_html
         from itss_graph.render.impact import impact_view

@@ -73,17 +73,25 @@ class BlastRadius:
 _LABELS = ("critical", "important", "general", "")
 
 
+def services_at_risk(store: Store, result: ImpactResult, schema: Schema) -> set[str]:
+    """CIs (services among them) resting on a CI the failure left without redundancy, and not
+    down themselves. Degradation by a lost link (a cable, a circuit) is not a loss of
+    redundancy and puts nothing at risk."""
+    link_relations = {r.name for r in schema.relation_types.values()
+                      if "degraded" in (r.on_target_failure, r.on_source_failure)}
+    degraded = [i for i, e, via in zip(result.columns.ids, result.columns.effects, result.columns.vias)
+                if e == "degraded" and via not in link_relations]
+    down = {i for i, e in zip(result.columns.ids, result.columns.effects) if e == "down"}
+    return downstream(store, degraded, schema=schema) - down
+
+
 def blast_radius(store: Store, failed: Sequence[str], *, schema: Schema | None = None) -> BlastRadius:
     """Services down or at risk when ``failed`` fail, most important first."""
     schema = schema or load_schema()
     result = impact(store, failed, schema=schema, with_props=False)
     service_types = schema.service_types()
     down = {s.id: s.depth for s in result.services if s.effect == "down"}
-    link_relations = {r.name for r in schema.relation_types.values()
-                      if "degraded" in (r.on_target_failure, r.on_source_failure)}
-    degraded = [i for i, e, via in zip(result.columns.ids, result.columns.effects, result.columns.vias)
-                if e == "degraded" and via not in link_relations]
-    at_risk = {i for i in downstream(store, degraded, schema=schema) if i not in down}
+    at_risk = services_at_risk(store, result, schema)
     candidates = store.get_cis([*down, *at_risk])
     services = []
     for ci in candidates.values():

@@ -73,7 +73,8 @@ def root_cause(store: Store, symptoms: Sequence[str], *, limit: int | None = 20,
         for v in members(d[sub.position[s]]):
             if sub.types[v] not in groups:
                 explained.setdefault(v, []).append(s)
+    # a symptom explaining nothing but itself is no candidate
     candidates = [Candidate(sub.ids[v], sub.types[v], sub.names[v], tuple(sorted(found)), sub.distance[v])
-                  for v, found in explained.items()]
+                  for v, found in explained.items() if found != [sub.ids[v]]]
     candidates.sort(key=lambda c: (-len(c.explains), c.distance, schema.layer(c.type), c.id))
     return RootCauseResult(symptoms, candidates[:limit] if limit else candidates)

@@ -31,7 +31,7 @@ def _sources_text(result: ImpactResult) -> str:
     return ", ".join(f"{s.id} ({s.type}, {s.name})" for s in result.sources)
 
 
-def impact_json(result: ImpactResult) -> str:
+def impact_json(result: ImpactResult, extra: dict | None = None) -> str:
     """The JSON contract as text, one impacted CI per line; built straight from the result's
     columns because ``json.dumps`` of 100k dicts costs more than the whole closure.
 
@@ -51,7 +51,10 @@ def impact_json(result: ImpactResult) -> str:
                      f'"depth": {d}, "effect": "{e}", "via": {encode(v)}, "from": {encode(f)}}}')
         separator = ",\n    "
     summary = json.dumps(result.summary(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-    parts.append(f"\n  ],\n  \"summary\": {summary}\n}}\n")
+    parts.append(f"\n  ],\n  \"summary\": {summary}")
+    for key, value in (extra or {}).items():
+        parts.append(f",\n  {encode(key)}: " + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    parts.append("\n}\n")
     return "".join(parts)
 
 

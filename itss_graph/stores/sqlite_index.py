@@ -24,6 +24,14 @@ from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.sqlite import SQLiteStore
 
 
+# The statements the index is built from (also printed by --show-query).
+INDEX_NODES_SQL = "SELECT n, id, name, type, props FROM ci ORDER BY n"
+INDEX_EDGES_SQL = """SELECT src, type, dst,
+       CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.redundancy_group') END,
+       CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.min_up') END
+FROM rel"""
+
+
 def graph_index(store: SQLiteStore, schema: Schema | None = None) -> GraphIndex:
     """The current index of the store: from disk when the generation matches, else built."""
     schema = schema or load_schema()
@@ -70,8 +78,7 @@ def _build(store: SQLiteStore, schema: Schema, generation: str) -> GraphIndex:
 
     rules = Rules.from_schema(schema)
     keys, ids, names, types, min_up = [], [], [], [], []
-    for n, ci_id, name, ci_type, props in store.db.execute(
-            "SELECT n, id, name, type, props FROM ci ORDER BY n"):
+    for n, ci_id, name, ci_type, props in store.db.execute(INDEX_NODES_SQL):
         keys.append(n)
         ids.append(ci_id)
         names.append(name)
@@ -79,11 +86,7 @@ def _build(store: SQLiteStore, schema: Schema, generation: str) -> GraphIndex:
         min_up.append(min_up_of(json.loads(props)) if props != "{}" else 1)
     position = {k: i for i, k in enumerate(keys)}
     edges = [(position[s], r, position[d], None if g is None else str(g), _int(m))
-             for s, r, d, g, m in store.db.execute(
-                 """SELECT src, type, dst,
-                           CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.redundancy_group') END,
-                           CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.min_up') END
-                    FROM rel""")]
+             for s, r, d, g, m in store.db.execute(INDEX_EDGES_SQL)]
     return GraphIndex.build(generation=generation, keys=keys, ids=ids, names=names, types=types,
                             min_up=min_up, edges=edges, toward_source=rules.toward_source,
                             toward_target=rules.toward_target)

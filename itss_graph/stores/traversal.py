@@ -19,6 +19,20 @@ from itss_graph.stores.base import OUTGOING, Store
 
 Edge = tuple[str, str, str, str | None, int | None]  # (id, type, other, group, min_up)
 
+# The statements the engine runs per breadth-first level (also printed by --show-query).
+SQLITE_EDGES = """SELECT f.id, r.type, o.id,
+       json_extract(r.props, '$.redundancy_group'), json_extract(r.props, '$.min_up')
+FROM ci f
+JOIN rel r ON r.{near} = f.n AND r.type IN ({types})
+JOIN ci o ON o.n = r.{far}
+WHERE {where}"""
+
+NEO4J_EDGES = """UNWIND $ids AS id
+MATCH (f:CI {{id: id}})
+MATCH {pattern}
+WHERE type(r) IN $types
+RETURN id, type(r), o.id, r.redundancy_group, r.min_up"""
+
 
 def edges_with_groups(store: Store, ids: Sequence[str], direction: str,
                       rel_types: Sequence[str]) -> list[Edge]:
@@ -40,20 +54,14 @@ def _sqlite(store, ids, direction, rel_types) -> list[Edge]:
         where, params = f"f.id IN ({','.join('?' * len(ids))})", tuple(ids)
     else:
         where, params = "f.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
-    rows = store.db.execute(
-        f"""SELECT f.id, r.type, o.id,
-                   json_extract(r.props, '$.redundancy_group'), json_extract(r.props, '$.min_up')
-            FROM ci f
-            JOIN rel r ON r.{near} = f.n AND r.type IN ({marks})
-            JOIN ci o ON o.n = r.{far}
-            WHERE {where}""", (*rel_types, *params))
+    rows = store.db.execute(SQLITE_EDGES.format(near=near, far=far, types=marks, where=where),
+                            (*rel_types, *params))
     return [(i, t, o, None if g is None else str(g), _int_or_none(m)) for i, t, o, g, m in rows]
 
 
 def _neo4j(store, ids, direction, rel_types) -> list[Edge]:
     pattern = "(f)-[r]->(o:CI)" if direction == OUTGOING else "(f)<-[r]-(o:CI)"
-    query = (f"UNWIND $ids AS id MATCH (f:CI {{id: id}}) MATCH {pattern} WHERE type(r) IN $types "
-             "RETURN id, type(r), o.id, r.redundancy_group, r.min_up")
+    query = NEO4J_EDGES.format(pattern=pattern)
     out: list[Edge] = []
     ids = list(ids)
     for start in range(0, len(ids), 10_000):

@@ -1,0 +1,375 @@
+"""The canned queries as commands: queries, blast-radius, root-cause, spof, depends, path,
+orphans, hotspots, change-impact. Each takes --format table|json|csv, --lang and --show-query."""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+import click
+
+from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
+
+
+def _show_query_option(name: str) -> Callable:
+    """--show-query: print the catalogue entry and the statements the engine runs, then answer."""
+
+    def decorator(func: Callable) -> Callable:
+        @click.option("--show-query", is_flag=True,
+                      help="Print the query behind the answer (catalogue entry and engine statements).")
+        @functools.wraps(func)
+        def wrapper(*args, show_query: bool, **kwargs):
+            if show_query:
+                _print_query(name, kwargs.get("store_settings"), kwargs.get("lang", "en"))
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _print_query(name: str, settings, lang: str) -> None:
+    from itss_graph import queries
+
+    query = queries.get(name)
+    click.echo(f"-- canned query {query.name} ({query.path})", err=True)
+    click.echo(f"-- {query.question.get(lang) or query.question.get('en', '')}", err=True)
+    click.echo(f"-- algorithm: {query.algorithm.get(lang) or query.algorithm.get('en', '')}", err=True)
+    for what, statement in queries.engine_statements(settings.kind if settings else "sqlite"):
+        click.echo(f"-- {what}", err=True)
+        if statement:
+            click.echo(statement, err=True)
+    click.echo("-- reference Cypher (for Neo4j Browser):", err=True)
+    click.echo(queries.reference_cypher(query).rstrip(), err=True)
+    click.echo("", err=True)
+
+
+def _emit(output_format: str, document: dict, headers: list[str], rows: list[list], text: str) -> None:
+    from itss_graph.render.formats import to_csv, to_json
+
+    if output_format == "json":
+        click.echo(to_json(document), nl=False)
+    elif output_format == "csv":
+        click.echo(to_csv(headers, rows), nl=False)
+    else:
+        click.echo(text)
+
+
+def _table(headers: list[str], rows: list[list], limit: int = 0) -> str:
+    from itss_graph.render.table import render_table
+
+    shown = rows[:limit] if limit else rows
+    out = render_table(headers, shown)
+    if len(shown) < len(rows):
+        out += f"\n... and {len(rows) - len(shown)} more (--limit 0 shows all)"
+    return out
+
+
+def _obligations_for(store, result) -> dict:
+    from itss_graph.engine.obligations import assess, situation_of
+
+    return assess(situation_of(store, result)).as_dict()
+
+
+# -- queries -------------------------------------------------------------------------------------
+
+@click.command()
+@click.argument("search", required=False, default="")
+@click.option("--category", default=None, help="impact, resilience, dependency, hygiene, change.")
+@click.option("--show", "show_name", default=None, metavar="NAME", help="Everything about one query.")
+@format_option
+@lang_option
+def queries(search: str, category: str | None, show_name: str | None, output_format: str, lang: str) -> None:
+    """List the canned queries, optionally filtered by words (Chinese or English) or category.
+
+    \b
+    Examples:
+      itss queries
+      itss queries 单点故障
+      itss queries --category resilience --format json
+      itss queries --show spof
+    """
+    from itss_graph import queries as catalogue
+
+    if show_name:
+        query = catalogue.get(show_name)
+        if output_format == "json":
+            from itss_graph.render.formats import to_json
+
+            click.echo(to_json({**query.as_dict(lang), "algorithm": query.algorithm.get(lang, ""),
+                                "reference_cypher": catalogue.reference_cypher(query)}), nl=False)
+            return
+        _print_query(query.name, None, lang)
+        return
+    found = catalogue.search(search, category, lang)
+    rows = [[q.name, q.category, q.title.get(lang, ""), q.cli] for q in found]
+    _emit(output_format, {"queries": [q.as_dict(lang) for q in found]},
+          ["name", "category", "title", "cli"], rows,
+          _table(["name", "category", "title", "cli"], rows) if rows else "No canned query matches.")
+
+
+# -- impact family -------------------------------------------------------------------------------
+
+@click.command("blast-radius")
+@click.argument("ci_ids", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Table: at most N services (0: all).")
+@store_options
+@format_option
+@lang_option
+@_show_query_option("blast-radius")
+def blast_radius(ci_ids, limit, store_settings, output_format, lang) -> None:
+    """Business services that CI_IDS' failure takes down or leaves at risk, most important
+    first (criticality, SLA, users), with the ITSS obligations.
+
+    \b
+    Examples:
+      itss blast-radius storage-array:dc1-san1
+      itss blast-radius switch:dc1-core-1 switch:dc1-core-2 --format json
+    """
+    from itss_graph.engine.blast import blast_radius as run
+    from itss_graph.render.obligations import obligations_text
+
+    with open_configured_store(store_settings) as store:
+        answer = run(store, list(ci_ids))
+        obligations = _obligations_for(store, answer.impact)
+    headers = ["id", "name", "status", "criticality", "sla", "users", "depth"]
+    rows = [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth] for s in answer.services]
+    summary = answer.as_dict()["summary"]
+    text = (f"{summary['down']} services down, {summary['at_risk']} at risk "
+            f"({summary['impacted_cis']} CIs impacted)\n" + (_table(headers, rows, limit) if rows else "")
+            + "\n\n" + obligations_text(obligations, lang))
+    _emit(output_format, {**answer.as_dict(), "obligations": obligations}, headers, rows, text)
+
+
+@click.command("root-cause")
+@click.argument("symptoms", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@store_options
+@format_option
+@lang_option
+@_show_query_option("root-cause")
+def root_cause(symptoms, limit, store_settings, output_format, lang) -> None:
+    """Rank the upstream CIs whose single failure explains the most of SYMPTOMS (CIs or
+    services seen failing), redundancy taken into account.
+
+    \b
+    Examples:
+      itss root-cause service:0024 service:0028 service:0032
+      itss root-cause vm:0030-web1 vm:0031-web1 --format json
+    """
+    from itss_graph.engine.root_cause import root_cause as run
+
+    with open_configured_store(store_settings) as store:
+        answer = run(store, list(symptoms), limit=limit)
+    headers = ["id", "type", "name", "explains", "of", "distance", "symptoms explained"]
+    rows = [[c.id, c.type, c.name, len(c.explains), len(answer.symptoms), c.distance, " ".join(c.explains)]
+            for c in answer.candidates]
+    doc = answer.as_dict()
+    note = doc["summary"]["not_explained_by_top"]
+    text = _table(headers, rows) if rows else "No upstream candidate explains these symptoms."
+    if note:
+        text += f"\nNot explained by the top candidate (several failures?): {' '.join(note)}"
+    _emit(output_format, doc, headers, rows, text)
+
+
+@click.command()
+@click.argument("target", required=False)
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
+@store_options
+@format_option
+@lang_option
+@_show_query_option("spof")
+def spof(target, limit, store_settings, output_format, lang) -> None:
+    """Single points of failure of TARGET (a service or CI): the CIs whose failure alone takes
+    it down. Without TARGET: every CI that is a single point of failure of some business
+    service, with the services it would take down.
+
+    \b
+    Examples:
+      itss spof service:0030
+      itss spof --format json
+    """
+    from itss_graph.engine.spof import estate_spof, spof as run
+
+    with open_configured_store(store_settings) as store:
+        if target:
+            answer = run(store, target)
+            headers = ["id", "type", "name", "distance"]
+            rows = [[p.id, p.type, p.name, p.distance] for p in answer.points]
+            text = (f"{target}: {len(rows)} single points of failure among {answer.upstream} CIs it rests on\n"
+                    + _table(headers, rows, limit))
+            _emit(output_format, answer.as_dict(), headers, rows, text)
+            return
+        answer = estate_spof(store, progress=_progress("services"))
+    headers = ["id", "type", "name", "services_down"]
+    rows = [[e.id, e.type, e.name, len(e.services)] for e in answer.entries]
+    text = (f"{len(rows)} CIs are single points of failure of at least one of "
+            f"{answer.services_examined} services\n" + _table(headers, rows, limit))
+    _emit(output_format, answer.as_dict(), headers, rows, text)
+
+
+def _progress(what: str):
+    """A progress line on stderr for long estate-wide questions (only on a terminal)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        click.echo(f"\r{what}: {done}/{total}", err=True, nl=done == total)
+
+    return report
+
+
+@click.command()
+@click.argument("target")
+@click.option("--depth", type=click.IntRange(min=1), default=None)
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@store_options
+@format_option
+@lang_option
+@_show_query_option("depends")
+def depends(target, depth, limit, store_settings, output_format, lang) -> None:
+    """Everything TARGET rests on, nearest first; single points of failure are marked.
+
+    \b
+    Examples:
+      itss depends service:0030
+      itss depends vm:361 --depth 2 --format csv
+    """
+    from itss_graph.engine.depends import depends as run
+
+    with open_configured_store(store_settings) as store:
+        answer = run(store, target, max_depth=depth)
+    headers = ["id", "type", "name", "distance", "via", "to", "spof"]
+    rows = [[d.id, d.type, d.name, d.distance, d.via, d.to, "yes" if d.spof else ""]
+            for d in answer.dependencies]
+    summary = answer.as_dict()["summary"]
+    text = (f"{target} rests on {summary['total']} CIs ({summary['spof']} single points of failure)\n"
+            + _table(headers, rows, limit))
+    _emit(output_format, answer.as_dict(), headers, rows, text)
+
+
+@click.command()
+@click.argument("dependant")
+@click.argument("provider")
+@click.option("--max-length", type=click.IntRange(min=1, max=50), default=8, show_default=True)
+@click.option("--max-paths", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@store_options
+@format_option
+@lang_option
+@_show_query_option("path")
+def path(dependant, provider, max_length, max_paths, store_settings, output_format, lang) -> None:
+    """How DEPENDANT depends on PROVIDER: the shortest chain of relations along which the
+    provider's failure reaches it, and all simple chains up to --max-length.
+
+    \b
+    Examples:
+      itss path service:0030 storage-array:dc1-san1
+      itss path vm:361 site:21 --format json
+    """
+    from itss_graph.engine.depends import paths as run
+
+    with open_configured_store(store_settings) as store:
+        answer = run(store, dependant, provider, max_length=max_length, max_paths=max_paths)
+    doc = answer.as_dict()
+    rows = [[k + 1, len(p) - 1, _chain_text(p)] for k, p in enumerate(answer.paths)]
+    if not answer.shortest:
+        text = f"{dependant} does not depend on {provider}."
+    else:
+        text = (f"Shortest: {_chain_text(answer.shortest)}\n\n{len(answer.paths)} chains"
+                + (" (bounded; more exist)" if answer.truncated else "") + ":\n"
+                + _table(["#", "length", "chain"], rows))
+    _emit(output_format, doc, ["#", "length", "chain"], rows, text)
+
+
+def _chain_text(steps: list[dict]) -> str:
+    parts = []
+    for step in steps:
+        parts.append(step["id"])
+        if "relation" in step:
+            parts.append(f" <-{step['relation']}- " if step["direction"] == "<-" else f" -{step['relation']}-> ")
+    return "".join(parts)
+
+
+@click.command()
+@click.option("--type", "types", multiple=True, help="Only CIs of this type (repeatable).")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@store_options
+@format_option
+@lang_option
+@_show_query_option("orphans")
+def orphans(types, limit, store_settings, output_format, lang) -> None:
+    """CIs that support no business service.
+
+    \b
+    Examples:
+      itss orphans
+      itss orphans --type server --type vm --format csv
+    """
+    from itss_graph.engine.orphans import orphans as run
+
+    with open_configured_store(store_settings) as store:
+        answer = run(store, types=set(types) or None)
+    doc = answer.as_dict()
+    rows = [[c.id, c.type, c.name] for c in answer.cis]
+    by_type = ", ".join(f"{t} {n}" for t, n in doc["summary"]["by_type"].items())
+    text = (f"{len(rows)} CIs support none of {answer.services} services"
+            + (f": {by_type}" if by_type else "") + "\n" + (_table(["id", "type", "name"], rows, limit) if rows else ""))
+    _emit(output_format, doc, ["id", "type", "name"], rows, text)
+
+
+@click.command()
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
+@store_options
+@format_option
+@lang_option
+@_show_query_option("hotspots")
+def hotspots(top, store_settings, output_format, lang) -> None:
+    """The CIs whose single failure takes down the most business services (and how many CIs
+    with them).
+
+    \b
+    Example:
+      itss hotspots --top 10
+    """
+    from itss_graph.engine.hotspots import hotspots as run
+
+    with open_configured_store(store_settings) as store:
+        answer = run(store, top=top, progress=_progress("services"))
+    headers = ["id", "type", "name", "services_down", "cis_lost"]
+    rows = [[h["id"], h["type"], h["name"], h["services_down"], h["cis_lost"]] for h in answer["hotspots"]]
+    _emit(output_format, answer, headers, rows, _table(headers, rows))
+
+
+@click.command("change-impact")
+@click.argument("ci_ids", nargs=-1, required=True)
+@store_options
+@format_option
+@lang_option
+@_show_query_option("change-impact")
+def change_impact(ci_ids, store_settings, output_format, lang) -> None:
+    """What a planned change taking CI_IDS down touches: the services affected, the ITSS change
+    and release process and roles that apply, and a suggested window.
+
+    \b
+    Examples:
+      itss change-impact server:dc1-db0030p
+      itss change-impact switch:dc1-core-1 --format json --lang zh
+    """
+    from itss_graph.engine.change import change_impact as run
+    from itss_graph.render.obligations import KIND_TITLES
+
+    with open_configured_store(store_settings) as store:
+        answer = run(store, list(ci_ids))
+    headers = ["id", "name", "status", "criticality", "sla", "users"]
+    rows = [[s["id"], s["name"], s["status"], s["criticality"], s["sla"], s["users"]] for s in answer["services"]]
+    lines = [f"Change taking down {', '.join(ci_ids)}: {len(rows)} services affected",
+             _table(headers, rows) if rows else "",
+             f"Suggested window: {answer['window']['text'].get(lang) or answer['window']['text']['en']}"]
+    for kind in ("processes", "roles"):
+        lines.append(f"{KIND_TITLES[kind][lang]}:")
+        for item in answer["knowledge"][kind]:
+            lines.append(f"  - {item['label'].get(lang) or item['label']['en']} ({item['iri']})")
+    _emit(output_format, answer, headers, rows, "\n".join(lines))

@@ -1,0 +1,48 @@
+"""Render ITSS obligations (see :mod:`itss_graph.engine.obligations`) as text.
+
+Example:
+    >>> print(obligations_text({"event_level": {"level": None, "name": {"en": "no event"}},
+    ...                         "sections": []}, "en"))
+    ITSS obligations — event level: no event
+"""
+
+from __future__ import annotations
+
+KIND_TITLES = {
+    "emergency_tasks": {"en": "Emergency-response steps", "zh": "应急响应步骤"},
+    "processes": {"en": "Processes that act", "zh": "启动的过程"},
+    "roles": {"en": "Roles that act", "zh": "参与的角色"},
+    "resources": {"en": "Resources to use", "zh": "使用的资源"},
+    "reports": {"en": "Reports due", "zh": "应提交的报告"},
+    "quality_hit": {"en": "Quality characteristics hit", "zh": "受影响的质量特性"},
+}
+
+
+def _label(item: dict, lang: str) -> str:
+    other = "zh" if lang == "en" else "en"
+    main, second = item["label"].get(lang, ""), item["label"].get(other, "")
+    return f"{main} ({second})" if second and second != main else main
+
+
+def _where(item: dict) -> str:
+    refs = item.get("provenance") or []
+    return "; ".join(f"{r['source']}, §{r['section']}, lines {r['lines']}" for r in refs[:2])
+
+
+def obligations_text(doc: dict, lang: str = "en") -> str:
+    level = doc["event_level"]
+    name = level["name"].get(lang) or level["name"].get("en", "")
+    lines = [("ITSS 义务 — 事件级别：" if lang == "zh" else "ITSS obligations — event level: ") + name]
+    for section in doc["sections"]:
+        lines.append("")
+        lines.append(f"■ {section['title'].get(lang) or section['title'].get('en', '')}")
+        for kind, items in section["items"].items():
+            if kind not in KIND_TITLES or not items:
+                continue
+            lines.append(f"  {KIND_TITLES[kind][lang]}:")
+            for item in items:
+                lines.append(f"    - {_label(item, lang)}  [{_where(item)}]")
+        source = section["items"].get("roles_source")
+        if source and section["items"].get("roles"):
+            lines.append(f"    (roles from {source[0]['label'].get(lang) or source[0]['label']['en']})")
+    return "\n".join(lines)
