@@ -39,7 +39,7 @@ from itss_graph.synth import write_estate  # noqa: E402
 DATA = REPO / "bench" / "data"
 RESULTS = REPO / "bench" / "results"
 ITSS = str(Path(sys.executable).with_name("itss"))
-BASE_CIS = 14792  # CIs of the estate at scale 1
+BASE_CIS = 14793  # CIs of the estate at scale 1
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 PROBES = {"high fan-in": "site:dc1", "typical": "vm:0001-web1", "core switch": "switch:dc1-core-1"}
 

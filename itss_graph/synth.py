@@ -230,10 +230,10 @@ class _Builder:
             array = self._device(dc, f"storage-array:{dc.key}-san{a}", f"{dc.key}-SAN-{a}", "storage-array")
             self._uplink(dc, array)
             dc.san.append(array)
+        hosts = min(32, self.n(10, 2))  # a pool stays a pool: more of them as the estate grows
         for c in range(1, self.n(3, 1) + 1):
             cluster = s.ci(f"cluster:{dc.key}-vmw{c}", f"{dc.key} VMware 资源池 {c}", "cluster",
-                           site=dc.key, min_up=self.n(10, 2) - 2)
-            hosts = self.n(10, 2)
+                           site=dc.key, min_up=max(1, hosts - 2))
             for h in range(1, hosts + 1):
                 host = self._device(dc, f"hypervisor-host:{dc.key}-esx{c}-{h:02d}", f"{dc.key}-esx{c}-{h:02d}",
                                     "hypervisor-host", role="blade")
