@@ -35,13 +35,43 @@ from typing import Sequence
 
 import numpy as np
 
-from itss_graph.engine.semantics import DOWN, group_key
 
-_ARRAYS = ("keys", "id_rank", "type_code", "min_up", "id_blob", "id_off", "name_blob", "name_off",
+_ARRAYS = ("keys", "id_rank", "type_code", "min_up", "id_blob", "id_off", "id_chars", "name_blob",
+           "name_off", "name_chars",
            "flow_ptr", "flow_dst", "flow_rel", "flow_class", "flow_group",
            "up_ptr", "up_src", "up_rel", "up_class", "up_group", "up_outgoing",
            "group_owner", "group_size", "group_min_up")
-FORMAT = 2
+FORMAT = 3
+_EFFECT_CODE = {"down": 0, "degraded": 1, "redundant": 2}
+
+
+@dataclass
+class EdgeArrays:
+    """Edges as parallel arrays: positions, relation (index into ``rel_names``), redundancy
+    group (index into ``group_names``, -1 for none) and the relation's ``min_up`` (0: none)."""
+
+    src: np.ndarray
+    rel: np.ndarray
+    dst: np.ndarray
+    group: np.ndarray
+    min_up: np.ndarray
+    rel_names: list[str]
+    group_names: list[str]
+
+    @classmethod
+    def from_tuples(cls, edges) -> "EdgeArrays":
+        rel_names: dict[str, int] = {}
+        group_names: dict[str, int] = {}
+        src, rel, dst, group, min_up = [], [], [], [], []
+        for s_, r, d, g, m in edges:
+            src.append(s_)
+            dst.append(d)
+            rel.append(rel_names.setdefault(r, len(rel_names)))
+            group.append(-1 if g in (None, "") else group_names.setdefault(str(g), len(group_names)))
+            min_up.append(m or 0)
+        as_array = lambda values: np.asarray(values, dtype=np.int64)  # noqa: E731
+        return cls(as_array(src), as_array(rel), as_array(dst), as_array(group), as_array(min_up),
+                   list(rel_names), list(group_names))
 
 
 @dataclass
@@ -53,10 +83,12 @@ class GraphIndex:
     id_rank: np.ndarray
     type_code: np.ndarray
     min_up: np.ndarray
-    id_blob: np.ndarray
-    id_off: np.ndarray
+    id_blob: np.ndarray  # UTF-8 of all ids, concatenated
+    id_off: np.ndarray  # byte offsets into id_blob
+    id_chars: np.ndarray  # character offsets into the decoded id_blob
     name_blob: np.ndarray
     name_off: np.ndarray
+    name_chars: np.ndarray
     flow_ptr: np.ndarray
     flow_dst: np.ndarray
     flow_rel: np.ndarray
@@ -78,11 +110,26 @@ class GraphIndex:
 
     # -- lookups ------------------------------------------------------------------------------
     def ids_of(self, positions) -> list[str]:
-        """Ids of many positions at once (vectorised offsets, one decode per id)."""
-        return _texts(self.id_blob, self.id_off, positions)
+        """Ids of many positions at once."""
+        return self._texts("id", positions)
 
     def names_of(self, positions) -> list[str]:
-        return _texts(self.name_blob, self.name_off, positions)
+        return self._texts("name", positions)
+
+    def _texts(self, kind: str, positions) -> list[str]:
+        positions = np.asarray(positions, dtype=np.int64)
+        blob, offsets, chars = (getattr(self, f"{kind}_blob"), getattr(self, f"{kind}_off"),
+                                getattr(self, f"{kind}_chars"))
+        if len(positions) < len(offsets) // 50:  # few: decode each one
+            view = memoryview(blob)
+            return [str(view[a:b], "utf-8") for a, b in zip(offsets[positions].tolist(),
+                                                              offsets[positions + 1].tolist())]
+        # many: decode the whole blob once and slice it by character offsets
+        cache = self.__dict__.setdefault("_decoded", {})
+        whole = cache.get(kind)
+        if whole is None:
+            whole = cache[kind] = bytes(blob).decode("utf-8")
+        return [whole[a:b] for a, b in zip(chars[positions].tolist(), chars[positions + 1].tolist())]
 
     def id_of(self, pos: int) -> str:
         return bytes(self.id_blob[self.id_off[pos]:self.id_off[pos + 1]]).decode("utf-8")
@@ -100,68 +147,76 @@ class GraphIndex:
     @classmethod
     def build(cls, *, generation: str, keys: Sequence[int], ids: Sequence[str], names: Sequence[str],
               types: Sequence[str], min_up: Sequence[int],
-              edges: Sequence[tuple[int, str, int, str | None, int | None]],
-              toward_source: dict[str, str], toward_target: dict[str, str]) -> "GraphIndex":
-        """Build from nodes (given in ascending key order) and edges between positions
-        ``(source_pos, relation, target_pos, redundancy_group, min_up)``."""
+              edges: "Sequence[tuple[int, str, int, str | None, int | None]] | EdgeArrays",
+              toward_source: dict[str, str], toward_target: dict[str, str],
+              id_order: Sequence[int] | None = None) -> "GraphIndex":
+        """Build from nodes (in ascending key order) and edges between positions, given as
+        ``(source_pos, relation, target_pos, redundancy_group, min_up)`` tuples or as
+        :class:`EdgeArrays`. ``id_order`` (positions sorted by id) saves a sort when known."""
         n = len(keys)
+        if not isinstance(edges, EdgeArrays):
+            edges = EdgeArrays.from_tuples(edges)
         type_names = sorted(set(types))
         type_lookup = {t: i for i, t in enumerate(type_names)}
-        rel_names = sorted(set(toward_source) | set(toward_target) | {e[1] for e in edges})
-        rel_lookup = {r: i for i, r in enumerate(rel_names)}
+        rel_names = sorted(set(toward_source) | set(toward_target) | set(edges.rel_names))
+        rel_code = np.array([rel_names.index(r) for r in edges.rel_names], dtype=np.int64)
+        rel = rel_code[edges.rel] if len(edges.rel) else np.empty(0, dtype=np.int64)
+        order = (np.asarray(id_order, dtype=np.int64) if id_order is not None
+                 else np.array(sorted(range(n), key=ids.__getitem__), dtype=np.int64))
         id_rank = np.empty(n, dtype=np.int32)
-        id_rank[np.array(sorted(range(n), key=ids.__getitem__), dtype=np.int64)] = np.arange(n, dtype=np.int32)
-        id_blob, id_off = _blob(ids)
-        name_blob, name_off = _blob(names)
+        id_rank[order] = np.arange(n, dtype=np.int32)
+        id_blob, id_off, id_chars = _blob(ids)
+        name_blob, name_off, name_chars = _blob(names)
+        node_min_up = np.asarray(min_up, dtype=np.int32)
 
-        flow: list[tuple[int, int, int, int, int, int]] = []  # provider, dependant, rel, class, slot, outgoing
-        slots: dict[tuple, int] = {}
-        owners: list[int] = []
-        slot_min_up: list[int] = []
-        node_min_up = list(min_up)
-        for src, rel, dst, group, edge_min_up in edges:
-            for table, provider, dependant, direction in (
-                    (toward_source, dst, src, "out"), (toward_target, src, dst, "in")):
-                effect = table.get(rel)
-                if effect is None:
-                    continue
-                key = group_key(effect, rel, direction, group)
-                if key is not None:
-                    slot_key = (dependant, key)
-                    slot = slots.get(slot_key)
-                    if slot is None:
-                        slot = slots[slot_key] = len(owners)
-                        owners.append(dependant)
-                        slot_min_up.append(1 if key[0] == "prop" else node_min_up[dependant])
-                    if key[0] == "prop":
-                        slot_min_up[slot] = max(slot_min_up[slot], edge_min_up or 1)
-                    flow.append((provider, dependant, rel_lookup[rel], 1, slot, direction == "out"))
-                else:
-                    flow.append((provider, dependant, rel_lookup[rel], 0 if effect == DOWN else 2, -1,
-                                 direction == "out"))
-        flow_arr = np.array(flow, dtype=np.int64).reshape(-1, 6)
+        parts = []  # provider, dependant, rel, effect, outgoing, group, edge_min_up
+        for table, outgoing in ((toward_source, 1), (toward_target, 0)):
+            effect_of = np.array([_EFFECT_CODE.get(table.get(r, "none"), -1) for r in rel_names], dtype=np.int64)
+            effect = effect_of[rel] if len(rel) else rel
+            keep = effect >= 0
+            provider, dependant = ((edges.dst, edges.src) if outgoing else (edges.src, edges.dst))
+            parts.append(np.stack([provider[keep], dependant[keep], rel[keep], effect[keep],
+                                   np.full(int(keep.sum()), outgoing), edges.group[keep],
+                                   edges.min_up[keep]], axis=1))
+        flow = np.concatenate(parts) if parts else np.empty((0, 7), dtype=np.int64)
+        provider, dependant, frel, effect, outgoing, group, edge_min_up = flow.T
+        # redundancy groups: (dependant, group property) or (dependant, relation, direction)
+        by_property = (group >= 0) & (effect != _EFFECT_CODE["degraded"])
+        by_relation = ~by_property & (effect == _EFFECT_CODE["redundant"])
+        grouped = by_property | by_relation
+        sub_key = np.where(by_property, group, (1 << 30) | (frel * 2 + outgoing))
+        slot_key = (dependant << 32) | sub_key
+        slot = np.full(len(flow), -1, dtype=np.int64)
+        unique_keys, inverse = np.unique(slot_key[grouped], return_inverse=True)
+        slot[grouped] = inverse
+        owners = (unique_keys >> 32).astype(np.int32)
+        slot_min_up = node_min_up[owners].astype(np.int32) if len(owners) else np.empty(0, dtype=np.int32)
+        prop_slots = (unique_keys & (1 << 30)) == 0
+        slot_min_up[prop_slots] = 1
+        pm = by_property
+        np.maximum.at(slot_min_up, slot[pm], np.maximum(edge_min_up[pm], 1).astype(np.int32))
         group_size = np.zeros(len(owners), dtype=np.int32)
-        grouped = flow_arr[flow_arr[:, 3] == 1]
-        if len(grouped):
-            distinct = np.unique(grouped[:, 4] * max(n, 1) + grouped[:, 0])
+        if grouped.any():
+            distinct = np.unique(slot[grouped] * max(n, 1) + provider[grouped])
             np.add.at(group_size, distinct // max(n, 1), 1)
-        by_provider = np.lexsort((flow_arr[:, 1], flow_arr[:, 0]))
-        by_dependant = np.lexsort((flow_arr[:, 0], flow_arr[:, 1]))
-        fp, up = flow_arr[by_provider], flow_arr[by_dependant]
+        cls_ = np.where(grouped, 1, np.where(effect == _EFFECT_CODE["down"], 0, 2))
+        by_provider = np.lexsort((dependant, provider))
+        by_dependant = np.lexsort((provider, dependant))
         return cls(
             generation=generation, type_names=type_names, rel_names=rel_names,
             keys=np.asarray(keys, dtype=np.int64), id_rank=id_rank,
             type_code=np.array([type_lookup[t] for t in types], dtype=np.int16),
-            min_up=np.asarray(node_min_up, dtype=np.int32),
-            id_blob=id_blob, id_off=id_off, name_blob=name_blob, name_off=name_off,
-            flow_ptr=_pointers(fp[:, 0], n), flow_dst=fp[:, 1].astype(np.int32),
-            flow_rel=fp[:, 2].astype(np.int16), flow_class=fp[:, 3].astype(np.int8),
-            flow_group=fp[:, 4].astype(np.int32),
-            up_ptr=_pointers(up[:, 1], n), up_src=up[:, 0].astype(np.int32),
-            up_rel=up[:, 2].astype(np.int16), up_class=up[:, 3].astype(np.int8),
-            up_group=up[:, 4].astype(np.int32), up_outgoing=up[:, 5].astype(np.int8),
-            group_owner=np.asarray(owners, dtype=np.int32), group_size=group_size,
-            group_min_up=np.asarray(slot_min_up, dtype=np.int32),
+            min_up=node_min_up,
+            id_blob=id_blob, id_off=id_off, id_chars=id_chars,
+            name_blob=name_blob, name_off=name_off, name_chars=name_chars,
+            flow_ptr=_pointers(provider[by_provider], n), flow_dst=dependant[by_provider].astype(np.int32),
+            flow_rel=frel[by_provider].astype(np.int16), flow_class=cls_[by_provider].astype(np.int8),
+            flow_group=slot[by_provider].astype(np.int32),
+            up_ptr=_pointers(dependant[by_dependant], n), up_src=provider[by_dependant].astype(np.int32),
+            up_rel=frel[by_dependant].astype(np.int16), up_class=cls_[by_dependant].astype(np.int8),
+            up_group=slot[by_dependant].astype(np.int32),
+            up_outgoing=outgoing[by_dependant].astype(np.int8),
+            group_owner=owners, group_size=group_size, group_min_up=slot_min_up,
         )
 
     # -- persistence --------------------------------------------------------------------------
@@ -195,18 +250,14 @@ class GraphIndex:
                    rel_names=meta["rel_names"], **arrays)
 
 
-def _texts(blob: np.ndarray, offsets: np.ndarray, positions) -> list[str]:
-    positions = np.asarray(positions, dtype=np.int64)
-    view = memoryview(blob)
-    return [str(view[a:b], "utf-8") for a, b in zip(offsets[positions].tolist(),
-                                                      offsets[positions + 1].tolist())]
-
-
-def _blob(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def _blob(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Concatenated UTF-8 with byte offsets and character offsets."""
     encoded = [t.encode("utf-8") for t in texts]
     off = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(b) for b in encoded], out=off[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), off
+    chars = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=chars[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), off, chars
 
 
 def _pointers(sorted_keys: np.ndarray, n: int) -> np.ndarray:

@@ -25,7 +25,9 @@ from itss_graph.stores.sqlite import SQLiteStore
 
 
 # The statements the index is built from (also printed by --show-query).
-INDEX_NODES_SQL = "SELECT n, id, name, type, props FROM ci ORDER BY n"
+INDEX_NODES_SQL = """SELECT n, id, name, type,
+       CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.min_up') END
+FROM ci ORDER BY n"""
 INDEX_EDGES_SQL = """SELECT src, type, dst,
        CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.redundancy_group') END,
        CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.min_up') END
@@ -38,7 +40,10 @@ def graph_index(store: SQLiteStore, schema: Schema | None = None) -> GraphIndex:
     generation = f"{store.generation()}-{_schema_fingerprint(schema)}"
     if store.path == ":memory:":
         return _build(store, schema, generation)
+    from itss_graph.engine.graph_index import FORMAT
+
     base = _index_dir(store)
+    generation = f"{generation}-f{FORMAT}"
     target = base / generation
     index = GraphIndex.open(target)
     if index is not None:
@@ -74,22 +79,35 @@ def _schema_fingerprint(schema: Schema) -> str:
 
 
 def _build(store: SQLiteStore, schema: Schema, generation: str) -> GraphIndex:
-    import json
+    import numpy as np
+
+    from itss_graph.engine.graph_index import EdgeArrays
 
     rules = Rules.from_schema(schema)
-    keys, ids, names, types, min_up = [], [], [], [], []
-    for n, ci_id, name, ci_type, props in store.db.execute(INDEX_NODES_SQL):
-        keys.append(n)
-        ids.append(ci_id)
-        names.append(name)
-        types.append(ci_type)
-        min_up.append(min_up_of(json.loads(props)) if props != "{}" else 1)
-    position = {k: i for i, k in enumerate(keys)}
-    edges = [(position[s], r, position[d], None if g is None else str(g), _int(m))
-             for s, r, d, g, m in store.db.execute(INDEX_EDGES_SQL)]
+    rows = store.db.execute(INDEX_NODES_SQL).fetchall()
+    keys, ids, names, types, raw_min_up = (list(column) for column in zip(*rows)) if rows else ([],) * 5
+    del rows
+    min_up = [1 if m is None else min_up_of({"min_up": m}) for m in raw_min_up]
+    key_array = np.asarray(keys, dtype=np.int64)
+    id_order = np.searchsorted(key_array, np.fromiter(
+        (row[0] for row in store.db.execute("SELECT n FROM ci ORDER BY id")), dtype=np.int64, count=len(keys)))
+    rel_names: dict[str, int] = {}
+    group_names: dict[str, int] = {}
+    batches = []
+    cursor = store.db.execute(INDEX_EDGES_SQL)
+    while chunk := cursor.fetchmany(200_000):
+        src, rel, dst, group, edge_min_up = zip(*chunk)
+        codes = [rel_names.setdefault(r, len(rel_names)) for r in rel]
+        groups = [-1 if g is None else group_names.setdefault(str(g), len(group_names)) for g in group]
+        batches.append(np.array([src, codes, dst, groups, [_int(m) or 0 for m in edge_min_up]],
+                                dtype=np.int64))
+    columns = np.concatenate(batches, axis=1) if batches else np.empty((5, 0), dtype=np.int64)
+    edges = EdgeArrays(np.searchsorted(key_array, columns[0]), columns[1],
+                       np.searchsorted(key_array, columns[2]), columns[3], columns[4],
+                       list(rel_names), list(group_names))
     return GraphIndex.build(generation=generation, keys=keys, ids=ids, names=names, types=types,
                             min_up=min_up, edges=edges, toward_source=rules.toward_source,
-                            toward_target=rules.toward_target)
+                            toward_target=rules.toward_target, id_order=id_order)
 
 
 def _int(value) -> int | None:
