@@ -57,24 +57,28 @@ class ImpactedCI:
                 "effect": self.effect, "via": self.via, "from": self.from_id}
 
 
-@dataclass
 class ImpactColumns:
     """The impacted CIs column by column (cheap to build and to print for 100k rows)."""
 
-    ids: list[str] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    depths: list[int] = field(default_factory=list)
-    effects: list[str] = field(default_factory=list)
-    vias: list[str] = field(default_factory=list)
-    froms: list[str] = field(default_factory=list)
+    def __init__(self, ids=None, types=None, names=None, depths=None, effects=None, vias=None, froms=None):
+        self.ids: list[str] = ids or []
+        self.types: list[str] = types or []
+        self.names: list[str] = names or []
+        self.depths: list[int] = depths or []
+        self.effects: list[str] = effects or []
+        self.vias: list[str] = vias or []
+        self.froms: list[str] = froms or []
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.types)
 
     def rows(self):
         """(id, type, name, depth, effect, via, from) tuples."""
         return zip(self.ids, self.types, self.names, self.depths, self.effects, self.vias, self.froms)
+
+    def row(self, k: int) -> tuple:
+        return (self.ids[k], self.types[k], self.names[k], self.depths[k], self.effects[k],
+                self.vias[k], self.froms[k])
 
     @classmethod
     def from_records(cls, records: Iterable[ImpactedCI]) -> "ImpactColumns":
@@ -113,10 +117,10 @@ class ImpactResult:
     @property
     def services(self) -> list[ImpactedCI]:
         out = []
-        for row in self.columns.rows():  # services come first
-            if row[1] not in self.service_types:
+        for k, ci_type in enumerate(self.columns.types):  # services come first
+            if ci_type not in self.service_types:
                 break
-            out.append(ImpactedCI(*row))
+            out.append(ImpactedCI(*self.columns.row(k)))
         return out
 
     def summary(self) -> dict:

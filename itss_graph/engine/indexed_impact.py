@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Sequence
 
 
@@ -44,8 +45,57 @@ def impact_indexed(store: SQLiteStore, failed_ids: Sequence[str], *, max_depth: 
                        presorted=True)
 
 
+class IndexedColumns(ImpactColumns):
+    """Columns read lazily from the closure index: a table that shows 50 rows per type, or a
+    count, never decodes the ids and names of the other 100k."""
+
+    def __init__(self, index, positions, is_down, depth, via, origin):
+        self._index, self._positions, self._is_down = index, positions, is_down
+        self._depth, self._via, self._origin = depth, via, origin
+        self._codes = index.type_code[positions]
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @cached_property
+    def types(self) -> list[str]:
+        names = self._index.type_names
+        return [names[c] for c in self._codes.tolist()]
+
+    @cached_property
+    def effects(self) -> list[str]:
+        return ["down" if d else "degraded" for d in self._is_down.tolist()]
+
+    @cached_property
+    def depths(self) -> list[int]:
+        return self._depth.tolist()
+
+    @cached_property
+    def vias(self) -> list[str]:
+        names = self._index.rel_names
+        return [names[v] for v in self._via.tolist()]
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return self._index.ids_of(self._positions)
+
+    @cached_property
+    def names(self) -> list[str]:
+        return self._index.names_of(self._positions)
+
+    @cached_property
+    def froms(self) -> list[str]:
+        return self._index.ids_of(self._origin)
+
+    def row(self, k: int) -> tuple:
+        index, pos = self._index, int(self._positions[k])
+        return (index.id_of(pos), index.type_names[int(self._codes[k])], index.name_of(pos),
+                int(self._depth[k]), "down" if self._is_down[k] else "degraded",
+                index.rel_names[int(self._via[k])], index.id_of(int(self._origin[k])))
+
+
 def _impacted_in_contract_order(index, closure, schema: Schema) -> ImpactColumns:
-    """The impacted CIs as columns, sorted like make_result sorts them, the sort in numpy."""
+    """The impacted CIs as lazy columns, sorted like make_result sorts them, in numpy."""
     positions = np.concatenate([closure.lost, closure.degraded]).astype(np.int64)
     if not len(positions):
         return ImpactColumns()
@@ -57,18 +107,9 @@ def _impacted_in_contract_order(index, closure, schema: Schema) -> ImpactColumns
     is_down[:len(closure.lost)] = True
     order = np.lexsort((index.id_rank[positions], closure.depth[positions], ~is_down, codes,
                         type_layer[codes], ~type_is_service[codes]))
-    positions, is_down, codes = positions[order], is_down[order], codes[order]
-    type_names = index.type_names
-    rel_names = index.rel_names
-    return ImpactColumns(
-        ids=index.ids_of(positions),
-        types=[type_names[c] for c in codes.tolist()],
-        names=index.names_of(positions),
-        depths=closure.depth[positions].tolist(),
-        effects=["down" if d else "degraded" for d in is_down.tolist()],
-        vias=[rel_names[v] for v in closure.via[positions].tolist()],
-        froms=index.ids_of(closure.origin[positions]),
-    )
+    positions = positions[order]
+    return IndexedColumns(index, positions, is_down[order], closure.depth[positions],
+                          closure.via[positions], closure.origin[positions].astype(np.int64))
 
 
 __all__ = ["impact_indexed"]

@@ -63,16 +63,20 @@ def impact_table(result: ImpactResult, limit: int = 50) -> str:
              + (f", within depth {result.max_depth}" if result.max_depth is not None else "") + "."]
     if result.services:
         lines.append(f"Business services impacted: {len(result.services)}")
-    for ci_type, group in groupby(result.columns.rows(), key=lambda row: row[1]):
-        rows = list(group)
-        shown = rows if not limit else rows[:limit]
+    columns = result.columns
+    start = 0
+    for ci_type, group in groupby(columns.types):
+        count = sum(1 for _ in group)
+        shown = range(start, start + (count if not limit else min(count, limit)))
         lines.append("")
-        lines.append(f"{ci_type} ({len(rows)})")
+        lines.append(f"{ci_type} ({count})")
+        rows = (columns.row(k) for k in shown)
         lines.append(render_table(["id", "name", "effect", "depth", "via", "from"],
-                                  [[i, n, e, d, v, f] for i, _, n, d, e, v, f in shown]))
-        if len(shown) < len(rows):
-            lines.append(f"... and {len(rows) - len(shown)} more (--limit 0 shows all; "
+                                  [[i, n, e, d, v, f] for i, _, n, d, e, v, f in rows]))
+        if len(shown) < count:
+            lines.append(f"... and {count - len(shown)} more (--limit 0 shows all; "
                          "--format csv lists every row)")
+        start += count
     return "\n".join(lines)
 
 
