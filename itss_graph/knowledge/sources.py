@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from itss_graph.errors import ItssError
 from itss_graph.resources import resource_dirs
 
 if TYPE_CHECKING:  # rdflib is imported lazily: it costs ~0.1 s at start-up
@@ -34,8 +35,9 @@ CMDB = "https://w3id.org/itss-graph/cmdb#"
 TBOX_GRAPH_PREFIX = SRC + "file/"
 
 
-class KnowledgeFileError(ValueError):
-    """A Turtle file of the ontology is malformed or breaks the provenance convention."""
+class KnowledgeFileError(ItssError, ValueError):
+    """A Turtle file of the ontology is malformed or breaks the provenance convention (the CLI
+    reports it as one line, exit status 2)."""
 
     def __init__(self, path: Path, message: str):
         super().__init__(f"{path}: {message}")
@@ -104,15 +106,26 @@ def load_dataset(files: OntologyFiles | None = None) -> "rdflib.Dataset":
     TBox files go into a graph named after the file; each knowledge-base file into the graph
     of its source unit, with ``dcterms:source <unit>`` added to each subject it describes.
     """
+    return load_dataset_and_units(files)[0]
+
+
+def load_dataset_and_units(
+    files: OntologyFiles | None = None,
+) -> tuple["rdflib.Dataset", dict[Path, str]]:
+    """:func:`load_dataset`, and the graph each file went into (TBox: ``src:file/<name>``;
+    knowledge base: its source unit), so callers need not parse the files twice."""
     import rdflib
     from rdflib import DCTERMS, BNode
 
     files = files or ontology_files()
     dataset = rdflib.Dataset()
+    graph_of: dict[Path, str] = {}
     for path in files.tbox:
-        target = dataset.graph(rdflib.URIRef(TBOX_GRAPH_PREFIX + path.name))
+        name = rdflib.URIRef(TBOX_GRAPH_PREFIX + path.name)
+        target = dataset.graph(name)
         for triple in parse_file(path):
             target.add(triple)
+        graph_of[path] = str(name)
     for path in files.kb:
         graph = parse_file(path)
         unit = source_unit_of(graph, path)
@@ -122,4 +135,5 @@ def load_dataset(files: OntologyFiles | None = None) -> "rdflib.Dataset":
         for subject in set(graph.subjects()):
             if subject != unit and not isinstance(subject, BNode):
                 target.add((subject, DCTERMS.source, unit))
-    return dataset
+        graph_of[path] = str(unit)
+    return dataset, graph_of

@@ -289,7 +289,9 @@ def test_classification_standard_facts(kb):
 
 def test_guide_standard(kb):
     s = KB["std-指南"]
-    assert (s, RDF.type, ITSS.Standard) in kb
+    # named without number, status or heading: a standard listed in the framework, not an itss:Standard
+    assert (s, RDF.type, ITSS.ListedStandard) in kb
+    assert (s, RDF.type, ITSS.Standard) not in kb
     assert zh(kb, s, DCTERMS.title) == ["信息技术服务 指南"]
     assert (s, ITSS.standardCategory, KB["stdcat-基础标准"]) in kb
     assert zh(kb, s, ITSS.purpose)
@@ -307,13 +309,20 @@ def test_quality_standard_applicability(kb):
 
 def test_personnel_standard_applicability_and_capabilities(kb):
     s = KB["std-基础-3"]
-    parties = {KB[f"party-{p}"] for p in ("行业主管部门", "供方", "劳务派遣组织", "需方", "教育培训机构")}
+    parties = {KB[f"party-{p}"] for p in ("行业主管部门", "供方", "需方")}
     assert set(kb.objects(s, ITSS.appliesToParty)) == parties
+    orgtypes = {KB["orgtype-劳务派遣组织"], KB["orgtype-教育培训机构"]}
+    assert set(kb.objects(s, ITSS.appliesToOrganizationType)) == orgtypes
+    for o in orgtypes:
+        assert (o, RDF.type, ITSS.OrganizationType) in kb
+    assert (KB["party-教育培训机构"], SKOS.closeMatch, KB["orgtype-教育培训机构"]) in kb
     assert set(kb.objects(s, ITSS.appliesToCategory)) == {KB[f"cat-0{i}"] for i in range(1, 10)}
     items = sorted(kb.objects(s, ITSS.scopeItem), key=lambda i: order(kb, i))
     assert len(items) == 5
-    assert [kb.value(i, ITSS.party) for i in items] == [
-        KB["party-行业主管部门"], KB["party-供方"], KB["party-劳务派遣组织"], KB["party-需方"], KB["party-教育培训机构"]
+    # each scope item names who it is for: a party (a, b, d) or a kind of organisation (c, e)
+    assert [kb.value(i, ITSS.party) or kb.value(i, ITSS.appliesToOrganizationType) for i in items] == [
+        KB["party-行业主管部门"], KB["party-供方"], KB["orgtype-劳务派遣组织"], KB["party-需方"],
+        KB["orgtype-教育培训机构"],
     ]
     assert set(kb.objects(s, ITSS.definesRole)) == {KB["role-信息技术服务从业人员"]}
     caps = set(kb.objects(s, ITSS.definesCapability))

@@ -1,0 +1,55 @@
+"""How knowledge-base entities are named in answers (one place, so every command agrees).
+
+Example:
+    >>> from itss_graph.knowledge.kb import KnowledgeBase
+    >>> kb = KnowledgeBase.load()
+    >>> name(kb, "kb:cat-040301", "zh")
+    '040301 基础软件运维服务'
+    >>> name(kb, "kb:std-运维-1", "en")
+    'GB/T 28827.1 Information technology service — Operation and maintenance — Part 1: General requirements'
+    >>> node(kb, "kb:proc-事件管理", "zh")["label"]
+    '事件管理'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from itss_graph.knowledge.kb import DCTERMS, ITSS, is_literal
+
+if TYPE_CHECKING:
+    from itss_graph.knowledge.kb import KnowledgeBase
+
+
+def title(kb: "KnowledgeBase", iri: str, lang: str) -> str:
+    """A standard's full title in ``lang`` (dcterms:title), else its label."""
+    value = kb.value(iri, DCTERMS + "title", lang=lang)
+    if value is not None and is_literal(value) and value.lang == lang:
+        return str(value)
+    return kb.label(iri, lang)
+
+
+def identifier(kb: "KnowledgeBase", iri: str) -> str | None:
+    """A standard's number (dcterms:identifier), if the white paper gives one."""
+    value = kb.value(iri, DCTERMS + "identifier")
+    return str(value) if value is not None else None
+
+
+def name(kb: "KnowledgeBase", iri: str, lang: str = "en") -> str:
+    """A short human name: ``<code> <label>`` for GB/T 29264 categories, ``<number> <title>`` for
+    standards with a number, the label otherwise."""
+    iri = kb.expand(iri)
+    if kb.is_a(iri, ITSS + "ServiceCategory"):
+        code = kb.notation(iri)
+        return f"{code} {kb.label(iri, lang)}" if code else kb.label(iri, lang)
+    if kb.is_a(iri, DCTERMS + "Standard"):
+        number = identifier(kb, iri)
+        text = title(kb, iri, lang)
+        return f"{number} {text}" if number else text
+    return kb.label(iri, lang)
+
+
+def node(kb: "KnowledgeBase", iri: str, lang: str = "en") -> dict:
+    """The JSON form of an entity in answers: ``{"iri", "id", "label"}``."""
+    iri = kb.expand(iri)
+    return {"iri": iri, "id": kb.qname(iri), "label": name(kb, iri, lang)}
