@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from itss_graph.engine.resilience import loss_sets, members
 from itss_graph.engine.upstream import Subgraph, upstream_subgraph
-from itss_graph.errors import UnknownCIError
+from itss_graph.engine.semantics import require_cis
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import Store
 
@@ -111,10 +111,7 @@ def paths(store: Store, dependant: str, provider: str, *, max_length: int = 8, m
     """How ``dependant`` depends on ``provider``: chains of relations along which the
     provider's failure travels to the dependant (each step: id, relation to the next)."""
     schema = schema or load_schema()
-    known = store.get_cis([dependant, provider])
-    missing = [i for i in dict.fromkeys((dependant, provider)) if i not in known]
-    if missing:
-        raise UnknownCIError(missing)
+    require_cis(store, [dependant, provider])
     sub = upstream_subgraph(store, [dependant], schema=schema)
     if provider not in sub.position:
         return PathsResult(dependant, provider, [], [], False)

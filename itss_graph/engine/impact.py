@@ -28,12 +28,11 @@ Example:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Sequence
 
-from itss_graph.engine.semantics import DEGRADED, DOWN, Rules, group_key, min_up_of
-from itss_graph.errors import UnknownCIError
+from itss_graph.engine.semantics import DEGRADED, DOWN, Rules, group_key, min_up_of, require_cis
 from itss_graph.model import CI
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
@@ -183,11 +182,7 @@ def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int
     identical answers.
     """
     schema = schema or load_schema()
-    failed_ids = list(dict.fromkeys(failed_ids))
-    sources = store.get_cis(failed_ids)
-    missing = [i for i in failed_ids if i not in sources]
-    if missing:
-        raise UnknownCIError(missing)
+    failed_ids, sources = require_cis(store, failed_ids)
     rules = Rules.from_schema(schema)
     failed = set(failed_ids)
     down: dict[str, tuple[int, str, str]] = {}  # id -> (depth, via, from)

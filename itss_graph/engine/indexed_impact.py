@@ -18,25 +18,19 @@ import numpy as np
 
 from itss_graph.engine.impact import ImpactColumns, ImpactResult, make_result
 from itss_graph.engine.indexed import propagate
-from itss_graph.errors import UnknownCIError
+from itss_graph.engine.semantics import require_cis
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.sqlite import SQLiteStore
-from itss_graph.stores.sqlite_index import graph_index
+from itss_graph.stores.sqlite_index import graph_index, positions_of_ids
 
 
 def impact_indexed(store: SQLiteStore, failed_ids: Sequence[str], *, max_depth: int | None = None,
                    schema: Schema | None = None, with_props: bool = True) -> ImpactResult:
     """:func:`itss_graph.engine.impact.impact` for the embedded store."""
     schema = schema or load_schema()
-    failed_ids = list(dict.fromkeys(failed_ids))
-    sources = store.get_cis(failed_ids)
-    missing = [i for i in failed_ids if i not in sources]
-    if missing:
-        raise UnknownCIError(missing)
+    failed_ids, sources = require_cis(store, failed_ids)
     index = graph_index(store, schema)
-    keys = [row[0] for row in store.db.execute(
-        f"SELECT n FROM ci WHERE id IN ({','.join('?' * len(failed_ids))})", failed_ids)]
-    closure = propagate(index, index.positions_of_keys(keys), max_depth)
+    closure = propagate(index, positions_of_ids(store, index, failed_ids), max_depth)
     impacted = _impacted_in_contract_order(index, closure, schema)
     props = {}
     if with_props and impacted:

@@ -59,18 +59,13 @@ def _walk_index(store, schema: Schema, start: list[str], forward: bool) -> set[s
     import numpy as np
 
     from itss_graph.engine.indexed import _ranges
-    from itss_graph.stores.sqlite_index import graph_index
+    from itss_graph.stores.sqlite_index import graph_index, positions_of_ids
 
     index = graph_index(store, schema)
-    keys = []
-    for chunk in range(0, len(start), 500):
-        part = start[chunk:chunk + 500]
-        keys += [r[0] for r in store.db.execute(
-            f"SELECT n FROM ci WHERE id IN ({','.join('?' * len(part))})", part)]
     ptr, nxt, cls = ((index.flow_ptr, index.flow_dst, index.flow_class) if forward
                      else (index.up_ptr, index.up_src, index.up_class))
     seen = np.zeros(index.size, dtype=bool)
-    frontier = index.positions_of_keys(keys)
+    frontier = positions_of_ids(store, index, start)
     seen[frontier] = True
     origin = frontier.copy()
     while len(frontier):

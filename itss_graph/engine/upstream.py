@@ -20,8 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from itss_graph.engine.semantics import Rules, group_key, min_up_of
-from itss_graph.errors import UnknownCIError
+from itss_graph.engine.semantics import Rules, group_key, min_up_of, require_cis
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
 from itss_graph.stores.traversal import edges_with_groups
@@ -72,11 +71,7 @@ class Subgraph:
 def upstream_subgraph(store: Store, targets: Sequence[str], *, schema: Schema | None = None) -> Subgraph:
     """The upstream subgraph of ``targets`` (raises UnknownCIError for unknown ids)."""
     schema = schema or load_schema()
-    targets = list(dict.fromkeys(targets))
-    known = store.get_cis(targets)
-    missing = [t for t in targets if t not in known]
-    if missing:
-        raise UnknownCIError(missing)
+    targets, _ = require_cis(store, targets)
     if store.kind == "sqlite":
         return _from_index(store, schema, targets)
     return _by_queries(store, schema, targets)
@@ -126,13 +121,11 @@ def _by_queries(store: Store, schema: Schema, targets: list[str]) -> Subgraph:
 def _from_index(store, schema: Schema, targets: list[str]) -> Subgraph:
     import numpy as np
 
-    from itss_graph.stores.sqlite_index import graph_index
+    from itss_graph.stores.sqlite_index import graph_index, positions_of_ids
 
     index = graph_index(store, schema)
-    keys = [row[0] for row in store.db.execute(
-        f"SELECT n FROM ci WHERE id IN ({','.join('?' * len(targets))})", targets)]
     sub = Subgraph()
-    start = index.positions_of_keys(keys)
+    start = positions_of_ids(store, index, targets)
     local = {}  # index position -> local position
     order = np.argsort(index.id_rank[start])
     for pos in start[order].tolist():

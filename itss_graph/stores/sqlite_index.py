@@ -8,6 +8,9 @@ never writes to the database.
 
 Example:
     >>> from itss_graph.stores.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    import numpy as np
     >>> graph_index(SQLiteStore(":memory:")).size
     0
 """
@@ -17,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+
+import numpy as np
 
 from itss_graph.engine.graph_index import GraphIndex
 from itss_graph.engine.semantics import Rules, min_up_of
@@ -59,6 +64,17 @@ def graph_index(store: SQLiteStore, schema: Schema | None = None) -> GraphIndex:
     return index
 
 
+def positions_of_ids(store: SQLiteStore, index: GraphIndex, ids) -> np.ndarray:
+    """Index positions of CIs given by id (unknown ids are skipped)."""
+    ids = list(ids)
+    keys: list[int] = []
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        keys += [row[0] for row in store.db.execute(
+            f"SELECT n FROM ci WHERE id IN ({','.join('?' * len(part))})", part)]
+    return index.positions_of_keys(keys) if keys else np.empty(0, dtype=np.int64)
+
+
 def _index_dir(store: SQLiteStore) -> Path:
     beside = Path(store.path + ".index")
     try:
@@ -79,8 +95,6 @@ def _schema_fingerprint(schema: Schema) -> str:
 
 
 def _build(store: SQLiteStore, schema: Schema, generation: str) -> GraphIndex:
-    import numpy as np
-
     from itss_graph.engine.graph_index import EdgeArrays
 
     rules = Rules.from_schema(schema)
