@@ -65,10 +65,17 @@ def test_large_impact_is_aggregated_with_a_note(tmp_path):
         result = impact(store, ["site:dc1"])
     assert len(result.impacted) > 1500
     page = write_html(impact_view(result), tmp_path / "big.html")
-    seen = visit(page, evaluate={"nodes": "itssView.nodes.length",
+    seen = visit(page, evaluate={"nodes": "itssView.nodes.get().map(n => [n.id, n.members || null])",
                                  "notes": "document.getElementById('notes').textContent"},
                  screenshot="impact-aggregated.png")
     assert seen.page_errors == [] and seen.console_errors == [] and seen.network_requests == []
-    groups = {(i.type, i.effect) for i in result.impacted}
-    assert seen.values["nodes"] == 1 + len(groups)
+    drawn = seen.values["nodes"]
+    # one group per (type, effect) — services, more than 60 here, per (criticality, effect)
+    service_groups = {(result.props[s.id].get("criticality"), s.effect) for s in result.services}
+    groups = {(i.type, i.effect) for i in result.impacted if i.type not in result.service_types}
+    assert len(drawn) == 1 + len(groups) + len(service_groups)
+    # every impacted CI is inside exactly one group; the failed site is drawn as itself
+    members = [m for _, group in drawn if group for m in group]
+    assert sorted(members) == sorted(i.id for i in result.impacted)
+    assert [i for i, group in drawn if not group] == ["site:dc1"]
     assert "groups them by type" in seen.values["notes"]

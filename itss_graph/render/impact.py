@@ -14,7 +14,7 @@ import json
 from itertools import groupby
 from json import encoder as json_encoder
 
-from itss_graph.engine.impact import DOWN, ImpactResult
+from itss_graph.engine.impact import ImpactResult
 from itss_graph.render.table import render_table
 
 CSV_HEADERS = ["id", "type", "name", "depth", "effect", "via", "from"]
@@ -85,6 +85,11 @@ def impact_rows(result: ImpactResult) -> list[list]:
 
 
 
-# The HTML view has its own module; importable from here too (cheap: Jinja and pyvis load only
-# when a page is written).
-from itss_graph.render.impact_map import MAX_DRAWN, impact_view  # noqa: E402,F401
+def __getattr__(name: str):
+    """``impact_view`` and ``MAX_DRAWN`` live in :mod:`itss_graph.render.impact_map`; importable
+    from here too, loaded only when asked for (``itss impact`` without --html does not pay)."""
+    if name in ("impact_view", "MAX_DRAWN"):
+        from itss_graph.render import impact_map
+
+        return getattr(impact_map, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

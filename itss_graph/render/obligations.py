@@ -46,3 +46,49 @@ def obligations_text(doc: dict, lang: str = "en") -> str:
         if source and section["items"].get("roles"):
             lines.append(f"    (roles from {source[0]['label'].get(lang) or source[0]['label']['en']})")
     return "\n".join(lines)
+
+
+def level_text(doc: dict, lang: str = "en") -> str:
+    """The event level's name in ``lang`` (with the other language beside it).
+
+    >>> level_text({"event_level": {"level": 2, "name": {"en": "Level II", "zh": "二级"}}}, "en")
+    'Level II (二级)'
+    """
+    return _label({"label": doc["event_level"]["name"]}, lang)
+
+
+def obligation_groups(doc: dict, lang: str = "en") -> list[tuple[str, list[tuple[str, str]]]]:
+    """The obligations as (heading, [(label in both languages, provenance)]) groups: one group
+    per section and kind of item, in the policy's order.
+
+    >>> doc = {"event_level": {"level": 1, "name": {"en": "L1"}}, "sections": [
+    ...     {"title": {"en": "Emergency"}, "items": {"processes": [
+    ...         {"label": {"en": "Incident management", "zh": "事件管理"},
+    ...          "provenance": [{"source": "表3-5", "section": "3.2.6", "lines": "1-2"}]}]}}]}
+    >>> obligation_groups(doc)
+    [('Emergency — Processes that act', [('Incident management (事件管理)', '表3-5, §3.2.6, lines 1-2')])]
+    """
+    groups = []
+    for section in doc["sections"]:
+        title = section["title"].get(lang) or section["title"].get("en", "")
+        for kind, items in section["items"].items():
+            if kind not in KIND_TITLES or not items:
+                continue
+            entries = [(_label(item, lang), _where(item)) for item in items]
+            source = section["items"].get("roles_source")
+            if kind == "roles" and source:
+                origin = source[0]
+                entries.append(((f"（角色来自 {_label(origin, lang)}）" if lang == "zh"
+                                 else f"(roles from {_label(origin, lang)})"), _where(origin)))
+            groups.append((f"{title} — {KIND_TITLES[kind][lang]}", entries))
+    return groups
+
+
+def obligations_panels(doc: dict, lang: str = "en") -> list:
+    """The obligations as side panels of a graph view: the event level, then one block per
+    section and kind, each item with its white-paper provenance."""
+    from itss_graph.render.graphview import Panel
+
+    heading = "ITSS 义务" if lang == "zh" else "ITSS obligations"
+    intro = ("事件级别：" if lang == "zh" else "Event level: ") + level_text(doc, lang)
+    return [Panel(heading, intro=intro, groups=obligation_groups(doc, lang))]
