@@ -233,3 +233,20 @@ def test_queries_catalogue_lists_and_searches():
     assert {q["name"] for q in json.loads(run("queries", "单点故障", "--format", "json").stdout)["queries"]} == {"spof", "depends"}
     shown = run("queries", "--show", "impact")
     assert "apoc.path.subgraphNodes" in shown.stderr and "<RUNS_ON" in shown.stderr
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("args", [
+    ["blast-radius", "storage-array:dc1-san1"], ["spof", "service:0030"], ["depends", "service:0030"],
+    ["path", "service:0030", "storage-array:dc1-san1"],
+])
+def test_html_views_of_canned_queries_open_cleanly(demo_store, tmp_path, args):
+    from tests.support.browser import visit
+    from tests.test_cli import run
+
+    page = tmp_path / f"{args[0]}.html"
+    done = run(*args, "--store", demo_store.path, "--html", str(page))
+    assert done.returncode == 0, done.stderr
+    seen = visit(page, evaluate={"nodes": "itssView.nodes.length"}, screenshot=f"query-{args[0]}.png")
+    assert seen.page_errors == [] and seen.console_errors == [] and seen.network_requests == []
+    assert seen.values["nodes"] > 1

@@ -60,5 +60,5 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
         from itss_graph.render.graphview import write_html
         from itss_graph.render.impact import impact_view
 
-        write_html(impact_view(result, lang=lang), html_path)
+        write_html(impact_view(result, lang=lang, obligations=obligations), html_path)
         click.echo(f"View written to {html_path}", err=True)

@@ -4,6 +4,7 @@ orphans, hotspots, change-impact. Each takes --format table|json|csv, --lang and
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Callable
 
 import click
@@ -42,6 +43,21 @@ def _print_query(name: str, settings, lang: str) -> None:
     click.echo("-- reference Cypher (for Neo4j Browser):", err=True)
     click.echo(queries.reference_cypher(query).rstrip(), err=True)
     click.echo("", err=True)
+
+
+def _html_option(what: str) -> Callable:
+    return click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+                        default=None, help=f"Also write an interactive view of {what} to this file.")
+
+
+def _write_view(html_path: Path | None, build: Callable) -> None:
+    """Write the view ``build()`` returns, when --html asked for one."""
+    if html_path is None:
+        return
+    from itss_graph.render.graphview import write_html
+
+    write_html(build(), html_path)
+    click.echo(f"View written to {html_path}", err=True)
 
 
 def _emit(output_format: str, document: dict, headers: list[str], rows: list[list], text: str) -> None:
@@ -114,11 +130,12 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
 @click.argument("ci_ids", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Table: at most N services (0: all).")
+@_html_option("the impacted subgraph, with the ITSS obligations")
 @store_options
 @format_option
 @lang_option
 @_show_query_option("blast-radius")
-def blast_radius(ci_ids, limit, store_settings, output_format, lang) -> None:
+def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) -> None:
     """Business services that CI_IDS' failure takes down or leaves at risk, most important
     first (criticality, SLA, users), with the ITSS obligations.
 
@@ -140,6 +157,13 @@ def blast_radius(ci_ids, limit, store_settings, output_format, lang) -> None:
             f"({summary['impacted_cis']} CIs impacted)\n" + (_table(headers, rows, limit) if rows else "")
             + "\n\n" + obligations_text(obligations, lang))
     _emit(output_format, {**answer.as_dict(), "obligations": obligations}, headers, rows, text)
+
+    def view():
+        from itss_graph.render.impact_map import impact_view
+
+        return impact_view(answer.impact, lang=lang, obligations=obligations)
+
+    _write_view(html_path, view)
 
 
 @click.command("root-cause")
@@ -176,11 +200,12 @@ def root_cause(symptoms, limit, store_settings, output_format, lang) -> None:
 @click.command()
 @click.argument("target", required=False)
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
+@_html_option("what TARGET rests on, single points of failure in red")
 @store_options
 @format_option
 @lang_option
 @_show_query_option("spof")
-def spof(target, limit, store_settings, output_format, lang) -> None:
+def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
     """Single points of failure of TARGET (a service or CI): the CIs whose failure alone takes
     it down. Without TARGET: every CI that is a single point of failure of some business
     service, with the services it would take down.
@@ -200,7 +225,19 @@ def spof(target, limit, store_settings, output_format, lang) -> None:
             text = (f"{target}: {len(rows)} single points of failure among {answer.upstream} CIs it rests on\n"
                     + _table(headers, rows, limit))
             _emit(output_format, answer.as_dict(), headers, rows, text)
+
+            def view():
+                from itss_graph.engine.upstream import upstream_subgraph
+                from itss_graph.render.depmap import dependency_view
+                from itss_graph.schema import load_schema
+
+                return dependency_view(target, load_schema(), upstream=upstream_subgraph(store, [target]),
+                                       spof_ids={p.id for p in answer.points})
+
+            _write_view(html_path, view)
             return
+        if html_path is not None:
+            raise click.UsageError("--html needs a TARGET (a view of the whole estate would be a hairball)")
         answer = estate_spof(store, progress=_progress("services"))
     headers = ["id", "type", "name", "services_down"]
     rows = [[e.id, e.type, e.name, len(e.services)] for e in answer.entries]
@@ -226,11 +263,12 @@ def _progress(what: str):
 @click.argument("target")
 @click.option("--depth", type=click.IntRange(min=1), default=None)
 @click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@_html_option("the tree of what TARGET rests on")
 @store_options
 @format_option
 @lang_option
 @_show_query_option("depends")
-def depends(target, depth, limit, store_settings, output_format, lang) -> None:
+def depends(target, depth, limit, html_path, store_settings, output_format, lang) -> None:
     """Everything TARGET rests on, nearest first; single points of failure are marked.
 
     \b
@@ -250,17 +288,26 @@ def depends(target, depth, limit, store_settings, output_format, lang) -> None:
             + _table(headers, rows, limit))
     _emit(output_format, answer.as_dict(), headers, rows, text)
 
+    def view():
+        from itss_graph.render.answer_views import depends_view
+        from itss_graph.schema import load_schema
+
+        return depends_view(answer, load_schema(), lang=lang)
+
+    _write_view(html_path, view)
+
 
 @click.command()
 @click.argument("dependant")
 @click.argument("provider")
 @click.option("--max-length", type=click.IntRange(min=1, max=50), default=8, show_default=True)
 @click.option("--max-paths", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@_html_option("the chains")
 @store_options
 @format_option
 @lang_option
 @_show_query_option("path")
-def path(dependant, provider, max_length, max_paths, store_settings, output_format, lang) -> None:
+def path(dependant, provider, max_length, max_paths, html_path, store_settings, output_format, lang) -> None:
     """How DEPENDANT depends on PROVIDER: the shortest chain of relations along which the
     provider's failure reaches it, and all simple chains up to --max-length.
 
@@ -282,6 +329,13 @@ def path(dependant, provider, max_length, max_paths, store_settings, output_form
                 + (" (bounded; more exist)" if answer.truncated else "") + ":\n"
                 + _table(["#", "length", "chain"], rows))
     _emit(output_format, doc, ["#", "length", "chain"], rows, text)
+
+    def view():
+        from itss_graph.render.answer_views import paths_view
+
+        return paths_view(answer, lang=lang)
+
+    _write_view(html_path, view)
 
 
 def _chain_text(steps: list[dict]) -> str:
