@@ -36,7 +36,7 @@ from itss_graph.engine.semantics import DEGRADED, DOWN, Rules, group_key, min_up
 from itss_graph.model import CI
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
-from itss_graph.stores.traversal import edges_with_groups
+from itss_graph.stores.traversal import ci_headers, edges_with_groups, flow_edges
 
 
 @dataclass(frozen=True)
@@ -235,12 +235,14 @@ def _candidates(store: Store, rules: Rules, frontier: list[str]):
     """(CI, effect, relation, from, group key) for every neighbour failure reaches from the
     frontier, ordered so the first entry per CI is its reported explanation."""
     out = []
-    for f, rel, c, group, _ in edges_with_groups(store, frontier, INCOMING, list(rules.toward_source)):
-        effect = rules.toward_source[rel]
-        out.append((c, effect, rel, f, group_key(effect, rel, OUTGOING, group)))
-    for f, rel, c, group, _ in edges_with_groups(store, frontier, OUTGOING, list(rules.toward_target)):
-        effect = rules.toward_target[rel]
-        out.append((c, effect, rel, f, group_key(effect, rel, INCOMING, group)))
+    for f, rel, c, f_is_source, group, _ in flow_edges(store, frontier, list(rules.toward_source),
+                                                        list(rules.toward_target)):
+        if f_is_source:
+            effect = rules.toward_target[rel]
+            out.append((c, effect, rel, f, group_key(effect, rel, INCOMING, group)))
+        else:
+            effect = rules.toward_source[rel]
+            out.append((c, effect, rel, f, group_key(effect, rel, OUTGOING, group)))
     out.sort(key=lambda t: (t[0], _explanation_class(t[1], t[4]), t[2], t[3]))
     return out
 
@@ -269,14 +271,19 @@ def provider_groups(store: Store, rules: Rules, ids: Iterable[str]) -> dict[tupl
 
 def _result(store: Store, schema: Schema, sources: list[CI], down: dict, degraded: dict,
             max_depth: int | None, with_props: bool) -> ImpactResult:
-    cis = store.get_cis([*down, *degraded])
+    ids = [*down, *degraded]
+    if with_props:
+        cis = store.get_cis(ids)
+        headers = {i: (ci.type, ci.name) for i, ci in cis.items()}
+        props = {i: ci.props for i, ci in cis.items()}
+    else:
+        headers, props = ci_headers(store, ids), {}
     impacted = [
-        ImpactedCI(i, cis[i].type, cis[i].name, d, effect, via, f)
+        ImpactedCI(i, headers[i][0], headers[i][1], d, effect, via, f)
         for effect, table in ((DOWN, down), (DEGRADED, degraded))
         for i, (d, via, f) in table.items()
     ]
-    return make_result(schema, sources, impacted, max_depth,
-                       {i: cis[i].props for i in cis} if with_props else {})
+    return make_result(schema, sources, impacted, max_depth, props)
 
 
 def make_result(schema: Schema, sources: list[CI], impacted: "list[ImpactedCI] | ImpactColumns",

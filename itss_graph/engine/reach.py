@@ -19,6 +19,7 @@ from typing import Iterable
 from itss_graph.engine.semantics import Rules
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
+from itss_graph.stores.traversal import edges_with_groups
 
 
 def downstream(store: Store, ids: Iterable[str], *, schema: Schema | None = None) -> set[str]:
@@ -49,7 +50,7 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
         found = set()
         for direction, table in steps:
             rels = [r for r, effect in table.items() if effect != "degraded"]
-            found.update(o for _, _, o in store.edges(frontier, direction, rels))
+            found.update(edge[2] for edge in edges_with_groups(store, frontier, direction, rels))
         frontier = sorted(found - seen)
         seen.update(frontier)
     return seen - set(start)

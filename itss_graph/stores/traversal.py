@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
-from itss_graph.stores.base import OUTGOING, Store
+from itss_graph.stores.base import INCOMING, OUTGOING, Store
 
 Edge = tuple[str, str, str, str | None, int | None]  # (id, type, other, group, min_up)
 
@@ -27,11 +27,28 @@ JOIN rel r ON r.{near} = f.n AND r.type IN ({types})
 JOIN ci o ON o.n = r.{far}
 WHERE {where}"""
 
+# One record of parallel lists, not one record per edge: the driver's per-record cost dominates
+# (measured on 100k CIs: 0.10 s instead of 0.86 s for the same edges). collect() drops nulls,
+# hence the coalesce: the lists must stay parallel.
 NEO4J_EDGES = """UNWIND $ids AS id
 MATCH (f:CI {{id: id}})
 MATCH {pattern}
 WHERE type(r) IN $types
-RETURN id, type(r), o.id, r.redundancy_group, r.min_up"""
+RETURN collect(id), collect(type(r)), collect(o.id),
+       collect(coalesce(toString(r.redundancy_group), '')), collect(coalesce(toString(r.min_up), ''))"""
+
+# Both directions in one round trip: failure reaches a neighbour over r when the failed CI is r's
+# target and r is in $toward_source, or r's source and r is in $toward_target.
+NEO4J_FLOW = """UNWIND $ids AS id
+MATCH (f:CI {id: id})-[r]-(o:CI)
+WITH id, r, o, startNode(r) = f AS outgoing
+WHERE (outgoing AND type(r) IN $toward_target) OR (NOT outgoing AND type(r) IN $toward_source)
+RETURN collect(id), collect(type(r)), collect(o.id), collect(outgoing),
+       collect(coalesce(toString(r.redundancy_group), '')), collect(coalesce(toString(r.min_up), ''))"""
+
+NEO4J_HEADERS = """UNWIND $ids AS id
+MATCH (n:CI {id: id})
+RETURN collect(n.id), collect(n.type), collect(n.name)"""
 
 
 def edges_with_groups(store: Store, ids: Sequence[str], direction: str,
@@ -65,9 +82,44 @@ def _neo4j(store, ids, direction, rel_types) -> list[Edge]:
     out: list[Edge] = []
     ids = list(ids)
     for start in range(0, len(ids), 10_000):
-        for i, t, o, g, m in store._read(query, ids=ids[start:start + 10_000], types=list(rel_types)):
-            out.append((i, t, o, None if g is None else str(g), _int_or_none(m)))
+        for columns in store._read(query, ids=ids[start:start + 10_000], types=list(rel_types)):
+            out.extend((i, t, o, g or None, _int_or_none(m or None))
+                       for i, t, o, g, m in zip(*columns))
     return out
+
+
+def flow_edges(store: Store, ids: Sequence[str], toward_source: Sequence[str],
+               toward_target: Sequence[str]) -> list[tuple[str, str, str, bool, str | None, int | None]]:
+    """Edges failure can cross from ``ids``: (id, type, other, id is the source, group, min_up).
+
+    ``toward_source`` relation types are crossed from their target to their source, and
+    ``toward_target`` ones from source to target. One round trip per batch on Neo4j.
+    """
+    if not ids:
+        return []
+    if store.kind != "neo4j":
+        return ([(i, t, o, False, g, m) for i, t, o, g, m in edges_with_groups(store, ids, INCOMING, toward_source)]
+                + [(i, t, o, True, g, m) for i, t, o, g, m in edges_with_groups(store, ids, OUTGOING, toward_target)])
+    out = []
+    ids = list(ids)
+    for start in range(0, len(ids), 10_000):
+        for columns in store._read(NEO4J_FLOW, ids=ids[start:start + 10_000],
+                                   toward_source=list(toward_source), toward_target=list(toward_target)):
+            out.extend((i, t, o, bool(d), g or None, _int_or_none(m or None))
+                       for i, t, o, d, g, m in zip(*columns))
+    return out
+
+
+def ci_headers(store: Store, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """id -> (type, name) for the CIs among ``ids`` (no properties: cheaper than get_cis)."""
+    ids = list(dict.fromkeys(ids))
+    if store.kind == "neo4j":
+        out: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(ids), 10_000):
+            for found, types, names in store._read(NEO4J_HEADERS, ids=ids[start:start + 10_000]):
+                out.update(zip(found, zip(types, names)))
+        return out
+    return {ci.id: (ci.type, ci.name) for ci in store.get_cis(ids).values()}
 
 
 def _int_or_none(value) -> int | None:
