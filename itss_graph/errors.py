@@ -19,8 +19,14 @@ class ItssError(Exception):
 class Problem:
     """One problem found in an input, located by file, line and field.
 
+    ``column`` is the input's own column name when it differs from the field (a mapping
+    profile reads ``资产名称`` into ``name``): the message names what people see in their file.
+    ``value`` is the offending value, when there is one.
+
     >>> str(Problem("cis.csv", 7, "type", "unknown CI type 'sever'"))
     "cis.csv:7: type: unknown CI type 'sever'"
+    >>> str(Problem("台账.xlsx[Sheet1]", 3, "type", "unknown CI type '打印机'", "打印机", column="类型"))
+    "台账.xlsx[Sheet1]:3: 类型: unknown CI type '打印机'"
     """
 
     file: str
@@ -28,15 +34,24 @@ class Problem:
     field: str | None
     message: str
     value: str | None = None
+    column: str | None = None
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        field = f" {self.field}:" if self.field else ""
+        label = self.column or self.field
+        field = f" {label}:" if label else ""
         return f"{where}:{field} {self.message}"
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "field": self.field,
-                "message": self.message, "value": self.value}
+                "column": self.column or self.field, "value": self.value,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class RowWarning(Problem):
+    """Something worth knowing about a row that is loaded anyway (a folded duplicate, a value
+    mapped by a profile's default, ...): same location and format as a Problem."""
 
 
 class InputError(ItssError):
@@ -57,6 +72,11 @@ class UnknownCIError(ItssError):
         self.ci_ids = ci_ids
         names = ", ".join(repr(i) for i in ci_ids)
         super().__init__(f"unknown CI id{'s' if len(ci_ids) > 1 else ''}: {names}")
+
+
+class SourceError(ItssError):
+    """An inventory source (an API such as NetBox) failed or answered something unusable;
+    nothing was written."""
 
 
 class StoreError(ItssError):

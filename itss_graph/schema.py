@@ -50,6 +50,7 @@ class RelationType:
     on_target_failure: str  # effect on the source when the target fails (see EFFECTS)
     on_source_failure: str  # effect on the target when the source fails
     aliases: tuple[str, ...] = ()
+    acyclic: bool = False  # cmdb:acyclic: a cycle over this type is a data error
 
 
 def _type_key(text: str) -> str:
@@ -95,6 +96,10 @@ class Schema:
     def resolve_relation_type(self, text: str) -> str | None:
         """The relation type a name or alias stands for, or None."""
         return self._rel_lookup.get(_relation_key(text))
+
+    def acyclic_types(self) -> list[str]:
+        """Relation types that must not form cycles (``cmdb:acyclic true`` in the ontology)."""
+        return [r.name for r in self.relation_types.values() if r.acyclic]
 
     def service_types(self) -> set[str]:
         return {t.name for t in self.ci_types.values() if t.is_service}
@@ -157,6 +162,7 @@ def compile_schema() -> Schema:
             on_target_failure=effect(node, "onTargetFailure"),
             on_source_failure=effect(node, "onSourceFailure"),
             aliases=aliases(node),
+            acyclic=bool(graph.value(node, term("acyclic"))),
         )
         for node, name in graph.subject_objects(term("relationName"))
     ]

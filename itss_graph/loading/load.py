@@ -1,8 +1,14 @@
 """Load inventories into a store: read → validate → stage → check → apply.
 
-Nothing is written unless every row of every input is valid: problems are collected across
-all inputs (up to a limit) and raised together as one :class:`~itss_graph.errors.InputError`.
-Applying the same input twice changes nothing the second time.
+By default nothing is written unless every row of every input is valid: problems are collected
+across all inputs (up to a limit) and raised together as one
+:class:`~itss_graph.errors.InputError`. With ``on_error="skip"`` invalid rows are left out —
+each one reported in :attr:`LoadReport.skipped` — and the rest is loaded; such a load is
+*partial*, and ``prune`` is then refused. Applying the same input twice changes nothing the
+second time.
+
+Inputs are canonical inventory files, tables read through a mapping profile
+(:mod:`itss_graph.loading.mapping`), or any stream of rows (the NetBox loader).
 
 Example:
     >>> from itss_graph.stores.sqlite import SQLiteStore
@@ -18,25 +24,29 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
-from itss_graph.errors import InputError, Problem
-from itss_graph.loading.readers import read_rows
+from itss_graph.errors import InputError, Problem, RowWarning
+from itss_graph.loading.progress import Progress
+from itss_graph.loading.readers import RawRow, read_rows
 from itss_graph.loading.staging import Staging
-from itss_graph.loading.validate import validate_row
+from itss_graph.loading.validate import StagedCI, StagedRelation, validate_row
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import LoadReport, Store
 
 MAX_PROBLEMS = 500
-INVENTORY_SUFFIXES = (".csv", ".json", ".yaml", ".yml")
+INVENTORY_SUFFIXES = (".csv", ".json", ".yaml", ".yml", ".xlsx")
 CANONICAL_STEMS = ("cis", "relations", "inventory")
+ON_ERROR = ("stop", "skip")
+
+Item = RawRow | StagedCI | StagedRelation | Problem
 
 
 def expand_inputs(paths: Iterable[Path]) -> list[Path]:
     """Files to read: files as given; a directory stands for its canonical files.
 
     The canonical files of a directory are ``cis.*``, ``relations.*`` and ``inventory.*``
-    (``.csv``, ``.json``, ``.yaml``, ``.yml``); name any other file explicitly.
+    (``.csv``, ``.xlsx``, ``.json``, ``.yaml``, ``.yml``); name any other file explicitly.
     """
     files: list[Path] = []
     for path in paths:
@@ -56,48 +66,235 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
     return sorted(dict.fromkeys(files), key=lambda p: (p.stem != "cis", str(p)))
 
 
-def stage_inputs(paths: Iterable[Path], store: Store, schema: Schema | None = None,
-                 *, max_problems: int = MAX_PROBLEMS) -> Staging:
-    """Read, validate and stage the inputs; raise InputError listing the problems found.
+class Loader:
+    """One load: stage inputs, check them as a whole, apply them (see the module docstring)."""
 
-    The caller owns (and must close) the returned staging area.
-    """
-    schema = schema or load_schema()
-    files = expand_inputs(paths)
-    staging = Staging()
-    problems: list[Problem] = []
-    total = 0
-    try:
+    def __init__(self, store: Store, *, schema: Schema | None = None, on_error: str = "stop",
+                 max_problems: int = MAX_PROBLEMS, progress: Progress | None = None,
+                 workers: int | None = None):
+        if on_error not in ON_ERROR:
+            raise ValueError(f"on_error must be one of {ON_ERROR}")
+        self.store = store
+        self.schema = schema or load_schema()
+        self.skip = on_error == "skip"
+        self.max_problems = max_problems
+        self.progress = progress or Progress()
+        self.workers = workers
+        self.staging = Staging()
+        self.problems: list[Problem] = []
+        self.total = 0
+        self.complete = True  # no file was left unread
+        self.inputs: list[str] = []
+
+    # -- problems -----------------------------------------------------------------------------
+    def problem(self, problem: Problem) -> None:
+        self.total += 1
+        if len(self.problems) < self.max_problems:
+            self.problems.append(problem)
+
+    def file_failed(self, exc: InputError) -> None:
+        """A whole file could not be read: its problems count, the load is incomplete."""
+        self.complete = False
+        self.total += exc.total - len(exc.problems)
+        for p in exc.problems:
+            self.problem(p)
+
+    # -- staging ------------------------------------------------------------------------------
+    def stage_files(self, paths: Iterable[Path], *, encoding: str | None = None) -> None:
+        """Stage canonical inventory files: CI tables first, documents, then relation tables;
+        canonical CSV files in bulk where possible."""
+        from itss_graph.loading.encoding import scan_file
+        from itss_graph.loading.readers import csv_kind, open_csv
+
+        files = expand_inputs(paths)
+        self.inputs.extend(str(p) for p in files)
+        tables: dict[str, list[tuple[Path, Any]]] = {"ci": [], "relation": [], "other": []}
         for path in files:
+            if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
+                tables["other"].append((path, None))
+                continue
             try:
-                for row in read_rows(path):
-                    result = validate_row(row, schema)
-                    if isinstance(result, list):
-                        total += len(result)
-                        if len(problems) < max_problems:
-                            problems.extend(result)
-                    else:
-                        staging.add(result)
-            except InputError as exc:  # the file itself is unreadable: report, try the others
-                total += exc.total
-                problems.extend(exc.problems)
-        staging.finish()
-        if not problems:
-            cross = staging.conflicting_duplicates(max_problems)
-            cross += staging.dangling_references(store.existing_ids, max_problems)
-            total += len(cross)
-            problems.extend(cross)
-        if problems:
-            problems.sort(key=lambda p: (p.file, p.line or 0))
-            raise InputError(problems[:max_problems], total=total)
-    except BaseException:
-        staging.close()
-        raise
-    return staging
+                scan = scan_file(path, encoding)
+                fh, _reader, columns = open_csv(path, scan)
+                with fh:
+                    tables[csv_kind(str(path), columns)].append((path, scan))
+            except InputError as exc:
+                self.file_failed(exc)
+        for kind in ("ci", "other", "relation"):
+            for path, scan in tables[kind]:
+                self.progress.start(f"reading {path.name}", scan.size if scan else 0)
+                done = False
+                if scan is not None:
+                    done = self._bulk(path, scan)
+                if not done:  # row by row: progress in rows
+                    self.progress.start(f"reading {path.name}")
+                    self.stage_items(read_rows(path, encoding=encoding))
+                self.progress.done()
+
+    def _bulk(self, path: Path, scan) -> bool:
+        from itss_graph.loading import fastcsv
+
+        return fastcsv.stage_csv(self.staging, path, self.schema, scan, progress=self.progress,
+                                 workers=self.workers)
+
+    def stage_profile(self, paths: Iterable[Path], profile: Any, *, encoding: str | None = None) -> None:
+        """Stage tables through a mapping profile (a name, a YAML path or a Profile); a
+        directory stands for every table in it."""
+        from itss_graph.loading.mapping import profile_items
+        from itss_graph.loading.profiles import find_profile
+
+        profile = find_profile(profile) if isinstance(profile, str) else profile
+        for path in expand_profile_inputs(paths):
+            self.inputs.append(str(path))
+            self.progress.start(f"reading {path.name}")
+            self.stage_items(profile_items(profile, path, self.schema, encoding=encoding))
+            self.progress.done()
+
+    def stage_items(self, items: Iterable[Item]) -> None:
+        """Stage a stream of rows (validated here), staged records and problems."""
+        staging, schema, progress = self.staging, self.schema, self.progress
+        count = 0
+        try:
+            for item in items:
+                count += 1
+                if progress.enabled and not count % 1000:
+                    progress.update(count)
+                if isinstance(item, RawRow):
+                    row, item = item, validate_row(item, schema)
+                    if isinstance(item, list):
+                        for p in item:
+                            self.problem(p)
+                        ci_id = row.fields.get("id") if row.kind == "ci" else None
+                        if self.skip and isinstance(ci_id, str) and ci_id.strip():
+                            staging.note_skipped(ci_id)
+                        continue
+                if isinstance(item, RowWarning):
+                    staging.warn(item.file, item.line, item.field, item.message, item.value)
+                elif isinstance(item, Problem):
+                    self.problem(item)
+                else:
+                    staging.add(item)
+        except InputError as exc:
+            self.file_failed(exc)
+
+    # -- checks and apply ---------------------------------------------------------------------
+    def check(self) -> None:
+        """Checks across rows. Stop mode raises InputError with every problem (nothing written);
+        skip mode drops the rows at fault and keeps their problems for the report."""
+        from itss_graph.loading.checks import cross_row_checks
+
+        self.progress.start("checking")
+        self.staging.finish()
+        if self.problems and not self.skip:
+            self._raise()
+        defer = self.store.detects_relation_duplicates and self.store.is_empty()
+        for p in cross_row_checks(self.staging, self.store, self.schema,
+                                  limit=self.max_problems, drop=self.skip,
+                                  defer_relation_duplicates=defer):
+            self.problem(p)
+        self.progress.done()
+        if self.problems and not self.skip:
+            self._raise()
+
+    def _raise(self) -> None:
+        self.problems.sort(key=lambda p: (p.file, p.line or 0))
+        raise InputError(self.problems[:self.max_problems], total=self.total)
+
+    def apply(self, *, dry_run: bool = False, source: str | None = None, prune: bool = False,
+              details: bool = False) -> LoadReport:
+        from itss_graph.stores.base import RelationDuplicates
+
+        progress = self.progress
+        progress.start("writing", total=self.staging.ci_count() + self.staging.relation_count()
+                       if progress.enabled else 0)
+        options = dict(dry_run=dry_run, source=source, details=details, inputs=self.inputs,
+                       progress=progress.update if progress.enabled else None)
+        try:
+            report = self.store.apply(self.staging, prune=prune and not self._partial(), **options)
+        except RelationDuplicates:  # the store found some: fold or report them, then again
+            for p in self.staging.fold_relation_duplicates(self.max_problems, drop=self.skip):
+                self.problem(p)
+            if self.problems and not self.skip:
+                self._raise()
+            self.staging.commit()
+            self.staging.begin()
+            report = self.store.apply(self.staging, prune=prune and not self._partial(), **options)
+        self.progress.done()
+        partial = self._partial()
+        report.source = source
+        report.complete = not partial
+        report.skipped = sorted(self.problems, key=lambda p: (p.file, p.line or 0))
+        report.skipped_total = self.total
+        report.warnings = self.staging.warnings()
+        if prune and partial:
+            report.notes.append(
+                f"not pruned: {self.total} row{'s' if self.total != 1 else ''} could not be read "
+                "or were skipped, so this is not a complete load of the source")
+        return report
+
+    def _partial(self) -> bool:
+        """Some rows or files could not be loaded: not a complete read of the source."""
+        return bool(self.total) or not self.complete
+
+    def close(self) -> None:
+        self.staging.close()
+
+    def __enter__(self) -> "Loader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def load_inventory(paths: Iterable[Path], store: Store, *, schema: Schema | None = None,
-                   dry_run: bool = False) -> LoadReport:
-    """Validate the inputs, then merge them into the store (nothing is written on any error)."""
-    with stage_inputs(paths, store, schema) as staging:
-        return store.apply(staging, dry_run=dry_run)
+                   dry_run: bool = False, on_error: str = "stop", encoding: str | None = None,
+                   source: str | None = None, prune: bool = False, details: bool = False,
+                   profile: Any = None, progress: Progress | None = None,
+                   workers: int | None = None) -> LoadReport:
+    """Validate the inputs, then merge them into the store.
+
+    ``profile`` (a name or a :class:`~itss_graph.loading.profiles.Profile`) maps tables that
+    are not in the canonical format. See the module docstring for ``on_error``; ``source`` tags
+    what is loaded, ``prune`` then removes what that source no longer has (complete loads only),
+    ``details`` fills the per-row report.
+    """
+    with Loader(store, schema=schema, on_error=on_error, progress=progress,
+                workers=workers) as loader:
+        if profile is None:
+            loader.stage_files(paths, encoding=encoding)
+        else:
+            loader.stage_profile(paths, profile, encoding=encoding)
+        loader.check()
+        return loader.apply(dry_run=dry_run, source=source, prune=prune, details=details)
+
+
+def load_items(items: Iterable[Item], store: Store, *, inputs: Iterable[str] = (),
+               **options: Any) -> LoadReport:
+    """Load a stream of rows (RawRow or staged records, with Problems in place of bad rows),
+    e.g. from an API; same options as :func:`load_inventory`."""
+    apply_options = {k: options.pop(k) for k in ("dry_run", "source", "prune", "details")
+                     if k in options}
+    with Loader(store, **options) as loader:
+        loader.inputs.extend(inputs)
+        loader.stage_items(items)
+        loader.check()
+        return loader.apply(**apply_options)
+
+
+def expand_profile_inputs(paths: Iterable[Path]) -> list[Path]:
+    """Files for a profile: files as given; a directory stands for the tables in it."""
+    from itss_graph.loading.readers import TABLE_SUFFIXES
+
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.is_file() and p.suffix.lower() in (*TABLE_SUFFIXES, ".json"))
+            if not found:
+                raise InputError([Problem(str(path), None, None, "directory holds no tables")])
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError([Problem(str(path), None, None, "no such file or directory")])
+    return list(dict.fromkeys(files))

@@ -2,13 +2,18 @@
 
 Canonical format (README, "Inventory format"):
 
-* a CSV file of CIs, header ``id,name,type,...`` (any further column is a property), and a CSV
-  file of relations, header ``source,type,target,...``; which is which is told by the header;
+* a CSV (or XLSX) table of CIs, header ``id,name,type,...`` (any further column is a property),
+  and one of relations, header ``source,type,target,...``; which is which is told by the header;
 * or one JSON or YAML document ``{"cis": [...], "relations": [...]}``.
 
 Rows come out as :class:`RawRow` with the file and line they start on, so every later error
-can say ``file:line: field: message``. CSV files may be UTF-8 (with or without BOM) or
-GB18030/GBK (common for spreadsheets saved on Chinese Windows); the encoding is detected.
+can say ``file:line: field: message``. A row that cannot be read (wrong number of fields, broken
+quoting) comes out as a :class:`~itss_graph.errors.Problem` in its place and reading goes on, so
+``--on-error skip`` can report every skipped row. Problems with a whole file (undecodable,
+unknown header) raise :class:`~itss_graph.errors.InputError`.
+
+CSV files are streamed (never held whole in memory); their encoding is detected (UTF-8 with or
+without BOM, GB18030/GBK, UTF-16 with BOM) or declared (:mod:`itss_graph.loading.encoding`).
 
 Example:
     >>> import tempfile, pathlib
@@ -21,92 +26,95 @@ Example:
 from __future__ import annotations
 
 import csv
-import io
 import json
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
 
 from itss_graph.errors import InputError, Problem
+from itss_graph.loading.encoding import FileScan, scan_file
 
 CSV_FIELD_LIMIT = 1 << 20  # 1 MiB per field: beyond that a cell is surely a broken quote
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
 
 
 @dataclass(frozen=True)
 class RawRow:
-    """One input row before validation."""
+    """One input row before validation.
+
+    ``columns`` maps a field to the name of the input column it came from, when they differ
+    (mapping profiles: ``name`` ← ``资产名称``), so problems can name the column people see.
+    """
 
     kind: str  # "ci" or "relation"
     file: str
     line: int
     fields: dict[str, Any]
+    columns: dict[str, str] | None = None
 
 
-def read_rows(path: Path) -> Iterator[RawRow]:
-    """Yield the rows of one inventory file (CSV, JSON or YAML), located by file and line."""
+def read_rows(path: Path, *, encoding: str | None = None) -> Iterator[RawRow | Problem]:
+    """Yield the rows of one inventory file (CSV, XLSX, JSON or YAML), located by file and line,
+    with a Problem in place of each row that cannot be read."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        yield from _read_csv(path)
+    if suffix in (".csv", ".tsv", ".txt"):
+        yield from _read_csv(path, encoding)
+    elif suffix in (".xlsx", ".xlsm"):
+        yield from _read_xlsx(path)
     elif suffix == ".json":
-        yield from _read_json(path)
+        yield from _read_json(path, encoding)
     elif suffix in (".yaml", ".yml"):
-        yield from _read_yaml(path)
+        yield from _read_yaml(path, encoding)
     else:
         raise InputError([Problem(str(path), None, None,
                                   f"unsupported file type {suffix or '(none)'!r}; "
-                                  "expected .csv, .json, .yaml or .yml")])
+                                  "expected .csv, .xlsx, .json, .yaml or .yml")])
 
 
-def decode_text(path: Path) -> tuple[str, str]:
-    """The file's text and the encoding it was read with (UTF-8, UTF-8 BOM or GB18030)."""
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise InputError([Problem(str(path), None, None,
-                              "cannot decode as UTF-8 or GB18030; save the file as UTF-8")])
+def decode_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """The whole text of a (small) document file and the encoding it was read with."""
+    scan = scan_file(path, encoding)
+    text = path.read_bytes().decode(scan.encoding)
+    return text.removeprefix("\ufeff"), scan.encoding
 
 
-def _read_csv(path: Path) -> Iterator[RawRow]:
-    text, _encoding = decode_text(path)
+# -- CSV ------------------------------------------------------------------------------------
+
+def open_csv(path: Path, scan: FileScan) -> tuple[IO[str], Any, list[str]]:
+    """Open a scanned CSV file: (file handle, csv reader positioned after the header, columns).
+
+    The delimiter is a comma, or a tab for ``.tsv`` files and for files whose header has tabs
+    but no commas (Excel's "Unicode text" export).
+    """
     csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    fh = path.open("r", encoding=scan.encoding, newline="")
     name = str(path)
     try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError([Problem(name, 1, None, "empty file: expected a header row")]) from None
-    except csv.Error as exc:
-        raise InputError([Problem(name, 1, None, f"malformed CSV: {exc}")]) from None
-    columns = [h.strip() for h in header]
-    kind = _csv_kind(name, columns)
-    line = reader.line_num + 1
-    while True:
+        first = fh.readline()
+        delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+        fh.seek(0)
+        reader = csv.reader(fh, strict=True, delimiter=delimiter)
         try:
-            values = next(reader)
+            header = next(reader)
         except StopIteration:
-            return
+            raise InputError([Problem(name, 1, None, "empty file: expected a header row")]) from None
         except csv.Error as exc:
-            raise InputError([Problem(name, line, None, f"malformed CSV: {exc}")]) from None
-        if not any(v.strip() for v in values):  # blank line
-            line = reader.line_num + 1
-            continue
-        if len(values) != len(columns):
-            raise InputError([Problem(
-                name, line, None,
-                f"row has {len(values)} fields but the header has {len(columns)}")])
-        yield RawRow(kind, name, line, {c: v for c, v in zip(columns, values) if v != ""})
-        line = reader.line_num + 1
+            raise InputError([Problem(name, 1, None, f"malformed CSV: {exc}")]) from None
+    except BaseException:
+        fh.close()
+        raise
+    columns = [h.strip() for h in header]
+    if columns and columns[0].startswith("\ufeff"):  # a BOM inside a declared UTF-8 file
+        columns[0] = columns[0][1:]
+    return fh, reader, columns
 
 
-def _csv_kind(name: str, columns: list[str]) -> str:
+def csv_kind(name: str, columns: list[str]) -> str:
+    """``"ci"`` or ``"relation"`` from a canonical header; InputError otherwise."""
+    check_header(name, columns)
     seen = set(columns)
-    duplicates = sorted({c for c in columns if columns.count(c) > 1})
-    if duplicates:
-        raise InputError([Problem(name, 1, duplicates[0], "column appears twice in the header")])
     if {"source", "target", "type"} <= seen:
         return "relation"
     if {"id", "type"} <= seen:
@@ -116,62 +124,145 @@ def _csv_kind(name: str, columns: list[str]) -> str:
         "header names neither CIs (id,name,type,...) nor relations (source,type,target,...)")])
 
 
-def _read_json(path: Path) -> Iterator[RawRow]:
-    text, _ = decode_text(path)
+def check_header(name: str, columns: list[str]) -> None:
+    """Reject headers with duplicate or empty column names."""
+    duplicates = sorted({c for c in columns if columns.count(c) > 1 and c})
+    if duplicates:
+        raise InputError([Problem(name, 1, duplicates[0], "column appears twice in the header")])
+    if "" in columns:
+        raise InputError([Problem(name, 1, None,
+                                  f"column {columns.index('') + 1} of the header has no name")])
+
+
+def iter_csv_records(path: Path, reader: Any, columns: list[str]
+                     ) -> Iterator[tuple[int, dict[str, str]] | Problem]:
+    """(line, {column: value}) for each non-blank record, empty values left out; a Problem for
+    each record that cannot be read, after which reading goes on."""
+    name = str(path)
+    width = len(columns)
+    line = reader.line_num + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Problem(name, line, None, f"malformed CSV: {exc}")
+            line = reader.line_num + 1
+            continue
+        if not values or not any(v.strip() for v in values):  # blank line
+            line = reader.line_num + 1
+            continue
+        if len(values) != width:
+            yield Problem(name, line, None,
+                          f"row has {len(values)} fields but the header has {width}")
+        else:
+            yield line, {c: v for c, v in zip(columns, values) if v != ""}
+        line = reader.line_num + 1
+
+
+def _read_csv(path: Path, encoding: str | None) -> Iterator[RawRow | Problem]:
+    scan = scan_file(path, encoding)
+    fh, reader, columns = open_csv(path, scan)
+    with fh:
+        kind = csv_kind(str(path), columns)
+        name = str(path)
+        for item in iter_csv_records(path, reader, columns):
+            if isinstance(item, Problem):
+                yield item
+            else:
+                yield RawRow(kind, name, item[0], item[1])
+
+
+def _read_xlsx(path: Path) -> Iterator[RawRow | Problem]:
+    from itss_graph.loading.tabular import read_table
+
+    table = read_table(path)
+    kind = csv_kind(table.name, table.columns)
+    for item in table.rows:
+        if isinstance(item, Problem):
+            yield item
+        else:
+            yield RawRow(kind, table.name, item[0], {k: v for k, v in item[1].items()})
+
+
+# -- JSON and YAML documents ----------------------------------------------------------------
+
+def _read_json(path: Path, encoding: str | None) -> Iterator[RawRow | Problem]:
+    text, _ = decode_text(path, encoding)
     name = str(path)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError([Problem(name, exc.lineno, None, f"malformed JSON: {exc.msg}")]) from None
-    _check_document(name, document)
+    check_document(name, document)
     lines = _JsonLineIndex(text)
     for section, kind in (("cis", "ci"), ("relations", "relation")):
         starts = lines.element_lines(section)
         for index, item in enumerate(document.get(section) or []):
             line = starts[index] if index < len(starts) else 1
-            yield _located_item(name, line, kind, section, index, item)
+            yield located_item(name, line, kind, section, index, item)
 
 
-def _read_yaml(path: Path) -> Iterator[RawRow]:
+def _read_yaml(path: Path, encoding: str | None) -> Iterator[RawRow | Problem]:
     import yaml
 
-    text, _ = decode_text(path)
+    text, _ = decode_text(path, encoding)
     name = str(path)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        document = yaml.safe_load(text) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise InputError([Problem(name, line, None, f"malformed YAML: {exc}")]) from None
-    document = yaml.safe_load(text) if root is not None else None
-    _check_document(name, document)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError([Problem(name, line, None, f"malformed YAML: {problem}")]) from None
+    check_document(name, document)
     section_nodes = {k.value: v for k, v in root.value} if root is not None else {}
     for section, kind in (("cis", "ci"), ("relations", "relation")):
         node = section_nodes.get(section)
         items = document.get(section) or []
         for index, item in enumerate(items):
             line = node.value[index].start_mark.line + 1 if node is not None else 1
-            yield _located_item(name, line, kind, section, index, item)
+            yield located_item(name, line, kind, section, index, item)
 
 
-def _check_document(name: str, document: Any) -> None:
+def check_document(name: str, document: Any) -> None:
+    """A document must be ``{"cis": [...], "relations": [...]}`` (either key may be absent)."""
     if not isinstance(document, dict):
         raise InputError([Problem(name, 1, None,
                                   'expected a document {"cis": [...], "relations": [...]}')])
-    unknown = sorted(set(document) - {"cis", "relations"})
+    unknown = sorted(set(document) - {"cis", "relations"}, key=str)
     if unknown:
-        raise InputError([Problem(name, 1, unknown[0],
+        raise InputError([Problem(name, 1, str(unknown[0]),
                                   "unknown top-level key; expected 'cis' and 'relations'")])
     for section in ("cis", "relations"):
         if document.get(section) is not None and not isinstance(document[section], list):
             raise InputError([Problem(name, 1, section, "must be a list")])
 
 
-def _located_item(name: str, line: int, kind: str, section: str, index: int, item: Any) -> RawRow:
+def located_item(name: str, line: int, kind: str, section: str, index: int,
+                 item: Any) -> RawRow | Problem:
+    """One element of a document section as a row, or the problem that it is not an object.
+    YAML dates and times become ISO text (as a spreadsheet's CSV export has them)."""
     if not isinstance(item, dict):
-        raise InputError([Problem(name, line, f"{section}[{index}]", "must be an object of fields")])
-    fields = {str(k): v for k, v in item.items() if v is not None and v != ""}
+        return Problem(name, line, f"{section}[{index}]", "must be an object of fields")
+    fields = {str(k): _plain(v) for k, v in item.items() if v is not None and v != ""}
     return RawRow(kind, name, line, fields)
+
+
+def _plain(value: Any) -> Any:
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() or value.tzinfo else value.date().isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
 
 
 class _JsonLineIndex:

@@ -1,16 +1,19 @@
 """Row-level validation of inventory rows against the CMDB schema.
 
 Turns :class:`~itss_graph.loading.readers.RawRow` into CI and relation records with canonical
-type names, or into :class:`~itss_graph.errors.Problem` s that say file, line and field.
-Checks that need several rows (duplicates, dangling references) run on the staging database
-(:mod:`itss_graph.loading.staging`).
+type names, or into :class:`~itss_graph.errors.Problem` s that say file, line and column.
+Checks that need several rows (duplicates, dangling references, cycles, identification keys)
+run on the staging database (:mod:`itss_graph.loading.staging`).
+
+The rules here are the reference: the bulk CSV path (:mod:`itss_graph.loading.fastcsv`) only
+detects that *some* rule may be broken and then hands the file to this module.
 
 Example:
     >>> from itss_graph.schema import load_schema
     >>> from itss_graph.loading.readers import RawRow
     >>> row = RawRow("ci", "cis.csv", 2, {"id": "s1", "type": "服务器"})
     >>> validate_row(row, load_schema())
-    StagedCI(id='s1', type='server', name='s1', props='{}', file='cis.csv', line=2)
+    StagedCI(id='s1', type='server', name='s1', props='{}', file='cis.csv', line=2, mode=0, keys=None)
 """
 
 from __future__ import annotations
@@ -28,8 +31,29 @@ from itss_graph.schema import Schema
 MAX_ID_LENGTH = 512
 MAX_NAME_LENGTH = 4096
 MAX_VALUE_LENGTH = 65536
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")      # names and values may hold TAB and LF
 _CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f]")
+# what str.strip() removes: ids must not start or end with any of these
+WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+MODE_UPSERT = 0  # create or update (the row's properties replace the stored ones)
+MODE_ENSURE = 1  # create if absent, never change an existing CI (stubs made by profiles)
+MODE_MERGE = 2   # create or update, the row's properties merged over the stored ones
+
+
+@dataclass(frozen=True)
+class KeyRef:
+    """A relation end given by identification keys instead of an id, e.g. the CI whose
+    ``name`` is ``web-01`` and whose ``site`` is ``DC1``; resolved after staging."""
+
+    keys: tuple[tuple[str, str], ...]
+    type: str | None = None  # only CIs of this type match, when set
+    optional: bool = False   # no match drops the relation with a warning instead of an error
+    column: str | None = None  # the input column the keys came from (named in problems)
+
+    def describe(self) -> str:
+        text = ", ".join(f"{k}={v!r}" for k, v in self.keys)
+        return f"{self.type} with {text}" if self.type else text
 
 
 @dataclass(frozen=True)
@@ -40,49 +64,73 @@ class StagedCI:
     props: str  # canonical JSON
     file: str
     line: int
+    mode: int = MODE_UPSERT
+    keys: str | None = None  # canonical JSON [[field, value], ...] when identified by keys
 
 
 @dataclass(frozen=True)
 class StagedRelation:
-    source: str
+    source: str | KeyRef
     type: str
-    target: str
+    target: str | KeyRef
     props: str
     file: str
     line: int
+    quiet: bool = False  # made per row by a profile: repeats are expected, not warned about
 
 
 def validate_row(row: RawRow, schema: Schema) -> StagedCI | StagedRelation | list[Problem]:
     """Validate one row; return a staged record or the row's problems."""
     if row.kind == "ci":
-        return _validate_ci(row, schema)
-    return _validate_relation(row, schema)
+        return validate_ci(row, schema)
+    return validate_relation(row, schema)
 
 
-def _validate_ci(row: RawRow, schema: Schema) -> StagedCI | list[Problem]:
+def validate_ci(row: RawRow, schema: Schema, *, mode: int = MODE_UPSERT,
+                keys: tuple[str, ...] = ()) -> StagedCI | list[Problem]:
+    """A CI row: ``id``, ``type``, optional ``name`` (defaults to the id), other fields are
+    properties. With ``keys`` the CI is identified by those fields (reconciled later)."""
     problems: list[Problem] = []
     f = row.fields
-    ci_id = _identifier(row, "id", problems)
+    ci_id = check_identifier(row, "id", problems)
     type_name = _ci_type(row, schema, problems)
     name = f.get("name", ci_id)
     if name is not None and not isinstance(name, str):
-        name = str(name)  # JSON/YAML may give numbers as names
+        if isinstance(name, (dict, list)):
+            problems.append(_problem(row, "name", f"must be text, not {_json_kind(name)}"))
+            name = None
+        else:
+            name = str(name)  # JSON/YAML may give numbers as names
     if name is not None:
         if len(name) > MAX_NAME_LENGTH:
             problems.append(_problem(row, "name", f"is {len(name)} characters long; at most {MAX_NAME_LENGTH}"))
         elif _CONTROL.search(name):
-            problems.append(_problem(row, "name", "contains a control character", name))
+            problems.append(_problem(row, "name", f"contains a control character: {shown(name)}", name))
     props = {k: v for k, v in f.items() if k not in CI_FIELDS}
     problems.extend(_check_props(row, props))
+    key_json = None
+    if keys and not problems:
+        values = []
+        for key in keys:
+            value = {"id": ci_id, "type": type_name, "name": name}.get(key, props.get(key))
+            if value is None or str(value).strip() == "":
+                problems.append(_problem(row, key, f"missing {key}: it is an identification key"))
+            else:
+                values.append([key, str(value).strip()])
+        key_json = canonical_json(values)
     if problems:
         return problems
-    return StagedCI(ci_id, type_name, name, canonical_json(props), row.file, row.line)
+    return StagedCI(ci_id, type_name, name, canonical_json(props), row.file, row.line, mode, key_json)
 
 
-def _validate_relation(row: RawRow, schema: Schema) -> StagedRelation | list[Problem]:
+def validate_relation(row: RawRow, schema: Schema, *, quiet: bool = False
+                      ) -> StagedRelation | list[Problem]:
+    """A relation row: ``source``, ``type``, ``target`` (ids or :class:`KeyRef`), properties."""
     problems: list[Problem] = []
-    source = _identifier(row, "source", problems)
-    target = _identifier(row, "target", problems)
+    source = row.fields.get("source")
+    target = row.fields.get("target")
+    source = source if isinstance(source, KeyRef) else check_identifier(row, "source", problems)
+    target = target if isinstance(target, KeyRef) else check_identifier(row, "target", problems)
     raw_type = row.fields.get("type")
     rel_type = None
     if raw_type is None or str(raw_type).strip() == "":
@@ -95,21 +143,24 @@ def _validate_relation(row: RawRow, schema: Schema) -> StagedRelation | list[Pro
                 f"unknown relation type {raw_type!r}{_suggest(str(raw_type), schema.relation_types)}",
                 str(raw_type)))
     if source is not None and source == target:
-        problems.append(_problem(row, "target", f"relation from {source!r} to itself", source))
+        shown = source.describe() if isinstance(source, KeyRef) else repr(source)
+        problems.append(_problem(row, "target", f"relation from {shown} to itself",
+                                 None if isinstance(source, KeyRef) else source))
     props = {k: v for k, v in row.fields.items() if k not in RELATION_FIELDS}
     problems.extend(_check_props(row, props))
     if problems:
         return problems
-    return StagedRelation(source, rel_type, target, canonical_json(props), row.file, row.line)
+    return StagedRelation(source, rel_type, target, canonical_json(props), row.file, row.line, quiet)
 
 
-def _identifier(row: RawRow, field: str, problems: list[Problem]) -> str | None:
+def check_identifier(row: RawRow, field: str, problems: list[Problem]) -> str | None:
+    """The row's ``field`` as a valid id, or None after adding a problem."""
     value = row.fields.get(field)
     if value is None or (isinstance(value, str) and value.strip() == ""):
         problems.append(_problem(row, field, f"missing {field}"))
         return None
     if not isinstance(value, (str, int)) or isinstance(value, bool):
-        problems.append(_problem(row, field, f"must be a string, not {type(value).__name__}", str(value)))
+        problems.append(_problem(row, field, f"must be a string, not {_json_kind(value)}", str(value)))
         return None
     text = str(value)
     if text != text.strip():
@@ -117,7 +168,8 @@ def _identifier(row: RawRow, field: str, problems: list[Problem]) -> str | None:
     elif _CONTROL_IN_ID.search(text):
         problems.append(_problem(row, field, f"{text!r} contains a control character", text))
     elif len(text) > MAX_ID_LENGTH:
-        problems.append(_problem(row, field, f"is {len(text)} characters long; at most {MAX_ID_LENGTH}"))
+        problems.append(_problem(row, field, f"is {len(text)} characters long; at most {MAX_ID_LENGTH}",
+                                 text[:80] + "…"))
     else:
         return text
     return None
@@ -140,12 +192,62 @@ def _check_props(row: RawRow, props: dict[str, Any]) -> list[Problem]:
     for key, value in props.items():
         if _CONTROL_IN_ID.search(key):
             problems.append(_problem(row, repr(key), "property name contains a control character", key))
+            continue
+        if key != key.strip() or key == "":
+            problems.append(_problem(row, repr(key), "property name has leading or trailing whitespace", key))
+            continue
+        unsupported = _unsupported(value)
+        if unsupported:
+            problems.append(_problem(row, key, unsupported, repr(value)[:80]))
+            continue
         text = value if isinstance(value, str) else canonical_json(value)
         if len(text) > MAX_VALUE_LENGTH:
             problems.append(_problem(row, key, f"value is {len(text)} characters long; at most {MAX_VALUE_LENGTH}"))
-        elif isinstance(value, str) and _CONTROL.search(value):
-            problems.append(_problem(row, key, "contains a control character", value))
+        elif _has_control(value):
+            problems.append(_problem(row, key, f"contains a control character: {shown(value)}",
+                                     value if isinstance(value, str) else text))
     return problems
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a message shows it: its repr (control characters escaped, never printed raw
+    to a terminal), cut after ``limit`` characters.
+
+    >>> print(shown("root\\x1b[0m"))
+    'root\\x1b[0m'
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _unsupported(value: Any) -> str | None:
+    """Why a property value cannot be stored as JSON (None when it can)."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a finite number"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return None
+    if isinstance(value, list):
+        return next((why for v in value if (why := _unsupported(v))), None)
+    if isinstance(value, dict):
+        return next((why for v in value.values() if (why := _unsupported(v))), None)
+    return f"a {type(value).__name__} value cannot be stored; give text, a number or a list"
+
+
+def _has_control(value: Any) -> bool:
+    if isinstance(value, str):
+        return _CONTROL.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_control(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_control(k) or _has_control(v) for k, v in value.items())
+    return False
+
+
+def _json_kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", bool: "a boolean", float: "a number"}.get(
+        type(value), type(value).__name__)
 
 
 def _suggest(text: str, known: dict) -> str:
@@ -157,4 +259,5 @@ def _suggest(text: str, known: dict) -> str:
 
 
 def _problem(row: RawRow, field: str, message: str, value: str | None = None) -> Problem:
-    return Problem(row.file, row.line, field, message, value)
+    column = (row.columns or {}).get(field)
+    return Problem(row.file, row.line, field, message, value, column)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from itss_graph.model import CI, Relation
 
@@ -29,11 +29,28 @@ INCOMING = "in"
 
 @dataclass
 class LoadReport:
-    """What a load did (or, with dry_run, would do): counts per CI type and relation type."""
+    """What a load did (or, with dry_run, would do): counts per CI type and relation type, and
+    — filled by the loader and the store — the row report, warnings, skipped rows and pruning.
+
+    ``rows`` (only when asked for) holds one entry per input row: ``{"file", "line", "kind",
+    "id" | "source"/"type"/"target", "outcome"}`` with outcome created / updated / unchanged,
+    and for updated rows a ``diff`` ``{field: [old, new]}`` (properties as ``props.KEY``).
+    ``skipped`` are the problems of rows left out under ``--on-error skip``.
+    """
 
     cis: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(_zero_counts))
     relations: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(_zero_counts))
     dry_run: bool = False
+    rows: list[dict] | None = None
+    warnings: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    skipped_total: int = 0
+    pruned: dict[str, int] = field(default_factory=lambda: {"cis": 0, "relations": 0})
+    pruned_ids: list[str] = field(default_factory=list)
+    source: str | None = None
+    load_id: int | None = None
+    complete: bool = True
+    notes: list[str] = field(default_factory=list)
 
     def count(self, kind: str, type_name: str, outcome: str, n: int = 1) -> None:
         table = self.cis if kind == "ci" else self.relations
@@ -52,25 +69,48 @@ class LoadReport:
     @property
     def changed(self) -> bool:
         totals = self.totals()
-        return any(t["created"] or t["updated"] for t in totals.values())
+        return (any(t["created"] or t["updated"] for t in totals.values())
+                or any(self.pruned.values()))
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "dry_run": self.dry_run,
             "cis": {k: dict(v) for k, v in sorted(self.cis.items())},
             "relations": {k: dict(v) for k, v in sorted(self.relations.items())},
             "totals": self.totals(),
+            "source": self.source,
+            "load": self.load_id,
+            "complete": self.complete,
+            "pruned": dict(self.pruned),
+            "warnings": [w.as_dict() for w in self.warnings],
+            "skipped": [p.as_dict() for p in self.skipped],
+            "skipped_total": self.skipped_total,
+            "notes": list(self.notes),
         }
+        if self.pruned_ids:
+            out["pruned_ids"] = list(self.pruned_ids)
+        if self.rows is not None:
+            out["rows"] = self.rows
+        return out
 
 
 def _zero_counts() -> dict[str, int]:
     return {"created": 0, "updated": 0, "unchanged": 0}
 
 
+class RelationDuplicates(Exception):
+    """Raised by :meth:`Store.apply` when the staged relations were not checked for duplicates
+    yet (``staging.relations_checked`` false) and it found some, or cannot look for them itself;
+    nothing was written. The loader then folds or reports them and applies again."""
+
+
 class Store(ABC):
     """A graph store of CIs and relations."""
 
     kind: str = "abstract"
+    # True when apply() detects duplicate staged relations itself while writing into an empty
+    # store (raising RelationDuplicates), so loaders need not sort every relation beforehand
+    detects_relation_duplicates: bool = False
 
     # -- reads used by the engine -------------------------------------------------------------
     @abstractmethod
@@ -112,13 +152,48 @@ class Store(ABC):
 
     # -- writes -------------------------------------------------------------------------------
     @abstractmethod
-    def apply(self, staging: "Staging", *, dry_run: bool = False) -> LoadReport:
+    def apply(self, staging: "Staging", *, dry_run: bool = False, source: str | None = None,
+              prune: bool = False, details: bool = False, inputs: Sequence[str] = (),
+              progress: Callable[[int], None] | None = None) -> LoadReport:
         """Merge validated, staged rows into the store and report what changed.
 
-        CIs are matched by id; a matched CI takes the staged type, name and properties.
-        Relations are matched by (source, type, target). Nothing is deleted.
-        With ``dry_run`` the counts are computed and nothing is written.
+        CIs are matched by id; a matched CI takes the staged type, name and properties (rows
+        staged as stubs — ``mode`` ensure — only create absent CIs). Relations are matched by
+        (source, type, target). With ``source`` the rows are claimed by that source; with
+        ``prune`` too, CIs and relations claimed by it that are absent from this load lose the
+        claim and are deleted when no other source claims them (the caller only asks for this
+        after a complete read). Each load is recorded in the store's history with the changes
+        it made to each CI. With ``dry_run`` the counts are computed and nothing is written.
+        ``details`` fills :attr:`LoadReport.rows`; ``progress`` (if given) is told the number
+        of staged rows dealt with so far, when the store works in steps.
         """
+
+    def is_empty(self) -> bool:
+        """True when the store holds no CI."""
+        return not any(self.stats()["cis"].values())
+
+    def match_keys(self, fields: Sequence[str], values: Sequence[tuple[str, ...]], *,
+                   with_types: bool = False) -> dict[tuple[str, ...], list]:
+        """CIs whose ``fields`` (``id``, ``type``, ``name`` or property names) have one of the
+        given value tuples, compared as trimmed text: ``{values: [id, ...]}``, or
+        ``[(id, type), ...]`` with ``with_types``. Used to identify CIs by keys."""
+        wanted = set(values)
+        out: dict[tuple[str, ...], list] = defaultdict(list)
+        for batch in self.iter_cis():
+            for ci in batch:
+                key = []
+                for f in fields:
+                    value = {"id": ci.id, "type": ci.type, "name": ci.name}.get(f, ci.props.get(f))
+                    key.append(None if value is None else str(value).strip())
+                key_t = tuple(key)
+                if key_t in wanted:
+                    out[key_t].append((ci.id, ci.type) if with_types else ci.id)
+        return dict(out)
+
+    def history(self, ci_id: str) -> list[dict]:
+        """The recorded changes of one CI, oldest first: ``{"load", "at", "source", "event",
+        "diff"}`` with event created / updated / deleted (empty when the store keeps none)."""
+        return []
 
     def close(self) -> None:  # pragma: no cover - trivial
         pass

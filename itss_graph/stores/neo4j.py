@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 BATCH = 10_000
 _REL_TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_RESERVED = {"id", "type", "name", "props"}
+_RESERVED = {"id", "type", "name", "props", "itss_sources", "itss_created"}
 
 
 def _rel_type(name: str) -> str:
@@ -55,8 +55,12 @@ def _node_properties(ci_id: str, ci_type: str, name: str, props_json: str) -> di
 
 
 def _relationship_properties(props_json: str) -> dict[str, Any]:
-    out = {k: v for k, v in json.loads(props_json).items() if k != "props" and _storable(v)}
-    out["props"] = props_json
+    """A relationship's properties: its JSON (absent when empty: most relations have none, and
+    every property costs a write) and queryable copies."""
+    out = {k: v for k, v in json.loads(props_json).items()
+           if k not in ("props", "itss_sources") and _storable(v)}
+    if props_json != "{}":
+        out["props"] = props_json
     return out
 
 
@@ -76,7 +80,9 @@ class Neo4jStore(Store):
     kind = "neo4j"
 
     def __init__(self, uri: str, *, user: str | None = None, password: str | None = None,
-                 database: str | None = None):
+                 database: str | None = None, retry_seconds: float = 30.0):
+        """``retry_seconds``: how long the driver retries a transaction whose connection failed
+        before the load gives up with a clear error (the driver's own default)."""
         import neo4j
         from neo4j.exceptions import AuthError, ServiceUnavailable
 
@@ -84,7 +90,11 @@ class Neo4jStore(Store):
         self.database = database or None
         auth = (user or "neo4j", password) if password else None
         try:
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            # no server notifications: the driver would print each one ("property key does not
+            # exist", deprecations) on stderr, per query; a million-row load makes hundreds
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth,
+                                                     max_transaction_retry_time=retry_seconds,
+                                                     notifications_min_severity="OFF")
             self.driver.verify_connectivity()
         except AuthError as exc:
             raise StoreError(f"Neo4j at {uri} refused the credentials of user "
@@ -162,70 +172,36 @@ class Neo4jStore(Store):
         for start in range(0, len(rows), batch):
             yield [Relation(s, t, d, json.loads(p or "{}")) for s, t, d, p in rows[start:start + batch]]
 
+    def is_empty(self) -> bool:
+        return not self._read("MATCH (n:CI) RETURN n.id LIMIT 1")
+
+    def match_keys(self, fields: Sequence[str], values: Sequence[tuple[str, ...]], *,
+                   with_types: bool = False) -> dict[tuple[str, ...], list]:
+        out: dict[tuple[str, ...], list] = {}
+        values = list(dict.fromkeys(values))
+        for start in range(0, len(values), BATCH):
+            for key, ci_id, ci_type in self._read(
+                    """UNWIND $keys AS key MATCH (n:CI)
+                       WHERE all(i IN range(0, size($fields) - 1)
+                                 WHERE trim(toString(n[$fields[i]])) = key[i])
+                       RETURN key, n.id, n.type""",
+                    keys=[list(v) for v in values[start:start + BATCH]], fields=list(fields)):
+                out.setdefault(tuple(key), []).append((ci_id, ci_type) if with_types else ci_id)
+        return out
+
     # -- writes -------------------------------------------------------------------------------
-    def apply(self, staging: "Staging", *, dry_run: bool = False) -> LoadReport:
-        from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+    def apply(self, staging: "Staging", *, dry_run: bool = False, source: str | None = None,
+              prune: bool = False, details: bool = False, inputs: Sequence[str] = (),
+              progress=None) -> LoadReport:
+        from itss_graph.stores.neo4j_write import merge
 
-        report = LoadReport(dry_run=dry_run)
-        written = 0
-        try:
-            if not dry_run:
-                self.ensure_schema()
-            for rows in staging.iter_cis(BATCH):
-                changed = self._diff_cis(rows, report)
-                if changed and not dry_run:
-                    self._write(
-                        "UNWIND $rows AS row MERGE (n:CI {id: row.id}) SET n = row",
-                        rows=[_node_properties(*r) for r in changed])
-                    written += len(changed)
-            for rows in staging.iter_relations(BATCH):
-                for rel_type, group in _group_by_type(rows).items():
-                    changed = self._diff_relations(rel_type, group, report)
-                    if changed and not dry_run:
-                        self._write(
-                            "UNWIND $rows AS row "
-                            "MATCH (a:CI {id: row.src}) MATCH (b:CI {id: row.dst}) "
-                            f"MERGE (a)-[r:{_rel_type(rel_type)}]->(b) SET r = row.props",
-                            rows=[{"src": s, "dst": d, "props": _relationship_properties(p)}
-                                  for s, _, d, p in changed])
-                        written += len(changed)
-        except (ServiceUnavailable, SessionExpired, TransientError, OSError) as exc:
-            raise StoreError(
-                f"connection to Neo4j at {self.uri} lost during the load after {written} rows "
-                f"were written ({exc.__class__.__name__}); every batch is idempotent: run the "
-                "same load again to complete it") from None
-        return report
+        return merge(self, staging, dry_run=dry_run, source=source, prune=prune,
+                     details=details, inputs=inputs, progress=progress)
 
-    def _diff_cis(self, rows: list[tuple], report: LoadReport) -> list[tuple]:
-        existing = {r[0]: r[1:] for r in self._read(
-            "UNWIND $ids AS id MATCH (n:CI {id: id}) RETURN n.id, n.type, n.name, n.props",
-            ids=[r[0] for r in rows])}
-        changed = []
-        for row in rows:
-            ci_id, ci_type, name, props = row
-            old = existing.get(ci_id)
-            outcome = ("created" if old is None
-                       else "unchanged" if old == (ci_type, name, props) else "updated")
-            report.count("ci", ci_type, outcome)
-            if outcome != "unchanged":
-                changed.append(row)
-        return changed
+    def history(self, ci_id: str) -> list[dict]:
+        from itss_graph.stores.neo4j_write import ci_history
 
-    def _diff_relations(self, rel_type: str, rows: list[tuple], report: LoadReport) -> list[tuple]:
-        existing = {(s, d): p for s, d, p in self._read(
-            "UNWIND $rows AS row MATCH (a:CI {id: row[0]})-[r:" + _rel_type(rel_type) + "]->"
-            "(b:CI {id: row[1]}) RETURN a.id, b.id, r.props",
-            rows=[[s, d] for s, _, d, _ in rows])}
-        changed = []
-        for row in rows:
-            src, _, dst, props = row
-            old = existing.get((src, dst), None)
-            outcome = ("created" if (src, dst) not in existing
-                       else "unchanged" if old == props else "updated")
-            report.count("relation", rel_type, outcome)
-            if outcome != "unchanged":
-                changed.append(row)
-        return changed
+        return ci_history(self, ci_id)
 
     def clear(self) -> None:
         """Delete every CI and relation (used by tests and `itss demo --neo4j-uri`)."""
@@ -236,10 +212,3 @@ class Neo4jStore(Store):
 
     def close(self) -> None:
         self.driver.close()
-
-
-def _group_by_type(rows: list[tuple]) -> dict[str, list[tuple]]:
-    groups: dict[str, list[tuple]] = {}
-    for row in rows:
-        groups.setdefault(row[1], []).append(row)
-    return groups

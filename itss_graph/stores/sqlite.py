@@ -29,7 +29,7 @@ from itss_graph.stores.base import INCOMING, OUTGOING, LoadReport, Store
 if TYPE_CHECKING:
     from itss_graph.loading.staging import Staging
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2 added load history, CI change history and source claims (sqlite_write)
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,6 +58,7 @@ class SQLiteStore(Store):
     """The embedded store (default ``./itss.db``)."""
 
     kind = "sqlite"
+    detects_relation_duplicates = True
 
     def __init__(self, path: str | Path, *, create: bool = True, busy_timeout_s: float = 60.0):
         self.path = str(path)
@@ -76,26 +77,36 @@ class SQLiteStore(Store):
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
 
     def _ensure_schema(self) -> None:
+        version = self._schema_version()
+        if version == SCHEMA_VERSION:
+            return
+        if version not in (None, "1"):
+            raise StoreError(f"store {self.path} has schema version {version}; "
+                             f"this version of itss reads {SCHEMA_VERSION}")
+        from itss_graph.stores.sqlite_write import migrate_to_v2
+
+        self.db.execute("BEGIN IMMEDIATE")
         try:
-            row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            version = row[0] if row else None
-        except sqlite3.OperationalError:  # a new, empty file
-            version = None
-        if version is None:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            version = self._schema_version()  # another process may have done it meanwhile
+            if version is None:
                 for statement in _DDL.split(";"):
                     if statement.strip():
                         self.db.execute(statement)
-                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                                (SCHEMA_VERSION,))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-        elif version != SCHEMA_VERSION:
-            raise StoreError(f"store {self.path} has schema version {version}; "
-                             f"this version of itss reads {SCHEMA_VERSION}")
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')")
+                version = "1"
+            if version == "1":
+                migrate_to_v2(self.db)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _schema_version(self) -> str | None:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except sqlite3.OperationalError:  # a new, empty file
+            return None
+        return row[0] if row else None
 
     # -- reads --------------------------------------------------------------------------------
     def get_cis(self, ids: Iterable[str]) -> dict[str, CI]:
@@ -169,71 +180,46 @@ class SQLiteStore(Store):
         while rows := cursor.fetchmany(batch):
             yield [Relation(s, t, d, json.loads(p)) for s, t, d, p in rows]
 
+    def is_empty(self) -> bool:
+        return not self.db.execute("SELECT EXISTS (SELECT 1 FROM ci)").fetchone()[0]
+
+    def match_keys(self, fields: Sequence[str], values: Sequence[tuple[str, ...]], *,
+                   with_types: bool = False) -> dict[tuple[str, ...], list]:
+        from itss_graph.loading.staging import WS_SQL
+
+        if not values:
+            return {}
+        if any('"' in f for f in fields):
+            return super().match_keys(fields, values, with_types=with_types)
+        exprs, params = [], []
+        for f in fields:
+            if f in ("id", "type", "name"):
+                exprs.append(f"trim({f}, {WS_SQL})")
+            else:
+                exprs.append(f"trim(CAST(json_extract(props, ?) AS TEXT), {WS_SQL})")
+                params.append(f'$."{f}"')
+        key = " || char(31) || ".join(exprs)
+        wanted = {"\x1f".join(v): v for v in values}
+        out: dict[tuple[str, ...], list] = {}
+        for ci_id, ci_type, k in self.db.execute(
+                f"SELECT id, type, {key} AS k FROM ci WHERE k IN (SELECT value FROM json_each(?))",
+                (*params, json.dumps(list(wanted)))):
+            out.setdefault(wanted[k], []).append((ci_id, ci_type) if with_types else ci_id)
+        return out
+
     # -- writes -------------------------------------------------------------------------------
-    def apply(self, staging: "Staging", *, dry_run: bool = False) -> LoadReport:
-        report = LoadReport(dry_run=dry_run)
-        staging.db.commit()
-        self.db.execute("ATTACH DATABASE ? AS stg", (str(staging.path),))
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                self._count_outcomes(report)
-                if not dry_run and report.changed:
-                    self._merge()
-                    self._bump_generation()
-                self.db.execute("ROLLBACK" if dry_run else "COMMIT")
-            except BaseException:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
-        finally:
-            self.db.execute("DETACH DATABASE stg")
-        return report
+    def apply(self, staging: "Staging", *, dry_run: bool = False, source: str | None = None,
+              prune: bool = False, details: bool = False, inputs: Sequence[str] = (),
+              progress=None) -> LoadReport:
+        from itss_graph.stores.sqlite_write import merge
 
-    def _count_outcomes(self, report: LoadReport) -> None:
-        for ci_type, outcome, n in self.db.execute(
-            """SELECT s.type,
-                      CASE WHEN c.n IS NULL THEN 'created'
-                           WHEN c.type = s.type AND c.name = s.name AND c.props = s.props
-                           THEN 'unchanged' ELSE 'updated' END,
-                      COUNT(*)
-               FROM stg.ci_rows s LEFT JOIN ci c ON c.id = s.id
-               GROUP BY 1, 2"""):
-            report.count("ci", ci_type, outcome, n)
-        for rel_type, outcome, n in self.db.execute(
-            """SELECT s.type,
-                      CASE WHEN r.src IS NULL THEN 'created'
-                           WHEN r.props = s.props THEN 'unchanged' ELSE 'updated' END,
-                      COUNT(*)
-               FROM stg.rel_rows s
-               LEFT JOIN ci a ON a.id = s.src
-               LEFT JOIN ci b ON b.id = s.dst
-               LEFT JOIN rel r ON r.src = a.n AND r.type = s.type AND r.dst = b.n
-               GROUP BY 1, 2"""):
-            report.count("relation", rel_type, outcome, n)
+        return merge(self, staging, dry_run=dry_run, source=source, prune=prune,
+                     details=details, inputs=inputs)
 
-    def _merge(self) -> None:
-        self.db.execute(
-            """INSERT INTO ci (id, type, name, props)
-               SELECT id, type, name, props FROM stg.ci_rows WHERE true ORDER BY id
-               ON CONFLICT(id) DO UPDATE SET
-                   type = excluded.type, name = excluded.name, props = excluded.props
-               WHERE ci.type <> excluded.type OR ci.name <> excluded.name
-                  OR ci.props <> excluded.props""")
-        unresolved = self.db.execute(
-            """SELECT s.src, s.type, s.dst FROM stg.rel_rows s
-               LEFT JOIN ci a ON a.id = s.src LEFT JOIN ci b ON b.id = s.dst
-               WHERE a.n IS NULL OR b.n IS NULL LIMIT 1""").fetchone()
-        if unresolved:  # only possible if another process deleted a CI since validation
-            raise StoreError(f"relation {unresolved[0]} -[{unresolved[1]}]-> {unresolved[2]} "
-                             "lost an end during the load; nothing was written, run it again")
-        self.db.execute(
-            """INSERT INTO rel (src, type, dst, props)
-               SELECT a.n, s.type, b.n, s.props
-               FROM stg.rel_rows s JOIN ci a ON a.id = s.src JOIN ci b ON b.id = s.dst
-               WHERE true ORDER BY a.n, s.type, b.n
-               ON CONFLICT(src, type, dst) DO UPDATE SET props = excluded.props
-               WHERE rel.props <> excluded.props""")
+    def history(self, ci_id: str) -> list[dict]:
+        from itss_graph.stores.sqlite_write import ci_history
+
+        return ci_history(self.db, ci_id)
 
     def close(self) -> None:
         self.db.close()

@@ -1,0 +1,56 @@
+"""``itss history``: how a CI changed across loads."""
+
+from __future__ import annotations
+
+import click
+
+from itss_graph.cli.options import format_option, open_configured_store, store_options
+
+
+@click.command()
+@click.argument("ci_id")
+@store_options
+@format_option
+def history(ci_id: str, store_settings, output_format: str) -> None:
+    """Show the loads that created, changed or deleted CI_ID, oldest first, with the fields
+    each one changed (properties as props.KEY).
+
+    \b
+    Examples:
+      itss history device:17
+      itss history A0001 --store cmdb.db --format json
+    """
+    from itss_graph.errors import UnknownCIError
+    from itss_graph.render.formats import to_csv, to_json
+    from itss_graph.render.table import render_table
+
+    with open_configured_store(store_settings) as store:
+        events = store.history(ci_id)
+        current = store.get_cis([ci_id]).get(ci_id)
+    if not events and current is None:
+        raise UnknownCIError([ci_id])
+    if output_format == "json":
+        click.echo(to_json({"id": ci_id, "exists": current is not None, "events": events}), nl=False)
+        return
+    rows = [[e["load"] if e["load"] is not None else "", e["at"] or "", e["source"] or "",
+             e["event"], _changes(e)] for e in events]
+    headers = ["load", "at", "source", "event", "changes"]
+    if output_format == "csv":
+        click.echo(to_csv(headers, rows), nl=False)
+        return
+    state = f"{current.type} {current.name!r}" if current else "deleted"
+    click.echo(f"History of {ci_id} (now: {state}):")
+    click.echo(render_table(headers, rows))
+
+
+def _changes(event: dict) -> str:
+    if event.get("note"):
+        return event["note"]
+    diff = event.get("diff") or {}
+    if event["event"] == "deleted":
+        return "deleted (" + ", ".join(f"{k}={v[0]!r}" for k, v in diff.items() if k in ("type", "name")) + ")"
+    return "; ".join(f"{k}: {_show(a)} → {_show(b)}" for k, (a, b) in diff.items())
+
+
+def _show(value) -> str:
+    return "∅" if value is None else str(value)

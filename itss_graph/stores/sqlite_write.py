@@ -1,0 +1,427 @@
+"""The embedded store's write path: merge a staging area into the store in one transaction,
+with sources (claims), pruning and the change history.
+
+Schema version 2 adds, beside the unchanged ``ci`` / ``rel`` tables and ``rel_reverse`` index:
+
+* ``load``: one row per load (time, source, inputs, counts) and the range of surrogate keys
+  ``n`` given to the CIs it created — a CI's creation is found from its ``n`` without a history
+  row per created CI, which keeps million-row loads fast;
+* ``ci_history``: updates (field diff) and deletions of CIs, by id and load;
+* ``ci_claim`` / ``rel_claim``: which sources (``--source NAME``) brought which CIs and
+  relations, so ``--prune`` removes only what that source no longer has.
+
+The merge is set-based SQL between the attached staging database and the store. A load into an
+empty store takes a shorter road: staged keys become surrogate keys directly (``n = base + k``),
+relations are appended in key order and the reverse index is built once at the end.
+
+Example:
+    >>> from itss_graph.stores.sqlite import SQLiteStore
+    >>> from itss_graph.loading.staging import Staging
+    >>> from itss_graph.loading.validate import StagedCI
+    >>> store = SQLiteStore(":memory:")
+    >>> with Staging() as st:
+    ...     st.add(StagedCI("a", "server", "A", "{}", "cis.csv", 2)); st.finish()
+    ...     merge(store, st).totals()["cis"]["created"]
+    1
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any, Sequence
+
+from itss_graph.errors import StoreError
+from itss_graph.stores.base import LoadReport, RelationDuplicates
+from itss_graph.stores.diff import ci_diff, props_diff
+
+if TYPE_CHECKING:
+    from itss_graph.loading.staging import Staging
+    from itss_graph.stores.sqlite import SQLiteStore
+
+REL_REVERSE = "CREATE INDEX IF NOT EXISTS rel_reverse ON rel(dst, type, src)"
+
+SCHEMA_V2 = """
+CREATE TABLE IF NOT EXISTS load (
+    load     INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    source   TEXT,
+    inputs   TEXT NOT NULL,
+    n_first  INTEGER,
+    n_last   INTEGER,
+    counts   TEXT NOT NULL DEFAULT '{}',
+    complete INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS ci_history (
+    id    TEXT NOT NULL,
+    load  INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    diff  TEXT NOT NULL,
+    PRIMARY KEY (id, load)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ci_claim (
+    source TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (source, n)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ci_claim_n ON ci_claim(n);
+CREATE TABLE IF NOT EXISTS rel_claim (
+    source TEXT NOT NULL, src INTEGER NOT NULL, type TEXT NOT NULL, dst INTEGER NOT NULL,
+    PRIMARY KEY (source, src, type, dst)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rel_claim_key ON rel_claim(src, type, dst);
+"""
+
+BIG_LOAD = 4  # rebuild the reverse index when a load adds more than 1/BIG_LOAD of the relations
+
+
+def migrate_to_v2(db: sqlite3.Connection) -> None:
+    """Add the version-2 tables to a version-1 store (inside the caller's transaction)."""
+    for statement in SCHEMA_V2.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("""INSERT OR IGNORE INTO meta VALUES
+                  ('next_n', (SELECT coalesce(max(n), 0) + 1 FROM ci))""")
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+
+
+def merge(store: "SQLiteStore", staging: "Staging", *, dry_run: bool = False,
+          source: str | None = None, prune: bool = False, details: bool = False,
+          inputs: Sequence[str] = ()) -> LoadReport:
+    """Merge the staged rows into ``store`` (see :meth:`itss_graph.stores.base.Store.apply`)."""
+    return _Merge(store, staging, dry_run, source, prune, details, list(inputs)).run()
+
+
+class _Merge:
+    def __init__(self, store, staging, dry_run, source, prune, details, inputs):
+        self.store = store
+        self.db: sqlite3.Connection = store.db
+        self.staging = staging
+        self.dry_run = dry_run
+        self.source = source
+        self.prune = prune and source is not None
+        self.details = details
+        self.inputs = inputs
+        self.report = LoadReport(dry_run=dry_run, source=source)
+        if details:
+            self.report.rows = []
+        self.history: list[tuple[str, str, str]] = []  # (id, event, diff json)
+
+    def run(self) -> LoadReport:
+        db = self.db
+        self.staging.commit()
+        # sorts of millions of rows spill to temporary files instead of growing the process
+        # (queries keep their in-memory temp store: it is restored below)
+        temp_store = db.execute("PRAGMA temp_store").fetchone()[0]
+        db.execute("PRAGMA temp_store = FILE")
+        db.execute("ATTACH DATABASE ? AS stg", (str(self.staging.path),))
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                self.load_id = self._start_load()
+                self.base = int(self._meta("next_n") or 1)
+                fresh = not db.execute("SELECT EXISTS (SELECT 1 FROM ci)").fetchone()[0]
+                if fresh:
+                    self._fresh()
+                else:
+                    self._general()
+                if self.source is not None:
+                    self._claim(fresh)
+                if self.prune and not fresh:
+                    self._prune()
+                self._finish_load()
+                db.execute("ROLLBACK" if self.dry_run else "COMMIT")
+            except RelationDuplicates:
+                db.execute("ROLLBACK")
+                raise
+            except sqlite3.IntegrityError as exc:
+                db.execute("ROLLBACK")
+                raise StoreError(
+                    f"the store changed during the load ({exc}); nothing was written: run it again"
+                ) from None
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        finally:
+            for table in ("nmap", "rmap", "doomed"):
+                db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            db.execute("DETACH DATABASE stg")
+            db.execute(f"PRAGMA temp_store = {int(temp_store)}")
+        self.report.load_id = None if self.dry_run else self.load_id
+        return self.report
+
+    # -- bookkeeping --------------------------------------------------------------------------
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: Any) -> None:
+        self.db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (key, str(value)))
+
+    def _start_load(self) -> int:
+        at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        return self.db.execute(
+            "INSERT INTO load (at, source, inputs) VALUES (?, ?, ?) RETURNING load",
+            (at, self.source, json.dumps(self.inputs, ensure_ascii=False))).fetchone()[0]
+
+    def _finish_load(self) -> None:
+        report = self.report
+        first, last = self.db.execute(
+            "SELECT min(n), max(n) FROM temp.created_n").fetchone() if self._has_created_n() else (None, None)
+        if last is not None:
+            self._set_meta("next_n", last + 1)
+        self.db.executemany("INSERT INTO ci_history (id, load, event, diff) VALUES (?, ?, ?, ?)",
+                            ((i, self.load_id, e, d) for i, e, d in self.history))
+        counts = {"totals": report.totals(), "pruned": report.pruned}
+        self.db.execute("UPDATE load SET n_first = ?, n_last = ?, counts = ? WHERE load = ?",
+                        (first, last, json.dumps(counts), self.load_id))
+        if report.changed:
+            self.store._bump_generation()
+        self.db.execute("DROP TABLE IF EXISTS temp.created_n")
+
+    def _has_created_n(self) -> bool:
+        return self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM temp.sqlite_master WHERE name = 'created_n')").fetchone()[0]
+
+    # -- an empty store -----------------------------------------------------------------------
+    def _fresh(self) -> None:
+        db, report, base = self.db, self.report, self.base
+        for ci_type, n in self.staging.type_counts("ci"):
+            report.count("ci", ci_type, "created", n)
+        db.execute("""INSERT INTO ci (n, id, type, name, props)
+                      SELECT k + ?, id, type, name, props FROM stg.ci""", (base,))
+        db.execute("CREATE TEMP TABLE created_n AS SELECT min(k) + ? AS n FROM stg.ci "
+                   "UNION ALL SELECT max(k) + ? FROM stg.ci", (base, base))
+        db.execute("DELETE FROM temp.created_n WHERE n IS NULL")
+        for rel_type, n in self.staging.type_counts("relation"):
+            report.count("relation", rel_type, "created", n)
+        if report.totals()["relations"]["created"]:
+            db.execute("DROP INDEX IF EXISTS rel_reverse")
+            # integer ends are staged CIs; a text end would be a CI that vanished since the
+            # checks: it gives NULL, which the NOT NULL constraint turns into an error.
+            # Relations not yet checked for duplicates are checked here: in an empty store a
+            # conflict can only be a duplicate, and it aborts the statement.
+            conflict = ("" if self.staging.relations_checked else
+                        "ON CONFLICT (src, type, dst) DO UPDATE SET props = itss_duplicate()")
+            db.create_function("itss_duplicate", 0, _duplicate)
+            try:
+                db.execute(f"""INSERT INTO rel (src, type, dst, props)
+                               SELECT CASE WHEN typeof(src) = 'integer' THEN src + ?1 END, type,
+                                      CASE WHEN typeof(dst) = 'integer' THEN dst + ?1 END, props
+                               FROM stg.rel WHERE true ORDER BY 1, 2, 3 {conflict}""", (base,))
+            except sqlite3.OperationalError as exc:
+                if "itss_duplicate" in str(exc) or "user-defined function raised" in str(exc):
+                    raise RelationDuplicates() from None
+                raise
+            db.execute(REL_REVERSE)
+        if self.details:
+            self._detail_rows_fresh()
+
+    def _detail_rows_fresh(self) -> None:
+        rows = self.report.rows
+        for batch in self.staging.iter_ci_rows():
+            for ci_id, _t, _n, _p, _mode, file, line in batch:
+                rows.append({"file": file, "line": line, "kind": "ci", "id": ci_id, "outcome": "created"})
+        for batch in self.staging.iter_relation_rows():
+            for src, rel_type, dst, _p, file, line in batch:
+                rows.append({"file": file, "line": line, "kind": "relation", "source": src,
+                             "type": rel_type, "target": dst, "outcome": "created"})
+        rows.sort(key=lambda r: (r["file"], r["line"]))
+
+    # -- a store with CIs ---------------------------------------------------------------------
+    def _general(self) -> None:
+        db, report = self.db, self.report
+        db.execute("""CREATE TEMP TABLE nmap (k INTEGER PRIMARY KEY, n INTEGER NOT NULL,
+                                              old INTEGER NOT NULL)""")
+        db.execute("""INSERT INTO nmap SELECT s.k, coalesce(c.n, s.k + ?), c.n IS NOT NULL
+                      FROM stg.ci s LEFT JOIN main.ci c ON c.id = s.id""", (self.base,))
+        db.execute("CREATE TEMP TABLE created_n AS SELECT n FROM nmap WHERE NOT old")
+        self._merge_properties()
+        # outcomes per CI type; stubs (mode 1) never change an existing CI
+        for ci_type, outcome, n in db.execute("""
+                SELECT s.type,
+                       CASE WHEN NOT m.old THEN 'created'
+                            WHEN s.mode = 1 OR (c.type = s.type AND c.name = s.name AND c.props = s.props)
+                            THEN 'unchanged' ELSE 'updated' END,
+                       count(*)
+                FROM stg.ci s JOIN nmap m USING (k) LEFT JOIN main.ci c ON c.n = m.n AND m.old
+                GROUP BY 1, 2"""):
+            report.count("ci", ci_type, outcome, n)
+        changed_filter = "" if self.details else """
+                WHERE m.old AND s.mode <> 1
+                  AND NOT (c.type = s.type AND c.name = s.name AND c.props = s.props)"""
+        line = self.staging.line_sql("ci", "s")
+        for (ci_id, old, mode, new_type, new_name, new_props, c_type, c_name, c_props,
+             file, line_no) in db.execute(f"""
+                SELECT s.id, m.old, s.mode, s.type, s.name, s.props, c.type, c.name, c.props,
+                       f.name, {line}
+                FROM stg.ci s JOIN nmap m USING (k) LEFT JOIN main.ci c ON c.n = m.n AND m.old
+                JOIN stg.file f ON f.fid = s.fid {changed_filter}"""):
+            if not old:
+                outcome, diff = "created", None
+            elif mode == 1 or (c_type, c_name, c_props) == (new_type, new_name, new_props):
+                outcome, diff = "unchanged", None
+            else:
+                outcome = "updated"
+                diff = ci_diff((c_type, c_name, c_props), (new_type, new_name, new_props))
+                self.history.append((ci_id, "updated", json.dumps(diff, ensure_ascii=False)))
+            if self.details:
+                entry = {"file": file, "line": line_no, "kind": "ci", "id": ci_id, "outcome": outcome}
+                if diff:
+                    entry["diff"] = diff
+                report.rows.append(entry)
+        totals = report.totals()["cis"]
+        if totals["created"]:
+            db.execute("""INSERT INTO ci (n, id, type, name, props)
+                          SELECT m.n, s.id, s.type, s.name, s.props
+                          FROM stg.ci s JOIN nmap m USING (k) WHERE NOT m.old""")
+        if totals["updated"]:
+            db.execute("""UPDATE ci SET type = s.type, name = s.name, props = s.props
+                          FROM stg.ci s JOIN nmap m USING (k)
+                          WHERE ci.n = m.n AND m.old AND s.mode <> 1
+                            AND NOT (ci.type = s.type AND ci.name = s.name AND ci.props = s.props)""")
+        self._general_relations()
+
+    def _merge_properties(self) -> None:
+        """Rows that merge (mode 2) into existing CIs get the stored properties under theirs,
+        then are applied like any other row."""
+        from itss_graph.model import canonical_json
+
+        merged = [(canonical_json({**json.loads(old), **json.loads(new)}), k)
+                  for k, old, new in self.db.execute(
+                      """SELECT s.k, c.props, s.props FROM stg.ci s JOIN nmap m USING (k)
+                         JOIN main.ci c ON c.n = m.n WHERE m.old AND s.mode = 2""")]
+        self.db.executemany("UPDATE stg.ci SET props = ? WHERE k = ?", merged)
+
+    def _general_relations(self) -> None:
+        db, report = self.db, self.report
+        if not self.staging.relations_checked and self.staging.relation_count():
+            # the checks expected an empty store (another process loaded meanwhile): the
+            # staged relations must be looked at for duplicates before they meet stored ones
+            raise RelationDuplicates()
+        db.execute("""CREATE TEMP TABLE rmap AS
+            SELECT s.rowid AS r,
+                   CASE WHEN typeof(s.src) = 'integer' THEN (SELECT n FROM nmap WHERE k = s.src)
+                        ELSE (SELECT n FROM main.ci WHERE id = s.src) END AS src,
+                   s.type AS type,
+                   CASE WHEN typeof(s.dst) = 'integer' THEN (SELECT n FROM nmap WHERE k = s.dst)
+                        ELSE (SELECT n FROM main.ci WHERE id = s.dst) END AS dst,
+                   s.props AS props
+            FROM stg.rel s""")
+        lost = db.execute("SELECT r FROM rmap WHERE src IS NULL OR dst IS NULL LIMIT 1").fetchone()
+        if lost:
+            raise StoreError("a relation lost an end during the load (a CI was deleted by another "
+                             "process since the checks); nothing was written: run it again")
+        existing = db.execute("SELECT count(*) FROM rel").fetchone()[0]
+        for rel_type, outcome, n in db.execute("""
+                SELECT m.type, CASE WHEN r.src IS NULL THEN 'created'
+                                    WHEN r.props = m.props THEN 'unchanged' ELSE 'updated' END,
+                       count(*)
+                FROM rmap m LEFT JOIN rel r ON r.src = m.src AND r.type = m.type AND r.dst = m.dst
+                GROUP BY 1, 2"""):
+            report.count("relation", rel_type, outcome, n)
+        if self.details:
+            line = self.staging.line_sql("rel", "s")
+            for src, rel_type, dst, new_props, old_props, found, file, line_no in db.execute(f"""
+                    SELECT a.id, m.type, b.id, m.props, r.props, r.src IS NOT NULL, f.name, {line}
+                    FROM rmap m JOIN stg.rel s ON s.rowid = m.r JOIN stg.file f ON f.fid = s.fid
+                    JOIN main.ci a ON a.n = m.src JOIN main.ci b ON b.n = m.dst
+                    LEFT JOIN rel r ON r.src = m.src AND r.type = m.type AND r.dst = m.dst"""):
+                entry = {"file": file, "line": line_no, "kind": "relation", "source": src,
+                         "type": rel_type, "target": dst,
+                         "outcome": "created" if not found else
+                         "unchanged" if old_props == new_props else "updated"}
+                if entry["outcome"] == "updated":
+                    entry["diff"] = props_diff(old_props, new_props)
+                report.rows.append(entry)
+            report.rows.sort(key=lambda r: (r["file"], r["line"] or 0))
+        totals = report.totals()["relations"]
+        if totals["created"] or totals["updated"]:
+            rebuild = totals["created"] * BIG_LOAD > existing
+            if rebuild:
+                db.execute("DROP INDEX IF EXISTS rel_reverse")
+            db.execute("""INSERT INTO rel (src, type, dst, props)
+                          SELECT src, type, dst, props FROM rmap WHERE true ORDER BY 1, 2, 3
+                          ON CONFLICT (src, type, dst) DO UPDATE SET props = excluded.props
+                          WHERE rel.props <> excluded.props""")
+            if rebuild:
+                db.execute(REL_REVERSE)
+
+    # -- sources and pruning ------------------------------------------------------------------
+    def _claim(self, fresh: bool) -> None:
+        db, source = self.db, self.source
+        if fresh:
+            db.execute("INSERT OR IGNORE INTO ci_claim SELECT ?, k + ? FROM stg.ci", (source, self.base))
+            db.execute("""INSERT OR IGNORE INTO rel_claim SELECT ?1, src + ?2, type, dst + ?2
+                          FROM stg.rel""", (source, self.base))
+        else:
+            db.execute("INSERT OR IGNORE INTO ci_claim SELECT ?, n FROM nmap", (source,))
+            db.execute("INSERT OR IGNORE INTO rel_claim SELECT ?, src, type, dst FROM rmap", (source,))
+
+    def _prune(self) -> None:
+        db, source, report = self.db, self.source, self.report
+        # claims of this source on CIs absent from the load go; CIs nobody claims any more go
+        db.execute("""CREATE TEMP TABLE doomed AS
+                      SELECT n FROM ci_claim WHERE source = ? AND n NOT IN (SELECT n FROM nmap)""",
+                   (source,))
+        db.execute("DELETE FROM ci_claim WHERE source = ? AND n IN (SELECT n FROM temp.doomed)",
+                   (source,))
+        db.execute("DELETE FROM temp.doomed WHERE n IN (SELECT n FROM ci_claim)")
+        rel_before = db.execute("SELECT count(*) FROM rel").fetchone()[0]
+        for ci_id, c_type, c_name, c_props, n in db.execute(
+                """SELECT id, type, name, props, n FROM ci WHERE n IN (SELECT n FROM temp.doomed)
+                   ORDER BY id""").fetchall():
+            created = db.execute("SELECT load FROM load WHERE ? BETWEEN n_first AND n_last",
+                                 (n,)).fetchone()
+            if created and created[0] != self.load_id:
+                db.execute("INSERT OR IGNORE INTO ci_history VALUES (?, ?, 'created', '{}')",
+                           (ci_id, created[0]))
+            diff = {"type": [c_type, None], "name": [c_name, None],
+                    **{f"props.{k}": [v, None] for k, v in sorted(json.loads(c_props).items())}}
+            self.history.append((ci_id, "deleted", json.dumps(diff, ensure_ascii=False)))
+            if self.details:
+                report.pruned_ids.append(ci_id)
+        report.pruned["cis"] = db.execute("SELECT count(*) FROM temp.doomed").fetchone()[0]
+        db.execute("DELETE FROM rel WHERE src IN (SELECT n FROM temp.doomed)")
+        db.execute("DELETE FROM rel WHERE dst IN (SELECT n FROM temp.doomed)")
+        db.execute("""DELETE FROM rel_claim WHERE src IN (SELECT n FROM temp.doomed)
+                      OR dst IN (SELECT n FROM temp.doomed)""")
+        db.execute("DELETE FROM ci_claim WHERE n IN (SELECT n FROM temp.doomed)")
+        db.execute("DELETE FROM ci WHERE n IN (SELECT n FROM temp.doomed)")
+        # claims of this source on relations absent from the load go, and unclaimed ones with them
+        db.execute("""CREATE TEMP TABLE gone AS
+                      SELECT src, type, dst FROM rel_claim WHERE source = ?
+                      EXCEPT SELECT src, type, dst FROM rmap""", (source,))
+        db.execute("""DELETE FROM rel_claim WHERE source = ?
+                      AND (src, type, dst) IN (SELECT src, type, dst FROM temp.gone)""", (source,))
+        db.execute("""DELETE FROM rel WHERE (src, type, dst) IN (SELECT src, type, dst FROM temp.gone)
+                      AND NOT EXISTS (SELECT 1 FROM rel_claim c
+                                      WHERE c.src = rel.src AND c.type = rel.type AND c.dst = rel.dst)""")
+        db.execute("DROP TABLE temp.gone")
+        report.pruned["relations"] = rel_before - db.execute("SELECT count(*) FROM rel").fetchone()[0]
+
+
+def _duplicate() -> str:
+    raise RelationDuplicates()
+
+
+def ci_history(db: sqlite3.Connection, ci_id: str) -> list[dict]:
+    """The recorded changes of one CI, oldest first (see :meth:`Store.history`)."""
+    events: list[dict] = []
+    for load, at, source, event, diff in db.execute(
+            """SELECT h.load, l.at, l.source, h.event, h.diff FROM ci_history h
+               JOIN load l ON l.load = h.load WHERE h.id = ? ORDER BY h.load""", (ci_id,)):
+        events.append({"load": load, "at": at, "source": source, "event": event,
+                       "diff": json.loads(diff)})
+    row = db.execute("SELECT n FROM ci WHERE id = ?", (ci_id,)).fetchone()
+    if row:
+        created = db.execute("SELECT load, at, source FROM load WHERE ? BETWEEN n_first AND n_last",
+                             (row[0],)).fetchone()
+        event = ({"load": created[0], "at": created[1], "source": created[2], "event": "created",
+                  "diff": {}} if created else
+                 {"load": None, "at": None, "source": None, "event": "created",
+                  "diff": {}, "note": "before the store kept history"})
+        # the current incarnation starts after the last deletion
+        events.append(event)
+    return sorted(events, key=lambda e: (e["load"] is not None, e["load"] or 0))
