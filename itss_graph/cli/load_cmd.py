@@ -2,53 +2,197 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from itss_graph.cli.options import format_option, open_configured_store, store_options
 
+EXIT_SKIPPED = 1  # loaded, but --on-error skip left rows out
+
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--profile", metavar="NAME",
+              help="Map the tables with this mapping profile (loaders/NAME.yaml, a user profile, "
+                   "or a YAML path); without it inputs are canonical inventories.")
+@click.option("--encoding", metavar="ENC",
+              help="Encoding of CSV inputs (utf-8, utf-8-sig, gbk, gb18030, utf-16) [default: detected].")
+@click.option("--on-error", type=click.Choice(["stop", "skip"]), default="stop", show_default=True,
+              help="stop: any bad row, nothing is written (exit 2); skip: load the good rows and "
+                   "report every skipped one (exit 1).")
 @click.option("--dry-run", is_flag=True, help="Validate and count, write nothing.")
+@click.option("--source", "source_name", metavar="NAME",
+              help="Tag what is loaded as coming from NAME (e.g. netbox, 资产台账).")
+@click.option("--prune", is_flag=True,
+              help="With --source: delete CIs and relations of that source absent from this load "
+                   "(only after a complete read: never when rows were skipped).")
+@click.option("--rows", "row_report", is_flag=True,
+              help="Report every row: created, updated (with the field changes) or unchanged.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress on stderr [default: when stderr is a terminal and the format is not json].")
+@click.option("--workers", type=click.IntRange(1, 16), default=None, hidden=True,
+              help="Processes for large CSV files [default: CPUs, at most 4].")
+@click.option("--url", "netbox_url", metavar="URL", envvar="NETBOX_URL",
+              help="(itss load netbox) NetBox URL [env NETBOX_URL].")
+@click.option("--token", "netbox_token", metavar="TOKEN", envvar="NETBOX_TOKEN",
+              help="(itss load netbox) API token [env NETBOX_TOKEN; prefer the env var: flags show in `ps`].")
+@click.option("--from", "netbox_export", metavar="DIR", type=click.Path(path_type=Path),
+              help="(itss load netbox) read a NetBox JSON export directory instead of the API.")
+@click.option("--extras", is_flag=True,
+              help="(itss load netbox) also circuit-device cables, panel sites and rack feeds.")
+@click.option("--insecure", is_flag=True, help="(itss load netbox) do not verify TLS certificates.")
 @store_options
 @format_option
-def load(inputs: tuple[Path, ...], dry_run: bool, store_settings, output_format: str) -> None:
+def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_error: str,
+         dry_run: bool, source_name: str | None, prune: bool, row_report: bool,
+         progress: bool | None, workers: int | None, netbox_url: str | None,
+         netbox_token: str | None, netbox_export: Path | None, extras: bool, insecure: bool,
+         store_settings, output_format: str) -> None:
     """Validate INPUTS (files or directories) and load them into the store.
 
-    Inputs are the canonical inventory: cis.csv (id,name,type,...) and relations.csv
-    (source,type,target,...), or one JSON/YAML document {"cis": [...], "relations": [...]}.
-    A directory stands for its cis.*, relations.* and inventory.* files.
+    Inputs are the canonical inventory — cis.csv (id,name,type,...) and relations.csv
+    (source,type,target,...), or one JSON/YAML document {"cis": [...], "relations": [...]} —
+    or any CSV/XLSX/JSON tables with --profile. A directory stands for its cis.*, relations.*
+    and inventory.* files (with --profile: every table in it). `itss load netbox` reads NetBox.
 
-    Every row is checked before anything is written; on any problem the store is left
-    exactly as it was and each problem is printed as FILE:LINE: FIELD: MESSAGE (exit 2).
-    Loading the same input again changes nothing.
+    Every row is checked before anything is written; by default, on any problem the store is
+    left exactly as it was and each problem is printed as FILE:LINE: COLUMN: MESSAGE (exit 2).
+    With --on-error skip the good rows are loaded, every skipped row is reported, and the exit
+    status is 1. Loading the same input again changes nothing.
 
     \b
     Examples:
       itss load ../shared/data/netbox-demo/
-      itss load cis.csv relations.csv --store cmdb.db
+      itss load cis.csv relations.csv --store cmdb.db --rows
+      itss load --profile cn-asset-register 资产台账.xlsx --source 资产台账 --prune
+      itss load --profile cn-asset-register 台账.csv --encoding gbk --on-error skip
+      itss load netbox --url https://netbox.example.com --source netbox --prune
+      itss load netbox --from netbox-export/ --dry-run --format json
       itss load estate.yaml --neo4j-uri bolt://localhost:7687 --format json
     """
-    from itss_graph.loading.load import load_inventory
+    from itss_graph.loading.load import Loader
+    from itss_graph.loading.progress import Progress
+
+    if prune and not source_name:
+        raise click.UsageError("--prune needs --source NAME: it removes what that source no longer has")
+    netbox = inputs == ("netbox",) and (netbox_url or netbox_export or not Path("netbox").exists())
+    if not netbox and (netbox_url or netbox_export or extras):
+        raise click.UsageError("--url, --from and --extras belong to `itss load netbox`")
+    if progress is None:
+        progress = sys.stderr.isatty() and output_format != "json"
+    with open_configured_store(store_settings, create=True) as store:
+        with Loader(store, on_error=on_error, progress=Progress(enabled=progress),
+                    workers=workers) as loader:
+            if netbox:
+                _stage_netbox(loader, profile, netbox_url, netbox_token, netbox_export, extras,
+                              insecure)
+            else:
+                _stage_files(loader, [Path(i) for i in inputs], profile, encoding)
+            loader.check()
+            report = loader.apply(dry_run=dry_run, source=source_name, prune=prune,
+                                  details=row_report)
+    _print_report(report, store_settings, output_format, row_report)
+    if report.skipped_total:
+        click.echo(f"itss: {report.skipped_total} row{'s' if report.skipped_total != 1 else ''} "
+                   "skipped (listed in the report); the others were loaded", err=True)
+        sys.exit(EXIT_SKIPPED)
+
+
+def _stage_files(loader, paths: list[Path], profile: str | None, encoding: str | None) -> None:
+    if profile is None:
+        loader.stage_files(paths, encoding=encoding)
+    else:
+        loader.stage_profile(paths, profile, encoding=encoding)
+
+
+def _stage_netbox(loader, profile: str | None, url: str | None, token: str | None,
+                  export: Path | None, extras: bool, insecure: bool) -> None:
+    from itss_graph.loading.netbox import netbox_rows
+    from itss_graph.loading.profiles import find_profile
+
+    found = find_profile(profile or "netbox")
+    if export is not None:
+        from itss_graph.loading.netbox.export import JsonExport
+
+        source = JsonExport(export)
+        loader.inputs.append(str(export))
+    else:
+        if not url:
+            raise click.UsageError("itss load netbox needs --url URL (or NETBOX_URL), or --from DIR")
+        from itss_graph.loading.netbox.client import NetBoxClient
+
+        options = found.options
+        source = NetBoxClient(url, token, page_size=int(options.get("page_size", 1000)),
+                              timeout=float(options.get("timeout", 60)),
+                              retries=int(options.get("retries", 3)), verify_tls=not insecure)
+        loader.inputs.append(url)
+    loader.progress.start("reading NetBox")
+    loader.stage_items(netbox_rows(source, profile=found, extras=extras, schema=loader.schema))
+    loader.progress.done()
+
+
+def _diff_text(diff: dict) -> str:
+    def show(value) -> str:
+        return "∅" if value is None else str(value)
+
+    return "; ".join(f"{k}: {show(a)} → {show(b)}" for k, (a, b) in diff.items())
+
+
+def _print_report(report, store_settings, output_format: str, row_report: bool) -> None:
     from itss_graph.render.formats import to_csv, to_json
     from itss_graph.render.table import render_table
 
-    with open_configured_store(store_settings, create=True) as store:
-        report = load_inventory(list(inputs), store, dry_run=dry_run)
     rows = [[kind, type_name, c["created"], c["updated"], c["unchanged"]]
             for kind, table in (("ci", report.cis), ("relation", report.relations))
             for type_name, c in sorted(table.items())]
     headers = ["kind", "type", "created", "updated", "unchanged"]
     if output_format == "json":
         click.echo(to_json({"store": store_settings.describe(), **report.as_dict()}), nl=False)
-    elif output_format == "csv":
-        click.echo(to_csv(headers, rows), nl=False)
-    else:
-        totals = report.totals()
-        rows.append(["total ci", "", *totals["cis"].values()])
-        rows.append(["total relation", "", *totals["relations"].values()])
-        verb = "Would load (dry run) into" if dry_run else "Loaded into"
-        click.echo(f"{verb} {store_settings.describe()}:")
-        click.echo(render_table(headers, rows))
+        return
+    if output_format == "csv":
+        if row_report:
+            click.echo(to_csv(["file", "line", "kind", "id", "outcome", "diff"],
+                              [[r["file"], r["line"], r["kind"], _row_label(r), r["outcome"],
+                                r.get("diff") or ""] for r in report.rows or []]
+                              + [[p.file, p.line, "", p.value or "", "skipped", str(p)]
+                                 for p in report.skipped]), nl=False)
+        else:
+            click.echo(to_csv(headers, rows), nl=False)
+        return
+    totals = report.totals()
+    rows.append(["total ci", "", *totals["cis"].values()])
+    rows.append(["total relation", "", *totals["relations"].values()])
+    verb = "Would load (dry run) into" if report.dry_run else "Loaded into"
+    tag = f" from source {report.source!r}" if report.source else ""
+    load = f" (load {report.load_id})" if report.load_id else ""
+    click.echo(f"{verb} {store_settings.describe()}{tag}{load}:")
+    click.echo(render_table(headers, rows))
+    if any(report.pruned.values()):
+        verb = "Would prune" if report.dry_run else "Pruned"
+        click.echo(f"{verb} {report.pruned['cis']} CIs and {report.pruned['relations']} relations "
+                   f"that source {report.source!r} no longer has.")
+    for note in report.notes:
+        click.echo(f"Note: {note}")
+    if row_report and report.rows:
+        click.echo("\nRows:")
+        click.echo(render_table(["file", "line", "kind", "id", "outcome", "changes"],
+                                [[r["file"], r["line"] or "", r["kind"], _row_label(r), r["outcome"],
+                                  _diff_text(r.get("diff") or {})] for r in report.rows]))
+    if report.warnings:
+        click.echo(f"\nWarnings ({len(report.warnings)}):")
+        for warning in report.warnings:
+            click.echo(f"  {warning}")
+    if report.skipped:
+        click.echo(f"\nSkipped rows ({report.skipped_total}):")
+        for problem in report.skipped:
+            click.echo(f"  {problem}")
+        if report.skipped_total > len(report.skipped):
+            click.echo(f"  ... and {report.skipped_total - len(report.skipped)} more")
+
+
+def _row_label(row: dict) -> str:
+    if row["kind"] == "ci":
+        return row["id"]
+    return f"{row['source']} -[{row['type']}]-> {row['target']}"

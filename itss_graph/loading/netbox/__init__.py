@@ -1,0 +1,31 @@
+"""NetBox as an inventory source: its REST API (:mod:`.client`) or a JSON export of it
+(:mod:`.export`), turned into CI and relation rows (:mod:`.transform`) as described in
+``loaders/netbox.yaml`` and ``../shared/data/netbox-demo/README.txt``.
+
+Example (needs a NetBox):
+    >>> from itss_graph.loading.netbox.client import NetBoxClient   # doctest: +SKIP
+    >>> client = NetBoxClient("https://netbox.example.com", "0123abcd")   # doctest: +SKIP
+    >>> rows = list(netbox_rows(client))                             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from itss_graph.loading.netbox.transform import ENDPOINTS, NetBoxTransform
+
+
+def netbox_rows(source, *, profile=None, extras: bool = False, schema=None) -> Iterator:
+    """Rows (and problems, warnings) for every object of a NetBox ``source`` — a
+    :class:`~itss_graph.loading.netbox.client.NetBoxClient` or a
+    :class:`~itss_graph.loading.netbox.export.JsonExport` — read endpoint by endpoint. A read
+    that fails raises (SourceError, InputError) out of the iteration: the load then writes
+    nothing."""
+    from itss_graph.loading.profiles import find_profile
+
+    profile = profile or find_profile("netbox")
+    objects = {endpoint: source.iter_objects(endpoint) for endpoint in ENDPOINTS}  # lazy
+    yield from NetBoxTransform(profile.options, extras=extras, schema=schema).rows(objects)
+
+
+__all__ = ["netbox_rows", "ENDPOINTS"]
