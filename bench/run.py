@@ -41,7 +41,11 @@ RESULTS = REPO / "bench" / "results"
 ITSS = str(Path(sys.executable).with_name("itss"))
 BASE_CIS = 14793  # CIs of the estate at scale 1
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-PROBES = {"high fan-in": "site:dc1", "typical": "vm:0001-web1", "core switch": "switch:dc1-core-1"}
+# impact probes: a carrier everything external rests on (≥100k CIs at 1M), a whole data
+# centre, one VM, and a redundant core switch (little goes down, much is at risk)
+PROBES = {"high fan-in": "provider:ct", "whole site": "site:dc1", "typical": "vm:0001-web1",
+          "core switch": "switch:dc1-core-1"}
+SPOF_TARGET_SIZE = 5000  # "spof and root-cause on a service of ~5k CIs"
 
 
 def estate(size: str) -> tuple[Path, int, int]:
@@ -119,14 +123,59 @@ def csr_limit(directory: Path, probe: str) -> tuple[float, int]:
     return time.perf_counter() - start, len(order) - 1
 
 
+def pick_services(db: Path, wanted: int = SPOF_TARGET_SIZE, sample: int = 400) -> dict:
+    """Services whose upstream closure is nearest ``wanted`` CIs (from a sample of the
+    estate's services): one for spof, three for root-cause."""
+    from itss_graph.engine.reach import upstream
+    from itss_graph.engine.spof import business_services
+    from itss_graph.schema import load_schema
+    from itss_graph.stores.sqlite import SQLiteStore
+
+    store = SQLiteStore(db, create=False)
+    try:
+        services = business_services(store, load_schema())
+        step = max(1, len(services) // sample)
+        sizes = {s: len(upstream(store, [s])) for s in services[::step]}
+    finally:
+        store.close()
+    nearest = sorted(sizes, key=lambda s: (abs(sizes[s] - wanted), s))
+    return {"spof": nearest[0], "spof_upstream": sizes[nearest[0]],
+            "root_cause": nearest[:3], "root_cause_upstream": [sizes[s] for s in nearest[:3]],
+            "largest": max(sizes, key=sizes.get), "largest_upstream": max(sizes.values())}
+
+
+def bench_questions(picks: dict, store_args: list[str], repeat: int, env: dict | None = None,
+                    largest: bool = True) -> dict:
+    """Cold-CLI spof and root-cause on the picked services (and, for scale, spof of the
+    largest sampled service)."""
+    out: dict = {}
+    wall, text = median_wall([ITSS, "spof", picks["spof"], "--format", "json", *store_args], repeat, env)
+    out["spof ~5k"] = {"target": picks["spof"], "upstream": picks["spof_upstream"],
+                       "spof_found": json.loads(text)["summary"]["total"], "cold_cli_s": round(wall, 3)}
+    wall, text = median_wall([ITSS, "root-cause", *picks["root_cause"], "--format", "json", *store_args],
+                             repeat, env)
+    out["root-cause 3 services"] = {"symptoms": picks["root_cause"], "upstream": picks["root_cause_upstream"],
+                                    "candidates": json.loads(text)["summary"]["candidates"],
+                                    "cold_cli_s": round(wall, 3)}
+    if not largest:
+        return out
+    wall, text = median_wall([ITSS, "spof", picks["largest"], "--format", "json", *store_args], 1, env)
+    out["spof largest sampled"] = {"target": picks["largest"], "upstream": picks["largest_upstream"],
+                                   "cold_cli_s": round(wall, 3)}
+    return out
+
+
 def bench_sqlite(size: str, directory: Path, repeat: int) -> dict:
     db = DATA / f"{size}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     load_wall, load_rss, _ = _rss_of([ITSS, "load", str(directory), "--store", str(db), "--format", "json"])
     again_wall, _, _ = _rss_of([ITSS, "load", str(directory), "--store", str(db), "--format", "json"])
+    # the first query after a load builds the closure index (memory-mapped, kept per generation)
+    first_wall, first_rss, _ = _rss_of([ITSS, "impact", PROBES["typical"], "--store", str(db), "--format", "json"])
     result = {"load_s": round(load_wall, 2), "load_peak_rss_mb": load_rss,
               "reload_unchanged_s": round(again_wall, 2), "db_mb": round(db.stat().st_size / 2**20, 1),
+              "first_query_after_load_s": round(first_wall, 2), "first_query_peak_rss_mb": first_rss,
               "impact": {}}
     for label, probe in PROBES.items():
         wall, out = median_wall([ITSS, "impact", probe, "--store", str(db), "--format", "json"], repeat)
@@ -135,10 +184,13 @@ def bench_sqlite(size: str, directory: Path, repeat: int) -> dict:
         result["impact"][label] = {"probe": probe, "reached": reached, "cold_cli_s": round(wall, 3),
                                    "limit_csr_bfs_s": round(limit_s, 4),
                                    "limit_reached_superset": limit_reached}
+    result["picks"] = pick_services(db)
+    result["questions"] = bench_questions(result["picks"], ["--store", str(db)], repeat)
     return result
 
 
-def bench_neo4j(size: str, directory: Path, repeat: int, naive_timeout: float) -> dict:
+def bench_neo4j(size: str, directory: Path, repeat: int, naive_timeout: float,
+                picks: dict | None) -> dict:
     from tests.support.neo4j_server import start_server
 
     import neo4j
@@ -159,6 +211,8 @@ def bench_neo4j(size: str, directory: Path, repeat: int, naive_timeout: float) -
             entry["naive_varlength_cypher"] = naive_cypher(driver, probe, naive_timeout)
             result["impact"][label] = entry
         driver.close()
+        if picks:
+            result["questions"] = bench_questions(picks, [], repeat, env, largest=False)
     return result
 
 
@@ -192,7 +246,8 @@ def main() -> None:
         print(f"== {size}: {n_cis} CIs, {n_rels} relations", flush=True)
         for store in args.stores.split(","):
             entry[store] = (bench_sqlite(size, directory, args.repeat) if store == "sqlite"
-                            else bench_neo4j(size, directory, args.repeat, args.naive_timeout))
+                            else bench_neo4j(size, directory, args.repeat, args.naive_timeout,
+                                             entry.get("sqlite", {}).get("picks")))
             print(json.dumps({store: entry[store]}, ensure_ascii=False, indent=1), flush=True)
         results["sizes"][size] = entry
     RESULTS.mkdir(parents=True, exist_ok=True)

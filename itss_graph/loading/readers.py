@@ -188,13 +188,23 @@ def _read_xlsx(path: Path) -> Iterator[RawRow | Problem]:
 
 # -- JSON and YAML documents ----------------------------------------------------------------
 
-def _read_json(path: Path, encoding: str | None) -> Iterator[RawRow | Problem]:
+def parse_json_file(path: Path, encoding: str | None) -> tuple[str, Any]:
+    """A JSON file's text and parsed document; malformed JSON is an ``InputError`` naming the line.
+
+    >>> import tempfile; f = Path(tempfile.mkdtemp()) / "x.json"; _ = f.write_text('{"cis": []}')
+    >>> parse_json_file(f, None)[1]
+    {'cis': []}
+    """
     text, _ = decode_text(path, encoding)
-    name = str(path)
     try:
-        document = json.loads(text)
+        return text, json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, exc.lineno, None, f"malformed JSON: {exc.msg}")]) from None
+        raise InputError([Problem(str(path), exc.lineno, None, f"malformed JSON: {exc.msg}")]) from None
+
+
+def _read_json(path: Path, encoding: str | None) -> Iterator[RawRow | Problem]:
+    name = str(path)
+    text, document = parse_json_file(path, encoding)
     check_document(name, document)
     lines = _JsonLineIndex(text)
     for section, kind in (("cis", "ci"), ("relations", "relation")):

@@ -261,14 +261,10 @@ def _pick_sheet(path: Path, book, sheet: str | int | None):
 # -- JSON record lists ---------------------------------------------------------------------
 
 def _json_table(path: Path, encoding: str | None, records: str | None) -> Table:
-    from itss_graph.loading.readers import decode_text
+    from itss_graph.loading.readers import parse_json_file
 
-    text, _ = decode_text(path, encoding)
     name = str(path)
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, exc.lineno, None, f"malformed JSON: {exc.msg}")]) from None
+    text, document = parse_json_file(path, encoding)
     items = document
     path_keys = records.split(".") if records else (["results"] if isinstance(document, dict) else [])
     for key in path_keys:
