@@ -64,3 +64,24 @@ def test_reverse_closure_index_exists(tmp_path):
         plan = " ".join(r[3] for r in store.db.execute(
             "EXPLAIN QUERY PLAN SELECT src FROM rel WHERE dst = 1 AND type = 'RUNS_ON'"))
         assert "COVERING INDEX rel_reverse" in plan
+
+
+def test_a_store_deleted_and_loaded_again_never_reuses_the_old_closure_index(tmp_path):
+    """The closure index is cached beside the file under the store's generation: a new file
+    with other data must not be answered from the old file's index."""
+    db = tmp_path / "cmdb.db"
+    first, second = _estate(tmp_path / "a", "a", 3), _estate(tmp_path / "b", "b", 5)
+
+    def impacted(host: str) -> list[str]:
+        done = subprocess.run([ITSS, "impact", host, "--store", str(db), "--format", "json"],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return sorted(item["id"] for item in json.loads(done.stdout)["impacted"])
+
+    subprocess.run([ITSS, "load", str(first), "--store", str(db)], check=True, capture_output=True)
+    assert impacted("a-host") == ["a-vm0", "a-vm1", "a-vm2"]
+    assert (tmp_path / "cmdb.db.index").is_dir()  # the cache this test is about exists
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    subprocess.run([ITSS, "load", str(second), "--store", str(db)], check=True, capture_output=True)
+    assert impacted("b-host") == [f"b-vm{i}" for i in range(5)]

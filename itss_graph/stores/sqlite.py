@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
@@ -156,9 +157,11 @@ class SQLiteStore(Store):
         return row[0] if row else "0"
 
     def _bump_generation(self) -> None:
+        # a random token, not a counter: a database deleted and loaded again must not find the
+        # closure index cached for the old file's generation "1" beside it
         self.db.execute(
-            """INSERT INTO meta VALUES ('generation', '1')
-               ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1""")
+            """INSERT INTO meta VALUES ('generation', ?)
+               ON CONFLICT(key) DO UPDATE SET value = excluded.value""", (uuid.uuid4().hex,))
 
     def stats(self) -> dict[str, dict[str, int]]:
         return {

@@ -9,8 +9,6 @@ never writes to the database.
 Example:
     >>> from itss_graph.stores.sqlite import SQLiteStore
 
-if TYPE_CHECKING:
-    import numpy as np
     >>> graph_index(SQLiteStore(":memory:")).size
     0
 """
