@@ -134,6 +134,7 @@ def test_every_canned_query_answers_identically_on_both_stores(neo4j_store, sqli
         load_inventory([tmp_path / "estate"], store)
     questions = {
         "blast-radius": lambda s: blast_radius(s, ["storage-array:dc1-san1"]).as_dict(),
+        "blast-radius-at-risk": lambda s: blast_radius(s, ["switch:dc1-core-1"]).as_dict(),
         "root-cause": lambda s: root_cause(s, ["service:0003", "service:0005"]).as_dict(),
         "spof": lambda s: spof(s, "service:0003").as_dict(),
         "spof-estate": lambda s: estate_spof(s).as_dict(),
@@ -144,5 +145,6 @@ def test_every_canned_query_answers_identically_on_both_stores(neo4j_store, sqli
         "change-impact": lambda s: change_impact(s, ["switch:dc1-core-1"]),
         "obligations": lambda s: assess(situation_of(s, impact(s, ["site:dc1"]))).as_dict(),
     }
+    assert blast_radius(sqlite_store, ["switch:dc1-core-1"]).as_dict()["summary"]["at_risk"] > 0
     for name, question in questions.items():
         assert question(neo4j_store) == question(sqlite_store), name

@@ -142,6 +142,19 @@ def test_orphans_support_nothing_and_everything_else_supports_something(demo_sto
     assert {"server", "patch-panel"} <= {c.type for c in answer.cis}
 
 
+def test_reach_by_type_is_the_closure_filtered_by_type(demo_store):
+    from itss_graph.engine.reach import downstream
+
+    types = {ci.id: ci.type for batch in demo_store.iter_cis() for ci in batch}
+    for start in (["switch:dc1-core-1"], ["storage-array:dc1-san1"], ["site:dc1"]):
+        whole = downstream(demo_store, start)
+        services = downstream(demo_store, start, only_types={"business-service"})
+        assert services == {i for i in whole if types[i] == "business-service"}
+        assert services, start
+    assert upstream(demo_store, ["service:0030"], only_types={"server"}) == {
+        i for i in upstream(demo_store, ["service:0030"]) if types[i] == "server"}
+
+
 def test_blast_radius_ranks_down_before_at_risk_and_by_criticality(demo_store):
     answer = blast_radius(demo_store, ["storage-array:dc1-san1"])
     statuses = [s.status for s in answer.services]

@@ -74,15 +74,30 @@ _LABELS = ("critical", "important", "general", "")
 
 
 def services_at_risk(store: Store, result: ImpactResult, schema: Schema) -> set[str]:
-    """CIs (services among them) resting on a CI the failure left without redundancy, and not
-    down themselves. Degradation by a lost link (a cable, a circuit) is not a loss of
-    redundancy and puts nothing at risk."""
+    """Business services resting on a CI the failure left without redundancy, and not down
+    themselves. Degradation by a lost link (a cable, a circuit) is not a loss of redundancy
+    and puts nothing at risk."""
     link_relations = {r.name for r in schema.relation_types.values()
                       if "degraded" in (r.on_target_failure, r.on_source_failure)}
+    index_arrays = getattr(result.columns, "index_arrays", None)
+    if index_arrays is not None:  # the embedded store's answer: stay in index positions
+        return _at_risk_in_index(*index_arrays(), link_relations, schema.service_types())
     degraded = [i for i, e, via in zip(result.columns.ids, result.columns.effects, result.columns.vias)
                 if e == "degraded" and via not in link_relations]
     down = {i for i, e in zip(result.columns.ids, result.columns.effects) if e == "down"}
-    return downstream(store, degraded, schema=schema) - down
+    return downstream(store, degraded, schema=schema, only_types=schema.service_types()) - down
+
+
+def _at_risk_in_index(index, positions, is_down, via, link_relations, service_types) -> set[str]:
+    import numpy as np
+
+    from itss_graph.engine.reach import closure_mask
+
+    link_codes = [k for k, name in enumerate(index.rel_names) if name in link_relations]
+    degraded = positions[~is_down & ~np.isin(via, link_codes)]
+    at_risk = closure_mask(index, degraded, only_types=service_types)
+    at_risk[positions[is_down]] = False
+    return set(index.ids_of(np.flatnonzero(at_risk)))
 
 
 def blast_radius(store: Store, failed: Sequence[str], *, schema: Schema | None = None) -> BlastRadius:

@@ -81,6 +81,10 @@ class IndexedColumns(ImpactColumns):
     def froms(self) -> list[str]:
         return self._index.ids_of(self._origin)
 
+    def index_arrays(self) -> tuple:
+        """(index, positions, is_down, via codes): for callers that work in index positions."""
+        return self._index, self._positions, self._is_down, self._via
+
     def row(self, k: int) -> tuple:
         index, pos = self._index, int(self._positions[k])
         return (index.id_of(pos), index.type_names[int(self._codes[k])], index.name_of(pos),

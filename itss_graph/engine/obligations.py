@@ -156,8 +156,6 @@ def situation_of(store, result, schema=None) -> Situation:
     for ci in store.get_cis(down_services).values():
         key = _CRITICALITIES[criticality_rank(ci.props)]
         by_criticality[key] = by_criticality.get(key, 0) + 1
-    services = schema.service_types()
-    at_risk = sum(1 for ci in store.get_cis(sorted(services_at_risk(store, result, schema))).values()
-                  if ci.type in services)
+    at_risk = len(services_at_risk(store, result, schema))
     cis_down = sum(1 for e in result.columns.effects if e == "down")
     return Situation(by_criticality, at_risk, cis_down + len(result.sources))

@@ -14,32 +14,39 @@ Example:
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Collection, Iterable
 
 from itss_graph.engine.semantics import Rules
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
 from itss_graph.stores.traversal import edges_with_groups
 
+if TYPE_CHECKING:
+    import numpy as np
 
-def downstream(store: Store, ids: Iterable[str], *, schema: Schema | None = None) -> set[str]:
+
+def downstream(store: Store, ids: Iterable[str], *, schema: Schema | None = None,
+               only_types: Collection[str] | None = None) -> set[str]:
     """CIs whose service rests, through any chain of loss-capable relations, on ``ids``
-    (``ids`` themselves excluded)."""
-    return _walk(store, ids, schema, forward=True)
+    (``ids`` themselves excluded); with ``only_types``, only the CIs of those types (cheaper
+    than filtering afterwards when the closure is large)."""
+    return _walk(store, ids, schema, forward=True, only_types=only_types)
 
 
-def upstream(store: Store, ids: Iterable[str], *, schema: Schema | None = None) -> set[str]:
-    """CIs that ``ids`` rest on (``ids`` themselves excluded)."""
-    return _walk(store, ids, schema, forward=False)
+def upstream(store: Store, ids: Iterable[str], *, schema: Schema | None = None,
+             only_types: Collection[str] | None = None) -> set[str]:
+    """CIs that ``ids`` rest on (``ids`` themselves excluded), optionally only of ``only_types``."""
+    return _walk(store, ids, schema, forward=False, only_types=only_types)
 
 
-def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool) -> set[str]:
+def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool,
+          only_types: Collection[str] | None) -> set[str]:
     schema = schema or load_schema()
     start = sorted(set(ids))
     if not start:
         return set()
     if store.kind == "sqlite":
-        return _walk_index(store, schema, start, forward)
+        return _walk_index(store, schema, start, forward, only_types)
     rules = Rules.from_schema(schema)
     seen = set(start)
     frontier = start
@@ -53,28 +60,60 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
             found.update(edge[2] for edge in edges_with_groups(store, frontier, direction, rels))
         frontier = sorted(found - seen)
         seen.update(frontier)
-    return seen - set(start)
+    reached = seen - set(start)
+    if only_types is None:
+        return reached
+    from itss_graph.stores.traversal import ci_headers
+
+    wanted = set(only_types)
+    return {i for i, (ci_type, _) in ci_headers(store, sorted(reached)).items() if ci_type in wanted}
 
 
-def _walk_index(store, schema: Schema, start: list[str], forward: bool) -> set[str]:
+def _walk_index(store, schema: Schema, start: list[str], forward: bool,
+                only_types: Collection[str] | None) -> set[str]:
     import numpy as np
 
-    from itss_graph.engine.indexed import _ranges
     from itss_graph.stores.sqlite_index import graph_index, positions_of_ids
 
     index = graph_index(store, schema)
+    reached = closure_mask(index, positions_of_ids(store, index, start), forward=forward,
+                           only_types=only_types)
+    return set(index.ids_of(np.flatnonzero(reached)))
+
+
+def closure_mask(index, start, *, forward: bool = True,
+                 only_types: Collection[str] | None = None) -> "np.ndarray":
+    """Boolean mask over the closure index of the CIs reachable from the positions ``start``
+    (``start`` itself excluded), downstream (``forward``) or upstream; optionally only CIs of
+    ``only_types``. Stays in positions, so callers that already hold positions decode nothing.
+
+    >>> from itss_graph.engine.graph_index import EdgeArrays, GraphIndex
+    >>> index = GraphIndex.build(generation="1", keys=[1, 2], ids=["h", "v"], names=["h", "v"],
+    ...     types=["server", "vm"], min_up=[1, 1],
+    ...     edges=EdgeArrays.from_tuples([(1, "RUNS_ON", 0, None, None)]),
+    ...     toward_source={"RUNS_ON": "down"}, toward_target={})
+    >>> closure_mask(index, [0]).tolist(), closure_mask(index, [1], forward=False).tolist()
+    ([False, True], [True, False])
+    """
+    import numpy as np
+
+    from itss_graph.engine.indexed import _ranges
+
     ptr, nxt, cls = ((index.flow_ptr, index.flow_dst, index.flow_class) if forward
                      else (index.up_ptr, index.up_src, index.up_class))
     seen = np.zeros(index.size, dtype=bool)
-    frontier = positions_of_ids(store, index, start)
+    frontier = np.unique(np.asarray(start, dtype=np.int64))
     seen[frontier] = True
     origin = frontier.copy()
     while len(frontier):
         starts = ptr[frontier]
         edges = _ranges(starts, ptr[frontier + 1] - starts)
-        edges = edges[cls[edges] != 2]
+        edges = edges[cls[edges] != 2]  # degrading relations cost no service
         found = np.unique(nxt[edges])
         frontier = found[~seen[found]]
         seen[frontier] = True
     seen[origin] = False
-    return set(index.ids_of(np.flatnonzero(seen)))
+    if only_types is not None:
+        wanted = set(only_types)
+        seen &= np.isin(index.type_code, [i for i, name in enumerate(index.type_names) if name in wanted])
+    return seen
