@@ -143,7 +143,7 @@ def view_impact(ci_ids, depth, no_obligations, output, group_by, max_nodes, stor
 
             obligations = assess(situation_of(store, result)).as_dict()
         locations = None
-        if group_by in ("rack", "site") and len(result.impacted) > max_nodes:
+        if group_by in ("rack", "site") and len(result.columns) > max_nodes:
             from itss_graph.schema import load_schema
 
             locations = locations_of(store, result.columns.ids, load_schema())

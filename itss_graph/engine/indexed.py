@@ -6,7 +6,7 @@ the CSR arrays instead of a store query, so a closure reaching 100k CIs of a mil
 costs milliseconds.
 
 Example:
-    >>> from itss_graph.engine.graph_index import GraphIndex
+    >>> from itss_graph.engine.graph_index import GraphIndex, concat_ranges as _ranges
     >>> idx = GraphIndex.build(
     ...     generation="1", keys=[1, 2], ids=["h", "v"], names=["h", "v"], types=["server", "vm"],
     ...     min_up=[1, 1], edges=[(1, "RUNS_ON", 0, None, None)],
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from itss_graph.engine.graph_index import GraphIndex
+from itss_graph.engine.graph_index import GraphIndex, concat_ranges as _ranges
 
 OK, DEGRADED_STATE, LOST, FAILED = 0, 1, 2, 3
 
@@ -38,15 +38,6 @@ class Closure:
     origin: np.ndarray  # position the failure came from
     lost: np.ndarray
     degraded: np.ndarray
-
-
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(start, start + count)`` for each pair, without a loop."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    shifts = np.repeat(starts - np.cumsum(counts) + counts, counts)
-    return np.arange(total, dtype=np.int64) + shifts
 
 
 def _first_per_target(targets: np.ndarray, order_key: np.ndarray) -> np.ndarray:

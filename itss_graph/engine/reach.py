@@ -97,7 +97,7 @@ def closure_mask(index, start, *, forward: bool = True,
     """
     import numpy as np
 
-    from itss_graph.engine.indexed import _ranges
+    from itss_graph.engine.graph_index import concat_ranges
 
     ptr, nxt, cls = ((index.flow_ptr, index.flow_dst, index.flow_class) if forward
                      else (index.up_ptr, index.up_src, index.up_class))
@@ -107,7 +107,7 @@ def closure_mask(index, start, *, forward: bool = True,
     origin = frontier.copy()
     while len(frontier):
         starts = ptr[frontier]
-        edges = _ranges(starts, ptr[frontier + 1] - starts)
+        edges = concat_ranges(starts, ptr[frontier + 1] - starts)
         edges = edges[cls[edges] != 2]  # degrading relations cost no service
         found = np.unique(nxt[edges])
         frontier = found[~seen[found]]

@@ -54,7 +54,7 @@ def impact_json(result: ImpactResult, extra: dict | None = None) -> str:
 def impact_table(result: ImpactResult, limit: int = 50) -> str:
     """Human-readable answer: services first, then one block per CI type, at most ``limit``
     rows per type (0: all)."""
-    if not result.impacted:
+    if not len(result.columns):  # not result.impacted: that would build 100k records
         return f"Failure of {_sources_text(result)}: nothing else is impacted."
     summary = result.summary()
     effects = summary["by_effect"]

@@ -85,7 +85,7 @@ def impact_report(blast: "BlastRadius", obligations: dict | None, *, lang: str =
 
         sections.append(Section(t["obl"], paragraphs=[t["obl_p"].format(level=level_text(obligations, lang))],
                                 lists=[ItemList(h, items) for h, items in obligation_groups(obligations, lang)]))
-    sections.append(Section(t["list"], paragraphs=[t["list_p"] if result.impacted else t["none"]],
+    sections.append(Section(t["list"], paragraphs=[t["list_p"] if len(result.columns) else t["none"]],
                             tables=_impacted_tables(result, limit, lang)))
     view = impact_view(result, lang=lang, group_by=group_by, locations=locations, max_nodes=max_nodes)
     return Report(t["title"].format(ids=", ".join(s.id for s in result.sources)), subtitle=view.subtitle,
