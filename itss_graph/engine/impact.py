@@ -36,7 +36,7 @@ from itss_graph.engine.semantics import DEGRADED, DOWN, Rules, group_key, min_up
 from itss_graph.model import CI
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
-from itss_graph.stores.traversal import ci_headers, edges_with_groups, flow_edges
+from itss_graph.stores.traversal import HeaderPrefetch, edges_with_groups, flow_edges
 
 
 @dataclass(frozen=True)
@@ -191,21 +191,23 @@ def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int
     lost_providers: dict[tuple[str, tuple], set[str]] = defaultdict(set)
     frontier = sorted(failed)
     depth = 0
+    headers = None if with_props else HeaderPrefetch(store)
     while frontier and (max_depth is None or depth < max_depth):
         depth += 1
         lost_now: dict[str, tuple] = {}  # CI -> (class, via, from), first wins
         degraded_now: dict[str, tuple] = {}
         touched: dict[tuple[str, tuple], tuple[str, str]] = {}
+        # the explanation of each CI is the smallest (class, relation, from) among its causes
         for c, effect, rel, f, key in _candidates(store, rules, frontier):
             if c in failed or c in down:
                 continue
             if key is not None:
                 lost_providers[(c, key)].add(f)
-                touched.setdefault((c, key), (rel, f))
+                _keep_first(touched, (c, key), (rel, f))
             elif effect == DOWN:
-                lost_now.setdefault(c, (0, rel, f))
+                _keep_first(lost_now, c, (0, rel, f))
             else:
-                degraded_now.setdefault(c, (2, rel, f))
+                _keep_first(degraded_now, c, (2, rel, f))
         new_keys = [k for k in touched if k not in groups]
         if new_keys:
             groups.update(provider_groups(store, rules, {c for c, _ in new_keys}))
@@ -222,8 +224,11 @@ def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int
             if c not in down and c not in degraded:
                 degraded[c] = (depth, rel, f)
         frontier = sorted(lost_now)
+        if headers is not None:
+            headers.add(frontier)
+            headers.add(degraded_now)
     return _result(store, schema, [sources[i] for i in failed_ids], down, degraded, max_depth,
-                   with_props)
+                   headers)
 
 
 def _keep_first(table: dict, key: str, value: tuple) -> None:
@@ -233,23 +238,16 @@ def _keep_first(table: dict, key: str, value: tuple) -> None:
 
 def _candidates(store: Store, rules: Rules, frontier: list[str]):
     """(CI, effect, relation, from, group key) for every neighbour failure reaches from the
-    frontier, ordered so the first entry per CI is its reported explanation."""
-    out = []
-    for f, rel, c, f_is_source, group, _ in flow_edges(store, frontier, list(rules.toward_source),
-                                                        list(rules.toward_target)):
+    frontier (in no particular order: the caller keeps the smallest explanation)."""
+    toward_target, toward_source = rules.toward_target, rules.toward_source
+    for f, rel, c, f_is_source, group, _ in flow_edges(store, frontier, list(toward_source),
+                                                        list(toward_target)):
         if f_is_source:
-            effect = rules.toward_target[rel]
-            out.append((c, effect, rel, f, group_key(effect, rel, INCOMING, group)))
+            effect = toward_target[rel]
+            yield c, effect, rel, f, group_key(effect, rel, INCOMING, group)
         else:
-            effect = rules.toward_source[rel]
-            out.append((c, effect, rel, f, group_key(effect, rel, OUTGOING, group)))
-    out.sort(key=lambda t: (t[0], _explanation_class(t[1], t[4]), t[2], t[3]))
-    return out
-
-
-def _explanation_class(effect: str, key) -> int:
-    """0 hard dependency, 1 redundancy group, 2 degrading relation."""
-    return 1 if key is not None else (0 if effect == DOWN else 2)
+            effect = toward_source[rel]
+            yield c, effect, rel, f, group_key(effect, rel, OUTGOING, group)
 
 
 def provider_groups(store: Store, rules: Rules, ids: Iterable[str]) -> dict[tuple[str, tuple], tuple[set[str], int]]:
@@ -270,20 +268,31 @@ def provider_groups(store: Store, rules: Rules, ids: Iterable[str]) -> dict[tupl
 
 
 def _result(store: Store, schema: Schema, sources: list[CI], down: dict, degraded: dict,
-            max_depth: int | None, with_props: bool) -> ImpactResult:
-    ids = [*down, *degraded]
-    if with_props:
-        cis = store.get_cis(ids)
+            max_depth: int | None, prefetch: "HeaderPrefetch | None") -> ImpactResult:
+    """``prefetch`` holds the headers fetched during the walk; without it, properties are read."""
+    if prefetch is None:
+        cis = store.get_cis([*down, *degraded])
         headers = {i: (ci.type, ci.name) for i, ci in cis.items()}
         props = {i: ci.props for i, ci in cis.items()}
     else:
-        headers, props = ci_headers(store, ids), {}
-    impacted = [
-        ImpactedCI(i, headers[i][0], headers[i][1], d, effect, via, f)
-        for effect, table in ((DOWN, down), (DEGRADED, degraded))
-        for i, (d, via, f) in table.items()
-    ]
-    return make_result(schema, sources, impacted, max_depth, props)
+        headers, props = prefetch.result(), {}
+    return make_result(schema, sources, _sorted_columns(schema, headers, down, degraded),
+                       max_depth, props, presorted=True)
+
+
+def _sorted_columns(schema: Schema, headers: dict, down: dict, degraded: dict) -> "ImpactColumns":
+    """The impacted CIs as columns in the contract's order (services first, then layer, type,
+    effect, depth, id), sorted once over plain keys instead of per-row records."""
+    services = schema.service_types()
+    type_key = {t: (t not in services, schema.layer(t), t) for t, _ in set(headers.values())}
+    rows = [(type_key[headers[i][0]], effect, d, i, via, f)
+            for effect, table in ((DOWN, down), (DEGRADED, degraded))
+            for i, (d, via, f) in table.items()]
+    rows.sort(key=lambda r: (r[0], r[1] != DOWN, r[2], r[3]))
+    ids = [r[3] for r in rows]
+    return ImpactColumns(ids, [r[0][2] for r in rows], [headers[i][1] for i in ids],
+                         [r[2] for r in rows], [r[1] for r in rows], [r[4] for r in rows],
+                         [r[5] for r in rows])
 
 
 def make_result(schema: Schema, sources: list[CI], impacted: "list[ImpactedCI] | ImpactColumns",

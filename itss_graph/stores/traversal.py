@@ -100,14 +100,66 @@ def flow_edges(store: Store, ids: Sequence[str], toward_source: Sequence[str],
     if store.kind != "neo4j":
         return ([(i, t, o, False, g, m) for i, t, o, g, m in edges_with_groups(store, ids, INCOMING, toward_source)]
                 + [(i, t, o, True, g, m) for i, t, o, g, m in edges_with_groups(store, ids, OUTGOING, toward_target)])
-    out = []
     ids = list(ids)
-    for start in range(0, len(ids), 10_000):
-        for columns in store._read(NEO4J_FLOW, ids=ids[start:start + 10_000],
-                                   toward_source=list(toward_source), toward_target=list(toward_target)):
+    params = {"toward_source": list(toward_source), "toward_target": list(toward_target)}
+    out = []
+    for records in _batched_reads(store, NEO4J_FLOW, ids, params):
+        for columns in records:
             out.extend((i, t, o, bool(d), g or None, _int_or_none(m or None))
                        for i, t, o, d, g, m in zip(*columns))
     return out
+
+
+def _batched_reads(store: Store, query: str, ids: list[str], params: dict, batch: int = 10_000):
+    """The records of ``query`` for ``ids`` in batches, in order. Two batches are in flight at
+    a time, so the server works on the next while this process decodes the last (the driver
+    is thread-safe; each call has its own session)."""
+    chunks = [ids[k:k + batch] for k in range(0, len(ids), batch)]
+    if len(chunks) < 2:
+        return [store._read(query, ids=chunk, **params) for chunk in chunks]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda chunk: store._read(query, ids=chunk, **params), chunks))
+
+
+class HeaderPrefetch:
+    """Types and names of CIs asked for as they are found, fetched in the background on Neo4j
+    (while the next breadth-first level runs) and all at once, at the end, elsewhere.
+
+    >>> from itss_graph.stores.sqlite import SQLiteStore
+    >>> prefetch = HeaderPrefetch(SQLiteStore(":memory:")); prefetch.add(["x"]); prefetch.result()
+    {}
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.asked: set[str] = set()
+        self.pending: list[str] = []
+        self.jobs: list = []
+        self.pool = None
+        if store.kind == "neo4j":
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(max_workers=1)
+
+    def add(self, ids) -> None:
+        new = [i for i in ids if i not in self.asked]
+        self.asked.update(new)
+        if self.pool is not None and new:
+            self.jobs.append(self.pool.submit(ci_headers, self.store, new))
+        else:
+            self.pending.extend(new)
+
+    def result(self) -> dict[str, tuple[str, str]]:
+        out: dict[str, tuple[str, str]] = {}
+        if self.pool is not None:
+            for job in self.jobs:
+                out.update(job.result())
+            self.pool.shutdown()
+        if self.pending:
+            out.update(ci_headers(self.store, self.pending))
+        return out
 
 
 def ci_headers(store: Store, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -115,8 +167,8 @@ def ci_headers(store: Store, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     ids = list(dict.fromkeys(ids))
     if store.kind == "neo4j":
         out: dict[str, tuple[str, str]] = {}
-        for start in range(0, len(ids), 10_000):
-            for found, types, names in store._read(NEO4J_HEADERS, ids=ids[start:start + 10_000]):
+        for records in _batched_reads(store, NEO4J_HEADERS, ids, {}):
+            for found, types, names in records:
                 out.update(zip(found, zip(types, names)))
         return out
     return {ci.id: (ci.type, ci.name) for ci in store.get_cis(ids).values()}
