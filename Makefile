@@ -26,6 +26,7 @@ system-deps:
 
 neo4j-test-server: system-deps
 	mvn -q -B -f tools/neo4j-test-server/pom.xml package -DskipTests
+	mvn -q -B -f tools/neo4j-plugin/pom.xml package -DskipTests
 
 test: $(STAMP) system-deps neo4j-test-server
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
@@ -34,4 +35,4 @@ bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) out tools/neo4j-test-server/target tests/artifacts
+	rm -rf $(VENV) out tools/neo4j-test-server/target tools/neo4j-plugin/target tests/artifacts

@@ -119,9 +119,15 @@ def engine_statements(store_kind: str) -> list[tuple[str, str]]:
         return [("SQLite: closure index nodes (once per store generation, then memory-mapped)", INDEX_NODES_SQL),
                 ("SQLite: closure index edges (once per store generation)", INDEX_EDGES_SQL),
                 ("then: breadth-first levels over the CSR arrays in memory (numpy), no SQL", "")]
-    from itss_graph.stores.traversal import NEO4J_EDGES
+    from itss_graph.stores.traversal import (NEO4J_EDGES, NEO4J_FLOW, NEO4J_HEADERS,
+                                             NEO4J_IMPACT_PROCEDURE)
 
-    return [("Neo4j: per breadth-first level, failed CIs as targets",
+    return [("Neo4j, impact when the server has ITSS Graph's procedures (tools/neo4j-plugin): "
+             "the whole walk in one call", NEO4J_IMPACT_PROCEDURE),
+            ("Neo4j otherwise, per breadth-first level: the relations failure crosses from the "
+             "CIs lost at that level, both directions in one round trip", NEO4J_FLOW),
+            ("Neo4j: the members of redundancy groups of the CIs reached (as providers)",
+             NEO4J_EDGES.format(pattern="(f)-[r]->(o:CI)")),
+            ("Neo4j: ... and over relations written provider -> dependant",
              NEO4J_EDGES.format(pattern="(f)<-[r]-(o:CI)")),
-            ("Neo4j: per breadth-first level, failed CIs as sources",
-             NEO4J_EDGES.format(pattern="(f)-[r]->(o:CI)"))]
+            ("Neo4j: types and names of the CIs reached", NEO4J_HEADERS)]

@@ -161,6 +161,9 @@ def impact(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = N
 
         return impact_indexed(store, failed_ids, max_depth=max_depth, schema=schema,
                               with_props=with_props)
+    if "itss.impact" in getattr(store, "procedures", ()):
+        return impact_in_neo4j(store, failed_ids, max_depth=max_depth, schema=schema,
+                               with_props=with_props)
     return impact_by_queries(store, failed_ids, max_depth=max_depth, schema=schema,
                              with_props=with_props)
 
@@ -228,7 +231,7 @@ def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int
             headers.add(frontier)
             headers.add(degraded_now)
     return _result(store, schema, [sources[i] for i in failed_ids], down, degraded, max_depth,
-                   headers)
+                   None if headers is None else headers.result())
 
 
 def _keep_first(table: dict, key: str, value: tuple) -> None:
@@ -267,15 +270,31 @@ def provider_groups(store: Store, rules: Rules, ids: Iterable[str]) -> dict[tupl
             for k, v in members.items()}
 
 
+def impact_in_neo4j(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = None,
+                    schema: Schema | None = None, with_props: bool = True) -> ImpactResult:
+    """:func:`impact` computed inside Neo4j by the ``itss.impact`` procedure
+    (``tools/neo4j-plugin``): the same level semantics as :func:`impact_by_queries` in one
+    round trip. The semantics are passed in from the ontology."""
+    from itss_graph.stores.traversal import impact_procedure
+
+    schema = schema or load_schema()
+    failed_ids, sources = require_cis(store, failed_ids)
+    rules = Rules.from_schema(schema)
+    down, degraded, headers = impact_procedure(store, failed_ids, rules.toward_source,
+                                               rules.toward_target, max_depth)
+    return _result(store, schema, [sources[i] for i in failed_ids], down, degraded, max_depth,
+                   None if with_props else headers)
+
+
 def _result(store: Store, schema: Schema, sources: list[CI], down: dict, degraded: dict,
-            max_depth: int | None, prefetch: "HeaderPrefetch | None") -> ImpactResult:
-    """``prefetch`` holds the headers fetched during the walk; without it, properties are read."""
-    if prefetch is None:
+            max_depth: int | None, headers: dict | None) -> ImpactResult:
+    """``headers`` (id -> (type, name)) when known; without them, CIs are read with properties."""
+    if headers is None:
         cis = store.get_cis([*down, *degraded])
         headers = {i: (ci.type, ci.name) for i, ci in cis.items()}
         props = {i: ci.props for i, ci in cis.items()}
     else:
-        headers, props = prefetch.result(), {}
+        props = {}
     return make_result(schema, sources, _sorted_columns(schema, headers, down, degraded),
                        max_depth, props, presorted=True)
 

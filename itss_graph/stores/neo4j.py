@@ -23,7 +23,9 @@ Example (needs a server):
 from __future__ import annotations
 
 import json
+import os
 import re
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from itss_graph.errors import StoreError
@@ -104,6 +106,22 @@ class Neo4jStore(Store):
         self._schema_ready = False
 
     # -- helpers ------------------------------------------------------------------------------
+    @cached_property
+    def procedures(self) -> frozenset[str]:
+        """ITSS Graph's procedures installed on the server (``tools/neo4j-plugin``: the impact
+        walk in one round trip). Empty when not installed, when they cannot be listed, or with
+        ``ITSS_NEO4J_PROCEDURES=off`` (every answer then comes from plain Cypher)."""
+        from neo4j.exceptions import Neo4jError
+
+        if os.environ.get("ITSS_NEO4J_PROCEDURES", "").strip().lower() in ("off", "0", "no", "false"):
+            return frozenset()
+        try:
+            rows = self._read("SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'itss.' "
+                              "RETURN collect(name)")
+        except Neo4jError:
+            return frozenset()
+        return frozenset(rows[0][0]) if rows else frozenset()
+
     def _read(self, query: str, **params) -> list[tuple]:
         records, _, _ = self.driver.execute_query(
             query, params, database_=self.database, routing_="r")

@@ -46,6 +46,11 @@ WHERE (outgoing AND type(r) IN $toward_target) OR (NOT outgoing AND type(r) IN $
 RETURN collect(id), collect(type(r)), collect(o.id), collect(outgoing),
        collect(coalesce(toString(r.redundancy_group), '')), collect(coalesce(toString(r.min_up), ''))"""
 
+# The impact walk inside the server, when ITSS Graph's procedures are installed there.
+NEO4J_IMPACT_PROCEDURE = """CALL itss.impact($failed, $toward_source, $toward_target, $max_depth)
+YIELD ids, types, names, depths, effects, vias, froms
+RETURN ids, types, names, depths, effects, vias, froms"""
+
 NEO4J_HEADERS = """UNWIND $ids AS id
 MATCH (n:CI {id: id})
 RETURN collect(n.id), collect(n.type), collect(n.name)"""
@@ -179,3 +184,17 @@ def _int_or_none(value) -> int | None:
         return None if value is None else int(value)
     except (TypeError, ValueError):
         return None
+
+
+def impact_procedure(store: Store, failed: Sequence[str], toward_source: dict, toward_target: dict,
+                     max_depth: int | None) -> tuple[dict, dict, dict]:
+    """(down, degraded, headers) from the server's ``itss.impact``: id -> (depth, via, from)
+    for the lost and the degraded CIs, id -> (type, name) for both."""
+    [(ids, types, names, depths, effects, vias, froms)] = store._read(
+        NEO4J_IMPACT_PROCEDURE, failed=list(failed), toward_source=dict(toward_source),
+        toward_target=dict(toward_target), max_depth=-1 if max_depth is None else max_depth)
+    down: dict = {}
+    degraded: dict = {}
+    for i, d, e, v, f in zip(ids, depths, effects, vias, froms):
+        (down if e == "down" else degraded)[i] = (d, v, f)
+    return down, degraded, dict(zip(ids, zip(types, names)))

@@ -33,6 +33,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVER_DIR = REPO_ROOT / "tools" / "neo4j-test-server"
+PLUGIN_DIR = REPO_ROOT / "tools" / "neo4j-plugin"
+PLUGIN_JAR = PLUGIN_DIR / "target" / "itss-graph-neo4j-plugin.jar"
 POM = SERVER_DIR / "pom.xml"
 TARGET = SERVER_DIR / "target"
 JAR = TARGET / "neo4j-test-server.jar"
@@ -75,15 +77,17 @@ def _tail(text: str, lines: int = 60) -> str:
 
 
 def _newest_source_mtime() -> float:
-    newest = POM.stat().st_mtime
-    for path in (SERVER_DIR / "src").rglob("*"):
-        if path.is_file():
-            newest = max(newest, path.stat().st_mtime)
+    newest = 0.0
+    for project in (SERVER_DIR, PLUGIN_DIR):
+        newest = max(newest, (project / "pom.xml").stat().st_mtime)
+        for path in (project / "src").rglob("*"):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
     return newest
 
 
 def needs_build() -> bool:
-    if not (JAR.is_file() and LIB.is_dir() and BUILD_STAMP.is_file()):
+    if not (JAR.is_file() and LIB.is_dir() and PLUGIN_JAR.is_file() and BUILD_STAMP.is_file()):
         return True
     return _newest_source_mtime() > BUILD_STAMP.stat().st_mtime
 
@@ -104,26 +108,31 @@ def ensure_built() -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not needs_build():  # another process built it while we waited
             return
-        cmd = [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(POM), "package", "-DskipTests"]
-        try:
-            proc = subprocess.run(
-                cmd,
-                cwd=SERVER_DIR,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                timeout=BUILD_TIMEOUT_S,
-            )
-        except subprocess.TimeoutExpired as exc:
-            out = exc.output.decode(errors="replace") if isinstance(exc.output, bytes) else exc.output or ""
-            raise Neo4jLauncherError(f"Maven build timed out after {BUILD_TIMEOUT_S}s", _tail(out)) from None
-        if proc.returncode != 0:
-            raise Neo4jLauncherError(
-                f"Maven build of tools/neo4j-test-server failed (exit {proc.returncode}): {' '.join(cmd)}",
-                _tail(proc.stdout),
-            )
+        for project in (SERVER_DIR, PLUGIN_DIR):  # the launcher, and the procedures it loads
+            _maven_package(mvn, project)
         BUILD_STAMP.touch()
+
+
+def _maven_package(mvn: str, project: Path) -> None:
+    cmd = [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(project / "pom.xml"), "package", "-DskipTests"]
+    try:
+        proc = subprocess.run(
+            cmd,
+            cwd=project,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=BUILD_TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired as exc:
+        out = exc.output.decode(errors="replace") if isinstance(exc.output, bytes) else exc.output or ""
+        raise Neo4jLauncherError(f"Maven build timed out after {BUILD_TIMEOUT_S}s", _tail(out)) from None
+    if proc.returncode != 0:
+        raise Neo4jLauncherError(
+            f"Maven build of {project.relative_to(REPO_ROOT)} failed (exit {proc.returncode}): {' '.join(cmd)}",
+            _tail(proc.stdout),
+        )
 
 
 _live: set["Neo4jTestServer"] = set()
@@ -221,8 +230,12 @@ def start_server(
     heap: str | None = None,
     data_dir: str | os.PathLike | None = None,
     timeout: float | None = None,
+    plugins: bool = True,
 ) -> Neo4jTestServer:
     """Build if needed, start the launcher and wait for its READY line.
+
+    ``plugins`` loads ITSS Graph's procedures (``tools/neo4j-plugin``), as an installed
+    server would have them; without, itss falls back to one Cypher query per level.
 
     ``password=None`` runs with auth disabled; otherwise user ``neo4j`` has
     that password. ``port=0`` lets the OS pick a free port.
@@ -256,6 +269,8 @@ def start_server(
         cmd += ["--password", password]
     if data_dir is not None:
         cmd += ["--data", str(data_dir)]
+    if plugins:
+        cmd += ["--plugins", str(PLUGIN_JAR.parent)]
 
     # stderr goes to a file, not a pipe, so a chatty JVM can never block on a
     # full pipe that nobody reads. The file is unlinked at once and read back

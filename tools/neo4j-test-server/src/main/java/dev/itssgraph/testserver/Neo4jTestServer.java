@@ -61,6 +61,7 @@ public final class Neo4jTestServer {
         String password;
         long pageCacheBytes = 256L << 20;
         boolean watchStdin = true;
+        Path plugins;
     }
 
     public static void main(String[] args) {
@@ -141,6 +142,10 @@ public final class Neo4jTestServer {
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0);
+        if (opts.plugins != null) {
+            // procedure jars, loaded as a server loads its plugins/ directory
+            builder.setConfig(GraphDatabaseSettings.plugin_dir, opts.plugins.toAbsolutePath());
+        }
 
         DatabaseManagementService service = builder.build();
         synchronized (LIFECYCLE) {
@@ -294,6 +299,9 @@ public final class Neo4jTestServer {
                 case "--pagecache":
                     o.pageCacheBytes = parseBytes(value(args, ++i, a));
                     break;
+                case "--plugins":
+                    o.plugins = Paths.get(value(args, ++i, a));
+                    break;
                 case "--no-stdin-watch":
                     o.watchStdin = false;
                     break;
@@ -358,6 +366,7 @@ public final class Neo4jTestServer {
                 "  --data DIR        DBMS home/data directory (default: fresh temp dir, deleted on exit)",
                 "  --password PW     enable auth for user neo4j with this password (default: auth off)",
                 "  --pagecache SIZE  page cache size, e.g. 256m (default 256m)",
+                "  --plugins DIR     load procedure jars from DIR (the server's plugins/ directory)",
                 "  --no-stdin-watch  do not exit on stdin EOF (for running with </dev/null)",
                 "Prints 'NEO4J_READY bolt://127.0.0.1:PORT' on stdout when ready.");
     }

@@ -1,0 +1,76 @@
+"""The impact walk inside Neo4j (``itss.impact``, tools/neo4j-plugin) against the reference.
+
+On random estates (hypothesis) the procedure's answer must equal the query-per-level engine's
+on the same Neo4j database and the indexed engine's on SQLite; the CLI must use the procedure
+when the server has it and fall back to plain Cypher when told not to (or when it is absent).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+
+from itss_graph.engine.impact import impact, impact_by_queries, impact_in_neo4j
+from itss_graph.engine.indexed_impact import impact_indexed
+from itss_graph.loading.load import load_inventory
+from itss_graph.stores.sqlite import SQLiteStore
+from tests.conftest_neo4j import wipe_database
+from tests.test_engine_properties import _write, estates
+
+ITSS = str(Path(sys.executable).with_name("itss"))
+
+
+def test_the_test_server_has_the_procedure(neo4j_store):
+    assert "itss.impact" in neo4j_store.procedures
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+def test_procedure_answers_exactly_as_the_reference_engines(neo4j_store, neo4j_driver, estate):
+    nodes, edges, failed, depth = estate
+    wipe_database(neo4j_driver)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = _write(Path(tmp) / "in", nodes, edges)
+        load_inventory([directory], neo4j_store)
+        sqlite = SQLiteStore(Path(tmp) / "x.db")
+        load_inventory([directory], sqlite)
+        indexed = impact_indexed(sqlite, failed, max_depth=depth).as_dict()
+        sqlite.close()
+    in_server = impact_in_neo4j(neo4j_store, failed, max_depth=depth).as_dict()
+    by_queries = impact_by_queries(neo4j_store, failed, max_depth=depth).as_dict()
+    assert in_server == by_queries
+    assert in_server == indexed
+
+
+def test_impact_uses_the_procedure_and_falls_back_when_it_is_off(neo4j_server, neo4j_store, netbox_dir,
+                                                                   monkeypatch):
+    load_inventory([netbox_dir], neo4j_store)
+    calls = []
+    original = neo4j_store._read
+
+    def spy(query, **params):
+        calls.append(query)
+        return original(query, **params)
+
+    monkeypatch.setattr(neo4j_store, "_read", spy)
+    answer = impact(neo4j_store, ["site:21"], with_props=False).as_dict()
+    assert any("itss.impact" in q for q in calls)
+    assert answer["summary"]["total"] > 0
+
+    def cli(*extra_env):
+        env = {"NEO4J_URI": neo4j_server.uri, **dict(extra_env)}
+        done = subprocess.run([ITSS, "impact", "site:21", "--format", "json", "--no-obligations"],
+                              capture_output=True, text=True,
+                              env={**os.environ, **env})
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    assert cli() == cli(("ITSS_NEO4J_PROCEDURES", "off"))
+    assert cli()["impacted"] == answer["impacted"]
