@@ -74,3 +74,23 @@ def test_impact_uses_the_procedure_and_falls_back_when_it_is_off(neo4j_server, n
 
     assert cli() == cli(("ITSS_NEO4J_PROCEDURES", "off"))
     assert cli()["impacted"] == answer["impacted"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+def test_reach_procedure_answers_as_the_per_level_queries(neo4j_store, neo4j_driver, monkeypatch, estate):
+    from itss_graph.engine.reach import downstream, upstream
+
+    nodes, edges, failed, _ = estate
+    wipe_database(neo4j_driver)
+    with tempfile.TemporaryDirectory() as tmp:
+        load_inventory([_write(Path(tmp) / "in", nodes, edges)], neo4j_store)
+    questions = [lambda: downstream(neo4j_store, failed), lambda: upstream(neo4j_store, failed),
+                 lambda: downstream(neo4j_store, failed, only_types={"business-service", "vm"})]
+    assert "itss.reach" in neo4j_store.procedures
+    in_server = [q() for q in questions]
+    with monkeypatch.context() as patch:  # the same questions by plain Cypher
+        patch.setitem(neo4j_store.__dict__, "procedures", frozenset())
+        by_queries = [q() for q in questions]
+    assert in_server == by_queries

@@ -47,16 +47,24 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
         return set()
     if store.kind == "sqlite":
         return _walk_index(store, schema, start, forward, only_types)
+    if only_types is not None and not only_types:
+        return set()
     rules = Rules.from_schema(schema)
-    seen = set(start)
-    frontier = start
     # forward (failure travels provider -> dependant): a failed target reaches sources (INCOMING)
     steps = ((INCOMING, rules.toward_source), (OUTGOING, rules.toward_target)) if forward else \
             ((OUTGOING, rules.toward_source), (INCOMING, rules.toward_target))
+    steps = [(direction, [r for r, effect in table.items() if effect != "degraded"])
+             for direction, table in steps]
+    if "itss.reach" in getattr(store, "procedures", ()):  # Neo4j with ITSS Graph's procedures
+        from itss_graph.stores.traversal import reach_procedure
+
+        types = dict(steps)
+        return reach_procedure(store, start, types[INCOMING], types[OUTGOING], only_types)
+    seen = set(start)
+    frontier = start
     while frontier:
         found = set()
-        for direction, table in steps:
-            rels = [r for r, effect in table.items() if effect != "degraded"]
+        for direction, rels in steps:
             found.update(edge[2] for edge in edges_with_groups(store, frontier, direction, rels))
         frontier = sorted(found - seen)
         seen.update(frontier)

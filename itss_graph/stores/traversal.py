@@ -51,6 +51,9 @@ NEO4J_IMPACT_PROCEDURE = """CALL itss.impact($failed, $toward_source, $toward_ta
 YIELD ids, types, names, depths, effects, vias, froms
 RETURN ids, types, names, depths, effects, vias, froms"""
 
+NEO4J_REACH_PROCEDURE = """CALL itss.reach($ids, $incoming, $outgoing, $only_types)
+YIELD ids RETURN ids"""
+
 NEO4J_HEADERS = """UNWIND $ids AS id
 MATCH (n:CI {id: id})
 RETURN collect(n.id), collect(n.type), collect(n.name)"""
@@ -198,3 +201,12 @@ def impact_procedure(store: Store, failed: Sequence[str], toward_source: dict, t
     for i, d, e, v, f in zip(ids, depths, effects, vias, froms):
         (down if e == "down" else degraded)[i] = (d, v, f)
     return down, degraded, dict(zip(ids, zip(types, names)))
+
+
+def reach_procedure(store: Store, start: Sequence[str], incoming: Sequence[str],
+                    outgoing: Sequence[str], only_types=None) -> set[str]:
+    """CIs reachable from ``start`` (excluded) over ``incoming`` relation types against their
+    direction and ``outgoing`` ones along it, by the server's ``itss.reach``."""
+    [(ids,)] = store._read(NEO4J_REACH_PROCEDURE, ids=list(start), incoming=list(incoming),
+                           outgoing=list(outgoing), only_types=sorted(only_types or ()))
+    return set(ids)
