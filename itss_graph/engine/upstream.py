@@ -80,8 +80,10 @@ def upstream_subgraph(store: Store, targets: Sequence[str], *, schema: Schema | 
 def _by_queries(store: Store, schema: Schema, targets: list[str]) -> Subgraph:
     rules = Rules.from_schema(schema)
     sub = Subgraph()
+    min_up: dict[str, int] = {}  # each CI is read once, when found
     for ci in store.get_cis(targets).values():
         sub.add_node(ci.id, ci.type, ci.name, 0)
+        min_up[ci.id] = min_up_of(ci.props)
     frontier = sorted(targets)
     level = 0
     group_slots: dict[tuple[int, tuple], int] = {}
@@ -98,7 +100,8 @@ def _by_queries(store: Store, schema: Schema, targets: list[str]) -> Subgraph:
         cis = store.get_cis(new_ids)
         for p in new_ids:
             sub.add_node(p, cis[p].type, cis[p].name, level)
-        node_min_up = {ci.id: min_up_of(ci.props) for ci in store.get_cis(frontier).values()}
+            min_up[p] = min_up_of(cis[p].props)
+        node_min_up = min_up
         for c, rel, p, key, m, outgoing in sorted(found, key=lambda t: (t[0], t[1], t[2], t[5])):
             cv, pv = sub.position[c], sub.position[p]
             slot = -1

@@ -144,10 +144,13 @@ class Neo4jStore(Store):
         ids = list(dict.fromkeys(ids))
         out: dict[str, CI] = {}
         for start in range(0, len(ids), BATCH):
-            for ci_id, ci_type, name, props in self._read(
+            # one record of parallel lists: the driver's per-record cost dominates otherwise
+            for found, types, names, props in self._read(
                     "UNWIND $ids AS id MATCH (n:CI {id: id}) "
-                    "RETURN n.id, n.type, n.name, n.props", ids=ids[start:start + BATCH]):
-                out[ci_id] = CI(ci_id, ci_type, name, json.loads(props or "{}"))
+                    "RETURN collect(n.id), collect(n.type), collect(n.name), collect(coalesce(n.props, '{}'))",
+                    ids=ids[start:start + BATCH]):
+                for ci_id, ci_type, name, raw in zip(found, types, names, props):
+                    out[ci_id] = CI(ci_id, ci_type, name, json.loads(raw))
         return out
 
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
