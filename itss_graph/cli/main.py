@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     # impact analysis (canned queries)
     "impact": ("itss_graph.cli.impact_cmd", "impact", "What breaks or degrades when CIs fail."),
     "queries": ("itss_graph.cli.queries_cmd", "queries", "List and search the canned queries."),
+    "query": ("itss_graph.cli.custom_cmd", "query", "Run a query file's own Cypher/SQL, read-only."),
     "blast-radius": ("itss_graph.cli.queries_cmd", "blast_radius", "Services a failure affects, ranked."),
     "root-cause": ("itss_graph.cli.queries_cmd", "root_cause", "Upstream CIs that explain failing CIs."),
     "spof": ("itss_graph.cli.queries_cmd", "spof", "Single points of failure of a service or the estate."),

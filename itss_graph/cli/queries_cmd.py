@@ -91,7 +91,7 @@ def _obligations_for(store, result) -> dict:
 
 @click.command()
 @click.argument("search", required=False, default="")
-@click.option("--category", default=None, help="impact, resilience, dependency, hygiene, change.")
+@click.option("--category", default=None, help="impact, resilience, dependency, hygiene, change, inventory.")
 @click.option("--show", "show_name", default=None, metavar="NAME", help="Everything about one query.")
 @format_option
 @lang_option
