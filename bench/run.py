@@ -182,9 +182,11 @@ def bench_sqlite(size: str, directory: Path, repeat: int) -> dict:
               "impact": {}}
     for label, probe in PROBES.items():
         wall, out = median_wall([ITSS, "impact", probe, "--store", str(db), "--format", "json"], repeat)
+        table, _ = median_wall([ITSS, "impact", probe, "--store", str(db)], repeat)  # the default output
         reached = json.loads(out)["summary"]["total"]
         limit_s, limit_reached = csr_limit(directory, probe)
         result["impact"][label] = {"probe": probe, "reached": reached, "cold_cli_s": round(wall, 3),
+                                   "cold_cli_table_s": round(table, 3),
                                    "limit_csr_bfs_s": round(limit_s, 4),
                                    "limit_reached_superset": limit_reached}
     result["picks"] = pick_services(db)
