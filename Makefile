@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	@# bytecode for the editable package: each CLI run would otherwise compile it again
+	@# (notably where PYTHONDONTWRITEBYTECODE is set)
+	$(PY) -m compileall -q itss_graph > /dev/null
 	touch $(STAMP)
 
 install: $(STAMP)

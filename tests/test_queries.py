@@ -263,3 +263,19 @@ def test_html_views_of_canned_queries_open_cleanly(demo_store, tmp_path, args):
     seen = visit(page, evaluate={"nodes": "itssView.nodes.length"}, screenshot=f"query-{args[0]}.png")
     assert seen.page_errors == [] and seen.console_errors == [] and seen.network_requests == []
     assert seen.values["nodes"] > 1
+
+
+def test_a_user_obligations_policy_replaces_the_shipped_one(tmp_path, monkeypatch):
+    from itss_graph.engine.obligations import Situation, assess
+    from itss_graph.resources import builtin_dir
+
+    shipped = (builtin_dir("queries") / "obligations.yaml").read_text(encoding="utf-8")
+    assert "Level I: critical service outage" in shipped
+    situation = Situation(services_down={"critical": 1}, services_at_risk=0, cis_down=3)
+    assert assess(situation).as_dict()["event_level"]["name"]["en"] == "Level I: critical service outage"
+    directory = tmp_path / "queries"
+    directory.mkdir()
+    (directory / "obligations.yaml").write_text(
+        shipped.replace("Level I: critical service outage", "Sev-1"), encoding="utf-8")
+    monkeypatch.setenv("ITSS_QUERIES_PATH", str(directory))
+    assert assess(situation).as_dict()["event_level"]["name"]["en"] == "Sev-1"

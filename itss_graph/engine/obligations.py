@@ -71,10 +71,17 @@ def policy_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _policy(path: Path) -> dict:
+    """The parsed policy, cached by content (parsing YAML costs more than a small answer)."""
+    from itss_graph.cache import cached
+
+    return cached("obligations-policy", [path], lambda: _parse_policy(path))
+
+
+def _parse_policy(path: Path) -> dict:
     import yaml
 
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as exc:
         raise ItssError(f"{path}: cannot read the obligations policy: {exc}") from None
 
