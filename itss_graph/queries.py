@@ -114,10 +114,12 @@ def reference_cypher(query: CannedQuery) -> str:
 def engine_statements(store_kind: str) -> list[tuple[str, str]]:
     """(what, statement) pairs: the statements the engine runs on a store of this kind."""
     if store_kind == "sqlite":
-        from itss_graph.stores.sqlite_index import INDEX_EDGES_SQL, INDEX_NODES_SQL
+        from itss_graph.stores.sqlite_index import INDEX_EDGE_CODES_SQL, INDEX_EDGE_PROPS_SQL, INDEX_NODES_SQL
 
         return [("SQLite: closure index nodes (once per store generation, then memory-mapped)", INDEX_NODES_SQL),
-                ("SQLite: closure index edges (once per store generation)", INDEX_EDGES_SQL),
+                ("SQLite: closure index edges, relation types coded by the ontology's names "
+                 "(once per store generation)", INDEX_EDGE_CODES_SQL.format(cases="WHEN ? THEN 0 ...")),
+                ("SQLite: ... and the redundancy properties of the relations that have any", INDEX_EDGE_PROPS_SQL),
                 ("then: breadth-first levels over the CSR arrays in memory (numpy), no SQL", "")]
     from itss_graph.stores.traversal import (NEO4J_EDGES, NEO4J_FLOW, NEO4J_HEADERS,
                                              NEO4J_IMPACT_PROCEDURE)

@@ -272,12 +272,17 @@ def concat_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 def _blob(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Concatenated UTF-8 with byte offsets and character offsets."""
-    encoded = [t.encode("utf-8") for t in texts]
-    off = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in encoded], out=off[1:])
-    chars = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in texts], out=chars[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), off, chars
+    n = len(texts)
+    whole = "".join(texts)
+    data = whole.encode("utf-8")
+    chars = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=n), out=chars[1:])
+    if len(data) == len(whole):  # ASCII: a byte per character
+        off = chars.copy()
+    else:
+        off = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, map(str.encode, texts)), dtype=np.int64, count=n), out=off[1:])
+    return np.frombuffer(data, dtype=np.uint8).copy(), off, chars
 
 
 def _pointers(sorted_keys: np.ndarray, n: int) -> np.ndarray:

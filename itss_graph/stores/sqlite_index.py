@@ -31,10 +31,10 @@ from itss_graph.stores.sqlite import SQLiteStore
 INDEX_NODES_SQL = """SELECT n, id, name, type,
        CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.min_up') END
 FROM ci ORDER BY n"""
-INDEX_EDGES_SQL = """SELECT src, type, dst,
-       CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.redundancy_group') END,
-       CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.min_up') END
-FROM rel"""
+INDEX_EDGE_CODES_SQL = """SELECT src, CASE type {cases} ELSE -1 END, dst, props <> '{{}}'
+FROM rel ORDER BY src, type, dst"""
+INDEX_EDGE_PROPS_SQL = """SELECT json_extract(props, '$.redundancy_group'), json_extract(props, '$.min_up')
+FROM rel WHERE props <> '{}' ORDER BY src, type, dst"""
 
 
 def graph_index(store: SQLiteStore, schema: Schema | None = None) -> GraphIndex:
@@ -93,8 +93,6 @@ def _schema_fingerprint(schema: Schema) -> str:
 
 
 def _build(store: SQLiteStore, schema: Schema, generation: str) -> GraphIndex:
-    from itss_graph.engine.graph_index import EdgeArrays
-
     rules = Rules.from_schema(schema)
     rows = store.db.execute(INDEX_NODES_SQL).fetchall()
     keys, ids, names, types, raw_min_up = (list(column) for column in zip(*rows)) if rows else ([],) * 5
@@ -103,23 +101,43 @@ def _build(store: SQLiteStore, schema: Schema, generation: str) -> GraphIndex:
     key_array = np.asarray(keys, dtype=np.int64)
     id_order = np.searchsorted(key_array, np.fromiter(
         (row[0] for row in store.db.execute("SELECT n FROM ci ORDER BY id")), dtype=np.int64, count=len(keys)))
-    rel_names: dict[str, int] = {}
-    group_names: dict[str, int] = {}
-    batches = []
-    cursor = store.db.execute(INDEX_EDGES_SQL)
-    while chunk := cursor.fetchmany(200_000):
-        src, rel, dst, group, edge_min_up = zip(*chunk)
-        codes = [rel_names.setdefault(r, len(rel_names)) for r in rel]
-        groups = [-1 if g is None else group_names.setdefault(str(g), len(group_names)) for g in group]
-        batches.append(np.array([src, codes, dst, groups, [_int(m) or 0 for m in edge_min_up]],
-                                dtype=np.int64))
-    columns = np.concatenate(batches, axis=1) if batches else np.empty((5, 0), dtype=np.int64)
-    edges = EdgeArrays(np.searchsorted(key_array, columns[0]), columns[1],
-                       np.searchsorted(key_array, columns[2]), columns[3], columns[4],
-                       list(rel_names), list(group_names))
+    edges = _edge_arrays(store, schema, key_array)
     return GraphIndex.build(generation=generation, keys=keys, ids=ids, names=names, types=types,
                             min_up=min_up, edges=edges, toward_source=rules.toward_source,
                             toward_target=rules.toward_target, id_order=id_order)
+
+
+def _edge_arrays(store: SQLiteStore, schema: Schema, key_array: np.ndarray):
+    """The relations as integer arrays. SQLite hands back integers only (relation types coded
+    by a CASE over the names, a flag for relations with properties), so a million rows cost
+    one numpy conversion instead of a Python loop; the few relations with properties are
+    read again for their redundancy group and min_up."""
+    from itss_graph.engine.graph_index import EdgeArrays
+
+    rel_names = list(schema.relation_types)
+    while True:
+        cases = " ".join(f"WHEN ? THEN {k}" for k in range(len(rel_names)))
+        chunks = []
+        cursor = store.db.execute(INDEX_EDGE_CODES_SQL.format(cases=cases), rel_names)
+        while chunk := cursor.fetchmany(500_000):
+            chunks.append(np.array(chunk, dtype=np.int64))
+        columns = np.concatenate(chunks) if chunks else np.empty((0, 4), dtype=np.int64)
+        if not (columns[:, 1] < 0).any():
+            break
+        # a relation type the ontology no longer names: code it too (it crosses no failure)
+        rel_names += sorted({t for (t,) in store.db.execute("SELECT DISTINCT type FROM rel")} - set(rel_names))
+    group = np.full(len(columns), -1, dtype=np.int64)
+    edge_min_up = np.zeros(len(columns), dtype=np.int64)
+    flagged = np.flatnonzero(columns[:, 3])
+    group_names: dict[str, int] = {}
+    if len(flagged):
+        rows = store.db.execute(INDEX_EDGE_PROPS_SQL).fetchall()
+        group[flagged] = [-1 if g is None else group_names.setdefault(str(g), len(group_names))
+                          for g, _ in rows]
+        edge_min_up[flagged] = [_int(m) or 0 for _, m in rows]
+    return EdgeArrays(np.searchsorted(key_array, columns[:, 0]), columns[:, 1],
+                      np.searchsorted(key_array, columns[:, 2]), group, edge_min_up,
+                      rel_names, list(group_names))
 
 
 def _int(value) -> int | None:
