@@ -250,7 +250,10 @@ class GraphIndex:
             meta = json.loads((directory / "meta.json").read_text())
             if meta.get("format") != FORMAT:
                 return None
-            arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+            # plain ndarray views of the maps: the memmap subclass makes every index operation
+            # pay Python-level overhead
+            arrays = {name: np.asarray(np.load(directory / f"{name}.npy", mmap_mode="r"))
+                      for name in _ARRAYS}
         except (OSError, ValueError):
             return None
         return cls(generation=meta["generation"], type_names=meta["type_names"],
