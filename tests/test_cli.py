@@ -141,6 +141,10 @@ def test_demo_runs_end_to_end(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "demo" / "impact.html").exists()
     assert "Business services impacted" in done.stdout
+    # the joined answer: what ITSS obliges (a storage array takes important services down)
+    assert "event level: Level II" in done.stdout
+    assert "预案启动" in done.stdout and "事件管理" in done.stdout
+    assert "预案启动" in (tmp_path / "demo" / "impact.html").read_text(encoding="utf-8")  # the panel
     # the estate has the bank's proportions
     from collections import Counter
 

@@ -32,9 +32,11 @@ def demo(out_dir: Path, failed: tuple[str, ...], scale: float) -> None:
       itss demo --fail switch:dc1-core-1 --fail switch:dc1-core-2
     """
     from itss_graph.engine.impact import impact
+    from itss_graph.engine.obligations import assess, situation_of
     from itss_graph.loading.load import load_inventory
     from itss_graph.render.graphview import write_html
     from itss_graph.render.impact import impact_view
+    from itss_graph.render.obligations import level_text
     from itss_graph.render.table import render_table
     from itss_graph.stores.sqlite import SQLiteStore
     from itss_graph.synth import write_estate
@@ -53,6 +55,7 @@ def demo(out_dir: Path, failed: tuple[str, ...], scale: float) -> None:
                    f"{totals['relations']['created']} relations created")
 
         result = impact(store, list(failed))
+        obligations = assess(situation_of(store, result)).as_dict()
     summary = result.summary()
     names = ", ".join(f"{s.id} ({s.name})" for s in result.sources)
     click.echo(f"3. If {names} fails: {summary['total']} CIs impacted, "
@@ -69,7 +72,13 @@ def demo(out_dir: Path, failed: tuple[str, ...], scale: float) -> None:
             click.echo(f"   ... and {len(rows) - 25} more")
     click.echo("   Impacted CIs by type: "
                + ", ".join(f"{t} {n}" for t, n in summary["by_type"].items()))
-    html = write_html(impact_view(result), out_dir / "impact.html")
-    click.echo(f"4. Interactive view: {html}")
+    click.echo(f"4. What ITSS obliges the team to do — event level: {level_text(obligations)}")
+    for section in obligations["sections"]:
+        items = section["items"].get("processes") or section["items"].get("emergency_tasks") or []
+        labels = [item["label"]["zh"] or item["label"]["en"] for item in items]
+        click.echo(f"   ■ {section['title']['en']}" + (f": {', '.join(labels)}" if labels else ""))
+    click.echo(f"   (each with its white-paper source: itss impact {failed[0]} --store {store_path})")
+    html = write_html(impact_view(result, obligations=obligations), out_dir / "impact.html")
+    click.echo(f"5. Interactive view, with the obligations panel: {html}")
     click.echo(f"Done in {time.perf_counter() - started:.1f} s. Try: itss impact {failed[0]} "
                f"--store {store_path} --format json")
