@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import click
 
-from itss_graph.cli.options import format_option, open_configured_store, store_options
-
-
-def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{pair!r}: expected KEY=VALUE", param_hint="--param")
-        values[key.strip()] = value
-    return values
+from itss_graph.cli.options import format_option, open_configured_store, parse_pairs, store_options
 
 
 @click.command()
@@ -40,7 +30,7 @@ def query(name: str, pairs: tuple[str, ...], show_query: bool, store_settings, o
     from itss_graph.render.table import render_table
 
     canned = catalogue.get(name)
-    values = _parse_params(pairs)
+    values = parse_pairs(pairs, "--param", "KEY=VALUE")
     with open_configured_store(store_settings) as store:
         if show_query:
             click.echo(f"-- {canned.name} ({canned.path})", err=True)

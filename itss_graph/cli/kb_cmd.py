@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from itss_graph.cli.options import format_option, lang_option
+from itss_graph.cli.options import format_option, lang_option, parse_pairs
 
 
 @click.group()
@@ -176,12 +176,7 @@ def sparql(query: str, binds: tuple[str, ...], full_iris: bool, output_format: s
             query = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ItssError(f"cannot read the query file {path}: {exc.strerror or exc}") from None
-    bindings = {}
-    for item in binds:
-        var, sep, value = item.partition("=")
-        if not sep or not var.strip():
-            raise click.BadParameter(f"expected VAR=VALUE, got {item!r}", param_hint="--bind")
-        bindings[var.strip()] = value
+    bindings = parse_pairs(binds, "--bind", "VAR=VALUE")
     result = run(_load(), query, bindings, qnames=not full_iris)
     if output_format == "json":
         _emit_json(result.as_dict())

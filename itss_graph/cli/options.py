@@ -57,3 +57,19 @@ def open_configured_store(settings, *, create: bool = False):
     from itss_graph.stores import open_store
 
     return open_store(settings, create=create)
+
+
+def parse_pairs(items: tuple[str, ...], option: str, metavar: str) -> dict[str, str]:
+    """``NAME=VALUE`` option values as a dict (the value may contain ``=``; the name is
+    stripped). A malformed one is a usage error naming the option.
+
+    >>> parse_pairs(("a=1", " b =x=y"), "--param", "KEY=VALUE")
+    {'a': '1', 'b': 'x=y'}
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected {metavar}, got {item!r}", param_hint=option)
+        out[name.strip()] = value
+    return out

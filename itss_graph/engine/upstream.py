@@ -101,7 +101,6 @@ def _by_queries(store: Store, schema: Schema, targets: list[str]) -> Subgraph:
         for p in new_ids:
             sub.add_node(p, cis[p].type, cis[p].name, level)
             min_up[p] = min_up_of(cis[p].props)
-        node_min_up = min_up
         for c, rel, p, key, m, outgoing in sorted(found, key=lambda t: (t[0], t[1], t[2], t[5])):
             cv, pv = sub.position[c], sub.position[p]
             slot = -1
@@ -111,7 +110,7 @@ def _by_queries(store: Store, schema: Schema, targets: list[str]) -> Subgraph:
                     slot = group_slots[(cv, key)] = len(sub.group_owner)
                     sub.group_owner.append(cv)
                     sub.group_members.append(set())
-                    sub.group_min_up.append(1 if key[0] == "prop" else node_min_up.get(c, 1))
+                    sub.group_min_up.append(1 if key[0] == "prop" else min_up.get(c, 1))
                 sub.group_members[slot].add(pv)
                 if key[0] == "prop":
                     edge_min_up[slot] = max(edge_min_up.get(slot, 1), m or 1)
