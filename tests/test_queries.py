@@ -92,12 +92,9 @@ def test_depends_is_the_upstream_closure_and_marks_spof(estate, data):
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
-    from itss_graph.synth import write_estate
+    from tests.support.demo import demo_store_at
 
-    directory = tmp_path_factory.mktemp("demo")
-    write_estate(directory / "estate", scale=0.3)
-    store = SQLiteStore(directory / "demo.db")
-    load_inventory([directory / "estate"], store)
+    store = demo_store_at(tmp_path_factory.mktemp("demo"), scale=0.3)
     yield store
     store.close()
 

@@ -20,14 +20,9 @@ XSS = {
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory):
     """The bank demo estate at a tenth of its size (≈1.5k CIs), loaded once."""
-    from itss_graph.loading.load import load_inventory
-    from itss_graph.stores.sqlite import SQLiteStore
-    from itss_graph.synth import write_estate
+    from tests.support.demo import demo_store_at
 
-    base = tmp_path_factory.mktemp("demo")
-    write_estate(base / "estate", scale=0.1)
-    store = SQLiteStore(base / "demo.db")
-    load_inventory([base / "estate"], store)
+    store = demo_store_at(tmp_path_factory.mktemp("demo"), scale=0.1)
     yield store
     store.close()
 
