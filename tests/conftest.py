@@ -10,8 +10,7 @@ import pytest
 pytest_plugins = ["tests.conftest_neo4j"]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ITSS_SHARED", REPO.parent / "shared"))
-NETBOX_DEMO = SHARED / "data" / "netbox-demo"
+NETBOX_DEMO = REPO / "samples" / "netbox-demo"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -25,7 +24,7 @@ def _isolated_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def netbox_dir() -> Path:
     if not (NETBOX_DEMO / "cis.csv").is_file():
-        pytest.fail(f"NetBox demo data not found at {NETBOX_DEMO} (set ITSS_SHARED)")
+        pytest.fail(f"NetBox demo data not found at {NETBOX_DEMO}")
     return NETBOX_DEMO
 
 

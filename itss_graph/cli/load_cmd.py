@@ -64,7 +64,7 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
 
     \b
     Examples:
-      itss load ../shared/data/netbox-demo/
+      itss load samples/netbox-demo/
       itss load cis.csv relations.csv --store cmdb.db --rows
       itss load --profile cn-asset-register 资产台账.xlsx --source 资产台账 --prune
       itss load --profile cn-asset-register 台账.csv --encoding gbk --on-error skip

@@ -1,6 +1,6 @@
 """Access to the source text of the knowledge base, for fidelity tests.
 
-The white paper is not part of the repository; it lives beside it in ``../shared/seed``
+The white paper's text is kept in the repository, ``whitepaper/itss-whitepaper-2014.txt``
 (override with ``ITSS_WHITEPAPER``).
 """
 
@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_PATH = REPO.parent / "shared" / "seed" / "itss-whitepaper-2014.txt"
+DEFAULT_PATH = REPO / "whitepaper" / "itss-whitepaper-2014.txt"
 
 _PAGE_FOOTER = re.compile(r"^\s*\d*\s*www\.itss\.cn\s*\d*\s*$")
 _INVISIBLE = re.compile(r"[\s\u3000\u200b\ufeff…]+")

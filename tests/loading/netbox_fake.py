@@ -1,4 +1,4 @@
-"""A fake NetBox for the tests: API objects rebuilt from ../shared/data/netbox-demo, served over
+"""A fake NetBox for the tests: API objects rebuilt from samples/netbox-demo, served over
 HTTP by a stdlib server in a thread.
 
 :func:`build_netbox` turns the demo's cis.csv, relations.csv and relations_extra.csv back into the

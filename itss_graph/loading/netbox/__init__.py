@@ -1,6 +1,6 @@
 """NetBox as an inventory source: its REST API (:mod:`.client`) or a JSON export of it
 (:mod:`.export`), turned into CI and relation rows (:mod:`.transform`) as described in
-``loaders/netbox.yaml`` and ``../shared/data/netbox-demo/README.txt``.
+``loaders/netbox.yaml`` and ``samples/netbox-demo/README.txt``.
 
 Example (needs a NetBox):
     >>> from itss_graph.loading.netbox.client import NetBoxClient   # doctest: +SKIP

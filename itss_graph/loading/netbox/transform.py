@@ -1,4 +1,4 @@
-"""NetBox objects → CI and relation rows (the mapping of ``../shared/data/netbox-demo/README.txt``).
+"""NetBox objects → CI and relation rows (the mapping of ``samples/netbox-demo/README.txt``).
 
 =================  ========================================================================
 NetBox             rows
