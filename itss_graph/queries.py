@@ -99,7 +99,7 @@ def search(text: str = "", category: str | None = None, lang: str = "en") -> lis
 
 def reference_cypher(query: CannedQuery) -> str:
     """The query's reference Cypher with the relationship filters filled in from the ontology."""
-    from itss_graph.engine.semantics import Rules
+    from itss_graph.semantics import Rules
     from itss_graph.schema import load_schema
 
     rules = Rules.from_schema(load_schema())

@@ -115,7 +115,7 @@ def compile_schema() -> Schema:
     from rdflib import RDFS, Literal, URIRef
     from rdflib.namespace import SKOS
 
-    from itss_graph.knowledge.sources import ontology_files, parse_file
+    from itss_graph.ontology import ontology_files, parse_file
 
     graph = rdflib.Graph()
     for path in ontology_files().tbox:
@@ -172,6 +172,6 @@ def compile_schema() -> Schema:
 @lru_cache(maxsize=1)
 def load_schema() -> Schema:
     """The CMDB schema, from the cache when the ontology files have not changed."""
-    from itss_graph.knowledge.sources import ontology_files
+    from itss_graph.ontology import ontology_files
 
     return cached("cmdb-schema", ontology_files().tbox, compile_schema)

@@ -75,7 +75,7 @@ def store_provenance(settings, store, lang: str) -> str:
 
 
 def ontology_provenance(lang: str) -> str:
-    from itss_graph.knowledge.sources import ontology_files
+    from itss_graph.ontology import ontology_files
 
     names = ", ".join(p.name for p in ontology_files().tbox if p.parent.name == "ontology")
     return ("失效语义与 CI 类型来自本体：" if lang == "zh" else "CI types and failure semantics from the ontology: ") + names

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from itss_graph.engine.resilience import loss_sets, members
 from itss_graph.engine.upstream import Subgraph, upstream_subgraph
-from itss_graph.engine.semantics import require_cis
+from itss_graph.engine.lookup import require_cis
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import Store
 

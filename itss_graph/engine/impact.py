@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Sequence
 
-from itss_graph.engine.semantics import DEGRADED, DOWN, Rules, group_key, min_up_of, require_cis
+from itss_graph.semantics import DEGRADED, DOWN, Rules, group_key, min_up_of
+from itss_graph.engine.lookup import require_cis
 from itss_graph.model import CI
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store

@@ -6,7 +6,7 @@ the CSR arrays instead of a store query, so a closure reaching 100k CIs of a mil
 costs milliseconds.
 
 Example:
-    >>> from itss_graph.engine.graph_index import GraphIndex
+    >>> from itss_graph.stores.graph_index import GraphIndex
     >>> idx = GraphIndex.build(
     ...     generation="1", keys=[1, 2], ids=["h", "v"], names=["h", "v"], types=["server", "vm"],
     ...     min_up=[1, 1], edges=[(1, "RUNS_ON", 0, None, None)],
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from itss_graph.engine.graph_index import GraphIndex, concat_ranges as _ranges
+from itss_graph.stores.graph_index import GraphIndex, concat_ranges as _ranges
 
 OK, DEGRADED_STATE, LOST, FAILED = 0, 1, 2, 3
 

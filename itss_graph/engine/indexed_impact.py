@@ -18,7 +18,7 @@ import numpy as np
 
 from itss_graph.engine.impact import ImpactColumns, ImpactResult, make_result
 from itss_graph.engine.indexed import propagate
-from itss_graph.engine.semantics import require_cis
+from itss_graph.engine.lookup import require_cis
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.sqlite import SQLiteStore
 from itss_graph.stores.sqlite_index import graph_index, positions_of_ids

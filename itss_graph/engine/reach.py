@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Collection, Iterable
 
-from itss_graph.engine.semantics import Rules
+from itss_graph.semantics import Rules
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
 from itss_graph.stores.traversal import edges_with_groups
@@ -95,7 +95,7 @@ def closure_mask(index, start, *, forward: bool = True,
     (``start`` itself excluded), downstream (``forward``) or upstream; optionally only CIs of
     ``only_types``. Stays in positions, so callers that already hold positions decode nothing.
 
-    >>> from itss_graph.engine.graph_index import EdgeArrays, GraphIndex
+    >>> from itss_graph.stores.graph_index import EdgeArrays, GraphIndex
     >>> index = GraphIndex.build(generation="1", keys=[1, 2], ids=["h", "v"], names=["h", "v"],
     ...     types=["server", "vm"], min_up=[1, 1],
     ...     edges=EdgeArrays.from_tuples([(1, "RUNS_ON", 0, None, None)]),
@@ -105,7 +105,7 @@ def closure_mask(index, start, *, forward: bool = True,
     """
     import numpy as np
 
-    from itss_graph.engine.graph_index import concat_ranges
+    from itss_graph.stores.graph_index import concat_ranges
 
     ptr, nxt, cls = ((index.flow_ptr, index.flow_dst, index.flow_class) if forward
                      else (index.up_ptr, index.up_src, index.up_class))

@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from itss_graph.engine.semantics import Rules, group_key, min_up_of, require_cis
+from itss_graph.semantics import Rules, group_key, min_up_of
+from itss_graph.engine.lookup import require_cis
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
 from itss_graph.stores.traversal import edges_with_groups
@@ -126,7 +127,7 @@ def _from_index(store, schema: Schema, targets: list[str]) -> Subgraph:
     microseconds; a 450k-CI subgraph has over a million edges)."""
     import numpy as np
 
-    from itss_graph.engine.graph_index import concat_ranges
+    from itss_graph.stores.graph_index import concat_ranges
     from itss_graph.stores.sqlite_index import graph_index, positions_of_ids
 
     index = graph_index(store, schema)

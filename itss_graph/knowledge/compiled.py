@@ -2,7 +2,7 @@
 
 rdflib parses the knowledge base in seconds and costs ~0.12 s to import; answers must not pay
 that. :func:`compile_kb` reads the dataset once (with rdflib, through
-:func:`itss_graph.knowledge.sources.load_dataset`) and turns it into dictionaries of strings and
+:func:`itss_graph.ontology.load_dataset`) and turns it into dictionaries of strings and
 tuples only, so unpickling it never imports rdflib. :func:`load_compiled` caches the result by
 the content of the ontology files (:mod:`itss_graph.cache`).
 
@@ -34,7 +34,7 @@ import gc
 from functools import lru_cache
 from typing import Any
 
-from itss_graph.knowledge.sources import ITSS, OntologyFiles, ontology_files
+from itss_graph.ontology import ITSS, OntologyFiles, ontology_files
 
 FORMAT = 4
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -58,7 +58,7 @@ def _order(term: Any) -> tuple:
 
 def compile_kb(files: OntologyFiles | None = None) -> dict:
     """Parse the ontology with rdflib and return the compiled form (slow: use :func:`load_compiled`)."""
-    from itss_graph.knowledge.sources import load_dataset_and_units
+    from itss_graph.ontology import load_dataset_and_units
 
     files = files or ontology_files()
     dataset, graph_of = load_dataset_and_units(files)

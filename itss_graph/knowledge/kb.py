@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple, Union
 
-from itss_graph.knowledge.sources import CMDB, ITSS, KB, SRC, TBOX_GRAPH_PREFIX, OntologyFiles
+from itss_graph.ontology import CMDB, ITSS, KB, SRC, TBOX_GRAPH_PREFIX, OntologyFiles
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -169,7 +169,7 @@ class KnowledgeBase:
         >>> KnowledgeBase.load() is KnowledgeBase.load()
         True
         """
-        from itss_graph.knowledge.sources import ontology_files
+        from itss_graph.ontology import ontology_files
 
         return _load(files or ontology_files())
 

@@ -2,7 +2,7 @@
 
 These are the only answers that need rdflib (imported here, lazily). The dataset is rebuilt from
 the compiled knowledge base — the same triples in the same named graphs as
-:func:`itss_graph.knowledge.sources.load_dataset`, without parsing Turtle again.
+:func:`itss_graph.ontology.load_dataset`, without parsing Turtle again.
 
 Example:
     >>> from itss_graph.knowledge.kb import KnowledgeBase

@@ -1,6 +1,6 @@
 """The closure index of the embedded store: built from SQLite, cached beside the database.
 
-The index (:class:`itss_graph.engine.graph_index.GraphIndex`) is saved in
+The index (:class:`itss_graph.stores.graph_index.GraphIndex`) is saved in
 ``<database>.index/<generation>/`` and memory-mapped by later processes; a load that changes
 the store bumps its generation, and the next query builds a new index (and removes the old
 one). A read-only directory falls back to the user cache directory. Read-only: this module
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from itss_graph.engine.graph_index import GraphIndex
-from itss_graph.engine.semantics import Rules, min_up_of
+from itss_graph.stores.graph_index import GraphIndex
+from itss_graph.semantics import Rules, min_up_of
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.sqlite import SQLiteStore
 
@@ -43,7 +43,7 @@ def graph_index(store: SQLiteStore, schema: Schema | None = None) -> GraphIndex:
     generation = f"{store.generation()}-{_schema_fingerprint(schema)}"
     if store.path == ":memory:":
         return _build(store, schema, generation)
-    from itss_graph.engine.graph_index import FORMAT
+    from itss_graph.stores.graph_index import FORMAT
 
     base = _index_dir(store)
     generation = f"{generation}-f{FORMAT}"
@@ -112,7 +112,7 @@ def _edge_arrays(store: SQLiteStore, schema: Schema, key_array: np.ndarray):
     by a CASE over the names, a flag for relations with properties), so a million rows cost
     one numpy conversion instead of a Python loop; the few relations with properties are
     read again for their redundancy group and min_up."""
-    from itss_graph.engine.graph_index import EdgeArrays
+    from itss_graph.stores.graph_index import EdgeArrays
 
     rel_names = list(schema.relation_types)
     while True:

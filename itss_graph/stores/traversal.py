@@ -2,7 +2,7 @@
 
 Kept beside the stores (it speaks their query languages) but apart from their classes: it only
 reads. ``edges_with_groups`` is :meth:`Store.edges` plus, for each edge, the relation's
-``redundancy_group`` and ``min_up`` properties (see :mod:`itss_graph.engine.semantics`).
+``redundancy_group`` and ``min_up`` properties (see :mod:`itss_graph.semantics`).
 
 Example:
     >>> from itss_graph.stores.sqlite import SQLiteStore

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from itss_graph.knowledge.sources import load_dataset, ontology_files
+from itss_graph.ontology import load_dataset, ontology_files
 
 
 @pytest.fixture(scope="session")

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from itss_graph.knowledge.sources import ITSS, parse_file, source_unit_of
+from itss_graph.ontology import ITSS, parse_file, source_unit_of
 from tests.kb import whitepaper
 
 LINE_WINDOW = 6  # an item cited at line N may wrap over the next lines
 
 
 def _kb_files():
-    from itss_graph.knowledge.sources import ontology_files
+    from itss_graph.ontology import ontology_files
 
     return ontology_files().kb
 

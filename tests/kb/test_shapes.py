@@ -35,7 +35,7 @@ def shapes(kb_files):
 def tbox(kb_files):
     import rdflib
 
-    from itss_graph.knowledge.sources import parse_file
+    from itss_graph.ontology import parse_file
 
     graph = rdflib.Graph()
     for path in kb_files.tbox:

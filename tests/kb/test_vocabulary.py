@@ -17,9 +17,9 @@ from collections import Counter
 import pytest
 from rdflib import RDF, RDFS, SKOS, Namespace, URIRef
 
-from itss_graph.knowledge.sources import ITSS as ITSS_NS
-from itss_graph.knowledge.sources import KB as KB_NS
-from itss_graph.knowledge.sources import parse_file
+from itss_graph.ontology import ITSS as ITSS_NS
+from itss_graph.ontology import KB as KB_NS
+from itss_graph.ontology import parse_file
 
 ITSS = Namespace(ITSS_NS)
 KB = Namespace(KB_NS)

@@ -51,18 +51,6 @@ class Rules:
         )
 
 
-def require_cis(store, ids) -> tuple[list[str], dict]:
-    """The ids without repeats, and their CIs; raises UnknownCIError naming any unknown id."""
-    from itss_graph.errors import UnknownCIError
-
-    ids = list(dict.fromkeys(ids))
-    found = store.get_cis(ids)
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise UnknownCIError(missing)
-    return ids, found
-
-
 def min_up_of(props: dict[str, Any] | None) -> int:
     """A CI's or relation's ``min_up`` property as a positive integer (default 1).
 

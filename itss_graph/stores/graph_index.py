@@ -8,7 +8,7 @@ integers ``0..N-1``; everything the engine needs is an array indexed by position
   relation code, an explanation class (0 hard, 1 redundancy group, 2 degrading) and, for class
   1, the redundancy-group slot; ``up_*``: the same edges from the dependant's side;
 * ``group_owner``, ``group_size``, ``group_min_up``: one slot per redundancy group
-  (:mod:`itss_graph.engine.semantics`);
+  (:mod:`itss_graph.semantics`);
 * ``id_rank`` (order of ids as strings, for deterministic tie-breaking), type codes, ``min_up``,
   and the ids and names as UTF-8 blobs with offsets.
 
