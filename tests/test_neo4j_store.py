@@ -15,15 +15,24 @@ from tests.test_impact import NETBOX_PROBES
 pytestmark = pytest.mark.neo4j
 
 
-def test_load_creates_constraint_and_index_on_match_keys(neo4j_store, netbox_dir, neo4j_driver):
+def test_load_creates_the_declared_constraints_and_indexes(neo4j_store, netbox_dir, neo4j_driver):
+    """The schema on the server is the one generated from stores/layout.py's declaration: a
+    uniqueness constraint per record key (CI id, load number, change (ci, load), meta key) and
+    an index per lookup (CI type and name, a CI's history)."""
+    from itss_graph.stores.layout import RECORDS
+
     load_inventory([netbox_dir], neo4j_store)
     records, _, _ = neo4j_driver.execute_query(
         "SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type RETURN labelsOrTypes, properties, type")
-    assert [(r["labelsOrTypes"], r["properties"]) for r in records] == [(["CI"], ["id"])]
+    constraints = sorted((r["labelsOrTypes"][0], tuple(r["properties"])) for r in records)
+    declared = [(r.label, tuple(r.column(c).property for c in r.key)) for r in RECORDS if r.label]
+    assert constraints == sorted(declared)
+    assert ("CI", ("id",)) in constraints and ("ItssLoad", ("load",)) in constraints
     records, _, _ = neo4j_driver.execute_query(
-        "SHOW INDEXES YIELD labelsOrTypes, properties, type WHERE type = 'RANGE' "
-        "RETURN labelsOrTypes, properties")
-    assert sorted(tuple(r["properties"]) for r in records) == [("id",), ("type",)]
+        "SHOW INDEXES YIELD labelsOrTypes, properties, type, owningConstraint WHERE type = 'RANGE' "
+        "AND owningConstraint IS NULL RETURN labelsOrTypes, properties")
+    indexes = sorted((r["labelsOrTypes"][0], tuple(r["properties"])) for r in records)
+    assert indexes == [("CI", ("name",)), ("CI", ("type",)), ("ItssChange", ("ci",))]
 
 
 def test_load_is_idempotent_and_reports_per_type(neo4j_store, netbox_dir):

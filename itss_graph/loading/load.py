@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -85,6 +86,8 @@ class Loader:
         self.total = 0
         self.complete = True  # no file was left unread
         self.inputs: list[str] = []
+        # the store's load lock, held from the checks against the store to the end of apply
+        self._locked = ExitStack()
 
     # -- problems -----------------------------------------------------------------------------
     def problem(self, problem: Problem) -> None:
@@ -187,6 +190,8 @@ class Loader:
         self.staging.finish()
         if self.problems and not self.skip:
             self._raise()
+        # from here to the end of apply() no other load may change what the checks read
+        self._locked.enter_context(self.store.load_lock())
         defer = self.store.detects_relation_duplicates and self.store.is_empty()
         for p in cross_row_checks(self.staging, self.store, self.schema,
                                   limit=self.max_problems, drop=self.skip,
@@ -207,18 +212,18 @@ class Loader:
         progress = self.progress
         progress.start("writing", total=self.staging.ci_count() + self.staging.relation_count()
                        if progress.enabled else 0)
-        options = dict(dry_run=dry_run, source=source, details=details, inputs=self.inputs,
+        options = dict(dry_run=dry_run, details=details,
                        progress=progress.update if progress.enabled else None)
-        try:
-            report = self.store.apply(self.staging, prune=prune and not self._partial(), **options)
-        except RelationDuplicates:  # the store found some: fold or report them, then again
-            for p in self.staging.fold_relation_duplicates(self.max_problems, drop=self.skip):
-                self.problem(p)
-            if self.problems and not self.skip:
-                self._raise()
-            self.staging.commit()
-            self.staging.begin()
-            report = self.store.apply(self.staging, prune=prune and not self._partial(), **options)
+        scope = dict(source=source, prune=prune and not self._partial(), inputs=self.inputs)
+        with self._locked:
+            try:
+                report = self.store.apply(self.staging.batch(**scope), **options)
+            except RelationDuplicates:  # the store found some: fold or report them, then again
+                for p in self.staging.fold_relation_duplicates(self.max_problems, drop=self.skip):
+                    self.problem(p)
+                if self.problems and not self.skip:
+                    self._raise()
+                report = self.store.apply(self.staging.batch(**scope), **options)
         self.progress.done()
         partial = self._partial()
         report.source = source
@@ -237,7 +242,10 @@ class Loader:
         return bool(self.total) or not self.complete
 
     def close(self) -> None:
-        self.staging.close()
+        try:
+            self._locked.close()
+        finally:
+            self.staging.close()
 
     def __enter__(self) -> "Loader":
         return self

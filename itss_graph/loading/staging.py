@@ -27,11 +27,16 @@ import os
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from itss_graph.errors import Problem
 from itss_graph.loading.validate import (
     MAX_ID_LENGTH, MODE_ENSURE, WHITESPACE, KeyRef, StagedCI, StagedRelation)
+from itss_graph.stores.batch import CI_DDL, REL_DDL, Batch, end_id_sql
+from itss_graph.stores.batch import DDL as BATCH_DDL
+from itss_graph.stores.batch import line_sql as batch_line_sql
+
+__all__ = ["BATCH", "CI_DDL", "REL_DDL", "Staging", "WS_SQL", "id_check", "sql_text"]
 
 BATCH = 5000
 
@@ -54,34 +59,10 @@ def id_check(column: str) -> str:
 
 
 # Rows are checked before they come here: one by one (validate.py) or in bulk (fastcsv.py).
-CI_DDL = """CREATE TABLE ci (
-    k     INTEGER PRIMARY KEY,
-    id    TEXT NOT NULL,
-    type  TEXT NOT NULL,
-    name  TEXT NOT NULL,
-    props TEXT NOT NULL,
-    fid   INTEGER NOT NULL,
-    line  INTEGER,
-    mode  INTEGER NOT NULL DEFAULT 0,
-    keys  TEXT
-);"""
-REL_DDL = """CREATE TABLE rel (
-    src   NOT NULL,           -- k of a staged CI, or a text id, or -(ref number)
-    type  TEXT NOT NULL,
-    dst   NOT NULL,
-    props TEXT NOT NULL,
-    fid   INTEGER NOT NULL,
-    line  INTEGER,
-    quiet INTEGER NOT NULL DEFAULT 0,  -- 1: repeats are expected (made per row by a profile)
-    CHECK (src IS NOT dst)
-);"""
+# The tables a store reads (file, segment, ci, rel) are the loader→store contract, declared in
+# itss_graph.stores.batch; the others are the stager's own.
 SCHEMA = f"""
-CREATE TABLE file (fid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
--- rows first..last of table `kind` whose line is NULL are on line line0 + (rowid - first)
-CREATE TABLE segment (kind TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
-                      line0 INTEGER NOT NULL);
-{CI_DDL}
-{REL_DDL}
+{BATCH_DDL}
 CREATE TABLE ref (n INTEGER PRIMARY KEY, keys TEXT NOT NULL, type TEXT,
                   optional INTEGER NOT NULL DEFAULT 0, column_name TEXT);
 CREATE TABLE warning (fid INTEGER, line INTEGER, field TEXT, message TEXT, value TEXT);
@@ -237,9 +218,7 @@ class Staging:
     # -- checks across rows -------------------------------------------------------------------
     def line_sql(self, table: str, alias: str) -> str:
         """SQL for the line of a row of ``table`` (``ci`` or ``rel``) aliased ``alias``."""
-        key = f"{alias}.k" if table == "ci" else f"{alias}.rowid"
-        return (f"coalesce({alias}.line, (SELECT g.line0 + ({key} - g.first) FROM segment g "
-                f"WHERE g.kind = '{table}' AND {key} BETWEEN g.first AND g.last))")
+        return batch_line_sql(table, alias)
 
     def fold_duplicates(self, limit: int, drop: bool = False, *,
                         relations: bool = True) -> list[Problem]:
@@ -430,14 +409,26 @@ class Staging:
 
     @staticmethod
     def _end_id(column: str) -> str:
-        return (f"CASE WHEN typeof({column}) = 'integer' "
-                f"THEN (SELECT id FROM ci WHERE k = {column}) ELSE {column} END")
+        return end_id_sql(column)
 
     def _batches(self, sql: str, batch: int) -> Iterator[list[tuple]]:
         self._flush()
         cursor = self.db.execute(sql)
         while rows := cursor.fetchmany(batch):
             yield rows
+
+    # -- the hand-over ------------------------------------------------------------------------
+    def batch(self, *, source: str | None = None, prune: bool = False,
+              inputs: Sequence[str] = ()) -> Batch:
+        """The checked rows as the batch a store applies (:mod:`itss_graph.stores.batch`):
+        staged rows are committed, counted per type, and described with the load's claims
+        (``source``), prune scope and inputs. Call after the checks, before each apply."""
+        self.commit()
+        batch = Batch(self.path, tuple(self.type_counts("ci")), tuple(self.type_counts("relation")),
+                      relations_checked=self.relations_checked, source=source,
+                      prune=prune and source is not None, inputs=tuple(inputs))
+        self.begin()
+        return batch
 
     # -- lifetime -----------------------------------------------------------------------------
     def close(self) -> None:

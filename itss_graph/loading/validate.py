@@ -27,6 +27,7 @@ from itss_graph.errors import Problem
 from itss_graph.loading.readers import RawRow
 from itss_graph.model import CI_FIELDS, RELATION_FIELDS, canonical_json
 from itss_graph.schema import Schema
+from itss_graph.stores.batch import ENSURE, MERGE, UPSERT
 
 MAX_ID_LENGTH = 512
 MAX_NAME_LENGTH = 4096
@@ -36,9 +37,8 @@ _CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f]")
 # what str.strip() removes: ids must not start or end with any of these
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
-MODE_UPSERT = 0  # create or update (the row's properties replace the stored ones)
-MODE_ENSURE = 1  # create if absent, never change an existing CI (stubs made by profiles)
-MODE_MERGE = 2   # create or update, the row's properties merged over the stored ones
+# how a CI row meets a stored CI of the same id: the loader→store contract declares it
+MODE_UPSERT, MODE_ENSURE, MODE_MERGE = UPSERT, ENSURE, MERGE
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from itss_graph.model import CI, Relation
 
 if TYPE_CHECKING:
-    from itss_graph.loading.staging import Staging
+    from itss_graph.stores.batch import Batch
 
 OUTGOING = "out"
 INCOMING = "in"
@@ -99,9 +101,25 @@ def _zero_counts() -> dict[str, int]:
 
 
 class RelationDuplicates(Exception):
-    """Raised by :meth:`Store.apply` when the staged relations were not checked for duplicates
-    yet (``staging.relations_checked`` false) and it found some, or cannot look for them itself;
-    nothing was written. The loader then folds or reports them and applies again."""
+    """Raised by :meth:`Store.apply` when the batch's relations were not checked for duplicates
+    yet (:attr:`Batch.relations_checked` false) and it found some, or cannot look for them
+    itself; nothing was written. The loader then folds or reports them and applies again."""
+
+
+@cache
+def key_whitespace() -> str:
+    """The characters trimmed from key values before they are compared (those ``str.strip``
+    removes), for stores that compare in SQL."""
+    return "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def key_text(value) -> str | None:
+    """A stored value as an identification key compares: trimmed text (None stays None).
+
+    >>> key_text(" web-01 "), key_text(7), key_text(None)
+    ('web-01', '7', None)
+    """
+    return None if value is None else str(value).strip()
 
 
 class Store(ABC):
@@ -152,21 +170,28 @@ class Store(ABC):
 
     # -- writes -------------------------------------------------------------------------------
     @abstractmethod
-    def apply(self, staging: "Staging", *, dry_run: bool = False, source: str | None = None,
-              prune: bool = False, details: bool = False, inputs: Sequence[str] = (),
+    def apply(self, batch: "Batch", *, dry_run: bool = False, details: bool = False,
               progress: Callable[[int], None] | None = None) -> LoadReport:
-        """Merge validated, staged rows into the store and report what changed.
+        """Merge a checked batch (:mod:`itss_graph.stores.batch`) into the store and report
+        what changed.
 
         CIs are matched by id; a matched CI takes the staged type, name and properties (rows
-        staged as stubs — ``mode`` ensure — only create absent CIs). Relations are matched by
-        (source, type, target). With ``source`` the rows are claimed by that source; with
-        ``prune`` too, CIs and relations claimed by it that are absent from this load lose the
-        claim and are deleted when no other source claims them (the caller only asks for this
-        after a complete read). Each load is recorded in the store's history with the changes
-        it made to each CI. With ``dry_run`` the counts are computed and nothing is written.
-        ``details`` fills :attr:`LoadReport.rows`; ``progress`` (if given) is told the number
-        of staged rows dealt with so far, when the store works in steps.
+        staged ``ENSURE`` — stubs — only create absent CIs; ``MERGE`` rows merge their
+        properties over the stored ones). Relations are matched by (source, type, target).
+        With ``batch.source`` the rows are claimed by that source; with ``batch.prune`` too,
+        CIs and relations claimed by it that are absent from the batch lose the claim and are
+        deleted when no other source claims them. Each load is recorded in the store's history
+        with the changes it made to each CI. With ``dry_run`` the counts are computed and
+        nothing is written. ``details`` fills :attr:`LoadReport.rows`; ``progress`` (if given)
+        is told the number of staged rows dealt with so far, when the store works in steps.
+        Applies run under :meth:`load_lock`.
         """
+
+    def load_lock(self) -> AbstractContextManager:
+        """Serialise loads: held by a loader from its checks against the store to the end of
+        :meth:`apply` (re-entrant), so another load cannot change what the checks saw — two
+        loads that each add half of a cycle cannot both pass. Readers are never blocked."""
+        return nullcontext()
 
     def is_empty(self) -> bool:
         """True when the store holds no CI."""
@@ -181,11 +206,8 @@ class Store(ABC):
         out: dict[tuple[str, ...], list] = defaultdict(list)
         for batch in self.iter_cis():
             for ci in batch:
-                key = []
-                for f in fields:
-                    value = {"id": ci.id, "type": ci.type, "name": ci.name}.get(f, ci.props.get(f))
-                    key.append(None if value is None else str(value).strip())
-                key_t = tuple(key)
+                key_t = tuple(key_text({"id": ci.id, "type": ci.type, "name": ci.name}.get(f, ci.props.get(f)))
+                              for f in fields)
                 if key_t in wanted:
                     out[key_t].append((ci.id, ci.type) if with_types else ci.id)
         return dict(out)

@@ -128,11 +128,12 @@ def test_identification_keys_on_both_stores(any_store, write):
 def test_a_version_1_store_is_migrated_and_keeps_its_data(tmp_path, write):
     import sqlite3
 
-    from itss_graph.stores.sqlite import _DDL, SQLiteStore
+    from itss_graph.stores.layout import sqlite_ddl
+    from itss_graph.stores.sqlite import SQLiteStore
 
     path = tmp_path / "v1.db"
     db = sqlite3.connect(path)
-    db.executescript(_DDL)
+    db.executescript(";".join(sqlite_ddl(version=1)))
     db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     db.execute("INSERT INTO ci (id, type, name, props) VALUES ('old', 'server', 'Old', '{}')")
     db.commit()
