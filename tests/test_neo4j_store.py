@@ -157,3 +157,102 @@ def test_every_canned_query_answers_identically_on_both_stores(neo4j_store, sqli
     assert blast_radius(sqlite_store, ["switch:dc1-core-1"]).as_dict()["summary"]["at_risk"] > 0
     for name, question in questions.items():
         assert question(neo4j_store) == question(sqlite_store), name
+
+
+# -- writes: consistency and indexes ------------------------------------------------------------
+
+def test_two_concurrent_loads_cannot_each_add_half_of_a_cycle_on_neo4j(neo4j_server, neo4j_driver,
+                                                                      tmp_path):
+    """The Neo4j equivalent of the SQLite race (tests/test_sqlite_store.py): the load lock (a
+    lease on the server) serialises the two processes from their checks to their writes."""
+    from tests.test_sqlite_store import race_halves_of_a_cycle
+
+    (first, _), (second, refused) = race_halves_of_a_cycle(
+        tmp_path, ["--neo4j-uri", neo4j_server.uri], env={"NEO4J_URI": neo4j_server.uri})
+    assert (first, second) == (0, 2), refused
+    assert "closes a cycle of RUNS_ON relations, which the ontology forbids" in refused
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (a:CI)-[:RUNS_ON]->(b:CI) RETURN a.id AS a, b.id AS b")
+    assert [(r["a"], r["b"]) for r in records] == [("vm-a", "vm-b")]
+
+
+def test_the_load_counter_gives_concurrent_loads_distinct_numbers(neo4j_store, tmp_path):
+    """The counter's write lock is taken before it is read (a read-then-write loses updates)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from itss_graph.stores.batch import write_batch
+    from itss_graph.stores.neo4j_write import _Merge, ensure_schema
+
+    ensure_schema(neo4j_store)
+    batch = write_batch(tmp_path / "b.db", [])
+    with ThreadPoolExecutor(8) as pool:
+        numbers = list(pool.map(lambda _: _Merge(neo4j_store, batch, False, False)._start_load(),
+                                range(40)))
+    assert sorted(numbers) == list(range(1, 41))
+
+
+def _plan_operators(driver, query: str, **params) -> set[str]:
+    records = driver.execute_query("EXPLAIN " + query, params)
+    operators, todo = set(), [records.summary.plan]
+    while todo:
+        plan = todo.pop()
+        operators.add(plan["operatorType"].split("@")[0])
+        todo.extend(plan.get("children", []))
+    return operators
+
+
+def test_identification_keys_history_and_claims_are_read_through_indexes(neo4j_store, neo4j_driver,
+                                                                         write):
+    """EXPLAIN of every statement these reads send: index seeks (or the claim label's index),
+    never a scan of all CIs."""
+    load_inventory([write("a.json", json.dumps({"cis": [
+        {"id": "srv-7", "type": "server", "name": "web", "site": "DC1", "serial": 1234},
+        {"id": "srv-8", "type": "server", "name": " web ", "site": "DC2"}]}))], neo4j_store,
+        source="cmdb")
+    sent: list[tuple[str, dict]] = []
+    read = neo4j_store._read
+
+    def spy(query, **params):
+        sent.append((query, params))
+        return read(query, **params)
+
+    neo4j_store._read = spy
+    assert neo4j_store.match_keys(["name", "site"], [("web", "DC1"), ("web", "DC2")]) == {
+        ("web", "DC1"): ["srv-7"], ("web", "DC2"): ["srv-8"]}  # srv-8's name is padded
+    assert neo4j_store.match_keys(["serial"], [("1234",)], with_types=True) == {
+        ("1234",): [("srv-7", "server")]}
+    assert [e["event"] for e in neo4j_store.history("srv-7")] == ["created"]
+    neo4j_store._read = read
+    from itss_graph.stores.layout import claim_label
+
+    sent.append((f"MATCH (n:{claim_label('cmdb')}) WHERE $source IN n.itss_sources RETURN n.id",
+                 {"source": "cmdb"}))
+    for query, params in sent:
+        operators = _plan_operators(neo4j_driver, query, **params)
+        assert not operators & {"AllNodesScan", "NodeByLabelScan"} or "ItssPadded" in query or \
+            "ItssClaim_" in query, (query, operators)
+        assert operators & {"NodeIndexSeek", "NodeUniqueIndexSeek", "NodeByLabelScan",
+                            "MultiNodeIndexSeek", "NodeIndexSeekByRange"}, (query, operators)
+
+
+def test_iter_cis_and_iter_relations_stream(neo4j_store, netbox_dir):
+    """Batches come from a streamed result, not from a list of every record (the
+    materialising read is not used), in the same order as the embedded store's."""
+    from itss_graph.stores.sqlite import SQLiteStore
+
+    load_inventory([netbox_dir], neo4j_store)
+
+    def materialise(*_a, **_k):
+        raise AssertionError("iter_* read the whole result at once")
+
+    read, neo4j_store._read = neo4j_store._read, materialise
+    try:
+        cis = [ci for batch in neo4j_store.iter_cis(batch=100) for ci in batch]
+        rels = [r for batch in neo4j_store.iter_relations(batch=100) for r in batch]
+        assert max(len(b) for b in neo4j_store.iter_cis(batch=100)) == 100
+    finally:
+        neo4j_store._read = read
+    with SQLiteStore(":memory:") as reference:
+        load_inventory([netbox_dir], reference)
+        assert cis == [ci for batch in reference.iter_cis() for ci in batch]
+        assert rels == [r for batch in reference.iter_relations() for r in batch]
