@@ -33,6 +33,7 @@ def test_load_creates_the_declared_constraints_and_indexes(neo4j_store, netbox_d
         "AND owningConstraint IS NULL RETURN labelsOrTypes, properties")
     indexes = sorted((r["labelsOrTypes"][0], tuple(r["properties"])) for r in records)
     assert indexes == [("CI", ("name",)), ("CI", ("type",)), ("ItssChange", ("ci",))]
+    assert neo4j_driver.execute_query("MATCH (b:ItssBatch) RETURN count(b) AS n").records[0]["n"] == 0
 
 
 def test_load_is_idempotent_and_reports_per_type(neo4j_store, netbox_dir):
@@ -256,3 +257,35 @@ def test_iter_cis_and_iter_relations_stream(neo4j_store, netbox_dir):
         load_inventory([netbox_dir], reference)
         assert cis == [ci for batch in reference.iter_cis() for ci in batch]
         assert rels == [r for batch in reference.iter_relations() for r in batch]
+
+
+def test_a_replayed_write_batch_duplicates_nothing(neo4j_store, neo4j_driver, tmp_path):
+    """Into an empty database CIs and relationships are CREATEd (faster than MERGE). A batch
+    the driver sends again — its acknowledgement lost after the server committed it — is
+    refused by a constraint (CI id, or the batch's ItssBatch marker) and not applied twice."""
+    from itss_graph.synth import write_estate
+
+    write_estate(tmp_path / "estate", scale=0.02)
+    write = neo4j_store._write
+    replayed = []
+
+    def twice(query, **params):
+        write(query, **params)
+        if "$rows" in query:
+            replayed.append(query.split()[0])
+            write(query, **params)
+
+    neo4j_store._write = twice
+    report = load_inventory([tmp_path / "estate"], neo4j_store)
+    neo4j_store._write = write
+    assert {"CREATE", "UNWIND"} <= set(replayed)  # relationship and CI batches were both replayed
+    with SQLiteStore_(tmp_path / "ref.db") as reference:
+        load_inventory([tmp_path / "estate"], reference)
+        assert store_dump(neo4j_store) == store_dump(reference)
+    assert report.totals()["relations"]["created"] == sum(neo4j_store.stats()["relations"].values())
+
+
+def SQLiteStore_(path):
+    from itss_graph.stores.sqlite import SQLiteStore
+
+    return SQLiteStore(path)

@@ -51,7 +51,7 @@ class Index:
 class Record:
     """One kind of stored record."""
 
-    table: str                      # SQLite table
+    table: str | None               # SQLite table (None: not kept there)
     label: str | None               # Neo4j node label (None: not a node there)
     columns: tuple[Column, ...]
     key: tuple[str, ...]            # identity: unique in both stores
@@ -97,6 +97,10 @@ RECORDS: tuple[Record, ...] = (
            key=("id", "load"), key_name="itss_change_key", without_rowid=True, since=2,
            lookups=(Index("itss_change_ci", ("id",)),),
            note="updates and deletions of CIs (and a deleted CI's creation)"),
+    Record(None, "ItssBatch", (Column("key", "", ""), Column("load", "", "")),
+           key=("key",), key_name="itss_batch_key",
+           note="Neo4j only: a write batch applied by CREATE, so a replay after a lost "
+                "acknowledgement is refused instead of duplicating; removed after the load"),
     Record("ci_claim", None, (Column("source", "TEXT NOT NULL"), Column("n", "INTEGER NOT NULL")),
            key=("source", "n"), without_rowid=True, since=2,
            lookups=(Index("ci_claim_n", ("n",)),),
@@ -108,11 +112,13 @@ RECORDS: tuple[Record, ...] = (
            lookups=(Index("rel_claim_key", ("src", "type", "dst")),),
            note="which source brought which relation; Neo4j: itss_sources on the relationship"),
 )
-BY_TABLE = {r.table: r for r in RECORDS}
+BY_TABLE = {r.table: r for r in RECORDS if r.table}
 
 
 # -- SQLite --------------------------------------------------------------------------------------
 def _sqlite_statements(record: Record) -> list[str]:
+    if record.table is None:
+        return []
     columns = [f"{c.name} {c.sql}" for c in record.columns]
     inline_key = record.surrogate is not None or any("PRIMARY KEY" in c.sql for c in record.columns)
     if not inline_key:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import queue
 import re
 import sqlite3
 import threading
@@ -228,6 +229,49 @@ class _Heartbeat(threading.Thread):
         self.join(timeout=HEARTBEAT_S + 5)
 
 
+# -- the writer thread ------------------------------------------------------------------------
+class _Sender:
+    """Runs the writes, in order, on one thread, while the caller reads and prepares the next
+    batch: one transaction in flight at a time (two concurrent ones deadlock on hub nodes),
+    the client's work overlapped with the server's. The first error stops it; it is raised to
+    the caller at the next :meth:`put` or :meth:`drain`."""
+
+    def __init__(self):
+        self.jobs: queue.Queue = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True, name="itss-neo4j-writer")
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is None:
+                    return
+                if self.error is None:
+                    job()
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                self.error = exc
+            finally:
+                self.jobs.task_done()
+
+    def put(self, job) -> None:
+        self._raise()
+        self.jobs.put(job)
+
+    def drain(self) -> None:
+        self.jobs.join()
+        self._raise()
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 # -- the merge -------------------------------------------------------------------------------
 def merge(store, batch: Batch, *, dry_run: bool = False, details: bool = False,
           progress=None) -> LoadReport:
@@ -239,7 +283,10 @@ def merge(store, batch: Batch, *, dry_run: bool = False, details: bool = False,
     run.progress = progress
     try:
         with load_lock(store):
-            return run.run()
+            try:
+                return run.run()
+            finally:
+                run.sender.close()
     except (ServiceUnavailable, SessionExpired, TransientError, OSError) as exc:
         raise StoreError(
             f"connection to Neo4j at {store.uri} lost during the load after {run.written} rows "
@@ -262,6 +309,8 @@ class _Merge:
         self.seen = 0  # staged rows dealt with (for progress)
         self.progress = None
         self.changes: list[dict] = []
+        self.sender = _Sender()
+        self.batches = 0  # write batches sent (names the replay markers of CREATE batches)
 
     def run(self) -> LoadReport:
         store = self.store
@@ -277,10 +326,12 @@ class _Merge:
             for rel_type, group in _by_type(rows).items():
                 self._relations(rel_type, group)
             self._tick(len(rows))
+        self.sender.drain()  # pruning compares the claims as written
         if self.prune:
             self._prune()
         if not self.dry_run:
             self._flush_changes(force=True)
+            self.sender.drain()
             self._finish_load()
         if self.details:
             self.report.rows.sort(key=lambda r: (r["file"], r["line"] or 0))
@@ -292,15 +343,40 @@ class _Merge:
         if self.progress is not None:
             self.progress(self.seen)
 
-    def _submit(self, query: str, rows: list[dict], **params) -> None:
-        """Write one batch (an idempotent MERGE statement)."""
+    def _submit(self, query: str, rows: list[dict], *, replay: str | None = None, **params) -> None:
+        """Send one batch of rows to the writer thread: an idempotent MERGE statement, or a
+        CREATE statement (into an empty database) that a replay after a lost acknowledgement
+        cannot duplicate — ``replay`` is then what to do when the server refuses it as one:
+        ``"merge"`` runs ``params["merge"]`` instead, ``"skip"`` drops it (the batch marker
+        proves it applied)."""
         lease = getattr(self.store, "_lease", None)
         if lease is not None and lease.lost:
             raise StoreError(f"the load lock of Neo4j at {self.store.uri} was lost (not renewed "
                              f"for {LEASE_S:.0f} s) after {self.written} rows were written; every "
                              "batch is idempotent: run the same load again to complete it")
-        self.store._write(query, rows=rows, **params)
-        self.written += len(rows)
+        self.batches += 1
+        if replay == "skip":
+            params["batch"] = f"{self.load_id}/{self.batches}"
+            params["load"] = self.load_id
+        fallback = params.pop("merge", None)
+
+        def write() -> None:
+            from neo4j.exceptions import ConstraintError
+
+            try:
+                self.store._write(query, rows=rows, **params)
+            except ConstraintError:
+                if replay == "merge":
+                    self.store._write(fallback, rows=rows, **params)
+                elif replay != "skip":
+                    raise
+            self.written += len(rows)
+
+        self.sender.put(write)
+
+    def _send(self, query: str, **params) -> None:
+        """Send a statement to the writer thread (after the batches sent before it)."""
+        self.sender.put(lambda: self.store._write(query, **params))
 
     # -- loads and history --------------------------------------------------------------------
     def _start_load(self) -> int:
@@ -320,6 +396,8 @@ class _Merge:
 
     def _finish_load(self) -> None:
         counts = {"totals": self.report.totals(), "pruned": self.report.pruned}
+        # replay markers of CREATE batches (this load's, and any an interrupted load left)
+        self.store._write("MATCH (b:ItssBatch) DELETE b")
         self.store._write("MATCH (l:ItssLoad {load: $load}) SET l.counts = $counts, l.complete = true",
                           load=self.load_id, counts=json.dumps(counts))
 
@@ -333,8 +411,8 @@ class _Merge:
     def _flush_changes(self, force: bool = False) -> None:
         # CREATE, not MERGE: a (CI, load) pair is recorded once (a re-run is another load)
         if self.changes and (force or len(self.changes) >= BATCH):
-            self.store._write("UNWIND $rows AS row CREATE (:ItssChange {ci: row.ci, load: row.load, "
-                              "event: row.event, diff: row.diff})", rows=self.changes)
+            self._send("UNWIND $rows AS row CREATE (:ItssChange {ci: row.ci, load: row.load, "
+                       "event: row.event, diff: row.diff})", rows=self.changes)
             self.changes = []
 
     def _claims(self, old: list | None) -> list:
@@ -384,8 +462,12 @@ class _Merge:
         if self.dry_run:
             return
         claim = f", n:{self.label}" if self.label else ""
-        if new:
-            self._submit(f"UNWIND $rows AS row MERGE (n:CI {{id: row.id}}) SET n = row{claim}", new)
+        merge = f"UNWIND $rows AS row MERGE (n:CI {{id: row.id}}) SET n = row{claim}"
+        if new and self.fresh:  # CREATE: measured faster than MERGE (bench/load_bench.py)
+            self._submit(f"UNWIND $rows AS row CREATE (n:CI) SET n = row{claim}", new,
+                         replay="merge", merge=merge)
+        elif new:
+            self._submit(merge, new)
         if known:  # existing nodes: keep their claims and creation load, atomically
             self._submit(
                 f"""UNWIND $rows AS row
@@ -396,10 +478,10 @@ class _Merge:
                                           ELSE sources + $source END,
                         n.{CREATED} = created{claim}""", known, source=self.source)
         if pad:
-            self.store._write(f"UNWIND $ids AS id MATCH (n:CI {{id: id}}) SET n:{PADDED}", ids=pad)
+            self._send(f"UNWIND $ids AS id MATCH (n:CI {{id: id}}) SET n:{PADDED}", ids=pad)
         if unpad and not self.fresh:
-            self.store._write(f"UNWIND $ids AS id MATCH (n:CI:{PADDED} {{id: id}}) REMOVE n:{PADDED}",
-                              ids=unpad)
+            self._send(f"UNWIND $ids AS id MATCH (n:CI:{PADDED} {{id: id}}) REMOVE n:{PADDED}",
+                       ids=unpad)
 
     # -- relations ----------------------------------------------------------------------------
     def _relations(self, type_name: str, rows: list[tuple]) -> None:
@@ -432,7 +514,12 @@ class _Merge:
         if self.dry_run:
             return
         claim = f" SET a:{self.label}" if self.label else ""
-        if new:
+        if new and self.fresh:  # CREATE, with a marker a replay of the batch would collide with
+            self._submit(f"""CREATE (:ItssBatch {{key: $batch, load: $load}}) WITH * UNWIND $rows AS row
+                             MATCH (a:CI {{id: row.src}}) MATCH (b:CI {{id: row.dst}})
+                             CREATE (a)-[r:{cypher_type}]->(b) SET r = row.props{claim}""", new,
+                         replay="skip")
+        elif new:
             self._submit(f"""UNWIND $rows AS row
                              MATCH (a:CI {{id: row.src}}) MATCH (b:CI {{id: row.dst}})
                              MERGE (a)-[r:{cypher_type}]->(b) SET r = row.props{claim}""", new)
