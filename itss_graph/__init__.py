@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+from itss_graph.version import __version__
 
 _EXPORTS = {
     "open_store": "itss_graph.stores",

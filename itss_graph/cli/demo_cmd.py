@@ -32,7 +32,7 @@ def demo(out_dir: Path, failed: tuple[str, ...], scale: float) -> None:
       itss demo --fail switch:dc1-core-1 --fail switch:dc1-core-2
     """
     from itss_graph.engine.impact import impact
-    from itss_graph.engine.obligations import assess, situation_of
+    from itss_graph.answers.obligations import assess, situation_of
     from itss_graph.loading.load import load_inventory
     from itss_graph.render.graphview import write_html
     from itss_graph.render.impact import impact_view

@@ -30,18 +30,19 @@ def _show_query_option(name: str) -> Callable:
 
 
 def _print_query(name: str, settings, lang: str) -> None:
-    from itss_graph import queries
+    from itss_graph import catalogue
+    from itss_graph.stores import engine_statements
 
-    query = queries.get(name)
+    query = catalogue.get(name)
     click.echo(f"-- canned query {query.name} ({query.path})", err=True)
     click.echo(f"-- {query.question.get(lang) or query.question.get('en', '')}", err=True)
     click.echo(f"-- algorithm: {query.algorithm.get(lang) or query.algorithm.get('en', '')}", err=True)
-    for what, statement in queries.engine_statements(settings.kind if settings else "sqlite"):
+    for what, statement in engine_statements(settings):
         click.echo(f"-- {what}", err=True)
         if statement:
             click.echo(statement, err=True)
     click.echo("-- reference Cypher (for Neo4j Browser):", err=True)
-    click.echo(queries.reference_cypher(query).rstrip(), err=True)
+    click.echo(catalogue.reference_cypher(query).rstrip(), err=True)
     click.echo("", err=True)
 
 
@@ -82,7 +83,7 @@ def _table(headers: list[str], rows: list[list], limit: int = 0) -> str:
 
 
 def _obligations_for(store, result) -> dict:
-    from itss_graph.engine.obligations import assess, situation_of
+    from itss_graph.answers.obligations import assess, situation_of
 
     return assess(situation_of(store, result)).as_dict()
 
@@ -105,7 +106,7 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
       itss queries --category resilience --format json
       itss queries --show spof
     """
-    from itss_graph import queries as catalogue
+    from itss_graph import catalogue
 
     if show_name:
         query = catalogue.get(show_name)
@@ -412,7 +413,7 @@ def change_impact(ci_ids, store_settings, output_format, lang) -> None:
       itss change-impact server:dc1-db0030p
       itss change-impact switch:dc1-core-1 --format json --lang zh
     """
-    from itss_graph.engine.change import change_impact as run
+    from itss_graph.answers.change import change_impact as run
     from itss_graph.render.obligations import KIND_TITLES
 
     with open_configured_store(store_settings) as store:

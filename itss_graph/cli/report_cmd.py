@@ -122,7 +122,7 @@ def report_impact(ci_ids, limit, group_by, max_nodes, html_path, output_format, 
     """
     from itss_graph.engine.blast import blast_radius
     from itss_graph.engine.impact import impact
-    from itss_graph.engine.obligations import assess, situation_of
+    from itss_graph.answers.obligations import assess, situation_of
     from itss_graph.render.report_impact import impact_report
     from itss_graph.schema import load_schema
 

@@ -139,7 +139,7 @@ def view_impact(ci_ids, depth, no_obligations, output, group_by, max_nodes, stor
         result = impact(store, list(ci_ids), max_depth=depth, with_props=True)
         obligations = None
         if not no_obligations:
-            from itss_graph.engine.obligations import assess, situation_of
+            from itss_graph.answers.obligations import assess, situation_of
 
             obligations = assess(situation_of(store, result)).as_dict()
         locations = None

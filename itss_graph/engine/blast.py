@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from itss_graph.engine.impact import ImpactResult, impact
+from itss_graph.engine.impact import impact
+from itss_graph.engine.result import ImpactResult
 from itss_graph.engine.reach import downstream
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import Store
@@ -101,7 +102,15 @@ def _at_risk_in_index(index, positions, is_down, via, link_relations, service_ty
 
 
 def blast_radius(store: Store, failed: Sequence[str], *, schema: Schema | None = None) -> BlastRadius:
-    """Services down or at risk when ``failed`` fail, most important first."""
+    """Services down or at risk when ``failed`` fail, most important first.
+
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> [(s.id, s.status, s.criticality) for s in blast_radius(store, ["server:db1"]).services]
+    [('service:shop', 'down', 'critical'), ('service:reports', 'down', 'general')]
+    >>> blast_radius(store, ["pdu:a"]).as_dict()["summary"]
+    {'down': 0, 'at_risk': 2, 'impacted_cis': 5}
+    """
     schema = schema or load_schema()
     result = impact(store, failed, schema=schema, with_props=False)
     service_types = schema.service_types()

@@ -2,7 +2,7 @@
 :mod:`itss_graph.render.impact_map`, re-exported here).
 
 Example:
-    >>> from itss_graph.engine.impact import ImpactResult
+    >>> from itss_graph.engine.result import ImpactResult
     >>> from itss_graph.model import CI
     >>> print(impact_table(ImpactResult([CI("c1", "cluster", "prod")], [], None)))
     Failure of c1 (cluster, prod): nothing else is impacted.
@@ -14,7 +14,7 @@ import json
 from itertools import groupby
 from json import encoder as json_encoder
 
-from itss_graph.engine.impact import ImpactResult
+from itss_graph.engine.result import ImpactResult
 from itss_graph.render.table import render_table
 
 CSV_HEADERS = ["id", "type", "name", "depth", "effect", "via", "from"]

@@ -16,15 +16,32 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
 
+from itss_graph.errors import StoreError
 from itss_graph.model import CI, Relation
 
 if TYPE_CHECKING:
     from itss_graph.loading.staging import Staging
+    from itss_graph.schema import Schema
+    from itss_graph.stores.graph_index import GraphIndex
 
 OUTGOING = "out"
 INCOMING = "in"
+
+Edge = tuple[str, str, str, "str | None", "int | None"]  # (id, type, other, group, min_up)
+# (id, type, other, id is the relation's source, group, min_up)
+FlowEdge = tuple[str, str, str, bool, "str | None", "int | None"]
+# (down, degraded, headers): id -> (depth, via, from); id -> (type, name)
+ImpactWalk = tuple[dict, dict, dict]
+
+
+def int_or_none(value) -> int | None:
+    """A property read back from a store as an integer, or None (absent or not a number)."""
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -129,6 +146,67 @@ class Store(ABC):
         ``direction`` OUTGOING gives ``(id, type, target)`` for ``id -[type]-> target``;
         INCOMING gives ``(id, type, source)`` for ``source -[type]-> id``.
         """
+
+    # -- the engine's read protocol -------------------------------------------------------------
+    # The engine applies the ontology's failure semantics itself; a store only answers these
+    # batched reads. Defaults are built on the methods above, so a new store works with the
+    # engine once it has get_cis and edges; the optional capabilities (a graph snapshot, walks
+    # inside a server) only make answers faster, never different.
+
+    #: reads are round trips worth overlapping (a server): the engine then fetches CI headers
+    #: in the background while it walks the next level
+    concurrent_reads: bool = False
+    #: the language of user statements run by :meth:`run_read_only`: "sql" or "cypher"
+    query_language: str = "sql"
+
+    def edges_with_groups(self, ids: Sequence[str], direction: str,
+                          rel_types: Sequence[str]) -> list[Edge]:
+        """:meth:`edges` plus each relation's ``redundancy_group`` and ``min_up`` properties
+        (None where absent): ``(id, type, other, group, min_up)``."""
+        return [(i, t, o, None, None) for i, t, o in self.edges(ids, direction, rel_types)]
+
+    def flow_edges(self, ids: Sequence[str], toward_source: Sequence[str],
+                   toward_target: Sequence[str]) -> list[FlowEdge]:
+        """Edges failure can cross from ``ids``: ``(id, type, other, id is the source, group,
+        min_up)``. ``toward_source`` relation types are crossed from their target to their
+        source, ``toward_target`` ones from source to target."""
+        if not ids:
+            return []
+        return ([(i, t, o, False, g, m) for i, t, o, g, m in self.edges_with_groups(ids, INCOMING, toward_source)]
+                + [(i, t, o, True, g, m) for i, t, o, g, m in self.edges_with_groups(ids, OUTGOING, toward_target)])
+
+    def headers(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """id -> (type, name) for the CIs among ``ids`` (no properties: cheaper than get_cis)."""
+        return {ci.id: (ci.type, ci.name) for ci in self.get_cis(ids).values()}
+
+    def closure_index(self, schema: "Schema") -> "GraphIndex | None":
+        """A CSR snapshot of the failure-flow graph (:mod:`itss_graph.stores.graph_index`) when
+        this store keeps one, so the engine can walk it in memory; None otherwise."""
+        return None
+
+    def index_positions(self, index: "GraphIndex", ids: Sequence[str]):
+        """Positions in ``index`` of the CIs with these ids (unknown ids skipped), as a numpy
+        array; only called with an index this store returned."""
+        raise NotImplementedError
+
+    def walk_impact(self, failed: Sequence[str], toward_source: dict[str, str],
+                    toward_target: dict[str, str], max_depth: int | None) -> "ImpactWalk | None":
+        """The whole impact walk done by the store itself (a server-side procedure with the
+        semantics passed in), or None when it cannot: ``(down, degraded, headers)`` with
+        id -> (depth, via, from) for lost and degraded CIs and id -> (type, name) for both."""
+        return None
+
+    def walk_reach(self, start: Sequence[str], incoming: Sequence[str], outgoing: Sequence[str],
+                   only_types: Collection[str] | None) -> set[str] | None:
+        """CIs reachable from ``start`` (excluded) over ``incoming`` relation types against their
+        direction and ``outgoing`` ones along it, computed by the store itself; None when it
+        cannot."""
+        return None
+
+    def run_read_only(self, statement: str, params: dict) -> tuple[list[str], list[list]]:
+        """Run a user's statement (in :attr:`query_language`) read-only with bound parameters:
+        (column names, rows). Raises :class:`StoreError` when the store refuses it."""
+        raise StoreError(f"this store runs no {self.query_language} statements")
 
     def generation(self) -> str:
         """A token that changes whenever the store's content changes (for caches of derived

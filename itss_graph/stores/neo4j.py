@@ -175,6 +175,39 @@ class Neo4jStore(Store):
             out.extend(self._read(query, ids=ids[start:start + BATCH], types=list(rel_types)))
         return out
 
+    concurrent_reads = True
+    query_language = "cypher"
+
+    def edges_with_groups(self, ids, direction, rel_types):
+        from itss_graph.stores.neo4j_read import edges_with_groups
+
+        return edges_with_groups(self, ids, direction, rel_types)
+
+    def flow_edges(self, ids, toward_source, toward_target):
+        from itss_graph.stores.neo4j_read import flow_edges
+
+        return flow_edges(self, ids, toward_source, toward_target)
+
+    def headers(self, ids):
+        from itss_graph.stores.neo4j_read import headers
+
+        return headers(self, ids)
+
+    def walk_impact(self, failed, toward_source, toward_target, max_depth):
+        from itss_graph.stores.neo4j_read import walk_impact
+
+        return walk_impact(self, failed, toward_source, toward_target, max_depth)
+
+    def walk_reach(self, start, incoming, outgoing, only_types):
+        from itss_graph.stores.neo4j_read import walk_reach
+
+        return walk_reach(self, start, incoming, outgoing, only_types)
+
+    def run_read_only(self, statement, params):
+        from itss_graph.stores.neo4j_read import run_read_only
+
+        return run_read_only(self, statement, params)
+
     def stats(self) -> dict[str, dict[str, int]]:
         return {
             "cis": dict(sorted(self._read("MATCH (n:CI) RETURN n.type, count(*)"))),
