@@ -101,8 +101,10 @@ def _at_risk_in_index(index, positions, is_down, via, link_relations, service_ty
     return set(index.ids_of(np.flatnonzero(at_risk)))
 
 
-def blast_radius(store: Store, failed: Sequence[str], *, schema: Schema | None = None) -> BlastRadius:
-    """Services down or at risk when ``failed`` fail, most important first.
+def blast_radius(store: Store, failed: Sequence[str], *, schema: Schema | None = None,
+                 with_props: bool = False) -> BlastRadius:
+    """Services down or at risk when ``failed`` fail, most important first (``with_props``:
+    the impact answer inside carries the impacted CIs' properties, for views).
 
     >>> from itss_graph.loading.example import example_store
     >>> store = example_store()
@@ -112,7 +114,7 @@ def blast_radius(store: Store, failed: Sequence[str], *, schema: Schema | None =
     {'down': 0, 'at_risk': 2, 'impacted_cis': 5}
     """
     schema = schema or load_schema()
-    result = impact(store, failed, schema=schema, with_props=False)
+    result = impact(store, failed, schema=schema, with_props=with_props)
     service_types = schema.service_types()
     down = {s.id: s.depth for s in result.services if s.effect == "down"}
     at_risk = services_at_risk(store, result, schema)

@@ -40,6 +40,7 @@ class SpofResult:
     target: dict
     upstream: int  # CIs the target rests on
     points: list[SpofEntry]
+    subgraph: Subgraph | None = field(default=None, repr=False, compare=False)  # for views
 
     def as_dict(self) -> dict:
         return {"target": self.target, "upstream_total": self.upstream,
@@ -74,7 +75,7 @@ def _spof_from(sub: Subgraph, t: int, schema: Schema) -> SpofResult:
               for v in _single_points(sub, d[t], t, schema)]
     points.sort(key=lambda p: (p.distance, schema.layer(p.type), p.type, p.id))
     return SpofResult({"id": sub.ids[t], "type": sub.types[t], "name": sub.names[t]},
-                      len(sub.ids) - 1, points)
+                      len(sub.ids) - 1, points, sub)
 
 
 @dataclass(frozen=True)

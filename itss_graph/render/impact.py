@@ -82,14 +82,3 @@ def impact_table(result: ImpactResult, limit: int = 50) -> str:
 
 def impact_rows(result: ImpactResult) -> list[list]:
     return [list(row) for row in result.columns.rows()]
-
-
-
-def __getattr__(name: str):
-    """``impact_view`` and ``MAX_DRAWN`` live in :mod:`itss_graph.render.impact_map`; importable
-    from here too, loaded only when asked for (``itss impact`` without --html does not pay)."""
-    if name in ("impact_view", "MAX_DRAWN"):
-        from itss_graph.render import impact_map
-
-        return getattr(impact_map, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

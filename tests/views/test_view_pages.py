@@ -107,7 +107,7 @@ def test_service_map_draws_the_whole_stack_one_band_per_layer(tmp_path, demo_sto
 
 
 def test_large_views_draw_groups_that_account_for_every_ci(tmp_path, demo_store):
-    from itss_graph.cli.view_cmd import locations_of
+    from itss_graph.engine.locations import locations_of
 
     schema = load_schema()
     result = impact(demo_store, ["site:dc1"], schema=schema)
