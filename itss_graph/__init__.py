@@ -59,6 +59,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "search_queries": ("itss_graph.catalogue", "search"),
     "reference_cypher": ("itss_graph.catalogue", "reference_cypher"),
     "engine_statements": ("itss_graph.stores", "engine_statements"),
+    # the ITSS knowledge base
+    "validate_knowledge_base": ("itss_graph.knowledge.validate", "validate_knowledge_base"),
     # answers joining the CMDB with the ITSS knowledge base
     "obligations": ("itss_graph.answers.obligations", "obligations"),
     "change_impact": ("itss_graph.answers.change", "change_impact"),
