@@ -6,7 +6,7 @@
   with single-column indexes; DESIGN.md §3).
 * WAL journal, ``BEGIN IMMEDIATE`` for writes and a busy timeout make it safe for two
   processes: readers never block, writers wait for each other.
-* Loads are set-based: the staging database is attached and merged with a few SQL statements
+* Loads are set-based: the batch (stores/batch.py) is attached and merged with a few SQL statements
   in one transaction, so a load either happens completely or not at all.
 
 Example:
@@ -114,6 +114,37 @@ class SQLiteStore(Store):
                     WHERE {chunk_sql}""",
                 (*rel_types, *params)))
         return out
+
+    def edges_with_groups(self, ids, direction, rel_types):
+        from itss_graph.stores.sqlite_read import edges_with_groups
+
+        return edges_with_groups(self, ids, direction, rel_types)
+
+    def closure_index(self, schema):
+        from itss_graph.stores.sqlite_index import graph_index
+
+        return graph_index(self, schema)
+
+    def index_positions(self, index, ids):
+        from itss_graph.stores.sqlite_index import positions_of_ids
+
+        return positions_of_ids(self, index, ids)
+
+    def run_read_only(self, statement, params):
+        from itss_graph.stores.sqlite_read import run_read_only
+
+        return run_read_only(self, statement, params)
+
+    def find_cis(self, needle, *, types=None, where=None, limit=1000):
+        from itss_graph.stores.sqlite_read import find_cis
+
+        found = find_cis(self, needle, types, where, limit)
+        return super().find_cis(needle, types=types, where=where, limit=limit) if found is None else found
+
+    def iter_headers(self, types=None, batch=100_000):
+        from itss_graph.stores.sqlite_read import iter_headers
+
+        return iter_headers(self, types, batch)
 
     def _id_filter(self, ids: list[str], column: str) -> Iterator[tuple[str, tuple]]:
         """SQL conditions selecting ``column IN ids``: a parameter list for a few ids, one JSON
