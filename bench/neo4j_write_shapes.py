@@ -91,12 +91,15 @@ def main() -> None:
     from tests.support.neo4j_server import start_server
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", default="200k")
+    parser.add_argument("--size", default="200k", help="an estate size of bench/run.py, or a directory")
     parser.add_argument("--shapes", default="merge,create")
     parser.add_argument("--batches", default="2000,10000,40000")
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
-    directory, n_cis, n_rels = estate(args.size)
+    if Path(args.size).is_dir():  # any canonical inventory directory
+        directory, n_cis, n_rels = Path(args.size), None, None
+    else:
+        directory, n_cis, n_rels = estate(args.size)
     cis, rels = prepared_rows(directory)
     results = {"size": args.size, "cis": n_cis, "relations": n_rels, "cpus": os.cpu_count(),
                "load_average_at_start": list(os.getloadavg()), "runs": []}
