@@ -51,7 +51,12 @@ from itss_graph.stores.base import LoadReport
 from itss_graph.stores.batch import ENSURE, MERGE, SCHEMA, Batch, attached, end_id_sql, iter_cis, iter_relations
 from itss_graph.stores.diff import ci_diff, props_diff
 
-BATCH = 10_000
+BATCH = 10_000  # ids per read, rows per pruning statement
+# rows per write transaction: bench/neo4j_write_shapes.py on the 200k demo estate, two
+# interleaved runs on a shared 2-core machine — CREATE 2k 6.1k/8.7k rows/s, 10k 5.4k/7.4k,
+# 40k 3.8k; MERGE 2k 4.6k/7.9k, 10k 4.9k/5.9k, 40k 4.0k/4.6k (smaller transactions keep the
+# server's transaction state small; one is in flight while the next is prepared)
+WRITE_BATCH = 2_000
 CLAIMS = "itss_sources"
 CREATED = "itss_created"
 SCHEMA_VERSION = 2  # 2: claim labels (layout.claim_label); the constraints of layout.neo4j_schema
@@ -319,10 +324,10 @@ class _Merge:
             self.load_id = self._start_load()
         else:
             self.load_id = None
-        for rows in iter_cis(self.batch, BATCH):
+        for rows in iter_cis(self.batch, WRITE_BATCH):
             self._cis(rows)
             self._tick(len(rows))
-        for rows in iter_relations(self.batch, BATCH):
+        for rows in iter_relations(self.batch, WRITE_BATCH):
             for rel_type, group in _by_type(rows).items():
                 self._relations(rel_type, group)
             self._tick(len(rows))
