@@ -148,3 +148,13 @@ def test_a_load_waits_for_the_load_lock_and_fails_clearly_after_its_wait(tmp_pat
                 pass
     with SQLiteStore(db) as store, load_lock(store):  # released
         pass
+
+
+def test_a_load_lock_that_cannot_be_made_is_a_clear_error(tmp_path):
+    from itss_graph.stores.sqlite_write import load_lock
+
+    with SQLiteStore(tmp_path / "x.db") as store:
+        (tmp_path / "x.db.load-lock").mkdir()  # not a file SQLite can lock
+        with pytest.raises(StoreError, match="cannot take the load lock .*x.db.load-lock"):
+            with load_lock(store):
+                pass

@@ -90,15 +90,20 @@ def load_lock(store, wait_s: float | None = None) -> Iterator[None]:
         return
     wait_s = LOCK_WAIT_S if wait_s is None else wait_s
     path = f"{store.path}.load-lock"
-    lock = sqlite3.connect(path, timeout=wait_s, isolation_level=None, check_same_thread=False)
+    start = time.monotonic()
+    lock = None
     try:
-        start = time.monotonic()
-        try:
-            lock.execute("BEGIN EXCLUSIVE")
-        except sqlite3.OperationalError as exc:
-            waited = time.monotonic() - start
-            raise StoreError(f"another load of {store.path} held its load lock for {waited:.0f} s "
-                             f"({exc}); nothing was written: try again when it is done") from None
+        lock = sqlite3.connect(path, timeout=wait_s, isolation_level=None, check_same_thread=False)
+        lock.execute("BEGIN EXCLUSIVE")
+    except sqlite3.OperationalError as exc:
+        if lock is not None:
+            lock.close()
+        if "locked" not in str(exc):
+            raise StoreError(f"cannot take the load lock {path} ({exc}); nothing was written") from None
+        waited = time.monotonic() - start
+        raise StoreError(f"another load of {store.path} held its load lock for {waited:.0f} s "
+                         f"({exc}); nothing was written: try again when it is done") from None
+    try:
         store._load_lock_depth = 1
         try:
             yield
