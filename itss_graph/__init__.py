@@ -25,6 +25,11 @@ _EXPORTS = {
     "load_schema": "itss_graph.schema",
     "CI": "itss_graph.model",
     "Relation": "itss_graph.model",
+    "KnowledgeBase": "itss_graph.knowledge.kb",
+    "load_profile": "itss_graph.knowledge.profile",
+    "applicability_answer": "itss_graph.knowledge.questions",
+    "gap_for_profile": "itss_graph.knowledge.gap",
+    "standards_for_ci": "itss_graph.answers.ci_standards",
 }
 
 __all__ = ["__version__", *_EXPORTS]

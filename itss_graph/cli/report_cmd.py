@@ -176,18 +176,15 @@ def report_standards(code, ci_type, ci_id, profile_path, html_path, output_forma
     kb = KnowledgeBase.load()
     provenance = [tool_provenance(lang), kb_provenance(lang)]
     if ci_id:
-        from itss_graph.knowledge.applicability import evaluate
-        from itss_graph.knowledge.subjects import declared_for_ci
+        from itss_graph.answers.ci_standards import standards_for_ci
 
         with open_configured_store(store_settings) as store:
-            query, declared, extra = declared_for_ci(kb, store, ci_id, lang)
+            answer = standards_for_ci(kb, store, ci_id, lang)
             provenance.append(store_provenance(store_settings, store, lang))
-        answer = evaluate(kb, declared, query, lang)
-        answer.extra.update(extra)
     else:
-        from itss_graph.cli.view_cmd import applicability_answer
+        from itss_graph.knowledge.questions import applicability_answer
 
-        answer = applicability_answer(kb, code=code, ci_type=ci_type, profile_path=profile_path, lang=lang)
+        answer = applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)
     emit(standards_report(answer, kb, provenance=provenance), html_path, output_format, md_path, started)
 
 

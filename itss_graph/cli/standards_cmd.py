@@ -46,34 +46,19 @@ def standards(ci_id: str | None, ci_type: str | None, code: str | None, profile_
     if len(given) != 1:
         raise click.UsageError("give exactly one of --ci, --ci-type, --code or --profile"
                                + (f" (got {', '.join(given)})" if given else ""))
-    from itss_graph.knowledge.applicability import evaluate
     from itss_graph.knowledge.kb import KnowledgeBase
 
     kb = KnowledgeBase.load()
-    extra: dict = {}
-    if code:
-        from itss_graph.knowledge.subjects import declared_for_code
-
-        query, declared = declared_for_code(kb, code, lang)
-    elif ci_type:
-        from itss_graph.knowledge.subjects import query_for_ci_type
-
-        query, declared = query_for_ci_type(kb, ci_type, lang)
-    elif ci_id:
+    if ci_id:
+        from itss_graph.answers.ci_standards import standards_for_ci
         from itss_graph.cli.options import open_configured_store
-        from itss_graph.knowledge.subjects import declared_for_ci
 
         with open_configured_store(store_settings) as store:
-            query, declared, extra = declared_for_ci(kb, store, ci_id, lang)
+            answer = standards_for_ci(kb, store, ci_id, lang)
     else:
-        from itss_graph.knowledge.applicability import Query
-        from itss_graph.knowledge.profile import load_profile
+        from itss_graph.knowledge.questions import applicability_answer
 
-        profile = load_profile(profile_path, kb)
-        query, declared = Query("profile", str(profile_path), profile.name), profile.declared
-        extra = {"profile": profile.as_dict()}
-    answer = evaluate(kb, declared, query, lang)
-    answer.extra.update(extra)
+        answer = applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)
     _print(answer, output_format, brief)
 
 

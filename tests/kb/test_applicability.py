@@ -7,8 +7,8 @@ import pytest
 
 from itss_graph.knowledge.applicability import FACETS, Declared, Query, evaluate
 from itss_graph.knowledge.kb import KnowledgeBase
-from itss_graph.knowledge.subjects import (UnknownSubjectError, declared_for_ci, declared_for_code,
-                                           query_for_ci_type)
+from itss_graph.answers.ci_standards import declared_for_ci
+from itss_graph.knowledge.subjects import UnknownSubjectError, declared_for_code, query_for_ci_type
 
 
 @pytest.fixture(scope="module")
