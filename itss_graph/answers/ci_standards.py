@@ -14,12 +14,12 @@ Example (the demo bank estate; its business services carry no GB/T 29264 code):
     >>> from itss_graph.stores.sqlite import SQLiteStore
     >>> from itss_graph.synth import write_estate
     >>> where = pathlib.Path(tempfile.mkdtemp())
-    >>> write_estate(where / "estate", scale=0.01)
+    >>> _ = write_estate(where / "estate", scale=0.01)
     >>> store = SQLiteStore(where / "demo.db")
     >>> _ = load_inventory([where / "estate"], store)
-    >>> answer = standards_for_ci(KnowledgeBase.load(), store, "database:0001p")
-    >>> answer.ids()[0], sorted(s["id"] for s in answer.extra["services"])
-    ('kb:std-运维-4', ['service:0001'])
+    >>> answer = standards_for_ci(KnowledgeBase.load(), store, "storage-array:dc1-san1")
+    >>> answer.ids()[:2], sorted((s["id"], s["effect"]) for s in answer.extra["services"])
+    (['kb:std-运维-4', 'kb:std-运维-1'], [('service:0002', 'down'), ('service:0003', 'down')])
     >>> store.close()
 """
 

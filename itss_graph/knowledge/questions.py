@@ -11,7 +11,7 @@ Example:
     ['kb:std-运维-4', 'kb:std-运维-1', 'kb:std-运维-2', 'kb:std-运维-3']
     >>> answer = applicability_answer(kb, profile="examples/profiles/scenario-3.yaml")
     >>> answer.ids(), answer.query.kind, answer.extra["profile"]["declared"][0]["field"]
-    (['kb:std-基础-2', 'kb:std-基础-1'], 'profile', 'party')
+    (['kb:std-基础-1', 'kb:std-基础-2'], 'profile', 'party')
     >>> applicability_answer(kb) is None
     True
 """

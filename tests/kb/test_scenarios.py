@@ -121,12 +121,15 @@ def test_case_profile_yields_the_case_standards_and_the_documented_differences(k
 
 
 def test_scenario_3_reasons_and_party_note(kbase):
-    """The authority gets GB/T 29264 for classification and statistics, and the quality indicator
-    system for quality evaluation, with a note that its scope names other parties."""
+    """The authority gets GB/T 29264 as the authority it is for (§3.3.2), for classification and
+    statistics, and the quality indicator system for quality evaluation in the 监督管理 stage, with a
+    note that its scope names other parties."""
     _, answer = answer_for(kbase, PROFILES / "scenario-3.yaml")
     by_id = {r.node.id: r for r in answer.applicable}
-    assert {r.matched.id for r in by_id["kb:std-基础-1"].reasons} == {"kb:use-分类", "kb:use-统计"}
-    assert [r.matched.id for r in by_id["kb:std-基础-2"].reasons] == ["kb:use-信息技术服务质量评价"]
+    assert {r.matched.id for r in by_id["kb:std-基础-1"].reasons} == {"kb:use-分类", "kb:use-统计",
+                                                                       "kb:party-行业主管部门"}
+    assert {r.matched.id for r in by_id["kb:std-基础-2"].reasons} == {"kb:use-信息技术服务质量评价",
+                                                                       "kb:stage-监督管理"}
     assert any("行业主管部门" in note for note in by_id["kb:std-基础-2"].notes)
 
 
