@@ -121,16 +121,31 @@ def test_case_profile_yields_the_case_standards_and_the_documented_differences(k
 
 
 def test_scenario_3_reasons_and_party_note(kbase):
-    """The authority gets GB/T 29264 as the authority it is for (§3.3.2), for classification and
-    statistics, and the quality indicator system for quality evaluation in the 监督管理 stage, with a
-    note that its scope names other parties."""
-    _, answer = answer_for(kbase, PROFILES / "scenario-3.yaml")
+    """The authority gets GB/T 29264 as the party it is for (§3.3.2: MIIT's industry statistics), and
+    the quality indicator system as the standard of its 监督管理 stage (§2.3.5), with a note that the
+    latter's scope names other parties — without quoting either scope."""
+    profile, answer = answer_for(kbase, PROFILES / "scenario-3.yaml")
+    assert not profile.values("activity")
     by_id = {r.node.id: r for r in answer.applicable}
-    assert {r.matched.id for r in by_id["kb:std-基础-1"].reasons} == {"kb:use-分类", "kb:use-统计",
-                                                                       "kb:party-行业主管部门"}
-    assert {r.matched.id for r in by_id["kb:std-基础-2"].reasons} == {"kb:use-信息技术服务质量评价",
-                                                                       "kb:stage-监督管理"}
+    assert {r.matched.id for r in by_id["kb:std-基础-1"].reasons} == {"kb:party-行业主管部门"}
+    assert {r.matched.id for r in by_id["kb:std-基础-2"].reasons} == {"kb:stage-监督管理"}
     assert any("行业主管部门" in note for note in by_id["kb:std-基础-2"].notes)
+
+
+def test_what_the_scenarios_still_need_activities_for(kbase):
+    """Without their `activities` (uses quoted from scopes) the scenario profiles keep 10 of their 15
+    standards; the five left are needs only the scenario's own analysis states: evaluating
+    providers' quality (基础-2) and selecting them (外包-1), and the competence of service staff
+    (基础-3) in scenario 1; ITSM tools (管控-3) and staff selection (基础-3) in scenario 2."""
+    lost = {}
+    for number, expected in SCENARIOS.items():
+        profile = load_profile(PROFILES / f"scenario-{number}.yaml", kbase)
+        facts = [d for d in profile.declared if d.facet != "activity"]
+        got = set(evaluate(kbase, facts, Query("profile", "x")).ids())
+        assert got <= expected
+        lost[number] = expected - got
+    assert lost == {1: {"kb:std-基础-2", "kb:std-外包-1", "kb:std-基础-3"},
+                    2: {"kb:std-管控-3", "kb:std-基础-3"}, 3: set()}
 
 
 def test_scenario_1_gates_explain_the_near_misses(kbase):
