@@ -44,7 +44,7 @@ def applicability_answer(kb: "KnowledgeBase", *, code: str | None = None, ci_typ
     elif ci_type:
         query, declared = query_for_ci_type(kb, ci_type, lang)
     elif profile is not None:
-        loaded = profile if isinstance(profile, Profile) else load_profile(profile, kb)
+        loaded = profile if isinstance(profile, Profile) else load_profile(profile, kb, lang)
         query, declared = Query("profile", loaded.path, loaded.name), loaded.declared
         extra = {"profile": loaded.as_dict()}
     else:

@@ -79,7 +79,8 @@ def declared_for_ci_type(kb: "KnowledgeBase", type_name: str, lang: str = "en", 
     ci_type = _ci_type(schema or load_schema(), type_name)
     cls = ci_type.iri
     label = ci_type.label_zh if lang == "zh" else ci_type.label_en
-    type_node = Node(kb.qname(cls), f"{ci_type.name} ({label})" if label else ci_type.name, cls)
+    type_node = Node(kb.qname(cls), f"{ci_type.name} ({label})" if label and label != ci_type.name else ci_type.name,
+                     cls)
     head: tuple[Step, ...] = ()
     if start is not None:
         head = (Step(start, "cmdb:type", type_node),)

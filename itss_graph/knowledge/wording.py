@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Sequence
 from itss_graph.knowledge.kb import DCTERMS, ITSS, SKOS
 
 if TYPE_CHECKING:
-    from itss_graph.knowledge.kb import KnowledgeBase
+    from itss_graph.knowledge.kb import KnowledgeBase, SourceRef
     from itss_graph.knowledge.reasons import Node, Step
 
 # ---------------------------------------------------------------------------------------------
@@ -47,6 +47,7 @@ FACT_TEMPLATES: dict[str, dict[str, str]] = {
         "itss:serviceObject": "{s} 是服务对象“{o}”",
         "skos:broader": "{s} 属于 {o}",
         "skos:broader then": "该类别属于 {o}",
+        "skos:broader then other": "后者属于“{o}”",
         "skos:closeMatch": "“{s}”与“{o}”相近",
         "itss:actsAs": "{s} 即{o}",
         "itss:appliesToCategory": "{s} 适用于 {o}",
@@ -70,6 +71,7 @@ FACT_TEMPLATES: dict[str, dict[str, str]] = {
         "itss:serviceObject": "{s} is a service object of the kind “{o}”",
         "skos:broader": "{s} is part of {o}",
         "skos:broader then": "which is part of {o}",
+        "skos:broader then other": "which is part of “{o}”",
         "skos:closeMatch": "“{s}” is close to “{o}”",
         "itss:actsAs": "{s} acts as the {o}",
         "itss:appliesToCategory": "{s} applies to {o}",
@@ -117,6 +119,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "requires": "{by} 要求 {item}",
         "requires.model": "{by} 的{model}（{clause}）要求 {item}",
         "requires.cell": "{cell}：{item}",
+        "cite.line": "白皮书 {unit}，第{line}行",
+        "cite.lines": "白皮书 {unit}，第{start}-{end}行",
+        "cite.vocabulary": "词汇表 {files}",
+        "quote": "“{text}”（{cite}）",
     },
     "en": {
         "not_a_gate": "its scope names {stated}, not {declared} (who is named never excludes a standard)",
@@ -143,6 +149,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "requires": "{by} requires {item}",
         "requires.model": "{by}, {model} ({clause}), requires {item}",
         "requires.cell": "{cell}: {item}",
+        "cite.line": "white paper {unit}, line {line}",
+        "cite.lines": "white paper {unit}, lines {start}-{end}",
+        "cite.vocabulary": "vocabulary {files}",
+        "quote": "“{text}” ({cite})",
     },
 }
 
@@ -150,6 +160,35 @@ MESSAGES: dict[str, dict[str, str]] = {
 def t(key: str, lang: str, **values: str) -> str:
     """One message of :data:`MESSAGES` in ``lang`` (English when the language is unknown)."""
     return MESSAGES.get(lang, MESSAGES["en"])[key].format(**values)
+
+
+def cite(ref: "SourceRef", lang: str = "en") -> str:
+    """Where the white paper says something, for a client: the unit and its line (or lines).
+
+    >>> from itss_graph.knowledge.kb import KnowledgeBase
+    >>> kb = KnowledgeBase.load()
+    >>> ref = kb.provenance("kb:std-运维-1", "dcterms:identifier", kb.value("kb:std-运维-1", "dcterms:identifier"))[0]
+    >>> cite(ref, "zh")
+    '白皮书 3.2.6 运行维护标准 1、通用要求，第3470-3534行'
+    """
+    if ref.is_tbox:
+        return t("cite.vocabulary", lang, files=", ".join(ref.files))
+    unit = ref.label(lang)
+    if ref.line is not None:
+        return t("cite.line", lang, unit=unit, line=str(ref.line))
+    if ref.start_line is not None:
+        return t("cite.lines", lang, unit=unit, start=str(ref.start_line), end=str(ref.end_line))
+    return unit
+
+
+def chain_cites(steps: Sequence["Step"], lang: str = "en") -> list[str]:
+    """The distinct white-paper places a chain's facts come from (vocabulary files left out)."""
+    seen: dict[str, None] = {}
+    for step in steps:
+        for ref in step.sources:
+            if not ref.is_tbox:
+                seen.setdefault(cite(ref, lang), None)
+    return list(seen)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,13 +226,13 @@ def short_name(kb: "KnowledgeBase", node: "Node", lang: str, *, mentioned: set[s
     return node.label
 
 
-def _template(step: "Step", lang: str, continues: bool) -> str:
+def _template(step: "Step", lang: str, continues: bool, category: bool) -> str:
     table = FACT_TEMPLATES.get(lang, FACT_TEMPLATES["en"])
     p = step.predicate
     if p.startswith("supports"):
         return table["supports"]
     if continues and f"{p} then" in table:
-        return table[f"{p} then"]
+        return table[f"{p} then" if category else f"{p} then other"]
     return table.get(p, table["other"])
 
 
@@ -216,7 +255,8 @@ def chain_sentence(kb: "KnowledgeBase", steps: Sequence["Step"], lang: str = "en
                 i += 1
                 o_node = steps[i].target
         continues = previous_object is not None and s_node.id == previous_object
-        template = _template(step, lang, continues)
+        category = bool(o_node.iri and o_node.iri in kb and kb.is_a(o_node.iri, SERVICE_CATEGORY))
+        template = _template(step, lang, continues, category)
         text = template.format(s=short_name(kb, s_node, lang, mentioned=mentioned), p=step.predicate,
                                o=short_name(kb, o_node, lang, mentioned=mentioned))
         own = step.predicate.startswith(STANDARD_FACTS) or step.predicate.startswith("dcterms:")

@@ -262,7 +262,7 @@ def test_obligations_quote_the_text_at_their_line(kbase):
         std = kbase.value(node, "itss:obligationOf")
         text = str(kbase.value(node, "itss:text"))
         line = int(str(kbase.value(node, "itss:line")))
-        assert whitepaper.occurs(text, line, line + 3), (kbase.qname(node), line)
+        assert whitepaper.occurs(text, line, line + 8), (kbase.qname(node), line)
         if std is None:
             assert kbase.qname(kbase.value(node, "itss:obligationOfKind")) == "itss:StageRequirement"
             continue
