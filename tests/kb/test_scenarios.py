@@ -74,6 +74,20 @@ CASES = {
 }
 
 
+# profiles written from the text's descriptions of organisations (chapter 3, 附录4), with no
+# standard named by the text for them: what the rules give, and why it is right (lines)
+CLOUD = std("云计算-1", "云计算-2-1", "云计算-3-1", "云计算-3-2", "云计算-3-3", "云计算-4-1", "云计算-4-4", "云计算-6")
+DESCRIBED = {
+    # IaaS (3921) is 0603 (2260-2264): the cloud standards (3836-4102), the VM one included (3955-3962);
+    # 4-2, 4-3 and 5 are 尚未启动 (4046, 4061, 4087)
+    "cloud-provider": (CLOUD, std("云计算-4-2", "云计算-4-3", "云计算-5")),
+    # 0104 (1967) and the scope's 从事监理及相关服务的单位 (3282); quality evaluation in 监督管理 (1430)
+    "supervision-unit": (std("咨询设计-3", "基础-2"), set()),
+    # the provider of case 1 gets the parts the case applied (7565-7583); 应用系统服务规范 not started
+    "case-1-provider": (std("运维-1", "运维-2", "运维-3", "运维-4"), std("运维-6")),
+}
+
+
 @pytest.fixture(scope="module")
 def kbase():
     return KnowledgeBase.load()
@@ -118,6 +132,30 @@ def test_case_profile_yields_the_case_standards_and_the_documented_differences(k
     extra = {k for k, why in differences.items() if why.startswith("extra")}
     assert got == (expected - missing) | extra
     assert_reasons_shown(answer)
+
+
+@pytest.mark.parametrize("name", sorted(DESCRIBED))
+def test_profiles_described_from_the_text(kbase, name):
+    applicable, planned = DESCRIBED[name]
+    profile, answer = answer_for(kbase, PROFILES / f"{name}.yaml")
+    assert not profile.values("activity")  # described, not quoted
+    assert set(answer.ids()) == applicable
+    assert {r.node.id for r in answer.planned} == planned
+    assert_reasons_shown(answer)
+
+
+def test_the_two_sides_of_one_engagement(kbase):
+    """附录4 案例1 seen by the customer and by its provider: the same standards; what the customer
+    requires of its provider is what the provider must have."""
+    from itss_graph.knowledge.gap import gap_for_profile
+
+    customer = gap_for_profile(kbase, load_profile(PROFILES / "case-1.yaml", kbase))
+    provider = gap_for_profile(kbase, load_profile(PROFILES / "case-1-provider.yaml", kbase))
+    assert set(customer.standards.ids()) == set(provider.standards.ids())
+    required = {g.item.id for g in customer.provider}
+    own = {g.item.id for g in [*provider.gaps, *provider.met]}
+    assert required and required <= own
+    assert not provider.provider and {"kb:proc-事件管理", "kb:res-服务台"} <= {g.item.id for g in provider.met}
 
 
 def test_scenario_3_reasons_and_party_note(kbase):
