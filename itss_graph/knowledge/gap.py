@@ -362,10 +362,11 @@ def relation(reqs: list[Requirement], mine: set[str]) -> tuple[str, list[Require
 
 
 def _why(kb: "KnowledgeBase", rel: str, reqs: list[Requirement], mine: set[str], lang: str) -> str:
-    first = next((o for r in reqs for o in r.obliged), None)
-    if first is None:
+    placing = next(((r, o) for r in reqs for o in r.obliged), None)
+    if placing is None:
         return ""
-    standard = short_name(kb, first.standard, lang) if first.standard else first.text
+    requirement, first = placing
+    standard = short_name(kb, first.standard, lang) if first.standard else requirement.by.label
     mine_label = ("、" if lang == "zh" else ", ").join(
         sorted(kb.label(p, lang) for p in mine if not kb.objects(p, SKOS + "broader"))) or "?"
     party = first.party.label if rel != "own" else next(

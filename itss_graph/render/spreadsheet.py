@@ -1,7 +1,7 @@
 """Titled tables → one Excel workbook people can hand over: one formatted sheet per table, the
 header row frozen and filtered, columns as wide as their text (Chinese characters count double),
-long text wrapped, a font that has Chinese glyphs. Written with XlsxWriter (imported here only),
-atomically.
+long text wrapped, a font that has Chinese glyphs, printed A4 landscape one page wide with the
+header on every page. Written with XlsxWriter (imported here only), atomically.
 
 Any answer that can be put as tables can be written: build :class:`SheetTable` rows directly, or
 turn a :class:`~itss_graph.render.report.Report` (the model behind the HTML, Markdown and Word
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 FONT = "Microsoft YaHei"
 MAX_WIDTH = 60  # columns wider than this wrap their text
 MIN_WIDTH = 6
+LINE_HEIGHT = 14  # points per line of 10-point text
+MAX_LINES = 30
 EXCEL_MAX_ROWS = 1_048_576
 
 
@@ -82,6 +84,17 @@ def _cell(value: Any) -> Any:
 def _width(value: Any) -> int:
     text = value if isinstance(value, str) else str(value)
     return max((display_width(line) for line in text.splitlines()), default=0)
+
+
+def _lines(row: Sequence[Any], widths: Sequence[int]) -> int:
+    """How many lines the tallest cell of a row takes at the column widths (wrapping included)."""
+    most = 1
+    for value, width in zip(row, widths):
+        text = str(_cell(value))
+        room = max(1, width - 1)
+        count = sum(max(1, -(-display_width(line) // room)) for line in text.split("\n"))
+        most = max(most, count)
+    return min(most, MAX_LINES)
 
 
 def measured_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], sample: int = 2000) -> list[int]:
@@ -142,8 +155,17 @@ def write_xlsx(path: str | Path, tables: Sequence[SheetTable], *, title: str = "
             for i, h in enumerate(table.headers):
                 sheet.write_string(first, i, str(h), head)
             sheet.freeze_panes(first + 1, 0)
+            # printed (or saved as PDF) as a document: A4 landscape, one page wide, header on every page
+            sheet.set_paper(9)
+            sheet.set_landscape()
+            sheet.fit_to_pages(1, 0)
+            sheet.repeat_rows(first)
+            sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
             r = first
             for r, row in enumerate(table.rows, first + 1):
+                lines = _lines(row, widths)
+                if lines > 1:  # wrapped text: a row as high as its longest cell (viewers do not all re-measure)
+                    sheet.set_row(r, LINE_HEIGHT * lines)
                 for c, value in enumerate(row):
                     value = _cell(value)
                     fmt = wrap if c < len(widths) and widths[c] >= MAX_WIDTH or (isinstance(value, str)
@@ -172,10 +194,6 @@ def report_tables(report: "Report", *, summary_title: str | None = None) -> list
     """
     zh = report.lang == "zh"
     about_rows: list[list[Any]] = [[label, value] for label, value in report.summary]
-    for section in report.sections:
-        for group in section.lists:
-            about_rows.append([section.heading, group.heading])
-            about_rows.extend([["", f"{text}" + (f"  ({note})" if note else "")] for text, note in group.items])
     about_rows.extend([["来源" if zh else "Provenance", line] for line in report.provenance])
     tables = [SheetTable(summary_title or ("概要" if zh else "Summary"), ["项目", "内容"] if zh else ["Item", "Value"],
                          about_rows,
@@ -186,4 +204,10 @@ def report_tables(report: "Report", *, summary_title: str | None = None) -> list
             title = section.heading if not table.caption else f"{section.heading} {table.caption}"
             tables.append(SheetTable(title, list(table.headers), table.rows, caption=section.heading,
                                      notes=[p for p in section.paragraphs] + ([table.note] if table.note else [])))
+        if section.lists:  # item lists (e.g. the reasons of each standard): one row per item
+            rows = [[group.heading if k == 0 else "", text, note]
+                    for group in section.lists for k, (text, note) in enumerate(group.items)]
+            tables.append(SheetTable(section.heading, ["分项" if zh else "Group", "内容" if zh else "Item",
+                                                      "出处" if zh else "Source"],
+                                     rows, caption=section.heading, notes=list(section.paragraphs)))
     return tables

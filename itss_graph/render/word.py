@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from itss_graph.render.report import Report
 
 LATIN_FONT = "Calibri"
+CHAR_CM = 0.19  # a half-width character of 8.5-point text
+SHORT_COLUMN = 16  # columns whose longest text is at most this wide are not wrapped
 EAST_ASIAN_FONT = "Microsoft YaHei"
 GRAPH_NOTE = {"en": "The interactive graph of this section is in the HTML report (itss report … --html).",
               "zh": "本节的交互式图在 HTML 报告中（itss report … --html）。"}
@@ -65,22 +67,51 @@ def _repeat_header(row) -> None:
     props.append(flag)
 
 
-def _table(document, headers: list[str], rows: list[list[Any]], widths_hint: bool = True) -> None:
-    from docx.shared import Pt
+def _column_widths(headers: list[str], rows: list[list[Any]], total_cm: float) -> list[float]:
+    """Column widths in cm, shared out by how much text each column holds (capped, so that one long
+    column does not starve the others)."""
+    from itss_graph.render.table import display_width
 
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Light Grid Accent 1"
-    for cell, text in zip(table.rows[0].cells, headers):
-        cell.text = _text(text)
-        for run in cell.paragraphs[0].runs:
-            run.font.bold = True
-    _repeat_header(table.rows[0])
+    need = [max(4, display_width(_text(h))) for h in headers]
+    for row in rows[:500]:
+        for i, value in enumerate(row[: len(need)]):
+            longest = max((display_width(line) for line in _text(value).splitlines()), default=0)
+            need[i] = max(need[i], min(longest, 60))
+    # short columns (numbers, statuses) as wide as their text; the long ones share the rest
+    short = [n <= SHORT_COLUMN for n in need]
+    fixed = sum(n * CHAR_CM + 0.3 for n, s in zip(need, short) if s)
+    rest = sum(n for n, s in zip(need, short) if not s)
+    if not rest or fixed >= total_cm * 0.6:
+        scale = total_cm / sum(need)
+        return [n * scale for n in need]
+    scale = (total_cm - fixed) / rest
+    return [n * CHAR_CM + 0.3 if s else n * scale for n, s in zip(need, short)]
+
+
+def _table(document, headers: list[str] | None, rows: list[list[Any]], total_cm: float) -> None:
+    from docx.shared import Cm, Pt
+
+    columns = len(headers) if headers else max(len(r) for r in rows)
+    table = document.add_table(rows=0, cols=columns)
+    table.style = "Light Grid Accent 1" if headers else "Table Grid"
+    table.autofit = False
+    widths = _column_widths(headers or [""] * columns, rows, total_cm)
+    if headers:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, headers):
+            cell.text = _text(text)
+            for run in cell.paragraphs[0].runs:
+                run.font.bold = True
+        _repeat_header(table.rows[0])
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = _text(value)
+    for column, width in zip(table.columns, widths):  # the grid (LibreOffice reads it) and each cell (Word)
+        column.width = Cm(width)
     for row in table.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Cm(width)
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(8.5)
@@ -104,11 +135,12 @@ def write_docx(report: "Report", path: str | Path) -> Path:
     document.core_properties.title = report.title
     document.core_properties.author = "itss-graph"
 
+    total = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU → cm
     document.add_heading(report.title, level=0)
     if report.subtitle:
         document.add_paragraph(report.subtitle, style="Subtitle")
     if report.summary:
-        _table(document, ["", ""], [[label, value] for label, value in report.summary])
+        _table(document, None, [[label, value] for label, value in report.summary], total)
     for sec in report.sections:
         document.add_heading(sec.heading, level=1)
         for paragraph in sec.paragraphs:
@@ -117,7 +149,7 @@ def write_docx(report: "Report", path: str | Path) -> Path:
             if table.caption:
                 document.add_paragraph(table.caption, style="Caption")
             if table.rows:
-                _table(document, list(table.headers), [list(r) for r in table.rows])
+                _table(document, list(table.headers), [list(r) for r in table.rows], total)
             else:
                 document.add_paragraph("（无）" if lang == "zh" else "(none)")
             if table.note:
