@@ -9,7 +9,6 @@ property. The applicability rule itself is :func:`itss_graph.knowledge.applicabi
 
 Example (the demo bank estate; its business services carry no GB/T 29264 code):
     >>> import tempfile, pathlib
-    >>> from itss_graph.knowledge.kb import KnowledgeBase
     >>> from itss_graph.loading.load import load_inventory
     >>> from itss_graph.stores.sqlite import SQLiteStore
     >>> from itss_graph.synth import write_estate
@@ -17,7 +16,7 @@ Example (the demo bank estate; its business services carry no GB/T 29264 code):
     >>> _ = write_estate(where / "estate", scale=0.01)
     >>> store = SQLiteStore(where / "demo.db")
     >>> _ = load_inventory([where / "estate"], store)
-    >>> answer = standards_for_ci(KnowledgeBase.load(), store, "storage-array:dc1-san1")
+    >>> answer = standards_for_ci(store, "storage-array:dc1-san1")
     >>> answer.ids()[:2], sorted((s["id"], s["effect"]) for s in answer.extra["services"])
     (['kb:std-运维-4', 'kb:std-运维-1'], [('service:0002', 'down'), ('service:0003', 'down')])
     >>> store.close()
@@ -30,12 +29,12 @@ from typing import TYPE_CHECKING
 from itss_graph.engine.impact import impact
 from itss_graph.errors import UnknownCIError
 from itss_graph.knowledge.applicability import Answer, Declared, Query, evaluate
+from itss_graph.knowledge.kb import KnowledgeBase
 from itss_graph.knowledge.reasons import Node, Step
 from itss_graph.knowledge.subjects import SERVICE_CATEGORY, declared_for_ci_type
 from itss_graph.schema import load_schema
 
 if TYPE_CHECKING:
-    from itss_graph.knowledge.kb import KnowledgeBase
     from itss_graph.schema import Schema
     from itss_graph.stores.base import Store
 
@@ -73,10 +72,11 @@ def declared_for_ci(kb: "KnowledgeBase", store: "Store", ci_id: str, lang: str =
                                                  "services": services}
 
 
-def standards_for_ci(kb: "KnowledgeBase", store: "Store", ci_id: str, lang: str = "en", *,
-                     schema: "Schema | None" = None) -> Answer:
+def standards_for_ci(store: "Store", ci_id: str, lang: str = "en", schema: "Schema | None" = None, *,
+                     kb: "KnowledgeBase | None" = None) -> Answer:
     """The ``itss standards --ci ID`` answer: :func:`declared_for_ci`, evaluated; the CI and the
     services it supports are in ``answer.extra``."""
+    kb = kb or KnowledgeBase.load()
     query, declared, extra = declared_for_ci(kb, store, ci_id, lang, schema=schema)
     answer = evaluate(kb, declared, query, lang)
     answer.extra.update(extra)

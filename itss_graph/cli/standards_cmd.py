@@ -11,11 +11,6 @@ import click
 from itss_graph.cli.deliverables import deliverable_options, emit_csv, emit_xlsx, reject_csv_options, slug
 from itss_graph.cli.options import lang_option, store_options
 
-CSV_HEADERS = {
-    "en": ["rank", "number", "title", "status", "available", "facet", "strength", "reason", "sources"],
-    "zh": ["序号", "标准编号", "标准名称", "状态", "已有文本", "维度", "匹配", "适用原因", "白皮书出处"],
-}
-CHAIN_HEADER = {"en": "chain", "zh": "事实链"}
 
 
 @click.command()
@@ -47,7 +42,7 @@ def standards(ci_id: str | None, ci_type: str | None, code: str | None, profile_
     Examples:
       itss standards --ci-type database
       itss standards --code 040301 --lang zh --verbose
-      itss standards --ci db:orders --store cmdb.db --format json
+      itss standards --ci database:0030p --format json
       itss standards --profile examples/profiles/scenario-1.yaml --format xlsx -o scenario-1.xlsx
       itss standards --code 04 --format csv --excel > 04.csv
     """
@@ -57,19 +52,16 @@ def standards(ci_id: str | None, ci_type: str | None, code: str | None, profile_
         raise click.UsageError("give exactly one of --ci, --ci-type, --code or --profile"
                                + (f" (got {', '.join(given)})" if given else ""))
     reject_csv_options(output_format, excel, encoding)
-    from itss_graph.knowledge.kb import KnowledgeBase
+    import itss_graph as itss
 
-    kb = KnowledgeBase.load()
+    kb = itss.KnowledgeBase.load()
     if ci_id:
-        from itss_graph.answers.ci_standards import standards_for_ci
         from itss_graph.cli.options import open_configured_store
 
         with open_configured_store(store_settings) as store:
-            answer = standards_for_ci(kb, store, ci_id, lang)
+            answer = itss.standards_for_ci(store, ci_id, lang, kb=kb)
     else:
-        from itss_graph.knowledge.questions import applicability_answer
-
-        answer = applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)
+        answer = itss.applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)
     subject = ci_id or ci_type or code or str(profile_path)
     if output_format == "json":
         from itss_graph.render.formats import to_json
@@ -82,103 +74,22 @@ def standards(ci_id: str | None, ci_type: str | None, code: str | None, profile_
         else:
             click.echo(text, nl=False)
     elif output_format == "csv":
-        headers, rows = csv_table(answer, verbose=verbose)
+        from itss_graph.render.knowledge_text import standards_csv
+
+        headers, rows = standards_csv(answer, verbose=verbose)
         emit_csv(headers, rows, output=output, excel=excel, encoding=encoding)
     elif output_format == "xlsx":
         from itss_graph.cli.report_cmd import kb_provenance, tool_provenance
-        from itss_graph.render.report_knowledge import standards_report
-        from itss_graph.render.spreadsheet import report_tables
 
-        doc = standards_report(answer, kb, provenance=[tool_provenance(lang), kb_provenance(lang)])
-        emit_xlsx(report_tables(doc), output, default=f"standards-{slug(subject)}.xlsx", title=doc.title)
+        doc = itss.standards_report(answer, kb, provenance=[tool_provenance(lang), kb_provenance(lang)])
+        emit_xlsx(itss.report_tables(doc), output, default=f"standards-{slug(subject)}.xlsx", title=doc.title)
     else:
-        text = render_answer(answer, brief=brief, verbose=verbose)
+        from itss_graph.render.knowledge_text import standards_text
+
+        text = standards_text(answer, brief=brief, verbose=verbose)
         if output is not None:
             from itss_graph.render.page import write_text_atomic
 
             write_text_atomic(output, text + "\n")
         else:
             click.echo(text)
-
-
-def csv_table(answer, *, verbose: bool = False) -> tuple[list[str], list[list]]:
-    """One row per reason of each applicable, planned or narrower standard, in the answer's language."""
-    from itss_graph.knowledge.wording import chain_cites
-
-    lang = answer.lang if answer.lang in CSV_HEADERS else "en"
-    headers = list(CSV_HEADERS[lang]) + ([CHAIN_HEADER[lang]] if verbose else [])
-    rows = []
-    for group in (answer.applicable, answer.planned, answer.narrower):
-        for r in group:
-            for reason in r.reasons:
-                row = [r.rank if r.available and group is not answer.narrower else "", r.identifier or "", r.title,
-                       r.status.label if r.status else "", r.available, reason.facet, reason.strength,
-                       reason.sentence, "; ".join(chain_cites(reason.steps, answer.lang))]
-                rows.append(row + ([reason.text] if verbose else []))
-    return headers, rows
-
-
-def render_answer(answer, *, brief: bool = False, verbose: bool = False) -> str:
-    """The text form of a standards answer: the ranked table (number, full title, status), then the
-    reasons of each standard as sentences with their sources (and the chains with ``verbose``)."""
-    from itss_graph.knowledge.reasons import chain_sources
-    from itss_graph.knowledge.wording import chain_cites
-    from itss_graph.render.table import render_table
-
-    zh = answer.lang == "zh"
-    out: list[str] = []
-    q = answer.query
-    out.append(("适用的标准：" if zh else "Standards that apply to ") + f"{q.kind} {q.value}"
-               + (f" ({q.label})" if q.label and q.label != q.value else ""))
-    if not answer.declared:
-        out.append("  （知识库中没有关于它的类别、服务对象或活动）" if zh else
-                   "  (nothing in the knowledge base describes it: no category, service object or activity)")
-    services = answer.extra.get("services")
-    if services:
-        out.append(("支撑的业务服务：" if zh else "Services it supports: ")
-                   + ", ".join(f"{s['id']} ({s['category'] or '-'})" for s in services))
-    headers = (["序号", "标准编号", "标准名称", "状态"] if zh else ["#", "number", "title", "status"])
-
-    def table(results, ranked: bool = True):
-        return render_table(headers, [[r.rank if ranked and r.available else "-", r.identifier or "—",
-                                       _short(r.title, 100), r.status.label if r.status else "-"]
-                                      for r in results])
-
-    out.append(table(answer.applicable) if answer.applicable else ("（没有适用的标准）" if zh else "(no applicable standard)"))
-    if answer.planned:
-        out += ["", "规划中（尚无文本）：" if zh else "Planned (no text yet: not started, or only named in a framework):",
-                table(answer.planned)]
-    if answer.narrower:
-        out += ["", "仅适用于所声明类别的一部分：" if zh else "For a part of what was declared only:",
-                table(answer.narrower, ranked=False)]
-    if answer.excluded:
-        out += ["", "不适用：" if zh else "Not applicable:"]
-        for e in answer.excluded:
-            out.append(f"  {_short(e.node.label)} — {e.why}")
-    if brief:
-        return "\n".join(out)
-    for r in [*answer.applicable, *answer.planned, *answer.narrower]:
-        out.append("")
-        rank = r.rank if r.available and r not in answer.narrower else "-"
-        out.append(f"{rank}. {r.node.label}" + (f"  [{r.status.label}]" if r.status else ""))
-        for reason in r.reasons:
-            out.append(f"   • {reason.sentence or reason.text}")
-            cites = chain_cites(reason.steps, answer.lang)
-            if cites:
-                out.append("     ↳ " + ("；" if zh else "; ").join(cites))
-            if verbose:
-                out.append(f"     {reason.facet} ({reason.strength}): {reason.text}")
-                for src in chain_sources(reason.steps, answer.lang):
-                    out.append(f"        ↳ {src}")
-        for note in r.notes:
-            out.append(("   注：" if zh else "   note: ") + note)
-        if r.comes_with:
-            out.append("   " + ("附带：" if zh else "comes with:"))
-            for key, nodes in r.comes_with.items():
-                name = answer.kb.label("itss:" + key, answer.lang) if answer.kb else key
-                out.append(f"     {name}: " + ", ".join(n.label for n in nodes))
-    return "\n".join(out)
-
-
-def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
