@@ -46,6 +46,8 @@ CASES = {
         "kb:std-运维-5": "extra: the centre also maintains the desktops of 4 office areas (7885)",
         "kb:std-外包-1": "extra: it outsources O&M to 10 companies it cannot 考评 (7889, 7897)",
         "kb:std-基础-3": "extra: it cannot 考核 the on-site engineers of its providers (7901-7903)",
+        "kb:std-外包-5": "extra: it must 考评 its outsourcing companies (监督管理, 7897-7903): 发包指南 covers "
+                        "外包商考评、绩效考核 (3153)",
     }),
     4: (std("运维-1", "运维-2", "运维-3", "运维-4"), {}),  # 8023-8029
     5: (std("运维-1", "运维-2", "运维-3", "基础-2"), {  # 8197-8215
