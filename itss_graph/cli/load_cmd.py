@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 from pathlib import Path
 
@@ -28,6 +30,9 @@ EXIT_SKIPPED = 1  # loaded, but --on-error skip left rows out
 @click.option("--prune", is_flag=True,
               help="With --source: delete CIs and relations of that source absent from this load "
                    "(only after a complete read: never when rows were skipped).")
+@click.option("--allow-empty", is_flag=True,
+              help="With --prune: accept an input that holds no rows (it prunes everything the "
+                   "source had).")
 @click.option("--rows", "row_report", is_flag=True,
               help="Report every row: created, updated (with the field changes) or unchanged.")
 @click.option("--progress/--no-progress", default=None,
@@ -46,7 +51,7 @@ EXIT_SKIPPED = 1  # loaded, but --on-error skip left rows out
 @store_options
 @format_option
 def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_error: str,
-         dry_run: bool, source_name: str | None, prune: bool, row_report: bool,
+         dry_run: bool, source_name: str | None, prune: bool, allow_empty: bool, row_report: bool,
          progress: bool | None, workers: int | None, netbox_url: str | None,
          netbox_token: str | None, netbox_export: Path | None, extras: bool, insecure: bool,
          store_settings, output_format: str) -> None:
@@ -82,22 +87,99 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
         raise click.UsageError("--url, --from and --extras belong to `itss load netbox`")
     if progress is None:
         progress = sys.stderr.isatty() and output_format != "json"
-    with open_configured_store(store_settings, create=True) as store:
-        with Loader(store, on_error=on_error, progress=Progress(enabled=progress),
+    with _cleanup_on_signals(), _StoreForLoad(store_settings, dry_run) as stores:
+        with Loader(stores.for_checks, on_error=on_error, progress=Progress(enabled=progress),
                     workers=workers) as loader:
             if netbox:
                 _stage_netbox(loader, profile, netbox_url, netbox_token, netbox_export, extras,
-                              insecure)
+                              insecure, prune)
             else:
                 _stage_files(loader, [Path(i) for i in inputs], profile, encoding)
             loader.check()
+            loader.store = stores.for_writing()
             report = loader.apply(dry_run=dry_run, source=source_name, prune=prune,
-                                  details=row_report)
+                                  details=row_report, allow_empty=allow_empty)
+            stores.written()
     _print_report(report, store_settings, output_format, row_report)
     if report.skipped_total:
         click.echo(f"itss: {report.skipped_total} row{'s' if report.skipped_total != 1 else ''} "
                    "skipped (listed in the report); the others were loaded", err=True)
         sys.exit(EXIT_SKIPPED)
+
+
+class _StoreForLoad:
+    """The store a load checks against and writes to. An embedded store that does not exist yet
+    is created only when something is written: a dry run, or a load that fails, leaves no
+    empty store file behind (after which queries would answer "unknown CI" instead of "no
+    store"); until then the checks run against an empty in-memory store."""
+
+    def __init__(self, settings, dry_run: bool):
+        self.settings = settings
+        self.dry_run = dry_run
+        self.created: Path | None = None
+        self.store = None
+        self.checks = None
+
+    def __enter__(self) -> "_StoreForLoad":
+        settings = self.settings
+        if settings.kind == "sqlite" and settings.path != ":memory:" \
+                and not Path(settings.path).exists():
+            from itss_graph.stores.sqlite import SQLiteStore
+
+            self.checks = SQLiteStore(":memory:")
+            self.created = Path(settings.path)
+        else:
+            self.store = open_configured_store(settings, create=True)
+        return self
+
+    @property
+    def for_checks(self):
+        return self.checks if self.checks is not None else self.store
+
+    def for_writing(self):
+        """The store to apply to (created now when it is new and this is not a dry run)."""
+        if self.store is not None or self.dry_run:
+            return self.for_checks
+        from itss_graph.errors import StoreError
+
+        self.store = open_configured_store(self.settings, create=True)
+        if not self.store.is_empty():
+            raise StoreError(f"store {self.settings.path} was created by another load while this "
+                             "one was checked; nothing was written: run it again")
+        return self.store
+
+    def written(self) -> None:
+        self.created = None  # the load went through: the new store stays
+
+    def __exit__(self, *exc) -> None:
+        for store in (self.checks, self.store):
+            if store is not None:
+                store.close()
+        if self.created is not None and self.store is not None:  # created, then the load failed
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(str(self.created) + suffix).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _cleanup_on_signals():
+    """SIGTERM and SIGHUP end the load like Ctrl-C does: through every ``finally`` (staging
+    files deleted, worker processes stopped, the store's transaction rolled back)."""
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            try:
+                previous[number] = signal.signal(number, stop)
+            except ValueError:  # not the main thread (an embedding program): leave them be
+                pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _stage_files(loader, paths: list[Path], profile: str | None, encoding: str | None) -> None:
@@ -108,15 +190,15 @@ def _stage_files(loader, paths: list[Path], profile: str | None, encoding: str |
 
 
 def _stage_netbox(loader, profile: str | None, url: str | None, token: str | None,
-                  export: Path | None, extras: bool, insecure: bool) -> None:
-    from itss_graph.loading.netbox import netbox_rows
+                  export: Path | None, extras: bool, insecure: bool, prune: bool) -> None:
+    from itss_graph.loading.netbox import ENDPOINTS, netbox_rows
     from itss_graph.loading.profiles import find_profile
 
     found = find_profile(profile or "netbox")
     if export is not None:
         from itss_graph.loading.netbox.export import JsonExport
 
-        source = JsonExport(export)
+        source = JsonExport(export, required=ENDPOINTS if prune else ())
         loader.inputs.append(str(export))
     else:
         if not url:
@@ -124,9 +206,9 @@ def _stage_netbox(loader, profile: str | None, url: str | None, token: str | Non
         from itss_graph.loading.netbox.client import NetBoxClient
 
         options = found.options
-        source = NetBoxClient(url, token, page_size=int(options.get("page_size", 1000)),
-                              timeout=float(options.get("timeout", 60)),
-                              retries=int(options.get("retries", 3)), verify_tls=not insecure)
+        limits = {k: options[k] for k in ("page_size", "timeout", "retries", "max_pages")
+                  if k in options}  # checked when the profile was read
+        source = NetBoxClient(url, token, verify_tls=not insecure, **limits)
         loader.inputs.append(url)
     loader.progress.start("reading NetBox")
     loader.stage_items(netbox_rows(source, profile=found, extras=extras, schema=loader.schema))

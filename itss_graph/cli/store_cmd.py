@@ -54,7 +54,12 @@ def export(target: Path, fmt: str | None, store_settings) -> None:
     if fmt is None:
         suffix = target.suffix.lower()
         fmt = "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else "csv"
+    from itss_graph.errors import ItssError
+
     with open_configured_store(store_settings) as store:
-        files = write_inventory(store.iter_cis(), store.iter_relations(), target, fmt)
+        try:
+            files = write_inventory(store.iter_cis(), store.iter_relations(), target, fmt)
+        except OSError as exc:
+            raise ItssError(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
     for path in files:
         click.echo(f"wrote {path}")

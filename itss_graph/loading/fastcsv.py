@@ -41,8 +41,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from itss_graph.loading.csvfile import CSV_FIELD_LIMIT, open_csv
 from itss_graph.loading.encoding import FileScan, scan_file
-from itss_graph.loading.readers import CSV_FIELD_LIMIT, csv_kind, open_csv
+from itss_graph.loading.processes import run_workers
+from itss_graph.loading.readers import csv_kind
 from itss_graph.loading.staging import id_check
 from itss_graph.loading.validate import MAX_VALUE_LENGTH
 
@@ -182,8 +184,11 @@ def rows_are_sound(db: sqlite3.Connection, plan: Plan, first: int, last: int) ->
 
 
 def eligible(scan: FileScan) -> bool:
-    """Whether the bytes of a file allow the bulk path at all."""
-    return scan.ascii_compatible and not scan.has_bad_control
+    """Whether the bytes of a file allow the bulk path at all: the byte facts must be
+    meaningful (an ASCII-compatible encoding) and rule out what only the row-by-row checks
+    catch (control characters; invisible characters and text not in normal form C, which ids
+    must not hold or are normalised)."""
+    return scan.ascii_compatible and not scan.has_bad_control and not scan.odd_text
 
 
 def stage_csv(staging, path: Path, schema, scan: FileScan | None = None, *, progress=None,
@@ -435,8 +440,6 @@ def _stage_parallel(staging, path: Path, scan: FileScan, plan: Plan, body: int, 
     """Cut the file, stage the pieces in worker processes (``python -m
     itss_graph.loading.worker``: a fresh interpreter, so a library caller's script is never
     re-imported), then copy the shards into the staging database in file order."""
-    from itss_graph.loading.worker import run_workers
-
     staging.commit()  # workers read the staged CIs
     ranges = split_points(path, scan.size, body, workers)
     ends = [line0 for _, _, line0 in ranges[1:]] + [scan.lines + 1]
