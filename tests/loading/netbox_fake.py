@@ -249,6 +249,7 @@ class FakeNetBox:
         self.mutate_after: int | None = None
         self.delete_after: tuple[int, str, int] | None = None  # (requests, endpoint, object id)
         self.ignore_id_filter: set[str] = set()  # endpoints answering as if id__gt were absent
+        self.answer: bytes | None = None  # when set, the body of every list answer (fuzzing)
         self.lock = threading.Lock()
         handler = self._handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -310,6 +311,14 @@ class FakeNetBox:
                     self._json(404, {"detail": "Not found."})
                     return
                 endpoint = f"{parts[1]}/{parts[2]}"
+                if fake.answer is not None:  # a prepared body for every list request
+                    data = fake.answer
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 objects = fake.objects[endpoint]
                 query = urllib.parse.parse_qs(url.query)
                 if query.get("ordering") == ["id"]:

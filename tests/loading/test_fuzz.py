@@ -28,6 +28,7 @@ from itss_graph.errors import InputError, Problem
 from itss_graph.loading.encoding import scan_file
 from itss_graph.loading.load import load_inventory, load_items
 from itss_graph.loading.netbox import netbox_rows
+from itss_graph.loading.netbox.client import NetBoxClient
 from itss_graph.loading.netbox.export import JsonExport
 from itss_graph.loading.netbox.transform import ENDPOINTS, NetBoxTransform
 from itss_graph.loading.profiles import load_profile
@@ -288,6 +289,35 @@ def test_netbox_exports_of_any_content(files, prune):
                 store.close()
 
         only_located_problems(run)
+
+
+@pytest.fixture(scope="module")
+def fake_netbox():
+    from tests.loading.netbox_fake import FakeNetBox
+
+    with FakeNetBox({e: [] for e in ENDPOINTS}) as fake:
+        yield fake
+
+
+@FUZZ
+@given(body=st.one_of(
+    st.lists(NB_OBJECTS | NB_VALUES, max_size=4).map(
+        lambda o: json.dumps({"count": len(o), "next": None, "results": o}, allow_nan=True)),
+    st.fixed_dictionaries({"count": NB_VALUES, "next": NB_VALUES, "results": NB_VALUES}).map(
+        lambda v: json.dumps(v, allow_nan=True)),
+    soup(JSON_TOKENS)).map(lambda t: t.encode("utf-8", errors="surrogatepass")) | st.binary(max_size=200))
+def test_netbox_api_answers_of_any_content(fake_netbox, body):
+    """The API client: a clear SourceError (exit 2) or objects, for any answer."""
+    from itss_graph.errors import SourceError
+
+    fake_netbox.answer = body
+    client = NetBoxClient(fake_netbox.url, fake_netbox.token, page_size=3, retries=0, max_pages=5)
+    with budget():
+        try:
+            for endpoint in ("dcim/sites", "dcim/devices"):
+                list(client.iter_objects(endpoint))
+        except SourceError as exc:
+            str(exc).encode("utf-8")
 
 
 def test_the_harness_stops_a_reader_that_hangs():

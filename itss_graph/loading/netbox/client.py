@@ -19,6 +19,7 @@ Example (needs a NetBox):
 
 from __future__ import annotations
 
+import http.client
 import itertools
 import json
 import ssl
@@ -32,6 +33,7 @@ from itss_graph.errors import SourceError
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 MAX_PAGES = 100_000  # per endpoint: 100 million objects at the default page size
+MAX_ANSWER_BYTES = 256 << 20  # one page of 1000 objects is a few MiB
 
 
 class NetBoxClient:
@@ -46,6 +48,9 @@ class NetBoxClient:
         self.url = url.rstrip("/")
         if self.url.endswith("/api"):
             self.url = self.url[:-4]
+        if token is not None and (not token.isprintable() or not token.isascii()):
+            raise SourceError("the NetBox token holds a line break, a control character or a "
+                              "non-ASCII character: check NETBOX_TOKEN")
         self.token = token
         self.page_size = page_size
         self.timeout = timeout
@@ -76,7 +81,7 @@ class NetBoxClient:
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout,
                                             context=self.context) as response:
-                    body = response.read()
+                    body = response.read(MAX_ANSWER_BYTES + 1)
             except urllib.error.HTTPError as exc:
                 detail = _detail(exc)
                 if exc.code in (401, 403):
@@ -90,14 +95,16 @@ class NetBoxClient:
                     continue
                 raise SourceError(f"NetBox answered HTTP {exc.code} for {shown}"
                                   f"{': ' + detail if detail else ''}") from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-                last_error = str(getattr(exc, "reason", exc))
+            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError,
+                    http.client.HTTPException) as exc:  # IncompleteRead, BadStatusLine ...
+                last_error = str(getattr(exc, "reason", exc)) or type(exc).__name__
                 continue
-            try:
-                return json.loads(body)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise SourceError(f"NetBox answer for {shown} is not JSON "
-                                  f"(starts {body[:60]!r})") from None
+            except ValueError as exc:  # a URL or header urllib refuses to send
+                raise SourceError(f"cannot request {shown} from NetBox: {exc}") from None
+            if len(body) > MAX_ANSWER_BYTES:
+                raise SourceError(f"NetBox answer for {shown} is larger than "
+                                  f"{MAX_ANSWER_BYTES >> 20} MiB; lower page_size")
+            return _json(body, shown)
         raise SourceError(f"cannot read {shown} from NetBox after {self.retries + 1} attempts: "
                           f"{last_error}")
 
@@ -148,6 +155,28 @@ class NetBoxClient:
             raise _changed(shown, f"{read} objects read, {recount} there now")
 
 
+def _json(body: bytes, shown: str) -> Any:
+    """A NetBox answer parsed with the limits of any JSON input (no duplicate keys, no huge
+    numbers, bounded nesting)."""
+    from itss_graph.errors import InputError
+    from itss_graph.loading.documents import parse_json, value_problem
+
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SourceError(f"NetBox answer for {shown} is not JSON (starts {body[:60]!r})") from None
+    try:
+        document, problems = parse_json(shown, text)
+    except InputError as exc:
+        raise SourceError(f"NetBox answer for {shown} is not JSON that can be read: "
+                          f"{exc.problems[0].message} (starts {body[:60]!r})") from None
+    bad = value_problem(document) if not problems else (problems[0].field, problems[0].message)
+    if bad is not None:
+        raise SourceError(f"NetBox answer for {shown} holds a value that cannot be loaded"
+                          f"{' (' + str(bad[0]) + ')' if bad[0] else ''}: {bad[1]}")
+    return document
+
+
 def _page(page: Any, shown: str) -> tuple[list[dict], int]:
     """The objects and ``count`` of one API list page; SourceError for any other shape."""
     if not isinstance(page, dict) or not isinstance(page.get("results"), list):
@@ -169,7 +198,7 @@ def _changed(shown: str, detail: str) -> SourceError:
 def _detail(exc: urllib.error.HTTPError) -> str:
     try:
         body = json.loads(exc.read() or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError, OSError):
+    except (ValueError, RecursionError, OSError):  # not JSON, too deep, a broken connection
         return ""
     detail = body.get("detail") if isinstance(body, dict) else None
     return str(detail)[:200] if detail else ""
