@@ -5,10 +5,9 @@ Spreadsheets saved on Chinese Windows are GB18030/GBK; others are UTF-8, with or
 (Excel adds one), sometimes UTF-16 with a BOM. :func:`scan_file` reads the file once in
 1 MiB chunks (never the whole file in memory), decodes it incrementally to prove the encoding,
 and records facts that let :mod:`itss_graph.loading.fastcsv` take the bulk path safely: whether
-there are quotes (records may span lines), how many lines there are, whether there are control
-characters other than tab/CR/LF, and whether the text holds invisible characters or text that
-is not in Unicode normal form C (ids must be checked one by one then). Only C-speed operations
-run per chunk (a 130 MB file scans in a fraction of a second).
+there are quotes (records may span lines), how many lines there are, and whether there are
+control characters other than tab/CR/LF. Only C-speed bytes operations run per chunk (a 130 MB
+file scans in a fraction of a second).
 
 Decode or refuse: a file is never read in an encoding that merely does not fail. GB18030 decodes
 almost any bytes, so a file that is not UTF-8 is only taken as GB18030 when the text reads as
@@ -73,7 +72,7 @@ class FileScan:
     ascii_compatible: bool  # byte-level facts are meaningful (ASCII bytes are ASCII text)
     lines: int = 0         # physical lines (LF or CRLF ended; the last one may lack it)
     lone_cr: bool = False  # a CR not followed by LF (old Mac line ends, or CR in a value)
-    odd_text: bool = False  # invisible characters, or text not in normal form C
+    ascii: bool = False    # every byte is ASCII (no text beyond it to check)
 
 
 def normalise_encoding(name: str, *, where: str = "--encoding") -> str:
@@ -215,10 +214,10 @@ def _pass(path: Path, encoding: str, bom: int, *, judge: bool = False
     decoded as GB18030 (the scan is None when it does not read as Chinese)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     size = 0
-    quote = control = odd = False
+    quote = control = False
+    ascii = True
     newlines = crs = crlfs = 0
     last = b""
-    carry = ""
     non_ascii = outside = private = 0
     with path.open("rb") as fh:
         while True:
@@ -231,20 +230,15 @@ def _pass(path: Path, encoding: str, bom: int, *, judge: bool = False
                 before = chunk[:max(0, exc.start - len(pending))].count(b"\n")
                 byte = data[exc.start] if chunk and exc.start < len(data) else None
                 return None, _Failure(size - len(pending) + exc.start, newlines + before + 1, byte)
-            if text and not text.isascii():
-                window = carry + text
-                odd = odd or not unicodedata.is_normalized("NFC", window) or bool(INVISIBLE.search(text))
-                if judge:
-                    n = len(text) - len(text.encode("ascii", "ignore"))
-                    non_ascii += n
-                    outside += text.encode("gb2312", "replace").count(b"?") - text.count("?")
-                    private += len(_PRIVATE_USE.findall(text))
-            if text:
-                carry = text[-1]
+            if judge and text and not text.isascii():
+                non_ascii += len(text) - len(text.encode("ascii", "ignore"))
+                outside += text.encode("gb2312", "replace").count(b"?") - text.count("?")
+                private += len(_PRIVATE_USE.findall(text))
             if not chunk:
                 break
             size += len(chunk)
             quote = quote or b'"' in chunk
+            ascii = ascii and chunk.isascii()
             control = control or bool(chunk.translate(None, _ALLOWED))
             newlines += chunk.count(b"\n")
             crs += chunk.count(b"\r")
@@ -254,7 +248,7 @@ def _pass(path: Path, encoding: str, bom: int, *, judge: bool = False
         return None, None
     lines = newlines + (1 if last not in (b"\n", b"") else 0)
     scan = FileScan(path, encoding, size, bom, quote, control, encoding in ASCII_SAFE,
-                    lines, crs != crlfs, odd)
+                    lines, crs != crlfs, ascii and encoding in ASCII_SAFE)
     return scan, None
 
 

@@ -183,9 +183,18 @@ def test_a_clean_gbk_file_still_takes_the_bulk_path(tmp_path):
     from itss_graph.schema import load_schema
 
     path = tmp_path / "cis.csv"
-    path.write_bytes("id,name,type\na,核心交换机,交换机\n".encode("gbk"))
-    with Staging() as staging:
+    path.write_bytes("id,name,type\na,核心交换机,交换机\n核心,交换机e\u0301\u200b,交换机\n".encode("gb18030"))
+    with Staging() as staging:  # Chinese ids, odd names: the names are data
         assert fastcsv.stage_csv(staging, path, load_schema(), scan_file(path))
+    # ids the bulk path must not take as written: read row by row (normalised, or refused)
+    for odd in ("cafe\u0301", "srv\u200b1", "\ufeffsrv"):
+        path.write_text(f"id,name,type\n{odd},A,server\n", encoding="utf-8")
+        with Staging() as staging:
+            assert not fastcsv.stage_csv(staging, path, load_schema(), scan_file(path)), odd
+        ends = tmp_path / "relations.csv"
+        ends.write_text(f"source,type,target\na,DEPENDS_ON,{odd}\n", encoding="utf-8")
+        with Staging() as staging:
+            assert not fastcsv.stage_csv(staging, ends, load_schema(), scan_file(ends)), odd
 
 
 def test_ids_in_nfd_name_the_nfc_ci(tmp_path, sqlite_store, write):
