@@ -67,7 +67,7 @@ def _answers(nodes, edges, failed, depth):
         store = SQLiteStore(Path(tmp) / "x.db")
         load_inventory([directory], store)
         by_queries = impact_by_queries(store, failed, max_depth=depth).as_dict()
-        indexed = impact_indexed(store, failed, max_depth=depth).as_dict()
+        indexed = impact_indexed(store, store.closure_index(load_schema()), failed, max_depth=depth).as_dict()
         cis, rels = read_csv_pair(directory)
         store.close()
     return by_queries, indexed, cis, rels

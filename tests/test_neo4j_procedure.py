@@ -16,8 +16,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from itss_graph.engine.impact import impact, impact_by_queries, impact_in_neo4j
+from itss_graph.engine.impact import impact, impact_by_queries, impact_in_store
 from itss_graph.engine.indexed_impact import impact_indexed
+from itss_graph.schema import load_schema
 from itss_graph.loading.load import load_inventory
 from itss_graph.stores.sqlite import SQLiteStore
 from tests.conftest_neo4j import wipe_database
@@ -41,9 +42,9 @@ def test_procedure_answers_exactly_as_the_reference_engines(neo4j_store, neo4j_d
         load_inventory([directory], neo4j_store)
         sqlite = SQLiteStore(Path(tmp) / "x.db")
         load_inventory([directory], sqlite)
-        indexed = impact_indexed(sqlite, failed, max_depth=depth).as_dict()
+        indexed = impact_indexed(sqlite, sqlite.closure_index(load_schema()), failed, max_depth=depth).as_dict()
         sqlite.close()
-    in_server = impact_in_neo4j(neo4j_store, failed, max_depth=depth).as_dict()
+    in_server = impact_in_store(neo4j_store, failed, max_depth=depth).as_dict()
     by_queries = impact_by_queries(neo4j_store, failed, max_depth=depth).as_dict()
     assert in_server == by_queries
     assert in_server == indexed

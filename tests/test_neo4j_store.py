@@ -120,10 +120,10 @@ def test_cli_works_the_same_on_neo4j(neo4j_server, neo4j_driver, netbox_dir, tmp
 
 def test_every_canned_query_answers_identically_on_both_stores(neo4j_store, sqlite_store, tmp_path):
     from itss_graph.engine.blast import blast_radius
-    from itss_graph.engine.change import change_impact
+    from itss_graph.answers.change import change_impact
     from itss_graph.engine.depends import depends, paths
     from itss_graph.engine.hotspots import hotspots
-    from itss_graph.engine.obligations import assess, situation_of
+    from itss_graph.answers.obligations import assess, situation_of
     from itss_graph.engine.orphans import orphans
     from itss_graph.engine.root_cause import root_cause
     from itss_graph.engine.spof import estate_spof, spof

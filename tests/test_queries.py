@@ -171,7 +171,7 @@ def test_engines_agree_on_the_demo_estate(demo_store):
 def test_obligations_policy_names_only_entities_of_the_knowledge_base():
     import yaml
 
-    from itss_graph.engine.obligations import policy_path
+    from itss_graph.answers.obligations import policy_path
     from itss_graph.knowledge.kb import KnowledgeBase
 
     kb = KnowledgeBase.load()
@@ -185,7 +185,7 @@ def test_obligations_policy_names_only_entities_of_the_knowledge_base():
     ({}, 4, 4), ({}, 0, 4),
 ])
 def test_event_levels_follow_the_policy(down, at_risk, expected):
-    from itss_graph.engine.obligations import Situation, assess
+    from itss_graph.answers.obligations import Situation, assess
 
     answer = assess(Situation(down, at_risk, cis_down=1))
     assert answer.level["level"] == expected
@@ -263,7 +263,7 @@ def test_html_views_of_canned_queries_open_cleanly(demo_store, tmp_path, args):
 
 
 def test_a_user_obligations_policy_replaces_the_shipped_one(tmp_path, monkeypatch):
-    from itss_graph.engine.obligations import Situation, assess
+    from itss_graph.answers.obligations import Situation, assess
     from itss_graph.resources import builtin_dir
 
     shipped = (builtin_dir("queries") / "obligations.yaml").read_text(encoding="utf-8")

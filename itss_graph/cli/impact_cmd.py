@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
-from itss_graph.cli.queries_cmd import _obligations_for, _show_query_option
+from itss_graph.cli.queries_cmd import _show_query_option
 
 
 @click.command()
@@ -35,17 +35,18 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
 
     \b
     Examples:
-      itss impact cluster:1
-      itss impact site:21 --depth 2 --format json
-      itss impact device:1 --html device1.html
+      itss impact storage-array:dc1-san1
+      itss impact site:dc1 --depth 2 --format json
+      itss impact switch:dc1-core-1 --html core1.html
+      itss impact cluster:1 --store netbox.db
     """
-    from itss_graph.engine.impact import impact as run_impact
+    import itss_graph as itss
     from itss_graph.render.formats import to_csv
     from itss_graph.render.impact import CSV_HEADERS, impact_json, impact_rows, impact_table
 
     with open_configured_store(store_settings) as store:
-        result = run_impact(store, list(ci_ids), max_depth=depth, with_props=html_path is not None)
-        obligations = None if no_obligations else _obligations_for(store, result)
+        result = itss.impact(store, list(ci_ids), max_depth=depth, with_props=html_path is not None)
+        obligations = None if no_obligations else itss.obligations(store, result)
     if output_format == "json":
         click.echo(impact_json(result, {"obligations": obligations} if obligations else None), nl=False)
     elif output_format == "csv":
@@ -57,8 +58,5 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
         if obligations:
             click.echo("\n" + obligations_text(obligations, lang))
     if html_path is not None:
-        from itss_graph.render.graphview import write_html
-        from itss_graph.render.impact import impact_view
-
-        write_html(impact_view(result, lang=lang, obligations=obligations), html_path)
+        itss.write_html(itss.impact_view(result, lang=lang, obligations=obligations), html_path)
         click.echo(f"View written to {html_path}", err=True)

@@ -24,9 +24,9 @@ def store_options(func: Callable) -> Callable:
     @click.option("--neo4j-database", metavar="NAME", default=None, help="[env NEO4J_DATABASE]")
     @functools.wraps(func)
     def wrapper(*args, store_path, neo4j_uri, neo4j_user, neo4j_password, neo4j_database, **kwargs):
-        from itss_graph.stores import settings_from_environment
+        import itss_graph as itss
 
-        settings = settings_from_environment()
+        settings = itss.settings_from_environment()
         if store_path is not None:
             settings = replace(settings, path=store_path, neo4j_uri=None)
         if neo4j_uri is not None:
@@ -54,9 +54,9 @@ def lang_option(func: Callable) -> Callable:
 
 def open_configured_store(settings, *, create: bool = False):
     """Open the store the options name; queries refuse to create an empty SQLite file."""
-    from itss_graph.stores import open_store
+    import itss_graph as itss
 
-    return open_store(settings, create=create)
+    return itss.open_store(settings, create=create)
 
 
 def parse_pairs(items: tuple[str, ...], option: str, metavar: str) -> dict[str, str]:

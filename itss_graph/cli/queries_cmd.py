@@ -30,18 +30,18 @@ def _show_query_option(name: str) -> Callable:
 
 
 def _print_query(name: str, settings, lang: str) -> None:
-    from itss_graph import queries
+    import itss_graph as itss
 
-    query = queries.get(name)
+    query = itss.canned_query(name)
     click.echo(f"-- canned query {query.name} ({query.path})", err=True)
     click.echo(f"-- {query.question.get(lang) or query.question.get('en', '')}", err=True)
     click.echo(f"-- algorithm: {query.algorithm.get(lang) or query.algorithm.get('en', '')}", err=True)
-    for what, statement in queries.engine_statements(settings.kind if settings else "sqlite"):
+    for what, statement in itss.engine_statements(settings):
         click.echo(f"-- {what}", err=True)
         if statement:
             click.echo(statement, err=True)
     click.echo("-- reference Cypher (for Neo4j Browser):", err=True)
-    click.echo(queries.reference_cypher(query).rstrip(), err=True)
+    click.echo(itss.reference_cypher(query).rstrip(), err=True)
     click.echo("", err=True)
 
 
@@ -81,12 +81,6 @@ def _table(headers: list[str], rows: list[list], limit: int = 0) -> str:
     return out
 
 
-def _obligations_for(store, result) -> dict:
-    from itss_graph.engine.obligations import assess, situation_of
-
-    return assess(situation_of(store, result)).as_dict()
-
-
 # -- queries -------------------------------------------------------------------------------------
 
 @click.command()
@@ -105,19 +99,19 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
       itss queries --category resilience --format json
       itss queries --show spof
     """
-    from itss_graph import queries as catalogue
+    import itss_graph as itss
 
     if show_name:
-        query = catalogue.get(show_name)
+        query = itss.canned_query(show_name)
         if output_format == "json":
             from itss_graph.render.formats import to_json
 
             click.echo(to_json({**query.as_dict(lang), "algorithm": query.algorithm.get(lang, ""),
-                                "reference_cypher": catalogue.reference_cypher(query)}), nl=False)
+                                "reference_cypher": itss.reference_cypher(query)}), nl=False)
             return
         _print_query(query.name, None, lang)
         return
-    found = catalogue.search(search, category, lang)
+    found = itss.search_queries(search, category, lang)
     rows = [[q.name, q.category, q.title.get(lang, ""), q.cli] for q in found]
     _emit(output_format, {"queries": [q.as_dict(lang) for q in found]},
           ["name", "category", "title", "cli"], rows,
@@ -144,12 +138,12 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
       itss blast-radius storage-array:dc1-san1
       itss blast-radius switch:dc1-core-1 switch:dc1-core-2 --format json
     """
-    from itss_graph.engine.blast import blast_radius as run
+    import itss_graph as itss
     from itss_graph.render.obligations import obligations_text
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, list(ci_ids))
-        obligations = _obligations_for(store, answer.impact)
+        answer = itss.blast_radius(store, list(ci_ids))
+        obligations = itss.obligations(store, answer.impact)
     headers = ["id", "name", "status", "criticality", "sla", "users", "depth"]
     rows = [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth] for s in answer.services]
     summary = answer.as_dict()["summary"]
@@ -159,9 +153,7 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
     _emit(output_format, {**answer.as_dict(), "obligations": obligations}, headers, rows, text)
 
     def view():
-        from itss_graph.render.impact_map import impact_view
-
-        return impact_view(answer.impact, lang=lang, obligations=obligations)
+        return itss.impact_view(answer.impact, lang=lang, obligations=obligations)
 
     _write_view(html_path, view)
 
@@ -182,10 +174,10 @@ def root_cause(symptoms, limit, store_settings, output_format, lang) -> None:
       itss root-cause service:0024 service:0028 service:0032
       itss root-cause vm:0030-web1 vm:0031-web1 --format json
     """
-    from itss_graph.engine.root_cause import root_cause as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, list(symptoms), limit=limit)
+        answer = itss.root_cause(store, list(symptoms), limit=limit)
     headers = ["id", "type", "name", "explains", "of", "distance", "symptoms explained"]
     rows = [[c.id, c.type, c.name, len(c.explains), len(answer.symptoms), c.distance, " ".join(c.explains)]
             for c in answer.candidates]
@@ -215,11 +207,11 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
       itss spof service:0030
       itss spof --format json
     """
-    from itss_graph.engine.spof import estate_spof, spof as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
         if target:
-            answer = run(store, target)
+            answer = itss.spof(store, target)
             headers = ["id", "type", "name", "distance"]
             rows = [[p.id, p.type, p.name, p.distance] for p in answer.points]
             text = (f"{target}: {len(rows)} single points of failure among {answer.upstream} CIs it rests on\n"
@@ -227,18 +219,14 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
             _emit(output_format, answer.as_dict(), headers, rows, text)
 
             def view():
-                from itss_graph.engine.upstream import upstream_subgraph
-                from itss_graph.render.depmap import dependency_view
-                from itss_graph.schema import load_schema
-
-                return dependency_view(target, load_schema(), upstream=upstream_subgraph(store, [target]),
-                                       spof_ids={p.id for p in answer.points})
+                return itss.dependency_view(target, itss.load_schema(), upstream=answer.subgraph,
+                                            spof_ids={p.id for p in answer.points})
 
             _write_view(html_path, view)
             return
         if html_path is not None:
             raise click.UsageError("--html needs a TARGET (a view of the whole estate would be a hairball)")
-        answer = estate_spof(store, progress=_progress("services"))
+        answer = itss.estate_spof(store, progress=_progress("services"))
     headers = ["id", "type", "name", "services_down"]
     rows = [[e.id, e.type, e.name, len(e.services)] for e in answer.entries]
     text = (f"{len(rows)} CIs are single points of failure of at least one of "
@@ -274,12 +262,12 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
     \b
     Examples:
       itss depends service:0030
-      itss depends vm:361 --depth 2 --format csv
+      itss depends vm:361 --depth 2 --format csv --store netbox.db
     """
-    from itss_graph.engine.depends import depends as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, target, max_depth=depth)
+        answer = itss.depends(store, target, max_depth=depth)
     headers = ["id", "type", "name", "distance", "via", "to", "spof"]
     rows = [[d.id, d.type, d.name, d.distance, d.via, d.to, "yes" if d.spof else ""]
             for d in answer.dependencies]
@@ -289,10 +277,7 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
     _emit(output_format, answer.as_dict(), headers, rows, text)
 
     def view():
-        from itss_graph.render.answer_views import depends_view
-        from itss_graph.schema import load_schema
-
-        return depends_view(answer, load_schema(), lang=lang)
+        return itss.depends_view(answer, itss.load_schema(), lang=lang)
 
     _write_view(html_path, view)
 
@@ -314,12 +299,12 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
     \b
     Examples:
       itss path service:0030 storage-array:dc1-san1
-      itss path vm:361 site:21 --format json
+      itss path vm:361 site:21 --format json --store netbox.db
     """
-    from itss_graph.engine.depends import paths as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, dependant, provider, max_length=max_length, max_paths=max_paths)
+        answer = itss.paths(store, dependant, provider, max_length=max_length, max_paths=max_paths)
     doc = answer.as_dict()
     rows = [[k + 1, len(p) - 1, _chain_text(p)] for k, p in enumerate(answer.paths)]
     if not answer.shortest:
@@ -331,9 +316,7 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
     _emit(output_format, doc, ["#", "length", "chain"], rows, text)
 
     def view():
-        from itss_graph.render.answer_views import paths_view
-
-        return paths_view(answer, lang=lang)
+        return itss.paths_view(answer, lang=lang)
 
     _write_view(html_path, view)
 
@@ -362,10 +345,10 @@ def orphans(types, limit, store_settings, output_format, lang) -> None:
       itss orphans
       itss orphans --type server --type vm --format csv
     """
-    from itss_graph.engine.orphans import orphans as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, types=set(types) or None)
+        answer = itss.orphans(store, types=set(types) or None)
     doc = answer.as_dict()
     rows = [[c.id, c.type, c.name] for c in answer.cis]
     by_type = ", ".join(f"{t} {n}" for t, n in doc["summary"]["by_type"].items())
@@ -388,10 +371,10 @@ def hotspots(top, store_settings, output_format, lang) -> None:
     Example:
       itss hotspots --top 10
     """
-    from itss_graph.engine.hotspots import hotspots as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, top=top, progress=_progress("services"))
+        answer = itss.hotspots(store, top=top, progress=_progress("services"))
     headers = ["id", "type", "name", "services_down", "cis_lost"]
     rows = [[h["id"], h["type"], h["name"], h["services_down"], h["cis_lost"]] for h in answer["hotspots"]]
     _emit(output_format, answer, headers, rows, _table(headers, rows))
@@ -412,11 +395,11 @@ def change_impact(ci_ids, store_settings, output_format, lang) -> None:
       itss change-impact server:dc1-db0030p
       itss change-impact switch:dc1-core-1 --format json --lang zh
     """
-    from itss_graph.engine.change import change_impact as run
+    import itss_graph as itss
     from itss_graph.render.obligations import KIND_TITLES
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, list(ci_ids))
+        answer = itss.change_impact(store, list(ci_ids))
     headers = ["id", "name", "status", "criticality", "sla", "users"]
     rows = [[s["id"], s["name"], s["status"], s["criticality"], s["sla"], s["users"]] for s in answer["services"]]
     lines = [f"Change taking down {', '.join(ci_ids)}: {len(rows)} services affected",

@@ -120,27 +120,20 @@ def report_impact(ci_ids, limit, group_by, max_nodes, html_path, output_format, 
       itss report impact switch:dc1-core-1 switch:dc1-core-2 --html core.html
       itss report impact storage-array:dc1-san1 --format md -o san1.md
     """
-    from itss_graph.engine.blast import blast_radius
-    from itss_graph.engine.impact import impact
-    from itss_graph.engine.obligations import assess, situation_of
-    from itss_graph.render.report_impact import impact_report
-    from itss_graph.schema import load_schema
+    import itss_graph as itss
 
     started = time.perf_counter()
-    schema = load_schema()
+    schema = itss.load_schema()
     with open_configured_store(store_settings) as store:
-        blast = blast_radius(store, list(ci_ids), schema=schema)
-        if html_path is not None:  # the same answer, with the CIs' properties for the graph's details
-            blast.impact = impact(store, list(ci_ids), schema=schema, with_props=True)
-        obligations = assess(situation_of(store, blast.impact, schema)).as_dict()
+        # the page's graph shows each CI's properties in its details
+        blast = itss.blast_radius(store, list(ci_ids), schema=schema, with_props=html_path is not None)
+        obligations = itss.obligations(store, blast.impact, schema)
         locations = None
         if group_by in ("rack", "site") and len(blast.impact.columns) > max_nodes:
-            from itss_graph.cli.view_cmd import locations_of
-
-            locations = locations_of(store, blast.impact.columns.ids, schema)
+            locations = itss.locations_of(store, blast.impact.columns.ids, schema)
         provenance = [tool_provenance(lang), store_provenance(store_settings, store, lang), ontology_provenance(lang)]
-    doc = impact_report(blast, obligations, lang=lang, limit=limit, group_by=group_by, locations=locations,
-                        max_nodes=max_nodes, provenance=provenance)
+    doc = itss.impact_report(blast, obligations, lang=lang, limit=limit, group_by=group_by,
+                             locations=locations, max_nodes=max_nodes, provenance=provenance)
     emit(doc, html_path, output_format, md_path, started)
 
 
@@ -204,7 +197,7 @@ def report_gap(profile_path, html_path, output_format, md_path, lang) -> None:
     \b
     Examples:
       itss report gap --profile examples/profiles/scenario-2.yaml --html gap.html
-      itss report gap --profile org.yaml --lang zh --format md -o gap.md
+      itss report gap --profile examples/profiles/scenario-2.yaml --lang zh --format md -o gap.md
     """
     from itss_graph.knowledge.gap import gap_for_profile
     from itss_graph.knowledge.kb import KnowledgeBase

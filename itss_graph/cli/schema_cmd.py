@@ -20,11 +20,11 @@ def types(output_format: str, lang: str) -> None:
     Example:
       itss types --lang zh
     """
+    import itss_graph as itss
     from itss_graph.render.formats import to_csv, to_json
     from itss_graph.render.table import render_table
-    from itss_graph.schema import load_schema
 
-    schema = load_schema()
+    schema = itss.load_schema()
     label = (lambda t: t.label_zh) if lang == "zh" else (lambda t: t.label_en)
     ci_rows = [[t.name, label(t), t.layer, ", ".join(t.aliases)] for t in schema.ci_types.values()]
     rel_rows = [[r.name, label(r), r.on_target_failure, r.on_source_failure, ", ".join(r.aliases)]

@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from itss_graph.engine.impact import ImpactResult, impact
+from itss_graph.engine.impact import impact
+from itss_graph.engine.result import ImpactResult
 from itss_graph.engine.reach import downstream
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import Store
@@ -100,10 +101,20 @@ def _at_risk_in_index(index, positions, is_down, via, link_relations, service_ty
     return set(index.ids_of(np.flatnonzero(at_risk)))
 
 
-def blast_radius(store: Store, failed: Sequence[str], *, schema: Schema | None = None) -> BlastRadius:
-    """Services down or at risk when ``failed`` fail, most important first."""
+def blast_radius(store: Store, failed: Sequence[str], *, schema: Schema | None = None,
+                 with_props: bool = False) -> BlastRadius:
+    """Services down or at risk when ``failed`` fail, most important first (``with_props``:
+    the impact answer inside carries the impacted CIs' properties, for views).
+
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> [(s.id, s.status, s.criticality) for s in blast_radius(store, ["server:db1"]).services]
+    [('service:shop', 'down', 'critical'), ('service:reports', 'down', 'general')]
+    >>> blast_radius(store, ["pdu:a"]).as_dict()["summary"]
+    {'down': 0, 'at_risk': 2, 'impacted_cis': 5}
+    """
     schema = schema or load_schema()
-    result = impact(store, failed, schema=schema, with_props=False)
+    result = impact(store, failed, schema=schema, with_props=with_props)
     service_types = schema.service_types()
     down = {s.id: s.depth for s in result.services if s.effect == "down"}
     at_risk = services_at_risk(store, result, schema)

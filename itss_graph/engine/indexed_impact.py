@@ -1,8 +1,10 @@
 """Impact answers for the embedded store, from its closure index.
 
 Example:
+    >>> from itss_graph.schema import load_schema
     >>> from itss_graph.stores.sqlite import SQLiteStore
-    >>> impact_indexed(SQLiteStore(":memory:"), ["x"])
+    >>> store = SQLiteStore(":memory:")
+    >>> impact_indexed(store, store.closure_index(load_schema()), ["x"])
     Traceback (most recent call last):
     ...
     itss_graph.errors.UnknownCIError: unknown CI id: 'x'
@@ -16,21 +18,21 @@ from typing import Sequence
 
 import numpy as np
 
-from itss_graph.engine.impact import ImpactColumns, ImpactResult, make_result
 from itss_graph.engine.indexed import propagate
 from itss_graph.engine.lookup import require_cis
+from itss_graph.engine.result import ImpactColumns, ImpactResult, make_result
 from itss_graph.schema import Schema, load_schema
-from itss_graph.stores.sqlite import SQLiteStore
-from itss_graph.stores.sqlite_index import graph_index, positions_of_ids
+from itss_graph.stores.base import Store
+from itss_graph.stores.graph_index import GraphIndex
 
 
-def impact_indexed(store: SQLiteStore, failed_ids: Sequence[str], *, max_depth: int | None = None,
-                   schema: Schema | None = None, with_props: bool = True) -> ImpactResult:
-    """:func:`itss_graph.engine.impact.impact` for the embedded store."""
+def impact_indexed(store: Store, index: GraphIndex, failed_ids: Sequence[str], *,
+                   max_depth: int | None = None, schema: Schema | None = None,
+                   with_props: bool = True) -> ImpactResult:
+    """:func:`itss_graph.engine.impact.impact` from a store's closure index."""
     schema = schema or load_schema()
     failed_ids, sources = require_cis(store, failed_ids)
-    index = graph_index(store, schema)
-    closure = propagate(index, positions_of_ids(store, index, failed_ids), max_depth)
+    closure = propagate(index, store.index_positions(index, failed_ids), max_depth)
     impacted = _impacted_in_contract_order(index, closure, schema)
     props = {}
     if with_props and impacted:

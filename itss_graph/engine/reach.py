@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Collection, Iterable
 from itss_graph.semantics import Rules
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
-from itss_graph.stores.traversal import edges_with_groups
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,8 +44,9 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
     start = sorted(set(ids))
     if not start:
         return set()
-    if store.kind == "sqlite":
-        return _walk_index(store, schema, start, forward, only_types)
+    index = store.closure_index(schema)
+    if index is not None:
+        return _walk_index(store, index, start, forward, only_types)
     if only_types is not None and not only_types:
         return set()
     rules = Rules.from_schema(schema)
@@ -55,36 +55,30 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
             ((OUTGOING, rules.toward_source), (INCOMING, rules.toward_target))
     steps = [(direction, [r for r, effect in table.items() if effect != "degraded"])
              for direction, table in steps]
-    if "itss.reach" in getattr(store, "procedures", ()):  # Neo4j with ITSS Graph's procedures
-        from itss_graph.stores.traversal import reach_procedure
-
-        types = dict(steps)
-        return reach_procedure(store, start, types[INCOMING], types[OUTGOING], only_types)
+    types = dict(steps)
+    walked = store.walk_reach(start, types[INCOMING], types[OUTGOING], only_types)
+    if walked is not None:
+        return walked
     seen = set(start)
     frontier = start
     while frontier:
         found = set()
         for direction, rels in steps:
-            found.update(edge[2] for edge in edges_with_groups(store, frontier, direction, rels))
+            found.update(edge[2] for edge in store.edges_with_groups(frontier, direction, rels))
         frontier = sorted(found - seen)
         seen.update(frontier)
     reached = seen - set(start)
     if only_types is None:
         return reached
-    from itss_graph.stores.traversal import ci_headers
-
     wanted = set(only_types)
-    return {i for i, (ci_type, _) in ci_headers(store, sorted(reached)).items() if ci_type in wanted}
+    return {i for i, (ci_type, _) in store.headers(sorted(reached)).items() if ci_type in wanted}
 
 
-def _walk_index(store, schema: Schema, start: list[str], forward: bool,
+def _walk_index(store: Store, index, start: list[str], forward: bool,
                 only_types: Collection[str] | None) -> set[str]:
     import numpy as np
 
-    from itss_graph.stores.sqlite_index import graph_index, positions_of_ids
-
-    index = graph_index(store, schema)
-    reached = closure_mask(index, positions_of_ids(store, index, start), forward=forward,
+    reached = closure_mask(index, store.index_positions(index, start), forward=forward,
                            only_types=only_types)
     return set(index.ids_of(np.flatnonzero(reached)))
 

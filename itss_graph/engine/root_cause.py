@@ -60,7 +60,14 @@ class RootCauseResult:
 
 def root_cause(store: Store, symptoms: Sequence[str], *, limit: int | None = 20,
                schema: Schema | None = None) -> RootCauseResult:
-    """Ranked upstream candidates explaining the failing ``symptoms``."""
+    """Ranked upstream candidates explaining the failing ``symptoms``: each candidate's
+    single failure would explain the symptoms it lists (most explained first, then nearest).
+
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> [(c.id, len(c.explains), c.distance) for c in root_cause(store, ["service:shop", "service:reports"], limit=2).candidates]
+    [('database:orders', 2, 1), ('server:db1', 2, 2)]
+    """
     symptoms = list(dict.fromkeys(symptoms))
     if not symptoms:
         raise ValueError("root-cause needs at least one failing CI")

@@ -38,7 +38,7 @@ from itss_graph.render.palette import (DEGRADED_COLOUR, SERVICE_BORDER, SPOF_BOR
                                        layer_colour, layer_legend)
 
 if TYPE_CHECKING:
-    from itss_graph.engine.impact import ImpactResult
+    from itss_graph.engine.result import ImpactResult
     from itss_graph.engine.upstream import Subgraph
     from itss_graph.model import CI
     from itss_graph.schema import Schema

@@ -2,7 +2,7 @@
 :mod:`itss_graph.render.impact_map`, re-exported here).
 
 Example:
-    >>> from itss_graph.engine.impact import ImpactResult
+    >>> from itss_graph.engine.result import ImpactResult
     >>> from itss_graph.model import CI
     >>> print(impact_table(ImpactResult([CI("c1", "cluster", "prod")], [], None)))
     Failure of c1 (cluster, prod): nothing else is impacted.
@@ -14,7 +14,7 @@ import json
 from itertools import groupby
 from json import encoder as json_encoder
 
-from itss_graph.engine.impact import ImpactResult
+from itss_graph.engine.result import ImpactResult
 from itss_graph.render.table import render_table
 
 CSV_HEADERS = ["id", "type", "name", "depth", "effect", "via", "from"]
@@ -82,14 +82,3 @@ def impact_table(result: ImpactResult, limit: int = 50) -> str:
 
 def impact_rows(result: ImpactResult) -> list[list]:
     return [list(row) for row in result.columns.rows()]
-
-
-
-def __getattr__(name: str):
-    """``impact_view`` and ``MAX_DRAWN`` live in :mod:`itss_graph.render.impact_map`; importable
-    from here too, loaded only when asked for (``itss impact`` without --html does not pay)."""
-    if name in ("impact_view", "MAX_DRAWN"):
-        from itss_graph.render import impact_map
-
-        return getattr(impact_map, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

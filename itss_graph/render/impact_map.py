@@ -11,7 +11,7 @@ or the business service the CIs lead to — split by effect, with a note saying 
 individual boxes while there are at most :data:`MAX_SERVICES` of them.
 
 Example:
-    >>> from itss_graph.engine.impact import ImpactResult, ImpactedCI
+    >>> from itss_graph.engine.result import ImpactResult, ImpactedCI
     >>> from itss_graph.model import CI
     >>> r = ImpactResult([CI("c1", "cluster", "prod")], [ImpactedCI("vm1", "vm", "web", 1, "down", "RUNS_ON", "c1")], None)
     >>> v = impact_view(r)
@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Hashable
 
-from itss_graph.engine.impact import DOWN, ImpactedCI, ImpactResult
+from itss_graph.engine.result import ImpactedCI, ImpactResult
+from itss_graph.semantics import DOWN
 from itss_graph.render.aggregate import GROUP_BY, aggregate, fallback_note, group_node, location_key
 from itss_graph.render.graphview import GraphView, ViewEdge, ViewNode
 from itss_graph.render.palette import (DEGRADED_COLOUR, SERVICE_BORDER, SOURCE_COLOUR, effect_colour,
@@ -42,7 +43,7 @@ def impact_view(result: ImpactResult, *, title: str | None = None, lang: str = "
                 max_nodes: int = MAX_DRAWN) -> GraphView:
     """The impacted subgraph as a layered view (see the module docstring).
 
-    ``obligations`` is the ``as_dict()`` of :func:`itss_graph.engine.obligations.assess`;
+    ``obligations`` is the ``as_dict()`` of :func:`itss_graph.answers.obligations.assess`;
     ``locations`` maps CI ids to ``{"rack": ..., "site": ...}`` labels for grouping by place.
     """
     if group_by not in GROUP_BY:

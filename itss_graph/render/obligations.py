@@ -1,4 +1,4 @@
-"""Render ITSS obligations (see :mod:`itss_graph.engine.obligations`) as text.
+"""Render ITSS obligations (see :mod:`itss_graph.answers.obligations`) as text.
 
 Example:
     >>> print(obligations_text({"event_level": {"level": None, "name": {"en": "no event"}},

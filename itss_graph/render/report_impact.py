@@ -3,11 +3,11 @@ team to do — for people who were not at the console.
 
 Built from engine answers only: the blast radius (:func:`itss_graph.engine.blast.blast_radius`,
 which carries the impact answer) and the obligations
-(:func:`itss_graph.engine.obligations.assess`).
+(:func:`itss_graph.answers.obligations.assess`).
 
 Example:
     >>> from itss_graph.engine.blast import BlastRadius
-    >>> from itss_graph.engine.impact import ImpactResult, ImpactedCI
+    >>> from itss_graph.engine.result import ImpactResult, ImpactedCI
     >>> from itss_graph.model import CI
     >>> r = ImpactResult([CI("c1", "cluster", "prod")], [ImpactedCI("vm1", "vm", "web", 1, "down", "RUNS_ON", "c1")], None)
     >>> doc = impact_report(BlastRadius(r, []), None)

@@ -16,15 +16,60 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
+from itss_graph.errors import StoreError
 from itss_graph.model import CI, Relation
 
 if TYPE_CHECKING:
     from itss_graph.loading.staging import Staging
+    from itss_graph.schema import Schema
+    from itss_graph.stores.graph_index import GraphIndex
 
 OUTGOING = "out"
 INCOMING = "in"
+
+Edge = tuple[str, str, str, "str | None", "int | None"]  # (id, type, other, group, min_up)
+# (id, type, other, id is the relation's source, group, min_up)
+FlowEdge = tuple[str, str, str, bool, "str | None", "int | None"]
+# (down, degraded, headers): id -> (depth, via, from); id -> (type, name)
+ImpactWalk = tuple[dict, dict, dict]
+
+
+def text_values(props: Mapping[str, Any]) -> Iterator[str]:
+    """The property values of a CI as text, lists item by item (what ``find`` looks in).
+
+    >>> list(text_values({"site": "DC1", "tags": ["a", 2], "rack": None}))
+    ['DC1', 'a', '2']
+    """
+    for value in props.values():
+        for item in value if isinstance(value, list) else (value,):
+            if item is not None and not isinstance(item, dict):
+                yield str(item)
+
+
+def where_matches(ci: CI, key: str, folded_value: str) -> bool:
+    """True when the CI's field ``key`` (id, type, name or a property; a list: one item) folds
+    to ``folded_value``.
+
+    >>> where_matches(CI("a", "server", "A", {"site": "ＤＣ1"}), "site", "dc1")
+    True
+    """
+    from itss_graph.textmatch import fold
+
+    value = {"id": ci.id, "type": ci.type, "name": ci.name}.get(key, ci.props.get(key))
+    if value is None or isinstance(value, dict):
+        return False
+    items = value if isinstance(value, list) else [value]
+    return any(fold(item) == folded_value for item in items if item is not None)
+
+
+def int_or_none(value) -> int | None:
+    """A property read back from a store as an integer, or None (absent or not a number)."""
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -130,12 +175,112 @@ class Store(ABC):
         INCOMING gives ``(id, type, source)`` for ``source -[type]-> id``.
         """
 
+    # -- the engine's read protocol -------------------------------------------------------------
+    # The engine applies the ontology's failure semantics itself; a store only answers these
+    # batched reads. Defaults are built on the methods above, so a new store works with the
+    # engine once it has get_cis and edges; the optional capabilities (a graph snapshot, walks
+    # inside a server) only make answers faster, never different.
+
+    #: reads are round trips worth overlapping (a server): the engine then fetches CI headers
+    #: in the background while it walks the next level
+    concurrent_reads: bool = False
+    #: the language of user statements run by :meth:`run_read_only`: "sql" or "cypher"
+    query_language: str = "sql"
+
+    def edges_with_groups(self, ids: Sequence[str], direction: str,
+                          rel_types: Sequence[str]) -> list[Edge]:
+        """:meth:`edges` plus each relation's ``redundancy_group`` and ``min_up`` properties
+        (None where absent): ``(id, type, other, group, min_up)``."""
+        return [(i, t, o, None, None) for i, t, o in self.edges(ids, direction, rel_types)]
+
+    def flow_edges(self, ids: Sequence[str], toward_source: Sequence[str],
+                   toward_target: Sequence[str]) -> list[FlowEdge]:
+        """Edges failure can cross from ``ids``: ``(id, type, other, id is the source, group,
+        min_up)``. ``toward_source`` relation types are crossed from their target to their
+        source, ``toward_target`` ones from source to target."""
+        if not ids:
+            return []
+        return ([(i, t, o, False, g, m) for i, t, o, g, m in self.edges_with_groups(ids, INCOMING, toward_source)]
+                + [(i, t, o, True, g, m) for i, t, o, g, m in self.edges_with_groups(ids, OUTGOING, toward_target)])
+
+    def headers(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """id -> (type, name) for the CIs among ``ids`` (no properties: cheaper than get_cis)."""
+        return {ci.id: (ci.type, ci.name) for ci in self.get_cis(ids).values()}
+
+    def closure_index(self, schema: "Schema") -> "GraphIndex | None":
+        """A CSR snapshot of the failure-flow graph (:mod:`itss_graph.stores.graph_index`) when
+        this store keeps one, so the engine can walk it in memory; None otherwise."""
+        return None
+
+    def index_positions(self, index: "GraphIndex", ids: Sequence[str]):
+        """Positions in ``index`` of the CIs with these ids (unknown ids skipped), as a numpy
+        array; only called with an index this store returned."""
+        raise NotImplementedError
+
+    def walk_impact(self, failed: Sequence[str], toward_source: dict[str, str],
+                    toward_target: dict[str, str], max_depth: int | None) -> "ImpactWalk | None":
+        """The whole impact walk done by the store itself (a server-side procedure with the
+        semantics passed in), or None when it cannot: ``(down, degraded, headers)`` with
+        id -> (depth, via, from) for lost and degraded CIs and id -> (type, name) for both."""
+        return None
+
+    def walk_reach(self, start: Sequence[str], incoming: Sequence[str], outgoing: Sequence[str],
+                   only_types: Collection[str] | None) -> set[str] | None:
+        """CIs reachable from ``start`` (excluded) over ``incoming`` relation types against their
+        direction and ``outgoing`` ones along it, computed by the store itself; None when it
+        cannot."""
+        return None
+
+    def run_read_only(self, statement: str, params: dict) -> tuple[list[str], list[list]]:
+        """Run a user's statement (in :attr:`query_language`) read-only with bound parameters:
+        (column names, rows). Raises :class:`StoreError` when the store refuses it."""
+        raise StoreError(f"this store runs no {self.query_language} statements")
+
     def generation(self) -> str:
         """A token that changes whenever the store's content changes (for caches of derived
         data such as closure indexes). Stores that cannot tell return a fresh token."""
         import uuid
 
         return uuid.uuid4().hex
+
+    # -- finding CIs by what people type (itss find, closest matches) ---------------------------
+    def find_cis(self, needle: str, *, types: Collection[str] | None = None,
+                 where: Mapping[str, str] | None = None, limit: int = 1000) -> list[CI]:
+        """CIs whose id, name or a property value contains ``needle`` (text already folded by
+        :func:`itss_graph.textmatch.fold`; ``""`` matches every CI), of one of ``types``, and
+        whose ``where`` fields (``id``, ``type``, ``name`` or a property) fold to the given
+        values (for a list, one of its items does). Those whose id or name equals the needle come
+        first, then those starting with it, then the rest by id; at most ``limit``.
+
+        Stores may return a superset of the substring matches (the caller grades every CI with
+        :func:`itss_graph.textmatch.tier`) but never miss one within ``limit``. This default
+        reads every CI; stores override it with one query."""
+        from itss_graph.textmatch import tier
+
+        def order(ci: CI):
+            grades = [tier(needle, ci.id), tier(needle, ci.name)]
+            return (0 if "exact" in grades else 1 if "prefix" in grades else 2, ci.id)
+
+        found = []
+        for batch in self.iter_cis():
+            for ci in batch:
+                if types is not None and ci.type not in types:
+                    continue
+                if where and not all(where_matches(ci, k, v) for k, v in where.items()):
+                    continue
+                if needle and not any(tier(needle, v) for v in (ci.id, ci.name, *text_values(ci.props))):
+                    continue
+                found.append(ci)
+        return sorted(found, key=order)[:limit]
+
+    def iter_headers(self, types: Collection[str] | None = None,
+                     batch: int = 100_000) -> Iterator[list[tuple[str, str, str]]]:
+        """``(id, type, name)`` of every CI (of ``types``), in batches: the pool closest matches
+        are looked for in, without the properties."""
+        for cis in self.iter_cis(batch):
+            rows = [(c.id, c.type, c.name) for c in cis if types is None or c.type in types]
+            if rows:
+                yield rows
 
     # -- whole-store reads --------------------------------------------------------------------
     @abstractmethod

@@ -14,10 +14,10 @@ Reads are one parameterised query per batch of ids; ``neo4j://`` URIs route writ
 leader and reads to followers. Relationship types cannot be query parameters in Cypher: they
 come only from the ontology and are checked against :data:`_REL_TYPE` before use.
 
-Example (needs a server):
-    >>> store = Neo4jStore("bolt://127.0.0.1:7687")          # doctest: +SKIP
-    >>> store.stats()                                        # doctest: +SKIP
-    {'cis': {}, 'relations': {}}
+Usage (needs a server; tests/test_neo4j_store.py runs the same against a real one)::
+
+    store = Neo4jStore("neo4j://127.0.0.1:7687", user="neo4j", password=...)
+    store.stats()           # {'cis': {...}, 'relations': {...}}
 """
 
 from __future__ import annotations
@@ -174,6 +174,49 @@ class Neo4jStore(Store):
         for start in range(0, len(ids), BATCH):
             out.extend(self._read(query, ids=ids[start:start + BATCH], types=list(rel_types)))
         return out
+
+    concurrent_reads = True
+    query_language = "cypher"
+
+    def edges_with_groups(self, ids, direction, rel_types):
+        from itss_graph.stores.neo4j_read import edges_with_groups
+
+        return edges_with_groups(self, ids, direction, rel_types)
+
+    def flow_edges(self, ids, toward_source, toward_target):
+        from itss_graph.stores.neo4j_read import flow_edges
+
+        return flow_edges(self, ids, toward_source, toward_target)
+
+    def headers(self, ids):
+        from itss_graph.stores.neo4j_read import headers
+
+        return headers(self, ids)
+
+    def walk_impact(self, failed, toward_source, toward_target, max_depth):
+        from itss_graph.stores.neo4j_read import walk_impact
+
+        return walk_impact(self, failed, toward_source, toward_target, max_depth)
+
+    def walk_reach(self, start, incoming, outgoing, only_types):
+        from itss_graph.stores.neo4j_read import walk_reach
+
+        return walk_reach(self, start, incoming, outgoing, only_types)
+
+    def run_read_only(self, statement, params):
+        from itss_graph.stores.neo4j_read import run_read_only
+
+        return run_read_only(self, statement, params)
+
+    def find_cis(self, needle, *, types=None, where=None, limit=1000):
+        from itss_graph.stores.neo4j_read import find_cis
+
+        return find_cis(self, needle, types, where, limit)
+
+    def iter_headers(self, types=None, batch=100_000):
+        from itss_graph.stores.neo4j_read import iter_headers
+
+        return iter_headers(self, types, batch)
 
     def stats(self) -> dict[str, dict[str, int]]:
         return {

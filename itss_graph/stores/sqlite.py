@@ -142,6 +142,37 @@ class SQLiteStore(Store):
                 (*rel_types, *params)))
         return out
 
+    def edges_with_groups(self, ids, direction, rel_types):
+        from itss_graph.stores.sqlite_read import edges_with_groups
+
+        return edges_with_groups(self, ids, direction, rel_types)
+
+    def closure_index(self, schema):
+        from itss_graph.stores.sqlite_index import graph_index
+
+        return graph_index(self, schema)
+
+    def index_positions(self, index, ids):
+        from itss_graph.stores.sqlite_index import positions_of_ids
+
+        return positions_of_ids(self, index, ids)
+
+    def run_read_only(self, statement, params):
+        from itss_graph.stores.sqlite_read import run_read_only
+
+        return run_read_only(self, statement, params)
+
+    def find_cis(self, needle, *, types=None, where=None, limit=1000):
+        from itss_graph.stores.sqlite_read import find_cis
+
+        found = find_cis(self, needle, types, where, limit)
+        return super().find_cis(needle, types=types, where=where, limit=limit) if found is None else found
+
+    def iter_headers(self, types=None, batch=100_000):
+        from itss_graph.stores.sqlite_read import iter_headers
+
+        return iter_headers(self, types, batch)
+
     def _id_filter(self, ids: list[str], column: str) -> Iterator[tuple[str, tuple]]:
         """SQL conditions selecting ``column IN ids``: a parameter list for a few ids, one JSON
         array parameter (read with json_each) for many, which avoids filling a temp table."""

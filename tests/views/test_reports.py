@@ -9,7 +9,7 @@ import pytest
 
 from itss_graph.engine.blast import blast_radius
 from itss_graph.engine.impact import impact
-from itss_graph.engine.obligations import assess, situation_of
+from itss_graph.answers.obligations import assess, situation_of
 from itss_graph.knowledge.applicability import evaluate
 from itss_graph.knowledge.gap import gap_for_profile
 from itss_graph.knowledge.kb import KnowledgeBase

@@ -6,11 +6,12 @@ white-paper provenance) named in ``queries/change-impact.yaml``; the suggested w
 the most critical service affected, per the windows of that file (organisation policy).
 
 Example:
-    >>> from itss_graph.stores.sqlite import SQLiteStore
-    >>> change_impact(SQLiteStore(":memory:"), ["x"])
-    Traceback (most recent call last):
-    ...
-    itss_graph.errors.UnknownCIError: unknown CI id: 'x'
+    >>> from itss_graph.loading.example import example_store
+    >>> answer = change_impact(example_store(), ["server:db1"])
+    >>> answer["summary"]
+    {'services_down': 2, 'services_at_risk': 0, 'cis_down': 4}
+    >>> answer["window"]["text"]["en"][:40]
+    'Approved maintenance window, lowest traf'
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from itss_graph.stores.base import Store
 
 
 def change_impact(store: Store, ci_ids: Sequence[str], *, schema: Schema | None = None) -> dict:
-    from itss_graph import queries
-    from itss_graph.engine.obligations import describe_entity
+    from itss_graph import catalogue
+    from itss_graph.answers.obligations import describe_entity
     from itss_graph.knowledge.kb import KnowledgeBase
 
     schema = schema or load_schema()
-    query = queries.get("change-impact")
+    query = catalogue.get("change-impact")
     radius = blast_radius(store, ci_ids, schema=schema)
     kb = KnowledgeBase.load()
     knowledge = query.extra.get("knowledge", {})

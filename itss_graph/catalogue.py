@@ -6,7 +6,7 @@ English, audience, parameters, the CLI form, the algorithm, and a reference Cyph
 who want to run something similar in Neo4j Browser. User directories (``ITSS_QUERIES_PATH``,
 ``~/.config/itss-graph/queries``) add files or replace built-in ones of the same name.
 ``--show-query`` prints the statements the engine really runs on the store in use
-(:func:`engine_statements`), taken from the code that runs them.
+(:func:`itss_graph.stores.engine_statements`), taken from the code that runs them.
 
 Example:
     >>> names = [q.name for q in catalogue().values()]
@@ -109,27 +109,3 @@ def reference_cypher(query: CannedQuery) -> str:
     upstream = "|".join([f"{r}>" for r in loss_in] + [f"<{r}" for r in loss_out])
     return query.reference_cypher.replace("{downstream_filter}", downstream).replace(
         "{upstream_filter}", upstream)
-
-
-def engine_statements(store_kind: str) -> list[tuple[str, str]]:
-    """(what, statement) pairs: the statements the engine runs on a store of this kind."""
-    if store_kind == "sqlite":
-        from itss_graph.stores.sqlite_index import INDEX_EDGE_CODES_SQL, INDEX_EDGE_PROPS_SQL, INDEX_NODES_SQL
-
-        return [("SQLite: closure index nodes (once per store generation, then memory-mapped)", INDEX_NODES_SQL),
-                ("SQLite: closure index edges, relation types coded by the ontology's names "
-                 "(once per store generation)", INDEX_EDGE_CODES_SQL.format(cases="WHEN ? THEN 0 ...")),
-                ("SQLite: ... and the redundancy properties of the relations that have any", INDEX_EDGE_PROPS_SQL),
-                ("then: breadth-first levels over the CSR arrays in memory (numpy), no SQL", "")]
-    from itss_graph.stores.traversal import (NEO4J_EDGES, NEO4J_FLOW, NEO4J_HEADERS,
-                                             NEO4J_IMPACT_PROCEDURE)
-
-    return [("Neo4j, impact when the server has ITSS Graph's procedures (tools/neo4j-plugin): "
-             "the whole walk in one call", NEO4J_IMPACT_PROCEDURE),
-            ("Neo4j otherwise, per breadth-first level: the relations failure crosses from the "
-             "CIs lost at that level, both directions in one round trip", NEO4J_FLOW),
-            ("Neo4j: the members of redundancy groups of the CIs reached (as providers)",
-             NEO4J_EDGES.format(pattern="(f)-[r]->(o:CI)")),
-            ("Neo4j: ... and over relations written provider -> dependant",
-             NEO4J_EDGES.format(pattern="(f)<-[r]-(o:CI)")),
-            ("Neo4j: types and names of the CIs reached", NEO4J_HEADERS)]

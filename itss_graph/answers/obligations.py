@@ -166,3 +166,21 @@ def situation_of(store, result, schema=None) -> Situation:
     at_risk = len(services_at_risk(store, result, schema))
     cis_down = sum(1 for e in result.columns.effects if e == "down")
     return Situation(by_criticality, at_risk, cis_down + len(result.sources))
+
+
+def obligations(store, result, schema=None) -> dict:
+    """What ITSS obliges the team to do after the failure an impact answer describes: the
+    event level and, per condition met, the KB entities (emergency tasks, processes, roles,
+    reports, quality characteristics hit) with their white-paper provenance — the JSON
+    contract's ``obligations`` object.
+
+    >>> from itss_graph.loading.example import example_store
+    >>> from itss_graph.engine.impact import impact
+    >>> store = example_store()
+    >>> answer = obligations(store, impact(store, ["server:db1"]))
+    >>> answer["event_level"]["name"]["en"]
+    'Level I: critical service outage'
+    >>> [s["title"]["en"] for s in answer["sections"]][:2]
+    ['Emergency response (GB/T 28827.3)', 'Incident and problem management']
+    """
+    return assess(situation_of(store, result, schema)).as_dict()
