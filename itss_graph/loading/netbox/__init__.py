@@ -2,10 +2,11 @@
 (:mod:`.export`), turned into CI and relation rows (:mod:`.transform`) as described in
 ``loaders/netbox.yaml`` and ``samples/netbox-demo/README.txt``.
 
-Example (needs a NetBox):
-    >>> from itss_graph.loading.netbox.client import NetBoxClient   # doctest: +SKIP
-    >>> client = NetBoxClient("https://netbox.example.com", "0123abcd")   # doctest: +SKIP
-    >>> rows = list(netbox_rows(client))                             # doctest: +SKIP
+Usage (needs a NetBox; tests/loading/test_netbox.py runs it against a fake one)::
+
+    from itss_graph.loading.netbox.client import NetBoxClient
+    client = NetBoxClient("https://netbox.example.com", "0123abcd")
+    rows = list(netbox_rows(client))
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ Errors are :class:`~itss_graph.errors.SourceError` naming the URL (never the tok
 token (401/403), missing endpoint (404), server errors and unreachable hosts (after retries),
 answers that are not NetBox JSON.
 
-Example (needs a NetBox):
-    >>> client = NetBoxClient("https://demo.netbox.dev", "0123456789abcdef")  # doctest: +SKIP
-    >>> next(client.iter_objects("dcim/sites"))["name"]                        # doctest: +SKIP
-    'DM-Akron'
+Usage (needs a NetBox; tests/loading/test_netbox.py runs it against a fake one)::
+
+    client = NetBoxClient("https://demo.netbox.dev", "0123456789abcdef")
+    next(client.iter_objects("dcim/sites"))["name"]   # 'DM-Akron'
 """
 
 from __future__ import annotations
