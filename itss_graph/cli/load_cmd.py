@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 from pathlib import Path
@@ -96,10 +97,16 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
             else:
                 _stage_files(loader, [Path(i) for i in inputs], profile, encoding)
             loader.check()
+            options = dict(dry_run=dry_run, source=source_name, prune=prune, details=row_report,
+                           allow_empty=allow_empty)
             loader.store = stores.for_writing()
-            report = loader.apply(dry_run=dry_run, source=source_name, prune=prune,
-                                  details=row_report, allow_empty=allow_empty)
-            stores.written()
+            if stores.recheck:
+                loader.check()
+            report = loader.apply(**options)
+            if not stores.written():  # another load created the store while this one wrote
+                loader.store = stores.for_writing()
+                loader.check()
+                report = loader.apply(**options)
     _print_report(report, store_settings, output_format, row_report)
     if report.skipped_total:
         click.echo(f"itss: {report.skipped_total} row{'s' if report.skipped_total != 1 else ''} "
@@ -109,16 +116,21 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
 
 class _StoreForLoad:
     """The store a load checks against and writes to. An embedded store that does not exist yet
-    is created only when something is written: a dry run, or a load that fails, leaves no
-    empty store file behind (after which queries would answer "unknown CI" instead of "no
-    store"); until then the checks run against an empty in-memory store."""
+    is created only when something is written, and only whole: it is written under a private
+    name beside the path and moved into place when the load succeeded, so a dry run or a load
+    that fails leaves no store file behind (after which queries would answer "unknown CI"
+    instead of "no store"). Until then the checks run against an empty in-memory store; if
+    another load creates the store meanwhile, this one checks again against it and loads
+    into it."""
 
     def __init__(self, settings, dry_run: bool):
         self.settings = settings
         self.dry_run = dry_run
-        self.created: Path | None = None
+        self.target: Path | None = None  # a store to create
+        self.temp: Path | None = None
         self.store = None
         self.checks = None
+        self.recheck = False  # the store appeared while this load was checked
 
     def __enter__(self) -> "_StoreForLoad":
         settings = self.settings
@@ -127,7 +139,7 @@ class _StoreForLoad:
             from itss_graph.stores.sqlite import SQLiteStore
 
             self.checks = SQLiteStore(":memory:")
-            self.created = Path(settings.path)
+            self.target = Path(settings.path)
         else:
             self.store = open_configured_store(settings, create=True)
         return self
@@ -137,27 +149,51 @@ class _StoreForLoad:
         return self.checks if self.checks is not None else self.store
 
     def for_writing(self):
-        """The store to apply to (created now when it is new and this is not a dry run)."""
+        """The store to apply to: the existing one, or a new one under its private name."""
         if self.store is not None or self.dry_run:
-            return self.for_checks
-        from itss_graph.errors import StoreError
+            return self.store if self.store is not None else self.checks
+        if self.target.exists():  # created by another load while this one was checked
+            self.store = open_configured_store(self.settings, create=True)
+            self.target, self.recheck = None, True
+            return self.store
+        from itss_graph.stores.sqlite import SQLiteStore
 
-        self.store = open_configured_store(self.settings, create=True)
-        if not self.store.is_empty():
-            raise StoreError(f"store {self.settings.path} was created by another load while this "
-                             "one was checked; nothing was written: run it again")
+        self.temp = self.target.with_name(f".{self.target.name}.{os.getpid()}.new")
+        self._remove_temp()
+        self.store = SQLiteStore(self.temp, create=True)
         return self.store
 
-    def written(self) -> None:
-        self.created = None  # the load went through: the new store stays
+    def written(self) -> bool:
+        """Move a new store into place; False when a store appeared at the path meanwhile (the
+        caller then loads into that one)."""
+        if self.temp is None:
+            return True
+        self.store.close()  # the last connection: SQLite folds its WAL into the file
+        self.store = None
+        try:
+            os.link(self.temp, self.target)  # atomic, and only where no store is
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links
+            if self.target.exists():
+                return False
+            os.replace(self.temp, self.target)
+        finally:
+            self._remove_temp()
+            self.temp = None
+        self.target = None
+        return True
+
+    def _remove_temp(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(self.temp) + suffix).unlink(missing_ok=True)
 
     def __exit__(self, *exc) -> None:
         for store in (self.checks, self.store):
             if store is not None:
                 store.close()
-        if self.created is not None and self.store is not None:  # created, then the load failed
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(self.created) + suffix).unlink(missing_ok=True)
+        if self.temp is not None:  # the load failed after starting a new store: nothing stays
+            self._remove_temp()
 
 
 @contextlib.contextmanager

@@ -281,3 +281,34 @@ def test_xlsx_whose_dimension_lies_loads_every_row_and_column(tmp_path, sqlite_s
     load_inventory([path], sqlite_store)
     assert sqlite_store.stats()["cis"] == {"server": 10}
     assert sqlite_store.get_cis(["c9"])["c9"].props == {"site": "DC1"}
+
+
+def test_a_load_refused_by_the_store_itself_leaves_no_new_store(tmp_path, write):
+    """Conflicting duplicate relations into a new store are found while writing (the store
+    detects them): the load fails after starting the store, and still no file stays."""
+    write("in/cis.csv", "id,name,type\na,A,vm\nb,B,server\n")
+    write("in/relations.csv", "source,type,target,note\na,RUNS_ON,b,x\na,RUNS_ON,b,y\n")
+    done = run("load", str(tmp_path / "in"), "--store", str(tmp_path / "new.db"))
+    assert done.returncode == 2 and "is also given, with other properties" in done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["in"]
+
+
+def test_a_store_created_by_another_load_meanwhile_is_checked_and_loaded_into(tmp_path, write):
+    from itss_graph.cli.load_cmd import _StoreForLoad
+    from itss_graph.stores import StoreSettings
+
+    target = tmp_path / "shared.db"
+    with _StoreForLoad(StoreSettings(path=str(target)), dry_run=False) as stores:
+        assert stores.for_checks.is_empty() and not target.exists()
+        load_inventory([write("other.json", json.dumps({"cis": [{"id": "x", "type": "vm"}]}))],
+                       SQLiteStore(target))  # another load, meanwhile
+        store = stores.for_writing()
+        assert stores.recheck and store.existing_ids(["x"]) == {"x"}
+    # the other way round: the store appears while this load writes its new one
+    other = tmp_path / "late.db"
+    with _StoreForLoad(StoreSettings(path=str(other)), dry_run=False) as stores:
+        stores.for_writing()
+        load_inventory([tmp_path / "other.json"], SQLiteStore(other))
+        assert not stores.written()  # not moved over the other load's store
+        assert stores.for_writing().existing_ids(["x"]) == {"x"}
+    assert not list(tmp_path.glob(".*.new*"))  # the new store it had started is gone
