@@ -93,7 +93,7 @@ def resolve_types(names: Iterable[str], schema: "Schema") -> list[str]:
     ['server', 'vm']
     >>> resolve_types(["databse"], load_schema())
     Traceback (most recent call last):
-    itss_graph.errors.UnknownNameError: unknown CI type 'databse' (did you mean 'database', 'data-set'?)
+    itss_graph.errors.UnknownNameError: unknown CI type 'databse' (did you mean 'database', 'data-set'...?)
     """
     out = []
     for name in names:

@@ -65,16 +65,21 @@ def export(target: Path, fmt: str | None, around: tuple[str, ...], depth: int, s
                ".gexf": "gexf"}.get(suffix, "csv")
     if around and fmt not in ("graphml", "gexf"):
         raise click.UsageError("--around exports a subgraph: use it with a .graphml or .gexf TARGET")
+    from itss_graph.errors import ItssError
+
     with open_configured_store(store_settings) as store:
-        if fmt in ("graphml", "gexf"):
-            if around:
-                cis, relations = itss.neighbourhood(store, list(around), depth=depth)
-            else:
-                cis = (ci for batch in store.iter_cis() for ci in batch)
-                relations = (r for batch in store.iter_relations() for r in batch)
-            nodes, edges = itss.write_graph(cis, relations, target, fmt)
-            click.echo(f"wrote {target} ({nodes} CIs, {edges} relations)")
-            return
-        files = itss.export_inventory(store.iter_cis(), store.iter_relations(), target, fmt)
+        try:
+            if fmt in ("graphml", "gexf"):
+                if around:
+                    cis, relations = itss.neighbourhood(store, list(around), depth=depth)
+                else:
+                    cis = (ci for batch in store.iter_cis() for ci in batch)
+                    relations = (r for batch in store.iter_relations() for r in batch)
+                nodes, edges = itss.write_graph(cis, relations, target, fmt)
+                click.echo(f"wrote {target} ({nodes} CIs, {edges} relations)")
+                return
+            files = itss.export_inventory(store.iter_cis(), store.iter_relations(), target, fmt)
+        except OSError as exc:  # a target that is a file, a directory, not writable ...
+            raise ItssError(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
     for path in files:
         click.echo(f"wrote {path}")

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -80,11 +82,56 @@ INSERT_REL = """INSERT INTO rel (src, type, dst, props, fid, line, quiet) VALUES
     ?4, ?5, ?6, ?7)"""
 
 
+PREFIX = "itss-staging-"
+_OWNED = re.compile(re.escape(PREFIX) + r"(\d+)-")
+LEGACY_AGE_S = 24 * 3600  # staging files named without their process: swept after a day
+
+
+def sweep_stale(directory: Path | None = None) -> list[Path]:
+    """Delete staging files (and their shards and journals) left by loads whose process is
+    gone — killed with SIGKILL, or by a power cut — and return them. A staging file's name
+    carries the id of the process that owns it."""
+    directory = Path(directory or tempfile.gettempdir())
+    removed = []
+    try:
+        entries = list(directory.glob(PREFIX + "*"))
+    except OSError:
+        return removed
+    now = time.time()
+    for path in entries:
+        owner = _OWNED.match(path.name)
+        try:
+            if owner is not None:
+                if _alive(int(owner.group(1))):
+                    continue
+            elif now - path.stat().st_mtime < LEGACY_AGE_S:
+                continue
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue  # gone meanwhile, or not ours to delete
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # another user's process: alive, and not ours
+    return True
+
+
 class Staging:
-    """A temporary staging database (deleted on close)."""
+    """A temporary staging database (deleted on close; left-overs of killed loads are swept
+    when the next one starts)."""
 
     def __init__(self, directory: Path | None = None):
-        fd, name = tempfile.mkstemp(prefix="itss-staging-", suffix=".db", dir=directory)
+        sweep_stale(directory)
+        fd, name = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=".db", dir=directory)
         os.close(fd)
         self.path = Path(name)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -146,7 +193,10 @@ class Staging:
 
     def note_skipped(self, ci_id: str) -> None:
         """A CI row with this id had errors and was left out (relations to it are then told so)."""
-        self.db.execute("INSERT OR IGNORE INTO skipped_id VALUES (?)", (ci_id,))
+        try:
+            self.db.execute("INSERT OR IGNORE INTO skipped_id VALUES (?)", (ci_id,))
+        except UnicodeEncodeError:
+            pass  # not text (a lone surrogate): no relation can name it either
 
     def _end(self, end: str | KeyRef) -> str | int:
         if isinstance(end, str):
@@ -171,6 +221,10 @@ class Staging:
             return sorted((t, n) for (k, t), n in self._counts.items() if k == kind and n)
         table = "ci" if kind == "ci" else "rel"
         return self.db.execute(f"SELECT type, count(*) FROM {table} GROUP BY type ORDER BY type").fetchall()
+
+    def staged_rows(self) -> int:
+        """Rows staged so far (CIs and relations, every path)."""
+        return sum(self._counts.values())
 
     def rows_deleted(self) -> None:
         """Staged rows were deleted: per-type counts must be taken again."""
@@ -331,9 +385,11 @@ class Staging:
                UNION SELECT dst FROM rel WHERE typeof(dst) = 'text' ORDER BY 1""")]
 
     def dangling_references(self, exists_in_store: Callable[[list[str]], set[str]],
-                            limit: int, drop: bool = False) -> list[Problem]:
+                            limit: int, drop: bool = False, *,
+                            report_skipped: bool = True) -> list[Problem]:
         """Relation ends that are neither staged CIs nor CIs already in the store (with
-        ``drop``, their rows are left out)."""
+        ``drop``, their rows are left out; ``report_skipped=False``: ends that are CIs whose
+        rows had errors are not problems of their own)."""
         missing = self.text_ends()
         unknown: set[str] = set()
         for start in range(0, len(missing), BATCH):
@@ -358,6 +414,8 @@ class Staging:
             field, ref = ("source", src) if src_missing else ("target", dst)
             why = ("its row has errors" if ref in skipped
                    else "not in the input nor in the store")
+            if ref in skipped and not report_skipped:
+                continue
             if len(problems) < limit:
                 problems.append(Problem(file, line_no, field, f"unknown CI {ref!r}: {why}", ref))
         if drop and rows:
@@ -435,8 +493,8 @@ class Staging:
         try:
             self.db.close()
         finally:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            for path in self.path.parent.glob(self.path.name + "*"):  # journals, worker shards
+                path.unlink(missing_ok=True)
 
     def __enter__(self) -> "Staging":
         return self

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from itss_graph.errors import Problem
+from itss_graph.loading.encoding import INVISIBLE
 from itss_graph.loading.readers import RawRow
 from itss_graph.model import CI_FIELDS, RELATION_FIELDS, canonical_json
 from itss_graph.schema import Schema
@@ -34,8 +36,13 @@ MAX_NAME_LENGTH = 4096
 MAX_VALUE_LENGTH = 65536
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")      # names and values may hold TAB and LF
 _CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # only JSON/YAML escapes make these: not characters
 # what str.strip() removes: ids must not start or end with any of these
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+# how a user adds what the ontology lacks: said by every "unknown type" message
+ONTOLOGY_HINT = ("add a type or an alias in a user ontology file (a .ttl file in "
+                 "~/.config/itss-graph/ontology/ or $ITSS_ONTOLOGY_PATH; see loaders/README.md)")
 
 # how a CI row meets a stored CI of the same id: the loader→store contract declares it
 MODE_UPSERT, MODE_ENSURE, MODE_MERGE = UPSERT, ENSURE, MERGE
@@ -102,7 +109,9 @@ def validate_ci(row: RawRow, schema: Schema, *, mode: int = MODE_UPSERT,
         else:
             name = str(name)  # JSON/YAML may give numbers as names
     if name is not None:
-        if len(name) > MAX_NAME_LENGTH:
+        if _SURROGATE.search(name):
+            problems.append(_problem(row, "name", f"{shown(name)} is not valid Unicode (a lone surrogate)"))
+        elif len(name) > MAX_NAME_LENGTH:
             problems.append(_problem(row, "name", f"is {len(name)} characters long; at most {MAX_NAME_LENGTH}"))
         elif _CONTROL.search(name):
             problems.append(_problem(row, "name", f"contains a control character: {shown(name)}", name))
@@ -140,8 +149,8 @@ def validate_relation(row: RawRow, schema: Schema, *, quiet: bool = False
         if rel_type is None:
             problems.append(_problem(
                 row, "type",
-                f"unknown relation type {raw_type!r}{_suggest(str(raw_type), schema.relation_types)}",
-                str(raw_type)))
+                f"unknown relation type {raw_type!r}{_suggest(str(raw_type), schema.relation_types)}"
+                f"; {ONTOLOGY_HINT}", str(raw_type)))
     if source is not None and source == target:
         shown = source.describe() if isinstance(source, KeyRef) else repr(source)
         problems.append(_problem(row, "target", f"relation from {shown} to itself",
@@ -163,10 +172,20 @@ def check_identifier(row: RawRow, field: str, problems: list[Problem]) -> str | 
         problems.append(_problem(row, field, f"must be a string, not {_json_kind(value)}", str(value)))
         return None
     text = str(value)
+    if _SURROGATE.search(text):
+        problems.append(_problem(row, field, f"{shown(text)} is not valid Unicode "
+                                             "(a lone surrogate escape such as \\ud800)"))
+        return None
+    if not text.isascii():  # one id, one spelling: NFD and NFC forms name the same CI
+        text = unicodedata.normalize("NFC", text)
     if text != text.strip():
         problems.append(_problem(row, field, f"{text!r} has leading or trailing whitespace", text))
     elif _CONTROL_IN_ID.search(text):
         problems.append(_problem(row, field, f"{text!r} contains a control character", text))
+    elif (invisible := INVISIBLE.search(text)) is not None:
+        char = invisible.group()
+        problems.append(_problem(row, field, f"{text!r} contains an invisible character U+{ord(char):04X} "
+                                             f"({unicodedata.name(char, 'format character')})", text))
     elif len(text) > MAX_ID_LENGTH:
         problems.append(_problem(row, field, f"is {len(text)} characters long; at most {MAX_ID_LENGTH}",
                                  text[:80] + "…"))
@@ -183,13 +202,18 @@ def _ci_type(row: RawRow, schema: Schema, problems: list[Problem]) -> str | None
     resolved = schema.resolve_ci_type(str(raw))
     if resolved is None:
         problems.append(_problem(
-            row, "type", f"unknown CI type {raw!r}{_suggest(str(raw), schema.ci_types)}", str(raw)))
+            row, "type", f"unknown CI type {raw!r}{_suggest(str(raw), schema.ci_types)}; {ONTOLOGY_HINT}",
+            str(raw)))
     return resolved
 
 
 def _check_props(row: RawRow, props: dict[str, Any]) -> list[Problem]:
     problems = []
     for key, value in props.items():
+        if _SURROGATE.search(key) or _has_surrogate(value):
+            problems.append(_problem(row, shown(key), "is not valid Unicode (a lone surrogate escape "
+                                                      "such as \\ud800 in the name or the value)"))
+            continue
         if _CONTROL_IN_ID.search(key):
             problems.append(_problem(row, repr(key), "property name contains a control character", key))
             continue
@@ -235,6 +259,16 @@ def _unsupported(value: Any) -> str | None:
     return f"a {type(value).__name__} value cannot be stored; give text, a number or a list"
 
 
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    return False
+
+
 def _has_control(value: Any) -> bool:
     if isinstance(value, str):
         return _CONTROL.search(value) is not None
@@ -255,7 +289,9 @@ def _suggest(text: str, known: dict) -> str:
     if close:
         match = next(k for k in known if k.lower() == close[0])
         return f" (did you mean {match!r}?)"
-    return f"; known: {', '.join(sorted(known))}" if len(known) <= 40 else ""
+    if len(known) <= 40:
+        return f"; known: {', '.join(sorted(known))}"
+    return f" (`itss types` lists the {len(known)} known ones)"
 
 
 def _problem(row: RawRow, field: str, message: str, value: str | None = None) -> Problem:

@@ -444,6 +444,12 @@ SERVICE_OBJECT_LINKS = {
     "Middleware": {"软件", "中间件"},
     "Application": {"软件", "应用软件", "应用资源", "应用系统"},
     "DataSet": {"数据"},
+    # classes of real asset registers (issue 12)
+    "Desktop": {"桌面及外设"}, "Laptop": {"桌面及外设"}, "HandheldDevice": {"桌面及外设"},
+    "Printer": {"桌面及外设"}, "Peripheral": {"桌面及外设"}, "Terminal": {"桌面及外设"},
+    "SelfServiceDevice": {"ATM设备"}, "SecurityAppliance": {"网络", "网络及网络设备"},
+    "WirelessAccessPoint": {"网络", "网络及网络设备"}, "TapeLibrary": {"存储", "服务器及存储"},
+    "VideoSurveillanceDevice": {"安防"},
 }
 
 
@@ -476,6 +482,13 @@ CI_CATEGORIES = {
     "Application": ("040303", 2195),
     "DataSet": ("05", 2210),
     "Site": ("0405", 2203),  # 整体承担基础环境、硬件、软件、安全等综合性运维 (2203-2204)
+    # classes of real asset registers (issue 12)
+    "Desktop": ("040204", 2169), "Laptop": ("040204", 2169), "HandheldDevice": ("040204", 2169),
+    "Printer": ("040204", 2169), "Peripheral": ("040204", 2169),
+    "Terminal": ("040299", 2173), "SelfServiceDevice": ("040299", 2173),
+    "VideoSurveillanceDevice": ("040299", 2173), "ConferenceDevice": ("040299", 2173),
+    "SecurityAppliance": ("040201", 2159), "WirelessAccessPoint": ("040201", 2159),
+    "TapeLibrary": ("040203", 2165),
 }
 # a second code, within the first one's line: data is an O&M object too (数据迁移服务, 2206)
 CI_MORE_CATEGORIES = {"DataSet": {"0499"}}
@@ -485,7 +498,7 @@ CI_UNLINKED = {"Room", "Rack", "PatchPanel", "Container", "Circuit", "BusinessSe
 
 def test_every_typed_ci_class_is_decided(kb):
     classes = {str(s).split("#")[1] for s in kb.subjects(CMDB.typeName, None)}
-    assert len(classes) == 29
+    assert len(classes) == 41
     assert classes == set(CI_CATEGORIES) | CI_UNLINKED
     assert not set(CI_CATEGORIES) & CI_UNLINKED
 

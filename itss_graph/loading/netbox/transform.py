@@ -43,6 +43,12 @@ ENDPOINTS = (
     "virtualization/clusters", "virtualization/virtual-machines", "circuits/providers",
     "circuits/circuits", "circuits/circuit-terminations", "dcim/cables",
 )
+_KINDS = {"dcim/sites": "dcim.site", "dcim/racks": "dcim.rack", "dcim/power-panels": "dcim.powerpanel",
+          "dcim/power-feeds": "dcim.powerfeed", "dcim/devices": "dcim.device",
+          "virtualization/clusters": "virtualization.cluster",
+          "virtualization/virtual-machines": "virtualization.virtualmachine",
+          "circuits/providers": "circuits.provider", "circuits/circuits": "circuits.circuit",
+          "circuits/circuit-terminations": "circuits.circuittermination", "dcim/cables": "dcim.cable"}
 DATA_PORTS = {"dcim.interface", "dcim.frontport", "dcim.rearport", "dcim.consoleport",
               "dcim.consoleserverport"}
 
@@ -94,8 +100,16 @@ class NetBoxTransform:
             "circuits/circuit-terminations": self._termination, "dcim/cables": self._cable,
         }
         for endpoint in ENDPOINTS:
+            kind = _KINDS[endpoint]
             for obj in objects.get(endpoint, ()):
-                yield from handlers[endpoint](obj)
+                try:  # rows of one object at a time: a malformed object is one problem
+                    rows = list(handlers[endpoint](obj))
+                except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+                    yield Problem(self._where(kind, obj if isinstance(obj, dict) else {}), None, None,
+                                  f"a NetBox {kind.split('.')[1]} object of an unexpected shape "
+                                  f"({type(exc).__name__}: {str(exc)[:120]})")
+                    continue
+                yield from rows
 
     # -- helpers ------------------------------------------------------------------------------
     @staticmethod
