@@ -66,12 +66,24 @@ class InputError(ItssError):
 
 
 class UnknownCIError(ItssError):
-    """A CI id asked for is not in the store."""
+    """A CI id asked for is not in the store; ``suggestions`` (id -> [(id, name), ...]) are
+    the CIs that were probably meant, named in the message.
 
-    def __init__(self, ci_ids: list[str]):
+    >>> str(UnknownCIError(["dc1-core-sw-1", "x"], {"dc1-core-sw-1": [("switch:dc1-core-1", "dc1-core-sw-1")]}))
+    "unknown CI ids: 'dc1-core-sw-1' (did you mean 'switch:dc1-core-1' dc1-core-sw-1?), 'x'"
+    """
+
+    def __init__(self, ci_ids: list[str], suggestions: dict[str, list[tuple[str, str]]] | None = None):
         self.ci_ids = ci_ids
-        names = ", ".join(repr(i) for i in ci_ids)
+        self.suggestions = suggestions or {}
+        names = ", ".join(repr(i) + self._hint(i) for i in ci_ids)
         super().__init__(f"unknown CI id{'s' if len(ci_ids) > 1 else ''}: {names}")
+
+    def _hint(self, ci_id: str) -> str:
+        found = self.suggestions.get(ci_id)
+        if not found:
+            return ""
+        return " (did you mean " + ", ".join(f"{i!r}" + (f" {n}" if n and n != i else "") for i, n in found) + "?)"
 
 
 class UnknownNameError(ItssError):

@@ -110,7 +110,25 @@ def closest(text: str, choices: Iterable[str] | Mapping[str, str], *, n: int = 3
         if score > scored.get(target, -1.0):
             scored[target] = score
     ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
-    return [target for target, _ in ranked[:n]]
+    # only those nearly as close as the best: "sever" suggests server, not web-server too
+    return [target for target, score in ranked[:n] if score >= ranked[0][1] - 0.2]
+
+
+def suggest_known(text: str, known: Iterable[str]) -> str:
+    """The loader's hint for a name not in ``known``: the one closest spelling
+    (``" (did you mean 'server'?)"``), else the whole list when it is short.
+
+    >>> suggest_known("sever", ["server", "switch"]), suggest_known("zz", ["a", "b"])
+    (" (did you mean 'server'?)", '; known: a, b')
+    """
+    import difflib
+
+    known = list(known)
+    close = difflib.get_close_matches(text.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
+    if close:
+        match = next(k for k in known if k.lower() == close[0])
+        return f" (did you mean {match!r}?)"
+    return f"; known: {', '.join(sorted(known))}" if len(known) <= 40 else ""
 
 
 def did_you_mean(suggestions: Iterable[str]) -> str:

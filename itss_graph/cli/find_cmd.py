@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from itss_graph.cli.options import format_option, lang_option, open_configured_store, parse_pairs, store_options
+from itss_graph.cli.options import (check_ci_type, format_option, lang_option, open_configured_store,
+                                    parse_pairs, store_options)
 
 
 @click.command()
 @click.argument("text", required=False, default="")
-@click.option("--type", "types", multiple=True, metavar="TYPE",
+@click.option("--type", "types", multiple=True, metavar="TYPE", callback=check_ci_type,
               help="Only CIs of this type (a name or alias from `itss types`, e.g. server or 服务器); repeatable.")
 @click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
               help="Only CIs whose id, type, name or property KEY equals VALUE "

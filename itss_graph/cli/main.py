@@ -59,6 +59,16 @@ class LazyGroup(click.Group):
         module_name, attr, _ = COMMANDS[name]
         return getattr(importlib.import_module(module_name), attr)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name in COMMANDS or name.startswith("-") or ctx.resilient_parsing:
+            return super().resolve_command(ctx, args)
+        import itss_graph as itss
+        from itss_graph.errors import ItssError
+
+        hint = itss.did_you_mean(itss.closest_names(name, list(COMMANDS)))
+        raise ItssError(f"no such command {name!r}{hint}; `itss --help` lists them")
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # help text from the table above: listing commands must not import them all
         with formatter.section("Commands"):

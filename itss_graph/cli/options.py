@@ -8,6 +8,7 @@ from typing import Callable
 
 import click
 
+from itss_graph.errors import UnknownCIError
 from itss_graph.render.formats import FORMATS
 
 
@@ -37,9 +38,27 @@ def store_options(func: Callable) -> Callable:
             neo4j_password=neo4j_password or settings.neo4j_password,
             neo4j_database=neo4j_database or settings.neo4j_database,
         )
-        return func(*args, store_settings=settings, **kwargs)
+        try:
+            return func(*args, store_settings=settings, **kwargs)
+        except UnknownCIError as exc:
+            if exc.suggestions:
+                raise
+            raise _with_suggestions(exc, settings) from None
 
     return wrapper
+
+
+def _with_suggestions(exc, settings):
+    """The error of an unknown CI id, naming the CIs probably meant (the store is opened again:
+    the command closed it on its way out)."""
+    import itss_graph as itss
+    from itss_graph.errors import ItssError
+
+    try:
+        with itss.open_store(settings) as store:
+            return itss.unknown_ci_error(store, exc.ci_ids)
+    except ItssError:
+        return exc
 
 
 def format_option(func: Callable) -> Callable:
@@ -50,6 +69,28 @@ def format_option(func: Callable) -> Callable:
 def lang_option(func: Callable) -> Callable:
     return click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                         help="Language of labels.")(func)
+
+
+def check_ci_type(ctx, param, value):
+    """click callback of a CI type option: an unknown type is an error naming the closest
+    types (by name, label or alias); the value itself is passed on as given."""
+    if value:
+        import itss_graph as itss
+
+        schema = itss.load_schema()
+        for item in value if isinstance(value, tuple) else (value,):
+            schema.require_ci_type(item)
+    return value
+
+
+def resolve_ci_types(ctx, param, value):
+    """click callback of a repeatable CI type option: the ontology's type names (aliases such
+    as 服务器 resolved); an unknown type is an error naming the closest types."""
+    if not value:
+        return value
+    import itss_graph as itss
+
+    return tuple(itss.resolve_ci_types(value))
 
 
 def open_configured_store(settings, *, create: bool = False):

@@ -9,7 +9,8 @@ from typing import Callable
 
 import click
 
-from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
+from itss_graph.cli.options import (format_option, lang_option, open_configured_store, resolve_ci_types,
+                                    store_options)
 
 
 def _show_query_option(name: str) -> Callable:
@@ -331,7 +332,8 @@ def _chain_text(steps: list[dict]) -> str:
 
 
 @click.command()
-@click.option("--type", "types", multiple=True, help="Only CIs of this type (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="TYPE", callback=resolve_ci_types,
+              help="Only CIs of this type (a name or alias from `itss types`); repeatable.")
 @click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
 @store_options
 @format_option

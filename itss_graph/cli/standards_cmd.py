@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from itss_graph.cli.options import format_option, lang_option, store_options
+from itss_graph.cli.options import check_ci_type, format_option, lang_option, store_options
 
 CSV_HEADERS = ["rank", "id", "identifier", "title", "status", "available", "facet", "strength",
                "declared", "matched", "chain", "sources"]
@@ -16,7 +16,8 @@ CSV_HEADERS = ["rank", "id", "identifier", "title", "status", "available", "face
 @click.command()
 @click.option("--ci", "ci_id", metavar="ID", default=None,
               help="A CI of the store (its type and the services it supports).")
-@click.option("--ci-type", metavar="TYPE", default=None, help="A CI type (`itss types`), e.g. database.")
+@click.option("--ci-type", metavar="TYPE", default=None, callback=check_ci_type,
+              help="A CI type (`itss types`), e.g. database.")
 @click.option("--code", metavar="CODE", default=None, help="A GB/T 29264 code or category name, e.g. 040301.")
 @click.option("--profile", "profile_path", metavar="FILE", default=None,
               type=click.Path(dir_okay=False, path_type=Path), help="An organisation profile (YAML).")
