@@ -58,7 +58,9 @@ def gap(profile_path: Path, show_met: bool, fail_on_gap: bool, output_format: st
                                                       for s in r.steps for src in s.sources))])
         click.echo(to_csv(CSV_HEADERS, rows), nl=False)
     else:
-        click.echo(render_report(report, show_met=show_met))
+        from itss_graph.render.table import fit_lines
+
+        click.echo(fit_lines(render_report(report, show_met=show_met)))
     if fail_on_gap and report.gaps:
         sys.exit(1)
 

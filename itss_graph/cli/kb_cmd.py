@@ -100,7 +100,7 @@ def show(name: str, limit: int | None, output_format: str, lang: str) -> None:
     states, what points at it, and where each fact comes from."""
     from itss_graph.knowledge.explore import show as kb_show
     from itss_graph.render.formats import to_csv
-    from itss_graph.render.table import render_table
+    from itss_graph.render.table import fit_lines, render_table
 
     view = kb_show(_load(), name, lang, limit=limit)
     if output_format == "json":
@@ -115,9 +115,9 @@ def show(name: str, limit: int | None, output_format: str, lang: str) -> None:
         click.echo(to_csv(["direction", "predicate", "id", "label_or_value", "sources"], out_rows + in_rows),
                    nl=False)
         return
-    click.echo(f"{view.node.label}  [{view.node.id}]")
-    click.echo("  " + ", ".join(t.id for t in view.types))
-    click.echo("  " + "; ".join(s.describe(lang) for s in view.sources))
+    click.echo(fit_lines(f"{view.node.label}  [{view.node.id}]"))
+    click.echo(fit_lines("  " + ", ".join(t.id for t in view.types)))
+    click.echo(fit_lines("  " + "; ".join(s.describe(lang) for s in view.sources)))
     if view.also:
         click.echo("  also named so: " + ", ".join(n.id for n in view.also))
     click.echo("\nStates")

@@ -13,6 +13,7 @@ import sys
 import click
 
 from itss_graph import __version__
+from itss_graph.cli.options import wide_option
 
 # verb -> (module, function, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -77,6 +78,7 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="itss")
+@wide_option
 def cli() -> None:
     """ITSS Graph: a CMDB and ITSS knowledge graph you can ask questions.
 

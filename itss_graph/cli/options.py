@@ -8,7 +8,6 @@ from typing import Callable
 
 import click
 
-from itss_graph.errors import UnknownCIError
 from itss_graph.render.formats import FORMATS
 
 
@@ -38,6 +37,8 @@ def store_options(func: Callable) -> Callable:
             neo4j_password=neo4j_password or settings.neo4j_password,
             neo4j_database=neo4j_database or settings.neo4j_database,
         )
+        from itss_graph.errors import UnknownCIError
+
         try:
             return func(*args, store_settings=settings, **kwargs)
         except UnknownCIError as exc:
@@ -62,8 +63,24 @@ def _with_suggestions(exc, settings):
 
 
 def format_option(func: Callable) -> Callable:
+    """``--format table|json|csv`` and ``--wide`` (tables are not fitted to the terminal)."""
+    func = wide_option(func)
     return click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
                         show_default=True, help="Output format (json is a stable contract).")(func)
+
+
+def _set_wide(ctx, param, value):
+    if value:
+        from itss_graph.render.table import set_table_width
+
+        set_table_width(None)
+    return value
+
+
+def wide_option(func: Callable) -> Callable:
+    """``--wide``: tables keep every cell whole on one line, however wide the terminal."""
+    return click.option("--wide", is_flag=True, expose_value=False, callback=_set_wide, is_eager=True,
+                        help="Do not fit tables to the terminal (COLUMNS): every cell whole, on one line.")(func)
 
 
 def lang_option(func: Callable) -> Callable:

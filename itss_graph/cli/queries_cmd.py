@@ -69,7 +69,9 @@ def _emit(output_format: str, document: dict, headers: list[str], rows: list[lis
     elif output_format == "csv":
         click.echo(to_csv(headers, rows), nl=False)
     else:
-        click.echo(text)
+        from itss_graph.render.table import fit_lines
+
+        click.echo(fit_lines(text))
 
 
 def _table(headers: list[str], rows: list[list], limit: int = 0) -> str:

@@ -97,7 +97,9 @@ def _print(answer, output_format: str, brief: bool) -> None:
                                  reason.text, sources])
         click.echo(to_csv(CSV_HEADERS, rows), nl=False)
         return
-    click.echo(render_answer(answer, brief=brief))
+    from itss_graph.render.table import fit_lines
+
+    click.echo(fit_lines(render_answer(answer, brief=brief)))
 
 
 def render_answer(answer, *, brief: bool = False) -> str:
@@ -121,7 +123,7 @@ def render_answer(answer, *, brief: bool = False) -> str:
                "匹配维度" if zh else "facets matched"]
 
     def table(results):
-        return render_table(headers, [[r.rank, _short(r.node.label), r.status.label if r.status else "-",
+        return render_table(headers, [[r.rank, r.node.label, r.status.label if r.status else "-",
                                        ", ".join(dict.fromkeys(x.facet for x in r.reasons))] for r in results])
 
     if answer.applicable:
@@ -136,7 +138,7 @@ def render_answer(answer, *, brief: bool = False) -> str:
         out.append("")
         out.append("因范围不符而排除：" if zh else "Not applicable (a gate excludes them):")
         for e in answer.excluded:
-            out.append(f"  {e.node.id}  {_short(e.node.label)} — {e.why}")
+            out.append(f"  {e.node.id}  {e.node.label} — {e.why}")
     if brief:
         return "\n".join(out)
     for r in [*answer.applicable, *answer.planned]:
@@ -156,6 +158,3 @@ def render_answer(answer, *, brief: bool = False) -> str:
                 out.append(f"     {name}: " + ", ".join(n.label for n in nodes))
     return "\n".join(out)
 
-
-def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
