@@ -163,7 +163,8 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
 
 @click.command("root-cause")
 @click.argument("symptoms", nargs=-1, required=True)
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="At most N candidates, best first.")
 @store_options
 @format_option
 @lang_option
@@ -194,7 +195,8 @@ def root_cause(symptoms, limit, store_settings, output_format, lang) -> None:
 
 @click.command()
 @click.argument("target", required=False)
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Table: at most N rows (0: all; json and csv list every one).")
 @_html_option("what TARGET rests on, single points of failure in red")
 @store_options
 @format_option
@@ -252,8 +254,10 @@ def _progress(what: str):
 
 @click.command()
 @click.argument("target")
-@click.option("--depth", type=click.IntRange(min=1), default=None)
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@click.option("--depth", type=click.IntRange(min=1), default=None,
+              help="Follow dependencies at most N relations away (default: no limit).")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Table: at most N rows (0: all; json and csv list every one).")
 @_html_option("the tree of what TARGET rests on")
 @store_options
 @format_option
@@ -288,8 +292,10 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
 @click.command()
 @click.argument("dependant")
 @click.argument("provider")
-@click.option("--max-length", type=click.IntRange(min=1, max=50), default=8, show_default=True)
-@click.option("--max-paths", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@click.option("--max-length", type=click.IntRange(min=1, max=50), default=8, show_default=True,
+              help="Longest chain listed, in relations.")
+@click.option("--max-paths", type=click.IntRange(min=1, max=1000), default=20, show_default=True,
+              help="At most N chains, shortest first.")
 @_html_option("the chains")
 @store_options
 @format_option
@@ -336,7 +342,8 @@ def _chain_text(steps: list[dict]) -> str:
 @click.command()
 @click.option("--type", "types", multiple=True, metavar="TYPE", callback=resolve_ci_types,
               help="Only CIs of this type (a name or alias from `itss types`); repeatable.")
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Table: at most N rows (0: all; json and csv list every one).")
 @store_options
 @format_option
 @lang_option
@@ -362,7 +369,8 @@ def orphans(types, limit, store_settings, output_format, lang) -> None:
 
 
 @click.command()
-@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="The N CIs whose failure takes down the most services.")
 @store_options
 @format_option
 @lang_option
