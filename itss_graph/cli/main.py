@@ -84,9 +84,9 @@ def cli() -> None:
 
     \b
     Examples:
-      itss load inventory/cis.csv inventory/relations.csv
-      itss impact core-switch-01 --depth 3 --html impact.html
       itss demo
+      itss load samples/netbox-demo/ --store netbox.db
+      itss impact switch:dc1-core-1 --depth 3 --html impact.html
     """
 
 
