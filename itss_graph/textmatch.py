@@ -131,11 +131,14 @@ def suggest_known(text: str, known: Iterable[str]) -> str:
     return f"; known: {', '.join(sorted(known))}" if len(known) <= 40 else ""
 
 
-def did_you_mean(suggestions: Iterable[str]) -> str:
-    """The hint appended to an error message: `` (did you mean 'a', 'b'?)`` or ``""``.
+def did_you_mean(suggestions: Iterable[str], *, quoted: bool = False) -> str:
+    """The hint appended to an error message: `` (did you mean 'a', 'b'?)`` or ``""``
+    (``quoted``: the suggestions are already written as they should show).
 
     >>> did_you_mean([]), did_you_mean(["a", "b"])
     ('', " (did you mean 'a', 'b'?)")
     """
-    found = [repr(s) for s in suggestions]
-    return f" (did you mean {', '.join(found)}?)" if found else ""
+    from itss_graph.i18n import _
+
+    found = list(suggestions) if quoted else [repr(s) for s in suggestions]
+    return _(" (did you mean {names}?)").format(names=", ".join(found)) if found else ""

@@ -61,4 +61,6 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
             click.echo("\n" + fit_lines(obligations_text(obligations, lang)))
     if html_path is not None:
         itss.write_html(itss.impact_view(result, lang=lang, obligations=obligations), html_path)
-        click.echo(f"View written to {html_path}", err=True)
+        from itss_graph.i18n import _
+
+        click.echo(_("View written to {path}").format(path=html_path), err=True)

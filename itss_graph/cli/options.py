@@ -83,9 +83,25 @@ def wide_option(func: Callable) -> Callable:
                         help="Do not fit tables to the terminal (COLUMNS): every cell whole, on one line.")(func)
 
 
+def _set_lang(ctx, param, value):
+    from itss_graph.i18n import set_language
+
+    return set_language(value)
+
+
+def root_lang_option(func: Callable) -> Callable:
+    """``itss --lang zh COMMAND``: the language of everything, help included."""
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default=None, expose_value=False,
+                        callback=lambda ctx, param, value: _set_lang(ctx, param, value) if value else None,
+                        help="Language of help, labels and text [default: ITSS_LANG, else the locale, else en].")(func)
+
+
 def lang_option(func: Callable) -> Callable:
-    return click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                        help="Language of labels.")(func)
+    """``--lang en|zh``: the language of labels and text (default: ``ITSS_LANG``, else the locale)."""
+    from itss_graph.i18n import language
+
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default=language, callback=_set_lang,
+                        help="Language of labels and text [default: ITSS_LANG, else the locale, else en].")(func)
 
 
 def check_ci_type(ctx, param, value):
