@@ -18,12 +18,12 @@ where it is shown with ``_(constant)``. JSON keys and values are never translate
 Example:
     >>> set_language("zh")
     'zh'
-    >>> _("Services it supports"), ngettext("{n} service", "{n} services", 3).format(n=3)
-    ('支撑的业务服务', '3 个业务服务')
+    >>> _("Properties"), ngettext("{n} chain", "{n} chains", 3).format(n=3)
+    ('属性', '3 条链')
     >>> set_language("en")
     'en'
-    >>> ngettext("{n} service", "{n} services", 1).format(n=1)
-    '1 service'
+    >>> ngettext("{n} chain", "{n} chains", 1).format(n=1)
+    '1 chain'
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ def default_language() -> str:
     'zh'
     >>> os.environ["ITSS_LANG"] = "en"; default_language()
     'en'
+    >>> del os.environ["ITSS_LANG"]
     """
     chosen = os.environ.get("ITSS_LANG", "").strip().lower()
     if chosen:
