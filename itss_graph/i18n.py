@@ -30,11 +30,10 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from pathlib import Path
 
 DOMAIN = "itss"
 LANGUAGES = ("en", "zh")
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
 
 _language: str | None = None
 _translation: _gettext.NullTranslations | None = None

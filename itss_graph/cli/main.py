@@ -133,7 +133,6 @@ def _language_from(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from itss_graph.errors import InputError, ItssError
     from itss_graph.i18n import _, ngettext, set_language
 
     set_language(_language_from(sys.argv[1:] if argv is None else argv))
@@ -147,7 +146,19 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
-    except InputError as exc:
+    except Exception as exc:  # the product's errors: imported only when one happened
+        from itss_graph.errors import InputError, ItssError
+
+        if not isinstance(exc, ItssError):
+            raise
+        _report(exc, InputError)
+
+
+def _report(exc, input_error) -> None:
+    """Print an error of the product (one line first, detail after) and exit with its status."""
+    from itss_graph.i18n import _, ngettext
+
+    if isinstance(exc, input_error):
         n = len(exc.problems) if exc.total == len(exc.problems) else exc.total
         click.echo(_("itss: error: {message}").format(message=ngettext(
             "{n} problem in the input; nothing was written", "{n} problems in the input; nothing was written",
@@ -156,10 +167,9 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(f"  {problem}", err=True)
         if exc.total > len(exc.problems):
             click.echo("  " + _("... and {n} more").format(n=exc.total - len(exc.problems)), err=True)
-        sys.exit(exc.exit_code)
-    except ItssError as exc:
+    else:
         click.echo(_("itss: error: {message}").format(message=exc), err=True)
-        sys.exit(exc.exit_code)
+    sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from typing import Callable
 
 import click
@@ -24,6 +23,8 @@ def store_options(func: Callable) -> Callable:
     @click.option("--neo4j-database", metavar="NAME", default=None, help="[env NEO4J_DATABASE]")
     @functools.wraps(func)
     def wrapper(*args, store_path, neo4j_uri, neo4j_user, neo4j_password, neo4j_database, **kwargs):
+        from dataclasses import replace
+
         import itss_graph as itss
 
         settings = itss.settings_from_environment()
