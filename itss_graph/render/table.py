@@ -106,9 +106,10 @@ def _clusters(text: str) -> list[str]:
     return out
 
 
-def wrap(text: str, width: int) -> list[str]:
+def wrap(text: str, width: int, later: int | None = None) -> list[str]:
     """``text`` in lines of at most ``width`` display columns: broken at spaces, between wide
-    (CJK) characters, or — for a word longer than a line — anywhere.
+    (CJK) characters, or — for a word longer than a line — anywhere. Lines after the first
+    are at most ``later`` columns when given.
 
     >>> wrap("Information technology service — Operation", 16)
     ['Information', 'technology', 'service —', 'Operation']
@@ -117,7 +118,7 @@ def wrap(text: str, width: int) -> list[str]:
     >>> wrap("标准适用于数据中心的运行维护服务", 12)
     ['标准适用于数', '据中心的运行', '维护服务']
     """
-    width = max(width, 1)
+    first, later = max(width, 1), max(later or width, 1)
     lines: list[str] = []
     line, line_width = "", 0
     pending_space = False
@@ -125,11 +126,12 @@ def wrap(text: str, width: int) -> list[str]:
         if piece == " ":
             pending_space = bool(line)
             continue
+        width = first if not lines else later
         w = display_width(piece)
         gap = 1 if pending_space else 0
         if line and line_width + gap + w <= width:
             line, line_width = line + " " * gap + piece, line_width + gap + w
-        elif w <= width:
+        elif w <= (later if line or lines else first):  # fits a line of its own
             if line:
                 lines.append(line)
             line, line_width = piece, w
@@ -141,7 +143,7 @@ def wrap(text: str, width: int) -> list[str]:
                 line, line_width = "", 0
             for cluster in _clusters(piece):
                 cw = display_width(cluster)
-                if line_width + cw > width and line:
+                if line_width + cw > (first if not lines else later) and line:
                     lines.append(line)
                     line, line_width = "", 0
                 line, line_width = line + cluster, line_width + cw
@@ -308,12 +310,8 @@ def fit_text(text: str, *, indent: str = "", hanging: str = "", width: Any = _AU
     width = table_width() if width is _AUTO else width
     if width is None or display_width(indent + text) <= width:
         return indent + text
-    lines = wrap(text, width - display_width(indent))
-    first, rest = lines[0], " ".join(lines[1:])
-    out = [indent + first]
-    if rest:
-        out += [hanging + part for part in wrap(rest, width - display_width(hanging))]
-    return "\n".join(out)
+    lines = wrap(text, width - display_width(indent), width - display_width(hanging))
+    return "\n".join([indent + lines[0]] + [hanging + line for line in lines[1:]])
 
 
 _MARKER = None
