@@ -73,8 +73,8 @@ def show(ci_id: str, limit: int, history: int, services: int, standards: int, st
     \b
     Examples:
       itss show switch:dc1-core-1
-      itss show service:0001 --standards 0 --format json
-      itss show storage-array:dc1-san1 --lang zh
+      itss show server:dc1-db0030p --standards 0 --format json
+      itss show service:0001 --lang zh
     """
     import itss_graph as itss
     from itss_graph.render.ci import SHOW_CSV_HEADERS, show_rows, show_text
