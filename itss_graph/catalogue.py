@@ -85,7 +85,10 @@ def catalogue() -> dict[str, CannedQuery]:
 def get(name: str) -> CannedQuery:
     queries = catalogue()
     if name not in queries:
-        raise ItssError(f"no canned query named {name!r}; `itss queries` lists them")
+        from itss_graph.textmatch import closest, did_you_mean
+
+        raise ItssError(f"no canned query named {name!r}{did_you_mean(closest(name, list(queries)))}; "
+                        "`itss queries` lists them")
     return queries[name]
 
 

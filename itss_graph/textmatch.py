@@ -110,14 +110,37 @@ def closest(text: str, choices: Iterable[str] | Mapping[str, str], *, n: int = 3
         if score > scored.get(target, -1.0):
             scored[target] = score
     ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
-    return [target for target, _ in ranked[:n]]
+    # only those nearly as close as the best: "sever" suggests server, not web-server too
+    return [target for target, score in ranked[:n] if score >= ranked[0][1] - 0.2]
 
 
-def did_you_mean(suggestions: Iterable[str]) -> str:
-    """The hint appended to an error message: `` (did you mean 'a', 'b'?)`` or ``""``.
+def suggest_known(text: str, known: Iterable[str]) -> str:
+    """The loader's hint for a name not in ``known``: the one closest spelling
+    (``" (did you mean 'server'?)"``), else the whole list when it is short.
+
+    >>> suggest_known("sever", ["server", "switch"]), suggest_known("zz", ["a", "b"])
+    (" (did you mean 'server'?)", '; known: a, b')
+    """
+    import difflib
+
+    known = list(known)
+    close = difflib.get_close_matches(text.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
+    if close:
+        match = next(k for k in known if k.lower() == close[0])
+        return f" (did you mean {match!r}?)"
+    if len(known) <= 40:
+        return f"; known: {', '.join(sorted(known))}"
+    return f" (`itss types` lists the {len(known)} known ones)"
+
+
+def did_you_mean(suggestions: Iterable[str], *, quoted: bool = False) -> str:
+    """The hint appended to an error message: `` (did you mean 'a', 'b'?)`` or ``""``
+    (``quoted``: the suggestions are already written as they should show).
 
     >>> did_you_mean([]), did_you_mean(["a", "b"])
     ('', " (did you mean 'a', 'b'?)")
     """
-    found = [repr(s) for s in suggestions]
-    return f" (did you mean {', '.join(found)}?)" if found else ""
+    from itss_graph.i18n import _
+
+    found = list(suggestions) if quoted else [repr(s) for s in suggestions]
+    return _(" (did you mean {names}?)").format(names=", ".join(found)) if found else ""

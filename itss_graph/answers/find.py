@@ -28,10 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from itss_graph.errors import UnknownNameError
 from itss_graph.model import CI
 from itss_graph.stores.base import Store, text_values, where_matches
-from itss_graph.textmatch import TIERS, closest, fold, loose, similarity, tier
+from itss_graph.textmatch import TIERS, fold, loose, similarity, tier
 
 if TYPE_CHECKING:
     from itss_graph.schema import Schema
@@ -84,9 +83,9 @@ class FindAnswer:
                 "matches": [m.as_dict() for m in self.matches], "truncated": self.truncated}
 
 
-def resolve_types(names: Iterable[str], schema: "Schema") -> list[str]:
+def resolve_types(names: Iterable[str], schema: "Schema | None" = None) -> list[str]:
     """CI type names or aliases (``服务器``, ``Server``) as the ontology's names; an unknown one
-    is an :class:`UnknownNameError` with the closest types.
+    is an :class:`itss_graph.errors.UnknownNameError` with the closest types.
 
     >>> from itss_graph.schema import load_schema
     >>> resolve_types(["服务器", "VM"], load_schema())
@@ -95,19 +94,10 @@ def resolve_types(names: Iterable[str], schema: "Schema") -> list[str]:
     Traceback (most recent call last):
     itss_graph.errors.UnknownNameError: unknown CI type 'databse' (did you mean 'database', 'data-set'...?)
     """
-    out = []
-    for name in names:
-        resolved = schema.resolve_ci_type(name)
-        if resolved is None:
-            raise UnknownNameError("CI type", name, closest(name, ci_type_names(schema)))
-        out.append(resolved)
-    return list(dict.fromkeys(out))
+    from itss_graph.schema import load_schema
 
-
-def ci_type_names(schema: "Schema") -> dict[str, str]:
-    """Every name a CI type goes by (name, English and Chinese label, aliases) -> the type."""
-    return {key: t.name for t in schema.ci_types.values()
-            for key in (t.name, t.label_en, t.label_zh, *t.aliases) if key}
+    schema = schema or load_schema()
+    return list(dict.fromkeys(schema.require_ci_type(name) for name in names))
 
 
 def find(store: Store, text: str = "", *, types: Iterable[str] | None = None,
@@ -199,12 +189,31 @@ def similar(store: Store, text: str, n: int, *, types: list[str] | None = None,
     return out
 
 
+def unknown_ci_error(store: Store, ci_ids: Iterable[str], n: int = 3):
+    """An :class:`itss_graph.errors.UnknownCIError` for ``ci_ids`` naming, for each, the CIs
+    probably meant (:func:`closest_cis`).
+
+    >>> from itss_graph.loading.example import example_store
+    >>> str(unknown_ci_error(example_store(), ["DB host 1"]))
+    "unknown CI id: 'DB host 1' (did you mean 'server:db1' DB host 1?)"
+    """
+    from itss_graph.errors import UnknownCIError
+
+    ids = list(ci_ids)
+    return UnknownCIError(ids, {i: [(m.id, m.name) for m in closest_cis(store, i, n)] for i in ids})
+
+
 def closest_cis(store: Store, text: str, n: int = 3) -> list[Match]:
     """The CIs someone typing ``text`` most likely meant (for "did you mean"): :func:`find`'s
-    best ``n``.
+    best ``n`` — only the certain ones when there are any (equal but for case and width, or
+    for separators and leading zeros).
 
     >>> from itss_graph.loading.example import example_store
     >>> [m.id for m in closest_cis(example_store(), "Server:DB-1")]
     ['server:db1']
+    >>> [m.id for m in closest_cis(example_store(), "web vm")]
+    ['vm:web1', 'vm:web2']
     """
-    return find(store, text, limit=n).matches
+    matches = find(store, text, limit=n).matches
+    certain = [m for m in matches if m.match == "exact" or (m.match == "similar" and m.score == 1.0)]
+    return certain or matches

@@ -26,7 +26,10 @@ ENCODINGS = ("utf-8", "utf-8-sig", "gbk")
 
 
 def deliverable_options(func: Callable) -> Callable:
-    """``--format``, ``-o/--output``, ``--excel``, ``--encoding``."""
+    """``--format``, ``-o/--output``, ``--excel``, ``--encoding``, ``--wide``."""
+    from itss_graph.cli.options import wide_option
+
+    func = wide_option(func)
     func = click.option("--encoding", type=click.Choice(ENCODINGS), default=None,
                         help="CSV encoding [default utf-8; utf-8-sig with --excel]. gbk for old Excel on "
                              "Chinese Windows (fails, naming the row, if a character is not in GBK).")(func)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from itss_graph.cli.options import format_option, lang_option, open_configured_store, parse_pairs, store_options
+from itss_graph.cli.options import (check_ci_type, format_option, lang_option, open_configured_store,
+                                    parse_pairs, store_options)
 
 
 @click.command()
 @click.argument("text", required=False, default="")
-@click.option("--type", "types", multiple=True, metavar="TYPE",
+@click.option("--type", "types", multiple=True, metavar="TYPE", callback=check_ci_type,
               help="Only CIs of this type (a name or alias from `itss types`, e.g. server or 服务器); repeatable.")
 @click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
               help="Only CIs whose id, type, name or property KEY equals VALUE "
@@ -34,6 +35,7 @@ def find(text: str, types: tuple[str, ...], where: tuple[str, ...], limit: int, 
     """
     import itss_graph as itss
     from itss_graph.render.ci import FIND_HEADERS, find_rows, find_text
+    from itss_graph.render.table import fit_lines
     from itss_graph.render.formats import to_csv, to_json
 
     if not text and not types and not where:
@@ -46,7 +48,7 @@ def find(text: str, types: tuple[str, ...], where: tuple[str, ...], limit: int, 
     elif output_format == "csv":
         click.echo(to_csv(FIND_HEADERS, find_rows(answer)), nl=False)
     else:
-        click.echo(find_text(answer))
+        click.echo(fit_lines(find_text(answer)))
 
 
 @click.command()
@@ -76,6 +78,7 @@ def show(ci_id: str, limit: int, history: int, services: int, standards: int, st
     """
     import itss_graph as itss
     from itss_graph.render.ci import SHOW_CSV_HEADERS, show_rows, show_text
+    from itss_graph.render.table import fit_lines
     from itss_graph.render.formats import to_csv, to_json
 
     with open_configured_store(store_settings) as store:
@@ -86,4 +89,4 @@ def show(ci_id: str, limit: int, history: int, services: int, standards: int, st
     elif output_format == "csv":
         click.echo(to_csv(SHOW_CSV_HEADERS, show_rows(answer)), nl=False)
     else:
-        click.echo(show_text(answer))
+        click.echo(fit_lines(show_text(answer)))

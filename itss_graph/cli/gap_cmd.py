@@ -83,6 +83,8 @@ def gap(profile_path: Path, show_met: bool, fail_on_gap: bool, verbose: bool, ou
 
             write_text_atomic(output, text + "\n")
         else:
-            click.echo(text)
+            from itss_graph.render.table import fit_lines
+
+            click.echo(fit_lines(text))
     if fail_on_gap and report.gaps:
         sys.exit(1)

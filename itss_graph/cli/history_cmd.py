@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 
-from itss_graph.cli.options import format_option, open_configured_store, store_options
+from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
 
 
 @click.command()
 @click.argument("ci_id")
 @store_options
 @format_option
-def history(ci_id: str, store_settings, output_format: str) -> None:
+@lang_option
+def history(ci_id: str, store_settings, output_format: str, lang: str) -> None:
     """Show the loads that created, changed or deleted CI_ID, oldest first, with the fields
     each one changed (properties as props.KEY).
 
@@ -36,10 +37,14 @@ def history(ci_id: str, store_settings, output_format: str) -> None:
     if output_format == "csv":
         click.echo(to_csv(headers, rows), nl=False)
         return
+    from itss_graph.i18n import _
+    from itss_graph.render.labels import type_label, word
+
     current = answer["current"]
-    state = f"{current['type']} {current['name']!r}" if current else "deleted"
-    click.echo(f"History of {ci_id} (now: {state}):")
-    click.echo(render_table(headers, rows))
+    state = f"{type_label(current['type'])} {current['name']!r}" if current else _("deleted")
+    click.echo(_("History of {id} (now: {state}):").format(id=ci_id, state=state))
+    click.echo(render_table([_("load"), _("at"), _("source"), _("event"), _("changes")],
+                            [[*r[:3], word(r[3]), r[4]] for r in rows]))
 
 
 def _changes(event: dict) -> str:

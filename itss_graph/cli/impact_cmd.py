@@ -54,9 +54,13 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
     else:
         from itss_graph.render.obligations import obligations_text
 
-        click.echo(impact_table(result, limit))
+        from itss_graph.render.table import fit_lines
+
+        click.echo(fit_lines(impact_table(result, limit)))
         if obligations:
-            click.echo("\n" + obligations_text(obligations, lang))
+            click.echo("\n" + fit_lines(obligations_text(obligations, lang)))
     if html_path is not None:
         itss.write_html(itss.impact_view(result, lang=lang, obligations=obligations), html_path)
-        click.echo(f"View written to {html_path}", err=True)
+        from itss_graph.i18n import _
+
+        click.echo(_("View written to {path}").format(path=html_path), err=True)

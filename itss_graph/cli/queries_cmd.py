@@ -9,7 +9,8 @@ from typing import Callable
 
 import click
 
-from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
+from itss_graph.cli.options import (format_option, lang_option, open_configured_store, resolve_ci_types,
+                                    store_options)
 
 
 def _show_query_option(name: str) -> Callable:
@@ -33,14 +34,17 @@ def _print_query(name: str, settings, lang: str) -> None:
     import itss_graph as itss
 
     query = itss.canned_query(name)
-    click.echo(f"-- canned query {query.name} ({query.path})", err=True)
+    from itss_graph.i18n import _
+
+    click.echo("-- " + _("canned query {name} ({path})").format(name=query.name, path=query.path), err=True)
     click.echo(f"-- {query.question.get(lang) or query.question.get('en', '')}", err=True)
-    click.echo(f"-- algorithm: {query.algorithm.get(lang) or query.algorithm.get('en', '')}", err=True)
+    click.echo("-- " + _("algorithm: {text}").format(text=query.algorithm.get(lang) or query.algorithm.get("en", "")),
+               err=True)
     for what, statement in itss.engine_statements(settings):
         click.echo(f"-- {what}", err=True)
         if statement:
             click.echo(statement, err=True)
-    click.echo("-- reference Cypher (for Neo4j Browser):", err=True)
+    click.echo("-- " + _("reference Cypher (for Neo4j Browser):"), err=True)
     click.echo(itss.reference_cypher(query).rstrip(), err=True)
     click.echo("", err=True)
 
@@ -57,7 +61,9 @@ def _write_view(html_path: Path | None, build: Callable) -> None:
     from itss_graph.render.graphview import write_html
 
     write_html(build(), html_path)
-    click.echo(f"View written to {html_path}", err=True)
+    from itss_graph.i18n import _
+
+    click.echo(_("View written to {path}").format(path=html_path), err=True)
 
 
 def _emit(output_format: str, document: dict, headers: list[str], rows: list[list], text: str) -> None:
@@ -68,17 +74,31 @@ def _emit(output_format: str, document: dict, headers: list[str], rows: list[lis
     elif output_format == "csv":
         click.echo(to_csv(headers, rows), nl=False)
     else:
-        click.echo(text)
+        from itss_graph.render.table import fit_lines
+
+        click.echo(fit_lines(text))
 
 
 def _table(headers: list[str], rows: list[list], limit: int = 0) -> str:
+    """The text table of an answer: headers in the language in use, codes (effects, statuses,
+    CI and relation types) as words; at most ``limit`` rows."""
+    from itss_graph.i18n import _
+    from itss_graph.render.labels import relation_label, type_label, word
     from itss_graph.render.table import render_table
 
     shown = rows[:limit] if limit else rows
-    out = render_table(headers, shown)
+    show = {"type": type_label, "via": relation_label, "status": word, "criticality": word, "spof": word}
+    cells = [[show[h](v) if h in show and isinstance(v, str) else v for h, v in zip(headers, row)] for row in shown]
+    out = render_table([_(h) for h in headers], cells)
     if len(shown) < len(rows):
-        out += f"\n... and {len(rows) - len(shown)} more (--limit 0 shows all)"
+        out += "\n" + _("... and {n} more (--limit 0 shows all)").format(n=len(rows) - len(shown))
     return out
+
+
+def _n(singular: str, plural: str, n: int, **values) -> str:
+    from itss_graph.i18n import ngettext
+
+    return ngettext(singular, plural, n).format(n=n, **values)
 
 
 # -- queries -------------------------------------------------------------------------------------
@@ -112,10 +132,12 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
         _print_query(query.name, None, lang)
         return
     found = itss.search_queries(search, category, lang)
+    from itss_graph.i18n import _
+
     rows = [[q.name, q.category, q.title.get(lang, ""), q.cli] for q in found]
     _emit(output_format, {"queries": [q.as_dict(lang) for q in found]},
           ["name", "category", "title", "cli"], rows,
-          _table(["name", "category", "title", "cli"], rows) if rows else "No canned query matches.")
+          _table(["name", "category", "title", "cli"], rows) if rows else _("No canned query matches."))
 
 
 # -- impact family -------------------------------------------------------------------------------
@@ -147,8 +169,10 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
     headers = ["id", "name", "status", "criticality", "sla", "users", "depth"]
     rows = [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth] for s in answer.services]
     summary = answer.as_dict()["summary"]
-    text = (f"{summary['down']} services down, {summary['at_risk']} at risk "
-            f"({summary['impacted_cis']} CIs impacted)\n" + (_table(headers, rows, limit) if rows else "")
+    text = (_n("{n} service down", "{n} services down", summary["down"]) + ", "
+            + _n("{n} at risk", "{n} at risk", summary["at_risk"]) + " ("
+            + _n("{n} CI impacted", "{n} CIs impacted", summary["impacted_cis"]) + ")\n"
+            + (_table(headers, rows, limit) if rows else "")
             + "\n\n" + obligations_text(obligations, lang))
     _emit(output_format, {**answer.as_dict(), "obligations": obligations}, headers, rows, text)
 
@@ -160,7 +184,8 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
 
 @click.command("root-cause")
 @click.argument("symptoms", nargs=-1, required=True)
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="At most N candidates, best first.")
 @store_options
 @format_option
 @lang_option
@@ -183,15 +208,18 @@ def root_cause(symptoms, limit, store_settings, output_format, lang) -> None:
             for c in answer.candidates]
     doc = answer.as_dict()
     note = doc["summary"]["not_explained_by_top"]
-    text = _table(headers, rows) if rows else "No upstream candidate explains these symptoms."
+    from itss_graph.i18n import _
+
+    text = _table(headers, rows) if rows else _("No upstream candidate explains these symptoms.")
     if note:
-        text += f"\nNot explained by the top candidate (several failures?): {' '.join(note)}"
+        text += "\n" + _("Not explained by the top candidate (several failures?): {ids}").format(ids=" ".join(note))
     _emit(output_format, doc, headers, rows, text)
 
 
 @click.command()
 @click.argument("target", required=False)
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Table: at most N rows (0: all; json and csv list every one).")
 @_html_option("what TARGET rests on, single points of failure in red")
 @store_options
 @format_option
@@ -214,8 +242,9 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
             answer = itss.spof(store, target)
             headers = ["id", "type", "name", "distance"]
             rows = [[p.id, p.type, p.name, p.distance] for p in answer.points]
-            text = (f"{target}: {len(rows)} single points of failure among {answer.upstream} CIs it rests on\n"
-                    + _table(headers, rows, limit))
+            text = (_n("{target}: {n} single point of failure among {m} CIs it rests on",
+                       "{target}: {n} single points of failure among {m} CIs it rests on", len(rows),
+                       target=target, m=answer.upstream) + "\n" + _table(headers, rows, limit))
             _emit(output_format, answer.as_dict(), headers, rows, text)
 
             def view():
@@ -225,12 +254,15 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
             _write_view(html_path, view)
             return
         if html_path is not None:
-            raise click.UsageError("--html needs a TARGET (a view of the whole estate would be a hairball)")
+            from itss_graph.i18n import _
+
+            raise click.UsageError(_("--html needs a TARGET (a view of the whole estate would be a hairball)"))
         answer = itss.estate_spof(store, progress=_progress("services"))
     headers = ["id", "type", "name", "services_down"]
     rows = [[e.id, e.type, e.name, len(e.services)] for e in answer.entries]
-    text = (f"{len(rows)} CIs are single points of failure of at least one of "
-            f"{answer.services_examined} services\n" + _table(headers, rows, limit))
+    text = (_n("{n} CI is a single point of failure of at least one of {m} services",
+               "{n} CIs are single points of failure of at least one of {m} services", len(rows),
+               m=answer.services_examined) + "\n" + _table(headers, rows, limit))
     _emit(output_format, answer.as_dict(), headers, rows, text)
 
 
@@ -249,8 +281,10 @@ def _progress(what: str):
 
 @click.command()
 @click.argument("target")
-@click.option("--depth", type=click.IntRange(min=1), default=None)
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@click.option("--depth", type=click.IntRange(min=1), default=None,
+              help="Follow dependencies at most N relations away (default: no limit).")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Table: at most N rows (0: all; json and csv list every one).")
 @_html_option("the tree of what TARGET rests on")
 @store_options
 @format_option
@@ -272,7 +306,8 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
     rows = [[d.id, d.type, d.name, d.distance, d.via, d.to, "yes" if d.spof else ""]
             for d in answer.dependencies]
     summary = answer.as_dict()["summary"]
-    text = (f"{target} rests on {summary['total']} CIs ({summary['spof']} single points of failure)\n"
+    text = (_n("{target} rests on {n} CI", "{target} rests on {n} CIs", summary["total"], target=target) + " ("
+            + _n("{n} single point of failure", "{n} single points of failure", summary["spof"]) + ")\n"
             + _table(headers, rows, limit))
     _emit(output_format, answer.as_dict(), headers, rows, text)
 
@@ -285,8 +320,10 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
 @click.command()
 @click.argument("dependant")
 @click.argument("provider")
-@click.option("--max-length", type=click.IntRange(min=1, max=50), default=8, show_default=True)
-@click.option("--max-paths", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@click.option("--max-length", type=click.IntRange(min=1, max=50), default=8, show_default=True,
+              help="Longest chain listed, in relations.")
+@click.option("--max-paths", type=click.IntRange(min=1, max=1000), default=20, show_default=True,
+              help="At most N chains, shortest first.")
 @_html_option("the chains")
 @store_options
 @format_option
@@ -307,11 +344,14 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
         answer = itss.paths(store, dependant, provider, max_length=max_length, max_paths=max_paths)
     doc = answer.as_dict()
     rows = [[k + 1, len(p) - 1, _chain_text(p)] for k, p in enumerate(answer.paths)]
+    from itss_graph.i18n import _
+
     if not answer.shortest:
-        text = f"{dependant} does not depend on {provider}."
+        text = _("{dependant} does not depend on {provider}.").format(dependant=dependant, provider=provider)
     else:
-        text = (f"Shortest: {_chain_text(answer.shortest)}\n\n{len(answer.paths)} chains"
-                + (" (bounded; more exist)" if answer.truncated else "") + ":\n"
+        text = (_("Shortest: {chain}").format(chain=_chain_text(answer.shortest)) + "\n\n"
+                + _n("{n} chain", "{n} chains", len(answer.paths))
+                + (_(" (bounded; more exist)") if answer.truncated else "") + ":\n"
                 + _table(["#", "length", "chain"], rows))
     _emit(output_format, doc, ["#", "length", "chain"], rows, text)
 
@@ -331,8 +371,10 @@ def _chain_text(steps: list[dict]) -> str:
 
 
 @click.command()
-@click.option("--type", "types", multiple=True, help="Only CIs of this type (repeatable).")
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@click.option("--type", "types", multiple=True, metavar="TYPE", callback=resolve_ci_types,
+              help="Only CIs of this type (a name or alias from `itss types`); repeatable.")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Table: at most N rows (0: all; json and csv list every one).")
 @store_options
 @format_option
 @lang_option
@@ -351,14 +393,18 @@ def orphans(types, limit, store_settings, output_format, lang) -> None:
         answer = itss.orphans(store, types=set(types) or None)
     doc = answer.as_dict()
     rows = [[c.id, c.type, c.name] for c in answer.cis]
-    by_type = ", ".join(f"{t} {n}" for t, n in doc["summary"]["by_type"].items())
-    text = (f"{len(rows)} CIs support none of {answer.services} services"
+    from itss_graph.render.labels import type_label
+
+    by_type = ", ".join(f"{type_label(t)} {n}" for t, n in doc["summary"]["by_type"].items())
+    text = (_n("{n} CI supports none of {m} services", "{n} CIs support none of {m} services", len(rows),
+               m=answer.services)
             + (f": {by_type}" if by_type else "") + "\n" + (_table(["id", "type", "name"], rows, limit) if rows else ""))
     _emit(output_format, doc, ["id", "type", "name"], rows, text)
 
 
 @click.command()
-@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="The N CIs whose failure takes down the most services.")
 @store_options
 @format_option
 @lang_option
@@ -400,11 +446,15 @@ def change_impact(ci_ids, store_settings, output_format, lang) -> None:
 
     with open_configured_store(store_settings) as store:
         answer = itss.change_impact(store, list(ci_ids))
+    from itss_graph.i18n import _
+
     headers = ["id", "name", "status", "criticality", "sla", "users"]
     rows = [[s["id"], s["name"], s["status"], s["criticality"], s["sla"], s["users"]] for s in answer["services"]]
-    lines = [f"Change taking down {', '.join(ci_ids)}: {len(rows)} services affected",
+    lines = [_n("Change taking down {ids}: {n} service affected", "Change taking down {ids}: {n} services affected",
+                len(rows), ids=", ".join(ci_ids)),
              _table(headers, rows) if rows else "",
-             f"Suggested window: {answer['window']['text'].get(lang) or answer['window']['text']['en']}"]
+             _("Suggested window: {window}").format(
+                 window=answer["window"]["text"].get(lang) or answer["window"]["text"]["en"])]
     for kind in ("processes", "roles"):
         lines.append(f"{KIND_TITLES[kind][lang]}:")
         for item in answer["knowledge"][kind]:

@@ -9,7 +9,7 @@ from typing import Callable
 
 import click
 
-from itss_graph.cli.options import lang_option, open_configured_store, store_options
+from itss_graph.cli.options import check_ci_type, lang_option, open_configured_store, store_options
 
 
 def output_options(func: Callable) -> Callable:
@@ -149,7 +149,7 @@ def report_impact(ci_ids, limit, group_by, max_nodes, html_path, output_format, 
 @click.option("--docx", "docx_path", metavar="FILE", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report as a Word document (to hand over).")
 @click.option("--code", metavar="CODE", default=None, help="A GB/T 29264 code or category name, e.g. 040301.")
-@click.option("--ci-type", metavar="TYPE", default=None, help="A CI type, e.g. database.")
+@click.option("--ci-type", metavar="TYPE", default=None, callback=check_ci_type, help="A CI type, e.g. database.")
 @click.option("--ci", "ci_id", metavar="ID", default=None, help="A CI of the store.")
 @click.option("--profile", "profile_path", metavar="FILE", default=None,
               type=click.Path(dir_okay=False, path_type=Path), help="An organisation profile (YAML).")

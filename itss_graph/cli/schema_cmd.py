@@ -46,8 +46,12 @@ def types(output_format: str, lang: str) -> None:
                           + [["relation", r[0], r[1], f"target fails: {r[2]}; source fails: {r[3]}"]
                              for r in rel_rows]), nl=False)
     else:
-        click.echo("CI types")
-        click.echo(render_table(["type", "label", "layer", "aliases"], ci_rows))
-        click.echo("\nRelation types (SOURCE -[TYPE]-> TARGET)")
-        click.echo(render_table(["type", "label", "if target fails, source is",
-                                 "if source fails, target is", "aliases"], rel_rows))
+        from itss_graph.i18n import _
+        from itss_graph.render.labels import word
+
+        click.echo(_("CI types"))
+        click.echo(render_table([_("type"), _("label"), _("layer"), _("aliases")], ci_rows))
+        click.echo("\n" + _("Relation types (SOURCE -[TYPE]-> TARGET)"))
+        click.echo(render_table([_("type"), _("label"), _("if target fails, source is"),
+                                 _("if source fails, target is"), _("aliases")],
+                                [[r[0], r[1], word(r[2]), word(r[3]), r[4]] for r in rel_rows]))

@@ -9,14 +9,15 @@ from pathlib import Path
 import click
 
 from itss_graph.cli.deliverables import deliverable_options, emit_csv, emit_xlsx, reject_csv_options, slug
-from itss_graph.cli.options import lang_option, store_options
+from itss_graph.cli.options import check_ci_type, lang_option, store_options
 
 
 
 @click.command()
 @click.option("--ci", "ci_id", metavar="ID", default=None,
               help="A CI of the store (its type and the services it supports).")
-@click.option("--ci-type", metavar="TYPE", default=None, help="A CI type (`itss types`), e.g. database.")
+@click.option("--ci-type", metavar="TYPE", default=None, callback=check_ci_type,
+              help="A CI type (`itss types`), e.g. database.")
 @click.option("--code", metavar="CODE", default=None, help="A GB/T 29264 code or category name, e.g. 040301.")
 @click.option("--profile", "profile_path", metavar="FILE", default=None,
               type=click.Path(dir_okay=False, path_type=Path), help="An organisation profile (YAML).")
@@ -92,4 +93,6 @@ def standards(ci_id: str | None, ci_type: str | None, code: str | None, profile_
 
             write_text_atomic(output, text + "\n")
         else:
-            click.echo(text)
+            from itss_graph.render.table import fit_lines
+
+            click.echo(fit_lines(text))

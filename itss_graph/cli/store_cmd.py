@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from itss_graph.cli.options import format_option, open_configured_store, store_options
+from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
 
 
 @click.command()
 @store_options
 @format_option
-def stats(store_settings, output_format: str) -> None:
+@lang_option
+def stats(store_settings, output_format: str, lang: str) -> None:
     """Count CIs per type and relations per type.
 
     \b
@@ -31,9 +32,15 @@ def stats(store_settings, output_format: str) -> None:
     elif output_format == "csv":
         click.echo(to_csv(["kind", "type", "count"], rows), nl=False)
     else:
-        click.echo(f"{store_settings.describe()}: {sum(counts['cis'].values())} CIs, "
-                   f"{sum(counts['relations'].values())} relations")
-        click.echo(render_table(["kind", "type", "count"], rows))
+        from itss_graph.i18n import _, ngettext
+        from itss_graph.render.labels import relation_label, type_label
+
+        n_cis, n_rels = sum(counts["cis"].values()), sum(counts["relations"].values())
+        click.echo(f"{store_settings.describe()}: " + ngettext("{n} CI", "{n} CIs", n_cis).format(n=n_cis)
+                   + ", " + ngettext("{n} relation", "{n} relations", n_rels).format(n=n_rels))
+        kinds = {"ci": _("CI"), "relation": _("relation")}
+        click.echo(render_table([_("kind"), _("type"), _("count")],
+                                [[kinds[k], type_label(t) if k == "ci" else relation_label(t), n] for k, t, n in rows]))
 
 
 @click.command()

@@ -10,7 +10,7 @@ from typing import Callable
 
 import click
 
-from itss_graph.cli.options import lang_option, open_configured_store, store_options
+from itss_graph.cli.options import check_ci_type, lang_option, open_configured_store, store_options
 
 GROUP_CHOICES = ("type", "rack", "site", "service")
 
@@ -158,7 +158,8 @@ def view_service(service, output, group_by, max_nodes, store_settings, lang) -> 
 @click.option("--profile", "profile_path", metavar="FILE", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Only the standards that apply to an organisation profile (YAML).")
-@click.option("--ci-type", metavar="TYPE", default=None, help="Only the standards that apply to a CI type.")
+@click.option("--ci-type", metavar="TYPE", default=None, callback=check_ci_type,
+              help="Only the standards that apply to a CI type.")
 @output_option
 @lang_option
 def view_standards(code, profile_path, ci_type, output, lang) -> None:

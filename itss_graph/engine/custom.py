@@ -98,10 +98,20 @@ def _convert(query: CannedQuery, name: str, kind: str, value: Any) -> Any:
     if kind == "ci-type":
         from itss_graph.schema import load_schema
 
-        resolved = load_schema().resolve_ci_type(str(value))
-        if resolved is None:
-            raise ItssError(f"query {query.name!r}: --param {name}: unknown CI type {value!r} (itss types)")
-        return resolved
+        from itss_graph.errors import UnknownNameError
+
+        try:
+            return load_schema().require_ci_type(str(value))
+        except UnknownNameError as exc:
+            raise ItssError(f"query {query.name!r}: --param {name}: {exc} (itss types)") from None
+    if kind == "relation-type":
+        from itss_graph.errors import UnknownNameError
+        from itss_graph.schema import load_schema
+
+        try:
+            return load_schema().require_relation_type(str(value))
+        except UnknownNameError as exc:
+            raise ItssError(f"query {query.name!r}: --param {name}: {exc} (itss types)") from None
     return str(value)
 
 

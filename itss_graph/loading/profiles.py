@@ -262,9 +262,12 @@ def find_profile(name: str) -> Profile:
         return load_profile(candidate)
     profiles = available_profiles()
     if name not in profiles:
+        from itss_graph.textmatch import closest, did_you_mean
+
         known = ", ".join(sorted(profiles)) or "none"
+        hint = did_you_mean(closest(name, list(profiles)))
         raise InputError([Problem("--profile", None, None,
-                                  f"no mapping profile {name!r}; available: {known}")])
+                                  f"no mapping profile {name!r}{hint}; available: {known}")])
     return load_profile(profiles[name])
 
 

@@ -18,7 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from itss_graph.loading.readers import RawRow
 from itss_graph.model import CI_FIELDS, RELATION_FIELDS, canonical_json
 from itss_graph.schema import Schema
 from itss_graph.stores.batch import ENSURE, MERGE, UPSERT
+from itss_graph.textmatch import suggest_known as _suggest
 
 MAX_ID_LENGTH = 512
 MAX_NAME_LENGTH = 4096
@@ -282,16 +282,6 @@ def _has_control(value: Any) -> bool:
 def _json_kind(value: Any) -> str:
     return {dict: "an object", list: "a list", bool: "a boolean", float: "a number"}.get(
         type(value), type(value).__name__)
-
-
-def _suggest(text: str, known: dict) -> str:
-    close = difflib.get_close_matches(text.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
-    if close:
-        match = next(k for k in known if k.lower() == close[0])
-        return f" (did you mean {match!r}?)"
-    if len(known) <= 40:
-        return f"; known: {', '.join(sorted(known))}"
-    return f" (`itss types` lists the {len(known)} known ones)"
 
 
 def _problem(row: RawRow, field: str, message: str, value: str | None = None) -> Problem:

@@ -15,10 +15,16 @@ from __future__ import annotations
 
 import json
 
+from itss_graph.i18n import N_, _, ngettext
 from itss_graph.render.table import render_table
 
+# CSV headers are column names for programs: not translated
 FIND_HEADERS = ["id", "type", "name", "match", "on"]
 SHOW_CSV_HEADERS = ["part", "key", "value"]
+_FIND_TABLE = (N_("id"), N_("type"), N_("name"), N_("match"), N_("on"))
+MATCHES = {"exact": N_("exact"), "prefix": N_("prefix"), "substring": N_("substring"), "similar": N_("similar")}
+EFFECTS = {"down": N_("down"), "degraded": N_("degraded"), "redundant": N_("redundant"), "none": N_("none"),
+           "at-risk": N_("at risk")}
 
 
 def find_rows(answer) -> list[list]:
@@ -28,27 +34,29 @@ def find_rows(answer) -> list[list]:
 def _query_text(answer) -> str:
     parts = [repr(answer.text)] if answer.text else []
     if answer.types:
-        parts.append("type " + "|".join(answer.types))
+        parts.append(_("type") + " " + "|".join(answer.types))
     parts += [f"{k}={v}" for k, v in answer.where.items()]
-    return ", ".join(parts) or "everything"
+    return ", ".join(parts) or _("everything")
 
 
 def find_text(answer) -> str:
     """A headline, then the table of matches (the value matched shown when it is a property)."""
     n = len(answer.matches)
     if not n:
-        return f"No CI matches {_query_text(answer)}."
-    head = f"{n}{'+' if answer.truncated else ''} CI{'s' if n != 1 or answer.truncated else ''} " \
-           f"match{'es' if n == 1 and not answer.truncated else ''} {_query_text(answer)}"
+        return _("No CI matches {query}.").format(query=_query_text(answer))
+    if answer.truncated:
+        head = ngettext("{n}+ CI match {query}", "{n}+ CIs match {query}", n)
+    else:
+        head = ngettext("{n} CI matches {query}", "{n} CIs match {query}", n)
     rows = []
     for m in answer.matches:
         on = m.field or ""
         if on.startswith("props.") or m.match == "similar":
             on += f" = {m.value}" if on.startswith("props.") else f" ({m.score:.2f})"
-        rows.append([m.id, m.type, m.name, m.match or "", on])
-    out = head + "\n" + render_table(FIND_HEADERS, rows)
+        rows.append([m.id, m.type, m.name, _(MATCHES[m.match]) if m.match else "", on])
+    out = head.format(n=n, query=_query_text(answer)) + "\n" + render_table([_(h) for h in _FIND_TABLE], rows)
     if answer.truncated:
-        out += f"\n… more match (--limit N shows more)"
+        out += "\n" + _("… more match (--limit N shows more)")
     return out
 
 
@@ -77,35 +85,45 @@ def show_text(answer) -> str:
     label = answer.type_labels.get(answer.lang) or answer.type_labels.get("en") or ""
     out = [f"{ci.id}  {ci.name}  ({ci.type}{', ' + label if label and label != ci.type else ''})"]
     if ci.props:
-        out += ["", "Properties", render_table(["property", "value"], [[k, _value(v)] for k, v in ci.props.items()])]
-    for direction, title in (("out", "Relations out"), ("in", "Relations in")):
+        out += ["", _("Properties"),
+                render_table([_("property"), _("value")], [[k, _value(v)] for k, v in ci.props.items()])]
+    for direction, title in (("out", N_("Relations out")), ("in", N_("Relations in"))):
         rels = [r for r in answer.relations if r.direction == direction]
         total = answer.relations_total.get(direction, 0)
         if not total:
             continue
-        out += ["", f"{title} ({_count(len(rels), total)})",
-                render_table(["relation", "id", "type", "name", "when it fails", "when this fails"],
-                             [[r.type, r.other_id, r.other_type, r.other_name, r.when_other_fails,
-                               r.when_this_fails] for r in rels])]
+        out += ["", f"{_(title)} ({_count(len(rels), total)})",
+                render_table([_("relation"), _("id"), _("type"), _("name"), _("when it fails"), _("when this fails")],
+                             [[r.type, r.other_id, r.other_type, r.other_name, _(EFFECTS[r.when_other_fails]),
+                               _(EFFECTS[r.when_this_fails])] for r in rels])]
     if answer.services:
         down, at_risk = answer.services_summary["down"], answer.services_summary["at_risk"]
-        out += ["", f"Services it supports ({_count(len(answer.services), down + at_risk)}: "
-                    f"{down} down, {at_risk} at risk when it fails)",
-                render_table(["id", "name", "status", "criticality", "sla", "users"],
-                             [[s["id"], s["name"], s["status"], s["criticality"], s["sla"], s["users"]]
+        out += ["", _("Services it supports ({count}: {down} down, {at_risk} at risk when it fails)").format(
+                    count=_count(len(answer.services), down + at_risk), down=down, at_risk=at_risk),
+                render_table([_("id"), _("name"), _("status"), _("criticality"), _("sla"), _("users")],
+                             [[s["id"], s["name"], _(EFFECTS.get(s["status"], s["status"])),
+                               _(CRITICALITY.get(s["criticality"], s["criticality"])), s["sla"], s["users"]]
                               for s in answer.services])]
     if answer.standards:
-        out += ["", f"Standards that apply first ({_count(len(answer.standards), answer.standards_total)})",
-                render_table(["#", "standard", "title", "status", "facets"],
+        out += ["", _("Standards that apply first ({count})").format(
+                    count=_count(len(answer.standards), answer.standards_total)),
+                render_table([_("#"), _("standard"), _("title"), _("status"), _("facets")],
                              [[s["rank"], s["identifier"] or s["id"], s["title"], s["status"] or "",
-                               ", ".join(s["facets"])] for s in answer.standards])]
+                               ", ".join(_(FACETS.get(f, f)) for f in s["facets"])] for s in answer.standards])]
     if answer.history:
-        out += ["", f"Recent history ({_count(len(answer.history), answer.history_total)})",
-                render_table(["load", "at", "source", "event"],
-                             [[e.get("load"), e.get("at") or "", e.get("source") or "", e["event"]]
-                              for e in answer.history])]
+        out += ["", _("Recent history ({count})").format(count=_count(len(answer.history), answer.history_total)),
+                render_table([_("load"), _("at"), _("source"), _("event")],
+                             [[e.get("load"), e.get("at") or "", e.get("source") or "",
+                               _(EVENTS.get(e["event"], e["event"]))] for e in answer.history])]
     return "\n".join(out)
 
 
+CRITICALITY = {"critical": N_("critical"), "important": N_("important"), "general": N_("general"), "": ""}
+FACETS = {"category": N_("category"), "service_object": N_("service object"), "activity": N_("activity"),
+          "stage": N_("stage"), "business_type": N_("business type"), "party": N_("party"),
+          "organisation_type": N_("organisation type")}
+EVENTS = {"created": N_("created"), "updated": N_("updated"), "deleted": N_("deleted")}
+
+
 def _count(shown: int, total: int) -> str:
-    return str(total) if shown == total else f"{shown} of {total}"
+    return str(total) if shown == total else _("{shown} of {total}").format(shown=shown, total=total)

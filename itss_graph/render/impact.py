@@ -54,28 +54,34 @@ def impact_json(result: ImpactResult, extra: dict | None = None) -> str:
 def impact_table(result: ImpactResult, limit: int = 50) -> str:
     """Human-readable answer: services first, then one block per CI type, at most ``limit``
     rows per type (0: all)."""
+    from itss_graph.i18n import _, ngettext
+    from itss_graph.render.labels import relation_label, type_label, word
+
     if not len(result.columns):  # not result.impacted: that would build 100k records
-        return f"Failure of {_sources_text(result)}: nothing else is impacted."
+        return _("Failure of {sources}: nothing else is impacted.").format(sources=_sources_text(result))
     summary = result.summary()
     effects = summary["by_effect"]
-    lines = [f"Failure of {_sources_text(result)} impacts {summary['total']} CIs "
-             f"({effects['down']} down, {effects['degraded']} degraded)"
-             + (f", within depth {result.max_depth}" if result.max_depth is not None else "") + "."]
+    head = ngettext("Failure of {sources} impacts {n} CI ({down} down, {degraded} degraded)",
+                    "Failure of {sources} impacts {n} CIs ({down} down, {degraded} degraded)", summary["total"])
+    lines = [head.format(sources=_sources_text(result), n=summary["total"], down=effects["down"],
+                         degraded=effects["degraded"])
+             + (_(", within depth {depth}").format(depth=result.max_depth) if result.max_depth is not None else "")
+             + _(".")]
     if result.services:
-        lines.append(f"Business services impacted: {len(result.services)}")
+        lines.append(_("Business services impacted: {n}").format(n=len(result.services)))
     columns = result.columns
     start = 0
+    headers = [_("id"), _("name"), _("effect"), _("depth"), _("via"), _("from")]
     for ci_type, group in groupby(columns.types):
-        count = sum(1 for _ in group)
+        count = sum(1 for _k in group)
         shown = range(start, start + (count if not limit else min(count, limit)))
         lines.append("")
-        lines.append(f"{ci_type} ({count})")
+        lines.append(f"{type_label(ci_type)} ({count})")
         rows = (columns.row(k) for k in shown)
-        lines.append(render_table(["id", "name", "effect", "depth", "via", "from"],
-                                  [[i, n, e, d, v, f] for i, _, n, d, e, v, f in rows]))
+        lines.append(render_table(headers, [[i, n, word(e), d, relation_label(v), f] for i, _t, n, d, e, v, f in rows]))
         if len(shown) < count:
-            lines.append(f"... and {count - len(shown)} more (--limit 0 shows all; "
-                         "--format csv lists every row)")
+            lines.append(_("... and {n} more (--limit 0 shows all; --format csv lists every row)").format(
+                n=count - len(shown)))
         start += count
     return "\n".join(lines)
 

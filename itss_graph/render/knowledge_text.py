@@ -66,7 +66,7 @@ def standards_text(answer, *, brief: bool = False, verbose: bool = False) -> str
 
     def table(results, ranked: bool = True):
         return render_table(headers, [[r.rank if ranked and r.available else "-", r.identifier or "—",
-                                       _short(r.title, 100), r.status.label if r.status else "-"]
+                                       r.title, r.status.label if r.status else "-"]
                                       for r in results])
 
     out.append(table(answer.applicable) if answer.applicable else ("（没有适用的标准）" if zh else "(no applicable standard)"))
@@ -79,7 +79,7 @@ def standards_text(answer, *, brief: bool = False, verbose: bool = False) -> str
     if answer.excluded:
         out += ["", "不适用：" if zh else "Not applicable:"]
         for e in answer.excluded:
-            out.append(f"  {_short(e.node.label)} — {e.why}")
+            out.append(f"  {e.node.label} — {e.why}")
     if brief:
         return "\n".join(out)
     for r in [*answer.applicable, *answer.planned, *answer.narrower]:
@@ -103,10 +103,6 @@ def standards_text(answer, *, brief: bool = False, verbose: bool = False) -> str
                 name = answer.kb.label("itss:" + key, answer.lang) if answer.kb else key
                 out.append(f"     {name}: " + ", ".join(n.label for n in nodes))
     return "\n".join(out)
-
-
-def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _sections(report, show_met: bool):
