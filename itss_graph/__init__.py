@@ -30,6 +30,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "open_store": ("itss_graph.stores", "open_store"),
     "StoreSettings": ("itss_graph.stores", "StoreSettings"),
     "settings_from_environment": ("itss_graph.stores", "settings_from_environment"),
+    "ReadSessions": ("itss_graph.stores.readers", "ReadSessions"),
     "example_store": ("itss_graph.loading.example", "example_store"),
     "load": ("itss_graph.loading.load", "load_inventory"),
     "load_inventory": ("itss_graph.loading.load", "load_inventory"),
@@ -38,6 +39,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "write_demo_estate": ("itss_graph.synth", "write_estate"),
     # the ontology
     "load_schema": ("itss_graph.schema", "load_schema"),
+    # the ITSS knowledge base
+    "KnowledgeBase": ("itss_graph.knowledge.kb", "KnowledgeBase"),
     "CI": ("itss_graph.model", "CI"),
     "Relation": ("itss_graph.model", "Relation"),
     # impact and the canned questions
@@ -51,6 +54,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "orphans": ("itss_graph.engine.orphans", "orphans"),
     "hotspots": ("itss_graph.engine.hotspots", "hotspots"),
     "upstream_subgraph": ("itss_graph.engine.upstream", "upstream_subgraph"),
+    "neighbours": ("itss_graph.engine.neighbours", "neighbours"),
+    "services_supported": ("itss_graph.engine.supports", "services_supported"),
     "downstream": ("itss_graph.engine.reach", "downstream"),
     "locations_of": ("itss_graph.engine.locations", "locations_of"),
     "run_custom_query": ("itss_graph.engine.custom", "run_custom_query"),
@@ -74,6 +79,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "impact_report": ("itss_graph.render.report_impact", "impact_report"),
     "write_report_html": ("itss_graph.render.report", "write_report_html"),
     "report_markdown": ("itss_graph.render.markdown", "report_markdown"),
+    # the web explorer (itss serve)
+    "serve": ("itss_graph.serve.app", "run"),
+    "serve_app": ("itss_graph.serve.app", "create_app"),
 }
 
 __all__ = ["__version__", *_EXPORTS]
