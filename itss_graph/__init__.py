@@ -35,6 +35,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load": ("itss_graph.loading.load", "load_inventory"),
     "load_inventory": ("itss_graph.loading.load", "load_inventory"),
     "export_inventory": ("itss_graph.render.inventory", "write_inventory"),
+    "write_graph": ("itss_graph.render.graph_export", "write_graph"),
     "history": ("itss_graph.answers.history", "history"),
     "write_demo_estate": ("itss_graph.synth", "write_estate"),
     # the ontology
@@ -58,12 +59,15 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "services_supported": ("itss_graph.engine.supports", "services_supported"),
     "downstream": ("itss_graph.engine.reach", "downstream"),
     "locations_of": ("itss_graph.engine.locations", "locations_of"),
+    "neighbourhood": ("itss_graph.engine.neighbourhood", "neighbourhood"),
     "run_custom_query": ("itss_graph.engine.custom", "run_custom_query"),
     "query_statement": ("itss_graph.engine.custom", "statement_for"),
     "canned_query": ("itss_graph.catalogue", "get"),
     "search_queries": ("itss_graph.catalogue", "search"),
     "reference_cypher": ("itss_graph.catalogue", "reference_cypher"),
     "engine_statements": ("itss_graph.stores", "engine_statements"),
+    # the ITSS knowledge base
+    "validate_knowledge_base": ("itss_graph.knowledge.validate", "validate_knowledge_base"),
     # answers joining the CMDB with the ITSS knowledge base
     "obligations": ("itss_graph.answers.obligations", "obligations"),
     "change_impact": ("itss_graph.answers.change", "change_impact"),
