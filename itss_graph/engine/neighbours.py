@@ -121,5 +121,5 @@ def neighbours(store: Store, ci_id: str, *, direction: str = "all",
         rows.append(Neighbour(other, other_type, other_name, rel, outgoing, roles, effect, _ask=ci_id))
     rows.sort(key=lambda n: (_ROLE_ORDER[n.roles[0]], n.relation, n.type, n.id, not n.outgoing))
     counts = Counter(f"{role} {n.relation}" for n in rows for role in n.roles)
-    return NeighbourAnswer({"id": ci.id, "type": ci.type, "name": ci.name}, rows[:max(0, limit)],
+    return NeighbourAnswer({"id": ci.id, "type": ci.type, "name": ci.name, "props": ci.props}, rows[:max(0, limit)],
                            len(rows), dict(sorted(counts.items())))

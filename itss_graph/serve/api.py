@@ -222,3 +222,79 @@ async def groups(request: Request, ci: list[str] = Query(...), by: Literal["rack
                  format: Format = "json", download: bool = False):
     _limit(len(ci), request.app.state.options.limits.ids_per_request, "CIs")
     return await answer(request, "groups", lambda s, t: verbs.groups(s, ci, by), format, download)
+
+
+# -- the ITSS knowledge base ---------------------------------------------------------------------
+
+def _profile_path(request: Request, name: str):
+    path = request.app.state.profiles.path(name)
+    if path is None:
+        raise HTTPException(404, f"no profile named {name!r}: GET /api/profiles lists them")
+    return path
+
+
+@router.get("/standards", summary="Which ITSS standards apply, and why (itss standards)",
+            responses=ANSWER_RESPONSES)
+async def standards(request: Request, ci: str | None = None, ci_type: str | None = None, code: str | None = None,
+                    profile: str | None = Query(None, description="A profile's name (GET /api/profiles)"),
+                    lang: Lang = "en", format: Format = "json", download: bool = False):
+    given = [n for n, v in (("ci", ci), ("ci_type", ci_type), ("code", code), ("profile", profile)) if v]
+    if len(given) != 1:
+        raise HTTPException(400, "give exactly one of ci, ci_type, code or profile"
+                                 + (f" (got {', '.join(given)})" if given else ""))
+    path = _profile_path(request, profile) if profile else None
+    return await answer(request, "standards", lambda s, t: verbs.standards(
+        s, code=code, ci_type=ci_type, profile=path, ci=ci, lang=lang), format, download)
+
+
+@router.get("/gap", summary="What an organisation lacks against the standards (itss gap)",
+            responses=ANSWER_RESPONSES)
+async def gap(request: Request, profile: str = Query(..., description="A profile's name (GET /api/profiles)"),
+              lang: Lang = "en", format: Format = "json", download: bool = False):
+    path = _profile_path(request, profile)
+    return await answer(request, "gap", lambda s, t: verbs.gap(path, lang=lang), format, download)
+
+
+@router.get("/profiles", summary="The organisation profiles offered (a directory's and uploads)")
+async def profiles(request: Request):
+    shelf = request.app.state.profiles
+
+    def listing(store, ticket):
+        found = [{"name": n, "title": verbs.profile_title(shelf.path(n))} for n in shelf.names()]
+        return Rendered(json.dumps({"profiles": found}, ensure_ascii=False).encode(), MEDIA["json"])
+
+    try:
+        rendered = await request.app.state.runner.run(listing)
+    except (Busy, TooSlow):
+        return error(503, "the server is busy; try again in a moment")
+    return Response(rendered.body, media_type=rendered.media_type)
+
+
+@router.post("/profiles", summary="Upload an organisation profile (YAML body); answers its name",
+             responses={400: {"description": "Not a valid profile (the message names line and field)."},
+                        413: {"description": "Larger than the limit."}})
+async def upload_profile(request: Request):
+    limits = request.app.state.options.limits
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limits.upload_bytes:
+            return error(413, f"a profile may have at most {limits.upload_bytes} bytes")
+    shelf = request.app.state.profiles
+    name = shelf.add(body)
+
+    def check(store, ticket):
+        try:
+            title = verbs.profile_title_strict(shelf.path(name))
+        except Exception:
+            shelf.forget(name)
+            raise
+        return Rendered(json.dumps({"name": name, "title": title}, ensure_ascii=False).encode(), MEDIA["json"])
+
+    try:
+        rendered = await request.app.state.runner.run(check)
+    except ItssError as exc:
+        return error(400, str(exc).replace(str(shelf.path(name) or ""), "the uploaded profile"))
+    except (Busy, TooSlow):
+        return error(503, "the server is busy; try again in a moment")
+    return Response(rendered.body, media_type=rendered.media_type, status_code=201)

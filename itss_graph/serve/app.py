@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Callable
 
 from fastapi import FastAPI, HTTPException
@@ -26,6 +27,7 @@ from fastapi.responses import JSONResponse
 import itss_graph as itss
 from itss_graph.serve import api, pages
 from itss_graph.errors import ItssError
+from itss_graph.serve.profiles import ProfileShelf
 from itss_graph.serve.options import DEFAULT_PORT, Limits, ServeOptions
 from itss_graph.serve.runner import Runner
 from itss_graph.serve.security import Guard, is_loopback, new_token
@@ -52,6 +54,7 @@ def create_app(store_settings, options: ServeOptions | None = None, *, warm_up: 
             warm(runner)
         yield
         runner.close()
+        app.state.profiles.close()
 
     app = FastAPI(title="ITSS Graph", version=itss.__version__, lifespan=lifespan,
                   openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
@@ -60,6 +63,7 @@ def create_app(store_settings, options: ServeOptions | None = None, *, warm_up: 
     app.state.runner = runner
     app.state.options = options
     app.state.store_settings = store_settings
+    app.state.profiles = ProfileShelf(options.profiles_dir, kept=options.limits.uploads_kept)
 
     @app.exception_handler(HTTPException)
     async def http_error(request, exc: HTTPException):
@@ -104,6 +108,9 @@ def run(store_settings, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, to
     """
     import uvicorn
 
+    if profiles_dir is None:  # in a checkout of the repository: its example profiles
+        examples = Path(__file__).resolve().parents[2] / "examples" / "profiles"
+        profiles_dir = examples if examples.is_dir() else None
     generated = False
     if not is_loopback(host) and not token:
         token, generated = new_token(), True

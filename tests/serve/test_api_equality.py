@@ -4,17 +4,21 @@ every case of the golden test (tests/golden/cases.py) and a few more."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 from tests.golden.cases import CASES
+from tests.serve.conftest import PROFILES
 
 # verb -> (name of the positional arguments' parameter, {CLI option: API parameter})
 POSITIONAL = {"impact": "ci", "blast-radius": "ci", "change-impact": "ci", "root-cause": "symptom",
               "spof": "target", "depends": "target", "history": "ci", "queries": "search"}
 OPTIONS = {"--depth": "depth", "--limit": "limit", "--type": "type", "--top": "top", "--lang": "lang",
            "--show": "show", "--category": "category", "--no-obligations": "obligations",
-           "--max-length": "max_length", "--max-paths": "max_paths"}
+           "--max-length": "max_length", "--max-paths": "max_paths", "--ci-type": "ci_type", "--code": "code",
+           "--ci": "ci", "--profile": "profile"}
 TABLE_ONLY = {("spof", "--limit"), ("impact", "--limit"), ("blast-radius", "--limit"), ("depends", "--limit"),
               ("orphans", "--limit")}  # options that only shorten the table: the JSON is the same
 
@@ -28,10 +32,13 @@ MORE_CASES = [
     ("queries-category", "kb", ["queries", "--category", "resilience", "--lang", "zh"]),
     ("queries-show", "kb", ["queries", "--show", "spof"]),
     ("types-zh", "kb", ["types", "--lang", "zh"]),
+    ("standards-code-zh", "demo", ["standards", "--code", "040301", "--lang", "zh"]),
+    ("standards-profile", "kb", ["standards", "--profile", str(PROFILES / "scenario-1.yaml")]),
+    ("gap-profile-zh", "kb", ["gap", "--profile", str(PROFILES / "scenario-1.yaml"), "--lang", "zh"]),
+    ("standards-ci-service", "demo", ["standards", "--ci", "service:0001"]),
     ("path-bounded", "demo", ["path", "service:0001", "site:dc1", "--max-length", "6", "--max-paths", "5"]),
 ]
-NOT_YET = {"standards", "gap"}  # the standards explorer's own tests cover these
-ALL = [c for c in CASES + MORE_CASES if c[2][0] not in NOT_YET]
+ALL = CASES + MORE_CASES
 
 
 def api_request(args: list[str]) -> tuple[str, list[tuple[str, str]]]:
@@ -45,7 +52,9 @@ def api_request(args: list[str]) -> tuple[str, list[tuple[str, str]]]:
         if arg == "--no-obligations":
             params.append(("obligations", "false"))
         elif arg.startswith("--"):
-            if (verb, arg) not in TABLE_ONLY:
+            if arg == "--profile":  # the server offers profiles by name (from examples/profiles)
+                params.append(("profile", Path(rest[k + 1]).name))
+            elif (verb, arg) not in TABLE_ONLY:
                 params.append((OPTIONS[arg], rest[k + 1]))
             k += 1
         else:
@@ -85,5 +94,5 @@ def test_every_query_verb_of_the_cli_is_covered():
     query_verbs = {v for v, (module, _, _) in COMMANDS.items()
                    if module in ("itss_graph.cli.queries_cmd", "itss_graph.cli.impact_cmd")
                    or v in ("history", "stats", "types", "standards", "gap")}
-    covered = {args[0] for _, _, args in ALL} | NOT_YET
+    covered = {args[0] for _, _, args in ALL}
     assert query_verbs - covered == set()

@@ -46,6 +46,15 @@ var ITSS = (function () {
     return node;
   }
 
+  function has(key) { return Object.prototype.hasOwnProperty.call(state.messages, key); }
+
+  // a bilingual label in the page's language, the other one beside it
+  function bilingual(value) {
+    var main = label(value);
+    var second = value && typeof value === "object" ? value[state.lang === "zh" ? "en" : "zh"] : "";
+    return main + (second && second !== main ? " (" + second + ")" : "");
+  }
+
   // a label of a bilingual answer field ({"en": ..., "zh": ...})
   function label(value) {
     if (value === null || value === undefined) return "";
@@ -196,18 +205,22 @@ var ITSS = (function () {
       el("strong", {text: t("obligations.level") + " "}), el("span", {text: label(level.name)})]));
     (doc.sections || []).forEach(function (s) {
       var part = el("div", {class: "obligation"}, [el("h3", {text: label(s.title)})]);
-      Object.keys(s.items || {}).forEach(function (kind) {
-        var items = s.items[kind] || [];
-        if (!items.length) return;
-        part.appendChild(el("h4", {text: t("obligations.kind." + kind)}));
-        part.appendChild(el("ul", {}, items.map(function (item) {
-          var other = state.lang === "zh" ? "en" : "zh";
-          var main = label(item.label);
-          var second = item.label && item.label[other];
-          return el("li", {}, [
-            el("span", {text: main + (second && second !== main ? " (" + second + ")" : "")}),
-            el("div", {class: "prov", text: provenanceText(item.provenance)})]);
-        })));
+      var items = s.items || {};
+      Object.keys(items).forEach(function (kind) {
+        if (kind === "roles_source" || !(items[kind] || []).length) return;
+        var known = has("obligations.kind." + kind);
+        part.appendChild(el("h4", {text: known ? t("obligations.kind." + kind) : kind}));
+        var list = el("ul", {}, items[kind].map(function (item) {
+          return el("li", {}, [el("span", {text: bilingual(item.label)}),
+                               el("div", {class: "prov", text: provenanceText(item.provenance)})]);
+        }));
+        if (kind === "roles" && (items.roles_source || []).length) {
+          var origin = items.roles_source[0];
+          list.appendChild(el("li", {class: "roles-source"}, [
+            el("span", {text: t("obligations.roles_from", {source: bilingual(origin.label)})}),
+            el("div", {class: "prov", text: provenanceText(origin.provenance)})]));
+        }
+        part.appendChild(list);
       });
       box.appendChild(part);
     });

@@ -180,7 +180,10 @@
         }],
         ["other", "col.other", function (r) { return ITSS.ciLink(r.id, r.name); }],
         ["type", "col.type"],
-        ["roles", "col.roles", function (r) { return r.roles.map(function (x) { return t("role." + x); }).join(", "); }],
+        ["roles", "col.roles", function (r) {
+          return el("span", {title: r.roles.map(function (x) { return t("role." + x); }).join("; "),
+                             text: r.roles.map(function (x) { return t("role_one." + x); }).join(", ")});
+        }],
         ["effect", "col.effect", function (r) { return r.effect ? effectCell(r.effect) : ""; }]], doc.relations));
       if (doc.truncated) relations.appendChild(el("p", {class: "hint", text: t("ci.relations_more", {n: doc.total - doc.relations.length})}));
       relations.appendChild(ITSS.downloads("neighbours", {ci: id, limit: 200}, ["json", "csv"]));
