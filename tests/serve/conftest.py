@@ -41,3 +41,12 @@ def demo_client(stores):
 def netbox_client(stores):
     with make_client(stores["netbox"]) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def demo_server(stores):
+    """``itss serve`` on the demo estate, in its own process."""
+    from tests.serve.support import running_server
+
+    with running_server(stores["demo"]) as server:
+        yield server

@@ -257,6 +257,7 @@ var ITSS = (function () {
 
   function setLang(lang) {
     try { localStorage.setItem("itss.lang", lang); } catch (e) { /* private mode */ }
+    document.body.setAttribute("data-ready", "false");
     loadMessages(lang).then(function () {
       var query = params();
       if (lang === "en") query.delete("lang"); else query.set("lang", lang);

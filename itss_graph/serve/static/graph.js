@@ -81,7 +81,7 @@
       return null;
     }
 
-    var network = null, nodes = null, edges = null, types = null, drawn = {};
+    var network = null, nodes = null, edges = null, types = null, drawn = {}, draws = 0;
     return Promise.all([ITSS.needVis(), ask("types", {lang: ITSS.state.lang})]).then(function (got) {
       var vis = got[0];
       types = {};
@@ -197,6 +197,8 @@
           if (s.selected && wanted[s.selected]) return showNode(s.selected);
           ITSS.clear(side);
           side.appendChild(el("p", {class: "hint", text: t("graph.hint")}));
+        }).then(function () {
+          canvasBox.setAttribute("data-drawn", String(++draws));  // tests wait for this
         });
       });
     }
