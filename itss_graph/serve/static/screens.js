@@ -428,15 +428,15 @@
     return api("spof", {target: target}).then(function (doc) {
       ITSS.clear(out);
       if (target) {
-        out.appendChild(el("p", {class: "summary", text: t("spof.summary", {target: target, n: doc.points.length, upstream: doc.upstream})}));
+        out.appendChild(el("p", {class: "summary", text: t("spof.summary", {target: target, n: doc.spof.length, upstream: doc.upstream_total})}));
         out.appendChild(table([["id", "col.id", function (r) { return ITSS.ciLink(r.id, r.id); }], ["type", "col.type"], ["name", "col.name"],
                                ["distance", "col.distance"],
-                               ["fail", "col.ask", function (r) { return ITSS.link("/whatif", {fail: r.id}, t("ci.fail")); }]], doc.points));
+                               ["fail", "col.ask", function (r) { return ITSS.link("/whatif", {fail: r.id}, t("ci.fail")); }]], doc.spof));
         out.appendChild(ITSS.downloads("spof", {target: target}));
       } else {
-        out.appendChild(el("p", {class: "summary", text: t("spof.estate_summary", {n: doc.entries.length, services: doc.services_examined})}));
+        out.appendChild(el("p", {class: "summary", text: t("spof.estate_summary", {n: doc.spof.length, services: doc.services_examined})}));
         out.appendChild(table([["id", "col.id", function (r) { return ITSS.ciLink(r.id, r.id); }], ["type", "col.type"], ["name", "col.name"],
-                               ["services", "col.services_down", function (r) { return r.services.length; }]], doc.entries));
+                               ["services_down", "col.services_down"]], doc.spof));
         out.appendChild(ITSS.downloads("spof", {}));
       }
     }, function (error) { ITSS.clear(out); out.appendChild(ITSS.failure(error)); });
