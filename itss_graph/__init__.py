@@ -62,6 +62,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "neighbours": ("itss_graph.engine.neighbours", "neighbours"),
     "services_supported": ("itss_graph.engine.supports", "services_supported"),
     "downstream": ("itss_graph.engine.reach", "downstream"),
+    "failure_links": ("itss_graph.engine.links", "failure_links"),
     "locations_of": ("itss_graph.engine.locations", "locations_of"),
     "neighbourhood": ("itss_graph.engine.neighbourhood", "neighbourhood"),
     "run_custom_query": ("itss_graph.engine.custom", "run_custom_query"),

@@ -89,6 +89,13 @@ def messages_file(lang: str):
     return JSONResponse(messages(lang), headers={"cache-control": "public, max-age=3600"})
 
 
+@router.get("/static/palette.json", include_in_schema=False)
+def palette_file():
+    from itss_graph.render.palette import palette
+
+    return JSONResponse(palette(), headers={"cache-control": "public, max-age=3600"})
+
+
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon():
     return Response(status_code=204)

@@ -69,9 +69,10 @@ def impact(store, ci_ids: list[str], *, depth: int | None = None, obligations: b
 
     result = itss.impact(store, ci_ids, max_depth=depth, with_props=with_props)
     duties = itss.obligations(store, result) if obligations else None
+    links = itss.failure_links(store, result) if with_props else None  # for the HTML view
     return Answer(impact_json(result, {"obligations": duties} if duties else None),
                   lambda: (CSV_HEADERS, impact_rows(result)),
-                  lambda: _page(itss.impact_view(result, lang=lang, obligations=duties)),
+                  lambda: _page(itss.impact_view(result, lang=lang, obligations=duties, links=links)),
                   extra={"result": result, "obligations": duties})
 
 
@@ -82,9 +83,10 @@ def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool
     answer = itss.blast_radius(store, ci_ids, with_props=with_props)
     duties = itss.obligations(store, answer.impact)
     rows = [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth] for s in answer.services]
+    links = itss.failure_links(store, answer.impact) if with_props else None  # for the HTML report
 
     def report() -> str:
-        return _report_page(itss.impact_report(answer, duties, lang=lang))
+        return _report_page(itss.impact_report(answer, duties, lang=lang, links=links))
 
     return Answer({**answer.as_dict(), "obligations": duties}, lambda: (BLAST_HEADERS, rows), report,
                   extra={"blast": answer, "obligations": duties})

@@ -9,9 +9,7 @@
 (function () {
   var t = ITSS.t, el = ITSS.el, api = ITSS.api;
 
-  // colours of the ontology's layers (as the static views: itss_graph/render/palette.py)
-  var LAYER_COLOURS = {1: "#4e79a7", 2: "#59a14f", 3: "#8cd17d", 4: "#f1ce63", 5: "#f28e2b",
-                       6: "#b07aa1", 7: "#76b7b2", 8: "#9c755f", 9: "#bab0ac"};
+  var palette = null;  // the static views' colours (itss_graph/render/palette.py), from the server
   var GROUPS = ["none", "type", "rack", "site", "service"];
   var DEFAULT_EXPAND = 50;
 
@@ -82,8 +80,10 @@
     }
 
     var network = null, nodes = null, edges = null, types = null, drawn = {}, draws = 0;
-    return Promise.all([ITSS.needVis(), ask("types", {lang: ITSS.state.lang})]).then(function (got) {
+    var colours = fetch("/static/palette.json", {credentials: "same-origin"}).then(function (r) { return r.json(); });
+    return Promise.all([ITSS.needVis(), ask("types", {lang: ITSS.state.lang}), colours]).then(function (got) {
       var vis = got[0];
+      palette = got[2];
       types = {};
       got[1].ci_types.forEach(function (ct) { types[ct.name] = ct; });
       nodes = new vis.DataSet();
@@ -205,9 +205,9 @@
 
     function nodeOf(ci, hide) {
       var type = types[ci.type] || {};
-      var colour = LAYER_COLOURS[type.layer] || "#cccccc";
+      var colour = palette.layers[String(type.layer)] || "#cccccc";
       var node = {id: ci.id, label: ci.name || ci.id, title: (ci.name || ci.id) + "\n" + ci.id + " · " + ci.type,
-                  color: {background: colour, border: s.seeds.indexOf(ci.id) >= 0 ? "#1f3a93" : "#555"},
+                  color: {background: colour, border: s.seeds.indexOf(ci.id) >= 0 ? palette.service_border : "#555"},
                   borderWidth: s.seeds.indexOf(ci.id) >= 0 ? 3 : 1, shape: type.service ? "box" : "dot",
                   hidden: !!hide, ciType: ci.type, fixed: false};
       return node;
@@ -217,7 +217,7 @@
       var flows = r.roles.indexOf("related") < 0;
       return {id: key, from: r.source, to: r.target, label: r.relation, dashes: !flows || r.effect === "degraded",
               title: r.source + " —" + r.relation + "→ " + r.target, relation: r.relation, roles: r.roles, effect: r.effect,
-              other: r.id, color: {color: r.effect === "down" ? "#a33" : "#888"}};
+              other: r.id, color: {color: r.effect === "down" ? palette.down[0] : r.effect === "degraded" ? palette.degraded : "#888"}};
     }
 
     function hideList(wanted, hidden) {
