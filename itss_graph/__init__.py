@@ -78,6 +78,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "change_impact": ("itss_graph.answers.change", "change_impact"),
     "dependency_map": ("itss_graph.answers.maps", "dependency_map"),
     "service_map": ("itss_graph.answers.maps", "service_map"),
+    "find": ("itss_graph.answers.find", "find"),
+    "closest_cis": ("itss_graph.answers.find", "closest_cis"),
+    "resolve_ci_types": ("itss_graph.answers.find", "resolve_types"),
+    "show": ("itss_graph.answers.show", "show"),
+    "standards_for_ci": ("itss_graph.answers.show", "standards_for_ci"),
     # views (one offline HTML file each) and reports
     "impact_view": ("itss_graph.render.impact_map", "impact_view"),
     "dependency_view": ("itss_graph.render.depmap", "dependency_view"),

@@ -161,7 +161,7 @@ def sparql(query: str, binds: tuple[str, ...], full_iris: bool, output_format: s
 
     \b
     Examples:
-      itss kb sparql 'SELECT ?code ?name WHERE { ?c skos:notation ?code ; skos:prefLabel ?name
+      itss kb sparql 'SELECT ?code ?name WHERE { ?c skos:notation ?code ; skos:prefLabel ?name }'
                       FILTER(lang(?name) = "zh") } ORDER BY ?code'
       itss kb sparql @queries/kb-standards.rq --bind std=kb:std-运维-1 --format json
     """
@@ -210,7 +210,7 @@ def validate(files: tuple[Path, ...], shape_files: tuple[Path, ...], limit: int,
     \b
     Examples:
       itss kb validate
-      itss kb validate my-standards.ttl --format json
+      itss kb validate my-standards.ttl --format json   # template: your own file
     """
     import itss_graph as itss
     from itss_graph.render.formats import to_csv

@@ -17,7 +17,7 @@ def stats(store_settings, output_format: str) -> None:
 
     \b
     Example:
-      itss stats --store cmdb.db
+      itss stats --store netbox.db
     """
     from itss_graph.render.formats import to_csv, to_json
     from itss_graph.render.table import render_table

@@ -208,6 +208,16 @@ class Neo4jStore(Store):
 
         return run_read_only(self, statement, params)
 
+    def find_cis(self, needle, *, types=None, where=None, limit=1000):
+        from itss_graph.stores.neo4j_read import find_cis
+
+        return find_cis(self, needle, types, where, limit)
+
+    def iter_headers(self, types=None, batch=100_000):
+        from itss_graph.stores.neo4j_read import iter_headers
+
+        return iter_headers(self, types, batch)
+
     def stats(self) -> dict[str, dict[str, int]]:
         return {
             "cis": dict(sorted(self._read("MATCH (n:CI) RETURN n.type, count(*)"))),
