@@ -45,7 +45,6 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_profile": ("itss_graph.knowledge.profile", "load_profile"),
     "applicability_answer": ("itss_graph.knowledge.questions", "applicability_answer"),
     "gap_for_profile": ("itss_graph.knowledge.gap", "gap_for_profile"),
-    "standards_for_ci": ("itss_graph.answers.ci_standards", "standards_for_ci"),
     "CI": ("itss_graph.model", "CI"),
     "Relation": ("itss_graph.model", "Relation"),
     # impact and the canned questions

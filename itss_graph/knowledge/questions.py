@@ -1,6 +1,6 @@
 """The ``itss standards`` answer for the subjects the knowledge base answers alone: a GB/T 29264
 code, a CI type or an organisation profile. (A CI of the CMDB also needs the engine:
-:func:`itss_graph.answers.ci_standards.standards_for_ci`.)
+:func:`itss_graph.answers.show.standards_for_ci`.)
 
 Example:
     >>> from itss_graph.knowledge.kb import KnowledgeBase

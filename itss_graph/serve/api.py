@@ -178,6 +178,33 @@ async def change_impact(request: Request, ci: list[str] = Query(...), lang: Lang
 
 # -- the store and the ontology ------------------------------------------------------------------
 
+@router.get("/find", summary="Find CIs by id, name or any property (itss find)", responses=ANSWER_RESPONSES)
+async def find(request: Request, q: str = Query("", description="Text to look for (Chinese or English, any "
+                                                          "case or width, small typos)"),
+               type: list[str] = Query([], description="Only CIs of these types (names or aliases)"),
+               where: list[str] = Query([], description="KEY=VALUE property filters"),
+               limit: int = Query(20, ge=1), lang: Lang = "en", format: Format = "json", download: bool = False):
+    _limit(limit, request.app.state.options.limits.ids_per_request, "CIs found")
+    filters = {}
+    for item in where:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise HTTPException(400, f"where: expected KEY=VALUE, got {item!r}")
+        filters[key.strip()] = value
+    return await answer(request, "find", lambda s, t: verbs.find(s, q, types=type, where=filters, limit=limit),
+                        format, download)
+
+
+@router.get("/show", summary="Everything about one CI (itss show)", responses=ANSWER_RESPONSES)
+async def show(request: Request, ci: str, limit: int = Query(50, ge=0, description="Relations per direction"),
+               history: int = Query(5, ge=0), services: int = Query(20, ge=0), standards: int = Query(5, ge=0),
+               lang: Lang = "en", format: Format = "json", download: bool = False):
+    _limit(limit, request.app.state.options.limits.expand_nodes, "relations per direction")
+    return await answer(request, "show", lambda s, t: verbs.show(
+        s, ci, relations=limit, history=history, services=services, standards=standards, lang=lang),
+        format, download)
+
+
 @router.get("/history", summary="How a CI changed across loads (itss history)", responses=ANSWER_RESPONSES)
 async def history(request: Request, ci: str, lang: Lang = "en", format: Format = "json", download: bool = False):
     return await answer(request, "history", lambda s, t: verbs.history(s, ci, lang=lang), format, download)

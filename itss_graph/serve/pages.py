@@ -67,6 +67,13 @@ def docs_page():
     return _page("docs.html")
 
 
+@router.get("/static/palette.json", include_in_schema=False)
+def palette_file():
+    from itss_graph.render.palette import palette
+
+    return JSONResponse(palette(), headers={"cache-control": "public, max-age=3600"})
+
+
 @router.get("/static/{name}", include_in_schema=False)
 def static_file(name: str):
     path = STATIC / name
@@ -87,13 +94,6 @@ def messages_file(lang: str):
     if lang not in LANGS:
         raise HTTPException(404, "no such language")
     return JSONResponse(messages(lang), headers={"cache-control": "public, max-age=3600"})
-
-
-@router.get("/static/palette.json", include_in_schema=False)
-def palette_file():
-    from itss_graph.render.palette import palette
-
-    return JSONResponse(palette(), headers={"cache-control": "public, max-age=3600"})
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -170,6 +170,24 @@ def change_impact(store, ci_ids: list[str], *, lang: str = "en") -> Answer:
 
 # -- the store and the ontology --------------------------------------------------------------------
 
+def find(store, text: str, *, types: list[str] | None = None, where: dict | None = None, limit: int = 20) -> Answer:
+    from itss_graph.render.ci import FIND_HEADERS, find_rows
+
+    if not text and not types and not where:
+        raise ValueError("give a text to look for (q), or type / where to list CIs")
+    answer = itss.find(store, text, types=types or None, where=where or {}, limit=limit)
+    return Answer(answer.as_dict(), lambda: (FIND_HEADERS, find_rows(answer)))
+
+
+def show(store, ci_id: str, *, relations: int = 50, history: int = 5, services: int = 20, standards: int = 5,
+         lang: str = "en") -> Answer:
+    from itss_graph.render.ci import SHOW_CSV_HEADERS, show_rows
+
+    answer = itss.show(store, ci_id, relations=relations, history=history, services=services,
+                       standards=standards, lang=lang)
+    return Answer(answer.as_dict(), lambda: (SHOW_CSV_HEADERS, show_rows(answer)))
+
+
 def history(store, ci_id: str, *, lang: str = "en") -> Answer:
     answer = itss.history(store, ci_id)
     headers = ["load", "at", "source", "event", "changes"]
@@ -246,7 +264,7 @@ def standards(store, *, code: str | None = None, ci_type: str | None = None, pro
     """``itss standards`` for one subject (``profile`` is a profile file's path)."""
     kb = itss.KnowledgeBase.load()
     if ci:
-        answer = itss.standards_for_ci(kb, store, ci, lang)
+        answer = itss.standards_for_ci(store, ci, lang)
     else:
         answer = itss.applicability_answer(kb, code=code, ci_type=ci_type, profile=profile, lang=lang)
         if answer is None:

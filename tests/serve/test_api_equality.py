@@ -14,11 +14,13 @@ from tests.serve.conftest import PROFILES
 
 # verb -> (name of the positional arguments' parameter, {CLI option: API parameter})
 POSITIONAL = {"impact": "ci", "blast-radius": "ci", "change-impact": "ci", "root-cause": "symptom",
-              "spof": "target", "depends": "target", "history": "ci", "queries": "search"}
+              "spof": "target", "depends": "target", "history": "ci", "queries": "search", "find": "q",
+              "show": "ci"}
 OPTIONS = {"--depth": "depth", "--limit": "limit", "--type": "type", "--top": "top", "--lang": "lang",
            "--show": "show", "--category": "category", "--no-obligations": "obligations",
            "--max-length": "max_length", "--max-paths": "max_paths", "--ci-type": "ci_type", "--code": "code",
-           "--ci": "ci", "--profile": "profile"}
+           "--ci": "ci", "--profile": "profile", "--where": "where", "--history": "history",
+           "--services": "services", "--standards": "standards"}
 TABLE_ONLY = {("spof", "--limit"), ("impact", "--limit"), ("blast-radius", "--limit"), ("depends", "--limit"),
               ("orphans", "--limit")}  # options that only shorten the table: the JSON is the same
 
@@ -36,6 +38,14 @@ MORE_CASES = [
     ("standards-profile", "kb", ["standards", "--profile", str(PROFILES / "scenario-1.yaml")]),
     ("gap-profile-zh", "kb", ["gap", "--profile", str(PROFILES / "scenario-1.yaml"), "--lang", "zh"]),
     ("standards-ci-service", "demo", ["standards", "--ci", "service:0001"]),
+    ("find-name", "demo", ["find", "dc1-core-sw-1"]),
+    ("find-typo", "demo", ["find", "switch:dc1-core1"]),
+    ("find-chinese-typed", "demo", ["find", "核心账务", "--type", "business-service", "--limit", "5"]),
+    ("find-where", "demo", ["find", "", "--type", "server", "--where", "site=DC1", "--limit", "10"]),
+    ("find-width", "demo", ["find", "ＳＷＩＴＣＨ:DC1-CORE-1"]),
+    ("show-switch", "demo", ["show", "switch:dc1-core-1"]),
+    ("show-service-zh", "demo", ["show", "service:0001", "--lang", "zh", "--limit", "10", "--history", "2"]),
+    ("show-netbox", "netbox", ["show", "device:1", "--standards", "0"]),
     ("path-bounded", "demo", ["path", "service:0001", "site:dc1", "--max-length", "6", "--max-paths", "5"]),
 ]
 ALL = CASES + MORE_CASES
@@ -93,6 +103,6 @@ def test_every_query_verb_of_the_cli_is_covered():
 
     query_verbs = {v for v, (module, _, _) in COMMANDS.items()
                    if module in ("itss_graph.cli.queries_cmd", "itss_graph.cli.impact_cmd")
-                   or v in ("history", "stats", "types", "standards", "gap")}
+                   or v in ("history", "stats", "types", "standards", "gap", "find", "show")}
     covered = {args[0] for _, _, args in ALL}
     assert query_verbs - covered == set()

@@ -1,5 +1,5 @@
-"""A person explores the demo estate with ``itss serve`` in a real headless Chromium: a CI's page
-→ the graph → expand its providers → fail two CIs → the ranked services → the obligations →
+"""A person explores the demo estate with ``itss serve`` in a real headless Chromium: search (in
+capitals and full width) → a CI's page → the graph → expand its providers → fail two CIs → the ranked services → the obligations →
 switch to Chinese → the standards of an organisation profile. Every step is checked against
 the API's answer; no console error, no script error, no dialog, no request leaving the
 machine. Screenshots: tests/artifacts/serve-journey-*.png."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import httpx2 as httpx
 import pytest
@@ -74,15 +74,25 @@ def test_a_person_explores_the_demo_estate(demo_server):
         assert "CIs" in page.inner_text("p.store")
         screenshot(page, "serve-journey-1-home-en.png")
 
-        # the CI's page: properties, relations with their failure roles, services, history
-        page.goto(base + "/ci?" + urlencode({"id": HOST}))
+        # search: capitals and full-width letters find the same CI
+        page.fill("form.home-search input", "ＤＣ１-DB0030P")
+        page.press("form.home-search input", "Enter")
+        ready(page, "table.search-results")
+        found = api(demo_server, "find", q="ＤＣ１-DB0030P", limit=50)["matches"]
+        assert found[0]["id"] == HOST
+        shown = page.eval_on_selector_all("table.search-results tbody tr td:first-child a", "as => as.map(a => a.title)")
+        assert shown == [m["id"] for m in found]
+        screenshot(page, "serve-journey-2-search-en.png")
+
+        # the CI's page: properties, relations with what failure does across them, services, history
+        page.click(f"table.search-results a[title='{HOST}']")
         ready(page, ".ci-grid table.data")
-        relations = api(demo_server, "neighbours", ci=HOST, limit=200)["relations"]
+        assert query(page)["id"] == [HOST]
+        shown = api(demo_server, "show", ci=HOST, limit=200, history=20, services=50, standards=10)
         page_text = page.inner_text("main")
-        for r in relations:
-            assert r["name"] in page_text
-        services = api(demo_server, "blast-radius", ci=HOST)["services"]
-        assert services and all(s["name"] in page_text for s in services)
+        assert all(r["other"]["name"] in page_text for r in shown["relations"])
+        assert shown["services"] and all(s["name"] in page_text for s in shown["services"])
+        assert shown["standards"] and all(s["title"] in page_text for s in shown["standards"])
         assert messages("en")["event.created"] in page_text  # the history across loads
         screenshot(page, "serve-journey-2-ci-en.png")
 

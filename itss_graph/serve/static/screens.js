@@ -24,16 +24,16 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       var q = input.value.trim();
-      if (q.length < 2 || !ITSS.state.hasFind) { list.hidden = true; return; }
+      if (q.length < 2) { list.hidden = true; return; }
       timer = setTimeout(function () {
         api("find", {q: q, limit: 8}).then(function (doc) {
           ITSS.clear(list);
-          (doc.results || []).forEach(function (r) {
+          (doc.matches || []).forEach(function (r) {
             list.appendChild(el("li", {}, [el("button", {type: "button", class: "suggestion",
               onclick: function () { pick(r.id); }}, [el("span", {class: "s-name", text: r.name || r.id}),
               el("span", {class: "s-id", text: " " + r.id + " · " + r.type})])]));
           });
-          list.hidden = !(doc.results || []).length;
+          list.hidden = !(doc.matches || []).length;
         }, function () { list.hidden = true; });
       }, 200);
     });
@@ -116,17 +116,17 @@
     out.appendChild(ITSS.loading());
     return Promise.all([types, api("find", {q: q, type: type, limit: 50}).then(function (doc) {
       ITSS.clear(out);
-      var results = doc.results || [];
-      out.appendChild(el("p", {class: "count", text: t("search.results", {n: doc.total !== undefined ? doc.total : results.length})}));
-      out.appendChild(table([["id", "col.id", function (r) { return ITSS.ciLink(r.id, r.id); }], ["type", "col.type"],
-                             ["name", "col.name", function (r) { return ITSS.ciLink(r.id, r.name); }],
-                             ["matched", "col.matched", function (r) { return r.matched ? String(r.matched) : ""; }]],
-                            results));
+      var matches = doc.matches || [];
+      out.appendChild(el("p", {class: "count summary", text: t(doc.truncated ? "search.results_more" : "search.results", {n: matches.length})}));
+      out.appendChild(table([["name", "col.name", function (r) { return ITSS.ciLink(r.id, r.name); }],
+                             ["id", "col.id", function (r) { return el("code", {text: r.id}); }], ["type", "col.type"],
+                             ["match", "col.matched", function (r) {
+                               return r.match ? t("match." + r.match) + (r.field ? " · " + r.field + ": " + r.value : "") : "";
+                             }],
+                             ["ask", "col.ask", function (r) { return ITSS.link("/whatif", {fail: r.id}, t("ci.fail")); }]],
+                            matches, {cls: "search-results"}));
       out.appendChild(ITSS.downloads("find", {q: q, type: type, limit: 50}, ["json", "csv"]));
-    }, function (error) {
-      ITSS.clear(out);
-      out.appendChild(error.status === 404 ? el("p", {class: "empty", text: t("search.unavailable")}) : ITSS.failure(error));
-    })]);
+    }, function (error) { ITSS.clear(out); out.appendChild(ITSS.failure(error)); })]);
   });
 
   // -- a CI's page -----------------------------------------------------------------------------
@@ -144,67 +144,72 @@
       ITSS.link("/spof", {target: id}, t("ci.spof")), ITSS.link("/depends", {target: id}, t("ci.depends")),
       ITSS.link("/path", {dependant: id}, t("ci.path")), ITSS.link("/root-cause", {symptom: id}, t("ci.rootcause"))]);
     main.appendChild(actions);
-    var grid = el("div", {class: "ci-grid"});
+    var grid = el("div", {class: "ci-grid"}, [ITSS.loading()]);
     main.appendChild(grid);
-    var props = section(t("ci.properties"), [ITSS.loading()]);
-    var relations = section(t("ci.relations"), [ITSS.loading()]);
-    var services = section(t("ci.services"), [ITSS.loading()]);
-    var historyBox = section(t("ci.history"), [ITSS.loading()]);
-    var standards = section(t("ci.standards"), [ITSS.loading()]);
-    [props, relations, services, historyBox, standards].forEach(function (s) { grid.appendChild(s); });
-
-    function fill(box, build) {
-      return function (doc) { box.removeChild(box.lastChild); build(doc); };
-    }
-    function fail(box) {
-      return function (error) { box.removeChild(box.lastChild); box.appendChild(ITSS.failure(error)); };
-    }
-    var first = api("neighbours", {ci: id, limit: 200}).then(function (doc) {
+    var RELATIONS = 200, HISTORY = 20, SERVICES = 50, STANDARDS = 10;
+    return api("show", {ci: id, limit: RELATIONS, history: HISTORY, services: SERVICES, standards: STANDARDS,
+                        lang: ITSS.state.lang}).then(function (doc) {
       var ci = doc.ci;
       ITSS.setTitle(ci.name || ci.id);
       ITSS.clear(head);
       head.appendChild(el("h1", {text: ci.name || ci.id}));
-      head.appendChild(el("p", {class: "ci-id"}, [el("code", {text: ci.id}), el("span", {class: "type-tag", text: ci.type})]));
-      props.removeChild(props.lastChild);
+      head.appendChild(el("p", {class: "ci-id"}, [el("code", {text: ci.id}),
+        el("span", {class: "type-tag", text: ITSS.label(doc.type.label) || ci.type}),
+        doc.type.is_service ? el("span", {class: "type-tag", text: t("ci.is_service")}) : null]));
+      ITSS.clear(grid);
       var rows = [{key: "id", value: ci.id}, {key: "type", value: ci.type}, {key: "name", value: ci.name}];
       Object.keys(ci.props || {}).forEach(function (k) {
         var v = ci.props[k];
         rows.push({key: k, value: typeof v === "object" ? JSON.stringify(v) : v});
       });
-      props.appendChild(table([["key", "col.property"], ["value", "col.value"]], rows, {cls: "props"}));
-      relations.removeChild(relations.lastChild);
-      relations.appendChild(el("p", {class: "hint", text: t("ci.relations_hint")}));
-      relations.appendChild(table([
-        ["written", "col.relation", function (r) {
-          return el("span", {class: "written"}, [el("code", {text: r.source}), " —" + r.relation + "→ ", el("code", {text: r.target})]);
-        }],
-        ["other", "col.other", function (r) { return ITSS.ciLink(r.id, r.name); }],
-        ["type", "col.type"],
-        ["roles", "col.roles", function (r) {
-          return el("span", {title: r.roles.map(function (x) { return t("role." + x); }).join("; "),
-                             text: r.roles.map(function (x) { return t("role_one." + x); }).join(", ")});
-        }],
-        ["effect", "col.effect", function (r) { return r.effect ? effectCell(r.effect) : ""; }]], doc.relations));
-      if (doc.truncated) relations.appendChild(el("p", {class: "hint", text: t("ci.relations_more", {n: doc.total - doc.relations.length})}));
-      relations.appendChild(ITSS.downloads("neighbours", {ci: id, limit: 200}, ["json", "csv"]));
-    }, function (error) { ITSS.clear(grid); grid.appendChild(ITSS.failure(error)); throw error; });
-    var blast = api("blast-radius", {ci: id}).then(fill(services, function (doc) {
-      services.appendChild(el("p", {class: "summary", text: t("whatif.summary", {down: doc.summary.down, risk: doc.summary.at_risk, cis: doc.summary.impacted_cis})}));
-      services.appendChild(servicesTable(doc.services));
-      services.appendChild(ITSS.downloads("blast-radius", {ci: id}));
-    }), fail(services));
-    var hist = api("history", {ci: id}).then(fill(historyBox, function (doc) {
-      historyBox.appendChild(table([["load", "col.load"], ["at", "col.at"], ["source", "col.source"],
-        ["event", "col.event", function (e) { return t("event." + e.event); }],
-        ["changes", "col.changes", function (e) { return changesText(e); }]], doc.events));
-      historyBox.appendChild(ITSS.downloads("history", {ci: id}));
-    }), fail(historyBox));
-    var std = api("standards", {ci: id, lang: ITSS.state.lang}).then(fill(standards, function (doc) {
-      standards.appendChild(standardsList(doc, true));
-      standards.appendChild(ITSS.downloads("standards", {ci: id}));
-    }), fail(standards));
-    return Promise.all([first, blast.catch(noop), hist.catch(noop), std.catch(noop)]);
+      grid.appendChild(section(t("ci.properties"), [table([["key", "col.property"], ["value", "col.value"]], rows, {cls: "props"})]));
+      var relations = section(t("ci.relations"), [el("p", {class: "hint", text: t("ci.relations_hint")}),
+        table([
+          ["written", "col.relation", function (r) {
+            var a = r.direction === "out" ? ci.id : r.other.id, b = r.direction === "out" ? r.other.id : ci.id;
+            return el("span", {class: "written", title: ITSS.label(r.label)},
+                      [el("code", {text: a}), " —" + r.type + "→ ", el("code", {text: b})]);
+          }],
+          ["other", "col.other", function (r) { return ITSS.ciLink(r.other.id, r.other.name); }],
+          ["type", "col.type", function (r) { return r.other.type; }],
+          ["other_fails", "col.when_other_fails", function (r) { return failureCell(r.when_other_fails, r); }],
+          ["this_fails", "col.when_this_fails", function (r) { return failureCell(r.when_this_fails, r); }]],
+          doc.relations, {limit: 100})]);
+      var total = doc.relations_total.out + doc.relations_total.in;
+      if (total > doc.relations.length) {
+        relations.appendChild(el("p", {class: "hint"}, [t("ci.relations_more", {n: total - doc.relations.length}) + " ",
+          ITSS.link("/graph", {ci: id}, t("ci.graph"))]));
+      }
+      relations.appendChild(ITSS.downloads("show", {ci: id, limit: RELATIONS, history: HISTORY, services: SERVICES, standards: STANDARDS}, ["json", "csv"]));
+      grid.appendChild(relations);
+      var sum = doc.services_summary;
+      grid.appendChild(section(t("ci.services"), [
+        el("p", {class: "summary", text: t("ci.services_summary", {down: sum.down, risk: sum.at_risk})}),
+        servicesTable(doc.services), ITSS.downloads("blast-radius", {ci: id})]));
+      grid.appendChild(section(t("ci.history"), [
+        el("p", {class: "hint", text: t("ci.history_count", {n: doc.history_total})}),
+        table([["load", "col.load"], ["at", "col.at"], ["source", "col.source"],
+               ["event", "col.event", function (e) { return t("event." + e.event); }],
+               ["changes", "col.changes", function (e) { return changesText(e); }]], doc.history.slice().reverse()),
+        ITSS.downloads("history", {ci: id})]));
+      grid.appendChild(section(t("ci.standards"), [
+        el("p", {class: "hint", text: t("ci.standards_count", {n: doc.standards_total})}),
+        el("ol", {class: "standard-list"}, doc.standards.map(function (st) {
+          return el("li", {class: "standard"}, [el("div", {class: "standard-head"}, [
+            el("strong", {text: st.title}), st.status ? el("span", {class: "status-tag", text: st.status}) : null,
+            el("code", {class: "std-id", text: st.identifier || st.id})]),
+            el("div", {class: "prov", text: (st.facets || []).join(", ")})]);
+        })),
+        el("p", {}, [ITSS.link("/standards", {ci: id}, t("ci.standards_why"))])]));
+    }, function (error) { ITSS.clear(grid); grid.appendChild(ITSS.failure(error)); });
   });
+
+  function failureCell(effect, r) {
+    if (!effect || effect === "none") return el("span", {class: "hint", text: t("effect.none")});
+    var node = effectCell(effect);
+    if (effect === "redundant" && r.redundancy_group) node.title = r.redundancy_group;
+    return node;
+  }
 
   function noop() {}
 
@@ -325,7 +330,8 @@
     ITSS.setTitle(t("nav.standards"));
     main.appendChild(el("h1", {text: t("standards.heading")}));
     main.appendChild(el("p", {class: "lead", text: t("standards.lead")}));
-    var profile = p.get("profile") || "", code = p.get("code") || "", ciType = p.get("ci_type") || "";
+    var profile = p.get("profile") || "", code = p.get("code") || "", ciType = p.get("ci_type") || "",
+        ciId = p.get("ci") || "";
     var picker = el("div", {class: "profile-picker"});
     main.appendChild(picker);
     var select = el("select", {"aria-label": t("standards.pick"), id: "profile-select"},
@@ -359,10 +365,10 @@
                                          selected: pr.name === profile}));
       });
     });
-    if (!profile && !code && !ciType) return listed;
+    if (!profile && !code && !ciType && !ciId) return listed;
     var out = el("div", {class: "standards-out"}, [ITSS.loading()]);
     main.appendChild(out);
-    var query = profile ? {profile: profile} : code ? {code: code} : {ci_type: ciType};
+    var query = profile ? {profile: profile} : code ? {code: code} : ciId ? {ci: ciId} : {ci_type: ciType};
     var asked = Object.assign({lang: ITSS.state.lang}, query);
     var work = [listed, api("standards", asked)];
     if (profile) work.push(api("gap", asked));
