@@ -78,7 +78,7 @@ async def answer(request: Request, name: str, build: Callable, fmt: str, downloa
     except TooSlow:
         return error(504, f"the question took longer than {state.options.limits.query_seconds:g} s; "
                           "ask the CLI (itss) for answers this large")
-    headers = {"x-itss-generation": rendered.generation}
+    headers = {"x-itss-generation": rendered.generation, **rendered.headers}
     if download:
         headers["content-disposition"] = f'attachment; filename="itss-{name}.{fmt}"'
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)

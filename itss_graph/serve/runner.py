@@ -6,7 +6,8 @@ in a worker thread inside :meth:`ReadSessions.reading`, so it sees the store ent
 entirely after a concurrent ``itss load``. The store's generation is read in the same snapshot
 and keys the cache: an answer computed before a load is never served after it.
 
-When a question outlives the limit the client gets 504 at once; the worker is told to stop (the
+Each answer says how long it took to compute (``Server-Timing: answer;dur=MS``, 0 and
+``desc="cached"`` when it came from the cache). When a question outlives the limit the client gets 504 at once; the worker is told to stop (the
 SQL statement it runs is interrupted, long loops check their ticket). When more questions are in
 flight than the pool and its queue allow, new ones get 503 instead of waiting without end.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -140,9 +142,13 @@ class Runner:
             if key is not None:
                 hit = self.cache.get((generation, key))
                 if hit is not None:
-                    return hit
+                    return Rendered(hit.body, hit.media_type, hit.filename, generation,
+                                    {**hit.headers, "server-timing": 'answer;dur=0;desc="cached"'})
+            started = time.perf_counter()
             answer = question(store, ticket)
-            answer = Rendered(answer.body, answer.media_type, answer.filename, generation, answer.headers)
+            took = (time.perf_counter() - started) * 1000
+            answer = Rendered(answer.body, answer.media_type, answer.filename, generation,
+                              {**answer.headers, "server-timing": f"answer;dur={took:.1f}"})
             if key is not None:
                 self.cache.put((generation, key), answer, len(answer.body))
             return answer
