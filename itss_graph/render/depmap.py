@@ -7,7 +7,7 @@ Both maps are drawn from engine answers, never from the store:
   (redundant providers shown as ``POWERED_BY (1 of 2)``) and the single points of failure
   (:func:`itss_graph.engine.spof.spof`) outlined in red;
 * **down** — the impact answer (:func:`itss_graph.engine.impact.impact`): the CIs the target's
-  failure takes down (red outline) or degrades (orange outline), within the depth asked.
+  failure takes down (red outline) or degrades (violet outline), within the depth asked.
 
 :func:`dependency_view` puts the target in the middle, what rests on it above and what it rests
 on below, one level per relation. :func:`service_view` lays a service's stack out by the

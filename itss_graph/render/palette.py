@@ -47,7 +47,7 @@ MET_COLOUR = "#74c476"
 
 
 def effect_colour(effect: str, depth: int) -> str:
-    """The colour of an impacted CI: orange when degraded, else red by depth."""
+    """The colour of an impacted CI: violet when degraded, else red by depth."""
     if effect != "down":
         return DEGRADED_COLOUR
     return DOWN_COLOURS[max(1, min(depth, len(DOWN_COLOURS))) - 1]

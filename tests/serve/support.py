@@ -59,13 +59,14 @@ def running_server(store: Path, *args: str, env: dict | None = None) -> Iterator
             if " at http://" in line:
                 url = line.split(" at ", 1)[1].strip().rstrip("/")
         server = Server(url, process, kept)
+        local = url.replace("://0.0.0.0:", "://127.0.0.1:")  # tests talk to loopback only
         headers = {}
         token = next((a for k, a in zip(args, args[1:]) if k == "--token"), None)
         if token:
             headers["authorization"] = f"Bearer {token}"
         while True:  # listening once warm (ontology, knowledge base, closure index loaded)
             try:
-                if httpx.get(url + "/api/status", headers=headers, timeout=30).status_code in (200, 401):
+                if httpx.get(local + "/api/status", headers=headers, timeout=30).status_code in (200, 401):
                     break
             except httpx.TransportError:
                 if process.poll() is not None or time.monotonic() > deadline:
