@@ -38,9 +38,9 @@ def serve(host: str, port: int, open_browser: bool, token: str | None, profiles_
 
     \b
     Examples:
-      itss serve --store out/demo/itss.db --open
-      itss serve --port 0
-      itss serve --host 0.0.0.0          # prints a token; share the printed address
+      itss serve --store out/demo/itss.db --open   # template: runs until stopped
+      itss serve --port 0                          # template
+      itss serve --host 0.0.0.0  # template: prints a token; share the printed address
     """
     import itss_graph as itss
 

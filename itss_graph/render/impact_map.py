@@ -266,7 +266,7 @@ def _aggregated(result: ImpactResult, nodes: list[ViewNode], edges: list[ViewEdg
     if len(grouped) > max_nodes and by != "type":
         return _aggregated(result, nodes, edges, "type", locations, max_nodes)
     for n in grouped:
-        if n.members is not None and info[n.members[0]].type in services:
+        if n.members is not None and n.members[0] in info and info[n.members[0]].type in services:
             n.border = SERVICE_BORDER
     return grouped, links, by
 

@@ -137,3 +137,18 @@ def test_every_static_view_says_how_to_open_it_in_itss_serve(tmp_path, demo_stor
     seen = open_page(blast_page[0], "views-serve-hint.png",
                      evaluate={"hint": "document.getElementById('serve-hint').innerText"})
     assert "itss serve" in seen["hint"] and "http://127.0.0.1:8765/whatif?fail=switch%3Adc1-core-1" in seen["hint"]
+
+
+def test_services_at_risk_stay_drawn_when_the_impacted_cis_are_grouped(demo_store):
+    from itss_graph.engine.blast import blast_radius
+    from itss_graph.render.impact_map import MAX_SERVICES, impact_view
+
+    blast = blast_radius(demo_store, ["site:dc2", CORE])
+    at_risk = [s for s in blast.services if s.status == "at-risk"]
+    assert at_risk and len(blast.impact.columns) > 50
+    view = impact_view(blast.impact, at_risk=at_risk, max_nodes=50)
+    assert any(n.members for n in view.nodes if n.kind == "group")  # the impacted CIs are grouped
+    drawn = [m for n in view.nodes if n.kind == "at-risk" for m in (n.members or [n.id])]
+    assert sorted(drawn) == sorted(s.id for s in at_risk)
+    boxes = [n for n in view.nodes if n.kind == "at-risk"]
+    assert len(boxes) == (len(at_risk) if len(at_risk) <= MAX_SERVICES else len({s.criticality for s in at_risk}))
