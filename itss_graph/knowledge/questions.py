@@ -1,13 +1,13 @@
 """The ``itss standards`` answer for the subjects the knowledge base answers alone: a GB/T 29264
 code, a CI type or an organisation profile. (A CI of the CMDB also needs the engine:
-:func:`itss_graph.answers.show.standards_for_ci`.)
+:func:`itss_graph.answers.ci_standards.standards_for_ci`.)
 
 Example:
     >>> from itss_graph.knowledge.kb import KnowledgeBase
     >>> kb = KnowledgeBase.load()
     >>> applicability_answer(kb, code="040204").ids()[:2]
     ['kb:std-运维-5', 'kb:std-运维-1']
-    >>> applicability_answer(kb, ci_type="数据库", lang="zh").ids()
+    >>> applicability_answer(kb, ci_type="数据中心", lang="zh").ids()
     ['kb:std-运维-4', 'kb:std-运维-1', 'kb:std-运维-2', 'kb:std-运维-3']
     >>> answer = applicability_answer(kb, profile="examples/profiles/scenario-3.yaml")
     >>> answer.ids(), answer.query.kind, answer.extra["profile"]["declared"][0]["field"]
@@ -44,7 +44,7 @@ def applicability_answer(kb: "KnowledgeBase", *, code: str | None = None, ci_typ
     elif ci_type:
         query, declared = query_for_ci_type(kb, ci_type, lang)
     elif profile is not None:
-        loaded = profile if isinstance(profile, Profile) else load_profile(profile, kb)
+        loaded = profile if isinstance(profile, Profile) else load_profile(profile, kb, lang)
         query, declared = Query("profile", loaded.path, loaded.name), loaded.declared
         extra = {"profile": loaded.as_dict()}
     else:
