@@ -264,22 +264,24 @@ def _profile_path(request: Request, name: str):
             responses=ANSWER_RESPONSES)
 async def standards(request: Request, ci: str | None = None, ci_type: str | None = None, code: str | None = None,
                     profile: str | None = Query(None, description="A profile's name (GET /api/profiles)"),
-                    lang: Lang = "en", format: Format = "json", download: bool = False):
+                    verbose: bool = False, lang: Lang = "en", format: Format = "json", download: bool = False):
     given = [n for n, v in (("ci", ci), ("ci_type", ci_type), ("code", code), ("profile", profile)) if v]
     if len(given) != 1:
         raise HTTPException(400, "give exactly one of ci, ci_type, code or profile"
                                  + (f" (got {', '.join(given)})" if given else ""))
     path = _profile_path(request, profile) if profile else None
     return await answer(request, "standards", lambda s, t: verbs.standards(
-        s, code=code, ci_type=ci_type, profile=path, ci=ci, lang=lang), format, download)
+        s, code=code, ci_type=ci_type, profile=path, ci=ci, lang=lang, verbose=verbose), format, download)
 
 
 @router.get("/gap", summary="What an organisation lacks against the standards (itss gap)",
             responses=ANSWER_RESPONSES)
 async def gap(request: Request, profile: str = Query(..., description="A profile's name (GET /api/profiles)"),
-              lang: Lang = "en", format: Format = "json", download: bool = False):
+              met: bool = False, verbose: bool = False, lang: Lang = "en", format: Format = "json",
+              download: bool = False):
     path = _profile_path(request, profile)
-    return await answer(request, "gap", lambda s, t: verbs.gap(path, lang=lang), format, download)
+    return await answer(request, "gap", lambda s, t: verbs.gap(path, lang=lang, met=met, verbose=verbose),
+                        format, download)
 
 
 @router.get("/profiles", summary="The organisation profiles offered (a directory's and uploads)")

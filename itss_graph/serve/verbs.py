@@ -249,66 +249,37 @@ def query_entry(name: str, *, lang: str = "en") -> Answer:
 
 # -- the ITSS knowledge base -----------------------------------------------------------------------
 
-STANDARDS_HEADERS = ["rank", "id", "identifier", "title", "status", "available", "facet", "strength",
-                     "declared", "matched", "chain", "sources"]
-GAP_HEADERS = ["element", "item", "id", "status", "standards", "required_by", "sources"]
-
-
-def _sources(steps, lang: str) -> list[str]:
-    """The distinct white-paper sources of a reason's steps, in order."""
-    return list(dict.fromkeys(ref.describe(lang) for step in steps for ref in step.sources))
-
-
 def standards(store, *, code: str | None = None, ci_type: str | None = None, profile=None,
-              ci: str | None = None, lang: str = "en") -> Answer:
+              ci: str | None = None, lang: str = "en", verbose: bool = False) -> Answer:
     """``itss standards`` for one subject (``profile`` is a profile file's path)."""
+    from itss_graph.render.knowledge_text import standards_csv
+
     kb = itss.KnowledgeBase.load()
     if ci:
-        answer = itss.standards_for_ci(store, ci, lang)
+        answer = itss.standards_for_ci(store, ci, lang, kb=kb)
     else:
         answer = itss.applicability_answer(kb, code=code, ci_type=ci_type, profile=profile, lang=lang)
         if answer is None:
             raise ValueError("give one of ci, ci_type, code or profile")
 
-    def csv():
-        rows = []
-        for group in (answer.applicable, answer.planned):
-            for r in group:
-                for reason in r.reasons:
-                    rows.append([r.rank if r.available else "", r.node.id, r.identifier, r.title,
-                                 r.status.label if r.status else "", r.available, reason.facet, reason.strength,
-                                 reason.declared.label, reason.matched.label, reason.text,
-                                 "; ".join(_sources(reason.steps, answer.lang))])
-        return STANDARDS_HEADERS, rows
-
     def report() -> str:
-        from itss_graph.render.report_knowledge import standards_report
+        return _report_page(itss.standards_report(answer, kb))
 
-        return _report_page(standards_report(answer, kb))
-
-    return Answer(answer.as_dict(), csv, report)
+    return Answer(answer.as_dict(), lambda: standards_csv(answer, verbose=verbose), report)
 
 
-def gap(profile, *, lang: str = "en") -> Answer:
-    """``itss gap --profile FILE`` (with ``--met`` for the CSV's met rows: the JSON has both)."""
+def gap(profile, *, lang: str = "en", met: bool = False, verbose: bool = False) -> Answer:
+    """``itss gap --profile FILE`` (``met`` and ``verbose`` shape the CSV only, as ``--met`` and
+    ``--verbose`` do)."""
+    from itss_graph.render.knowledge_text import gap_csv
+
     kb = itss.KnowledgeBase.load()
-    report = itss.gap_for_profile(kb, itss.load_profile(profile, kb), lang)
-
-    def csv():
-        rows = []
-        for g in report.gaps:
-            rows.append([g.element.label, g.item.label, g.item.id, "gap", " ".join(g.standards),
-                         " | ".join(f"{r.by.label}: {r.steps[-1].predicate}" for r in g.required_by),
-                         " | ".join(dict.fromkeys(src.describe(lang) for r in g.required_by
-                                                  for s in r.steps for src in s.sources))])
-        return GAP_HEADERS, rows
+    report = itss.gap_for_profile(kb, itss.load_profile(profile, kb, lang), lang)
 
     def page() -> str:
-        from itss_graph.render.report_knowledge import gap_report
+        return _report_page(itss.gap_report(report))
 
-        return _report_page(gap_report(report))
-
-    return Answer(report.as_dict(), csv, page)
+    return Answer(report.as_dict(), lambda: gap_csv(report, show_met=met, verbose=verbose), page)
 
 
 def profile_title_strict(path) -> str:

@@ -38,6 +38,8 @@ MORE_CASES = [
     ("standards-profile", "kb", ["standards", "--profile", str(PROFILES / "scenario-1.yaml")]),
     ("gap-profile-zh", "kb", ["gap", "--profile", str(PROFILES / "scenario-1.yaml"), "--lang", "zh"]),
     ("standards-ci-service", "demo", ["standards", "--ci", "service:0001"]),
+    ("standards-verbose", "kb", ["standards", "--code", "040301", "--verbose"]),
+    ("gap-met-verbose", "kb", ["gap", "--profile", str(PROFILES / "scenario-2.yaml"), "--met", "--verbose"]),
     ("find-name", "demo", ["find", "dc1-core-sw-1"]),
     ("find-typo", "demo", ["find", "switch:dc1-core1"]),
     ("find-chinese-typed", "demo", ["find", "核心账务", "--type", "business-service", "--limit", "5"]),
@@ -61,6 +63,8 @@ def api_request(args: list[str]) -> tuple[str, list[tuple[str, str]]]:
         arg = rest[k]
         if arg == "--no-obligations":
             params.append(("obligations", "false"))
+        elif arg in ("--met", "--verbose", "-v"):
+            params.append((arg.lstrip("-").replace("v", "verbose") if arg == "-v" else arg.lstrip("-"), "true"))
         elif arg.startswith("--"):
             if arg == "--profile":  # the server offers profiles by name (from examples/profiles)
                 params.append(("profile", Path(rest[k + 1]).name))
