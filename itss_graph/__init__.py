@@ -30,6 +30,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "open_store": ("itss_graph.stores", "open_store"),
     "StoreSettings": ("itss_graph.stores", "StoreSettings"),
     "settings_from_environment": ("itss_graph.stores", "settings_from_environment"),
+    "ReadSessions": ("itss_graph.stores.readers", "ReadSessions"),
     "example_store": ("itss_graph.loading.example", "example_store"),
     "load": ("itss_graph.loading.load", "load_inventory"),
     "load_inventory": ("itss_graph.loading.load", "load_inventory"),
@@ -52,7 +53,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "orphans": ("itss_graph.engine.orphans", "orphans"),
     "hotspots": ("itss_graph.engine.hotspots", "hotspots"),
     "upstream_subgraph": ("itss_graph.engine.upstream", "upstream_subgraph"),
+    "neighbours": ("itss_graph.engine.neighbours", "neighbours"),
+    "services_supported": ("itss_graph.engine.supports", "services_supported"),
     "downstream": ("itss_graph.engine.reach", "downstream"),
+    "failure_links": ("itss_graph.engine.links", "failure_links"),
     "locations_of": ("itss_graph.engine.locations", "locations_of"),
     "neighbourhood": ("itss_graph.engine.neighbourhood", "neighbourhood"),
     "run_custom_query": ("itss_graph.engine.custom", "run_custom_query"),
@@ -96,6 +100,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "write_xlsx": ("itss_graph.render.spreadsheet", "write_xlsx"),
     "report_tables": ("itss_graph.render.spreadsheet", "report_tables"),
     "SheetTable": ("itss_graph.render.spreadsheet", "SheetTable"),
+    # the web explorer (itss serve)
+    "serve": ("itss_graph.serve.app", "run"),
+    "serve_app": ("itss_graph.serve.app", "create_app"),
 }
 
 __all__ = ["__version__", *_EXPORTS]

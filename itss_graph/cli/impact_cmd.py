@@ -47,6 +47,7 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
     with open_configured_store(store_settings) as store:
         result = itss.impact(store, list(ci_ids), max_depth=depth, with_props=html_path is not None)
         obligations = None if no_obligations else itss.obligations(store, result)
+        links = itss.failure_links(store, result) if html_path is not None else None
     if output_format == "json":
         click.echo(impact_json(result, {"obligations": obligations} if obligations else None), nl=False)
     elif output_format == "csv":
@@ -60,7 +61,8 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
         if obligations:
             click.echo("\n" + fit_lines(obligations_text(obligations, lang)))
     if html_path is not None:
-        itss.write_html(itss.impact_view(result, lang=lang, obligations=obligations), html_path)
+        itss.write_html(itss.impact_view(result, lang=lang, obligations=obligations, links=links),
+                        html_path)
         from itss_graph.i18n import _
 
         click.echo(_("View written to {path}").format(path=html_path), err=True)

@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "view": ("itss_graph.cli.view_cmd", "view", "Interactive HTML maps of dependencies, services, standards."),
     "report": ("itss_graph.cli.report_cmd", "report", "Self-contained HTML or Markdown reports."),
     "demo": ("itss_graph.cli.demo_cmd", "demo", "Generate the bank demo estate, load it, ask what breaks."),
+    "serve": ("itss_graph.cli.serve_cmd", "serve", "Explore the store and the standards in a web browser."),
 }
 
 

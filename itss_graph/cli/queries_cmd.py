@@ -166,6 +166,7 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
     with open_configured_store(store_settings) as store:
         answer = itss.blast_radius(store, list(ci_ids))
         obligations = itss.obligations(store, answer.impact)
+        links = itss.failure_links(store, answer.impact) if html_path is not None else None
     headers = ["id", "name", "status", "criticality", "sla", "users", "depth"]
     rows = [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth] for s in answer.services]
     summary = answer.as_dict()["summary"]
@@ -177,7 +178,8 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
     _emit(output_format, {**answer.as_dict(), "obligations": obligations}, headers, rows, text)
 
     def view():
-        return itss.impact_view(answer.impact, lang=lang, obligations=obligations)
+        return itss.impact_view(answer.impact, lang=lang, obligations=obligations, links=links,
+                                at_risk=[s for s in answer.services if s.status == "at-risk"])
 
     _write_view(html_path, view)
 

@@ -140,8 +140,9 @@ def report_impact(ci_ids, limit, group_by, max_nodes, html_path, output_format, 
         if group_by in ("rack", "site") and len(blast.impact.columns) > max_nodes:
             locations = itss.locations_of(store, blast.impact.columns.ids, schema)
         provenance = [tool_provenance(lang), store_provenance(store_settings, store, lang), ontology_provenance(lang)]
+        links = itss.failure_links(store, blast.impact) if html_path is not None else None
     doc = itss.impact_report(blast, obligations, lang=lang, limit=limit, group_by=group_by,
-                             locations=locations, max_nodes=max_nodes, provenance=provenance)
+                             locations=locations, max_nodes=max_nodes, provenance=provenance, links=links)
     emit(doc, html_path, output_format, md_path, started)
 
 

@@ -85,8 +85,9 @@ def view_impact(ci_ids, depth, no_obligations, output, group_by, max_nodes, stor
         locations = None
         if group_by in ("rack", "site") and len(result.columns) > max_nodes:
             locations = itss.locations_of(store, result.columns.ids, itss.load_schema())
+        links = itss.failure_links(store, result)
     page = itss.impact_view(result, lang=lang, obligations=obligations, group_by=group_by,
-                            locations=locations, max_nodes=max_nodes)
+                            locations=locations, max_nodes=max_nodes, links=links)
     path = itss.write_html(page, output or default_output("impact", "+".join(ci_ids)))
     _written(path, page, started)
 

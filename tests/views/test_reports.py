@@ -49,9 +49,10 @@ def test_impact_report_page(tmp_path, demo_store):
     by_type = {t: result.columns.types.count(t) for t in dict.fromkeys(result.columns.types)}
     assert section_rows(page, "Impacted CIs") == [min(5, n) for n in by_type.values()]
     assert "… and" in page["text"]  # the cut lists say so
-    # the graph: every impacted CI drawn or inside a group
+    # the graph: every impacted CI and every service at risk drawn, or inside a group
     members = [m for n in page.nodes for m in (n["members"] or [n["id"]])]
-    assert sorted(members) == sorted([*(s.id for s in result.sources), *result.columns.ids])
+    at_risk = [s.id for s in blast.services if s.status == "at-risk"]
+    assert sorted(members) == sorted([*(s.id for s in result.sources), *result.columns.ids, *at_risk])
     # obligations with their provenance, and the provenance section
     first = obligations["sections"][0]["items"]["emergency_tasks"][0]
     assert first["label"]["en"] in page["text"] and first["provenance"][0]["source"] in page["text"]
