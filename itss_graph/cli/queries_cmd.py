@@ -262,7 +262,7 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
     \b
     Examples:
       itss depends service:0030
-      itss depends vm:361 --depth 2 --format csv
+      itss depends vm:361 --depth 2 --format csv --store netbox.db
     """
     import itss_graph as itss
 
@@ -299,7 +299,7 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
     \b
     Examples:
       itss path service:0030 storage-array:dc1-san1
-      itss path vm:361 site:21 --format json
+      itss path vm:361 site:21 --format json --store netbox.db
     """
     import itss_graph as itss
 
