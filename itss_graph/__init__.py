@@ -63,6 +63,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "engine_statements": ("itss_graph.stores", "engine_statements"),
     # the ITSS knowledge base
     "validate_knowledge_base": ("itss_graph.knowledge.validate", "validate_knowledge_base"),
+    "KnowledgeBase": ("itss_graph.knowledge.kb", "KnowledgeBase"),
+    "load_profile": ("itss_graph.knowledge.profile", "load_profile"),
+    "applicability_answer": ("itss_graph.knowledge.questions", "applicability_answer"),
+    "gap_for_profile": ("itss_graph.knowledge.gap", "gap_for_profile"),
     # answers joining the CMDB with the ITSS knowledge base
     "obligations": ("itss_graph.answers.obligations", "obligations"),
     "change_impact": ("itss_graph.answers.change", "change_impact"),
@@ -72,7 +76,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "closest_cis": ("itss_graph.answers.find", "closest_cis"),
     "resolve_ci_types": ("itss_graph.answers.find", "resolve_types"),
     "show": ("itss_graph.answers.show", "show"),
-    "standards_for_ci": ("itss_graph.answers.show", "standards_for_ci"),
+    "standards_for_ci": ("itss_graph.answers.ci_standards", "standards_for_ci"),
     # views (one offline HTML file each) and reports
     "impact_view": ("itss_graph.render.impact_map", "impact_view"),
     "dependency_view": ("itss_graph.render.depmap", "dependency_view"),
@@ -83,6 +87,12 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "impact_report": ("itss_graph.render.report_impact", "impact_report"),
     "write_report_html": ("itss_graph.render.report", "write_report_html"),
     "report_markdown": ("itss_graph.render.markdown", "report_markdown"),
+    "standards_report": ("itss_graph.render.report_knowledge", "standards_report"),
+    "gap_report": ("itss_graph.render.report_knowledge", "gap_report"),
+    "write_docx": ("itss_graph.render.word", "write_docx"),
+    "write_xlsx": ("itss_graph.render.spreadsheet", "write_xlsx"),
+    "report_tables": ("itss_graph.render.spreadsheet", "report_tables"),
+    "SheetTable": ("itss_graph.render.spreadsheet", "SheetTable"),
 }
 
 __all__ = ["__version__", *_EXPORTS]

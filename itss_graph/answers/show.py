@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from itss_graph.answers.ci_standards import standards_for_ci
 from itss_graph.engine.blast import blast_radius
 from itss_graph.errors import UnknownCIError
 from itss_graph.model import CI
@@ -153,20 +154,6 @@ def _relations(store: Store, ci_id: str, schema: "Schema", limit: int) -> tuple[
             out.append(RelationView(direction, rel_type, rel.label_en, rel.label_zh, other, other_type,
                                     other_name, other_fails, this_fails, group, min_up))
     return out, {d: len(edges) for d, edges in found.items()}
-
-
-def standards_for_ci(store: Store, ci_id: str, lang: str = "en", schema: "Schema | None" = None):
-    """The applicability answer (:class:`itss_graph.knowledge.applicability.Answer`) of the ITSS
-    standards for a CI of the store — the one place ``show`` asks for it."""
-    from itss_graph.knowledge.applicability import evaluate
-    from itss_graph.knowledge.kb import KnowledgeBase
-    from itss_graph.knowledge.subjects import declared_for_ci
-
-    kb = KnowledgeBase.load()
-    query, declared, extra = declared_for_ci(kb, store, ci_id, lang, schema=schema)
-    answer = evaluate(kb, declared, query, lang)
-    answer.extra.update(extra)
-    return answer
 
 
 def _standard(result) -> dict:

@@ -24,14 +24,21 @@ def output_options(func: Callable) -> Callable:
                         help="Write the report as one self-contained HTML page.")(func)
 
 
-def emit(report, html_path: Path | None, output_format: str | None, md_path: Path | None, started: float) -> None:
-    """Write the HTML page and/or the Markdown, as asked (Markdown to stdout by default)."""
+def emit(report, html_path: Path | None, output_format: str | None, md_path: Path | None, started: float,
+         docx_path: Path | None = None) -> None:
+    """Write the HTML page, the Word document and/or the Markdown, as asked (Markdown to stdout when
+    no file is asked for)."""
     if html_path is not None:
         from itss_graph.render.report import write_report_html
 
         write_report_html(report, html_path)
         click.echo(f"Report written to {html_path} ({time.perf_counter() - started:.2f} s)", err=True)
-    if output_format == "md" or md_path is not None or html_path is None:
+    if docx_path is not None:
+        from itss_graph.render.word import write_docx
+
+        write_docx(report, docx_path)
+        click.echo(f"Word report written to {docx_path} ({time.perf_counter() - started:.2f} s)", err=True)
+    if output_format == "md" or md_path is not None or (html_path is None and docx_path is None):
         from itss_graph.render.markdown import report_markdown
         from itss_graph.render.page import write_text_atomic
 
@@ -96,6 +103,7 @@ def report() -> None:
       itss report impact storage-array:dc1-san1 --html san1.html
       itss report standards --code 040301 --format md
       itss report gap --profile examples/profiles/scenario-2.yaml --html gap.html
+      itss report gap --profile examples/profiles/case-3.yaml --lang zh --docx gap.docx
     """
 
 
@@ -138,6 +146,8 @@ def report_impact(ci_ids, limit, group_by, max_nodes, html_path, output_format, 
 
 
 @report.command("standards")
+@click.option("--docx", "docx_path", metavar="FILE", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report as a Word document (to hand over).")
 @click.option("--code", metavar="CODE", default=None, help="A GB/T 29264 code or category name, e.g. 040301.")
 @click.option("--ci-type", metavar="TYPE", default=None, help="A CI type, e.g. database.")
 @click.option("--ci", "ci_id", metavar="ID", default=None, help="A CI of the store.")
@@ -146,16 +156,17 @@ def report_impact(ci_ids, limit, group_by, max_nodes, html_path, output_format, 
 @output_options
 @store_options
 @lang_option
-def report_standards(code, ci_type, ci_id, profile_path, html_path, output_format, md_path, store_settings,
-                     lang) -> None:
-    """The ITSS standards that apply to a subject (as `itss standards` answers), ranked, each with
-    the chain of knowledge-base facts that makes it apply and their white-paper sources; planned
-    and excluded standards; the standards map.
+def report_standards(docx_path, code, ci_type, ci_id, profile_path, html_path, output_format, md_path,
+                     store_settings, lang) -> None:
+    """The ITSS standards that apply to a subject (as `itss standards` answers), by number and
+    title, ranked, each with its reasons as sentences and their white-paper sources; planned,
+    narrower and excluded standards; the standards map (HTML).
 
     \b
     Examples:
       itss report standards --code 040301 --html 040301.html
       itss report standards --profile examples/profiles/scenario-1.yaml --format md
+      itss report standards --profile examples/profiles/cloud-provider.yaml --lang zh --docx standards.docx
     """
     from itss_graph.knowledge.kb import KnowledgeBase
     from itss_graph.render.report_knowledge import standards_report
@@ -169,35 +180,36 @@ def report_standards(code, ci_type, ci_id, profile_path, html_path, output_forma
     kb = KnowledgeBase.load()
     provenance = [tool_provenance(lang), kb_provenance(lang)]
     if ci_id:
-        from itss_graph.knowledge.applicability import evaluate
-        from itss_graph.knowledge.subjects import declared_for_ci
+        from itss_graph.answers.ci_standards import standards_for_ci
 
         with open_configured_store(store_settings) as store:
-            query, declared, extra = declared_for_ci(kb, store, ci_id, lang)
+            answer = standards_for_ci(store, ci_id, lang, kb=kb)
             provenance.append(store_provenance(store_settings, store, lang))
-        answer = evaluate(kb, declared, query, lang)
-        answer.extra.update(extra)
     else:
-        from itss_graph.cli.view_cmd import applicability_answer
+        from itss_graph.knowledge.questions import applicability_answer
 
-        answer = applicability_answer(kb, code=code, ci_type=ci_type, profile_path=profile_path, lang=lang)
-    emit(standards_report(answer, kb, provenance=provenance), html_path, output_format, md_path, started)
+        answer = applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)
+    emit(standards_report(answer, kb, provenance=provenance), html_path, output_format, md_path, started,
+         docx_path)
 
 
 @report.command("gap")
+@click.option("--docx", "docx_path", metavar="FILE", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report as a Word document (to hand over).")
 @click.option("--profile", "profile_path", metavar="FILE", required=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The organisation profile (YAML).")
 @output_options
 @lang_option
-def report_gap(profile_path, html_path, output_format, md_path, lang) -> None:
+def report_gap(docx_path, profile_path, html_path, output_format, md_path, lang) -> None:
     """What an organisation lacks against the ITSS standards that apply to it (as `itss gap`
-    answers): the gaps by element, who requires each item and where the white paper says so,
-    what is met, and the gap map.
+    answers): what it must have (gaps, met), what to require of its provider or verify — each
+    with who requires it and the sentence of the white paper that places it — and the gap map.
 
     \b
     Examples:
       itss report gap --profile examples/profiles/scenario-2.yaml --html gap.html
       itss report gap --profile examples/profiles/scenario-2.yaml --lang zh --format md -o gap.md
+      itss report gap --profile examples/profiles/case-3.yaml --lang zh --docx gap.docx
     """
     from itss_graph.knowledge.gap import gap_for_profile
     from itss_graph.knowledge.kb import KnowledgeBase
@@ -206,9 +218,9 @@ def report_gap(profile_path, html_path, output_format, md_path, lang) -> None:
 
     started = time.perf_counter()
     kb = KnowledgeBase.load()
-    profile = load_profile(profile_path, kb)
+    profile = load_profile(profile_path, kb, lang)
     for d in profile.unknown:
         click.echo(f"itss: warning: {profile.path}:{d.line}: {d.field}: {d.name!r} is not in the knowledge "
                    "base; ignored", err=True)
     doc = gap_report(gap_for_profile(kb, profile, lang), provenance=[tool_provenance(lang), kb_provenance(lang)])
-    emit(doc, html_path, output_format, md_path, started)
+    emit(doc, html_path, output_format, md_path, started, docx_path)

@@ -174,6 +174,7 @@ def view_standards(code, profile_path, ci_type, output, lang) -> None:
       itss view standards --profile examples/profiles/scenario-1.yaml -o scenario-1.html
     """
     from itss_graph.knowledge.kb import KnowledgeBase
+    from itss_graph.knowledge.questions import applicability_answer
     from itss_graph.render.graphview import write_html
     from itss_graph.render.standards_map import standards_view
 
@@ -182,31 +183,8 @@ def view_standards(code, profile_path, ci_type, output, lang) -> None:
         raise click.UsageError(f"give at most one of --code, --ci-type, --profile (got {', '.join(given)})")
     started = time.perf_counter()
     kb = KnowledgeBase.load()
-    answer = applicability_answer(kb, code=code, ci_type=ci_type, profile_path=profile_path, lang=lang)
+    answer = applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)
     page = standards_view(kb, answer=answer, lang=lang)
     subject = code or ci_type or (profile_path.stem if profile_path else "all")
     path = write_html(page, output or default_output("standards", subject))
     _written(path, page, started)
-
-
-def applicability_answer(kb, *, code=None, ci_type=None, profile_path=None, lang="en"):
-    """The knowledge engineer's applicability answer for one subject (as `itss standards` gives
-    it), or None when no subject is given."""
-    from itss_graph.knowledge.applicability import Query, evaluate
-
-    if code:
-        from itss_graph.knowledge.subjects import declared_for_code
-
-        query, declared = declared_for_code(kb, code)
-    elif ci_type:
-        from itss_graph.knowledge.subjects import query_for_ci_type
-
-        query, declared = query_for_ci_type(kb, ci_type, lang)
-    elif profile_path:
-        from itss_graph.knowledge.profile import load_profile
-
-        profile = load_profile(profile_path, kb)
-        query, declared = Query("profile", str(profile_path), profile.name), profile.declared
-    else:
-        return None
-    return evaluate(kb, declared, query, lang)
