@@ -90,8 +90,25 @@ def test_reach_procedure_answers_as_the_per_level_queries(neo4j_store, neo4j_dri
     questions = [lambda: downstream(neo4j_store, failed), lambda: upstream(neo4j_store, failed),
                  lambda: downstream(neo4j_store, failed, only_types={"business-service", "vm"})]
     assert "itss.reach" in neo4j_store.procedures
-    in_server = [q() for q in questions]
-    with monkeypatch.context() as patch:  # the same questions by plain Cypher
-        patch.setitem(neo4j_store.__dict__, "procedures", frozenset())
+    calls: list[str] = []
+    with monkeypatch.context() as patch:
+        original = neo4j_store._read
+        patch.setattr(neo4j_store, "_read", lambda query, **p: calls.append(query) or original(query, **p))
+        in_server = [q() for q in questions]
+        assert any("itss.reach" in q for q in calls)
+        calls.clear()
+        patch.setenv("ITSS_NEO4J_PROCEDURES", "off")  # the same questions by plain Cypher
         by_queries = [q() for q in questions]
+        assert calls and not any("itss." in q for q in calls)
     assert in_server == by_queries
+
+
+def test_a_procedure_the_server_lacks_is_a_fallback_not_an_error(neo4j_store):
+    """The walks call the procedures without listing them first: a server without the plugin
+    answers ProcedureNotFound once, and the store then answers with plain Cypher."""
+    from itss_graph.stores.neo4j_read import call_procedure
+
+    query = "CALL itss.notInstalled($x) YIELD ids RETURN ids"
+    assert call_procedure(neo4j_store, "itss.notInstalled", query, x=1) is None
+    assert neo4j_store.missing_procedures == {"itss.notInstalled"}
+    assert call_procedure(neo4j_store, "itss.notInstalled", query, x=1) is None  # not asked again

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 from contextlib import AbstractContextManager
+import re
 from functools import cached_property
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -68,50 +69,37 @@ class Neo4jStore(Store):
                  database: str | None = None, retry_seconds: float = 30.0):
         """``retry_seconds``: how long the driver retries a transaction whose connection failed
         before the load gives up with a clear error (the driver's own default)."""
-        import neo4j
-        from neo4j.exceptions import AuthError, ServiceUnavailable
+        from itss_graph.stores.neo4j_read import connect
 
         self.uri = uri
         self.database = database or None
-        auth = (user or "neo4j", password) if password else None
-        try:
-            # no server notifications: the driver would print each one ("property key does not
-            # exist", deprecations) on stderr, per query; a million-row load makes hundreds
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth,
-                                                     max_transaction_retry_time=retry_seconds,
-                                                     notifications_min_severity="OFF")
-            self.driver.verify_connectivity()
-        except AuthError as exc:
-            raise StoreError(f"Neo4j at {uri} refused the credentials of user "
-                             f"{user or 'neo4j'!r}: {exc.message}") from None
-        except (ServiceUnavailable, OSError, ValueError) as exc:
-            raise StoreError(f"cannot reach Neo4j at {uri}: {exc}") from None
+        self.driver, self.bookmarks = connect(uri, user=user, password=password,
+                                              database=self.database, retry_seconds=retry_seconds)
         self._schema_ready = False
+        self.missing_procedures: set[str] = set()  # called once and not found on the server
 
     # -- helpers ------------------------------------------------------------------------------
     @cached_property
     def procedures(self) -> frozenset[str]:
         """ITSS Graph's procedures installed on the server (``tools/neo4j-plugin``: the impact
         walk in one round trip). Empty when not installed, when they cannot be listed, or with
-        ``ITSS_NEO4J_PROCEDURES=off`` (every answer then comes from plain Cypher)."""
-        from neo4j.exceptions import Neo4jError
+        ``ITSS_NEO4J_PROCEDURES=off`` (every answer then comes from plain Cypher). The walks do
+        not ask this first: they call the procedure and fall back when the server has none
+        (one round trip less per answer)."""
+        from itss_graph.stores.neo4j_read import installed_procedures
 
-        if os.environ.get("ITSS_NEO4J_PROCEDURES", "").strip().lower() in ("off", "0", "no", "false"):
-            return frozenset()
-        try:
-            rows = self._read("SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'itss.' "
-                              "RETURN collect(name)")
-        except Neo4jError:
-            return frozenset()
-        return frozenset(rows[0][0]) if rows else frozenset()
+        return installed_procedures(self)
 
     def _read(self, query: str, **params) -> list[tuple]:
-        records, _, _ = self.driver.execute_query(
-            query, params, database_=self.database, routing_="r")
-        return [tuple(r.values()) for r in records]
+        """Rows of ``query`` in a read transaction: routed to a secondary on a cluster, after
+        every write this store's bookmarks know of (neo4j_read.read)."""
+        from itss_graph.stores.neo4j_read import read
+
+        return read(self, query, params)
 
     def _write(self, query: str, **params) -> None:
-        self.driver.execute_query(query, params, database_=self.database, routing_="w")
+        self.driver.execute_query(query, params, database_=self.database, routing_="w",
+                                  bookmark_manager_=self.bookmarks)
 
     def ensure_schema(self) -> None:
         """The declared constraints and indexes (:func:`itss_graph.stores.layout.neo4j_schema`)."""
@@ -290,9 +278,12 @@ class Neo4jStore(Store):
     def clear(self) -> None:
         """Delete every CI and relation (used by tests and `itss demo --neo4j-uri`)."""
         # CALL … IN TRANSACTIONS needs an auto-commit transaction, hence session.run
-        with self.driver.session(database=self.database) as session:
+        with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
             session.run("MATCH (n:CI) CALL { WITH n DETACH DELETE n } "
                         "IN TRANSACTIONS OF 10000 ROWS").consume()
 
     def close(self) -> None:
+        from itss_graph.stores.neo4j_read import save_bookmarks
+
+        save_bookmarks(self)
         self.driver.close()

@@ -1,6 +1,17 @@
-"""The engine's reads on Neo4j: one round trip per batch of ids, results as one record of
-parallel lists, and the calls of ITSS Graph's optional server procedures
-(``tools/neo4j-plugin``: ``itss.impact``, ``itss.reach``).
+"""The engine's reads on Neo4j: the connection (driver, routing, bookmarks), one round trip
+per batch of ids with results as one record of parallel lists, and the calls of ITSS Graph's
+optional server procedures (``tools/neo4j-plugin``: ``itss.impact``, ``itss.reach``).
+
+Where a cold ``itss impact`` on Neo4j spends its time beyond the embedded store's (measured,
+docs/scaling.md): importing the driver, the walk inside the server, and round trips. Hence the
+driver is imported without numpy (:func:`import_driver`), the procedures are called without
+listing them first, and every read is one read transaction.
+
+Routing and clusters: with a ``neo4j://`` URI the driver routes every read here (each is a
+read transaction, ``routing_="r"``) to a secondary and writes to the primary. Reads wait for
+the store's bookmarks, so a read after a load sees it even on a lagging secondary; across
+processes (``itss load`` then ``itss impact``) the last bookmarks of a routing URI are kept in
+the cache directory (:func:`save_bookmarks`).
 
 Results come back as one record of parallel lists, not one record per edge: the driver's
 per-record cost dominates (measured on 100k CIs: 0.10 s instead of 0.86 s for the same edges).
@@ -9,6 +20,11 @@ per-record cost dominates (measured on 100k CIs: 0.10 s instead of 0.86 s for th
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+import time
+from pathlib import Path
 from typing import Any, Collection, Protocol, Sequence
 
 from itss_graph.errors import StoreError
@@ -20,8 +36,10 @@ class Neo4jReads(Protocol):
     this module, not the other way round)."""
 
     driver: Any
+    uri: str
     database: str | None
-    procedures: frozenset[str]
+    bookmarks: Any
+    missing_procedures: set[str]
 
     def _read(self, query: str, **params) -> list[tuple]: ...
 
@@ -54,6 +72,170 @@ MATCH (n:CI {id: id})
 RETURN collect(n.id), collect(n.type), collect(n.name)"""
 
 BATCH = 10_000
+ROUTING_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc")
+# a routing URI's bookmarks older than this are not used by a new process: a cluster has long
+# applied them, and a server re-created at the same address would not know them
+BOOKMARKS_MAX_AGE_S = 3600
+_PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound"
+
+
+def import_driver():
+    """The ``neo4j`` package, imported without numpy.
+
+    The driver imports numpy when it can, only to accept numpy arrays as query parameters;
+    ITSS Graph never passes any, and numpy's import is a third of the driver's (~0.1 s of CPU
+    per CLI run, measured). numpy stays importable afterwards for everything else.
+
+    >>> import_driver().__name__
+    'neo4j'
+    """
+    if "neo4j" in sys.modules:
+        return sys.modules["neo4j"]
+    block = "numpy" not in sys.modules
+    if block:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail
+    try:
+        import neo4j
+    finally:
+        if block and sys.modules.get("numpy", 0) is None:
+            del sys.modules["numpy"]
+    return neo4j
+
+
+def connect(uri: str, *, user: str | None, password: str | None, database: str | None,
+            retry_seconds: float):
+    """(driver, bookmark manager) for ``uri``, connectivity checked: a clear StoreError when
+    the server cannot be reached or refuses the credentials."""
+    import logging
+
+    neo4j = import_driver()
+    from neo4j.exceptions import AuthError, ServiceUnavailable
+
+    # the driver logs failed connection attempts as warnings; the StoreError says it once
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
+    logging.getLogger("neo4j").propagate = False
+    auth = (user or "neo4j", password) if password else None
+    try:
+        # no server notifications: the driver would print each one ("property key does not
+        # exist", deprecations) on stderr, per query; a million-row load makes hundreds
+        driver = neo4j.GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=retry_seconds,
+                                            notifications_min_severity="OFF")
+        driver.verify_connectivity()
+    except AuthError as exc:
+        raise StoreError(f"Neo4j at {uri} refused the credentials of user "
+                         f"{user or 'neo4j'!r}: {exc.message}") from None
+    except (ServiceUnavailable, OSError, ValueError) as exc:
+        raise StoreError(f"cannot reach Neo4j at {uri}: {exc}") from None
+    bookmarks = neo4j.GraphDatabase.bookmark_manager(
+        initial_bookmarks=neo4j.Bookmarks.from_raw_values(saved_bookmarks(uri, database)))
+    return driver, bookmarks
+
+
+def read(store: Neo4jReads, query: str, params: dict) -> list[tuple]:
+    """Rows of ``query`` in a read transaction after the store's bookmarks. Bookmarks this
+    server does not know (kept from another server at the same address) are dropped once."""
+    from neo4j.exceptions import ClientError, TransientError
+
+    try:
+        records, _, _ = store.driver.execute_query(query, params, database_=store.database,
+                                                   routing_="r", bookmark_manager_=store.bookmarks)
+    except (ClientError, TransientError) as exc:
+        if "Bookmark" not in (exc.code or "") or not store.bookmarks.get_bookmarks():
+            raise
+        forget_bookmarks(store)
+        records, _, _ = store.driver.execute_query(query, params, database_=store.database,
+                                                   routing_="r", bookmark_manager_=store.bookmarks)
+    return [tuple(r.values()) for r in records]
+
+
+def _bookmarks_file(uri: str, database: str | None) -> Path | None:
+    if uri.split("://", 1)[0].lower() not in ROUTING_SCHEMES:
+        return None  # one server: a committed write is visible to every later read
+    import hashlib
+
+    from itss_graph.resources import cache_dir
+
+    key = hashlib.sha256(f"{uri}\0{database or ''}".encode()).hexdigest()[:16]
+    return cache_dir() / "neo4j-bookmarks" / f"{key}.json"
+
+
+def saved_bookmarks(uri: str, database: str | None) -> list[str]:
+    """The bookmarks the last process that wrote through this routing URI left (fresh ones)."""
+    path = _bookmarks_file(uri, database)
+    if path is None:
+        return []
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if time.time() - float(saved["at"]) > BOOKMARKS_MAX_AGE_S:
+            return []
+        return [str(b) for b in saved["bookmarks"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def save_bookmarks(store: Neo4jReads) -> None:
+    """Keep the store's bookmarks for the next process on this routing URI when this one
+    wrote (they then differ from those it started with); nothing for ``bolt://``."""
+    path = _bookmarks_file(store.uri, store.database)
+    if path is None:
+        return
+    current = sorted(store.bookmarks.get_bookmarks())
+    if not current or current == sorted(saved_bookmarks(store.uri, store.database)):
+        return
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"uri": store.uri, "database": store.database, "at": time.time(),
+                       "bookmarks": current}, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache: the next process then reads without waiting for this one's writes
+
+
+def forget_bookmarks(store: Neo4jReads) -> None:
+    path = _bookmarks_file(store.uri, store.database)
+    if path is not None:
+        path.unlink(missing_ok=True)
+    store.bookmarks = import_driver().GraphDatabase.bookmark_manager()
+
+
+def procedures_disabled() -> bool:
+    """``ITSS_NEO4J_PROCEDURES=off`` (or 0, no, false): answer with plain Cypher only."""
+    return os.environ.get("ITSS_NEO4J_PROCEDURES", "").strip().lower() in ("off", "0", "no", "false")
+
+
+def installed_procedures(store: Neo4jReads) -> frozenset[str]:
+    """ITSS Graph's procedures the server lists (empty when disabled or not listable)."""
+    from neo4j.exceptions import Neo4jError
+
+    if procedures_disabled():
+        return frozenset()
+    try:
+        rows = store._read("SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'itss.' "
+                           "RETURN collect(name)")
+    except Neo4jError:
+        return frozenset()
+    return frozenset(rows[0][0]) if rows else frozenset()
+
+
+def call_procedure(store: Neo4jReads, name: str, query: str, **params) -> list[tuple] | None:
+    """The rows of a query calling one of ITSS Graph's procedures, or None when disabled or
+    the server has no such procedure (remembered for the store's lifetime)."""
+    from neo4j.exceptions import ClientError
+
+    missing = store.missing_procedures
+    if procedures_disabled() or name in missing:
+        return None
+    try:
+        return store._read(query, **params)
+    except ClientError as exc:
+        if exc.code != _PROCEDURE_NOT_FOUND:
+            raise
+        missing.add(name)
+        return None
 
 
 def edges_with_groups(store: Neo4jReads, ids: Sequence[str], direction: str,
@@ -108,11 +290,12 @@ def _batched_reads(store: Neo4jReads, query: str, ids: list[str], params: dict, 
 def walk_impact(store: Neo4jReads, failed: Sequence[str], toward_source: dict, toward_target: dict,
                 max_depth: int | None) -> ImpactWalk | None:
     """(down, degraded, headers) from the server's ``itss.impact``, or None without it."""
-    if "itss.impact" not in store.procedures:
+    rows = call_procedure(store, "itss.impact", NEO4J_IMPACT_PROCEDURE, failed=list(failed),
+                          toward_source=dict(toward_source), toward_target=dict(toward_target),
+                          max_depth=-1 if max_depth is None else max_depth)
+    if rows is None:
         return None
-    [(ids, types, names, depths, effects, vias, froms)] = store._read(
-        NEO4J_IMPACT_PROCEDURE, failed=list(failed), toward_source=dict(toward_source),
-        toward_target=dict(toward_target), max_depth=-1 if max_depth is None else max_depth)
+    [(ids, types, names, depths, effects, vias, froms)] = rows
     down: dict = {}
     degraded: dict = {}
     for i, d, e, v, f in zip(ids, depths, effects, vias, froms):
@@ -123,10 +306,12 @@ def walk_impact(store: Neo4jReads, failed: Sequence[str], toward_source: dict, t
 def walk_reach(store: Neo4jReads, start: Sequence[str], incoming: Sequence[str],
                outgoing: Sequence[str], only_types: Collection[str] | None) -> set[str] | None:
     """The closure by the server's ``itss.reach``, or None without it."""
-    if "itss.reach" not in store.procedures:
+    rows = call_procedure(store, "itss.reach", NEO4J_REACH_PROCEDURE, ids=list(start),
+                          incoming=list(incoming), outgoing=list(outgoing),
+                          only_types=sorted(only_types or ()))
+    if rows is None:
         return None
-    [(ids,)] = store._read(NEO4J_REACH_PROCEDURE, ids=list(start), incoming=list(incoming),
-                           outgoing=list(outgoing), only_types=sorted(only_types or ()))
+    [(ids,)] = rows
     return set(ids)
 
 
@@ -190,7 +375,8 @@ def run_read_only(store: Neo4jReads, statement: str, params: dict) -> tuple[list
     from neo4j.exceptions import Neo4jError
 
     try:
-        with store.driver.session(database=store.database, default_access_mode=READ_ACCESS) as session:
+        with store.driver.session(database=store.database, default_access_mode=READ_ACCESS,
+                                  bookmark_manager=store.bookmarks) as session:
             def work(tx):
                 result = tx.run(statement, params)
                 return list(result.keys()), [list(record.values()) for record in result]

@@ -127,7 +127,7 @@ def ensure_schema(store) -> None:
     found = store._read("MATCH (m:ItssMeta {key: 'schema'}) RETURN m.value")
     if not found or int(found[0][0]) < SCHEMA_VERSION:
         _label_old_claims(store)
-        with store.driver.session(database=store.database) as session:
+        with store.driver.session(database=store.database, bookmark_manager=store.bookmarks) as session:
             # Cypher's trim() is close to (not exactly) str.strip(): written nodes are exact
             session.run(f"MATCH (n:CI) WHERE any(k IN keys(n) WHERE n[k] IS :: STRING AND trim(n[k]) <> n[k]) "
                         f"CALL (n) {{ SET n:{PADDED} }} IN TRANSACTIONS OF 10000 ROWS").consume()
@@ -140,7 +140,7 @@ def _label_old_claims(store) -> None:
         f"MATCH (n:CI) WHERE n.{CLAIMS} IS NOT NULL UNWIND n.{CLAIMS} AS s RETURN DISTINCT s")}
     sources |= {r[0] for r in store._read(
         f"MATCH (:CI)-[r]->(:CI) WHERE r.{CLAIMS} IS NOT NULL UNWIND r.{CLAIMS} AS s RETURN DISTINCT s")}
-    with store.driver.session(database=store.database) as session:
+    with store.driver.session(database=store.database, bookmark_manager=store.bookmarks) as session:
         for source in sorted(sources):
             label = layout.claim_label(source)
             session.run(f"MATCH (n:CI) WHERE $s IN n.{CLAIMS} CALL (n) {{ SET n:{label} }} "
@@ -205,7 +205,7 @@ def _take_lease(store, token: str, who: str) -> bool:
            SET m.holder = $token, m.until = now + $lease_ms, m.since = now, m.who = $who
            RETURN m.holder = $token AS mine""",
         {"token": token, "lease_ms": int(LEASE_S * 1000), "who": who},
-        database_=store.database, routing_="w")
+        database_=store.database, routing_="w", bookmark_manager_=store.bookmarks)
     return bool(records and records[0]["mine"])
 
 
@@ -223,7 +223,7 @@ class _Heartbeat(threading.Thread):
                     """MATCH (m:ItssMeta {key: 'load-lock'}) WHERE m.holder = $token
                        SET m.until = timestamp() + $lease_ms RETURN count(m) AS n""",
                     {"token": self.token, "lease_ms": int(LEASE_S * 1000)},
-                    database_=self.store.database, routing_="w")
+                    database_=self.store.database, routing_="w", bookmark_manager_=self.store.bookmarks)
                 if not records or records[0]["n"] == 0:
                     self.lost = True
             except Exception:  # noqa: BLE001 - a failed renewal: the writes fail too, or it comes back
@@ -396,7 +396,7 @@ class _Merge:
                                    complete: false})
                RETURN load""",
             {"at": at, "source": self.source, "inputs": json.dumps(self.inputs, ensure_ascii=False)},
-            database_=self.store.database, routing_="w")
+            database_=self.store.database, routing_="w", bookmark_manager_=self.store.bookmarks)
         return records[0]["load"]
 
     def _finish_load(self) -> None:
@@ -543,7 +543,7 @@ class _Merge:
         """Records of a read, streamed (a source's claims may be millions)."""
         import neo4j
 
-        with self.store.driver.session(database=self.store.database,
+        with self.store.driver.session(database=self.store.database, bookmark_manager=self.store.bookmarks,
                                        default_access_mode=neo4j.READ_ACCESS) as session:
             for record in session.run(query, params):
                 yield tuple(record.values())
