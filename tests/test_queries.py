@@ -45,7 +45,7 @@ def test_spof_are_exactly_the_cis_whose_single_failure_takes_the_target_down(est
     with tempfile.TemporaryDirectory() as tmp:
         store = _store(tmp, nodes, edges)
         answer = {p.id for p in spof(store, target).points}
-        for ci_id, ci_type, _ in nodes:
+        for ci_id, ci_type, *_ in nodes:
             if ci_id == target or ci_type in GROUP_TYPES:
                 continue
             takes_down = target in _lost(store, ci_id)

@@ -1,5 +1,6 @@
-"""Render impact answers: text table grouped by type, CSV rows and JSON (the HTML view is
-:mod:`itss_graph.render.impact_map`, re-exported here).
+"""Render impact answers: text (headline first: services down and at risk, the event level;
+then the services ranked with why, the redundancy lost, the CIs by type), CSV rows and JSON
+(the HTML view is :mod:`itss_graph.render.impact_map`).
 
 Example:
     >>> from itss_graph.engine.result import ImpactResult
@@ -14,20 +15,106 @@ import json
 from itertools import groupby
 from json import encoder as json_encoder
 
+from typing import TYPE_CHECKING
+
+from itss_graph.engine.blast import chain_text
 from itss_graph.engine.result import ImpactResult
 from itss_graph.render.table import render_table
 
-CSV_HEADERS = ["id", "type", "name", "depth", "effect", "via", "from"]
+if TYPE_CHECKING:
+    from itss_graph.engine.blast import BlastRadius
 
+CSV_HEADERS = ["id", "type", "name", "depth", "effect", "via", "from"]
+SERVICE_HEADERS = ["status", "id", "name", "criticality", "sla", "users", "depth"]
 
 
 def _sources_text(result: ImpactResult) -> str:
     return ", ".join(f"{s.id} ({s.type}, {s.name})" for s in result.sources)
 
 
-def impact_json(result: ImpactResult, extra: dict | None = None) -> str:
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 service``, ``2 services``.
+
+    >>> plural(1, "service"), plural(3, "CI", "CIs")
+    ('1 service', '3 CIs')
+    """
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def headline(radius: "BlastRadius", obligations: dict | None, lang: str = "en") -> str:
+    """``2 services down, 1 at risk — event level I: … (一级：…)``: what matters first."""
+    from itss_graph.render.obligations import level_text
+
+    line = f"{plural(len(radius.down), 'service')} down, {len(radius.at_risk)} at risk"
+    if obligations:
+        line += f" — event level: {level_text(obligations, lang)}"
+    return line
+
+
+def service_rows(radius: "BlastRadius") -> list[list]:
+    """The services as rows under :data:`SERVICE_HEADERS` (ranked: down first, then
+    criticality, SLA, users)."""
+    return [[s.status, s.id, s.name, s.criticality, s.sla, s.users, s.depth] for s in radius.services]
+
+
+def why_lines(radius: "BlastRadius", limit: int = 0) -> list[str]:
+    """One line per service: how the failure reaches it; for a service at risk, the redundancy
+    it lost and the CIs whose next failure would take it down."""
+    losses = {}
+    for g in radius.losses:
+        losses.setdefault(g.id, g)
+    shown = radius.services[:limit] if limit else radius.services
+    lines = []
+    for s in shown:
+        text = "failed itself" if s.failed else s.chain_text()
+        if s.status != "down":
+            loss = losses.get(s.lost_redundancy_at)
+            if loss is not None:
+                text += f"; {loss.id} {loss.reason(with_spof=False)}"
+            text += ("; next failure that takes it down: " + ", ".join(s.next_failure)
+                     if s.next_failure else "; no single next failure takes it down")
+        lines.append(f"  {s.id} ({s.status}): {text}")
+    if len(shown) < len(radius.services):
+        lines.append(f"  ... and {len(radius.services) - len(shown)} more (--limit 0 shows all)")
+    return lines
+
+
+def services_text(radius: "BlastRadius", limit: int = 50) -> str:
+    """The services table (most important first) and why each is there."""
+    if not radius.services:
+        return ""
+    rows = service_rows(radius)
+    shown = rows[:limit] if limit else rows
+    out = [f"Business services ({len(rows)}), most critical first:", render_table(SERVICE_HEADERS, shown)]
+    if len(shown) < len(rows):
+        out.append(f"... and {len(rows) - len(shown)} more (--limit 0 shows all)")
+    out.append("")
+    out.append("Why:")
+    out.extend(why_lines(radius, limit))
+    return "\n".join(out)
+
+
+def losses_text(radius: "BlastRadius", limit: int = 50) -> str:
+    """The redundancy groups that lost members: per CI, the group, min_up, members lost and
+    left, and the new single points of failure."""
+    if not radius.losses:
+        return ""
+    shown = radius.losses[:limit] if limit else radius.losses
+    degraded = sum(g.effect != "down" for g in radius.losses)
+    out = [f"Redundancy lost ({plural(degraded, 'CI', 'CIs')} degraded, "
+           f"{len(radius.losses) - degraded} lost through a group):"]
+    out.extend(f"  {g.text()}" for g in shown)
+    if len(shown) < len(radius.losses):
+        out.append(f"  ... and {len(radius.losses) - len(shown)} more (--limit 0 shows all)")
+    if not radius.next_failure_complete:
+        out.append("  (next failures were tried for the first CIs only: the lists may be incomplete)")
+    return "\n".join(out)
+
+
+def impact_json(result: ImpactResult, extra: dict | None = None, summary: dict | None = None) -> str:
     """The JSON contract as text, one impacted CI per line; built straight from the result's
-    columns because ``json.dumps`` of 100k dicts costs more than the whole closure.
+    columns because ``json.dumps`` of 100k dicts costs more than the whole closure. ``extra``
+    keys follow ``summary``; ``summary`` adds keys to it.
 
     >>> from itss_graph.model import CI
     >>> import json
@@ -43,7 +130,8 @@ def impact_json(result: ImpactResult, extra: dict | None = None) -> str:
         f'"effect": "{e}", "via": {encode(v)}, "from": {encode(f)}}}'
         for i, t, n, d, e, v, f in result.columns.rows())
     parts.append(f'  "impacted": [\n    {rows}' if rows else '  "impacted": [')
-    summary = json.dumps(result.summary(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    summary = json.dumps({**result.summary(), **(summary or {})}, ensure_ascii=False,
+                         indent=2).replace("\n", "\n  ")
     parts.append(f"\n  ],\n  \"summary\": {summary}")
     for key, value in (extra or {}).items():
         parts.append(f",\n  {encode(key)}: " + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
@@ -51,17 +139,19 @@ def impact_json(result: ImpactResult, extra: dict | None = None) -> str:
     return "".join(parts)
 
 
-def impact_table(result: ImpactResult, limit: int = 50) -> str:
-    """Human-readable answer: services first, then one block per CI type, at most ``limit``
-    rows per type (0: all)."""
-    if not len(result.columns):  # not result.impacted: that would build 100k records
-        return f"Failure of {_sources_text(result)}: nothing else is impacted."
-    summary = result.summary()
-    effects = summary["by_effect"]
-    lines = [f"Failure of {_sources_text(result)} impacts {summary['total']} CIs "
-             f"({effects['down']} down, {effects['degraded']} degraded)"
-             + (f", within depth {result.max_depth}" if result.max_depth is not None else "") + "."]
-    if result.services:
+def impact_table(result: ImpactResult, limit: int = 50, radius: "BlastRadius | None" = None,
+                 obligations: dict | None = None, lang: str = "en") -> str:
+    """Human-readable answer. With the service classes (``radius``): the headline (services
+    down and at risk, the event level), the services ranked with why, the redundancy lost;
+    then one block per CI type, at most ``limit`` rows per type (0: all)."""
+    failure = f"Failure of {_sources_text(result)}"
+    if radius is None and not len(result.columns) and not result.beyond_depth:
+        return f"{failure}: nothing else is impacted."
+    lines = [f"{failure}: {headline(radius, obligations, lang)}." if radius is not None else f"{failure}:"]
+    lines.append(_counted(result))
+    if radius is not None:
+        lines.extend(_blocks(services_text(radius, limit), losses_text(radius, limit)))
+    elif result.services:
         lines.append(f"Business services impacted: {len(result.services)}")
     columns = result.columns
     start = 0
@@ -80,5 +170,59 @@ def impact_table(result: ImpactResult, limit: int = 50) -> str:
     return "\n".join(lines)
 
 
+def _counted(result: ImpactResult) -> str:
+    """``12 CIs impacted (3 down, 9 degraded).`` (with the depth limit, what it left out)."""
+    if not len(result.columns) and not result.beyond_depth:
+        return "Nothing else is impacted."
+    effects = result.summary()["by_effect"]
+    text = (f"{plural(len(result.columns), 'CI', 'CIs')} impacted ({effects['down']} down, "
+            f"{effects['degraded']} degraded)")
+    if result.max_depth is not None:
+        text += (f" within depth {result.max_depth}; {plural(result.beyond_depth, 'more CI', 'more CIs')} "
+                 "beyond it (effects are those of the whole failure)")
+    return text + "."
+
+
+def _blocks(*texts: str) -> list[str]:
+    out = []
+    for text in texts:
+        if text:
+            out.extend(["", text])
+    return out
+
+
 def impact_rows(result: ImpactResult) -> list[list]:
     return [list(row) for row in result.columns.rows()]
+
+
+def explain_text(answer: dict) -> str:
+    """One CI's explanation (:func:`itss_graph.engine.blast.explain_ci`) as lines of text.
+
+    >>> print(explain_text({"id": "x", "type": "vm", "name": "x", "status": "not impacted",
+    ...                     "depth": None, "chain": [], "redundancy": []}))
+    x (vm, x): not impacted
+    """
+    status = answer["status"]
+    head = f"{answer['id']} ({answer['type']}, {answer['name']}): {status}"
+    if answer.get("depth") is not None and status != "failed":
+        head += f" at depth {answer['depth']}"
+    lines = [head]
+    if len(answer["chain"]) > 1:
+        lines.append("  " + chain_text(answer["chain"]))
+    if status == "degraded" and not answer["redundancy"]:
+        lines.append(f"  degraded over {answer.get('via')} from {answer.get('from')}: a lost link, "
+                     "no redundancy lost")
+    for g in answer["redundancy"]:
+        group = g["group"]
+        what = (f"members of redundancy group {group['name']!r} ({'/'.join(group['relations'])})"
+                if group["kind"] == "property" else f"{group['relation']} providers")
+        line = (f"  {g['id']} {g['effect']}: lost {len(g['lost'])} of {g['members']} {what} "
+                f"(min_up {g['min_up']}): {', '.join(g['lost'])}; left: {', '.join(g['left']) or 'none'}")
+        if g["new_spof"]:
+            line += f"; now single points of failure: {', '.join(g['new_spof'])}"
+        lines.append(line)
+    service = answer.get("service")
+    if service and service["status"] == "at-risk":
+        nxt = service["next_failure"]
+        lines.append("  next failure that takes it down: " + (", ".join(nxt) if nxt else "none single"))
+    return "\n".join(lines)
