@@ -72,6 +72,9 @@ def test_root_cause_candidates_really_explain_their_symptoms(estate, data):
         for candidate in answer.candidates:
             lost = _lost(store, candidate.id) | {candidate.id}
             assert set(candidate.explains) == {s for s in symptoms if s in lost}
+            # its distance is to the nearest symptom it explains, never to another one
+            assert candidate.distance == min(len(paths(store, s, candidate.id).shortest) - 1
+                                             for s in candidate.explains)
         scores = [len(c.explains) for c in answer.candidates]
         assert scores == sorted(scores, reverse=True)
         store.close()
