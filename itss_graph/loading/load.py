@@ -183,8 +183,11 @@ class Loader:
         skip mode drops the rows at fault and keeps their problems for the report."""
         from itss_graph.loading.checks import cross_row_checks
 
+        from itss_graph.loading.validate import special_property_warnings
+
         self.progress.start("checking")
         self.staging.finish()
+        special_property_warnings(self.staging, self.schema)
         if self.problems and not self.skip:
             self._raise()
         defer = self.store.detects_relation_duplicates and self.store.is_empty()
