@@ -169,13 +169,11 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
             found[i] = dict(status=AT_RISK, depth=depth, chain=tuple(result.chain(i)),
                             lost_redundancy_at=i)
     below = downstream_paths(store, weakened, schema=schema, only_types=services)
-    names = store.headers(sorted({ci for path in below.values() for ci, _ in path[1:]}))
     for s, path in sorted(below.items()):
         if s in lost or s in found:
             continue
-        start = path[0][0]
-        chain = result.chain(start) + [{"id": ci, "type": names[ci][0], "name": names[ci][1], "via": via}
-                                       for ci, via in path[1:]]
+        start = path[0]["id"]
+        chain = result.chain(start) + path[1:]
         found[s] = dict(status=AT_RISK, depth=len(chain) - 1, chain=tuple(chain), lost_redundancy_at=start)
 
     at_risk = [s for s, f in found.items() if f["status"] == AT_RISK]

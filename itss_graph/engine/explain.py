@@ -36,7 +36,7 @@ from itss_graph.stores.base import Store
 
 # at most this many CIs are failed one by one to find what a next failure would take down;
 # the answer says when there were more (``complete`` false)
-MAX_NEXT_FAILURES = 200
+MAX_NEXT_FAILURES = 1000
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,13 @@ class NextFailures:
 
     def of(self, target: str) -> list[str]:
         """The candidates whose failure takes ``target`` down."""
-        return sorted(c for c, hit in self.takes.items() if target in hit)
+        by_target = self.__dict__.get("_by_target")
+        if by_target is None:
+            by_target = self.__dict__["_by_target"] = {}
+            for c in sorted(self.takes):
+                for hit in self.takes[c]:
+                    by_target.setdefault(hit, []).append(c)
+        return list(by_target.get(target, ()))
 
 
 def next_failures(store: Store, result: ImpactResult, candidates: Iterable[str], targets: Iterable[str],
@@ -147,10 +153,10 @@ def next_failures(store: Store, result: ImpactResult, candidates: Iterable[str],
     candidates = sorted(set(candidates))
     targets = set(targets)
     answer = NextFailures(candidates=len(candidates))
-    if not candidates or not targets:
-        answer.takes = {c: set() for c in candidates[:limit]}
-        return answer
     tried = candidates[:limit]
+    if not tried or not targets:
+        answer.takes = {c: set() for c in tried}
+        return answer
     closure = getattr(result.whole.columns, "closure", None)
     index = store.closure_index(schema) if closure is not None else None
     if index is not None:
@@ -166,10 +172,9 @@ def next_failures(store: Store, result: ImpactResult, candidates: Iterable[str],
             hit = hit[mask[hit]]
             answer.takes[c] = set(index.ids_of(hit)) if len(hit) else set()
         return answer
-    rules = Rules.from_schema(schema)
     lost = lost_ids(result) if lost is None else lost
-    for c in tried:
-        answer.takes[c] = further_losses(store, rules, lost, c) & targets
+    found = further_losses(store, Rules.from_schema(schema), lost, tried)
+    answer.takes = {c: found[c] & targets for c in tried}
     return answer
 
 

@@ -164,35 +164,44 @@ class LevelWalk:
                 self.headers.add(degraded_now)
 
 
-def further_losses(store: Store, rules: Rules, lost: set[str], extra: str) -> set[str]:
-    """The CIs ``extra``'s failure would take down on top of a closure whose lost CIs (failed
-    ones included) are ``lost`` — the same fixpoint as a walk from ``lost`` ∪ {extra}, walked
-    only from ``extra`` (any store; one batched read per level)."""
-    gone = set(lost) | {extra}
-    frontier = [extra]
-    new: set[str] = set()
+def further_losses(store: Store, rules: Rules, lost: set[str], extras: Sequence[str]) -> dict[str, set[str]]:
+    """For each of ``extras``, the CIs its failure would take down on top of a closure whose
+    lost CIs (failed ones included) are ``lost`` — the same fixpoint as a walk from ``lost``
+    plus that one CI, walked only from it. The walks of all ``extras`` advance together, one
+    batched store read per level for all of them (any store)."""
+    gone = {c: {c} for c in extras}  # CIs lost by each extra's failure, beyond ``lost``
+    frontiers = {c: [c] for c in extras if c not in lost}
     groups: dict[tuple[str, tuple], tuple[set[str], int]] = {}
-    while frontier:
-        lost_now: set[str] = set()
-        touched: set[tuple[str, tuple]] = set()
-        for c, effect, _, _, key in _candidates(store, rules, frontier):
-            if c in gone:
-                continue
-            if key is not None:
-                touched.add((c, key))
-            elif effect == DOWN:
-                lost_now.add(c)
-        unknown = {c for c, key in touched if (c, key) not in groups}
+    while frontiers:
+        union = sorted({f for frontier in frontiers.values() for f in frontier})
+        reached: dict[str, list[tuple[str, str, tuple | None]]] = defaultdict(list)  # from -> (CI, effect, key)
+        for c, effect, _, f, key in _candidates(store, rules, union):
+            if c not in lost:
+                reached[f].append((c, effect, key))
+        unknown = {c for hits in reached.values() for c, _, key in hits
+                   if key is not None and (c, key) not in groups}
         if unknown:
             groups.update(provider_groups(store, rules, unknown))
-        for c, key in touched:
-            providers, needed = groups[(c, key)]
-            if len(providers - gone) < needed:
-                lost_now.add(c)
-        gone |= lost_now
-        new |= lost_now
-        frontier = sorted(lost_now)
-    return new
+        for extra, frontier in list(frontiers.items()):
+            mine = gone[extra]
+            lost_now = set()
+            for f in frontier:
+                for c, effect, key in reached.get(f, ()):
+                    if c in mine or c in lost_now:
+                        continue
+                    if key is None:
+                        if effect == DOWN:
+                            lost_now.add(c)
+                        continue
+                    providers, needed = groups[(c, key)]
+                    if len(providers - lost - mine) < needed:
+                        lost_now.add(c)
+            mine |= lost_now
+            if lost_now:
+                frontiers[extra] = sorted(lost_now)
+            else:
+                del frontiers[extra]
+    return {c: gone[c] - {c} for c in extras}
 
 
 def _keep_first(table: dict, key: str, value: tuple) -> None:

@@ -94,6 +94,20 @@ class IndexedColumns(ImpactColumns):
     def froms(self) -> list[str]:
         return self._index.ids_of(self._origin)
 
+    def chain_at(self, k: int) -> list[dict]:
+        """:meth:`ImpactColumns.chain_at` walked in index positions (decoded once at the end)."""
+        from itss_graph.engine.indexed import FAILED
+
+        closure, index = self.closure, self._index
+        chain = [int(self._positions[k])]
+        while closure.state[chain[-1]] != FAILED and len(chain) <= index.size:
+            chain.append(int(closure.origin[chain[-1]]))
+        chain.reverse()
+        ids, names = index.ids_of(chain), index.names_of(chain)
+        rel_names, type_names = index.rel_names, index.type_names
+        return [{"id": ids[n], "type": type_names[int(index.type_code[p])], "name": names[n],
+                 "via": rel_names[int(closure.via[p])] if n else None} for n, p in enumerate(chain)]
+
     def index_arrays(self) -> tuple:
         """(index, positions, is_down, via codes): for callers that work in index positions."""
         return self._index, self._positions, self._is_down, self._via

@@ -122,14 +122,16 @@ def closure_mask(index, start, *, forward: bool = True,
 
 
 def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None = None,
-                     only_types: Collection[str] | None = None) -> dict[str, list[tuple[str, str | None]]]:
+                     only_types: Collection[str] | None = None) -> dict[str, list[dict]]:
     """For every CI resting on ``ids`` (as :func:`downstream`), the shortest chain that links it
-    to one of them: ``[(start, None), (next, relation crossed), …, (ci, relation)]``. Breadth
-    first from all of ``ids`` at once; a CI reached at one level from several CIs keeps the
-    first by (relation name, id). With ``only_types``, only chains ending at CIs of those types.
+    to one of them: steps ``{"id", "type", "name", "via"}`` from the start (``via`` None) to the
+    CI (``via``: the relation crossed to reach the step). Breadth first from all of ``ids`` at
+    once; a CI reached at one level from several CIs keeps the first by (relation name, id).
+    With ``only_types``, only chains ending at CIs of those types.
 
     >>> from itss_graph.loading.example import example_store
-    >>> downstream_paths(example_store(), ["server:db1"], only_types={"business-service"})["service:shop"]
+    >>> chain = downstream_paths(example_store(), ["server:db1"], only_types={"business-service"})["service:shop"]
+    >>> [(step["id"], step["via"]) for step in chain]
     [('server:db1', None), ('database:orders', 'RUNS_ON'), ('application:shop', 'DEPENDS_ON'), ('service:shop', 'SUPPORTS')]
     """
     schema = schema or load_schema()
@@ -152,23 +154,26 @@ def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None 
                     best[c] = (rel, f)
         parent.update(best)
         frontier = sorted(best)
-    reached = [i for i in parent if parent[i] is not None]
+    reached = sorted(i for i in parent if parent[i] is not None)
+    headers = store.headers(reached)
     if only_types is not None:
         wanted = set(only_types)
-        reached = [i for i, (t, _) in store.headers(sorted(reached)).items() if t in wanted]
-    out = {}
-    for ci in sorted(reached):
+        reached = [i for i in reached if headers.get(i, ("", ""))[0] in wanted]
+    chains = []
+    for ci in reached:
         chain, here = [], ci
         while parent[here] is not None:
             rel, came_from = parent[here]
             chain.append((here, rel))
             here = came_from
         chain.append((here, None))
-        out[ci] = chain[::-1]
-    return out
+        chains.append(chain[::-1])
+    headers.update(store.headers(sorted({c[0][0] for c in chains} - set(headers))))
+    return {chain[-1][0]: [{"id": i, "type": headers[i][0], "name": headers[i][1], "via": via}
+                           for i, via in chain] for chain in chains}
 
 
-def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str, list[tuple[str, str | None]]]:
+def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str, list[dict]]:
     import numpy as np
 
     from itss_graph.stores.graph_index import concat_ranges
@@ -209,6 +214,9 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
         chains.append(chain[::-1])
     positions = sorted({p for chain in chains for p in chain})
     ids = dict(zip(positions, index.ids_of(positions)))
-    names = index.rel_names
-    return {ids[chain[-1]]: [(ids[p], names[int(via[p])] if k else None) for k, p in enumerate(chain)]
+    names = dict(zip(positions, index.names_of(positions)))
+    rel_names, type_names = index.rel_names, index.type_names
+    return {ids[chain[-1]]: [{"id": ids[p], "type": type_names[int(index.type_code[p])], "name": names[p],
+                              "via": rel_names[int(via[p])] if k else None}
+                             for k, p in enumerate(chain)]
             for chain in chains}

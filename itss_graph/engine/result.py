@@ -62,6 +62,22 @@ class ImpactColumns:
         self.froms: list[str] = froms or []
         self.classes: list[int] = classes or []
 
+    def chain_at(self, k: int) -> list[dict]:
+        """The steps from the failed CI to row ``k`` (the first step holds only the failed
+        CI's id): each impacted CI names the CI it was reached from, so they form a tree."""
+        rows = self.__dict__.get("_by_id")
+        if rows is None:
+            rows = self.__dict__["_by_id"] = {i: n for n, i in enumerate(self.ids)}
+        steps = []
+        while k is not None and len(steps) <= len(rows):
+            i, ci_type, name, _, _, via, origin = self.row(k)
+            steps.append({"id": i, "type": ci_type, "name": name, "via": via})
+            k = rows.get(origin)
+            if k is None:
+                steps.append({"id": origin, "type": "", "name": "", "via": None})
+        steps.reverse()
+        return steps
+
     def within(self, max_depth: int) -> "ImpactColumns":
         """The rows at most ``max_depth`` relations from a failed CI, in the same order."""
         keep = [k for k, d in enumerate(self.depths) if d <= max_depth]
@@ -142,18 +158,18 @@ class ImpactResult:
 
         Uses the whole answer, so it is complete under a depth limit too."""
         whole = self.whole
-        rows, sources = whole.row_of, {s.id: s for s in whole.sources}
-        steps: list[dict] = []
-        current = ci_id
-        while current in rows and len(steps) <= len(rows):
-            i, ci_type, name, _, _, via, origin = whole.columns.row(rows[current])
-            steps.append({"id": i, "type": ci_type, "name": name, "via": via})
-            current = origin
-        if current not in sources:
+        sources = {s.id: s for s in whole.sources}
+        if ci_id in sources:
+            source = sources[ci_id]
+            return [{"id": source.id, "type": source.type, "name": source.name, "via": None}]
+        k = whole.row_of.get(ci_id)
+        if k is None:
             return []
-        source = sources[current]
-        steps.append({"id": source.id, "type": source.type, "name": source.name, "via": None})
-        steps.reverse()
+        steps = whole.columns.chain_at(k)
+        source = sources.get(steps[0]["id"])
+        if source is None:
+            return []
+        steps[0] = {"id": source.id, "type": source.type, "name": source.name, "via": None}
         return steps
 
     @cached_property

@@ -114,7 +114,7 @@ def losses_text(radius: "BlastRadius", limit: int = 50) -> str:
 def impact_json(result: ImpactResult, extra: dict | None = None, summary: dict | None = None) -> str:
     """The JSON contract as text, one impacted CI per line; built straight from the result's
     columns because ``json.dumps`` of 100k dicts costs more than the whole closure. ``extra``
-    keys follow ``summary``; ``summary`` adds keys to it.
+    keys follow ``summary`` (a list one entry per line); ``summary`` adds keys to it.
 
     >>> from itss_graph.model import CI
     >>> import json
@@ -134,6 +134,10 @@ def impact_json(result: ImpactResult, extra: dict | None = None, summary: dict |
                          indent=2).replace("\n", "\n  ")
     parts.append(f"\n  ],\n  \"summary\": {summary}")
     for key, value in (extra or {}).items():
+        if isinstance(value, list):  # services, redundancy: one entry per line, like impacted
+            items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
+            parts.append(f",\n  {encode(key)}: [\n    {items}\n  ]" if value else f",\n  {encode(key)}: []")
+            continue
         parts.append(f",\n  {encode(key)}: " + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
     parts.append("\n}\n")
     return "".join(parts)
