@@ -103,14 +103,15 @@ def expected_impact(cis: dict[str, dict], rels: list[Rel],
     return down, degraded
 
 
-def service_types() -> set[str]:
-    """CI type names whose class the ontology marks ``cmdb:isService true``."""
+def service_types(flag: str = "isService") -> set[str]:
+    """CI type names whose class the ontology marks ``cmdb:isService true`` (or another flag,
+    e.g. ``isGroup``)."""
     import rdflib
 
     g = rdflib.Graph().parse(ONTOLOGY)
-    is_service = rdflib.URIRef(CMDB + "isService")
+    marked = rdflib.URIRef(CMDB + flag)
     return {str(g.value(node, rdflib.URIRef(CMDB + "typeName")))
-            for node in g.subjects(is_service, rdflib.Literal(True))}
+            for node in g.subjects(marked, rdflib.Literal(True))}
 
 
 def _provider_sides(rels: list[Rel]):
@@ -139,7 +140,9 @@ def expected_services(cis: dict[str, dict], rels: list[Rel], failed: set[str]) -
     * at risk: services not down that lost redundancy themselves or rest (over relations whose
       effect is down or redundant, any number of steps) on a CI that lost redundancy;
     * next failure of a service at risk: the surviving members of those groups whose failure,
-      together with ``failed``, takes the service down (a whole new fixpoint each).
+      together with ``failed``, takes the service down (a whole new fixpoint each); members
+      that are redundancy groups themselves are no candidates (a group fails only when its
+      members do).
     """
     types = service_types()
     services = {i for i, row in cis.items() if row.get("type") in types}
@@ -160,7 +163,9 @@ def expected_services(cis: dict[str, dict], rels: list[Rel], failed: set[str]) -
                 reach.add(d)
                 todo.append(d)
     at_risk = (reach & services) - lost
-    candidates = {p for key, ps in members.items() if key[0] in weakened and ps & lost for p in ps - lost}
+    groups = service_types("isGroup")
+    candidates = {p for key, ps in members.items() if key[0] in weakened and ps & lost for p in ps - lost
+                  if cis.get(p, {}).get("type") not in groups}
     next_failure = {s: set() for s in at_risk}
     spof = defaultdict(set)
     for c in sorted(candidates):

@@ -10,7 +10,8 @@ Every answer that grades services uses these classes (``impact``, ``blast-radius
   lost redundancy: a group lost a member, a device lost one of its power feeds or uplinks).
   ``lost_redundancy_at`` is the nearest such CI, ``chain`` runs from a failed CI through it to
   the service, and ``next_failure`` lists the surviving redundant providers whose failure
-  alone would now take the service down. A CI merely degraded by a lost link (a cable, a
+  alone would now take the service down (redundancy-group CIs are never listed: a group fails
+  only when its members do, as in ``spof``). A CI merely degraded by a lost link (a cable, a
   circuit) puts nothing at risk.
 
 Ranking: down before at risk, then criticality (the policy of ``queries/criticality.yaml``:
@@ -177,7 +178,10 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
         found[s] = dict(status=AT_RISK, depth=len(chain) - 1, chain=tuple(chain), lost_redundancy_at=start)
 
     at_risk = [s for s, f in found.items() if f["status"] == AT_RISK]
-    candidates = {c for g in losses if g.effect == DEGRADED for c in g.left}
+    # a redundancy group fails only when its members do: never a single point of failure
+    groups = {name for name, ci_type in schema.ci_types.items() if ci_type.is_group}
+    left = sorted({c for g in losses if g.effect == DEGRADED for c in g.left})
+    candidates = [c for c, (ci_type, _) in store.headers(left).items() if ci_type not in groups]
     nexts = next_failures(store, result, candidates, [*at_risk, *weakened], schema=schema, lost=lost)
     for s in at_risk:
         found[s]["next_failure"] = tuple(nexts.of(s))
