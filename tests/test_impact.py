@@ -324,3 +324,18 @@ def test_impact_cli_puts_the_headline_first_and_explains_one_ci(tmp_path):
     assert (doc["status"], doc["redundancy"][0]["new_spof"]) == ("degraded", ["pb"])
     whole = json.loads(run("impact", "pa", "--store", path, "--format", "json").stdout)
     assert whole["summary"]["services_at_risk"] == 1 and whole["services"][0]["next_failure"] == ["pb"]
+
+
+def test_the_impact_view_shows_the_services_and_why():
+    from itss_graph.engine.blast import blast_radius
+    from itss_graph.loading.example import example_store
+    from itss_graph.render.impact_map import impact_view
+
+    store = example_store()
+    radius = blast_radius(store, ["pdu:a"])
+    [panel] = impact_view(radius.impact, radius=radius).panels
+    groups = dict(panel.groups)
+    assert panel.intro == "0 down, 2 at risk" and list(groups) == ["At risk (2)", "Redundancy lost (3)"]
+    shop, note = groups["At risk (2)"][0]
+    assert shop == "service:shop Online shop 网上商城 (critical)"
+    assert note.endswith("next failure that takes it down: pdu:b, vm:web2")

@@ -82,5 +82,5 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
         if obligations:
             click.echo("\n" + obligations_text(obligations, lang))
     if html_path is not None:
-        itss.write_html(itss.impact_view(result, lang=lang, obligations=obligations), html_path)
+        itss.write_html(itss.impact_view(result, lang=lang, obligations=obligations, radius=radius), html_path)
         click.echo(f"View written to {html_path}", err=True)

@@ -158,7 +158,7 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
     _emit(output_format, {**answer.as_dict(), "obligations": obligations}, SERVICE_HEADERS, rows, text)
 
     def view():
-        return itss.impact_view(answer.impact, lang=lang, obligations=obligations)
+        return itss.impact_view(answer.impact, lang=lang, obligations=obligations, radius=answer)
 
     _write_view(html_path, view)
 

@@ -94,6 +94,39 @@ def services_text(radius: "BlastRadius", limit: int = 50) -> str:
     return "\n".join(out)
 
 
+def services_panel(radius: "BlastRadius", lang: str = "en", limit: int = 50):
+    """The service classes as a side panel of the impact view: services down (with the chain
+    from the failure), at risk (with the redundancy lost and the next failures), and the
+    redundancy each CI lost."""
+    from itss_graph.render.graphview import Panel
+
+    zh = lang == "zh"
+    losses = {}
+    for g in radius.losses:
+        losses.setdefault(g.id, g)
+
+    def label(s) -> str:
+        return f"{s.id} {s.name}" + (f" ({s.criticality})" if s.criticality else "")
+
+    def at_risk_note(s) -> str:
+        loss = losses.get(s.lost_redundancy_at)
+        reason = f"{loss.id} {loss.reason(with_spof=False)}" if loss else ""
+        nxt = (("下一次故障即中断：" if zh else "next failure that takes it down: ") + ", ".join(s.next_failure)
+               if s.next_failure else ("无单一的下一次故障可致中断" if zh else "no single next failure takes it down"))
+        return "; ".join(x for x in (s.chain_text(), reason, nxt) if x)
+
+    groups = [(("中断" if zh else "Down") + f" ({len(radius.down)})",
+               [(label(s), "failed itself" if s.failed else s.chain_text()) for s in radius.down[:limit]]),
+              (("有风险" if zh else "At risk") + f" ({len(radius.at_risk)})",
+               [(label(s), at_risk_note(s)) for s in radius.at_risk[:limit]]),
+              (("冗余丧失" if zh else "Redundancy lost") + f" ({len(radius.losses)})",
+               [(g.text(), "") for g in radius.losses[:limit]])]
+    intro = (f"中断 {len(radius.down)} 个，有风险 {len(radius.at_risk)} 个" if zh
+             else f"{len(radius.down)} down, {len(radius.at_risk)} at risk")
+    return Panel("业务服务" if zh else "Business services", intro=intro,
+                 groups=[(h, items) for h, items in groups if items])
+
+
 def losses_text(radius: "BlastRadius", limit: int = 50) -> str:
     """The redundancy groups that lost members: per CI, the group, min_up, members lost and
     left, and the new single points of failure."""
