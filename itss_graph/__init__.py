@@ -34,6 +34,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load": ("itss_graph.loading.load", "load_inventory"),
     "load_inventory": ("itss_graph.loading.load", "load_inventory"),
     "export_inventory": ("itss_graph.render.inventory", "write_inventory"),
+    "write_graph": ("itss_graph.render.graph_export", "write_graph"),
     "history": ("itss_graph.answers.history", "history"),
     "write_demo_estate": ("itss_graph.synth", "write_estate"),
     # the ontology
@@ -56,17 +57,25 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "upstream_subgraph": ("itss_graph.engine.upstream", "upstream_subgraph"),
     "downstream": ("itss_graph.engine.reach", "downstream"),
     "locations_of": ("itss_graph.engine.locations", "locations_of"),
+    "neighbourhood": ("itss_graph.engine.neighbourhood", "neighbourhood"),
     "run_custom_query": ("itss_graph.engine.custom", "run_custom_query"),
     "query_statement": ("itss_graph.engine.custom", "statement_for"),
     "canned_query": ("itss_graph.catalogue", "get"),
     "search_queries": ("itss_graph.catalogue", "search"),
     "reference_cypher": ("itss_graph.catalogue", "reference_cypher"),
     "engine_statements": ("itss_graph.stores", "engine_statements"),
+    # the ITSS knowledge base
+    "validate_knowledge_base": ("itss_graph.knowledge.validate", "validate_knowledge_base"),
     # answers joining the CMDB with the ITSS knowledge base
     "obligations": ("itss_graph.answers.obligations", "obligations"),
     "change_impact": ("itss_graph.answers.change", "change_impact"),
     "dependency_map": ("itss_graph.answers.maps", "dependency_map"),
     "service_map": ("itss_graph.answers.maps", "service_map"),
+    "find": ("itss_graph.answers.find", "find"),
+    "closest_cis": ("itss_graph.answers.find", "closest_cis"),
+    "resolve_ci_types": ("itss_graph.answers.find", "resolve_types"),
+    "show": ("itss_graph.answers.show", "show"),
+    "standards_for_ci": ("itss_graph.answers.show", "standards_for_ci"),
     # views (one offline HTML file each) and reports
     "impact_view": ("itss_graph.render.impact_map", "impact_view"),
     "dependency_view": ("itss_graph.render.depmap", "dependency_view"),

@@ -74,6 +74,23 @@ class UnknownCIError(ItssError):
         super().__init__(f"unknown CI id{'s' if len(ci_ids) > 1 else ''}: {names}")
 
 
+class UnknownNameError(ItssError):
+    """A name someone typed — a CI type, a relation type, a profile — is not known; the
+    message ends with the closest known names.
+
+    >>> str(UnknownNameError("CI type", "sever", ["server"]))
+    "unknown CI type 'sever' (did you mean 'server'?)"
+    """
+
+    def __init__(self, kind: str, name: str, suggestions=()):
+        from itss_graph.textmatch import did_you_mean
+
+        self.kind = kind
+        self.name = name
+        self.suggestions = list(suggestions)
+        super().__init__(f"unknown {kind} {name!r}{did_you_mean(self.suggestions)}")
+
+
 class SourceError(ItssError):
     """An inventory source (an API such as NetBox) failed or answered something unusable;
     nothing was written."""

@@ -33,7 +33,7 @@ def gap(profile_path: Path, show_met: bool, fail_on_gap: bool, output_format: st
     \b
     Examples:
       itss gap --profile examples/profiles/scenario-2.yaml
-      itss gap --profile org.yaml --lang zh --format json
+      itss gap --profile examples/profiles/scenario-1.yaml --lang zh --format json
     """
     from itss_graph.knowledge.gap import gap_for_profile
     from itss_graph.knowledge.kb import KnowledgeBase

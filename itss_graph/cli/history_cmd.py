@@ -17,8 +17,8 @@ def history(ci_id: str, store_settings, output_format: str) -> None:
 
     \b
     Examples:
-      itss history device:17
-      itss history A0001 --store cmdb.db --format json
+      itss history server:dc1-db0030p
+      itss history device:17 --store netbox.db --format json
     """
     import itss_graph as itss
     from itss_graph.render.formats import to_csv, to_json

@@ -45,10 +45,11 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
 
     \b
     Examples:
-      itss impact cluster:1
-      itss impact site:21 --depth 2 --format json
-      itss impact pdu:a --explain service:shop
-      itss impact device:1 --html device1.html
+      itss impact storage-array:dc1-san1
+      itss impact site:dc1 --depth 2 --format json
+      itss impact switch:dc1-core-1 --explain service:0030
+      itss impact switch:dc1-core-1 --html core1.html
+      itss impact cluster:1 --store netbox.db
     """
     import itss_graph as itss
     from itss_graph.render.formats import to_csv, to_json

@@ -161,7 +161,7 @@ def sparql(query: str, binds: tuple[str, ...], full_iris: bool, output_format: s
 
     \b
     Examples:
-      itss kb sparql 'SELECT ?code ?name WHERE { ?c skos:notation ?code ; skos:prefLabel ?name
+      itss kb sparql 'SELECT ?code ?name WHERE { ?c skos:notation ?code ; skos:prefLabel ?name }'
                       FILTER(lang(?name) = "zh") } ORDER BY ?code'
       itss kb sparql @queries/kb-standards.rq --bind std=kb:std-运维-1 --format json
     """
@@ -192,3 +192,45 @@ def sparql(query: str, binds: tuple[str, ...], full_iris: bool, output_format: s
 def _clip(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@kb.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--shapes", "shape_files", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="More SHACL shapes (Turtle) to validate against; repeatable.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Table: at most N violations (0: all).")
+@format_option
+def validate(files: tuple[Path, ...], shape_files: tuple[Path, ...], limit: int, output_format: str) -> None:
+    """Validate the knowledge base, and your own ontology FILES (Turtle), against the SHACL
+    shapes of ontology/shapes (plus --shapes). Exit status 0: conforms; 1: violations found;
+    2: a file is not valid Turtle.
+
+    \b
+    Examples:
+      itss kb validate
+      itss kb validate my-standards.ttl --format json   # template: your own file
+    """
+    import itss_graph as itss
+    from itss_graph.render.formats import to_csv
+    from itss_graph.render.table import render_table
+
+    report = itss.validate_knowledge_base(files, shape_files)
+    headers = ["focus", "path", "message", "severity"]
+    rows = [[v.focus, v.path, v.message, v.severity] for v in report.violations]
+    if output_format == "json":
+        _emit_json(report.as_dict())
+    elif output_format == "csv":
+        click.echo(to_csv(headers, rows), nl=False)
+    else:
+        verdict = "conforms" if report.conforms else f"{len(rows)} violation{'s' if len(rows) != 1 else ''}"
+        click.echo(f"{len(report.data_files)} files, {report.triples} triples, "
+                   f"{len(report.shape_files)} shapes file{'s' if len(report.shape_files) != 1 else ''}: {verdict}")
+        if rows:
+            shown = rows[:limit] if limit else rows
+            click.echo(render_table(headers, shown))
+            if len(shown) < len(rows):
+                click.echo(f"... and {len(rows) - len(shown)} more (--limit 0 shows all)")
+    if not report.conforms:
+        raise SystemExit(1)

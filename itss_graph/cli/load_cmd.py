@@ -64,13 +64,13 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
 
     \b
     Examples:
-      itss load samples/netbox-demo/
-      itss load cis.csv relations.csv --store cmdb.db --rows
-      itss load --profile cn-asset-register 资产台账.xlsx --source 资产台账 --prune
-      itss load --profile cn-asset-register 台账.csv --encoding gbk --on-error skip
-      itss load netbox --url https://netbox.example.com --source netbox --prune
-      itss load netbox --from netbox-export/ --dry-run --format json
-      itss load estate.yaml --neo4j-uri bolt://localhost:7687 --format json
+      itss load samples/netbox-demo/ --store netbox.db
+      itss load samples/netbox-demo/cis.csv samples/netbox-demo/relations.csv --store nb.db --rows
+      itss load --profile cn-asset-register examples/asset-register/资产台账.xlsx --source 资产台账 --prune
+      itss load --profile cn-asset-register examples/asset-register/资产台账-gbk.csv --encoding gbk --on-error skip
+      itss load netbox --from examples/netbox-export/json/ --dry-run --format json
+      itss load netbox --url https://netbox.example.com --source netbox --prune   # template
+      itss load estate.yaml --neo4j-uri bolt://localhost:7687 --format json       # template
     """
     from itss_graph.loading.load import Loader
     from itss_graph.loading.progress import Progress

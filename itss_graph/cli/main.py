@@ -18,6 +18,8 @@ from itss_graph import __version__
 COMMANDS: dict[str, tuple[str, str, str]] = {
     # CMDB
     "load": ("itss_graph.cli.load_cmd", "load", "Validate inventories and load them into the store."),
+    "find": ("itss_graph.cli.find_cmd", "find", "Find CIs by id, name or any property, ranked."),
+    "show": ("itss_graph.cli.find_cmd", "show", "Everything about one CI: relations, services, standards."),
     "history": ("itss_graph.cli.history_cmd", "history", "How a CI changed across loads."),
     "stats": ("itss_graph.cli.store_cmd", "stats", "Count the CIs and relations in the store."),
     "export": ("itss_graph.cli.store_cmd", "export", "Export the store in the canonical inventory format."),
@@ -70,9 +72,9 @@ def cli() -> None:
 
     \b
     Examples:
-      itss load inventory/cis.csv inventory/relations.csv
-      itss impact core-switch-01 --depth 3 --html impact.html
       itss demo
+      itss load samples/netbox-demo/ --store netbox.db
+      itss impact switch:dc1-core-1 --depth 3 --html impact.html
     """
 
 

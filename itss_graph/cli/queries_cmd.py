@@ -141,21 +141,21 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
       itss blast-radius switch:dc1-core-1 switch:dc1-core-2 --format json
     """
     import itss_graph as itss
-    from itss_graph.render.impact import (SERVICE_HEADERS, headline, losses_text, plural,
+    from itss_graph.render.impact import (SERVICE_CSV_HEADERS, headline, losses_text, plural,
                                           service_rows, services_text)
     from itss_graph.render.obligations import obligations_text
 
     with open_configured_store(store_settings) as store:
         answer = itss.blast_radius(store, list(ci_ids), with_props=html_path is not None)
         obligations = itss.obligations(store, answer.impact, radius=answer)
-    rows = service_rows(answer)
+    rows = service_rows(answer, SERVICE_CSV_HEADERS)
     summary = answer.summary()
     text = "\n\n".join(part for part in (
         f"{headline(answer, obligations, lang)}; "
         f"{plural(summary['impacted_cis'], 'CI', 'CIs')} impacted",
         services_text(answer, limit), losses_text(answer, limit),
         obligations_text(obligations, lang)) if part)
-    _emit(output_format, {**answer.as_dict(), "obligations": obligations}, SERVICE_HEADERS, rows, text)
+    _emit(output_format, {**answer.as_dict(), "obligations": obligations}, SERVICE_CSV_HEADERS, rows, text)
 
     def view():
         return itss.impact_view(answer.impact, lang=lang, obligations=obligations, radius=answer)
@@ -267,7 +267,7 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
     \b
     Examples:
       itss depends service:0030
-      itss depends vm:361 --depth 2 --format csv
+      itss depends vm:361 --depth 2 --format csv --store netbox.db
     """
     import itss_graph as itss
 
@@ -304,7 +304,7 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
     \b
     Examples:
       itss path service:0030 storage-array:dc1-san1
-      itss path vm:361 site:21 --format json
+      itss path vm:361 site:21 --format json --store netbox.db
     """
     import itss_graph as itss
 
@@ -405,15 +405,14 @@ def change_impact(ci_ids, limit, store_settings, output_format, lang) -> None:
       itss change-impact switch:dc1-core-1 --format json --lang zh
     """
     import itss_graph as itss
-    from itss_graph.render.impact import SERVICE_HEADERS, chain_text, plural
+    from itss_graph.render.impact import SERVICE_CSV_HEADERS, SERVICE_HEADERS, chain_text, plural
     from itss_graph.render.obligations import KIND_TITLES
     from itss_graph.render.table import render_table
 
     with open_configured_store(store_settings) as store:
         answer = itss.change_impact(store, list(ci_ids))
     services = answer["services"]
-    rows = [[s["status"], s["id"], s["name"], s["criticality"], s["sla"], s["users"], s["depth"]]
-            for s in services]
+    rows = [[s[h] for h in SERVICE_CSV_HEADERS] for s in services]
     summary = answer["summary"]
     window = answer["window"]
     lines = [f"Change taking down {', '.join(ci_ids)}: "
@@ -424,19 +423,20 @@ def change_impact(ci_ids, limit, store_settings, output_format, lang) -> None:
     if rows:
         shown = rows[:limit] if limit else rows
         lines += ["", f"Business services ({len(rows)}), most critical first:",
-                  render_table(SERVICE_HEADERS, shown)]
+                  render_table(SERVICE_HEADERS, [[s[h] for h in SERVICE_HEADERS] for s in services[:len(shown)]])]
         if len(shown) < len(rows):
             lines.append(f"... and {len(rows) - len(shown)} more (--limit 0 shows all)")
         lines += ["", "Why:"]
         for s in services[:len(shown)]:
             why = "changed itself" if s["failed"] else chain_text(s["chain"])
             if s["status"] != "down":
-                why += "; next failure that takes it down: " + (", ".join(s["next_failure"]) or "none single")
+                why += ("; next failure that takes it down: " + ", ".join(s["next_failure"])
+                        if s["next_failure"] else "; no single next failure takes it down")
             lines.append(f"  {s['id']} ({s['status']}): {why}")
     lines.append("")
     for kind in ("processes", "roles"):
         lines.append(f"{KIND_TITLES[kind][lang]}:")
         for item in answer["knowledge"][kind]:
             lines.append(f"  - {item['label'].get(lang) or item['label']['en']} ({item['iri']})")
-    _emit(output_format, answer, SERVICE_HEADERS, rows, "\n".join(lines))
+    _emit(output_format, answer, SERVICE_CSV_HEADERS, rows, "\n".join(lines))
 

@@ -197,7 +197,7 @@ def report_gap(profile_path, html_path, output_format, md_path, lang) -> None:
     \b
     Examples:
       itss report gap --profile examples/profiles/scenario-2.yaml --html gap.html
-      itss report gap --profile org.yaml --lang zh --format md -o gap.md
+      itss report gap --profile examples/profiles/scenario-2.yaml --lang zh --format md -o gap.md
     """
     from itss_graph.knowledge.gap import gap_for_profile
     from itss_graph.knowledge.kb import KnowledgeBase

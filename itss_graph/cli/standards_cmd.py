@@ -38,7 +38,7 @@ def standards(ci_id: str | None, ci_type: str | None, code: str | None, profile_
     Examples:
       itss standards --ci-type database
       itss standards --code 040301 --lang zh
-      itss standards --ci db:orders --store cmdb.db --format json
+      itss standards --ci database:0030p --format json
       itss standards --profile examples/profiles/scenario-1.yaml
     """
     given = [name for name, value in (("--ci", ci_id), ("--ci-type", ci_type), ("--code", code),

@@ -17,7 +17,7 @@ def stats(store_settings, output_format: str) -> None:
 
     \b
     Example:
-      itss stats --store cmdb.db
+      itss stats --store netbox.db
     """
     from itss_graph.render.formats import to_csv, to_json
     from itss_graph.render.table import render_table
@@ -38,23 +38,43 @@ def stats(store_settings, output_format: str) -> None:
 
 @click.command()
 @click.argument("target", type=click.Path(path_type=Path))
-@click.option("--as", "fmt", type=click.Choice(["csv", "json", "yaml"]), default=None,
-              help="Format (default: from TARGET: a .json/.yaml file, else a CSV directory).")
+@click.option("--as", "fmt", type=click.Choice(["csv", "json", "yaml", "graphml", "gexf"]), default=None,
+              help="Format (default: from TARGET's suffix: .json, .yaml, .graphml, .gexf; else a CSV "
+                   "directory). graphml/gexf: a graph for Gephi, yEd or Cytoscape.")
+@click.option("--around", "around", multiple=True, metavar="ID",
+              help="graphml/gexf: only the CIs within --depth relations of ID (repeatable).")
+@click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
+              help="With --around: how many relations away, either way.")
 @store_options
-def export(target: Path, fmt: str | None, store_settings) -> None:
-    """Write the whole store to TARGET in the canonical inventory format.
+def export(target: Path, fmt: str | None, around: tuple[str, ...], depth: int, store_settings) -> None:
+    """Write the whole store to TARGET in the canonical inventory format (loads back with
+    `itss load`), or a graph of the CMDB (or of the CIs around some) as GraphML/GEXF.
 
     \b
     Examples:
       itss export backup/            # backup/cis.csv and backup/relations.csv
       itss export estate.json
+      itss export estate.graphml     # open in Gephi or yEd
+      itss export core.gexf --around switch:dc1-core-1 --depth 2
     """
-    from itss_graph.render.inventory import write_inventory
+    import itss_graph as itss
 
     if fmt is None:
         suffix = target.suffix.lower()
-        fmt = "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else "csv"
+        fmt = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".graphml": "graphml",
+               ".gexf": "gexf"}.get(suffix, "csv")
+    if around and fmt not in ("graphml", "gexf"):
+        raise click.UsageError("--around exports a subgraph: use it with a .graphml or .gexf TARGET")
     with open_configured_store(store_settings) as store:
-        files = write_inventory(store.iter_cis(), store.iter_relations(), target, fmt)
+        if fmt in ("graphml", "gexf"):
+            if around:
+                cis, relations = itss.neighbourhood(store, list(around), depth=depth)
+            else:
+                cis = (ci for batch in store.iter_cis() for ci in batch)
+                relations = (r for batch in store.iter_relations() for r in batch)
+            nodes, edges = itss.write_graph(cis, relations, target, fmt)
+            click.echo(f"wrote {target} ({nodes} CIs, {edges} relations)")
+            return
+        files = itss.export_inventory(store.iter_cis(), store.iter_relations(), target, fmt)
     for path in files:
         click.echo(f"wrote {path}")

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from itss_graph.engine.blast import BlastRadius
 
 CSV_HEADERS = ["id", "type", "name", "depth", "effect", "via", "from"]
-SERVICE_HEADERS = ["status", "id", "name", "criticality", "sla", "users", "depth"]
+SERVICE_HEADERS = ["status", "id", "name", "criticality", "sla", "users", "depth"]  # tables
+SERVICE_CSV_HEADERS = ["id", "name", "status", "criticality", "sla", "users", "depth"]  # as before
 
 
 def _sources_text(result: ImpactResult) -> str:
@@ -51,10 +52,10 @@ def headline(radius: "BlastRadius", obligations: dict | None, lang: str = "en") 
     return line
 
 
-def service_rows(radius: "BlastRadius") -> list[list]:
-    """The services as rows under :data:`SERVICE_HEADERS` (ranked: down first, then
-    criticality, SLA, users)."""
-    return [[s.status, s.id, s.name, s.criticality, s.sla, s.users, s.depth] for s in radius.services]
+def service_rows(radius: "BlastRadius", headers: list[str] = SERVICE_HEADERS) -> list[list]:
+    """The services as rows under ``headers`` (ranked: down first, then criticality, SLA,
+    users)."""
+    return [[getattr(s, h) for h in headers] for s in radius.services]
 
 
 def why_lines(radius: "BlastRadius", limit: int = 0) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from itss_graph.errors import StoreError
 from itss_graph.model import CI, Relation
@@ -34,6 +34,34 @@ Edge = tuple[str, str, str, "str | None", "int | None"]  # (id, type, other, gro
 FlowEdge = tuple[str, str, str, bool, "str | None", "int | None"]
 # (down, degraded, headers): id -> (depth, via, from, explanation class); id -> (type, name)
 ImpactWalk = tuple[dict, dict, dict]
+
+
+def text_values(props: Mapping[str, Any]) -> Iterator[str]:
+    """The property values of a CI as text, lists item by item (what ``find`` looks in).
+
+    >>> list(text_values({"site": "DC1", "tags": ["a", 2], "rack": None}))
+    ['DC1', 'a', '2']
+    """
+    for value in props.values():
+        for item in value if isinstance(value, list) else (value,):
+            if item is not None and not isinstance(item, dict):
+                yield str(item)
+
+
+def where_matches(ci: CI, key: str, folded_value: str) -> bool:
+    """True when the CI's field ``key`` (id, type, name or a property; a list: one item) folds
+    to ``folded_value``.
+
+    >>> where_matches(CI("a", "server", "A", {"site": "ＤＣ1"}), "site", "dc1")
+    True
+    """
+    from itss_graph.textmatch import fold
+
+    value = {"id": ci.id, "type": ci.type, "name": ci.name}.get(key, ci.props.get(key))
+    if value is None or isinstance(value, dict):
+        return False
+    items = value if isinstance(value, list) else [value]
+    return any(fold(item) == folded_value for item in items if item is not None)
 
 
 def int_or_none(value) -> int | None:
@@ -216,6 +244,45 @@ class Store(ABC):
         import uuid
 
         return uuid.uuid4().hex
+
+    # -- finding CIs by what people type (itss find, closest matches) ---------------------------
+    def find_cis(self, needle: str, *, types: Collection[str] | None = None,
+                 where: Mapping[str, str] | None = None, limit: int = 1000) -> list[CI]:
+        """CIs whose id, name or a property value contains ``needle`` (text already folded by
+        :func:`itss_graph.textmatch.fold`; ``""`` matches every CI), of one of ``types``, and
+        whose ``where`` fields (``id``, ``type``, ``name`` or a property) fold to the given
+        values (for a list, one of its items does). Those whose id or name equals the needle come
+        first, then those starting with it, then the rest by id; at most ``limit``.
+
+        Stores may return a superset of the substring matches (the caller grades every CI with
+        :func:`itss_graph.textmatch.tier`) but never miss one within ``limit``. This default
+        reads every CI; stores override it with one query."""
+        from itss_graph.textmatch import tier
+
+        def order(ci: CI):
+            grades = [tier(needle, ci.id), tier(needle, ci.name)]
+            return (0 if "exact" in grades else 1 if "prefix" in grades else 2, ci.id)
+
+        found = []
+        for batch in self.iter_cis():
+            for ci in batch:
+                if types is not None and ci.type not in types:
+                    continue
+                if where and not all(where_matches(ci, k, v) for k, v in where.items()):
+                    continue
+                if needle and not any(tier(needle, v) for v in (ci.id, ci.name, *text_values(ci.props))):
+                    continue
+                found.append(ci)
+        return sorted(found, key=order)[:limit]
+
+    def iter_headers(self, types: Collection[str] | None = None,
+                     batch: int = 100_000) -> Iterator[list[tuple[str, str, str]]]:
+        """``(id, type, name)`` of every CI (of ``types``), in batches: the pool closest matches
+        are looked for in, without the properties."""
+        for cis in self.iter_cis(batch):
+            rows = [(c.id, c.type, c.name) for c in cis if types is None or c.type in types]
+            if rows:
+                yield rows
 
     # -- whole-store reads --------------------------------------------------------------------
     @abstractmethod

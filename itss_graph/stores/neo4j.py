@@ -14,10 +14,10 @@ Reads are one parameterised query per batch of ids; ``neo4j://`` URIs route writ
 leader and reads to followers. Relationship types cannot be query parameters in Cypher: they
 come only from the ontology and are checked against :data:`_REL_TYPE` before use.
 
-Example (needs a server):
-    >>> store = Neo4jStore("bolt://127.0.0.1:7687")          # doctest: +SKIP
-    >>> store.stats()                                        # doctest: +SKIP
-    {'cis': {}, 'relations': {}}
+Usage (needs a server; tests/test_neo4j_store.py runs the same against a real one)::
+
+    store = Neo4jStore("neo4j://127.0.0.1:7687", user="neo4j", password=...)
+    store.stats()           # {'cis': {...}, 'relations': {...}}
 """
 
 from __future__ import annotations
@@ -207,6 +207,16 @@ class Neo4jStore(Store):
         from itss_graph.stores.neo4j_read import run_read_only
 
         return run_read_only(self, statement, params)
+
+    def find_cis(self, needle, *, types=None, where=None, limit=1000):
+        from itss_graph.stores.neo4j_read import find_cis
+
+        return find_cis(self, needle, types, where, limit)
+
+    def iter_headers(self, types=None, batch=100_000):
+        from itss_graph.stores.neo4j_read import iter_headers
+
+        return iter_headers(self, types, batch)
 
     def stats(self) -> dict[str, dict[str, int]]:
         return {

@@ -146,6 +146,48 @@ def engine_statements() -> list[tuple[str, str]]:
             ("Neo4j: types and names of the CIs reached", NEO4J_HEADERS)]
 
 
+# -- finding CIs ---------------------------------------------------------------------------------
+# The same folding as itss_graph.textmatch.fold: NFKC, lower case, trimmed (Cypher's normalize()).
+_FOLD = "toLower(trim(normalize({x}, NFKC)))"
+
+NEO4J_FIND = """MATCH (n:CI)
+WHERE ($types IS NULL OR n.type IN $types)
+  AND ($needle = '' OR toLower(normalize(n.id + '\u001f' + n.name + '\u001f' + coalesce(n.props, ''), NFKC))
+                       CONTAINS $needle)
+  AND all(k IN keys($where) WHERE any(v IN CASE WHEN n[k] IS :: LIST<ANY> THEN n[k] ELSE [n[k]] END
+                                      WHERE v IS NOT NULL AND {fold_v} = $where[k]))
+WITH n, CASE WHEN $needle = '' THEN 2
+             WHEN {fold_id} = $needle OR {fold_name} = $needle THEN 0
+             WHEN {fold_id} STARTS WITH $needle OR {fold_name} STARTS WITH $needle THEN 1
+             ELSE 2 END AS rank
+ORDER BY rank, n.id LIMIT $limit
+RETURN collect(n.id), collect(n.type), collect(n.name), collect(coalesce(n.props, '{{}}'))""".format(
+    fold_v=_FOLD.format(x="toString(v)"), fold_id=_FOLD.format(x="n.id"), fold_name=_FOLD.format(x="n.name"))
+
+NEO4J_HEADERS_ALL = """MATCH (n:CI) WHERE $types IS NULL OR n.type IN $types
+RETURN collect(n.id), collect(n.type), collect(n.name)"""
+
+
+def find_cis(store: Neo4jReads, needle: str, types, where, limit: int):
+    """:meth:`Store.find_cis` in one Cypher statement (a superset: JSON keys match too)."""
+    import json
+
+    from itss_graph.model import CI
+
+    [(ids, types_, names, props)] = store._read(
+        NEO4J_FIND, needle=needle, types=None if types is None else sorted(types),
+        where=dict(where or {}), limit=limit)
+    return [CI(i, t, n, json.loads(p)) for i, t, n, p in zip(ids, types_, names, props)]
+
+
+def iter_headers(store: Neo4jReads, types, batch: int):
+    """(id, type, name) batches of the CIs (of ``types``)."""
+    [(ids, types_, names)] = store._read(NEO4J_HEADERS_ALL, types=None if types is None else sorted(types))
+    rows = list(zip(ids, types_, names))
+    for start in range(0, len(rows), batch):
+        yield rows[start:start + batch]
+
+
 def run_read_only(store: Neo4jReads, statement: str, params: dict) -> tuple[list[str], list[list]]:
     """A user's Cypher in a read transaction (the server refuses writes there)."""
     from neo4j import READ_ACCESS

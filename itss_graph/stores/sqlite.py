@@ -162,6 +162,17 @@ class SQLiteStore(Store):
 
         return run_read_only(self, statement, params)
 
+    def find_cis(self, needle, *, types=None, where=None, limit=1000):
+        from itss_graph.stores.sqlite_read import find_cis
+
+        found = find_cis(self, needle, types, where, limit)
+        return super().find_cis(needle, types=types, where=where, limit=limit) if found is None else found
+
+    def iter_headers(self, types=None, batch=100_000):
+        from itss_graph.stores.sqlite_read import iter_headers
+
+        return iter_headers(self, types, batch)
+
     def _id_filter(self, ids: list[str], column: str) -> Iterator[tuple[str, tuple]]:
         """SQL conditions selecting ``column IN ids``: a parameter list for a few ids, one JSON
         array parameter (read with json_each) for many, which avoids filling a temp table."""

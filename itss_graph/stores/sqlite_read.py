@@ -74,3 +74,70 @@ def run_read_only(store: SQLiteFile, statement: str, params: dict) -> tuple[list
     finally:
         db.close()
     return columns, rows
+
+
+# -- finding CIs ---------------------------------------------------------------------------------
+# One scan of the ci table with the package's own fold() registered as an SQL function, called
+# once per row on id, name and properties together. Measured on 1M CIs (2 cores, loaded):
+# 5.4 s; one call per column 5.9 s; GLOB classes of every character folding to the needle's
+# (``[aAａＡ…]``, no Python per row) 10 s.
+
+_FIND_SQL = """SELECT id, type, name, props FROM ci
+WHERE {conditions}
+ORDER BY {order} id LIMIT :limit"""
+
+
+def _register(db: sqlite3.Connection) -> None:
+    from itss_graph.textmatch import fold, tier
+
+    def rank(needle: str, ci_id: str, name: str) -> int:
+        grades = (tier(needle, ci_id), tier(needle, name))
+        return 0 if "exact" in grades else 1 if "prefix" in grades else 2
+
+    db.create_function("itss_fold", 1, lambda text: None if text is None else fold(text),
+                       deterministic=True)
+    db.create_function("itss_rank", 3, rank, deterministic=True)
+
+
+def find_cis(store: SQLiteFile, needle: str, types, where, limit: int):
+    """The SQL of :meth:`Store.find_cis` (a superset: the properties' JSON keys match too)."""
+    from itss_graph.model import CI
+
+    _register(store.db)
+    params: dict = {"limit": limit, "needle": needle}
+    conditions = ["1"]
+    if needle:
+        conditions.append("instr(itss_fold(id || char(31) || name || char(31) || props), :needle)")
+    if types is not None:
+        params["types"] = json.dumps(sorted(types))
+        conditions.append("type IN (SELECT value FROM json_each(:types))")
+    for k, (key, value) in enumerate(sorted((where or {}).items())):
+        params[f"w{k}"] = value
+        if key in ("id", "type", "name"):
+            conditions.append(f"itss_fold({key}) = :w{k}")
+            continue
+        params[f"p{k}"] = '$."' + key.replace('"', '""') + '"'
+        conditions.append(
+            f"""(CASE json_type(props, :p{k})
+                 WHEN 'array' THEN EXISTS (SELECT 1 FROM json_each(ci.props, :p{k})
+                                           WHERE itss_fold(value) = :w{k})
+                 WHEN 'true' THEN 'true' = :w{k} WHEN 'false' THEN 'false' = :w{k}
+                 WHEN 'object' THEN 0
+                 ELSE itss_fold(json_extract(props, :p{k})) = :w{k} END)""")
+    sql = _FIND_SQL.format(conditions=" AND ".join(conditions),
+                           order="itss_rank(:needle, id, name)," if needle else "")
+    try:
+        return [CI(i, t, n, json.loads(p)) for i, t, n, p in store.db.execute(sql, params)]
+    except sqlite3.OperationalError:  # a key JSON paths cannot name: the generic scan
+        return None
+
+
+def iter_headers(store: SQLiteFile, types, batch: int):
+    """(id, type, name) batches of the CIs (of ``types``)."""
+    if types is None:
+        cursor = store.db.execute("SELECT id, type, name FROM ci")
+    else:
+        cursor = store.db.execute("SELECT id, type, name FROM ci WHERE type IN (SELECT value FROM json_each(?))",
+                                  (json.dumps(sorted(types)),))
+    while rows := cursor.fetchmany(batch):
+        yield rows

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.ci import in_ci
+
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -32,7 +34,7 @@ def chromium_path() -> str | None:
 def require_chromium() -> str:
     path = chromium_path()
     if path is None:
-        if os.environ.get("CI") == "true":
+        if in_ci():
             pytest.fail("Chromium is not installed (scripts/install-system-deps.sh installs it)")
         pytest.skip("Chromium not installed: run `make system-deps` (Debian package chromium)")
     return path
