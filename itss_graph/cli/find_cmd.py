@@ -71,7 +71,7 @@ def show(ci_id: str, limit: int, history: int, services: int, standards: int, st
     \b
     Examples:
       itss show switch:dc1-core-1
-      itss show server:db1 --standards 0 --format json
+      itss show server:dc1-db0030p --standards 0 --format json
       itss show service:0001 --lang zh
     """
     import itss_graph as itss
