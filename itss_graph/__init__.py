@@ -10,8 +10,8 @@ layers over them)::
     [('service:reports', 'down'), ('service:shop', 'down')]
     >>> itss.obligations(store, answer)["event_level"]["level"]
     1
-    >>> [s.id for s in itss.blast_radius(store, ["pdu:a"]).services]
-    ['service:shop', 'service:reports']
+    >>> [(s.id, s.status) for s in itss.blast_radius(store, ["pdu:a"]).services]
+    [('service:shop', 'at-risk'), ('service:reports', 'at-risk')]
 
 Your own inventory: ``store = itss.open_store("itss.db"); itss.load(["inventory/"], store)``.
 Heavy modules load on first use, so ``import itss_graph`` stays cheap.
@@ -45,6 +45,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     # impact and the canned questions
     "impact": ("itss_graph.engine.impact", "impact"),
     "blast_radius": ("itss_graph.engine.blast", "blast_radius"),
+    "assess_impact": ("itss_graph.engine.blast", "assess"),
+    "explain_ci": ("itss_graph.engine.blast", "explain_ci"),
+    "criticality_policy": ("itss_graph.criticality", "criticality_policy"),
     "spof": ("itss_graph.engine.spof", "spof"),
     "estate_spof": ("itss_graph.engine.spof", "estate_spof"),
     "root_cause": ("itss_graph.engine.root_cause", "root_cause"),

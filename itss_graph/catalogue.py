@@ -24,7 +24,7 @@ from pathlib import Path
 from itss_graph.errors import ItssError
 from itss_graph.resources import resource_dirs
 
-NOT_QUERIES = {"obligations.yaml"}  # policy files that live beside the queries
+NOT_QUERIES = {"obligations.yaml", "criticality.yaml"}  # policy files beside the queries
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ class CIType:
     is_service: bool = False
     is_group: bool = False
     aliases: tuple[str, ...] = ()
+    network_tier: int | None = None  # cmdb:networkTier: 1 nearest the network core
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ def compile_schema() -> Schema:
             is_service=bool(graph.value(node, term("isService"))),
             is_group=bool(graph.value(node, term("isGroup"))),
             aliases=aliases(node),
+            network_tier=_int_or_none(graph.value(node, term("networkTier"))),
         )
         for node, name in graph.subject_objects(term("typeName"))
     ]
@@ -208,6 +210,10 @@ def compile_schema() -> Schema:
         for node, name in graph.subject_objects(term("relationName"))
     ]
     return Schema.build(ci_types, relation_types)
+
+
+def _int_or_none(value) -> int | None:
+    return None if value is None else int(value)
 
 
 @lru_cache(maxsize=1)

@@ -155,7 +155,7 @@ def test_netbox_demo_loads_completely(sqlite_store, netbox_dir):
 
 def test_a_directory_means_its_canonical_files_only(sqlite_store, netbox_dir):
     load_inventory([netbox_dir], sqlite_store)
-    assert "CONNECTED_TO" in sqlite_store.stats()["relations"]
+    assert "UPLINKED_TO" in sqlite_store.stats()["relations"]
     # relations_extra.csv is loaded only when named
     report = load_inventory([netbox_dir / "relations_extra.csv"], sqlite_store)
     assert report.relations["POWERED_BY"]["created"] == 48

@@ -31,6 +31,24 @@ def test_the_test_server_has_the_procedure(neo4j_store):
     assert "itss.impact" in neo4j_store.procedures
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+def test_blast_radius_on_neo4j_answers_as_on_the_embedded_store(neo4j_store, neo4j_driver, estate):
+    from itss_graph.engine.blast import blast_radius
+
+    nodes, edges, failed, _ = estate
+    wipe_database(neo4j_driver)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = _write(Path(tmp) / "in", nodes, edges)
+        load_inventory([directory], neo4j_store)
+        sqlite = SQLiteStore(Path(tmp) / "x.db")
+        load_inventory([directory], sqlite)
+        embedded = blast_radius(sqlite, failed).as_dict()
+        sqlite.close()
+    assert blast_radius(neo4j_store, failed).as_dict() == embedded
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(estates())
@@ -42,12 +60,14 @@ def test_procedure_answers_exactly_as_the_reference_engines(neo4j_store, neo4j_d
         load_inventory([directory], neo4j_store)
         sqlite = SQLiteStore(Path(tmp) / "x.db")
         load_inventory([directory], sqlite)
-        indexed = impact_indexed(sqlite, sqlite.closure_index(load_schema()), failed, max_depth=depth).as_dict()
+        indexed = impact_indexed(sqlite, sqlite.closure_index(load_schema()), failed, max_depth=depth)
         sqlite.close()
-    in_server = impact_in_store(neo4j_store, failed, max_depth=depth).as_dict()
-    by_queries = impact_by_queries(neo4j_store, failed, max_depth=depth).as_dict()
-    assert in_server == by_queries
-    assert in_server == indexed
+    in_server = impact_in_store(neo4j_store, failed, max_depth=depth)
+    by_queries = impact_by_queries(neo4j_store, failed, max_depth=depth)
+    assert in_server.as_dict() == by_queries.as_dict()
+    assert in_server.as_dict() == indexed.as_dict()
+    # the explanation classes too (they decide which CIs lost redundancy)
+    assert in_server.columns.classes == by_queries.columns.classes == indexed.columns.classes
 
 
 def test_impact_uses_the_procedure_and_falls_back_when_it_is_off(neo4j_server, neo4j_store, netbox_dir,

@@ -26,14 +26,13 @@ from itss_graph.resources import resource_dirs
 
 POLICY_FILE = "obligations.yaml"
 KINDS = ("emergency_tasks", "processes", "roles", "resources", "reports", "quality_hit")
-_CRITICALITIES = ("critical", "important", "general", "unknown")
 
 
 @dataclass(frozen=True)
 class Situation:
     """What an impact answer amounts to, for the policy's conditions."""
 
-    services_down: dict[str, int]  # criticality -> count
+    services_down: dict[str, int]  # criticality level (queries/criticality.yaml) or "unknown" -> count
     services_at_risk: int
     cis_down: int
 
@@ -152,23 +151,22 @@ def describe_entity(kb, name: str, path: Path) -> dict:
                             "lines": f"{ref.start_line}-{ref.end_line}"} for ref in refs[:3]]}
 
 
-def situation_of(store, result, schema=None) -> Situation:
-    """Grade an :class:`ImpactResult`: services down by criticality, services at risk, CIs down."""
-    from itss_graph.engine.blast import criticality_rank, services_at_risk
-    from itss_graph.schema import load_schema
+def situation_of(store, result, schema=None, radius=None) -> Situation:
+    """Grade an :class:`ImpactResult` (its whole closure): services down by criticality (a
+    failed service is down), services at risk, CIs down. ``radius``: the answer's
+    :class:`~itss_graph.engine.blast.BlastRadius` when already computed."""
+    from itss_graph.engine.blast import assess
 
-    schema = schema or load_schema()
-    down_services = [s.id for s in result.services if s.effect == "down"]
+    radius = radius if radius is not None else assess(store, result, schema=schema)
     by_criticality: dict[str, int] = {}
-    for ci in store.get_cis(down_services).values():
-        key = _CRITICALITIES[criticality_rank(ci.props)]
+    for service in radius.down:
+        key = service.criticality or "unknown"
         by_criticality[key] = by_criticality.get(key, 0) + 1
-    at_risk = len(services_at_risk(store, result, schema))
-    cis_down = sum(1 for e in result.columns.effects if e == "down")
-    return Situation(by_criticality, at_risk, cis_down + len(result.sources))
+    cis_down = sum(1 for e in result.whole.columns.effects if e == "down")
+    return Situation(by_criticality, len(radius.at_risk), cis_down + len(result.sources))
 
 
-def obligations(store, result, schema=None) -> dict:
+def obligations(store, result, schema=None, radius=None) -> dict:
     """What ITSS obliges the team to do after the failure an impact answer describes: the
     event level and, per condition met, the KB entities (emergency tasks, processes, roles,
     reports, quality characteristics hit) with their white-paper provenance — the JSON
@@ -183,4 +181,4 @@ def obligations(store, result, schema=None) -> dict:
     >>> [s["title"]["en"] for s in answer["sections"]][:2]
     ['Emergency response (GB/T 28827.3)', 'Incident and problem management']
     """
-    return assess(situation_of(store, result, schema)).as_dict()
+    return assess(situation_of(store, result, schema, radius)).as_dict()

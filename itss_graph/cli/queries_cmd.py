@@ -152,8 +152,10 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
 @lang_option
 @_show_query_option("blast-radius")
 def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) -> None:
-    """Business services that CI_IDS' failure takes down or leaves at risk, most important
-    first (criticality, SLA, users), with the ITSS obligations.
+    """Business services that CI_IDS' failure takes down (a failed service is down) or leaves
+    at risk (still up, without redundancy of its own or below it), most important first
+    (criticality, SLA, users), each with why — the chain from the failed CI, or the redundancy
+    lost and the CIs whose next failure would take it down — and the ITSS obligations.
 
     \b
     Examples:
@@ -161,25 +163,26 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
       itss blast-radius switch:dc1-core-1 switch:dc1-core-2 --format json
     """
     import itss_graph as itss
+    from itss_graph.render.impact import (SERVICE_CSV_HEADERS, headline, losses_text, plural,
+                                          service_rows, services_text)
     from itss_graph.render.obligations import obligations_text
 
     with open_configured_store(store_settings) as store:
-        answer = itss.blast_radius(store, list(ci_ids))
-        obligations = itss.obligations(store, answer.impact)
+        answer = itss.blast_radius(store, list(ci_ids), with_props=html_path is not None)
+        obligations = itss.obligations(store, answer.impact, radius=answer)
         links = itss.failure_links(store, answer.impact) if html_path is not None else None
-    headers = ["id", "name", "status", "criticality", "sla", "users", "depth"]
-    rows = [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth] for s in answer.services]
-    summary = answer.as_dict()["summary"]
-    text = (_n("{n} service down", "{n} services down", summary["down"]) + ", "
-            + _n("{n} at risk", "{n} at risk", summary["at_risk"]) + " ("
-            + _n("{n} CI impacted", "{n} CIs impacted", summary["impacted_cis"]) + ")\n"
-            + (_table(headers, rows, limit) if rows else "")
-            + "\n\n" + obligations_text(obligations, lang))
-    _emit(output_format, {**answer.as_dict(), "obligations": obligations}, headers, rows, text)
+    rows = service_rows(answer, SERVICE_CSV_HEADERS)
+    summary = answer.summary()
+    text = "\n\n".join(part for part in (
+        f"{headline(answer, obligations, lang)}; "
+        f"{plural(summary['impacted_cis'], 'CI', 'CIs')} impacted",
+        services_text(answer, limit), losses_text(answer, limit),
+        obligations_text(obligations, lang)) if part)
+    _emit(output_format, {**answer.as_dict(), "obligations": obligations}, SERVICE_CSV_HEADERS, rows, text)
 
     def view():
-        return itss.impact_view(answer.impact, lang=lang, obligations=obligations, links=links,
-                                at_risk=[s for s in answer.services if s.status == "at-risk"])
+        return itss.impact_view(answer.impact, lang=lang, obligations=obligations, radius=answer,
+                                links=links, at_risk=[s for s in answer.services if s.status == "at-risk"])
 
     _write_view(html_path, view)
 
@@ -430,13 +433,17 @@ def hotspots(top, store_settings, output_format, lang) -> None:
 
 @click.command("change-impact")
 @click.argument("ci_ids", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Table: at most N services (0: all).")
 @store_options
 @format_option
 @lang_option
 @_show_query_option("change-impact")
-def change_impact(ci_ids, store_settings, output_format, lang) -> None:
-    """What a planned change taking CI_IDS down touches: the services affected, the ITSS change
-    and release process and roles that apply, and a suggested window.
+def change_impact(ci_ids, limit, store_settings, output_format, lang) -> None:
+    """What a planned change taking CI_IDS down touches: the services down (a changed service
+    is down) or left without redundancy (at risk), most important first, each with why; the
+    ITSS change and release process and roles that apply; a suggested window (the policy's,
+    for the most critical service down, or for services at risk).
 
     \b
     Examples:
@@ -444,21 +451,38 @@ def change_impact(ci_ids, store_settings, output_format, lang) -> None:
       itss change-impact switch:dc1-core-1 --format json --lang zh
     """
     import itss_graph as itss
+    from itss_graph.render.impact import SERVICE_CSV_HEADERS, SERVICE_HEADERS, chain_text, plural
     from itss_graph.render.obligations import KIND_TITLES
+    from itss_graph.render.table import render_table
 
     with open_configured_store(store_settings) as store:
         answer = itss.change_impact(store, list(ci_ids))
-    from itss_graph.i18n import _
-
-    headers = ["id", "name", "status", "criticality", "sla", "users"]
-    rows = [[s["id"], s["name"], s["status"], s["criticality"], s["sla"], s["users"]] for s in answer["services"]]
-    lines = [_n("Change taking down {ids}: {n} service affected", "Change taking down {ids}: {n} services affected",
-                len(rows), ids=", ".join(ci_ids)),
-             _table(headers, rows) if rows else "",
-             _("Suggested window: {window}").format(
-                 window=answer["window"]["text"].get(lang) or answer["window"]["text"]["en"])]
+    services = answer["services"]
+    rows = [[s[h] for h in SERVICE_CSV_HEADERS] for s in services]
+    summary = answer["summary"]
+    window = answer["window"]
+    lines = [f"Change taking down {', '.join(ci_ids)}: "
+             f"{plural(summary['services_down'], 'service')} down, {summary['services_at_risk']} at risk",
+             f"Suggested window ({window['criticality']}"
+             + (f", decided by {window['driven_by']}" if window["driven_by"] else "") + "): "
+             + (window["text"].get(lang) or window["text"].get("en", ""))]
+    if rows:
+        shown = rows[:limit] if limit else rows
+        lines += ["", f"Business services ({len(rows)}), most critical first:",
+                  render_table(SERVICE_HEADERS, [[s[h] for h in SERVICE_HEADERS] for s in services[:len(shown)]])]
+        if len(shown) < len(rows):
+            lines.append(f"... and {len(rows) - len(shown)} more (--limit 0 shows all)")
+        lines += ["", "Why:"]
+        for s in services[:len(shown)]:
+            why = "changed itself" if s["failed"] else chain_text(s["chain"])
+            if s["status"] != "down":
+                why += ("; next failure that takes it down: " + ", ".join(s["next_failure"])
+                        if s["next_failure"] else "; no single next failure takes it down")
+            lines.append(f"  {s['id']} ({s['status']}): {why}")
+    lines.append("")
     for kind in ("processes", "roles"):
         lines.append(f"{KIND_TITLES[kind][lang]}:")
         for item in answer["knowledge"][kind]:
             lines.append(f"  - {item['label'].get(lang) or item['label']['en']} ({item['iri']})")
-    _emit(output_format, answer, headers, rows, "\n".join(lines))
+    _emit(output_format, answer, SERVICE_CSV_HEADERS, rows, "\n".join(lines))
+

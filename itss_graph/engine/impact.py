@@ -11,7 +11,13 @@ Failure travels across relations as the ontology says (``cmdb:onTargetFailure`` 
 
 The closure is a breadth-first expansion, one batched store read per level: its cost is what
 it reaches, never the number of paths. When two failures reach a CI at the same depth the
-first by (id, relation type, from id) is reported, so every store gives the same answer.
+first by (class, relation type, from id) is reported — class 0 a lost hard dependency, 1 a
+redundancy group, 2 a degrading relation — so every store gives the same answer.
+
+``max_depth`` (``itss impact --depth N``) filters the answer, it does not cut the walk: the
+closure is computed whole and the CIs more than N relations from a failed CI are left out of
+the list (:meth:`ImpactResult.limited`). A listed CI's effect is therefore final — a CI
+listed as degraded never has its redundancy exhausted by failures beyond the limit.
 
 Example:
     >>> from itss_graph.stores.sqlite import SQLiteStore
@@ -71,7 +77,7 @@ def impact_in_store(store: Store, failed_ids: Sequence[str], *, max_depth: int |
     schema = schema or load_schema()
     failed_ids, sources = require_cis(store, failed_ids)
     rules = Rules.from_schema(schema)
-    walked = store.walk_impact(failed_ids, rules.toward_source, rules.toward_target, max_depth)
+    walked = store.walk_impact(failed_ids, rules.toward_source, rules.toward_target, None)
     if walked is None:
         return None
     down, degraded, headers = walked
@@ -89,7 +95,7 @@ def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int
     up its CI is lost at depth d+1, otherwise degraded; a ``degraded`` relation degrades its
     neighbour at depth d+1. A lost CI is explained by the first of the edges that caused the
     loss at its level by (hard before group, relation name, from id); a degraded one likewise
-    (group before degraded edge).
+    (group before degraded edge). ``max_depth`` filters the whole answer (module docstring).
 
     This is the reference implementation, valid for every store. The indexed one answers the
     same question from a CSR snapshot of the embedded store; the test suite holds the two to
@@ -98,51 +104,104 @@ def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int
     schema = schema or load_schema()
     failed_ids, sources = require_cis(store, failed_ids)
     rules = Rules.from_schema(schema)
-    failed = set(failed_ids)
-    down: dict[str, tuple[int, str, str]] = {}  # id -> (depth, via, from)
-    degraded: dict[str, tuple[int, str, str]] = {}
-    groups: dict[tuple[str, tuple], tuple[set[str], int]] = {}  # (CI, key) -> (providers, min_up)
-    lost_providers: dict[tuple[str, tuple], set[str]] = defaultdict(set)
-    frontier = sorted(failed)
-    depth = 0
     headers = None if with_props else HeaderPrefetch(store)
-    while frontier and (max_depth is None or depth < max_depth):
-        depth += 1
-        lost_now: dict[str, tuple] = {}  # CI -> (class, via, from), first wins
-        degraded_now: dict[str, tuple] = {}
-        touched: dict[tuple[str, tuple], tuple[str, str]] = {}
-        # the explanation of each CI is the smallest (class, relation, from) among its causes
-        for c, effect, rel, f, key in _candidates(store, rules, frontier):
-            if c in failed or c in down:
-                continue
-            if key is not None:
-                lost_providers[(c, key)].add(f)
-                _keep_first(touched, (c, key), (rel, f))
-            elif effect == DOWN:
-                _keep_first(lost_now, c, (0, rel, f))
+    walk = LevelWalk(store, rules, failed_ids, headers)
+    walk.run()
+    return _result(store, schema, [sources[i] for i in failed_ids], walk.down, walk.degraded,
+                   max_depth, None if headers is None else headers.result())
+
+
+class LevelWalk:
+    """The per-level walk of :func:`impact_by_queries`: ``down`` and ``degraded`` map ids to
+    (depth, via, from, class) when :meth:`run` returns."""
+
+    def __init__(self, store: Store, rules: Rules, failed: Iterable[str], headers=None):
+        self.store, self.rules, self.headers = store, rules, headers
+        self.failed = set(failed)
+        self.down: dict[str, tuple[int, str, str, int]] = {}
+        self.degraded: dict[str, tuple[int, str, str, int]] = {}
+        self.groups: dict[tuple[str, tuple], tuple[set[str], int]] = {}  # (CI, key) -> (providers, min_up)
+        self.lost_providers: dict[tuple[str, tuple], set[str]] = defaultdict(set)
+
+    def run(self) -> None:
+        frontier = sorted(self.failed)
+        depth = 0
+        store, rules, failed, down, degraded = self.store, self.rules, self.failed, self.down, self.degraded
+        while frontier:
+            depth += 1
+            lost_now: dict[str, tuple] = {}  # CI -> (class, via, from), first wins
+            degraded_now: dict[str, tuple] = {}
+            touched: dict[tuple[str, tuple], tuple[str, str]] = {}
+            # the explanation of each CI is the smallest (class, relation, from) among its causes
+            for c, effect, rel, f, key in _candidates(store, rules, frontier):
+                if c in failed or c in down:
+                    continue
+                if key is not None:
+                    self.lost_providers[(c, key)].add(f)
+                    _keep_first(touched, (c, key), (rel, f))
+                elif effect == DOWN:
+                    _keep_first(lost_now, c, (0, rel, f))
+                else:
+                    _keep_first(degraded_now, c, (2, rel, f))
+            new_keys = [k for k in touched if k not in self.groups]
+            if new_keys:
+                self.groups.update(provider_groups(store, rules, {c for c, _ in new_keys}))
+            for (c, key), (rel, f) in touched.items():
+                providers, needed = self.groups[(c, key)]
+                if len(providers) - len(self.lost_providers[(c, key)] & providers) < needed:
+                    _keep_first(lost_now, c, (1, rel, f))
+                else:
+                    _keep_first(degraded_now, c, (1, rel, f))
+            for c, (cls, rel, f) in lost_now.items():
+                down[c] = (depth, rel, f, cls)
+                degraded.pop(c, None)
+            for c, (cls, rel, f) in degraded_now.items():
+                if c not in down and c not in degraded:
+                    degraded[c] = (depth, rel, f, cls)
+            frontier = sorted(lost_now)
+            if self.headers is not None:
+                self.headers.add(frontier)
+                self.headers.add(degraded_now)
+
+
+def further_losses(store: Store, rules: Rules, lost: set[str], extras: Sequence[str]) -> dict[str, set[str]]:
+    """For each of ``extras``, the CIs its failure would take down on top of a closure whose
+    lost CIs (failed ones included) are ``lost`` — the same fixpoint as a walk from ``lost``
+    plus that one CI, walked only from it. The walks of all ``extras`` advance together, one
+    batched store read per level for all of them (any store)."""
+    gone = {c: {c} for c in extras}  # CIs lost by each extra's failure, beyond ``lost``
+    frontiers = {c: [c] for c in extras if c not in lost}
+    groups: dict[tuple[str, tuple], tuple[set[str], int]] = {}
+    while frontiers:
+        union = sorted({f for frontier in frontiers.values() for f in frontier})
+        reached: dict[str, list[tuple[str, str, tuple | None]]] = defaultdict(list)  # from -> (CI, effect, key)
+        for c, effect, _, f, key in _candidates(store, rules, union):
+            if c not in lost:
+                reached[f].append((c, effect, key))
+        unknown = {c for hits in reached.values() for c, _, key in hits
+                   if key is not None and (c, key) not in groups}
+        if unknown:
+            groups.update(provider_groups(store, rules, unknown))
+        for extra, frontier in list(frontiers.items()):
+            mine = gone[extra]
+            lost_now = set()
+            for f in frontier:
+                for c, effect, key in reached.get(f, ()):
+                    if c in mine or c in lost_now:
+                        continue
+                    if key is None:
+                        if effect == DOWN:
+                            lost_now.add(c)
+                        continue
+                    providers, needed = groups[(c, key)]
+                    if len(providers - lost - mine) < needed:
+                        lost_now.add(c)
+            mine |= lost_now
+            if lost_now:
+                frontiers[extra] = sorted(lost_now)
             else:
-                _keep_first(degraded_now, c, (2, rel, f))
-        new_keys = [k for k in touched if k not in groups]
-        if new_keys:
-            groups.update(provider_groups(store, rules, {c for c, _ in new_keys}))
-        for (c, key), (rel, f) in touched.items():
-            providers, needed = groups[(c, key)]
-            if len(providers) - len(lost_providers[(c, key)] & providers) < needed:
-                _keep_first(lost_now, c, (1, rel, f))
-            else:
-                _keep_first(degraded_now, c, (1, rel, f))
-        for c, (_, rel, f) in lost_now.items():
-            down[c] = (depth, rel, f)
-            degraded.pop(c, None)
-        for c, (_, rel, f) in degraded_now.items():
-            if c not in down and c not in degraded:
-                degraded[c] = (depth, rel, f)
-        frontier = sorted(lost_now)
-        if headers is not None:
-            headers.add(frontier)
-            headers.add(degraded_now)
-    return _result(store, schema, [sources[i] for i in failed_ids], down, degraded, max_depth,
-                   None if headers is None else headers.result())
+                del frontiers[extra]
+    return {c: gone[c] - {c} for c in extras}
 
 
 def _keep_first(table: dict, key: str, value: tuple) -> None:
@@ -166,24 +225,34 @@ def _candidates(store: Store, rules: Rules, frontier: list[str]):
 
 def provider_groups(store: Store, rules: Rules, ids: Iterable[str]) -> dict[tuple[str, tuple], tuple[set[str], int]]:
     """Every redundancy group of these CIs: (CI, group key) -> (providers, min_up)."""
+    return {k: (providers, min_up) for k, (providers, min_up, _) in group_details(store, rules, ids).items()}
+
+
+def group_details(store: Store, rules: Rules, ids: Iterable[str]
+                  ) -> dict[tuple[str, tuple], tuple[set[str], int, set[str]]]:
+    """Every redundancy group of these CIs: (CI, group key) -> (providers, min_up, relation
+    types of its edges)."""
     ids = sorted(set(ids))
     members: dict[tuple[str, tuple], set[str]] = defaultdict(set)
+    relations: dict[tuple[str, tuple], set[str]] = defaultdict(set)
     edge_min_up: dict[tuple[str, tuple], int] = {}
     for direction, table in ((OUTGOING, rules.toward_source), (INCOMING, rules.toward_target)):
         for c, rel, p, group, m in store.edges_with_groups(ids, direction, list(table)):
             key = group_key(table[rel], rel, direction, group)
             if key is not None:
                 members[(c, key)].add(p)
+                relations[(c, key)].add(rel)
                 if key[0] == "prop":
                     edge_min_up[(c, key)] = max(edge_min_up.get((c, key), 1), m or 1)
-    node_min_up = {ci.id: min_up_of(ci.props) for ci in store.get_cis(ids).values()}
-    return {k: (v, edge_min_up[k] if k[1][0] == "prop" else node_min_up.get(k[0], 1))
+    node_min_up = {ci.id: min_up_of(ci.props) for ci in store.get_cis(ids).values()} if members else {}
+    return {k: (v, edge_min_up[k] if k[1][0] == "prop" else node_min_up.get(k[0], 1), relations[k])
             for k, v in members.items()}
 
 
 def _result(store: Store, schema: Schema, sources: list[CI], down: dict, degraded: dict,
             max_depth: int | None, headers: dict | None) -> ImpactResult:
-    """``headers`` (id -> (type, name)) when known; without them, CIs are read with properties."""
+    """The whole answer, limited to ``max_depth``. ``headers`` (id -> (type, name)) when
+    known; without them, CIs are read with properties."""
     if headers is None:
         cis = store.get_cis([*down, *degraded])
         headers = {i: (ci.type, ci.name) for i, ci in cis.items()}
@@ -191,6 +260,6 @@ def _result(store: Store, schema: Schema, sources: list[CI], down: dict, degrade
     else:
         props = {}
     return make_result(schema, sources, sorted_columns(schema, headers, down, degraded),
-                       max_depth, props, presorted=True)
+                       None, props, presorted=True).limited(max_depth)
 
 

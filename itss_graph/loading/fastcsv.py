@@ -165,10 +165,16 @@ def resolve_types(db: sqlite3.Connection, plan: Plan, first: int, last: int,
     return counts
 
 
+# a min_up that is not plain digits without a leading zero: validate.py decides (CSV gives text)
+_MIN_UP_IN_DOUBT = ("(json_extract(props, '$.min_up') IS NOT NULL AND NOT "
+                    "(json_extract(props, '$.min_up') GLOB '[1-9]*' AND "
+                    "json_extract(props, '$.min_up') NOT GLOB '*[^0-9]*'))")
+
+
 def rows_are_sound(db: sqlite3.Connection, plan: Plan, first: int, last: int) -> tuple[bool, bool]:
-    """The checks not made while inserting — long names and values, relation ends that are not
-    staged CIs (text) but break the id rules — and whether there are such text ends at all:
-    (sound, has text ends)."""
+    """The checks not made while inserting — long names and values, a ``min_up`` that may not
+    be a whole number, relation ends that are not staged CIs (text) but break the id rules —
+    and whether there are such text ends at all: (sound, has text ends)."""
     from itss_graph.loading.validate import MAX_NAME_LENGTH
 
     db.create_function("odd_id", 1, _odd_id, deterministic=True)
@@ -176,11 +182,12 @@ def rows_are_sound(db: sqlite3.Connection, plan: Plan, first: int, last: int) ->
         bad = db.execute(
             f"""SELECT EXISTS (SELECT 1 FROM ci WHERE k BETWEEN ?1 AND ?2
                 AND (length(name) > {MAX_NAME_LENGTH} OR length(props) > {MAX_VALUE_LENGTH}
-                     OR {_odd('id', plan)}))""",
+                     OR {_odd('id', plan)} OR {_MIN_UP_IN_DOUBT}))""",
             (first, last)).fetchone()[0]
         return not bad, False
     bad, text = db.execute(
         f"""SELECT coalesce(max(length(props) > {MAX_VALUE_LENGTH}
+                        OR {_MIN_UP_IN_DOUBT}
                         OR (typeof(src) = 'text' AND (NOT {id_check('src')} OR {_odd('src', plan)}))
                         OR (typeof(dst) = 'text' AND (NOT {id_check('dst')} OR {_odd('dst', plan)}))), 0),
                    coalesce(max(typeof(src) = 'text' OR typeof(dst) = 'text'), 0)

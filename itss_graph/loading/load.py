@@ -223,8 +223,11 @@ class Loader:
         skip mode drops the rows at fault and keeps their problems for the report."""
         from itss_graph.loading.checks import cross_row_checks
 
+        from itss_graph.loading.validate import special_property_warnings
+
         self.progress.start("checking")
         self.staging.finish()
+        special_property_warnings(self.staging, self.schema)
         if self.problems and not self.skip and not self.complete:
             self._raise()  # a whole file is unread: checks across rows would only add noise
         # from here to the end of apply() no other load may change what the checks read

@@ -117,6 +117,7 @@ def validate_ci(row: RawRow, schema: Schema, *, mode: int = MODE_UPSERT,
             problems.append(_problem(row, "name", f"contains a control character: {shown(name)}", name))
     props = {k: v for k, v in f.items() if k not in CI_FIELDS}
     problems.extend(_check_props(row, props))
+    problems.extend(check_special_properties(row, props))
     key_json = None
     if keys and not problems:
         values = []
@@ -157,6 +158,7 @@ def validate_relation(row: RawRow, schema: Schema, *, quiet: bool = False
                                  None if isinstance(source, KeyRef) else source))
     props = {k: v for k, v in row.fields.items() if k not in RELATION_FIELDS}
     problems.extend(_check_props(row, props))
+    problems.extend(check_special_properties(row, props, relation=True))
     if problems:
         return problems
     return StagedRelation(source, rel_type, target, canonical_json(props), row.file, row.line, quiet)
@@ -231,6 +233,86 @@ def _check_props(row: RawRow, props: dict[str, Any]) -> list[Problem]:
             problems.append(_problem(row, key, f"contains a control character: {shown(value)}",
                                      value if isinstance(value, str) else text))
     return problems
+
+
+# -- special properties: the ones the impact engine reads ------------------------------------------
+
+def positive_whole_number(value: Any) -> int | None:
+    """A ``min_up`` value as the engine reads it: a whole number of at least 1 (as a number or
+    as digits), or None when it is not one.
+
+    >>> [positive_whole_number(v) for v in (2, "3", " 1 ", 2.0, "two", 0, -1, 2.5, True, "")]
+    [2, 3, 1, 2, None, None, None, None, None, None]
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 1 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 1 else None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+        return number if number >= 1 else None
+    return None
+
+
+def check_special_properties(row: RawRow, props: dict[str, Any], *, relation: bool = False) -> list[Problem]:
+    """The properties with a meaning for the impact engine: ``min_up`` (CIs and relations: how
+    many providers or members must stay up) must be a whole number of at least 1 — never
+    silently 1 — and a relation's ``redundancy_group`` must be a name (text or a number)."""
+    problems = []
+    value = props.get("min_up")
+    if value is not None and positive_whole_number(value) is None:
+        problems.append(_problem(row, "min_up", f"{shown(value)} is not a whole number of at least 1 "
+                                 "(how many providers must stay up)", str(value)))
+    group = props.get("redundancy_group") if relation else None
+    if group is not None and (isinstance(group, (bool, list, dict)) or str(group).strip() == ""):
+        problems.append(_problem(row, "redundancy_group", f"{shown(group)} is not a group name "
+                                 "(give text, e.g. uplinks)", str(group)))
+    return problems
+
+
+def special_property_warnings(staging, schema: Schema) -> None:
+    """Warn (file, line, property) about business services whose criticality value the
+    criticality policy (``queries/criticality.yaml``) does not know — they would rank last —
+    and whose ``sla`` or ``users`` is not a number. Runs once over the staged CIs, so every
+    reading path (bulk CSV, row by row, profiles, NetBox) is covered."""
+    import json
+
+    from itss_graph.criticality import criticality_policy, policy_path
+
+    services = sorted(schema.service_types())
+    if not services:
+        return
+    policy = criticality_policy()
+    keys = [*policy.properties, "sla", "users"]
+    marks = ", ".join("?" for _ in services)
+    rows = staging.db.execute(
+        f"""SELECT f.name, {staging.line_sql('ci', 'c')}, c.props FROM ci c JOIN file f USING (fid)
+            WHERE c.type IN ({marks}) AND ({' OR '.join("json_extract(c.props, ?) IS NOT NULL" for _ in keys)})""",
+        [*services, *(f'$."{k}"' for k in keys)]).fetchall()
+    known = ", ".join(policy.known_values()[:12])
+    for file, line, text in rows:
+        props = json.loads(text)
+        for key, value in policy.unknown_values(props):
+            staging.warn(file, line, key, f"criticality value {shown(value)} is not in {policy_path()} "
+                         f"(known: {known}, …): the service ranks last", str(value))
+        for key in ("sla", "users"):
+            value = props.get(key)
+            if value is not None and str(value).strip() and not _is_number(value, percent=key == "sla"):
+                staging.warn(file, line, key, f"{shown(value)} is not a number: services are ranked "
+                             f"by {key}", str(value))
+
+
+def _is_number(value: Any, *, percent: bool = False) -> bool:
+    text = str(value).strip()
+    if percent and text.endswith("%"):
+        text = text[:-1].strip()
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def shown(value: Any, limit: int = 60) -> str:

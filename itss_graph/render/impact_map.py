@@ -71,13 +71,16 @@ def impact_view(result: ImpactResult, *, title: str | None = None, lang: str = "
                 obligations: dict | None = None, group_by: str = "type",
                 locations: dict[str, dict[str, str]] | None = None,
                 max_nodes: int = MAX_DRAWN, at_risk: list | None = None,
-                links: list[tuple[str, str, str]] | None = None, schema: Schema | None = None) -> GraphView:
+                links: list[tuple[str, str, str]] | None = None, schema: Schema | None = None,
+                radius=None) -> GraphView:
     """The impacted subgraph as a layered view (see the module docstring).
 
     ``obligations`` is the ``as_dict()`` of :func:`itss_graph.answers.obligations.assess`;
     ``locations`` maps CI ids to ``{"rack": ..., "site": ...}`` labels for grouping by place;
     ``at_risk`` the services at risk (objects or dicts with ``id``, ``name``, ``criticality``,
-    ``sla``, ``users``); ``links`` more ``(failed id, relation, impacted id)`` failure edges.
+    ``sla``, ``users``); ``links`` more ``(failed id, relation, impacted id)`` failure edges;
+    ``radius`` (the answer's :class:`~itss_graph.engine.blast.BlastRadius`) adds a panel of the
+    services down and at risk, why, and the redundancy lost.
     """
     if group_by not in GROUP_BY:
         raise ValueError(f"group_by must be one of {', '.join(GROUP_BY)}")
@@ -128,10 +131,14 @@ def impact_view(result: ImpactResult, *, title: str | None = None, lang: str = "
     if result.max_depth is not None:
         subtitle += (f"（深度 ≤ {result.max_depth}）" if zh else f" (within depth {result.max_depth})")
     panels = []
+    if radius is not None:
+        from itss_graph.render.impact import services_panel
+
+        panels.append(services_panel(radius, lang))
     if obligations:
         from itss_graph.render.obligations import obligations_panels
 
-        panels = obligations_panels(obligations, lang)
+        panels += obligations_panels(obligations, lang)
     return GraphView(
         title=title or (f"{failed} 失效的影响" if zh else f"Impact of the failure of {failed}"),
         subtitle=subtitle, nodes=nodes, edges=edges, notes=notes, panels=panels,

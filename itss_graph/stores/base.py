@@ -34,7 +34,7 @@ INCOMING = "in"
 Edge = tuple[str, str, str, "str | None", "int | None"]  # (id, type, other, group, min_up)
 # (id, type, other, id is the relation's source, group, min_up)
 FlowEdge = tuple[str, str, str, bool, "str | None", "int | None"]
-# (down, degraded, headers): id -> (depth, via, from); id -> (type, name)
+# (down, degraded, headers): id -> (depth, via, from, explanation class); id -> (type, name)
 ImpactWalk = tuple[dict, dict, dict]
 
 
@@ -239,7 +239,9 @@ class Store(ABC):
                     toward_target: dict[str, str], max_depth: int | None) -> "ImpactWalk | None":
         """The whole impact walk done by the store itself (a server-side procedure with the
         semantics passed in), or None when it cannot: ``(down, degraded, headers)`` with
-        id -> (depth, via, from) for lost and degraded CIs and id -> (type, name) for both."""
+        id -> (depth, via, from, class) for lost and degraded CIs (class 0 a hard dependency,
+        1 a redundancy group, 2 a degrading relation: :mod:`itss_graph.engine.impact`) and
+        id -> (type, name) for both."""
         return None
 
     def walk_reach(self, start: Sequence[str], incoming: Sequence[str], outgoing: Sequence[str],

@@ -59,10 +59,10 @@ WHERE (outgoing AND type(r) IN $toward_target) OR (NOT outgoing AND type(r) IN $
 RETURN collect(id), collect(type(r)), collect(o.id), collect(outgoing),
        collect(coalesce(toString(r.redundancy_group), '')), collect(coalesce(toString(r.min_up), ''))"""
 
-# The impact walk inside the server, when ITSS Graph's procedures are installed there.
-NEO4J_IMPACT_PROCEDURE = """CALL itss.impact($failed, $toward_source, $toward_target, $max_depth)
-YIELD ids, types, names, depths, effects, vias, froms
-RETURN ids, types, names, depths, effects, vias, froms"""
+# The impact walk inside the server, when ITSS Graph's procedures are installed there. A
+# standalone call yields every output (ids, types, names, depths, effects, vias, froms,
+# classes): a jar older than the `classes` output yields seven and is not used.
+NEO4J_IMPACT_PROCEDURE = """CALL itss.impact($failed, $toward_source, $toward_target, $max_depth)"""
 
 NEO4J_REACH_PROCEDURE = """CALL itss.reach($ids, $incoming, $outgoing, $only_types)
 YIELD ids RETURN ids"""
@@ -289,17 +289,21 @@ def _batched_reads(store: Neo4jReads, query: str, ids: list[str], params: dict, 
 
 def walk_impact(store: Neo4jReads, failed: Sequence[str], toward_source: dict, toward_target: dict,
                 max_depth: int | None) -> ImpactWalk | None:
-    """(down, degraded, headers) from the server's ``itss.impact``, or None without it."""
+    """(down, degraded, headers) from the server's ``itss.impact``, or None without it (or
+    with a jar too old to say each CI's explanation class)."""
     rows = call_procedure(store, "itss.impact", NEO4J_IMPACT_PROCEDURE, failed=list(failed),
                           toward_source=dict(toward_source), toward_target=dict(toward_target),
                           max_depth=-1 if max_depth is None else max_depth)
     if rows is None:
         return None
-    [(ids, types, names, depths, effects, vias, froms)] = rows
+    [record] = rows
+    if len(record) < 8:
+        return None
+    ids, types, names, depths, effects, vias, froms, classes = record[:8]
     down: dict = {}
     degraded: dict = {}
-    for i, d, e, v, f in zip(ids, depths, effects, vias, froms):
-        (down if e == "down" else degraded)[i] = (d, v, f)
+    for i, d, e, v, f, c in zip(ids, depths, effects, vias, froms, classes):
+        (down if e == "down" else degraded)[i] = (d, v, f, c)
     return down, degraded, dict(zip(ids, zip(types, names)))
 
 

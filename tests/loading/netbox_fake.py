@@ -220,7 +220,7 @@ def _cables(out, rels, extra, cis, nested_ci) -> None:
                                    "a_terminations": [a], "b_terminations": [b], "label": ""})
 
     for r in rels:
-        if r["type"] == "CONNECTED_TO":
+        if r["type"] in ("CONNECTED_TO", "UPLINKED_TO"):  # a data cable (oriented by network tier)
             cable(port(data_kind(r["source"]), r["source"]), port(data_kind(r["target"]), r["target"]))
         elif r["type"] == "POWERED_BY" and r["source"].startswith("device:"):
             cable(port("dcim.powerport", r["source"]), port("dcim.poweroutlet", r["target"]))
