@@ -67,6 +67,8 @@ def _write_view(html_path: Path | None, build: Callable) -> None:
 
 
 def _emit(output_format: str, document: dict, headers: list[str], rows: list[list], text: str) -> None:
+    """Print the answer: ``document`` and ``headers``/``rows`` come from
+    :mod:`itss_graph.render.documents` (the JSON and CSV ``itss serve`` answers too)."""
     from itss_graph.render.formats import to_csv, to_json
 
     if output_format == "json":
@@ -121,23 +123,23 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
     """
     import itss_graph as itss
 
+    from itss_graph.render.documents import queries_csv, queries_document, query_entry_document
+
     if show_name:
         query = itss.canned_query(show_name)
         if output_format == "json":
             from itss_graph.render.formats import to_json
 
-            click.echo(to_json({**query.as_dict(lang), "algorithm": query.algorithm.get(lang, ""),
-                                "reference_cypher": itss.reference_cypher(query)}), nl=False)
+            click.echo(to_json(query_entry_document(query, itss.reference_cypher(query), lang)), nl=False)
             return
         _print_query(query.name, None, lang)
         return
     found = itss.search_queries(search, category, lang)
     from itss_graph.i18n import _
 
-    rows = [[q.name, q.category, q.title.get(lang, ""), q.cli] for q in found]
-    _emit(output_format, {"queries": [q.as_dict(lang) for q in found]},
-          ["name", "category", "title", "cli"], rows,
-          _table(["name", "category", "title", "cli"], rows) if rows else _("No canned query matches."))
+    headers, rows = queries_csv(found, lang)
+    _emit(output_format, queries_document(found, lang), headers, rows,
+          _table(headers, rows) if rows else _("No canned query matches."))
 
 
 # -- impact family -------------------------------------------------------------------------------
@@ -163,22 +165,22 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
       itss blast-radius switch:dc1-core-1 switch:dc1-core-2 --format json
     """
     import itss_graph as itss
-    from itss_graph.render.impact import (SERVICE_CSV_HEADERS, headline, losses_text, plural,
-                                          service_rows, services_text)
+    from itss_graph.render.documents import blast_csv, blast_document
+    from itss_graph.render.impact import headline, losses_text, plural, services_text
     from itss_graph.render.obligations import obligations_text
 
     with open_configured_store(store_settings) as store:
         answer = itss.blast_radius(store, list(ci_ids), with_props=html_path is not None)
         obligations = itss.obligations(store, answer.impact, radius=answer)
         links = itss.failure_links(store, answer.impact) if html_path is not None else None
-    rows = service_rows(answer, SERVICE_CSV_HEADERS)
+    headers, rows = blast_csv(answer)
     summary = answer.summary()
     text = "\n\n".join(part for part in (
         f"{headline(answer, obligations, lang)}; "
         f"{plural(summary['impacted_cis'], 'CI', 'CIs')} impacted",
         services_text(answer, limit), losses_text(answer, limit),
         obligations_text(obligations, lang)) if part)
-    _emit(output_format, {**answer.as_dict(), "obligations": obligations}, SERVICE_CSV_HEADERS, rows, text)
+    _emit(output_format, blast_document(answer, obligations), headers, rows, text)
 
     def view():
         return itss.impact_view(answer.impact, lang=lang, obligations=obligations, radius=answer,
@@ -206,11 +208,11 @@ def root_cause(symptoms, limit, store_settings, output_format, lang) -> None:
     """
     import itss_graph as itss
 
+    from itss_graph.render.documents import root_cause_csv
+
     with open_configured_store(store_settings) as store:
         answer = itss.root_cause(store, list(symptoms), limit=limit)
-    headers = ["id", "type", "name", "explains", "of", "distance", "symptoms explained"]
-    rows = [[c.id, c.type, c.name, len(c.explains), len(answer.symptoms), c.distance, " ".join(c.explains)]
-            for c in answer.candidates]
+    headers, rows = root_cause_csv(answer)
     doc = answer.as_dict()
     note = doc["summary"]["not_explained_by_top"]
     from itss_graph.i18n import _
@@ -241,12 +243,12 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
       itss spof --format json
     """
     import itss_graph as itss
+    from itss_graph.render.documents import estate_spof_csv, spof_csv
 
     with open_configured_store(store_settings) as store:
         if target:
             answer = itss.spof(store, target)
-            headers = ["id", "type", "name", "distance"]
-            rows = [[p.id, p.type, p.name, p.distance] for p in answer.points]
+            headers, rows = spof_csv(answer)
             text = (_n("{target}: {n} single point of failure among {m} CIs it rests on",
                        "{target}: {n} single points of failure among {m} CIs it rests on", len(rows),
                        target=target, m=answer.upstream) + "\n" + _table(headers, rows, limit))
@@ -263,8 +265,7 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
 
             raise click.UsageError(_("--html needs a TARGET (a view of the whole estate would be a hairball)"))
         answer = itss.estate_spof(store, progress=_progress("services"))
-    headers = ["id", "type", "name", "services_down"]
-    rows = [[e.id, e.type, e.name, len(e.services)] for e in answer.entries]
+    headers, rows = estate_spof_csv(answer)
     text = (_n("{n} CI is a single point of failure of at least one of {m} services",
                "{n} CIs are single points of failure of at least one of {m} services", len(rows),
                m=answer.services_examined) + "\n" + _table(headers, rows, limit))
@@ -305,11 +306,11 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
     """
     import itss_graph as itss
 
+    from itss_graph.render.documents import depends_csv
+
     with open_configured_store(store_settings) as store:
         answer = itss.depends(store, target, max_depth=depth)
-    headers = ["id", "type", "name", "distance", "via", "to", "spof"]
-    rows = [[d.id, d.type, d.name, d.distance, d.via, d.to, "yes" if d.spof else ""]
-            for d in answer.dependencies]
+    headers, rows = depends_csv(answer)
     summary = answer.as_dict()["summary"]
     text = (_n("{target} rests on {n} CI", "{target} rests on {n} CIs", summary["total"], target=target) + " ("
             + _n("{n} single point of failure", "{n} single points of failure", summary["spof"]) + ")\n"
@@ -345,34 +346,27 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
     """
     import itss_graph as itss
 
+    from itss_graph.render.documents import chain_text, path_csv
+
     with open_configured_store(store_settings) as store:
         answer = itss.paths(store, dependant, provider, max_length=max_length, max_paths=max_paths)
     doc = answer.as_dict()
-    rows = [[k + 1, len(p) - 1, _chain_text(p)] for k, p in enumerate(answer.paths)]
+    headers, rows = path_csv(answer)
     from itss_graph.i18n import _
 
     if not answer.shortest:
         text = _("{dependant} does not depend on {provider}.").format(dependant=dependant, provider=provider)
     else:
-        text = (_("Shortest: {chain}").format(chain=_chain_text(answer.shortest)) + "\n\n"
+        text = (_("Shortest: {chain}").format(chain=chain_text(answer.shortest)) + "\n\n"
                 + _n("{n} chain", "{n} chains", len(answer.paths))
                 + (_(" (bounded; more exist)") if answer.truncated else "") + ":\n"
-                + _table(["#", "length", "chain"], rows))
-    _emit(output_format, doc, ["#", "length", "chain"], rows, text)
+                + _table(headers, rows))
+    _emit(output_format, doc, headers, rows, text)
 
     def view():
         return itss.paths_view(answer, lang=lang)
 
     _write_view(html_path, view)
-
-
-def _chain_text(steps: list[dict]) -> str:
-    parts = []
-    for step in steps:
-        parts.append(step["id"])
-        if "relation" in step:
-            parts.append(f" <-{step['relation']}- " if step["direction"] == "<-" else f" -{step['relation']}-> ")
-    return "".join(parts)
 
 
 @click.command()
@@ -394,17 +388,19 @@ def orphans(types, limit, store_settings, output_format, lang) -> None:
     """
     import itss_graph as itss
 
+    from itss_graph.render.documents import orphans_csv
+
     with open_configured_store(store_settings) as store:
         answer = itss.orphans(store, types=set(types) or None)
     doc = answer.as_dict()
-    rows = [[c.id, c.type, c.name] for c in answer.cis]
+    headers, rows = orphans_csv(answer)
     from itss_graph.render.labels import type_label
 
     by_type = ", ".join(f"{type_label(t)} {n}" for t, n in doc["summary"]["by_type"].items())
     text = (_n("{n} CI supports none of {m} services", "{n} CIs support none of {m} services", len(rows),
                m=answer.services)
-            + (f": {by_type}" if by_type else "") + "\n" + (_table(["id", "type", "name"], rows, limit) if rows else ""))
-    _emit(output_format, doc, ["id", "type", "name"], rows, text)
+            + (f": {by_type}" if by_type else "") + "\n" + (_table(headers, rows, limit) if rows else ""))
+    _emit(output_format, doc, headers, rows, text)
 
 
 @click.command()
@@ -424,10 +420,11 @@ def hotspots(top, store_settings, output_format, lang) -> None:
     """
     import itss_graph as itss
 
+    from itss_graph.render.documents import hotspots_csv
+
     with open_configured_store(store_settings) as store:
         answer = itss.hotspots(store, top=top, progress=_progress("services"))
-    headers = ["id", "type", "name", "services_down", "cis_lost"]
-    rows = [[h["id"], h["type"], h["name"], h["services_down"], h["cis_lost"]] for h in answer["hotspots"]]
+    headers, rows = hotspots_csv(answer)
     _emit(output_format, answer, headers, rows, _table(headers, rows))
 
 
@@ -451,14 +448,15 @@ def change_impact(ci_ids, limit, store_settings, output_format, lang) -> None:
       itss change-impact switch:dc1-core-1 --format json --lang zh
     """
     import itss_graph as itss
-    from itss_graph.render.impact import SERVICE_CSV_HEADERS, SERVICE_HEADERS, chain_text, plural
+    from itss_graph.render.documents import change_impact_csv
+    from itss_graph.render.impact import SERVICE_HEADERS, chain_text, plural
     from itss_graph.render.obligations import KIND_TITLES
     from itss_graph.render.table import render_table
 
     with open_configured_store(store_settings) as store:
         answer = itss.change_impact(store, list(ci_ids))
     services = answer["services"]
-    rows = [[s[h] for h in SERVICE_CSV_HEADERS] for s in services]
+    headers, rows = change_impact_csv(answer)
     summary = answer["summary"]
     window = answer["window"]
     lines = [f"Change taking down {', '.join(ci_ids)}: "
@@ -484,5 +482,5 @@ def change_impact(ci_ids, limit, store_settings, output_format, lang) -> None:
         lines.append(f"{KIND_TITLES[kind][lang]}:")
         for item in answer["knowledge"][kind]:
             lines.append(f"  - {item['label'].get(lang) or item['label']['en']} ({item['iri']})")
-    _emit(output_format, answer, SERVICE_CSV_HEADERS, rows, "\n".join(lines))
+    _emit(output_format, answer, headers, rows, "\n".join(lines))
 

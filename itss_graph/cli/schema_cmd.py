@@ -21,6 +21,7 @@ def types(output_format: str, lang: str) -> None:
       itss types --lang zh
     """
     import itss_graph as itss
+    from itss_graph.render.documents import types_csv, types_document
     from itss_graph.render.formats import to_csv, to_json
     from itss_graph.render.table import render_table
 
@@ -30,21 +31,9 @@ def types(output_format: str, lang: str) -> None:
     rel_rows = [[r.name, label(r), r.on_target_failure, r.on_source_failure, ", ".join(r.aliases)]
                 for r in schema.relation_types.values()]
     if output_format == "json":
-        click.echo(to_json({
-            "ci_types": [{"name": t.name, "label": label(t), "layer": t.layer, "service": t.is_service,
-                          "group": t.is_group, "aliases": list(t.aliases), "iri": t.iri}
-                         for t in schema.ci_types.values()],
-            "relation_types": [{"name": r.name, "label": label(r),
-                                "on_target_failure": r.on_target_failure,
-                                "on_source_failure": r.on_source_failure,
-                                "aliases": list(r.aliases), "iri": r.iri}
-                               for r in schema.relation_types.values()],
-        }), nl=False)
+        click.echo(to_json(types_document(schema, lang)), nl=False)
     elif output_format == "csv":
-        click.echo(to_csv(["kind", "name", "label", "details"],
-                          [["ci", r[0], r[1], r[3]] for r in ci_rows]
-                          + [["relation", r[0], r[1], f"target fails: {r[2]}; source fails: {r[3]}"]
-                             for r in rel_rows]), nl=False)
+        click.echo(to_csv(*types_csv(schema, lang)), nl=False)
     else:
         from itss_graph.i18n import _
         from itss_graph.render.labels import word

@@ -20,17 +20,17 @@ def stats(store_settings, output_format: str, lang: str) -> None:
     Example:
       itss stats --store netbox.db
     """
+    from itss_graph.render.documents import stats_csv, stats_document
     from itss_graph.render.formats import to_csv, to_json
     from itss_graph.render.table import render_table
 
     with open_configured_store(store_settings) as store:
         counts = store.stats()
-    rows = [[kind, t, n] for kind, key in (("ci", "cis"), ("relation", "relations"))
-            for t, n in counts[key].items()]
+    headers, rows = stats_csv(counts)
     if output_format == "json":
-        click.echo(to_json({"store": store_settings.describe(), **counts}), nl=False)
+        click.echo(to_json(stats_document(store_settings.describe(), counts)), nl=False)
     elif output_format == "csv":
-        click.echo(to_csv(["kind", "type", "count"], rows), nl=False)
+        click.echo(to_csv(headers, rows), nl=False)
     else:
         from itss_graph.i18n import _, ngettext
         from itss_graph.render.labels import relation_label, type_label

@@ -110,7 +110,8 @@ async def impact(request: Request, ci: list[str] = Query(..., description="Faile
                  format: Format = "json", download: bool = False):
     _limit(len(ci), request.app.state.options.limits.failed_cis, "failed CIs")
     return await answer(request, "impact", lambda s, t: verbs.impact(
-        s, ci, depth=depth, obligations=obligations, lang=lang, with_props=format == "html"), format, download)
+        s, ci, depth=depth, obligations=obligations, lang=lang, with_props=format == "html",
+        document=format != "csv"), format, download)
 
 
 @router.get("/blast-radius", summary="Services a failure affects, ranked (itss blast-radius)",

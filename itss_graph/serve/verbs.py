@@ -4,7 +4,8 @@ CSV rows of ``--format csv`` and, where there is one, the HTML report or view.
 
 Each function takes an open store (or none) and the verb's arguments and returns an
 :class:`Answer`; nothing here computes: every answer is a function exported from
-:mod:`itss_graph`, and every rendering one of :mod:`itss_graph.render`.
+:mod:`itss_graph`, and every document and CSV table the one the CLI prints, from
+:mod:`itss_graph.render.documents`.
 
 Example:
     >>> import itss_graph as itss
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import itss_graph as itss
+from itss_graph.render import documents
 from itss_graph.render.formats import to_csv, to_json
 
 
@@ -64,39 +66,36 @@ def _table_report(title: str, headers: list[str], rows: list[list], lang: str, s
 # -- impact family ---------------------------------------------------------------------------------
 
 def impact(store, ci_ids: list[str], *, depth: int | None = None, obligations: bool = True,
-           lang: str = "en", with_props: bool = False) -> Answer:
-    from itss_graph.render.impact import CSV_HEADERS, impact_json, impact_rows
-
+           lang: str = "en", with_props: bool = False, document: bool = True) -> Answer:
+    """``itss impact`` (``document=False``: the CSV only, which needs no service classes)."""
     result = itss.impact(store, ci_ids, max_depth=depth, with_props=with_props)
-    duties = itss.obligations(store, result) if obligations else None
+    radius = itss.assess_impact(store, result) if document else None
+    duties = itss.obligations(store, result, radius=radius) if obligations and document else None
     links = itss.failure_links(store, result) if with_props else None  # for the HTML view
-    return Answer(impact_json(result, {"obligations": duties} if duties else None),
-                  lambda: (CSV_HEADERS, impact_rows(result)),
-                  lambda: _page(itss.impact_view(result, lang=lang, obligations=duties, links=links)),
-                  extra={"result": result, "obligations": duties})
 
+    def view() -> str:
+        return _page(itss.impact_view(result, lang=lang, obligations=duties, radius=radius, links=links))
 
-BLAST_HEADERS = ["id", "name", "status", "criticality", "sla", "users", "depth"]
+    return Answer(documents.impact_document(result, radius, duties) if document else "",
+                  lambda: documents.impact_csv(result), view,
+                  extra={"result": result, "radius": radius, "obligations": duties})
 
 
 def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool = False) -> Answer:
     answer = itss.blast_radius(store, ci_ids, with_props=with_props)
-    duties = itss.obligations(store, answer.impact)
-    rows = [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth] for s in answer.services]
+    duties = itss.obligations(store, answer.impact, radius=answer)
     links = itss.failure_links(store, answer.impact) if with_props else None  # for the HTML report
 
     def report() -> str:
         return _report_page(itss.impact_report(answer, duties, lang=lang, links=links))
 
-    return Answer({**answer.as_dict(), "obligations": duties}, lambda: (BLAST_HEADERS, rows), report,
+    return Answer(documents.blast_document(answer, duties), lambda: documents.blast_csv(answer), report,
                   extra={"blast": answer, "obligations": duties})
 
 
 def root_cause(store, symptoms: list[str], *, limit: int = 20, lang: str = "en") -> Answer:
     answer = itss.root_cause(store, symptoms, limit=limit)
-    headers = ["id", "type", "name", "explains", "of", "distance", "symptoms explained"]
-    rows = [[c.id, c.type, c.name, len(c.explains), len(answer.symptoms), c.distance, " ".join(c.explains)]
-            for c in answer.candidates]
+    headers, rows = documents.root_cause_csv(answer)
     title = ("根因候选：" if lang == "zh" else "Root-cause candidates of ") + ", ".join(symptoms)
     return Answer(answer.as_dict(), lambda: (headers, rows), lambda: _table_report(title, headers, rows, lang))
 
@@ -104,8 +103,7 @@ def root_cause(store, symptoms: list[str], *, limit: int = 20, lang: str = "en")
 def spof(store, target: str | None, *, lang: str = "en", ticket=None) -> Answer:
     if target:
         answer = itss.spof(store, target)
-        headers = ["id", "type", "name", "distance"]
-        rows = [[p.id, p.type, p.name, p.distance] for p in answer.points]
+        headers, rows = documents.spof_csv(answer)
 
         def view() -> str:
             return _page(itss.dependency_view(target, itss.load_schema(), upstream=answer.subgraph,
@@ -113,57 +111,41 @@ def spof(store, target: str | None, *, lang: str = "en", ticket=None) -> Answer:
 
         return Answer(answer.as_dict(), lambda: (headers, rows), view)
     answer = itss.estate_spof(store, progress=ticket.check if ticket else None)
-    headers = ["id", "type", "name", "services_down"]
-    rows = [[e.id, e.type, e.name, len(e.services)] for e in answer.entries]
+    headers, rows = documents.estate_spof_csv(answer)
     title = "全部单点故障" if lang == "zh" else "Single points of failure of the estate"
     return Answer(answer.as_dict(), lambda: (headers, rows), lambda: _table_report(title, headers, rows, lang))
 
 
 def depends(store, target: str, *, depth: int | None = None, lang: str = "en") -> Answer:
     answer = itss.depends(store, target, max_depth=depth)
-    headers = ["id", "type", "name", "distance", "via", "to", "spof"]
-    rows = [[d.id, d.type, d.name, d.distance, d.via, d.to, "yes" if d.spof else ""] for d in answer.dependencies]
-    return Answer(answer.as_dict(), lambda: (headers, rows),
+    return Answer(answer.as_dict(), lambda: documents.depends_csv(answer),
                   lambda: _page(itss.depends_view(answer, itss.load_schema(), lang=lang)))
-
-
-def _chain_text(steps: list[dict]) -> str:
-    parts = []
-    for step in steps:
-        parts.append(step["id"])
-        if "relation" in step:
-            parts.append(f" <-{step['relation']}- " if step["direction"] == "<-" else f" -{step['relation']}-> ")
-    return "".join(parts)
 
 
 def path(store, dependant: str, provider: str, *, max_length: int = 8, max_paths: int = 20,
          lang: str = "en") -> Answer:
     answer = itss.paths(store, dependant, provider, max_length=max_length, max_paths=max_paths)
-    rows = [[k + 1, len(p) - 1, _chain_text(p)] for k, p in enumerate(answer.paths)]
-    return Answer(answer.as_dict(), lambda: (["#", "length", "chain"], rows),
+    return Answer(answer.as_dict(), lambda: documents.path_csv(answer),
                   lambda: _page(itss.paths_view(answer, lang=lang)))
 
 
 def orphans(store, types: list[str], *, lang: str = "en") -> Answer:
     answer = itss.orphans(store, types=set(types) or None)
-    rows = [[c.id, c.type, c.name] for c in answer.cis]
+    headers, rows = documents.orphans_csv(answer)
     title = "不支撑任何业务服务的配置项" if lang == "zh" else "CIs that support no service"
-    return Answer(answer.as_dict(), lambda: (["id", "type", "name"], rows),
-                  lambda: _table_report(title, ["id", "type", "name"], rows, lang))
+    return Answer(answer.as_dict(), lambda: (headers, rows), lambda: _table_report(title, headers, rows, lang))
 
 
 def hotspots(store, top: int = 20, *, lang: str = "en", ticket=None) -> Answer:
     answer = itss.hotspots(store, top=top, progress=ticket.check if ticket else None)
-    headers = ["id", "type", "name", "services_down", "cis_lost"]
-    rows = [[h["id"], h["type"], h["name"], h["services_down"], h["cis_lost"]] for h in answer["hotspots"]]
+    headers, rows = documents.hotspots_csv(answer)
     title = "故障热点" if lang == "zh" else "Hotspots: CIs whose failure takes down most services"
     return Answer(answer, lambda: (headers, rows), lambda: _table_report(title, headers, rows, lang))
 
 
 def change_impact(store, ci_ids: list[str], *, lang: str = "en") -> Answer:
     answer = itss.change_impact(store, ci_ids)
-    headers = ["id", "name", "status", "criticality", "sla", "users"]
-    rows = [[s["id"], s["name"], s["status"], s["criticality"], s["sla"], s["users"]] for s in answer["services"]]
+    headers, rows = documents.change_impact_csv(answer)
     title = ("变更影响：" if lang == "zh" else "Change impact: ") + ", ".join(ci_ids)
     return Answer(answer, lambda: (headers, rows), lambda: _table_report(title, headers, rows, lang))
 
@@ -190,61 +172,32 @@ def show(store, ci_id: str, *, relations: int = 50, history: int = 5, services: 
 
 def history(store, ci_id: str, *, lang: str = "en") -> Answer:
     answer = itss.history(store, ci_id)
-    headers = ["load", "at", "source", "event", "changes"]
-
-    def csv():
-        return headers, [[e["load"] if e["load"] is not None else "", e["at"] or "", e["source"] or "",
-                          e["event"], _changes(e)] for e in answer["events"]]
-
     title = ("变更历史：" if lang == "zh" else "History of ") + ci_id
-    return Answer(answer, csv, lambda: _table_report(title, *csv(), lang))
-
-
-def _changes(event: dict) -> str:
-    if event.get("note"):
-        return event["note"]
-    diff = event.get("diff") or {}
-    if event["event"] == "deleted":
-        return "deleted (" + ", ".join(f"{k}={v[0]!r}" for k, v in diff.items() if k in ("type", "name")) + ")"
-    return "; ".join(f"{k}: {'∅' if a is None else a} → {'∅' if b is None else b}" for k, (a, b) in diff.items())
+    return Answer(answer, lambda: documents.history_csv(answer),
+                  lambda: _table_report(title, *documents.history_csv(answer), lang))
 
 
 def stats(store, describe: str, *, lang: str = "en") -> Answer:
     counts = store.stats()
-    rows = [[kind, t, n] for kind, key in (("ci", "cis"), ("relation", "relations")) for t, n in counts[key].items()]
-    return Answer({"store": describe, **counts}, lambda: (["kind", "type", "count"], rows),
-                  lambda: _table_report(describe, ["kind", "type", "count"], rows, lang))
+    headers, rows = documents.stats_csv(counts)
+    return Answer(documents.stats_document(describe, counts), lambda: (headers, rows),
+                  lambda: _table_report(describe, headers, rows, lang))
 
 
 def types(*, lang: str = "en") -> Answer:
     schema = itss.load_schema()
-    label = (lambda t: t.label_zh) if lang == "zh" else (lambda t: t.label_en)
-    document = {
-        "ci_types": [{"name": t.name, "label": label(t), "layer": t.layer, "service": t.is_service,
-                      "group": t.is_group, "aliases": list(t.aliases), "iri": t.iri}
-                     for t in schema.ci_types.values()],
-        "relation_types": [{"name": r.name, "label": label(r), "on_target_failure": r.on_target_failure,
-                            "on_source_failure": r.on_source_failure, "aliases": list(r.aliases), "iri": r.iri}
-                           for r in schema.relation_types.values()],
-    }
-    rows = ([["ci", t.name, label(t), ", ".join(t.aliases)] for t in schema.ci_types.values()]
-            + [["relation", r.name, label(r), f"target fails: {r.on_target_failure}; source fails: "
-                f"{r.on_source_failure}"] for r in schema.relation_types.values()])
-    return Answer(document, lambda: (["kind", "name", "label", "details"], rows))
+    return Answer(documents.types_document(schema, lang), lambda: documents.types_csv(schema, lang))
 
 
 def queries(search: str = "", category: str | None = None, *, lang: str = "en") -> Answer:
     found = itss.search_queries(search, category, lang)
-    rows = [[q.name, q.category, q.title.get(lang, ""), q.cli] for q in found]
-    return Answer({"queries": [q.as_dict(lang) for q in found]}, lambda: (["name", "category", "title", "cli"], rows))
+    return Answer(documents.queries_document(found, lang), lambda: documents.queries_csv(found, lang))
 
 
 def query_entry(name: str, *, lang: str = "en") -> Answer:
     query = itss.canned_query(name)
-    document = {**query.as_dict(lang), "algorithm": query.algorithm.get(lang, ""),
-                "reference_cypher": itss.reference_cypher(query)}
-    return Answer(document, lambda: (["name", "category", "title", "cli"],
-                                     [[query.name, query.category, query.title.get(lang, ""), query.cli]]))
+    return Answer(documents.query_entry_document(query, itss.reference_cypher(query), lang),
+                  lambda: documents.queries_csv([query], lang))
 
 
 # -- the ITSS knowledge base -----------------------------------------------------------------------

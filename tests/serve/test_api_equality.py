@@ -83,7 +83,11 @@ def api_request(args: list[str]) -> tuple[str, list[tuple[str, str]]]:
 
 def cli(args: list[str], store, output_format: str) -> str:
     from itss_graph.cli.main import cli as command
+    from itss_graph.i18n import set_language
 
+    # as a fresh `itss` process with ITSS_LANG=en: an earlier `--lang zh` in this test process
+    # must not become the next command's default (the API's default language is English)
+    set_language("en")
     store_args = [] if store is None else ["--store", str(store)]
     result = CliRunner().invoke(command, [*args, *store_args, "--format", output_format], catch_exceptions=False)
     assert result.exit_code == 0, result.output
