@@ -179,7 +179,9 @@ _SERVE_BY_KIND = {"standards": "/standards", "gap": "/standards", "impact": "/wh
 
 
 def _serve_screen(view: "GraphView") -> tuple[str, dict]:
-    return view.serve or (_SERVE_BY_KIND.get(view.kind, "/"), {})
+    """The screen of ``itss serve`` showing ``view``'s answer, in the view's language."""
+    path, params = view.serve or (_SERVE_BY_KIND.get(view.kind, "/"), {})
+    return path, {**params, "lang": "zh"} if view.lang == "zh" else params
 
 
 def _text(value: Any) -> str:

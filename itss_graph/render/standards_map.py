@@ -250,7 +250,23 @@ def standards_view(kb: "KnowledgeBase", *, standards: list[str] | None = None, a
                      notes=notes, panels=panels, hierarchical=True, direction="LR", lang=lang,
                      kind="standards", level_separation=250, node_spacing=48,
                      represents=len(b.nodes), layout="computed",
-                     row_keys={n.id: n.kind for n in b.nodes.values()})
+                     row_keys={n.id: n.kind for n in b.nodes.values()},
+                     serve=("/standards", _serve_question(answer.query) if answer is not None else {}))
+
+
+def _serve_question(query) -> dict:
+    """The parameters of ``itss serve``'s standards screen asking the same question (a profile
+    by its file name: the server offers the profiles of its --profiles directory by name).
+
+    >>> from itss_graph.knowledge.applicability import Query
+    >>> _serve_question(Query("profile", "examples/profiles/scenario-1.yaml")), _serve_question(Query("ci-type", "vm"))
+    ({'profile': 'scenario-1.yaml'}, {'ci_type': 'vm'})
+    """
+    from pathlib import PurePath
+
+    if query.kind == "profile":
+        return {"profile": PurePath(query.value).name}
+    return {query.kind.replace("-", "_"): query.value}
 
 
 def gap_view(report: "GapReport") -> GraphView:
@@ -334,7 +350,8 @@ def gap_view(report: "GapReport") -> GraphView:
                 "Left to right: the profile, the standards that apply, what requires each item, the items by element: ")
                + ", ".join(elements)],
         hierarchical=True, direction="LR", lang=lang, kind="gap", level_separation=240, node_spacing=48,
-        represents=len(nodes), layout="computed", row_keys={n.id: n.kind for n in nodes.values()})
+        represents=len(nodes), layout="computed", row_keys={n.id: n.kind for n in nodes.values()},
+        serve=("/standards", _serve_question(report.standards.query)))
 
 
 def _statuses(report: "GapReport") -> list[tuple[str, str]]:

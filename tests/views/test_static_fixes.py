@@ -7,6 +7,7 @@ view in ``itss serve``."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -122,7 +123,8 @@ def test_every_static_view_says_how_to_open_it_in_itss_serve(tmp_path, demo_stor
         "/depends?target=service%3A0001": tmp_path / "d.html",
         "/graph?ci=service%3A0001&x=providers%7C%7Cservice%3A0001": tmp_path / "s.html",
         "/graph?ci=server%3Adc1-db0001p&x=providers%7C%7Cserver%3Adc1-db0001p": tmp_path / "g.html",
-        "/standards": tmp_path / "std.html",
+        "/standards?code=040301": tmp_path / "std.html",
+        "/standards?profile=scenario-1.yaml&lang=zh": tmp_path / "profile.html",
     }
     for args in (["path", "service:0001", "site:dc1", "--html", str(tmp_path / "p.html")],
                  ["depends", "service:0001", "--html", str(tmp_path / "d.html")],
@@ -131,6 +133,9 @@ def test_every_static_view_says_how_to_open_it_in_itss_serve(tmp_path, demo_stor
         done = run(*args, "--store", db)
         assert done.returncode == 0, done.stderr
     done = run("view", "standards", "--code", "040301", "-o", str(tmp_path / "std.html"))
+    assert done.returncode == 0, done.stderr
+    profile = Path(__file__).resolve().parents[2] / "examples" / "profiles" / "scenario-1.yaml"
+    done = run("view", "standards", "--profile", str(profile), "--lang", "zh", "-o", str(tmp_path / "profile.html"))
     assert done.returncode == 0, done.stderr
     for path, page in pages.items():
         assert graph_of(page)["view"]["serve"] == "http://127.0.0.1:8765" + path

@@ -290,6 +290,7 @@
       var byRelation = el("div", {class: "by-relation"}, [ITSS.loading()]);
       side.appendChild(el("h3", {text: t("graph.by_relation")}));
       side.appendChild(byRelation);
+      side.appendChild(ITSS.downloads("neighbours", {ci: id, limit: s.n}, ["json", "csv"]));
       side.appendChild(el("h3", {text: t("ci.actions")}));
       side.appendChild(el("nav", {class: "actions vertical"}, [
         ITSS.link("/ci", {id: id}, t("graph.open_ci")), ITSS.link("/whatif", {fail: id}, t("ci.fail")),

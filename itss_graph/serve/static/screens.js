@@ -222,11 +222,45 @@
     }).join("; ");
   }
 
-  function servicesTable(services) {
-    return table([["id", "col.service", function (s) { return ITSS.ciLink(s.id, s.name); }],
-                  ["status", "col.status", function (s) { return statusCell(s.status); }],
-                  ["criticality", "col.criticality", function (s) { return s.criticality ? t("criticality." + s.criticality) : ""; }],
-                  ["sla", "col.sla"], ["users", "col.users"], ["depth", "col.depth"]], services, {cls: "services"});
+  function servicesTable(services, withWhy) {
+    var columns = [["id", "col.service", function (s) { return ITSS.ciLink(s.id, s.name); }],
+                   ["status", "col.status", function (s) { return statusCell(s.status); }],
+                   ["criticality", "col.criticality", function (s) { return s.criticality ? t("criticality." + s.criticality) : ""; }],
+                   ["sla", "col.sla"], ["users", "col.users"], ["depth", "col.depth"]];
+    if (withWhy) columns.push(["why", "col.why", whyCell]);
+    return table(columns, services, {cls: "services"});
+  }
+
+  // why a service is down or at risk: the chain the failure took to it; for a service at risk,
+  // the CIs whose next failure would take it down
+  function whyCell(s) {
+    var box = el("div", {class: "why"});
+    if (s.failed) {
+      box.appendChild(el("span", {text: t("whatif.failed_itself")}));
+      return box;
+    }
+    var chain = el("div", {class: "chain small"});
+    (s.chain || []).forEach(function (step) {
+      if (step.via) chain.appendChild(el("span", {class: "arrow", text: " —" + step.via + "→ "}));
+      chain.appendChild(ITSS.ciLink(step.id, step.name));
+    });
+    box.appendChild(chain);
+    if (s.status !== "down") {
+      var next = s.next_failure || [];
+      box.appendChild(el("div", {class: "prov", text: next.length ? t("whatif.next_failure", {ids: next.join(", ")})
+                                                                     : t("whatif.no_next_failure")}));
+    }
+    return box;
+  }
+
+  // the redundancy groups that lost members: what is left, what became a single point of failure
+  function redundancyTable(losses) {
+    return table([["id", "col.id", function (g) { return ITSS.ciLink(g.id, g.name); }], ["type", "col.type"],
+                  ["effect", "col.effect", function (g) { return effectCell(g.effect); }],
+                  ["group", "col.group", function (g) { return g.group.kind === "property" ? g.group.name : g.group.relation; }],
+                  ["lost", "col.lost", function (g) { return g.lost.length + " / " + g.members + ": " + g.lost.join(", "); }],
+                  ["left", "col.left", function (g) { return g.left.join(", "); }],
+                  ["new_spof", "col.new_spof", function (g) { return g.new_spof.join(", "); }]], losses, {limit: 50});
   }
 
   // -- what if ---------------------------------------------------------------------------------
@@ -265,8 +299,12 @@
             .slice(0, 20).map(function (x) { return x.id; })}, t("whatif.rootcause"))]));
         var cols = el("div", {class: "two-columns"});
         out.appendChild(cols);
-        cols.appendChild(section(t("whatif.services"), [servicesTable(blast.services), ITSS.downloads("blast-radius", {ci: failed})], "services-block"));
+        cols.appendChild(section(t("whatif.services"), [servicesTable(blast.services, true), ITSS.downloads("blast-radius", {ci: failed})], "services-block"));
         cols.appendChild(section(t("whatif.obligations"), [ITSS.obligations(blast.obligations)], "obligations-block"));
+        if ((blast.redundancy || []).length) {
+          out.appendChild(section(t("whatif.redundancy", {n: blast.redundancy.length}), [
+            el("p", {class: "hint", text: t("whatif.redundancy_hint")}), redundancyTable(blast.redundancy)], "redundancy-block"));
+        }
         out.appendChild(section(t("whatif.impacted", {n: impact.impacted.length}), [
           el("p", {class: "hint", text: t("whatif.impacted_hint")}),
           table([["id", "col.id", function (r) { return ITSS.ciLink(r.id, r.id); }], ["type", "col.type"], ["name", "col.name"],
