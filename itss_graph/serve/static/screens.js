@@ -287,23 +287,24 @@
     }
     var out = el("div", {class: "whatif"}, [ITSS.loading()]);
     main.appendChild(out);
-    return Promise.all([api("blast-radius", {ci: failed}), api("impact", {ci: failed, obligations: "false"})])
-      .then(function (docs) {
-        var blast = docs[0], impact = docs[1];
+    // one question: the impact answer carries the ranked services, the redundancy lost and the
+    // obligations as well as every impacted CI (the blast-radius answer is its services part)
+    return api("impact", {ci: failed})
+      .then(function (impact) {
         ITSS.clear(out);
-        var s = blast.summary;
-        out.appendChild(el("p", {class: "summary big", text: t("whatif.summary", {down: s.down, risk: s.at_risk, cis: s.impacted_cis})}));
+        var s = impact.summary;
+        out.appendChild(el("p", {class: "summary big", text: t("whatif.summary", {down: s.services_down, risk: s.services_at_risk, cis: s.total})}));
         out.appendChild(el("nav", {class: "actions"}, [
           ITSS.link("/graph", {ci: failed}, t("whatif.on_graph")),
-          ITSS.link("/root-cause", {symptom: blast.services.filter(function (x) { return x.status === "down"; })
+          ITSS.link("/root-cause", {symptom: impact.services.filter(function (x) { return x.status === "down"; })
             .slice(0, 20).map(function (x) { return x.id; })}, t("whatif.rootcause"))]));
         var cols = el("div", {class: "two-columns"});
         out.appendChild(cols);
-        cols.appendChild(section(t("whatif.services"), [servicesTable(blast.services, true), ITSS.downloads("blast-radius", {ci: failed})], "services-block"));
-        cols.appendChild(section(t("whatif.obligations"), [ITSS.obligations(blast.obligations)], "obligations-block"));
-        if ((blast.redundancy || []).length) {
-          out.appendChild(section(t("whatif.redundancy", {n: blast.redundancy.length}), [
-            el("p", {class: "hint", text: t("whatif.redundancy_hint")}), redundancyTable(blast.redundancy)], "redundancy-block"));
+        cols.appendChild(section(t("whatif.services"), [servicesTable(impact.services, true), ITSS.downloads("blast-radius", {ci: failed})], "services-block"));
+        cols.appendChild(section(t("whatif.obligations"), [ITSS.obligations(impact.obligations)], "obligations-block"));
+        if ((impact.redundancy || []).length) {
+          out.appendChild(section(t("whatif.redundancy", {n: impact.redundancy.length}), [
+            el("p", {class: "hint", text: t("whatif.redundancy_hint")}), redundancyTable(impact.redundancy)], "redundancy-block"));
         }
         out.appendChild(section(t("whatif.impacted", {n: impact.impacted.length}), [
           el("p", {class: "hint", text: t("whatif.impacted_hint")}),
