@@ -10,7 +10,7 @@ Example (no network: an in-process client):
     >>> _ = itss.load([path.parent / "shop"], itss.open_store(str(path)))
     >>> with TestClient(create_app(itss.StoreSettings(path=str(path))), base_url="http://127.0.0.1") as client:
     ...     client.get("/api/blast-radius", params={"ci": "server:db1"}).json()["summary"]
-    {'down': 2, 'at_risk': 0, 'impacted_cis': 5}
+    {'down': 2, 'at_risk': 0, 'impacted_cis': 5, 'redundancy_lost': 0, 'next_failure_complete': True}
 """
 
 from __future__ import annotations
