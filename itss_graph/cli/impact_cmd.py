@@ -53,7 +53,7 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
     """
     import itss_graph as itss
     from itss_graph.render.formats import to_csv, to_json
-    from itss_graph.render.impact import (CSV_HEADERS, explain_text, impact_json, impact_rows,
+    from itss_graph.render.impact import (CSV_HEADERS, explain_text, impact_answer_json, impact_rows,
                                           impact_table)
 
     with open_configured_store(store_settings) as store:
@@ -71,12 +71,7 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
             return
         links = itss.failure_links(store, result) if html_path is not None else None
     if output_format == "json":
-        extra = {"services": [s.as_dict() for s in radius.services],
-                 "redundancy": [g.as_dict() for g in radius.losses]}
-        if obligations:
-            extra["obligations"] = obligations
-        click.echo(impact_json(result, extra, {"services_down": len(radius.down),
-                                               "services_at_risk": len(radius.at_risk)}), nl=False)
+        click.echo(impact_answer_json(result, radius, obligations), nl=False)
     elif output_format == "table":
         from itss_graph.render.obligations import obligations_text
 

@@ -65,30 +65,31 @@ def _table_report(title: str, headers: list[str], rows: list[list], lang: str, s
 
 def impact(store, ci_ids: list[str], *, depth: int | None = None, obligations: bool = True,
            lang: str = "en", with_props: bool = False) -> Answer:
-    from itss_graph.render.impact import CSV_HEADERS, impact_json, impact_rows
+    from itss_graph.render.impact import CSV_HEADERS, impact_answer_json, impact_rows
 
     result = itss.impact(store, ci_ids, max_depth=depth, with_props=with_props)
-    duties = itss.obligations(store, result) if obligations else None
+    radius = itss.assess_impact(store, result)  # the service classes, as `itss impact` prints them
+    duties = itss.obligations(store, result, radius=radius) if obligations else None
     links = itss.failure_links(store, result) if with_props else None  # for the HTML view
-    return Answer(impact_json(result, {"obligations": duties} if duties else None),
+    return Answer(impact_answer_json(result, radius, duties),
                   lambda: (CSV_HEADERS, impact_rows(result)),
-                  lambda: _page(itss.impact_view(result, lang=lang, obligations=duties, links=links)),
-                  extra={"result": result, "obligations": duties})
-
-
-BLAST_HEADERS = ["id", "name", "status", "criticality", "sla", "users", "depth"]
+                  lambda: _page(itss.impact_view(result, lang=lang, obligations=duties, radius=radius,
+                                                 links=links)),
+                  extra={"result": result, "obligations": duties, "radius": radius})
 
 
 def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool = False) -> Answer:
+    from itss_graph.render.impact import SERVICE_CSV_HEADERS, service_rows
+
     answer = itss.blast_radius(store, ci_ids, with_props=with_props)
-    duties = itss.obligations(store, answer.impact)
-    rows = [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth] for s in answer.services]
+    duties = itss.obligations(store, answer.impact, radius=answer)
+    rows = service_rows(answer, SERVICE_CSV_HEADERS)
     links = itss.failure_links(store, answer.impact) if with_props else None  # for the HTML report
 
     def report() -> str:
         return _report_page(itss.impact_report(answer, duties, lang=lang, links=links))
 
-    return Answer({**answer.as_dict(), "obligations": duties}, lambda: (BLAST_HEADERS, rows), report,
+    return Answer({**answer.as_dict(), "obligations": duties}, lambda: (SERVICE_CSV_HEADERS, rows), report,
                   extra={"blast": answer, "obligations": duties})
 
 
@@ -161,9 +162,10 @@ def hotspots(store, top: int = 20, *, lang: str = "en", ticket=None) -> Answer:
 
 
 def change_impact(store, ci_ids: list[str], *, lang: str = "en") -> Answer:
+    from itss_graph.render.impact import SERVICE_CSV_HEADERS as headers
+
     answer = itss.change_impact(store, ci_ids)
-    headers = ["id", "name", "status", "criticality", "sla", "users"]
-    rows = [[s["id"], s["name"], s["status"], s["criticality"], s["sla"], s["users"]] for s in answer["services"]]
+    rows = [[s[h] for h in headers] for s in answer["services"]]
     title = ("变更影响：" if lang == "zh" else "Change impact: ") + ", ".join(ci_ids)
     return Answer(answer, lambda: (headers, rows), lambda: _table_report(title, headers, rows, lang))
 
