@@ -23,7 +23,7 @@ from itss_graph.loading.netbox.client import NetBoxClient
 from itss_graph.loading.netbox.export import JsonExport
 from itss_graph.loading.staging import PREFIX, Staging, sweep_stale
 from itss_graph.stores.sqlite import SQLiteStore
-from tests.conftest import REPO
+from tests.conftest import REPO, store_dump
 from tests.loading.netbox_fake import FakeNetBox, build_netbox, write_json_export
 from tests.test_cli import run
 
@@ -135,6 +135,22 @@ def test_an_export_without_some_endpoints_loads_with_a_warning_but_cannot_prune(
 
     with pytest.raises(InputError, match="has no dcim.cables.json: --prune needs every NetBox endpoint"):
         JsonExport(tmp_path / "export", required=ENDPOINTS)
+
+
+def test_the_library_refuses_to_prune_from_an_export_without_some_endpoints(objects, tmp_path, sqlite_store):
+    """Without ``required`` (a program calling the library, not the CLI), the missing endpoint
+    still makes the read incomplete: a prune is refused and nothing of the source is deleted."""
+    write_json_export(objects, tmp_path / "export")
+    load_items(netbox_rows(JsonExport(tmp_path / "export")), sqlite_store, source="netbox")
+    before = store_dump(sqlite_store)
+    (tmp_path / "export" / "dcim.cables.json").unlink()
+    with pytest.raises(InputError) as excinfo:
+        load_items(netbox_rows(JsonExport(tmp_path / "export")), sqlite_store, source="netbox",
+                   prune=True, allow_empty=True)
+    assert [str(p) for p in excinfo.value.problems] == [
+        f"{tmp_path / 'export'}: no dcim.cables.json in the export: no cables were read: --prune "
+        "needs a complete read of the source, or it would delete what was not read"]
+    assert store_dump(sqlite_store) == before
 
 
 def test_the_cli_refuses_to_prune_from_an_incomplete_export(objects, tmp_path):
