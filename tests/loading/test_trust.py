@@ -310,11 +310,11 @@ def test_a_load_refused_by_the_store_itself_leaves_no_new_store(tmp_path, write)
 
 
 def test_a_store_created_by_another_load_meanwhile_is_checked_and_loaded_into(tmp_path, write):
-    from itss_graph.cli.load_cmd import _StoreForLoad
+    from itss_graph.stores.for_load import StoreForLoad
     from itss_graph.stores import StoreSettings
 
     target = tmp_path / "shared.db"
-    with _StoreForLoad(StoreSettings(path=str(target)), dry_run=False) as stores:
+    with StoreForLoad(StoreSettings(path=str(target)), dry_run=False) as stores:
         assert stores.for_checks.is_empty() and not target.exists()
         load_inventory([write("other.json", json.dumps({"cis": [{"id": "x", "type": "vm"}]}))],
                        SQLiteStore(target))  # another load, meanwhile
@@ -322,7 +322,7 @@ def test_a_store_created_by_another_load_meanwhile_is_checked_and_loaded_into(tm
         assert stores.recheck and store.existing_ids(["x"]) == {"x"}
     # the other way round: the store appears while this load writes its new one
     other = tmp_path / "late.db"
-    with _StoreForLoad(StoreSettings(path=str(other)), dry_run=False) as stores:
+    with StoreForLoad(StoreSettings(path=str(other)), dry_run=False) as stores:
         stores.for_writing()
         load_inventory([tmp_path / "other.json"], SQLiteStore(other))
         assert not stores.written()  # not moved over the other load's store
