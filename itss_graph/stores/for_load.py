@@ -72,9 +72,16 @@ class StoreForLoad:
             return self.store
         from itss_graph.stores.sqlite import SQLiteStore
 
+        from itss_graph.errors import StoreError
+
         self.temp = self.target.with_name(f".{self.target.name}.{os.getpid()}.new")
         self._remove_temp()
-        self.store = SQLiteStore(self.temp, create=True)
+        try:
+            self.store = SQLiteStore(self.temp, create=True)
+        except StoreError as exc:  # name the store asked for, not the private name
+            cause = exc.__cause__ or exc
+            raise StoreError(f"cannot create store {self.target}: {cause}; nothing was "
+                             "written") from None
         return self.store
 
     def written(self) -> bool:

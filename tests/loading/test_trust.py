@@ -328,3 +328,12 @@ def test_a_store_created_by_another_load_meanwhile_is_checked_and_loaded_into(tm
         assert not stores.written()  # not moved over the other load's store
         assert stores.for_writing().existing_ids(["x"]) == {"x"}
     assert not list(tmp_path.glob(".*.new*"))  # the new store it had started is gone
+
+
+def test_a_store_that_cannot_be_created_is_named_as_asked_for(tmp_path, write):
+    """The error names the path given, not the private name the new store is written under."""
+    write("in/cis.csv", "id,name,type\na,A,vm\n")
+    done = run("load", str(tmp_path / "in"), "--store", str(tmp_path / "no-such-dir" / "x.db"))
+    assert done.returncode == 2
+    assert done.stderr == (f"itss: error: cannot create store {tmp_path / 'no-such-dir' / 'x.db'}: "
+                           "unable to open database file; nothing was written\n")
