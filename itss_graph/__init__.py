@@ -34,6 +34,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "example_store": ("itss_graph.loading.example", "example_store"),
     "load": ("itss_graph.loading.load", "load_inventory"),
     "load_inventory": ("itss_graph.loading.load", "load_inventory"),
+    "load_into": ("itss_graph.loading.run", "load_into"),
+    "NetBoxSource": ("itss_graph.loading.run", "NetBoxSource"),
     "export_inventory": ("itss_graph.render.inventory", "write_inventory"),
     "write_graph": ("itss_graph.render.graph_export", "write_graph"),
     "history": ("itss_graph.answers.history", "history"),
