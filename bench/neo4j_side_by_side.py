@@ -9,8 +9,9 @@ Usage, stores already loaded with the same estate (a server from tools/neo4j-tes
 or from an estate's CSV pair (``cis.csv``, ``relations.csv``), everything in one run: a test
 server is started on a fresh data directory (``--heap``, ``--pagecache``; procedures installed),
 the estate is loaded with `itss load` into a new embedded store and into the empty Neo4j
-database, one after the other (wall, rows/s and the load average of each: the two load rates
-side by side), the Neo4j store's size is read, then the probes run and the server stops:
+database, one after the other (wall, rows/s, CPU and the load average of each: the two load
+rates side by side), the probes run, the server stops and the Neo4j store's size is read (a
+clean stop checkpoints; Community has no db.checkpoint()):
 
     .venv/bin/python bench/neo4j_side_by_side.py --estate ESTATE_DIR --heap 4g --pagecache 1g \\
         --probe typical=rack:dc1-2-851 --probe "core switch=switch:dc1-core-1" --out result.json
@@ -89,14 +90,6 @@ def timed_load(estate: Path, store_args: list[str], env: dict, server_pid: int |
             "load_average_start": load_average, "load_average_end": os.getloadavg()}
 
 
-def checkpoint(uri: str) -> None:
-    """Flush the page cache to the store files (sizes are read from the files)."""
-    from neo4j import GraphDatabase
-
-    with GraphDatabase.driver(uri) as driver:
-        driver.execute_query("CALL db.checkpoint()")
-
-
 def load_estate(args, env: dict, result: dict):
     """Start a test server, load the estate into both stores (timed); return the server."""
     import tempfile
@@ -104,7 +97,6 @@ def load_estate(args, env: dict, result: dict):
     for path in (REPO, REPO / "bench"):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
-    from neo4j_scaling import store_sizes
     from tests.support.neo4j_server import start_server
 
     scratch = args.scratch = Path(tempfile.mkdtemp(prefix="itss-side-by-side-"))
@@ -113,8 +105,6 @@ def load_estate(args, env: dict, result: dict):
     result["server"] = {"heap": args.heap, "pagecache": args.pagecache}
     result["load"] = {"embedded": timed_load(args.estate, ["--store", str(args.sqlite)], env),
                       "neo4j": timed_load(args.estate, ["--neo4j-uri", args.neo4j_uri], env, server.pid)}
-    checkpoint(args.neo4j_uri)  # store files hold the graph only after a checkpoint
-    result["neo4j_store_mb"] = store_sizes(scratch / "neo4j")
     for name, load in result["load"].items():
         print(f"load into {name}: {load['rows']} rows in {load['wall_s']} s = {load['rows_per_s']} rows/s; "
               f"CPU {load['client_cpu_s']} s loader + {load['server_cpu_s']} s server "
@@ -154,7 +144,10 @@ def main() -> None:
         probe_all(args, clients, base, result)
     finally:
         if server is not None:
-            server.stop()
+            server.stop()  # a clean stop checkpoints: the store files then hold the whole graph
+            from neo4j_scaling import store_sizes
+
+            result["neo4j_store_mb"] = store_sizes(args.scratch / "neo4j")
             if args.keep:
                 print(f"stores kept in {args.scratch} (estate.db, neo4j/)")
             else:
