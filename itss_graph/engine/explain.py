@@ -173,7 +173,12 @@ def next_failures(store: Store, result: ImpactResult, candidates: Iterable[str],
             answer.takes[c] = set(index.ids_of(hit)) if len(hit) else set()
         return answer
     lost = lost_ids(result) if lost is None else lost
-    found = further_losses(store, Rules.from_schema(schema), lost, tried)
+    rules = Rules.from_schema(schema)
+    walked = store.walk_further(lost, tried, targets, rules.toward_source, rules.toward_target)
+    if walked is not None:  # the same walks, by the store itself (a server-side procedure)
+        answer.takes = {c: walked.get(c, set()) & targets for c in tried}
+        return answer
+    found = further_losses(store, rules, lost, tried)
     answer.takes = {c: found[c] & targets for c in tried}
     return answer
 

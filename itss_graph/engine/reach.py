@@ -144,6 +144,13 @@ def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None 
     rules = Rules.from_schema(schema)
     steps = [(direction, [r for r, effect in table.items() if effect != "degraded"])
              for direction, table in ((INCOMING, rules.toward_source), (OUTGOING, rules.toward_target))]
+    walked = store.walk_paths(start, dict(steps)[INCOMING], dict(steps)[OUTGOING], only_types)
+    if walked is not None:  # the chains' CIs with their parent links, from the store itself
+        starts = set(start)
+        ends = [i for i in sorted(walked) if i not in starts
+                and (only_types is None or walked[i][0] in only_types)]
+        return _chains({i: None if i in starts or v is None else (v, f) for i, (_, _, v, f) in walked.items()},
+                       ends, {i: (t, n) for i, (t, n, _, _) in walked.items()}, store)
     parent: dict[str, tuple[str, str] | None] = {s: None for s in start}
     frontier = start
     while frontier:
@@ -159,6 +166,12 @@ def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None 
     if only_types is not None:
         wanted = set(only_types)
         reached = [i for i in reached if headers.get(i, ("", ""))[0] in wanted]
+    return _chains(parent, reached, headers, store)
+
+
+def _chains(parent: dict, reached: list[str], headers: dict, store: Store) -> dict[str, list[dict]]:
+    """The chain to each of ``reached`` from the parent links (CI -> (relation, from), None at
+    a start CI); ``headers`` (id -> (type, name)) are completed from the store where missing."""
     chains = []
     for ci in reached:
         chain, here = [], ci

@@ -36,6 +36,8 @@ Edge = tuple[str, str, str, "str | None", "int | None"]  # (id, type, other, gro
 FlowEdge = tuple[str, str, str, bool, "str | None", "int | None"]
 # (down, degraded, headers): id -> (depth, via, from, explanation class); id -> (type, name)
 ImpactWalk = tuple[dict, dict, dict]
+# a CI on a chain of Store.walk_paths: (type, name, relation reached over, CI reached from)
+PathStep = tuple[str, str, "str | None", "str | None"]
 
 
 def text_values(props: Mapping[str, Any]) -> Iterator[str]:
@@ -249,6 +251,22 @@ class Store(ABC):
         """CIs reachable from ``start`` (excluded) over ``incoming`` relation types against their
         direction and ``outgoing`` ones along it, computed by the store itself; None when it
         cannot."""
+        return None
+
+    def walk_paths(self, start: Sequence[str], incoming: Sequence[str], outgoing: Sequence[str],
+                   only_types: Collection[str] | None) -> "dict[str, PathStep] | None":
+        """The shortest chains from ``start`` (as :meth:`walk_reach` walks), computed by the store
+        itself, or None when it cannot: id -> (type, name, via, from) for every CI on a chain to
+        a reached CI (of ``only_types``), ``via`` and ``from`` None for start CIs. A CI first
+        reached at a level keeps the smallest (relation, from id) of that level."""
+        return None
+
+    def walk_further(self, lost: Collection[str], candidates: Sequence[str], targets: Collection[str],
+                     toward_source: dict[str, str], toward_target: dict[str, str]
+                     ) -> "dict[str, set[str]] | None":
+        """For each candidate, the ``targets`` its failure would take down on top of the ``lost``
+        CIs (:func:`itss_graph.engine.impact.further_losses`), computed by the store itself, or
+        None when it cannot."""
         return None
 
     def run_read_only(self, statement: str, params: dict) -> tuple[list[str], list[list]]:
