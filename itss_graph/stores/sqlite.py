@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from contextlib import AbstractContextManager
@@ -41,9 +42,17 @@ class SQLiteStore(Store):
 
     kind = "sqlite"
     detects_relation_duplicates = True
+    # below this many relations read, a walk by SQL levels beats importing numpy and opening
+    # the closure index (bench/query_paths.py); ITSS_INDEX_AFTER_EDGES sets another budget
+    index_after_edges = 5_000
 
     def __init__(self, path: str | Path, *, create: bool = True, busy_timeout_s: float = 60.0):
         self.path = str(path)
+        budget = os.environ.get("ITSS_INDEX_AFTER_EDGES", "").strip()
+        if budget:
+            if not budget.isdigit():
+                raise StoreError(f"ITSS_INDEX_AFTER_EDGES must be a number of relations, not {budget!r}")
+            self.index_after_edges = int(budget)
         if self.path != ":memory:" and not create and not Path(self.path).exists():
             raise StoreError(f"no store at {self.path}: load an inventory first (itss load FILE...)")
         try:
@@ -123,7 +132,12 @@ class SQLiteStore(Store):
     def closure_index(self, schema):
         from itss_graph.stores.sqlite_index import graph_index
 
-        return graph_index(self, schema)
+        index = graph_index(self, schema)
+        self._opened_index = index.generation
+        return index
+
+    def closure_index_open(self):
+        return getattr(self, "_opened_index", None) is not None
 
     def index_positions(self, index, ids):
         from itss_graph.stores.sqlite_index import positions_of_ids

@@ -18,24 +18,14 @@ import hashlib
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
 from itss_graph.stores.graph_index import GraphIndex
+from itss_graph.stores.sqlite_file import SQLiteFile
 from itss_graph.semantics import Rules, min_up_of
 from itss_graph.schema import Schema, load_schema
 from itss_graph.version import __version__
-
-
-class SQLiteFile(Protocol):
-    """What the index needs of the embedded store (kept as a protocol: the store class imports
-    this module, not the other way round)."""
-
-    path: str
-    db: sqlite3.Connection
-
-    def generation(self) -> str: ...
 
 
 # The statements the index is built from (also printed by --show-query).
