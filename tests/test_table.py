@@ -115,3 +115,21 @@ def test_standards_table_keeps_the_parts_apart(demo_db):
                 rows[-1] += "\n" + line
         assert len(rows) >= 4 and len(set(rows)) == len(rows)
         assert all(display_width(line) <= int(columns) for line in out.splitlines())
+
+
+def test_the_width_fast_path_agrees_with_wcwidth_on_every_character_it_covers():
+    # display_width answers text of these characters without importing wcwidth: it must give
+    # exactly wcwidth's widths (one column for the narrow ones, two for the wide ones)
+    import re
+
+    from wcwidth import wcswidth
+
+    from itss_graph.render import table
+
+    covered = [chr(c) for c in range(0x110000) if 0xD800 > c or c > 0xDFFF
+               if table._SIMPLE_TEXT.fullmatch(chr(c))]
+    assert len(covered) > 20000
+    assert [table.display_width(ch) for ch in covered] == [wcswidth(ch) for ch in covered]
+    sample = "".join(covered[::97])
+    assert table.display_width(sample) == wcswidth(sample)
+    assert re.fullmatch(table._SIMPLE_TEXT, "e\u0301") is None  # a combining mark takes the slow path

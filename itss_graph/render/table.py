@@ -27,6 +27,7 @@ Example:
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any, Sequence
 
@@ -66,12 +67,25 @@ def table_width() -> int | None:
     return None
 
 
+# Text made only of these characters needs no wcwidth (whose import costs more than a small
+# answer): narrow ones take a column, wide ones (CJK ideographs and punctuation, fullwidth
+# forms) two, exactly as wcwidth says (tests/test_table.py compares every one of them).
+_NARROW = "\x20-\x7e\xa0-\xff\u2010-\u2027\u2030-\u205e"
+_WIDE = "\u3001-\u3029\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6"
+_SIMPLE_TEXT = re.compile(f"[{_NARROW}{_WIDE}]*")
+_WIDE_CHAR = re.compile(f"[{_WIDE}]")
+
+
 def display_width(text: str) -> int:
     """Terminal columns a string takes.
 
     >>> display_width("服务器"), display_width("e\\u0301"), display_width("🔥 ok"), display_width("ＡＢ")
     (6, 1, 5, 4)
     """
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if _SIMPLE_TEXT.fullmatch(text):
+        return len(text) + len(_WIDE_CHAR.findall(text))
     from wcwidth import wcswidth, wcwidth
 
     width = wcswidth(text)
@@ -95,6 +109,8 @@ def _cell(value: Any) -> str:
 
 def _clusters(text: str) -> list[str]:
     """Characters with their combining marks (a mark never starts a line)."""
+    if _SIMPLE_TEXT.fullmatch(text):  # no combining marks
+        return list(text)
     from wcwidth import wcwidth
 
     out: list[str] = []
