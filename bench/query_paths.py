@@ -76,25 +76,38 @@ def flow_types() -> tuple[list[str], list[str]]:
             sorted(r.name for r in rels if r.on_source_failure in LOSS_EFFECTS))
 
 
-def timed(args: list[str]) -> tuple[float, float, str, int]:
-    """Wall seconds, peak RSS (MB, from wait4's rusage of this very child), stdout, status."""
+# A fresh, small wrapper process runs each command: its RUSAGE_CHILDREN peak is exactly the
+# command's own (a child forked straight from this process would inherit this process's peak,
+# the CSR arrays of the limit included, in its ru_maxrss).
+WRAPPER = r"""
+import json, resource, subprocess, sys, time
+with open(sys.argv[1], "wb") as out:
     start = time.perf_counter()
-    out_path = RESULTS / f".out-{os.getpid()}"
-    with open(out_path, "wb") as out, open(os.devnull, "wb") as null:
-        proc = subprocess.Popen(args, stdout=out, stderr=null)
-        _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_kb": usage.ru_maxrss,
+                  "rc": done.returncode}))
+"""
+
+
+def timed(args: list[str]) -> tuple[float, float, str, int, float]:
+    """Wall seconds, peak RSS (MB), stdout, exit status and CPU seconds (user + system: less
+    stretched than wall time by a shared machine's queue) of a fresh process running ``args``."""
+    out_path = RESULTS / f".out-{os.getpid()}"
+    done = subprocess.run([PYTHON, "-c", WRAPPER, str(out_path), *args], capture_output=True, text=True)
+    measure = json.loads(done.stdout)
     text = out_path.read_text(encoding="utf-8", errors="replace")
     out_path.unlink()
-    if proc.returncode != 0:
-        sys.stderr.write(f"{' '.join(args)}: exit {proc.returncode}\n")
-    return wall, usage.ru_maxrss / 1024, text, proc.returncode
+    if measure["rc"] != 0:
+        sys.stderr.write(f"{' '.join(args)}: exit {measure['rc']}\n")
+    return measure["wall"], measure["peak_kb"] / 1024, text, measure["rc"], measure["cpu"]
 
 
 def median_of(args: list[str], repeat: int) -> dict:
     runs = [timed(args) for _ in range(repeat)]
     return {"wall_s": round(statistics.median(r[0] for r in runs), 4),
+            "cpu_s": round(statistics.median(r[4] for r in runs), 4),
             "walls_s": [round(r[0], 4) for r in runs],
             "peak_mb": round(max(r[1] for r in runs), 1), "rc": runs[-1][3], "stdout": runs[-1][2]}
 
@@ -168,7 +181,7 @@ def ensure_store(estate: Path, itss: str) -> tuple[Path, dict | None]:
     store = estate / "itss.db"
     if store.exists():
         return store, None
-    wall, peak, _, rc = timed([itss, "load", str(estate), "--store", str(store)])
+    wall, peak, _, rc, _ = timed([itss, "load", str(estate), "--store", str(store)])
     if rc != 0:
         raise SystemExit(f"itss load {estate} failed (exit {rc})")
     return store, {"wall_s": round(wall, 2), "peak_mb": round(peak, 1)}
@@ -195,7 +208,7 @@ def first_after_load(estate: Path, itss: str, probe: str) -> dict:
             shutil.rmtree(path)
         else:
             path.unlink()
-    load_wall, load_peak, _, rc = timed([itss, "load", str(estate), "--store", str(fresh)])
+    load_wall, load_peak, _, rc, _ = timed([itss, "load", str(estate), "--store", str(fresh)])
     first = timed([itss, "impact", probe, "--store", str(fresh)])
     second = timed([itss, "impact", probe, "--store", str(fresh)])
     return {"load_s": round(load_wall, 2), "load_peak_mb": round(load_peak, 1), "load_rc": rc,
@@ -208,12 +221,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--estate", action="append", type=Path, required=True)
     parser.add_argument("--probe", action="append", default=[], metavar="LABEL=ID")
+    parser.add_argument("--only", action="append", default=[], metavar="LABEL",
+                        help="only these probes (repeat for several)")
+    parser.add_argument("--no-fixed", action="store_true", help="skip --help, standards and python")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--itss", default=str(Path(PYTHON).with_name("itss")))
     parser.add_argument("--first-after-load", action="store_true")
     parser.add_argument("--label", default="", help="a name for this run (e.g. before, after)")
     opts = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
+    # bytecode compiled, as an installed package has it (PYTHONDONTWRITEBYTECODE would otherwise
+    # make every cold process compile the modules edited since the last write)
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(REPO / "itss_graph")], check=True)
     to_source, to_target = flow_types()
     result: dict = {"label": opts.label, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "commit": subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
@@ -228,16 +247,18 @@ def main() -> None:
              "itss --help": [opts.itss, "--help"],
              "itss standards --ci-type database": [opts.itss, "standards", "--ci-type", "database"]}
     timed(fixed["itss standards --ci-type database"])  # the compiled knowledge base is warm
-    lines += ["| command | wall s (median) | peak MB |", "|---|---|---|"]
-    for label, args in fixed.items():
+    lines += ["| command | wall s (median) | cpu s | peak MB |", "|---|---|---|---|"]
+    for label, args in ({} if opts.no_fixed else fixed).items():
         m = median_of(args, max(opts.repeat, 5))
         result["fixed"][label] = {k: v for k, v in m.items() if k != "stdout"}
-        lines.append(f"| `{label}` | {m['wall_s']:.3f} | {m['peak_mb']:.0f} |")
+        lines.append(f"| `{label}` | {m['wall_s']:.3f} | {m['cpu_s']:.3f} | {m['peak_mb']:.0f} |")
     lines.append("")
 
     for estate in opts.estate:
         store, loaded = ensure_store(estate, opts.itss)
         probes = probes_of(estate, opts.probe)
+        if opts.only:
+            probes = {label: ci_id for label, ci_id in probes.items() if label in opts.only}
         entry: dict = {"store": str(store), "loaded": loaded, "probes": {}, "loadavg_start": loadavg()}
         if opts.first_after_load:
             first_probe = next(iter(probes.values()))
@@ -245,8 +266,8 @@ def main() -> None:
         timed([opts.itss, "impact", next(iter(probes.values())), "--store", str(store)])  # index warm
         csr = FlowCSR(store, to_source, to_target)
         lines += [f"## {estate.name}", "",
-                  "| probe | id | itss reached | itss s | itss MB | naive reached | naive s | "
-                  "itss/naive | limit ms | heavy imports |", "|---|---|---|---|---|---|---|---|---|---|"]
+                  "| probe | id | itss reached | itss s (cpu) | itss MB | naive reached | naive s (cpu) | "
+                  "itss/naive wall (cpu) | limit ms | heavy imports |", "|---|---|---|---|---|---|---|---|---|---|"]
         for label, ci_id in probes.items():
             itss_run = median_of([opts.itss, "impact", ci_id, "--store", str(store)], opts.repeat)
             naive = median_of([PYTHON, "-c", NAIVE_CTE, str(store), ci_id, ",".join(to_source),
@@ -255,14 +276,17 @@ def main() -> None:
             reached = _reached(itss_run["stdout"])
             heavy = heavy_imports(opts.itss, store, ci_id)
             ratio = itss_run["wall_s"] / naive["wall_s"] if naive["wall_s"] else float("nan")
+            cpu_ratio = itss_run["cpu_s"] / naive["cpu_s"] if naive["cpu_s"] else float("nan")
             entry["probes"][label] = {
                 "id": ci_id, "itss_reached": reached, "itss": _strip(itss_run),
                 "naive_reached": len(naive["stdout"].split()) - 1, "naive": _strip(naive),
-                "itss_over_naive": round(ratio, 2), "limit_s": round(limit_s, 5),
+                "itss_over_naive": round(ratio, 2), "itss_over_naive_cpu": round(cpu_ratio, 2),
+                "limit_s": round(limit_s, 5),
                 "limit_reached": limit_reached, "heavy_imports": heavy}
-            lines.append(f"| {label} | `{ci_id}` | {reached} | {itss_run['wall_s']:.3f} | "
-                         f"{itss_run['peak_mb']:.0f} | {len(naive['stdout'].split()) - 1} | "
-                         f"{naive['wall_s']:.3f} | {ratio:.1f}× | {limit_s * 1000:.1f} | "
+            lines.append(f"| {label} | `{ci_id}` | {reached} | {itss_run['wall_s']:.3f} "
+                         f"({itss_run['cpu_s']:.3f}) | {itss_run['peak_mb']:.0f} | "
+                         f"{len(naive['stdout'].split()) - 1} | {naive['wall_s']:.3f} ({naive['cpu_s']:.3f}) | "
+                         f"{ratio:.1f}× ({cpu_ratio:.1f}×) | {limit_s * 1000:.1f} | "
                          f"{', '.join(heavy) or '—'} |")
         entry["loadavg_end"] = loadavg()
         if "first_after_load" in entry:

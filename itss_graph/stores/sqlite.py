@@ -23,14 +23,15 @@ import sqlite3
 import uuid
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from itss_graph.errors import StoreError
 from itss_graph.model import CI, Relation
-from itss_graph.stores import sqlite_write
 from itss_graph.stores.base import INCOMING, OUTGOING, LoadReport, Store, key_whitespace
-from itss_graph.stores.batch import Batch
 from itss_graph.stores.layout import SQLITE_VERSION
+
+if TYPE_CHECKING:
+    from itss_graph.stores.batch import Batch
 
 SCHEMA_VERSION = str(SQLITE_VERSION)  # the tables: itss_graph.stores.layout
 
@@ -77,6 +78,8 @@ class SQLiteStore(Store):
         self.db.execute("BEGIN IMMEDIATE")
         try:
             # another process may have done it meanwhile: read the version again
+            from itss_graph.stores import sqlite_write  # writes: not on the read path
+
             for statement in sqlite_write.schema_statements(self._schema_version()):
                 self.db.execute(statement)
             self.db.execute("COMMIT")
@@ -230,12 +233,18 @@ class SQLiteStore(Store):
     # -- writes -------------------------------------------------------------------------------
     def apply(self, batch: Batch, *, dry_run: bool = False, details: bool = False,
               progress=None) -> LoadReport:
+        from itss_graph.stores import sqlite_write
+
         return sqlite_write.merge(self, batch, dry_run=dry_run, details=details)
 
     def load_lock(self) -> AbstractContextManager:
+        from itss_graph.stores import sqlite_write
+
         return sqlite_write.load_lock(self)
 
     def history(self, ci_id: str) -> list[dict]:
+        from itss_graph.stores import sqlite_write
+
         return sqlite_write.ci_history(self.db, ci_id)
 
     def close(self) -> None:
