@@ -198,8 +198,12 @@ def probes_of(estate: Path, extra: list[str]) -> dict[str, str]:
     return probes
 
 
-def first_after_load(estate: Path, itss: str, probe: str) -> dict:
-    """Load the estate into a fresh store, then time the first impact query after it."""
+def first_after_load(estate: Path, itss: str, probe: str | None) -> dict:
+    """Load the estate into a fresh store, then time the first impact query after it (by
+    default the probe that reaches most: the one that needs the closure index)."""
+    if probe is None:
+        described = json.loads((estate / "probes.json").read_text())
+        probe = max(described.values(), key=lambda p: p.get("itss_reached", 0))["id"]
     fresh = estate / "fresh.db"
     for path in estate.glob("fresh.db*"):
         if path.is_dir():
@@ -211,7 +215,7 @@ def first_after_load(estate: Path, itss: str, probe: str) -> dict:
     load_wall, load_peak, _, rc, _ = timed([itss, "load", str(estate), "--store", str(fresh)])
     first = timed([itss, "impact", probe, "--store", str(fresh)])
     second = timed([itss, "impact", probe, "--store", str(fresh)])
-    return {"load_s": round(load_wall, 2), "load_peak_mb": round(load_peak, 1), "load_rc": rc,
+    return {"probe": probe, "load_s": round(load_wall, 2), "load_peak_mb": round(load_peak, 1), "load_rc": rc,
             "first_query_s": round(first[0], 3), "first_query_peak_mb": round(first[1], 1),
             "second_query_s": round(second[0], 3), "second_query_peak_mb": round(second[1], 1),
             "loadavg": loadavg()}
@@ -226,8 +230,13 @@ def main() -> None:
     parser.add_argument("--no-fixed", action="store_true", help="skip --help, standards and python")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--itss", default=str(Path(PYTHON).with_name("itss")))
-    parser.add_argument("--first-after-load", action="store_true")
+    parser.add_argument("--first-after-load", action="store_true",
+                        help="load each estate into a fresh store first and time the first query")
+    parser.add_argument("--first-probe", default=None, metavar="ID",
+                        help="the first query after the load (default: the largest probe)")
     parser.add_argument("--label", default="", help="a name for this run (e.g. before, after)")
+    parser.add_argument("--baseline", default=None, metavar="ITSS",
+                        help="another itss executable (e.g. main's) measured beside, in the same run")
     opts = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     # bytecode compiled, as an installed package has it (PYTHONDONTWRITEBYTECODE would otherwise
@@ -246,6 +255,11 @@ def main() -> None:
              "python -c 'import click'": [PYTHON, "-c", "import click"],
              "itss --help": [opts.itss, "--help"],
              "itss standards --ci-type database": [opts.itss, "standards", "--ci-type", "database"]}
+    if opts.baseline:
+        fixed["baseline: itss --help"] = [opts.baseline, "--help"]
+        fixed["baseline: itss standards --ci-type database"] = [opts.baseline, "standards", "--ci-type",
+                                                                "database"]
+        timed(fixed["baseline: itss standards --ci-type database"])
     timed(fixed["itss standards --ci-type database"])  # the compiled knowledge base is warm
     lines += ["| command | wall s (median) | cpu s | peak MB |", "|---|---|---|---|"]
     for label, args in ({} if opts.no_fixed else fixed).items():
@@ -255,24 +269,31 @@ def main() -> None:
     lines.append("")
 
     for estate in opts.estate:
-        store, loaded = ensure_store(estate, opts.itss)
         probes = probes_of(estate, opts.probe)
         if opts.only:
             probes = {label: ci_id for label, ci_id in probes.items() if label in opts.only}
-        entry: dict = {"store": str(store), "loaded": loaded, "probes": {}, "loadavg_start": loadavg()}
-        if opts.first_after_load:
-            first_probe = next(iter(probes.values()))
-            entry["first_after_load"] = first_after_load(estate, opts.itss, first_probe)
-        timed([opts.itss, "impact", next(iter(probes.values())), "--store", str(store)])  # index warm
+        entry: dict = {"probes": {}, "loadavg_start": loadavg()}
+        if opts.first_after_load:  # the fresh store then serves the probes too
+            entry["first_after_load"] = first_after_load(estate, opts.itss, opts.first_probe)
+            store, loaded = estate / "fresh.db", None
+        else:
+            store, loaded = ensure_store(estate, opts.itss)
+        entry.update(store=str(store), loaded=loaded)
+        # the closure index built (as `itss load` leaves it for a large store): no probe pays for it
+        timed([PYTHON, "-m", "itss_graph.stores.index_at_load", str(store)])
         csr = FlowCSR(store, to_source, to_target)
         lines += [f"## {estate.name}", "",
                   "| probe | id | itss reached | itss s (cpu) | itss MB | naive reached | naive s (cpu) | "
-                  "itss/naive wall (cpu) | limit ms | heavy imports |", "|---|---|---|---|---|---|---|---|---|---|"]
+                  "itss/naive wall (cpu) | limit ms | heavy imports |"
+                  + (" baseline s (cpu), MB, ÷ naive |" if opts.baseline else ""),
+                  "|---|---|---|---|---|---|---|---|---|---|" + ("---|" if opts.baseline else "")]
         for label, ci_id in probes.items():
             itss_run = median_of([opts.itss, "impact", ci_id, "--store", str(store)], opts.repeat)
             naive = median_of([PYTHON, "-c", NAIVE_CTE, str(store), ci_id, ",".join(to_source),
                                ",".join(to_target)], opts.repeat)
             limit_s, limit_reached = csr.limit_s(ci_id)
+            base = (median_of([opts.baseline, "impact", ci_id, "--store", str(store)], opts.repeat)
+                    if opts.baseline else None)
             reached = _reached(itss_run["stdout"])
             heavy = heavy_imports(opts.itss, store, ci_id)
             ratio = itss_run["wall_s"] / naive["wall_s"] if naive["wall_s"] else float("nan")
@@ -283,16 +304,23 @@ def main() -> None:
                 "itss_over_naive": round(ratio, 2), "itss_over_naive_cpu": round(cpu_ratio, 2),
                 "limit_s": round(limit_s, 5),
                 "limit_reached": limit_reached, "heavy_imports": heavy}
+            if base is not None:
+                entry["probes"][label]["baseline"] = _strip(base)
+                entry["probes"][label]["baseline_over_naive"] = round(base["wall_s"] / naive["wall_s"], 2)
+                entry["probes"][label]["baseline_over_naive_cpu"] = round(base["cpu_s"] / naive["cpu_s"], 2)
             lines.append(f"| {label} | `{ci_id}` | {reached} | {itss_run['wall_s']:.3f} "
                          f"({itss_run['cpu_s']:.3f}) | {itss_run['peak_mb']:.0f} | "
                          f"{len(naive['stdout'].split()) - 1} | {naive['wall_s']:.3f} ({naive['cpu_s']:.3f}) | "
                          f"{ratio:.1f}× ({cpu_ratio:.1f}×) | {limit_s * 1000:.1f} | "
-                         f"{', '.join(heavy) or '—'} |")
+                         f"{', '.join(heavy) or '—'} |"
+                         + (f" baseline {base['wall_s']:.3f} ({base['cpu_s']:.3f}), {base['peak_mb']:.0f} MB, "
+                            f"{base['wall_s'] / naive['wall_s']:.1f}× ({base['cpu_s'] / naive['cpu_s']:.1f}×) |"
+                            if base is not None else ""))
         entry["loadavg_end"] = loadavg()
         if "first_after_load" in entry:
             f = entry["first_after_load"]
             lines += ["", f"Fresh load: {f['load_s']} s, peak {f['load_peak_mb']} MB; first query after "
-                          f"it {f['first_query_s']} s, peak {f['first_query_peak_mb']} MB; second "
+                          f"it (`itss impact {f['probe']}`) {f['first_query_s']} s, peak {f['first_query_peak_mb']} MB; second "
                           f"{f['second_query_s']} s, peak {f['second_query_peak_mb']} MB "
                           f"(load average {f['loadavg']})."]
         lines += ["", f"load average start {entry['loadavg_start']}, end {entry['loadavg_end']}", ""]

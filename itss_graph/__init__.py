@@ -34,6 +34,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "example_store": ("itss_graph.loading.example", "example_store"),
     "load": ("itss_graph.loading.load", "load_inventory"),
     "load_inventory": ("itss_graph.loading.load", "load_inventory"),
+    "prepare_after_load": ("itss_graph.stores.index_at_load", "prepare_after_load"),
     "export_inventory": ("itss_graph.render.inventory", "write_inventory"),
     "write_graph": ("itss_graph.render.graph_export", "write_graph"),
     "history": ("itss_graph.answers.history", "history"),

@@ -161,3 +161,23 @@ def test_a_load_lock_that_cannot_be_made_is_a_clear_error(tmp_path):
         with pytest.raises(StoreError, match="cannot take the load lock .*x.db.load-lock"):
             with load_lock(store):
                 pass
+
+
+def test_a_large_load_leaves_the_closure_index_built(tmp_path, monkeypatch):
+    """After loading a large store the index is already there (built by a child process), so
+    the first large question opens it; a small store is left to build it when needed."""
+    from itss_graph.loading.example import example_store
+    from itss_graph.schema import load_schema
+    from itss_graph.stores import index_at_load
+
+    db = tmp_path / "x.db"
+    example_store(str(db)).close()
+    assert index_at_load.prepare_after_load(str(db)) is False  # 14 CIs: not now
+    assert not (tmp_path / "x.db.index").exists()
+    monkeypatch.setattr(index_at_load, "INDEX_AT_LOAD_CIS", 10)
+    assert index_at_load.prepare_after_load(str(db)) is True
+    built = list((tmp_path / "x.db.index").iterdir())
+    assert len(built) == 1
+    with SQLiteStore(db, create=False) as store:  # the query process finds that very index
+        assert store.closure_index(load_schema()).generation == built[0].name
+    assert list((tmp_path / "x.db.index").iterdir()) == built

@@ -107,6 +107,10 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
                 loader.store = stores.for_writing()
                 loader.check()
                 report = loader.apply(**options)
+    if not dry_run and report.changed and store_settings.kind == "sqlite":
+        import itss_graph as itss
+
+        itss.prepare_after_load(store_settings.path)  # a large store: its closure index now
     _print_report(report, store_settings, output_format, row_report)
     if report.skipped_total:
         click.echo(f"itss: {report.skipped_total} row{'s' if report.skipped_total != 1 else ''} "
