@@ -216,8 +216,10 @@ def first_after_load(estate: Path, itss: str, probe: str | None) -> dict:
     first = timed([itss, "impact", probe, "--store", str(fresh)])
     second = timed([itss, "impact", probe, "--store", str(fresh)])
     return {"probe": probe, "load_s": round(load_wall, 2), "load_peak_mb": round(load_peak, 1), "load_rc": rc,
-            "first_query_s": round(first[0], 3), "first_query_peak_mb": round(first[1], 1),
-            "second_query_s": round(second[0], 3), "second_query_peak_mb": round(second[1], 1),
+            "first_query_s": round(first[0], 3), "first_query_cpu_s": round(first[4], 3),
+            "first_query_peak_mb": round(first[1], 1),
+            "second_query_s": round(second[0], 3), "second_query_cpu_s": round(second[4], 3),
+            "second_query_peak_mb": round(second[1], 1),
             "loadavg": loadavg()}
 
 
