@@ -181,3 +181,22 @@ def test_a_large_load_leaves_the_closure_index_built(tmp_path, monkeypatch):
     with SQLiteStore(db, create=False) as store:  # the query process finds that very index
         assert store.closure_index(load_schema()).generation == built[0].name
     assert list((tmp_path / "x.db.index").iterdir()) == built
+
+
+def test_headers_and_min_ups_read_in_sql_agree_with_the_generic_reads(tmp_path):
+    """The embedded store answers headers and min_up with narrow SQL (no JSON decoding of every
+    property); the answers are those the generic reads over get_cis give, whatever min_up holds."""
+    from itss_graph.model import CI
+    from itss_graph.stores.base import Store
+
+    values = ["2", 3, 2.5, "x", True, None, {"a": 1}, [4], "0", -2]
+    with SQLiteStore(tmp_path / "x.db") as store:
+        for k, value in enumerate(values):
+            props = {} if value is None else {"min_up": value}
+            store.db.execute("INSERT INTO ci (id, type, name, props) VALUES (?, 'server', ?, ?)",
+                             (f"s{k}", f"名{k}", json.dumps(props)))
+        ids = [f"s{k}" for k in range(len(values))] + ["missing"]
+        assert store.min_ups(ids) == Store.min_ups(store, ids)
+        assert store.headers(ids) == Store.headers(store, ids)
+        assert store.min_ups(["s0", "s1", "s3"]) == {"s0": 2, "s1": 3, "s3": 1}
+        assert isinstance(store.get_cis(["s0"])["s0"], CI)

@@ -42,7 +42,7 @@ from itss_graph.engine.lookup import require_cis
 from itss_graph.engine.result import ImpactResult, make_result, sorted_columns
 from itss_graph.model import CI
 from itss_graph.schema import Schema, load_schema
-from itss_graph.semantics import DOWN, Rules, group_key, min_up_of
+from itss_graph.semantics import DOWN, Rules, group_key
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
 
 
@@ -261,7 +261,7 @@ def group_details(store: Store, rules: Rules, ids: Iterable[str]
                 relations[(c, key)].add(rel)
                 if key[0] == "prop":
                     edge_min_up[(c, key)] = max(edge_min_up.get((c, key), 1), m or 1)
-    node_min_up = {ci.id: min_up_of(ci.props) for ci in store.get_cis(ids).values()} if members else {}
+    node_min_up = store.min_ups(ids) if members else {}
     return {k: (v, edge_min_up[k] if k[1][0] == "prop" else node_min_up.get(k[0], 1), relations[k])
             for k, v in members.items()}
 

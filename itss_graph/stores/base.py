@@ -228,6 +228,12 @@ class Store(ABC):
         """id -> (type, name) for the CIs among ``ids`` (no properties: cheaper than get_cis)."""
         return {ci.id: (ci.type, ci.name) for ci in self.get_cis(ids).values()}
 
+    def min_ups(self, ids: Sequence[str]) -> dict[str, int]:
+        """id -> ``min_up`` (:func:`itss_graph.semantics.min_up_of`) for the CIs among ``ids``."""
+        from itss_graph.semantics import min_up_of
+
+        return {ci.id: min_up_of(ci.props) for ci in self.get_cis(ids).values()}
+
     def closure_index(self, schema: "Schema") -> "GraphIndex | None":
         """A CSR snapshot of the failure-flow graph (:mod:`itss_graph.stores.graph_index`) when
         this store keeps one, so the engine can walk it in memory; None otherwise."""

@@ -104,6 +104,24 @@ class SQLiteStore(Store):
                 out[ci_id] = CI(ci_id, ci_type, name, json.loads(props))
         return out
 
+    def headers(self, ids):
+        out: dict[str, tuple[str, str]] = {}
+        for chunk_sql, params in self._id_filter(list(dict.fromkeys(ids)), "id"):
+            for ci_id, ci_type, name in self.db.execute(
+                    f"SELECT id, type, name FROM ci WHERE {chunk_sql}", params):
+                out[ci_id] = (ci_type, name)
+        return out
+
+    def min_ups(self, ids):
+        from itss_graph.semantics import min_up_of
+
+        out: dict[str, int] = {}
+        for chunk_sql, params in self._id_filter(list(dict.fromkeys(ids)), "id"):
+            for ci_id, raw in self.db.execute(
+                    f"SELECT id, json_extract(props, '$.min_up') FROM ci WHERE {chunk_sql}", params):
+                out[ci_id] = 1 if raw is None else min_up_of({"min_up": raw})
+        return out
+
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for chunk_sql, params in self._id_filter(list(ids), "id"):
