@@ -23,8 +23,8 @@ Structure (a ``dict``, see :data:`FORMAT`):
 * ``names``: ``{normalised name: [(strength, subject), ...]}`` (:mod:`itss_graph.knowledge.names`).
 
 Example:
-    >>> data = load_compiled()                                   # doctest: +SKIP
-    >>> sorted(data)[:3]                                         # doctest: +SKIP
+    >>> data = load_compiled()
+    >>> sorted(data)[:3]
     ['format', 'graph_files', 'graphs']
 """
 

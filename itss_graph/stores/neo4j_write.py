@@ -27,8 +27,9 @@ load lock.
 Relationship types are never parameters in Cypher; they come from the batch, which only holds
 types resolved from the ontology, and are checked again by :func:`rel_type`.
 
-Example (needs a server):
-    >>> merge(Neo4jStore("bolt://127.0.0.1:7687"), batch)   # doctest: +SKIP
+Usage (needs a server; tests/test_neo4j_store.py runs it against the test server)::
+
+    merge(Neo4jStore("bolt://127.0.0.1:7687"), batch)
 """
 
 from __future__ import annotations
