@@ -72,11 +72,16 @@ class WithoutIndex:
     """A store seen without its closure index: every answer then comes from the per-level
     queries, as on a store that keeps no index (Neo4j without ITSS Graph's procedures)."""
 
+    index_after_edges = None
+
     def __init__(self, store):
         self._store = store
 
     def closure_index(self, schema):
         return None
+
+    def closure_index_open(self):
+        return False
 
     def __getattr__(self, name):
         return getattr(self._store, name)
@@ -142,6 +147,7 @@ def test_blast_radius_matches_the_oracle_on_both_engines(estate):
         directory = _write(Path(tmp) / "in", nodes, edges)
         store = SQLiteStore(Path(tmp) / "x.db")
         load_inventory([directory], store)
+        store.index_after_edges = 0  # every walk spends its budget at once: the index answers
         indexed = _blast(store, failed)
         assert _blast(WithoutIndex(store), failed).as_dict() == indexed.as_dict()
         cis, rels = read_csv_pair(directory)
@@ -255,3 +261,23 @@ def test_adding_redundancy_never_takes_more_down(estate, data):
     down_before = {i["id"] for i in before["impacted"] if i["effect"] == "down"}
     down_after = {i["id"] for i in after["impacted"] if i["effect"] == "down"}
     assert down_after <= down_before
+
+
+@SETTINGS
+@given(estates(), st.integers(min_value=1, max_value=40))
+def test_a_walk_that_turns_to_the_index_midway_gives_the_same_answer(estate, budget):
+    # the embedded store walks by SQL levels until a walk reads more than its budget of
+    # relations, then answers from the closure index: wherever that happens, nothing changes
+    nodes, edges, failed, depth = estate
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStore(Path(tmp) / "x.db")
+        load_inventory([_write(Path(tmp) / "in", nodes, edges)], store)
+        reference = _blast(WithoutIndex(store), failed)
+        store.index_after_edges = budget
+        mixed = _blast(store, failed)
+        assert mixed.as_dict() == reference.as_dict()
+        from itss_graph.engine.impact import impact
+
+        assert impact(store, failed, max_depth=depth).as_dict() == \
+            impact_by_queries(store, failed, max_depth=depth).as_dict()
+        store.close()

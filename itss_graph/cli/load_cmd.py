@@ -96,6 +96,8 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
                                 dry_run=dry_run, source=source_name, prune=prune,
                                 allow_empty=allow_empty, details=row_report, progress=progress,
                                 workers=workers)
+    if not dry_run and report.changed and store_settings.kind == "sqlite":
+        itss.prepare_after_load(store_settings.path)  # a large store: its closure index now
     _print_report(report, store_settings, output_format, row_report)
     if report.skipped_total:
         click.echo(f"itss: {report.skipped_total} row{'s' if report.skipped_total != 1 else ''} "

@@ -3,8 +3,8 @@
 ``downstream`` answers "what could these CIs' failure ever touch" and ``upstream`` "what do
 these CIs rest on": both ignore redundancy (a CI behind a redundancy group is reachable even if
 one failure cannot take it down) and degrading relations. Used for at-risk services, orphans
-and the like. Costs what it reaches: CSR arrays for the embedded store, one batched query per
-level for others.
+and the like. Costs what it reaches: one batched query per level while that stays small, the
+embedded store's CSR arrays beyond (:mod:`itss_graph.engine.budget`).
 
 Example:
     >>> from itss_graph.stores.sqlite import SQLiteStore
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Collection, Iterable
 
+from itss_graph.engine.budget import EdgeBudget, small_first
 from itss_graph.semantics import Rules
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
@@ -44,9 +45,13 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
     start = sorted(set(ids))
     if not start:
         return set()
-    index = store.closure_index(schema)
-    if index is not None:
-        return _walk_index(store, index, start, forward, only_types)
+    return small_first(store, schema,
+                       lambda budget: _walk_levels(store, schema, start, forward, only_types, budget),
+                       lambda index: _walk_index(store, index, start, forward, only_types))
+
+
+def _walk_levels(store: Store, schema: Schema, start: list[str], forward: bool,
+                 only_types: Collection[str] | None, budget: EdgeBudget) -> set[str]:
     if only_types is not None and not only_types:
         return set()
     rules = Rules.from_schema(schema)
@@ -64,7 +69,10 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
     while frontier:
         found = set()
         for direction, rels in steps:
-            found.update(edge[2] for edge in store.edges_with_groups(frontier, direction, rels))
+            budget.spend(len(frontier))  # a wide frontier stops before reading
+            edges = store.edges_with_groups(frontier, direction, rels)
+            budget.spend(len(edges))
+            found.update(edge[2] for edge in edges)
         frontier = sorted(found - seen)
         seen.update(frontier)
     reached = seen - set(start)
@@ -138,9 +146,13 @@ def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None 
     start = sorted(set(ids))
     if not start or (only_types is not None and not only_types):
         return {}
-    index = store.closure_index(schema)
-    if index is not None:
-        return _paths_index(store, index, start, only_types)
+    return small_first(store, schema,
+                       lambda budget: _paths_levels(store, schema, start, only_types, budget),
+                       lambda index: _paths_index(store, index, start, only_types))
+
+
+def _paths_levels(store: Store, schema: Schema, start: list[str], only_types,
+                  budget: EdgeBudget) -> dict[str, list[dict]]:
     rules = Rules.from_schema(schema)
     steps = [(direction, [r for r, effect in table.items() if effect != "degraded"])
              for direction, table in ((INCOMING, rules.toward_source), (OUTGOING, rules.toward_target))]
@@ -156,7 +168,10 @@ def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None 
     while frontier:
         best: dict[str, tuple[str, str]] = {}  # CI -> (relation, from), smallest wins
         for direction, rels in steps:
-            for f, rel, c, _, _ in store.edges_with_groups(frontier, direction, rels):
+            budget.spend(len(frontier))  # a wide frontier stops before reading
+            edges = store.edges_with_groups(frontier, direction, rels)
+            budget.spend(len(edges))
+            for f, rel, c, _, _ in edges:
                 if c not in parent and (c not in best or (rel, f) < best[c]):
                     best[c] = (rel, f)
         parent.update(best)

@@ -206,6 +206,9 @@ class Store(ABC):
     concurrent_reads: bool = False
     #: the language of user statements run by :meth:`run_read_only`: "sql" or "cypher"
     query_language: str = "sql"
+    #: for a store that keeps a closure index: how many relations the engine reads level by
+    #: level before it turns to the index (:mod:`itss_graph.engine.budget`); None: no index
+    index_after_edges: int | None = None
 
     def edges_with_groups(self, ids: Sequence[str], direction: str,
                           rel_types: Sequence[str]) -> list[Edge]:
@@ -227,10 +230,21 @@ class Store(ABC):
         """id -> (type, name) for the CIs among ``ids`` (no properties: cheaper than get_cis)."""
         return {ci.id: (ci.type, ci.name) for ci in self.get_cis(ids).values()}
 
+    def min_ups(self, ids: Sequence[str]) -> dict[str, int]:
+        """id -> ``min_up`` (:func:`itss_graph.semantics.min_up_of`) for the CIs among ``ids``."""
+        from itss_graph.semantics import min_up_of
+
+        return {ci.id: min_up_of(ci.props) for ci in self.get_cis(ids).values()}
+
     def closure_index(self, schema: "Schema") -> "GraphIndex | None":
         """A CSR snapshot of the failure-flow graph (:mod:`itss_graph.stores.graph_index`) when
         this store keeps one, so the engine can walk it in memory; None otherwise."""
         return None
+
+    def closure_index_open(self) -> bool:
+        """Whether :meth:`closure_index` has already been opened by this process (so using it
+        again costs nothing more)."""
+        return False
 
     def index_positions(self, index: "GraphIndex", ids: Sequence[str]):
         """Positions in ``index`` of the CIs with these ids (unknown ids skipped), as a numpy
