@@ -1,10 +1,20 @@
 """Cold `itss impact` on the embedded store and on Neo4j, side by side, in one run: the table
 of issue 17 (embedded, Neo4j with ITSS Graph's procedures, Neo4j with plain Cypher).
 
-Usage (stores already loaded with the same estate; a server from tools/neo4j-test-server):
+Usage, stores already loaded with the same estate (a server from tools/neo4j-test-server):
 
     .venv/bin/python bench/neo4j_side_by_side.py --sqlite ESTATE.db --neo4j-uri bolt://127.0.0.1:7687 \\
         --probe typical=vm-0014284 --probe "core switch=BJ1-CORE-01" --probe "fan-in service=svc-dns-bj1"
+
+or from an estate's CSV pair (``cis.csv``, ``relations.csv``), everything in one run: a test
+server is started on a fresh data directory (``--heap``, ``--pagecache``; procedures installed),
+the estate is loaded with `itss load` into a new embedded store and into the empty Neo4j
+database, one after the other (wall, rows/s, CPU and the load average of each: the two load
+rates side by side), the probes run, the server stops and the Neo4j store's size is read (a
+clean stop checkpoints; Community has no db.checkpoint()):
+
+    .venv/bin/python bench/neo4j_side_by_side.py --estate ESTATE_DIR --heap 4g --pagecache 1g \\
+        --probe typical=rack:dc1-2-851 --probe "core switch=switch:dc1-core-1" --out result.json
 
 Each probe runs ``--repeat`` times per configuration, interleaved (embedded, procedures, plain,
 embedded, ...) so a change of the machine's load touches all three alike. Per configuration:
@@ -24,12 +34,14 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
 ITSS = str(Path(sys.executable).with_name("itss"))
 SCRUBBED = ("ITSS_STORE", "ITSS_NEO4J_PROCEDURES", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD",
             "NEO4J_DATABASE")
@@ -58,10 +70,58 @@ def cold(args: list[str], env: dict, server_pid: int | None = None) -> tuple[flo
     return wall, cpu, server, done.stdout
 
 
+def timed_load(estate: Path, store_args: list[str], env: dict, server_pid: int | None = None) -> dict:
+    """`itss load` of the estate (validation included) into one store: wall, rows/s, load
+    average, and CPU (user + sys) of the loader's processes and of the server meanwhile — on a
+    loaded machine the CPU per row is the figure that compares with a quiet machine's."""
+    rows = sum(1 for name in ("cis.csv", "relations.csv") for _ in (estate / name).open(encoding="utf-8")) - 2
+    load_average = os.getloadavg()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = process_cpu(server_pid)
+    start = time.perf_counter()
+    done = subprocess.run([ITSS, "load", str(estate), *store_args], capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"itss load {' '.join(store_args)} failed:\n{done.stderr[-2000:]}")
+    client = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"rows": rows, "wall_s": round(wall, 1), "rows_per_s": round(rows / wall),
+            "client_cpu_s": round(client, 1), "server_cpu_s": round(process_cpu(server_pid) - server_before, 1),
+            "load_average_start": load_average, "load_average_end": os.getloadavg()}
+
+
+def load_estate(args, env: dict, result: dict):
+    """Start a test server, load the estate into both stores (timed); return the server."""
+    import tempfile
+
+    for path in (REPO, REPO / "bench"):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+    from tests.support.neo4j_server import start_server
+
+    scratch = args.scratch = Path(tempfile.mkdtemp(prefix="itss-side-by-side-"))
+    server = start_server(heap=args.heap, pagecache=args.pagecache, data_dir=scratch / "neo4j")
+    args.neo4j_uri, args.server_pid, args.sqlite = server.uri, server.pid, scratch / "estate.db"
+    result["server"] = {"heap": args.heap, "pagecache": args.pagecache}
+    result["load"] = {"embedded": timed_load(args.estate, ["--store", str(args.sqlite)], env),
+                      "neo4j": timed_load(args.estate, ["--neo4j-uri", args.neo4j_uri], env, server.pid)}
+    for name, load in result["load"].items():
+        print(f"load into {name}: {load['rows']} rows in {load['wall_s']} s = {load['rows_per_s']} rows/s; "
+              f"CPU {load['client_cpu_s']} s loader + {load['server_cpu_s']} s server "
+              f"(load average {load['load_average_start'][0]:.1f} → {load['load_average_end'][0]:.1f})")
+    return server
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sqlite", required=True, type=Path)
-    parser.add_argument("--neo4j-uri", required=True)
+    parser.add_argument("--sqlite", type=Path, help="a loaded embedded store")
+    parser.add_argument("--neo4j-uri", help="a loaded Neo4j (the same estate)")
+    parser.add_argument("--estate", type=Path,
+                        help="instead of --sqlite/--neo4j-uri: a CSV pair to load into both stores first")
+    parser.add_argument("--heap", default="4g", help="with --estate: the test server's heap")
+    parser.add_argument("--pagecache", default="1g", help="with --estate: the test server's page cache")
+    parser.add_argument("--keep", action="store_true",
+                        help="with --estate: keep both stores (the server's data directory) afterwards")
     parser.add_argument("--probe", action="append", required=True, metavar="LABEL=ID")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--itss", action="append", default=[], metavar="NAME=PATH",
@@ -74,12 +134,32 @@ def main() -> None:
                              "store's CPU on a loaded machine")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    if args.estate is None and (args.sqlite is None or args.neo4j_uri is None):
+        parser.error("give --estate, or both --sqlite and --neo4j-uri")
     base = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     clients = {"now": ITSS, **dict(c.split("=", 1) for c in args.itss)}
+    result: dict = {"load_average_start": os.getloadavg(), "repeat": args.repeat, "probes": {}}
+    server = load_estate(args, base, result) if args.estate is not None else None
+    try:
+        probe_all(args, clients, base, result)
+    finally:
+        if server is not None:
+            server.stop()  # a clean stop checkpoints: the store files then hold the whole graph
+            from neo4j_scaling import store_sizes
+
+            result["neo4j_store_mb"] = store_sizes(args.scratch / "neo4j")
+            if args.keep:
+                print(f"stores kept in {args.scratch} (estate.db, neo4j/)")
+            else:
+                shutil.rmtree(args.scratch, ignore_errors=True)
+    report(args, result)
+
+
+def probe_all(args, clients: dict, base: dict, result: dict) -> None:
+    """Every probe, ``--repeat`` times, the configurations interleaved."""
     configs = {"embedded": ([], {}),
                "neo4j+procedures": (["--neo4j-uri", args.neo4j_uri], {}),
                "neo4j plain Cypher": (["--neo4j-uri", args.neo4j_uri], {"ITSS_NEO4J_PROCEDURES": "off"})}
-    result: dict = {"load_average_start": os.getloadavg(), "repeat": args.repeat, "probes": {}}
     for probe in args.probe:
         label, ci = probe.split("=", 1)
         runs: dict = {}
@@ -95,6 +175,9 @@ def main() -> None:
                     runs.setdefault(f"{client}: {name}", []).append((wall, cpu, server))
                     if args.format == "json" and reached is None:
                         reached = json.loads(out)["summary"]["total"]
+        if reached is None:  # the answer's size, from the embedded store (not timed)
+            out = cold([ITSS, "impact", ci, "--format", "json", "--store", str(args.sqlite)], base)[3]
+            reached = json.loads(out)["summary"]["total"]
         entry = {"id": ci, "reached": reached}
         for key, values in runs.items():
             entry[key] = {"wall_s": round(statistics.median(w for w, _, _ in values), 3),
@@ -102,6 +185,9 @@ def main() -> None:
                           "server_cpu_s": round(statistics.median(s for _, _, s in values), 3)}
         result["probes"][label] = entry
     result["load_average_end"] = os.getloadavg()
+
+
+def report(args, result: dict) -> None:
     print(f"load average at start {result['load_average_start']}, at end {result['load_average_end']}; "
           f"medians of {args.repeat}, cold CLI")
     keys = [k for k in next(iter(result["probes"].values())) if k not in ("id", "reached")]

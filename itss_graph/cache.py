@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
@@ -53,6 +52,8 @@ def cached(name: str, paths: Iterable[Path], build: Callable[[], T]) -> T:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
     value = build()
+    import tempfile  # only to write: a warm cache is read only
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

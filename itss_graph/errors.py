@@ -54,6 +54,13 @@ class RowWarning(Problem):
     mapped by a profile's default, ...): same location and format as a Problem."""
 
 
+@dataclass(frozen=True)
+class IncompleteRead(RowWarning):
+    """A part of the source that was not read (an endpoint missing from a NetBox export): the
+    load goes on with a warning, but it is not a complete read of the source, so it may not
+    prune (a prune would delete everything of that part)."""
+
+
 class InputError(ItssError):
     """The input has problems; nothing was written."""
 

@@ -24,6 +24,21 @@ def _isolated_cache(tmp_path_factory):
         os.environ.pop(name, None)
 
 
+@pytest.fixture(autouse=True)
+def _language_per_test():
+    """A test that answers in Chinese in this process (CliRunner, --lang zh) must not leave the
+    next test in Chinese: the language in use and the LANGUAGE variable it sets are restored."""
+    from itss_graph import i18n
+
+    saved = os.environ.get("LANGUAGE")
+    yield
+    i18n._language = i18n._translation = None
+    if saved is None:
+        os.environ.pop("LANGUAGE", None)
+    else:
+        os.environ["LANGUAGE"] = saved
+
+
 @pytest.fixture(scope="session")
 def netbox_dir() -> Path:
     if not (NETBOX_DEMO / "cis.csv").is_file():

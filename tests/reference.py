@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 CMDB = "https://w3id.org/itss-graph/cmdb#"
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "cmdb.ttl"
 
 
+@lru_cache(maxsize=1)  # the ontology does not change during a test run
 def relation_semantics() -> dict[str, tuple[str, str]]:
     """relation name -> (effect on source when target fails, effect on target when source fails)"""
     import rdflib
@@ -103,15 +105,16 @@ def expected_impact(cis: dict[str, dict], rels: list[Rel],
     return down, degraded
 
 
-def service_types(flag: str = "isService") -> set[str]:
+@lru_cache(maxsize=4)
+def service_types(flag: str = "isService") -> frozenset[str]:
     """CI type names whose class the ontology marks ``cmdb:isService true`` (or another flag,
     e.g. ``isGroup``)."""
     import rdflib
 
     g = rdflib.Graph().parse(ONTOLOGY)
     marked = rdflib.URIRef(CMDB + flag)
-    return {str(g.value(node, rdflib.URIRef(CMDB + "typeName")))
-            for node in g.subjects(marked, rdflib.Literal(True))}
+    return frozenset(str(g.value(node, rdflib.URIRef(CMDB + "typeName")))
+                     for node in g.subjects(marked, rdflib.Literal(True)))
 
 
 def _provider_sides(rels: list[Rel]):
@@ -143,6 +146,10 @@ def expected_services(cis: dict[str, dict], rels: list[Rel], failed: set[str]) -
       together with ``failed``, takes the service down (a whole new fixpoint each); members
       that are redundancy groups themselves are no candidates (a group fails only when its
       members do).
+
+    Also ``lost`` (the failed CIs and every CI down) and ``groups``: the redundancy groups of
+    every CI, ``(dependant, "prop", name)`` or ``(dependant, "rel", relation, direction)`` ->
+    the providers in it.
     """
     types = service_types()
     services = {i for i, row in cis.items() if row.get("type") in types}
@@ -178,4 +185,4 @@ def expected_services(cis: dict[str, dict], rels: list[Rel], failed: set[str]) -
                                               for key, ps in members.items())}
                 for w in weakened}
     return {"down": services & lost, "at_risk": at_risk, "weakened": weakened,
-            "next_failure": next_failure, "new_spof": new_spof}
+            "next_failure": next_failure, "new_spof": new_spof, "lost": lost, "groups": dict(members)}

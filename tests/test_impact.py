@@ -170,6 +170,7 @@ def test_a_failed_service_is_down_everywhere(tmp_path):
     from itss_graph.answers.change import change_impact
     from itss_graph.answers.obligations import obligations
     from itss_graph.engine.blast import blast_radius
+    from itss_graph.render.impact_map import impact_view
 
     store = _estate(tmp_path, "id,name,type,criticality\napp,app,application,\nsvc,svc,business-service,critical\n",
                     "source,type,target\napp,SUPPORTS,svc\n")
@@ -180,6 +181,9 @@ def test_a_failed_service_is_down_everywhere(tmp_path):
         answer = change_impact(s, ["svc"])
         assert answer["summary"]["services_down"] == 1
         assert (answer["window"]["criticality"], answer["window"]["driven_by"]) == ("critical", "svc")
+        # the view's headline counts it too (it counted only the services the walk reached)
+        view = impact_view(impact(s, ["svc"]), radius=radius)
+        assert view.subtitle.endswith("; 1 business services down, 0 at risk")
 
 
 def test_a_failed_service_with_redundancy_below_is_down_not_at_risk(tmp_path):

@@ -132,3 +132,42 @@ def test_a_procedure_the_server_lacks_is_a_fallback_not_an_error(neo4j_store):
     assert call_procedure(neo4j_store, "itss.notInstalled", query, x=1) is None
     assert neo4j_store.missing_procedures == {"itss.notInstalled"}
     assert call_procedure(neo4j_store, "itss.notInstalled", query, x=1) is None  # not asked again
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+def test_paths_and_further_procedures_answer_as_the_per_level_queries(neo4j_store, neo4j_driver, monkeypatch,
+                                                                      estate):
+    """``itss.paths`` (the chains to services at risk) and ``itss.further`` (what one more
+    failure takes down) against the same questions walked level by level in plain Cypher:
+    chains with their tie-breaks, every CI as a candidate and as a target, and the blast
+    radius that uses both."""
+    from itss_graph.engine.blast import blast_radius
+    from itss_graph.engine.explain import next_failures
+    from itss_graph.engine.reach import downstream_paths
+
+    nodes, edges, failed, _ = estate
+    wipe_database(neo4j_driver)
+    with tempfile.TemporaryDirectory() as tmp:
+        load_inventory([_write(Path(tmp) / "in", nodes, edges)], neo4j_store)
+    every = sorted(n[0] for n in nodes)
+    answer = impact(neo4j_store, failed)
+
+    def questions():
+        further = next_failures(neo4j_store, answer, every, every)
+        return [downstream_paths(neo4j_store, failed),
+                downstream_paths(neo4j_store, failed, only_types={"business-service", "vm"}),
+                (further.takes, further.candidates), blast_radius(neo4j_store, failed).as_dict()]
+
+    calls: list[str] = []
+    with monkeypatch.context() as patch:
+        original = neo4j_store._read
+        patch.setattr(neo4j_store, "_read", lambda query, **p: calls.append(query) or original(query, **p))
+        in_server = questions()
+        assert any("itss.paths" in q for q in calls) and any("itss.further" in q for q in calls)
+        calls.clear()
+        patch.setenv("ITSS_NEO4J_PROCEDURES", "off")
+        by_queries = questions()
+        assert calls and not any("itss." in q for q in calls)
+    assert in_server == by_queries

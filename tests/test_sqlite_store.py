@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -74,8 +75,10 @@ def test_a_store_deleted_and_loaded_again_never_reuses_the_old_closure_index(tmp
     first, second = _estate(tmp_path / "a", "a", 3), _estate(tmp_path / "b", "b", 5)
 
     def impacted(host: str) -> list[str]:
+        # a budget of no relations: the answer comes from the closure index, even this small one
         done = subprocess.run([ITSS, "impact", host, "--store", str(db), "--format", "json"],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True,
+                              env={**os.environ, "ITSS_INDEX_AFTER_EDGES": "0"})
         assert done.returncode == 0, done.stderr
         return sorted(item["id"] for item in json.loads(done.stdout)["impacted"])
 
@@ -158,3 +161,42 @@ def test_a_load_lock_that_cannot_be_made_is_a_clear_error(tmp_path):
         with pytest.raises(StoreError, match="cannot take the load lock .*x.db.load-lock"):
             with load_lock(store):
                 pass
+
+
+def test_a_large_load_leaves_the_closure_index_built(tmp_path, monkeypatch):
+    """After loading a large store the index is already there (built by a child process), so
+    the first large question opens it; a small store is left to build it when needed."""
+    from itss_graph.loading.example import example_store
+    from itss_graph.schema import load_schema
+    from itss_graph.stores import index_at_load
+
+    db = tmp_path / "x.db"
+    example_store(str(db)).close()
+    assert index_at_load.prepare_after_load(str(db)) is False  # 14 CIs: not now
+    assert not (tmp_path / "x.db.index").exists()
+    monkeypatch.setattr(index_at_load, "INDEX_AT_LOAD_CIS", 10)
+    assert index_at_load.prepare_after_load(str(db)) is True
+    built = list((tmp_path / "x.db.index").iterdir())
+    assert len(built) == 1
+    with SQLiteStore(db, create=False) as store:  # the query process finds that very index
+        assert store.closure_index(load_schema()).generation == built[0].name
+    assert list((tmp_path / "x.db.index").iterdir()) == built
+
+
+def test_headers_and_min_ups_read_in_sql_agree_with_the_generic_reads(tmp_path):
+    """The embedded store answers headers and min_up with narrow SQL (no JSON decoding of every
+    property); the answers are those the generic reads over get_cis give, whatever min_up holds."""
+    from itss_graph.model import CI
+    from itss_graph.stores.base import Store
+
+    values = ["2", 3, 2.5, "x", True, None, {"a": 1}, [4], "0", -2]
+    with SQLiteStore(tmp_path / "x.db") as store:
+        for k, value in enumerate(values):
+            props = {} if value is None else {"min_up": value}
+            store.db.execute("INSERT INTO ci (id, type, name, props) VALUES (?, 'server', ?, ?)",
+                             (f"s{k}", f"名{k}", json.dumps(props)))
+        ids = [f"s{k}" for k in range(len(values))] + ["missing"]
+        assert store.min_ups(ids) == Store.min_ups(store, ids)
+        assert store.headers(ids) == Store.headers(store, ids)
+        assert store.min_ups(["s0", "s1", "s3"]) == {"s0": 2, "s1": 3, "s3": 1}
+        assert isinstance(store.get_cis(["s0"])["s0"], CI)

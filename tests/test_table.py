@@ -115,3 +115,18 @@ def test_standards_table_keeps_the_parts_apart(demo_db):
                 rows[-1] += "\n" + line
         assert len(rows) >= 4 and len(set(rows)) == len(rows)
         assert all(display_width(line) <= int(columns) for line in out.splitlines())
+
+
+def test_the_width_fast_path_agrees_with_wcwidth_on_every_character_it_covers():
+    # display_width answers text of these characters without importing wcwidth: it must give
+    # exactly wcwidth's widths (one column for the narrow ones, two for the wide ones)
+    from wcwidth import wcswidth
+
+    from itss_graph.render.table import simple_width
+
+    covered = [chr(c) for c in range(0x110000) if simple_width(chr(c)) is not None]
+    assert len(covered) > 20000
+    assert [simple_width(ch) for ch in covered] == [wcswidth(ch) for ch in covered]
+    sample = "".join(covered[::97])
+    assert display_width(sample) == simple_width(sample) == wcswidth(sample)
+    assert simple_width("e\u0301") is None and display_width("e\u0301") == 1  # the slow path

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,29 +110,55 @@ def _holds(condition: dict, situation: Situation, level: int | None) -> bool:
 
 def assess(situation: Situation) -> Obligations:
     """The event level and the obligations of a situation, with KB labels and provenance."""
-    from itss_graph.knowledge.kb import KnowledgeBase
-
     path = policy_path()
     policy = _policy(path)
-    kb = KnowledgeBase.load()
+    described = _described_sections(path)
     level_entry = next((entry for entry in policy.get("event_levels", [])
                         if _holds(entry.get("when"), situation, None)), None)
     level = ({"level": level_entry["level"], "name": level_entry["name"]} if level_entry
              else {"level": None, "name": {"en": "no event", "zh": "无事件"}})
     result = Obligations(level)
-    for section in policy.get("obligations", []):
+    for section, items in zip(policy.get("obligations", []), described):
         if not _holds(section.get("when"), situation, level["level"]):
             continue
-        items: dict[str, list[dict]] = {}
-        for kind, names in (section.get("items") or {}).items():
-            if kind == "roles_from":
-                items["roles"] = [describe_entity(kb, role, path)
-                                  for cell in names for role in kb.objects(_iri(kb, cell, path), "itss:requires")]
-                items.setdefault("roles_source", [describe_entity(kb, cell, path) for cell in names])
-            else:
-                items[kind] = [describe_entity(kb, name, path) for name in names]
-        result.sections.append({"title": section.get("title", {}), "items": items})
+        if isinstance(items, str):  # a name the knowledge base does not hold
+            raise ItssError(items)
+        result.sections.append({"title": section.get("title", {}), "items": copy.deepcopy(items)})
     return result
+
+
+@lru_cache(maxsize=4)
+def _described_sections(path: Path) -> list:
+    """Per section of the policy, its items described from the knowledge base (or the error
+    message of a name it does not hold), cached by the contents of the policy and the
+    knowledge base: an answer then never loads the whole knowledge base."""
+    from itss_graph.cache import cached
+    from itss_graph.ontology import ontology_files
+
+    return cached("obligations-described", [path, *ontology_files().all_data],
+                  lambda: _describe_sections(path))
+
+
+def _describe_sections(path: Path) -> list:
+    from itss_graph.knowledge.kb import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    out: list = []
+    for section in _policy(path).get("obligations", []):
+        items: dict[str, list[dict]] = {}
+        try:
+            for kind, names in (section.get("items") or {}).items():
+                if kind == "roles_from":
+                    items["roles"] = [describe_entity(kb, role, path)
+                                      for cell in names for role in kb.objects(_iri(kb, cell, path), "itss:requires")]
+                    items.setdefault("roles_source", [describe_entity(kb, cell, path) for cell in names])
+                else:
+                    items[kind] = [describe_entity(kb, name, path) for name in names]
+        except ItssError as exc:
+            out.append(str(exc))
+            continue
+        out.append(items)
+    return out
 
 
 def _iri(kb, name: str, path: Path) -> str:

@@ -49,19 +49,17 @@ def demo(out_dir: Path, failed: tuple[str, ...], scale: float) -> None:
                    f"{totals['relations']['created']} relations created")
 
         result = itss.impact(store, list(failed))
-        obligations = itss.obligations(store, result)
+        radius = itss.assess_impact(store, result)  # services down and at risk, as `itss impact`
+        obligations = itss.obligations(store, result, radius=radius)
     summary = result.summary()
     names = ", ".join(f"{s.id} ({s.name})" for s in result.sources)
     click.echo(f"3. If {names} fails: {summary['total']} CIs impacted, "
                f"{summary['by_effect']['down']} down and {summary['by_effect']['degraded']} degraded.")
-    if result.services:
-        rows = [[s.id, s.name, result.props[s.id].get("tier", ""), s.effect, s.depth]
-                for s in sorted(result.services,
-                                key=lambda s: (s.effect != "down",
-                                               ["关键", "重要", "一般"].index(result.props[s.id].get("tier", "一般")),
-                                               s.id))]
-        click.echo(f"   Business services impacted ({len(rows)}):")
-        click.echo("   " + render_table(["id", "name", "tier", "effect", "depth"], rows[:25]).replace("\n", "\n   "))
+    if radius.services:  # ranked by the answers' rule: down first, criticality policy, SLA, users
+        rows = [[s.id, s.name, s.criticality, s.status, s.depth] for s in radius.services]
+        click.echo(f"   Business services impacted ({len(rows)}: {len(radius.down)} down, "
+                   f"{len(radius.at_risk)} at risk):")
+        click.echo("   " + render_table(["id", "name", "criticality", "status", "depth"], rows[:25]).replace("\n", "\n   "))
         if len(rows) > 25:
             click.echo(f"   ... and {len(rows) - 25} more")
     click.echo("   Impacted CIs by type: "
@@ -72,7 +70,7 @@ def demo(out_dir: Path, failed: tuple[str, ...], scale: float) -> None:
         labels = [item["label"]["zh"] or item["label"]["en"] for item in items]
         click.echo(f"   ■ {section['title']['en']}" + (f": {', '.join(labels)}" if labels else ""))
     click.echo(f"   (each with its white-paper source: itss impact {failed[0]} --store {store_path})")
-    html = itss.write_html(itss.impact_view(result, obligations=obligations), out_dir / "impact.html")
+    html = itss.write_html(itss.impact_view(result, obligations=obligations, radius=radius), out_dir / "impact.html")
     click.echo(f"5. Interactive view, with the obligations panel: {html}")
     click.echo(f"Done in {time.perf_counter() - started:.1f} s. Try: itss impact {failed[0]} "
                f"--store {store_path} --format json")

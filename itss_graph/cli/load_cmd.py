@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import sys
 from pathlib import Path
 
 import click
 
-from itss_graph.cli.options import format_option, open_configured_store, store_options
+from itss_graph.cli.options import format_option, store_options
 
 EXIT_SKIPPED = 1  # loaded, but --on-error skip left rows out
 
@@ -78,35 +77,27 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
       itss load netbox --url https://netbox.example.com --source netbox --prune   # template
       itss load estate.yaml --neo4j-uri bolt://localhost:7687 --format json       # template
     """
-    from itss_graph.loading.load import Loader
-    from itss_graph.loading.progress import Progress
+    import itss_graph as itss
 
     if prune and not source_name:
         raise click.UsageError("--prune needs --source NAME: it removes what that source no longer has")
     netbox = inputs == ("netbox",) and (netbox_url or netbox_export or not Path("netbox").exists())
     if not netbox and (netbox_url or netbox_export or extras):
         raise click.UsageError("--url, --from and --extras belong to `itss load netbox`")
+    if netbox and netbox_export is None and not netbox_url:
+        raise click.UsageError("itss load netbox needs --url URL (or NETBOX_URL), or --from DIR")
     if progress is None:
         progress = sys.stderr.isatty() and output_format != "json"
-    with _cleanup_on_signals(), _StoreForLoad(store_settings, dry_run) as stores:
-        with Loader(stores.for_checks, on_error=on_error, progress=Progress(enabled=progress),
-                    workers=workers) as loader:
-            if netbox:
-                _stage_netbox(loader, profile, netbox_url, netbox_token, netbox_export, extras,
-                              insecure, prune)
-            else:
-                _stage_files(loader, [Path(i) for i in inputs], profile, encoding)
-            loader.check()
-            options = dict(dry_run=dry_run, source=source_name, prune=prune, details=row_report,
-                           allow_empty=allow_empty)
-            loader.store = stores.for_writing()
-            if stores.recheck:
-                loader.check()
-            report = loader.apply(**options)
-            if not stores.written():  # another load created the store while this one wrote
-                loader.store = stores.for_writing()
-                loader.check()
-                report = loader.apply(**options)
+    source = itss.NetBoxSource(url=netbox_url, token=netbox_token, export=netbox_export,
+                               extras=extras, insecure=insecure) if netbox else None
+    with _cleanup_on_signals():
+        report = itss.load_into(store_settings, () if netbox else inputs, netbox=source,
+                                profile=profile, encoding=encoding, on_error=on_error,
+                                dry_run=dry_run, source=source_name, prune=prune,
+                                allow_empty=allow_empty, details=row_report, progress=progress,
+                                workers=workers)
+    if not dry_run and report.changed and store_settings.kind == "sqlite":
+        itss.prepare_after_load(store_settings.path)  # a large store: its closure index now
     _print_report(report, store_settings, output_format, row_report)
     if report.skipped_total:
         click.echo(f"itss: {report.skipped_total} row{'s' if report.skipped_total != 1 else ''} "
@@ -114,92 +105,11 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
         sys.exit(EXIT_SKIPPED)
 
 
-class _StoreForLoad:
-    """The store a load checks against and writes to. An embedded store that does not exist yet
-    is created only when something is written, and only whole: it is written under a private
-    name beside the path and moved into place when the load succeeded, so a dry run or a load
-    that fails leaves no store file behind (after which queries would answer "unknown CI"
-    instead of "no store"). Until then the checks run against an empty in-memory store; if
-    another load creates the store meanwhile, this one checks again against it and loads
-    into it."""
-
-    def __init__(self, settings, dry_run: bool):
-        self.settings = settings
-        self.dry_run = dry_run
-        self.target: Path | None = None  # a store to create
-        self.temp: Path | None = None
-        self.store = None
-        self.checks = None
-        self.recheck = False  # the store appeared while this load was checked
-
-    def __enter__(self) -> "_StoreForLoad":
-        settings = self.settings
-        if settings.kind == "sqlite" and settings.path != ":memory:" \
-                and not Path(settings.path).exists():
-            from itss_graph.stores.sqlite import SQLiteStore
-
-            self.checks = SQLiteStore(":memory:")
-            self.target = Path(settings.path)
-        else:
-            self.store = open_configured_store(settings, create=True)
-        return self
-
-    @property
-    def for_checks(self):
-        return self.checks if self.checks is not None else self.store
-
-    def for_writing(self):
-        """The store to apply to: the existing one, or a new one under its private name."""
-        if self.store is not None or self.dry_run:
-            return self.store if self.store is not None else self.checks
-        if self.target.exists():  # created by another load while this one was checked
-            self.store = open_configured_store(self.settings, create=True)
-            self.target, self.recheck = None, True
-            return self.store
-        from itss_graph.stores.sqlite import SQLiteStore
-
-        self.temp = self.target.with_name(f".{self.target.name}.{os.getpid()}.new")
-        self._remove_temp()
-        self.store = SQLiteStore(self.temp, create=True)
-        return self.store
-
-    def written(self) -> bool:
-        """Move a new store into place; False when a store appeared at the path meanwhile (the
-        caller then loads into that one)."""
-        if self.temp is None:
-            return True
-        self.store.close()  # the last connection: SQLite folds its WAL into the file
-        self.store = None
-        try:
-            os.link(self.temp, self.target)  # atomic, and only where no store is
-        except FileExistsError:
-            return False
-        except OSError:  # a file system without hard links
-            if self.target.exists():
-                return False
-            os.replace(self.temp, self.target)
-        finally:
-            self._remove_temp()
-            self.temp = None
-        self.target = None
-        return True
-
-    def _remove_temp(self) -> None:
-        for suffix in ("", "-wal", "-shm", "-journal", ".load-lock"):  # the lock: stores/sqlite_write
-            Path(str(self.temp) + suffix).unlink(missing_ok=True)
-
-    def __exit__(self, *exc) -> None:
-        for store in (self.checks, self.store):
-            if store is not None:
-                store.close()
-        if self.temp is not None:  # the load failed after starting a new store: nothing stays
-            self._remove_temp()
-
-
 @contextlib.contextmanager
 def _cleanup_on_signals():
     """SIGTERM and SIGHUP end the load like Ctrl-C does: through every ``finally`` (staging
-    files deleted, worker processes stopped, the store's transaction rolled back)."""
+    files deleted, worker processes stopped, the store's transaction rolled back, a new store
+    not moved into place)."""
     def stop(signum, _frame):
         raise SystemExit(128 + signum)
 
@@ -216,39 +126,6 @@ def _cleanup_on_signals():
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-def _stage_files(loader, paths: list[Path], profile: str | None, encoding: str | None) -> None:
-    if profile is None:
-        loader.stage_files(paths, encoding=encoding)
-    else:
-        loader.stage_profile(paths, profile, encoding=encoding)
-
-
-def _stage_netbox(loader, profile: str | None, url: str | None, token: str | None,
-                  export: Path | None, extras: bool, insecure: bool, prune: bool) -> None:
-    from itss_graph.loading.netbox import ENDPOINTS, netbox_rows
-    from itss_graph.loading.profiles import find_profile
-
-    found = find_profile(profile or "netbox")
-    if export is not None:
-        from itss_graph.loading.netbox.export import JsonExport
-
-        source = JsonExport(export, required=ENDPOINTS if prune else ())
-        loader.inputs.append(str(export))
-    else:
-        if not url:
-            raise click.UsageError("itss load netbox needs --url URL (or NETBOX_URL), or --from DIR")
-        from itss_graph.loading.netbox.client import NetBoxClient
-
-        options = found.options
-        limits = {k: options[k] for k in ("page_size", "timeout", "retries", "max_pages")
-                  if k in options}  # checked when the profile was read
-        source = NetBoxClient(url, token, verify_tls=not insecure, **limits)
-        loader.inputs.append(url)
-    loader.progress.start("reading NetBox")
-    loader.stage_items(netbox_rows(source, profile=found, extras=extras, schema=loader.schema))
-    loader.progress.done()
 
 
 def _diff_text(diff: dict) -> str:

@@ -135,7 +135,7 @@ def report_impact(ci_ids, limit, group_by, max_nodes, html_path, output_format, 
     with open_configured_store(store_settings) as store:
         # the page's graph shows each CI's properties in its details
         blast = itss.blast_radius(store, list(ci_ids), schema=schema, with_props=html_path is not None)
-        obligations = itss.obligations(store, blast.impact, schema)
+        obligations = itss.obligations(store, blast.impact, schema, radius=blast)
         locations = None
         if group_by in ("rack", "site") and len(blast.impact.columns) > max_nodes:
             locations = itss.locations_of(store, blast.impact.columns.ids, schema)

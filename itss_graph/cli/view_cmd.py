@@ -81,13 +81,14 @@ def view_impact(ci_ids, depth, no_obligations, output, group_by, max_nodes, stor
     started = time.perf_counter()
     with open_configured_store(store_settings) as store:
         result = itss.impact(store, list(ci_ids), max_depth=depth, with_props=True)
-        obligations = None if no_obligations else itss.obligations(store, result)
+        radius = itss.assess_impact(store, result)  # the services panel, as `itss impact --html`
+        obligations = None if no_obligations else itss.obligations(store, result, radius=radius)
         locations = None
         if group_by in ("rack", "site") and len(result.columns) > max_nodes:
             locations = itss.locations_of(store, result.columns.ids, itss.load_schema())
         links = itss.failure_links(store, result)
     page = itss.impact_view(result, lang=lang, obligations=obligations, group_by=group_by,
-                            locations=locations, max_nodes=max_nodes, links=links)
+                            locations=locations, max_nodes=max_nodes, links=links, radius=radius)
     path = itss.write_html(page, output or default_output("impact", "+".join(ci_ids)))
     _written(path, page, started)
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
+from itss_graph.engine.budget import UNLIMITED, EdgeBudget, small_first
 from itss_graph.engine.impact import further_losses, group_details
 from itss_graph.engine.result import GROUP, ImpactResult
 from itss_graph.schema import Schema, load_schema
@@ -159,23 +160,47 @@ def next_failures(store: Store, result: ImpactResult, candidates: Iterable[str],
         return answer
     closure = getattr(result.whole.columns, "closure", None)
     index = store.closure_index(schema) if closure is not None else None
-    if index is not None:
-        import numpy as np
-
-        from itss_graph.engine.indexed import further_losses as further_in_index
-
-        wanted = store.index_positions(index, sorted(targets)).astype(np.int64)
-        mask = np.zeros(index.size, dtype=bool)
-        mask[wanted] = True
-        for c, pos in zip(tried, store.index_positions(index, tried).tolist()):
-            hit = further_in_index(index, closure, int(pos))
-            hit = hit[mask[hit]]
-            answer.takes[c] = set(index.ids_of(hit)) if len(hit) else set()
+    if index is not None:  # the answer came from the closure index: stay there
+        _next_in_index(store, index, closure, tried, targets, answer)
         return answer
     lost = lost_ids(result) if lost is None else lost
-    found = further_losses(store, Rules.from_schema(schema), lost, tried)
-    answer.takes = {c: found[c] & targets for c in tried}
+    rules = Rules.from_schema(schema)
+    walked = store.walk_further(lost, tried, targets, rules.toward_source, rules.toward_target)
+    if walked is not None:  # the same walks, by the store itself (a server-side procedure)
+        answer.takes = {c: walked.get(c, set()) & targets for c in tried}
+        return answer
+
+    def by_levels(budget: EdgeBudget) -> None:
+        found = further_losses(store, rules, lost, tried, budget)
+        answer.takes = {c: found[c] & targets for c in tried}
+
+    def by_index(index) -> None:  # the closure again, from the index this time
+        from itss_graph.engine.indexed_impact import impact_indexed
+
+        columns = impact_indexed(store, index, [s.id for s in result.sources], schema=schema,
+                                 with_props=False).whole.columns
+        if getattr(columns, "closure", None) is None:  # nothing impacted: nothing to add to
+            by_levels(UNLIMITED)
+        else:
+            _next_in_index(store, index, columns.closure, tried, targets, answer)
+
+    small_first(store, schema, by_levels, by_index)
     return answer
+
+
+def _next_in_index(store: Store, index, closure, tried: list[str], targets: set[str],
+                   answer: NextFailures) -> None:
+    import numpy as np
+
+    from itss_graph.engine.indexed import further_losses as further_in_index
+
+    wanted = store.index_positions(index, sorted(targets)).astype(np.int64)
+    mask = np.zeros(index.size, dtype=bool)
+    mask[wanted] = True
+    for c, pos in zip(tried, store.index_positions(index, tried).tolist()):
+        hit = further_in_index(index, closure, int(pos))
+        hit = hit[mask[hit]]
+        answer.takes[c] = set(index.ids_of(hit)) if len(hit) else set()
 
 
 def with_new_spof(losses: Sequence[GroupLoss], found: NextFailures) -> list[GroupLoss]:

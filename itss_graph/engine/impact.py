@@ -36,12 +36,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable, Sequence
 
+from itss_graph.engine.budget import UNLIMITED, EdgeBudget, Exhausted
 from itss_graph.engine.headers import HeaderPrefetch
 from itss_graph.engine.lookup import require_cis
 from itss_graph.engine.result import ImpactResult, make_result, sorted_columns
 from itss_graph.model import CI
 from itss_graph.schema import Schema, load_schema
-from itss_graph.semantics import DOWN, Rules, group_key, min_up_of
+from itss_graph.semantics import DOWN, Rules, group_key
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
 
 
@@ -49,12 +50,21 @@ def impact(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = N
            schema: Schema | None = None, with_props: bool = True) -> ImpactResult:
     """Everything lost or degraded when all of ``failed_ids`` fail together.
 
-    A store that keeps a closure index (the embedded store) is answered from it in memory
-    (:mod:`itss_graph.engine.indexed`); one that can walk by itself (Neo4j with ITSS Graph's
+    A store that keeps a closure index (the embedded store) answers a small question by
+    SQL levels and a large one from the index in memory (:mod:`itss_graph.engine.budget`,
+    :mod:`itss_graph.engine.indexed`); one that can walk by itself (Neo4j with ITSS Graph's
     procedures) does so in one call; any other through :func:`impact_by_queries`. All give
     the same answer. Raises :class:`UnknownCIError` naming any id that is not in the store.
     """
     schema = schema or load_schema()
+    if store.index_after_edges is not None and not store.closure_index_open():
+        # small questions by SQL levels, no index (itss_graph.engine.budget)
+        try:
+            return impact_by_queries(store, failed_ids, max_depth=max_depth, schema=schema,
+                                     with_props=with_props,
+                                     budget=EdgeBudget(store.index_after_edges))
+        except Exhausted:
+            pass
     index = store.closure_index(schema)
     if index is not None:
         from itss_graph.engine.indexed_impact import impact_indexed
@@ -86,7 +96,8 @@ def impact_in_store(store: Store, failed_ids: Sequence[str], *, max_depth: int |
 
 
 def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = None,
-                      schema: Schema | None = None, with_props: bool = True) -> ImpactResult:
+                      schema: Schema | None = None, with_props: bool = True,
+                      budget: EdgeBudget = UNLIMITED) -> ImpactResult:
     """:func:`impact` by one batched store read per breadth-first level (any store).
 
     Level semantics: the CIs lost at depth d (the failed CIs at depth 0) are expanded
@@ -99,13 +110,14 @@ def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int
 
     This is the reference implementation, valid for every store. The indexed one answers the
     same question from a CSR snapshot of the embedded store; the test suite holds the two to
-    identical answers.
+    identical answers. Raises :class:`Exhausted` when the walk reads more relations than
+    ``budget``.
     """
     schema = schema or load_schema()
     failed_ids, sources = require_cis(store, failed_ids)
     rules = Rules.from_schema(schema)
     headers = None if with_props else HeaderPrefetch(store)
-    walk = LevelWalk(store, rules, failed_ids, headers)
+    walk = LevelWalk(store, rules, failed_ids, headers, budget)
     walk.run()
     return _result(store, schema, [sources[i] for i in failed_ids], walk.down, walk.degraded,
                    max_depth, None if headers is None else headers.result())
@@ -115,8 +127,9 @@ class LevelWalk:
     """The per-level walk of :func:`impact_by_queries`: ``down`` and ``degraded`` map ids to
     (depth, via, from, class) when :meth:`run` returns."""
 
-    def __init__(self, store: Store, rules: Rules, failed: Iterable[str], headers=None):
-        self.store, self.rules, self.headers = store, rules, headers
+    def __init__(self, store: Store, rules: Rules, failed: Iterable[str], headers=None,
+                 budget: EdgeBudget = UNLIMITED):
+        self.store, self.rules, self.headers, self.budget = store, rules, headers, budget
         self.failed = set(failed)
         self.down: dict[str, tuple[int, str, str, int]] = {}
         self.degraded: dict[str, tuple[int, str, str, int]] = {}
@@ -133,7 +146,7 @@ class LevelWalk:
             degraded_now: dict[str, tuple] = {}
             touched: dict[tuple[str, tuple], tuple[str, str]] = {}
             # the explanation of each CI is the smallest (class, relation, from) among its causes
-            for c, effect, rel, f, key in _candidates(store, rules, frontier):
+            for c, effect, rel, f, key in _candidates(store, rules, frontier, self.budget):
                 if c in failed or c in down:
                     continue
                 if key is not None:
@@ -164,18 +177,20 @@ class LevelWalk:
                 self.headers.add(degraded_now)
 
 
-def further_losses(store: Store, rules: Rules, lost: set[str], extras: Sequence[str]) -> dict[str, set[str]]:
+def further_losses(store: Store, rules: Rules, lost: set[str], extras: Sequence[str],
+                   budget: EdgeBudget = UNLIMITED) -> dict[str, set[str]]:
     """For each of ``extras``, the CIs its failure would take down on top of a closure whose
     lost CIs (failed ones included) are ``lost`` — the same fixpoint as a walk from ``lost``
     plus that one CI, walked only from it. The walks of all ``extras`` advance together, one
-    batched store read per level for all of them (any store)."""
+    batched store read per level for all of them (any store). Raises :class:`Exhausted` past
+    ``budget``."""
     gone = {c: {c} for c in extras}  # CIs lost by each extra's failure, beyond ``lost``
     frontiers = {c: [c] for c in extras if c not in lost}
     groups: dict[tuple[str, tuple], tuple[set[str], int]] = {}
     while frontiers:
         union = sorted({f for frontier in frontiers.values() for f in frontier})
         reached: dict[str, list[tuple[str, str, tuple | None]]] = defaultdict(list)  # from -> (CI, effect, key)
-        for c, effect, _, f, key in _candidates(store, rules, union):
+        for c, effect, _, f, key in _candidates(store, rules, union, budget):
             if c not in lost:
                 reached[f].append((c, effect, key))
         unknown = {c for hits in reached.values() for c, _, key in hits
@@ -209,12 +224,14 @@ def _keep_first(table: dict, key: str, value: tuple) -> None:
         table[key] = value
 
 
-def _candidates(store: Store, rules: Rules, frontier: list[str]):
+def _candidates(store: Store, rules: Rules, frontier: list[str], budget: EdgeBudget):
     """(CI, effect, relation, from, group key) for every neighbour failure reaches from the
     frontier (in no particular order: the caller keeps the smallest explanation)."""
     toward_target, toward_source = rules.toward_target, rules.toward_source
-    for f, rel, c, f_is_source, group, _ in store.flow_edges(frontier, list(toward_source),
-                                                              list(toward_target)):
+    budget.spend(len(frontier))  # at least a relation each: a wide frontier stops before reading
+    edges = store.flow_edges(frontier, list(toward_source), list(toward_target))
+    budget.spend(len(edges))
+    for f, rel, c, f_is_source, group, _ in edges:
         if f_is_source:
             effect = toward_target[rel]
             yield c, effect, rel, f, group_key(effect, rel, INCOMING, group)
@@ -244,7 +261,7 @@ def group_details(store: Store, rules: Rules, ids: Iterable[str]
                 relations[(c, key)].add(rel)
                 if key[0] == "prop":
                     edge_min_up[(c, key)] = max(edge_min_up.get((c, key), 1), m or 1)
-    node_min_up = {ci.id: min_up_of(ci.props) for ci in store.get_cis(ids).values()} if members else {}
+    node_min_up = store.min_ups(ids) if members else {}
     return {k: (v, edge_min_up[k] if k[1][0] == "prop" else node_min_up.get(k[0], 1), relations[k])
             for k, v in members.items()}
 

@@ -3,8 +3,8 @@
 ``downstream`` answers "what could these CIs' failure ever touch" and ``upstream`` "what do
 these CIs rest on": both ignore redundancy (a CI behind a redundancy group is reachable even if
 one failure cannot take it down) and degrading relations. Used for at-risk services, orphans
-and the like. Costs what it reaches: CSR arrays for the embedded store, one batched query per
-level for others.
+and the like. Costs what it reaches: one batched query per level while that stays small, the
+embedded store's CSR arrays beyond (:mod:`itss_graph.engine.budget`).
 
 Example:
     >>> from itss_graph.stores.sqlite import SQLiteStore
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Collection, Iterable
 
+from itss_graph.engine.budget import EdgeBudget, small_first
 from itss_graph.semantics import Rules
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
@@ -44,9 +45,13 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
     start = sorted(set(ids))
     if not start:
         return set()
-    index = store.closure_index(schema)
-    if index is not None:
-        return _walk_index(store, index, start, forward, only_types)
+    return small_first(store, schema,
+                       lambda budget: _walk_levels(store, schema, start, forward, only_types, budget),
+                       lambda index: _walk_index(store, index, start, forward, only_types))
+
+
+def _walk_levels(store: Store, schema: Schema, start: list[str], forward: bool,
+                 only_types: Collection[str] | None, budget: EdgeBudget) -> set[str]:
     if only_types is not None and not only_types:
         return set()
     rules = Rules.from_schema(schema)
@@ -64,7 +69,10 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
     while frontier:
         found = set()
         for direction, rels in steps:
-            found.update(edge[2] for edge in store.edges_with_groups(frontier, direction, rels))
+            budget.spend(len(frontier))  # a wide frontier stops before reading
+            edges = store.edges_with_groups(frontier, direction, rels)
+            budget.spend(len(edges))
+            found.update(edge[2] for edge in edges)
         frontier = sorted(found - seen)
         seen.update(frontier)
     reached = seen - set(start)
@@ -138,18 +146,32 @@ def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None 
     start = sorted(set(ids))
     if not start or (only_types is not None and not only_types):
         return {}
-    index = store.closure_index(schema)
-    if index is not None:
-        return _paths_index(store, index, start, only_types)
+    return small_first(store, schema,
+                       lambda budget: _paths_levels(store, schema, start, only_types, budget),
+                       lambda index: _paths_index(store, index, start, only_types))
+
+
+def _paths_levels(store: Store, schema: Schema, start: list[str], only_types,
+                  budget: EdgeBudget) -> dict[str, list[dict]]:
     rules = Rules.from_schema(schema)
     steps = [(direction, [r for r, effect in table.items() if effect != "degraded"])
              for direction, table in ((INCOMING, rules.toward_source), (OUTGOING, rules.toward_target))]
+    walked = store.walk_paths(start, dict(steps)[INCOMING], dict(steps)[OUTGOING], only_types)
+    if walked is not None:  # the chains' CIs with their parent links, from the store itself
+        starts = set(start)
+        ends = [i for i in sorted(walked) if i not in starts
+                and (only_types is None or walked[i][0] in only_types)]
+        return _chains({i: None if i in starts or v is None else (v, f) for i, (_, _, v, f) in walked.items()},
+                       ends, {i: (t, n) for i, (t, n, _, _) in walked.items()}, store)
     parent: dict[str, tuple[str, str] | None] = {s: None for s in start}
     frontier = start
     while frontier:
         best: dict[str, tuple[str, str]] = {}  # CI -> (relation, from), smallest wins
         for direction, rels in steps:
-            for f, rel, c, _, _ in store.edges_with_groups(frontier, direction, rels):
+            budget.spend(len(frontier))  # a wide frontier stops before reading
+            edges = store.edges_with_groups(frontier, direction, rels)
+            budget.spend(len(edges))
+            for f, rel, c, _, _ in edges:
                 if c not in parent and (c not in best or (rel, f) < best[c]):
                     best[c] = (rel, f)
         parent.update(best)
@@ -159,6 +181,12 @@ def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None 
     if only_types is not None:
         wanted = set(only_types)
         reached = [i for i in reached if headers.get(i, ("", ""))[0] in wanted]
+    return _chains(parent, reached, headers, store)
+
+
+def _chains(parent: dict, reached: list[str], headers: dict, store: Store) -> dict[str, list[dict]]:
+    """The chain to each of ``reached`` from the parent links (CI -> (relation, from), None at
+    a start CI); ``headers`` (id -> (type, name)) are completed from the store where missing."""
     chains = []
     for ci in reached:
         chain, here = [], ci

@@ -264,8 +264,11 @@ class KnowledgeBase:
                     yield s, p, (Literal(*o) if isinstance(o, tuple) else o), tuple(graphs[g] for g in where)
 
     def __len__(self) -> int:
-        """The number of distinct triples."""
-        return sum(len(objs) for preds in self._spo.values() for objs in preds.values())
+        """The number of distinct triples (counted once: ``if kb`` asks this too)."""
+        count = self.__dict__.get("_triples")
+        if count is None:
+            count = self._triples = sum(len(objs) for preds in self._spo.values() for objs in preds.values())
+        return count
 
     def __contains__(self, iri: str) -> bool:
         iri = self.expand(iri)

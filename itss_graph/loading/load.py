@@ -27,7 +27,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Iterable
 
-from itss_graph.errors import InputError, Problem, RowWarning
+from itss_graph.errors import IncompleteRead, InputError, Problem, RowWarning
 from itss_graph.loading.files import input_problem, read_problem
 from itss_graph.loading.progress import Progress
 from itss_graph.loading.readers import RawRow, read_rows
@@ -107,6 +107,7 @@ class Loader:
         self._locked = ExitStack()
         self.rows_read = 0       # rows (and unreadable rows) met in the inputs so far
         self.empty_inputs: list[str] = []  # inputs that held no rows at all
+        self.unread: list[IncompleteRead] = []  # parts of the source the input does not hold
 
     # -- problems -----------------------------------------------------------------------------
     def problem(self, problem: Problem) -> None:
@@ -207,6 +208,8 @@ class Loader:
                         if isinstance(ci_id, str) and ci_id.strip():
                             staging.note_skipped(ci_id)  # relations to it say why it is missing
                         continue
+                if isinstance(item, IncompleteRead):
+                    self.unread.append(item)
                 if isinstance(item, RowWarning):
                     staging.warn(item.file, item.line, item.column or item.field, item.message,
                                  item.value)
@@ -252,8 +255,10 @@ class Loader:
               details: bool = False, allow_empty: bool = False) -> LoadReport:
         from itss_graph.stores.base import RelationDuplicates
 
-        if prune and not allow_empty:
-            self._refuse_empty_prune(source)
+        if prune:
+            self._refuse_incomplete_prune()
+            if not allow_empty:
+                self._refuse_empty_prune(source)
 
         progress = self.progress
         progress.start("writing", total=self.staging.ci_count() + self.staging.relation_count()
@@ -282,6 +287,14 @@ class Loader:
                 f"not pruned: {self.total} row{'s' if self.total != 1 else ''} could not be read "
                 "or were skipped, so this is not a complete load of the source")
         return report
+
+    def _refuse_incomplete_prune(self) -> None:
+        """A part of the source was not read at all (say an endpoint missing from a NetBox
+        export): pruning would delete everything of that part, so the load is refused."""
+        if self.unread:
+            raise InputError([Problem(w.file, w.line, w.field,
+                                      f"{w.message}: --prune needs a complete read of the source, "
+                                      "or it would delete what was not read") for w in self.unread])
 
     def _refuse_empty_prune(self, source: str | None) -> None:
         """An input with no rows would make prune delete everything its source has: that

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from itss_graph.render.impact import CSV_HEADERS, SERVICE_CSV_HEADERS, impact_json, impact_rows, service_rows
+from itss_graph.render.impact import (CSV_HEADERS, SERVICE_CSV_HEADERS, impact_answer_json, impact_rows,
+                                      service_rows)
 
 if TYPE_CHECKING:
     from itss_graph.engine.blast import BlastRadius
@@ -38,11 +39,7 @@ def impact_document(result: "ImpactResult", radius: "BlastRadius", obligations: 
     """``itss impact --format json``: the impacted CIs, the summary with the services down and at
     risk, the services ranked with why, the redundancy lost and (unless left out) the ITSS
     obligations; as JSON text."""
-    extra: dict = {"services": [s.as_dict() for s in radius.services],
-                   "redundancy": [g.as_dict() for g in radius.losses]}
-    if obligations:
-        extra["obligations"] = obligations
-    return impact_json(result, extra, {"services_down": len(radius.down), "services_at_risk": len(radius.at_risk)})
+    return impact_answer_json(result, radius, obligations)
 
 
 def impact_csv(result: "ImpactResult") -> Table:

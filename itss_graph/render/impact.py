@@ -177,6 +177,29 @@ def impact_json(result: ImpactResult, extra: dict | None = None, summary: dict |
     return "".join(parts)
 
 
+def impact_answer_json(result: ImpactResult, radius: "BlastRadius", obligations: dict | None = None) -> str:
+    """The whole ``impact --format json`` answer: the contract of :func:`impact_json` with the
+    service classes (``services[]``, ``redundancy[]``, ``summary.services_down`` and
+    ``services_at_risk``) and, when given, the ``obligations`` — what ``itss impact`` prints and
+    ``/api/impact`` answers.
+
+    >>> from itss_graph.engine.blast import assess
+    >>> from itss_graph.engine.impact import impact
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> result = impact(store, ["pdu:a"])
+    >>> doc = json.loads(impact_answer_json(result, assess(store, result)))
+    >>> doc["summary"]["services_at_risk"], [s["id"] for s in doc["services"]]
+    (2, ['service:shop', 'service:reports'])
+    """
+    extra: dict = {"services": [s.as_dict() for s in radius.services],
+                   "redundancy": [g.as_dict() for g in radius.losses]}
+    if obligations:
+        extra["obligations"] = obligations
+    return impact_json(result, extra, {"services_down": len(radius.down),
+                                       "services_at_risk": len(radius.at_risk)})
+
+
 def impact_table(result: ImpactResult, limit: int = 50, radius: "BlastRadius | None" = None,
                  obligations: dict | None = None, lang: str = "en") -> str:
     """Human-readable answer. With the service classes (``radius``): the headline (services

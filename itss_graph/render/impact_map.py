@@ -122,12 +122,16 @@ def impact_view(result: ImpactResult, *, title: str | None = None, lang: str = "
     summary = result.summary()
     zh = lang == "zh"
     failed = ", ".join(s.id for s in result.sources)
+    # services down as every answer counts them (a failed service is down; a degraded one is not)
+    services_down = (len(radius.down) if radius is not None
+                     else sum(1 for s in result.services if s.effect == DOWN))
     subtitle = (f"受影响 {summary['total']} 个：中断 {summary['by_effect']['down']}，"
-                f"降级 {summary['by_effect']['degraded']}；业务服务中断 {len(result.services)} 个" if zh else
+                f"降级 {summary['by_effect']['degraded']}；业务服务中断 {services_down} 个" if zh else
                 f"{summary['total']} impacted: {summary['by_effect']['down']} down, "
-                f"{summary['by_effect']['degraded']} degraded; {len(result.services)} business services down")
-    if at_risk is not None:
-        subtitle += (f"，有风险 {len(risky)} 个" if zh else f", {len(risky)} at risk")
+                f"{summary['by_effect']['degraded']} degraded; {services_down} business services down")
+    if at_risk is not None or radius is not None:
+        n_at_risk = len(risky) if at_risk is not None else len(radius.at_risk)
+        subtitle += (f"，有风险 {n_at_risk} 个" if zh else f", {n_at_risk} at risk")
     if result.max_depth is not None:
         subtitle += (f"（深度 ≤ {result.max_depth}）" if zh else f" (within depth {result.max_depth})")
     panels = []

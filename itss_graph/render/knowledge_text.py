@@ -100,7 +100,7 @@ def standards_text(answer, *, brief: bool = False, verbose: bool = False) -> str
         if r.comes_with:
             out.append("   " + ("附带：" if zh else "comes with:"))
             for key, nodes in r.comes_with.items():
-                name = answer.kb.label("itss:" + key, answer.lang) if answer.kb else key
+                name = answer.kb.label("itss:" + key, answer.lang) if answer.kb is not None else key
                 out.append(f"     {name}: " + ", ".join(n.label for n in nodes))
     return "\n".join(out)
 

@@ -66,12 +66,47 @@ def table_width() -> int | None:
     return None
 
 
+# Text made only of these characters needs no wcwidth (whose import costs more than a small
+# answer): narrow ones take a column, wide ones (CJK ideographs and punctuation, fullwidth
+# forms) two, exactly as wcwidth says (tests/test_table.py compares every one of them). Plain
+# comparisons: a regular expression of these ranges costs 10 ms to compile.
+_NARROW = ((0x20, 0x7E), (0xA0, 0xFF), (0x2010, 0x2027), (0x2030, 0x205E))
+_WIDE = ((0x3001, 0x3029), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF01, 0xFF60), (0xFFE0, 0xFFE6))
+
+
+def simple_width(text: str) -> int | None:
+    """Display width of text made only of the characters above, else None.
+
+    >>> simple_width("服务器 a1"), simple_width("e\\u0301")
+    (9, None)
+    """
+    width = 0
+    for ch in text:
+        c = ord(ch)
+        if c < 0x7F:
+            if c < 0x20:
+                return None
+            width += 1
+        elif any(a <= c <= b for a, b in _WIDE):
+            width += 2
+        elif any(a <= c <= b for a, b in _NARROW):
+            width += 1
+        else:
+            return None
+    return width
+
+
 def display_width(text: str) -> int:
     """Terminal columns a string takes.
 
     >>> display_width("服务器"), display_width("e\\u0301"), display_width("🔥 ok"), display_width("ＡＢ")
     (6, 1, 5, 4)
     """
+    if text.isascii() and text.isprintable():
+        return len(text)
+    width = simple_width(text)
+    if width is not None:
+        return width
     from wcwidth import wcswidth, wcwidth
 
     width = wcswidth(text)
@@ -95,6 +130,8 @@ def _cell(value: Any) -> str:
 
 def _clusters(text: str) -> list[str]:
     """Characters with their combining marks (a mark never starts a line)."""
+    if simple_width(text) is not None:  # no combining marks
+        return list(text)
     from wcwidth import wcwidth
 
     out: list[str] = []

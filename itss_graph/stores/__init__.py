@@ -13,7 +13,6 @@ Example:
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -62,6 +61,8 @@ def settings_from_environment() -> StoreSettings:
     settings = StoreSettings()
     path = _config_file()
     if path is not None:
+        import tomllib  # only when a configuration file exists
+
         try:
             config = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:

@@ -36,6 +36,8 @@ Edge = tuple[str, str, str, "str | None", "int | None"]  # (id, type, other, gro
 FlowEdge = tuple[str, str, str, bool, "str | None", "int | None"]
 # (down, degraded, headers): id -> (depth, via, from, explanation class); id -> (type, name)
 ImpactWalk = tuple[dict, dict, dict]
+# a CI on a chain of Store.walk_paths: (type, name, relation reached over, CI reached from)
+PathStep = tuple[str, str, "str | None", "str | None"]
 
 
 def text_values(props: Mapping[str, Any]) -> Iterator[str]:
@@ -204,6 +206,9 @@ class Store(ABC):
     concurrent_reads: bool = False
     #: the language of user statements run by :meth:`run_read_only`: "sql" or "cypher"
     query_language: str = "sql"
+    #: for a store that keeps a closure index: how many relations the engine reads level by
+    #: level before it turns to the index (:mod:`itss_graph.engine.budget`); None: no index
+    index_after_edges: int | None = None
 
     def edges_with_groups(self, ids: Sequence[str], direction: str,
                           rel_types: Sequence[str]) -> list[Edge]:
@@ -225,10 +230,21 @@ class Store(ABC):
         """id -> (type, name) for the CIs among ``ids`` (no properties: cheaper than get_cis)."""
         return {ci.id: (ci.type, ci.name) for ci in self.get_cis(ids).values()}
 
+    def min_ups(self, ids: Sequence[str]) -> dict[str, int]:
+        """id -> ``min_up`` (:func:`itss_graph.semantics.min_up_of`) for the CIs among ``ids``."""
+        from itss_graph.semantics import min_up_of
+
+        return {ci.id: min_up_of(ci.props) for ci in self.get_cis(ids).values()}
+
     def closure_index(self, schema: "Schema") -> "GraphIndex | None":
         """A CSR snapshot of the failure-flow graph (:mod:`itss_graph.stores.graph_index`) when
         this store keeps one, so the engine can walk it in memory; None otherwise."""
         return None
+
+    def closure_index_open(self) -> bool:
+        """Whether :meth:`closure_index` has already been opened by this process (so using it
+        again costs nothing more)."""
+        return False
 
     def index_positions(self, index: "GraphIndex", ids: Sequence[str]):
         """Positions in ``index`` of the CIs with these ids (unknown ids skipped), as a numpy
@@ -249,6 +265,22 @@ class Store(ABC):
         """CIs reachable from ``start`` (excluded) over ``incoming`` relation types against their
         direction and ``outgoing`` ones along it, computed by the store itself; None when it
         cannot."""
+        return None
+
+    def walk_paths(self, start: Sequence[str], incoming: Sequence[str], outgoing: Sequence[str],
+                   only_types: Collection[str] | None) -> "dict[str, PathStep] | None":
+        """The shortest chains from ``start`` (as :meth:`walk_reach` walks), computed by the store
+        itself, or None when it cannot: id -> (type, name, via, from) for every CI on a chain to
+        a reached CI (of ``only_types``), ``via`` and ``from`` None for start CIs. A CI first
+        reached at a level keeps the smallest (relation, from id) of that level."""
+        return None
+
+    def walk_further(self, lost: Collection[str], candidates: Sequence[str], targets: Collection[str],
+                     toward_source: dict[str, str], toward_target: dict[str, str]
+                     ) -> "dict[str, set[str]] | None":
+        """For each candidate, the ``targets`` its failure would take down on top of the ``lost``
+        CIs (:func:`itss_graph.engine.impact.further_losses`), computed by the store itself, or
+        None when it cannot."""
         return None
 
     def run_read_only(self, statement: str, params: dict) -> tuple[list[str], list[list]]:

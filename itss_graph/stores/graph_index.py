@@ -165,65 +165,87 @@ class GraphIndex:
             edges = EdgeArrays.from_tuples(edges)
         type_names = sorted(set(types))
         type_lookup = {t: i for i, t in enumerate(type_names)}
-        rel_names = sorted(set(toward_source) | set(toward_target) | set(edges.rel_names))
-        rel_code = np.array([rel_names.index(r) for r in edges.rel_names], dtype=np.int64)
-        rel = rel_code[edges.rel] if len(edges.rel) else np.empty(0, dtype=np.int64)
         order = (np.asarray(id_order, dtype=np.int64) if id_order is not None
                  else np.array(sorted(range(n), key=ids.__getitem__), dtype=np.int64))
+        return cls.from_arrays(
+            generation=generation, keys=np.asarray(keys, dtype=np.int64), ids=_blob(ids),
+            names=_blob(names), type_names=type_names,
+            type_code=np.array([type_lookup[t] for t in types], dtype=np.int16),
+            min_up=np.asarray(min_up, dtype=np.int32), edges=edges, toward_source=toward_source,
+            toward_target=toward_target, id_order=order)
+
+    @classmethod
+    def from_arrays(cls, *, generation: str, keys: np.ndarray, ids: tuple, names: tuple,
+                    type_names: list[str], type_code: np.ndarray, min_up: np.ndarray,
+                    edges: EdgeArrays, toward_source: dict[str, str], toward_target: dict[str, str],
+                    id_order: np.ndarray) -> "GraphIndex":
+        """:meth:`build` from arrays: ``ids`` and ``names`` as ``(blob, byte offsets, character
+        offsets)``, ``id_order`` the positions sorted by id. Works in 32-bit
+        and smaller integers where they suffice, one direction at a time, so a million-CI
+        index builds in a few hundred MB."""
+        n = len(keys)
+        rel_names = sorted(set(toward_source) | set(toward_target) | set(edges.rel_names))
+        rel_code = np.array([rel_names.index(r) for r in edges.rel_names], dtype=np.int16)
+        rel = rel_code[edges.rel] if len(edges.rel) else np.empty(0, dtype=np.int16)
         id_rank = np.empty(n, dtype=np.int32)
-        id_rank[order] = np.arange(n, dtype=np.int32)
-        id_blob, id_off, id_chars = _blob(ids)
-        name_blob, name_off, name_chars = _blob(names)
+        id_rank[id_order] = np.arange(n, dtype=np.int32)
         node_min_up = np.asarray(min_up, dtype=np.int32)
 
-        parts = []  # provider, dependant, rel, effect, outgoing, group, edge_min_up
+        parts = []  # per direction: provider, dependant, rel, effect, outgoing, group, edge_min_up
         for table, outgoing in ((toward_source, 1), (toward_target, 0)):
-            effect_of = np.array([_EFFECT_CODE.get(table.get(r, "none"), -1) for r in rel_names], dtype=np.int64)
-            effect = effect_of[rel] if len(rel) else rel
-            keep = effect >= 0
+            effect_of = np.array([_EFFECT_CODE.get(table.get(r, "none"), -1) for r in rel_names], dtype=np.int8)
+            effect = effect_of[rel] if len(rel) else np.empty(0, dtype=np.int8)
+            keep = np.flatnonzero(effect >= 0)
             provider, dependant = ((edges.dst, edges.src) if outgoing else (edges.src, edges.dst))
-            parts.append(np.stack([provider[keep], dependant[keep], rel[keep], effect[keep],
-                                   np.full(int(keep.sum()), outgoing), edges.group[keep],
-                                   edges.min_up[keep]], axis=1))
-        flow = np.concatenate(parts) if parts else np.empty((0, 7), dtype=np.int64)
-        provider, dependant, frel, effect, outgoing, group, edge_min_up = flow.T
+            parts.append((provider[keep].astype(np.int32), dependant[keep].astype(np.int32),
+                          rel[keep], effect[keep], np.full(len(keep), outgoing, dtype=np.int8),
+                          edges.group[keep].astype(np.int32), edges.min_up[keep].astype(np.int32)))
+            del effect, keep
+        provider, dependant, frel, effect, outgoing, group, edge_min_up = (
+            np.concatenate([part[k] for part in parts]) for k in range(7))
+        del parts
         # redundancy groups: (dependant, group property) or (dependant, relation, direction)
         by_property = (group >= 0) & (effect != _EFFECT_CODE["degraded"])
         by_relation = ~by_property & (effect == _EFFECT_CODE["redundant"])
         grouped = by_property | by_relation
-        sub_key = np.where(by_property, group, (1 << 30) | (frel * 2 + outgoing))
-        slot_key = (dependant << 32) | sub_key
-        slot = np.full(len(flow), -1, dtype=np.int64)
-        unique_keys, inverse = np.unique(slot_key[grouped], return_inverse=True)
-        slot[grouped] = inverse
+        g = np.flatnonzero(grouped)
+        sub_key = np.where(by_property[g], group[g].astype(np.int64),
+                           (1 << 30) | (frel[g].astype(np.int64) * 2 + outgoing[g]))
+        slot = np.full(len(provider), -1, dtype=np.int32)
+        unique_keys, inverse = np.unique((dependant[g].astype(np.int64) << 32) | sub_key,
+                                         return_inverse=True)
+        slot[g] = inverse
+        del sub_key, inverse
         owners = (unique_keys >> 32).astype(np.int32)
         slot_min_up = node_min_up[owners].astype(np.int32) if len(owners) else np.empty(0, dtype=np.int32)
         prop_slots = (unique_keys & (1 << 30)) == 0
         slot_min_up[prop_slots] = 1
-        pm = by_property
+        pm = np.flatnonzero(by_property)
         np.maximum.at(slot_min_up, slot[pm], np.maximum(edge_min_up[pm], 1).astype(np.int32))
         group_size = np.zeros(len(owners), dtype=np.int32)
-        if grouped.any():
-            distinct = np.unique(slot[grouped] * max(n, 1) + provider[grouped])
+        if len(g):
+            distinct = np.unique(slot[g].astype(np.int64) * max(n, 1) + provider[g])
             np.add.at(group_size, distinct // max(n, 1), 1)
-        cls_ = np.where(grouped, 1, np.where(effect == _EFFECT_CODE["down"], 0, 2))
+            del distinct
+        cls_ = np.where(grouped, 1, np.where(effect == _EFFECT_CODE["down"], 0, 2)).astype(np.int8)
+        del by_property, by_relation, grouped, g, pm, edge_min_up, group, effect
         by_provider = np.lexsort((dependant, provider))
+        flow = dict(flow_ptr=_pointers(provider[by_provider], n), flow_dst=dependant[by_provider],
+                    flow_rel=frel[by_provider], flow_class=cls_[by_provider], flow_group=slot[by_provider])
+        del by_provider
         by_dependant = np.lexsort((provider, dependant))
+        up = dict(up_ptr=_pointers(dependant[by_dependant], n), up_src=provider[by_dependant],
+                  up_rel=frel[by_dependant], up_class=cls_[by_dependant], up_group=slot[by_dependant],
+                  up_outgoing=outgoing[by_dependant])
+        del by_dependant
+        (id_blob, id_off, id_chars), (name_blob, name_off, name_chars) = ids, names
         return cls(
             generation=generation, type_names=type_names, rel_names=rel_names,
             keys=np.asarray(keys, dtype=np.int64), id_rank=id_rank,
-            type_code=np.array([type_lookup[t] for t in types], dtype=np.int16),
-            min_up=node_min_up,
+            type_code=np.asarray(type_code, dtype=np.int16), min_up=node_min_up,
             id_blob=id_blob, id_off=id_off, id_chars=id_chars,
             name_blob=name_blob, name_off=name_off, name_chars=name_chars,
-            flow_ptr=_pointers(provider[by_provider], n), flow_dst=dependant[by_provider].astype(np.int32),
-            flow_rel=frel[by_provider].astype(np.int16), flow_class=cls_[by_provider].astype(np.int8),
-            flow_group=slot[by_provider].astype(np.int32),
-            up_ptr=_pointers(dependant[by_dependant], n), up_src=provider[by_dependant].astype(np.int32),
-            up_rel=frel[by_dependant].astype(np.int16), up_class=cls_[by_dependant].astype(np.int8),
-            up_group=slot[by_dependant].astype(np.int32),
-            up_outgoing=outgoing[by_dependant].astype(np.int8),
-            group_owner=owners, group_size=group_size, group_min_up=slot_min_up,
+            **flow, **up, group_owner=owners, group_size=group_size, group_min_up=slot_min_up,
         )
 
     # -- persistence --------------------------------------------------------------------------

@@ -169,6 +169,16 @@ class Neo4jStore(Store):
 
         return walk_reach(self, start, incoming, outgoing, only_types)
 
+    def walk_paths(self, start, incoming, outgoing, only_types):
+        from itss_graph.stores.neo4j_read import walk_paths
+
+        return walk_paths(self, start, incoming, outgoing, only_types)
+
+    def walk_further(self, lost, candidates, targets, toward_source, toward_target):
+        from itss_graph.stores.neo4j_read import walk_further
+
+        return walk_further(self, lost, candidates, targets, toward_source, toward_target)
+
     def run_read_only(self, statement, params):
         from itss_graph.stores.neo4j_read import run_read_only
 

@@ -67,6 +67,12 @@ NEO4J_IMPACT_PROCEDURE = """CALL itss.impact($failed, $toward_source, $toward_ta
 NEO4J_REACH_PROCEDURE = """CALL itss.reach($ids, $incoming, $outgoing, $only_types)
 YIELD ids RETURN ids"""
 
+NEO4J_PATHS_PROCEDURE = """CALL itss.paths($ids, $incoming, $outgoing, $only_types)
+YIELD ids, types, names, vias, froms RETURN ids, types, names, vias, froms"""
+
+NEO4J_FURTHER_PROCEDURE = """CALL itss.further($lost, $candidates, $targets, $toward_source, $toward_target)
+YIELD candidates, takes RETURN candidates, takes"""
+
 NEO4J_HEADERS = """UNWIND $ids AS id
 MATCH (n:CI {id: id})
 RETURN collect(n.id), collect(n.type), collect(n.name)"""
@@ -317,6 +323,32 @@ def walk_reach(store: Neo4jReads, start: Sequence[str], incoming: Sequence[str],
         return None
     [(ids,)] = rows
     return set(ids)
+
+
+def walk_paths(store: Neo4jReads, start: Sequence[str], incoming: Sequence[str],
+               outgoing: Sequence[str], only_types: Collection[str] | None) -> dict | None:
+    """The shortest chains by the server's ``itss.paths`` (id -> (type, name, via, from)), or
+    None without it."""
+    rows = call_procedure(store, "itss.paths", NEO4J_PATHS_PROCEDURE, ids=list(start),
+                          incoming=list(incoming), outgoing=list(outgoing),
+                          only_types=sorted(only_types or ()))
+    if rows is None:
+        return None
+    [(ids, types, names, vias, froms)] = rows
+    return {i: (t, n, v, f) for i, t, n, v, f in zip(ids, types, names, vias, froms)}
+
+
+def walk_further(store: Neo4jReads, lost: Collection[str], candidates: Sequence[str],
+                 targets: Collection[str], toward_source: dict, toward_target: dict) -> dict | None:
+    """What each candidate's failure takes down among ``targets``, by the server's
+    ``itss.further``, or None without it."""
+    rows = call_procedure(store, "itss.further", NEO4J_FURTHER_PROCEDURE, lost=sorted(lost),
+                          candidates=list(candidates), targets=sorted(targets),
+                          toward_source=dict(toward_source), toward_target=dict(toward_target))
+    if rows is None:
+        return None
+    [(found, takes)] = rows
+    return {c: set(t) for c, t in zip(found, takes)}
 
 
 def engine_statements() -> list[tuple[str, str]]:

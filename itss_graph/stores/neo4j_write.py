@@ -58,6 +58,11 @@ BATCH = 10_000  # ids per read, rows per pruning statement
 # 40k 3.8k; MERGE 2k 4.6k/7.9k, 10k 4.9k/5.9k, 40k 4.0k/4.6k (smaller transactions keep the
 # server's transaction state small; one is in flight while the next is prepared)
 WRITE_BATCH = 2_000
+# Batch statements keep their first plan: while a load fills the database its statistics change
+# faster than Neo4j's replanning threshold, and every statement was planned again and again
+# (a fifth of the server's CPU in a profile of a load); their plans are index seeks by unique
+# id whatever the statistics.
+KEEP_PLAN = "CYPHER replan=skip "
 CLAIMS = "itss_sources"
 CREATED = "itss_created"
 SCHEMA_VERSION = 2  # 2: claim labels (layout.claim_label); the constraints of layout.neo4j_schema
@@ -370,10 +375,10 @@ class _Merge:
             from neo4j.exceptions import ConstraintError
 
             try:
-                self.store._write(query, rows=rows, **params)
+                self.store._write(KEEP_PLAN + query, rows=rows, **params)
             except ConstraintError:
                 if replay == "merge":
-                    self.store._write(fallback, rows=rows, **params)
+                    self.store._write(KEEP_PLAN + fallback, rows=rows, **params)
                 elif replay != "skip":
                     raise
             self.written += len(rows)

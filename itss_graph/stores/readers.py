@@ -72,6 +72,11 @@ class ServedSQLiteStore(SQLiteStore):
     def closure_index(self, schema):
         return self._index_cache.get(self, schema)
 
+    def closure_index_open(self):
+        # a server keeps the index in memory (warmed at start): every question uses it, as the
+        # CLI does only once a process has opened it (itss_graph.engine.budget)
+        return True
+
 
 class ReadSessions:
     """Per-thread stores, each question read in one snapshot (see the module docstring)."""

@@ -18,18 +18,20 @@ Example:
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from itss_graph.errors import StoreError
 from itss_graph.model import CI, Relation
-from itss_graph.stores import sqlite_write
 from itss_graph.stores.base import INCOMING, OUTGOING, LoadReport, Store, key_whitespace
-from itss_graph.stores.batch import Batch
 from itss_graph.stores.layout import SQLITE_VERSION
+
+if TYPE_CHECKING:
+    from itss_graph.stores.batch import Batch
 
 SCHEMA_VERSION = str(SQLITE_VERSION)  # the tables: itss_graph.stores.layout
 
@@ -41,9 +43,17 @@ class SQLiteStore(Store):
 
     kind = "sqlite"
     detects_relation_duplicates = True
+    # below this many relations read, a walk by SQL levels beats importing numpy and opening
+    # the closure index (bench/query_paths.py); ITSS_INDEX_AFTER_EDGES sets another budget
+    index_after_edges = 5_000
 
     def __init__(self, path: str | Path, *, create: bool = True, busy_timeout_s: float = 60.0):
         self.path = str(path)
+        budget = os.environ.get("ITSS_INDEX_AFTER_EDGES", "").strip()
+        if budget:
+            if not budget.isdigit():
+                raise StoreError(f"ITSS_INDEX_AFTER_EDGES must be a number of relations, not {budget!r}")
+            self.index_after_edges = int(budget)
         if self.path != ":memory:" and not create and not Path(self.path).exists():
             raise StoreError(f"no store at {self.path}: load an inventory first (itss load FILE...)")
         try:
@@ -68,6 +78,8 @@ class SQLiteStore(Store):
         self.db.execute("BEGIN IMMEDIATE")
         try:
             # another process may have done it meanwhile: read the version again
+            from itss_graph.stores import sqlite_write  # writes: not on the read path
+
             for statement in sqlite_write.schema_statements(self._schema_version()):
                 self.db.execute(statement)
             self.db.execute("COMMIT")
@@ -90,6 +102,24 @@ class SQLiteStore(Store):
             for ci_id, ci_type, name, props in self.db.execute(
                     f"SELECT id, type, name, props FROM ci WHERE {chunk_sql}", params):
                 out[ci_id] = CI(ci_id, ci_type, name, json.loads(props))
+        return out
+
+    def headers(self, ids):
+        out: dict[str, tuple[str, str]] = {}
+        for chunk_sql, params in self._id_filter(list(dict.fromkeys(ids)), "id"):
+            for ci_id, ci_type, name in self.db.execute(
+                    f"SELECT id, type, name FROM ci WHERE {chunk_sql}", params):
+                out[ci_id] = (ci_type, name)
+        return out
+
+    def min_ups(self, ids):
+        from itss_graph.semantics import min_up_of
+
+        out: dict[str, int] = {}
+        for chunk_sql, params in self._id_filter(list(dict.fromkeys(ids)), "id"):
+            for ci_id, raw in self.db.execute(
+                    f"SELECT id, json_extract(props, '$.min_up') FROM ci WHERE {chunk_sql}", params):
+                out[ci_id] = 1 if raw is None else min_up_of({"min_up": raw})
         return out
 
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
@@ -123,7 +153,12 @@ class SQLiteStore(Store):
     def closure_index(self, schema):
         from itss_graph.stores.sqlite_index import graph_index
 
-        return graph_index(self, schema)
+        index = graph_index(self, schema)
+        self._opened_index = index.generation
+        return index
+
+    def closure_index_open(self):
+        return getattr(self, "_opened_index", None) is not None
 
     def index_positions(self, index, ids):
         from itss_graph.stores.sqlite_index import positions_of_ids
@@ -216,12 +251,18 @@ class SQLiteStore(Store):
     # -- writes -------------------------------------------------------------------------------
     def apply(self, batch: Batch, *, dry_run: bool = False, details: bool = False,
               progress=None) -> LoadReport:
+        from itss_graph.stores import sqlite_write
+
         return sqlite_write.merge(self, batch, dry_run=dry_run, details=details)
 
     def load_lock(self) -> AbstractContextManager:
+        from itss_graph.stores import sqlite_write
+
         return sqlite_write.load_lock(self)
 
     def history(self, ci_id: str) -> list[dict]:
+        from itss_graph.stores import sqlite_write
+
         return sqlite_write.ci_history(self.db, ci_id)
 
     def close(self) -> None:

@@ -18,24 +18,14 @@ import hashlib
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
 from itss_graph.stores.graph_index import GraphIndex
+from itss_graph.stores.sqlite_file import SQLiteFile
 from itss_graph.semantics import Rules, min_up_of
 from itss_graph.schema import Schema, load_schema
 from itss_graph.version import __version__
-
-
-class SQLiteFile(Protocol):
-    """What the index needs of the embedded store (kept as a protocol: the store class imports
-    this module, not the other way round)."""
-
-    path: str
-    db: sqlite3.Connection
-
-    def generation(self) -> str: ...
 
 
 # The statements the index is built from (also printed by --show-query).
@@ -105,50 +95,121 @@ def _schema_fingerprint(schema: Schema) -> str:
 
 
 def _build(store: SQLiteFile, schema: Schema, generation: str) -> GraphIndex:
+    """The index from the store, streamed: nodes and relations are read in chunks into arrays
+    (no list of a million Python rows), so the peak stays a few hundred MB at 1M CIs."""
     rules = Rules.from_schema(schema)
-    rows = store.db.execute(INDEX_NODES_SQL).fetchall()
-    keys, ids, names, types, raw_min_up = (list(column) for column in zip(*rows)) if rows else ([],) * 5
+    n = store.db.execute("SELECT count(*) FROM ci").fetchone()[0]
+    keys = np.empty(n, dtype=np.int64)
+    min_up = np.ones(n, dtype=np.int32)
+    type_code = np.empty(n, dtype=np.int16)
+    type_lookup: dict[str, int] = {}
+    ids, names = BlobWriter(n), BlobWriter(n)
+    cursor = store.db.execute(INDEX_NODES_SQL)
+    at = 0
+    while rows := cursor.fetchmany(_CHUNK):
+        k, i, nm, t, m = zip(*rows)
+        end = at + len(rows)
+        keys[at:end] = k
+        type_code[at:end] = [type_lookup.setdefault(x, len(type_lookup)) for x in t]
+        for offset, raw in enumerate(m):
+            if raw is not None:
+                min_up[at + offset] = min_up_of({"min_up": raw})
+        ids.add(i)
+        names.add(nm)
+        at = end
     del rows
-    min_up = [1 if m is None else min_up_of({"min_up": m}) for m in raw_min_up]
-    key_array = np.asarray(keys, dtype=np.int64)
-    id_order = np.searchsorted(key_array, np.fromiter(
-        (row[0] for row in store.db.execute("SELECT n FROM ci ORDER BY id")), dtype=np.int64, count=len(keys)))
-    edges = _edge_arrays(store, schema, key_array)
-    return GraphIndex.build(generation=generation, keys=keys, ids=ids, names=names, types=types,
-                            min_up=min_up, edges=edges, toward_source=rules.toward_source,
-                            toward_target=rules.toward_target, id_order=id_order)
+    keys, min_up, type_code = keys[:at], min_up[:at], type_code[:at]  # rows removed meanwhile
+    # type codes in the order of their names, as GraphIndex.build makes them
+    type_names = sorted(type_lookup)
+    recode = np.empty(max(len(type_lookup), 1), dtype=np.int16)
+    for name, code in type_lookup.items():
+        recode[code] = type_names.index(name)
+    type_code = recode[type_code] if at else type_code
+    id_order = np.searchsorted(keys, np.fromiter(
+        (row[0] for row in store.db.execute("SELECT n FROM ci ORDER BY id")), dtype=np.int64, count=at))
+    edges = _edge_arrays(store, schema, keys)
+    return GraphIndex.from_arrays(generation=generation, keys=keys, ids=ids.arrays(),
+                                  names=names.arrays(), type_names=type_names, type_code=type_code,
+                                  min_up=min_up, edges=edges, toward_source=rules.toward_source,
+                                  toward_target=rules.toward_target, id_order=id_order)
+
+
+_CHUNK = 50_000  # rows per read while building
+
+
+class BlobWriter:
+    """Texts appended in chunks into one UTF-8 blob with byte and character offsets.
+
+    >>> w = BlobWriter(3); w.add(["ab", "服"]); w.add(["c"])
+    >>> blob, off, chars = w.arrays()
+    >>> bytes(blob).decode(), off.tolist(), chars.tolist()
+    ('ab服c', [0, 2, 5, 6], [0, 2, 3, 4])
+    """
+
+    def __init__(self, expected: int):
+        self._data = bytearray()
+        self._off = np.zeros(expected + 1, dtype=np.int64)
+        self._chars = np.zeros(expected + 1, dtype=np.int64)
+        self._count = 0
+
+    def add(self, texts) -> None:
+        chunk = "".join(texts)
+        data = chunk.encode("utf-8")
+        start, n = self._count, len(texts)
+        if start + n + 1 > len(self._off):  # more rows than counted (a concurrent load)
+            self._off = np.resize(self._off, start + n + 1)
+            self._chars = np.resize(self._chars, start + n + 1)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+        self._chars[start + 1:start + n + 1] = self._chars[start] + np.cumsum(lengths)
+        if len(data) != len(chunk):  # not ASCII: byte lengths differ
+            lengths = np.fromiter((len(t.encode("utf-8")) for t in texts), dtype=np.int64, count=n)
+        self._off[start + 1:start + n + 1] = self._off[start] + np.cumsum(lengths)
+        self._data += data
+        self._count += n
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = self._count
+        return np.frombuffer(self._data, dtype=np.uint8), self._off[:n + 1], self._chars[:n + 1]
 
 
 def _edge_arrays(store: SQLiteFile, schema: Schema, key_array: np.ndarray):
     """The relations as integer arrays. SQLite hands back integers only (relation types coded
-    by a CASE over the names, a flag for relations with properties), so a million rows cost
-    one numpy conversion instead of a Python loop; the few relations with properties are
-    read again for their redundancy group and min_up."""
+    by a CASE over the names, a flag for relations with properties), read in chunks into
+    preallocated columns; the few relations with properties are read again for their
+    redundancy group and min_up."""
     from itss_graph.stores.graph_index import EdgeArrays
 
     rel_names = list(schema.relation_types)
+    expected = store.db.execute("SELECT count(*) FROM rel").fetchone()[0]
     while True:
         cases = " ".join(f"WHEN ? THEN {k}" for k in range(len(rel_names)))
-        chunks = []
+        src, dst = np.empty(expected, dtype=np.int64), np.empty(expected, dtype=np.int64)
+        rel, flag = np.empty(expected, dtype=np.int16), np.empty(expected, dtype=bool)
         cursor = store.db.execute(INDEX_EDGE_CODES_SQL.format(cases=cases), rel_names)
-        while chunk := cursor.fetchmany(500_000):
-            chunks.append(np.array(chunk, dtype=np.int64))
-        columns = np.concatenate(chunks) if chunks else np.empty((0, 4), dtype=np.int64)
-        if not (columns[:, 1] < 0).any():
+        at = 0
+        while chunk := cursor.fetchmany(_CHUNK):
+            columns = np.array(chunk, dtype=np.int64)
+            end = at + len(columns)
+            if end > len(src):  # more rows than counted (a concurrent load)
+                src, dst, rel, flag = (np.resize(a, end) for a in (src, dst, rel, flag))
+            src[at:end], rel[at:end], dst[at:end], flag[at:end] = columns.T
+            at = end
+        src, dst, rel, flag = src[:at], dst[:at], rel[:at], flag[:at]
+        if not (rel < 0).any():
             break
         # a relation type the ontology no longer names: code it too (it crosses no failure)
         rel_names += sorted({t for (t,) in store.db.execute("SELECT DISTINCT type FROM rel")} - set(rel_names))
-    group = np.full(len(columns), -1, dtype=np.int64)
-    edge_min_up = np.zeros(len(columns), dtype=np.int64)
-    flagged = np.flatnonzero(columns[:, 3])
+    group = np.full(at, -1, dtype=np.int32)
+    edge_min_up = np.zeros(at, dtype=np.int32)
+    flagged = np.flatnonzero(flag)
     group_names: dict[str, int] = {}
     if len(flagged):
         rows = store.db.execute(INDEX_EDGE_PROPS_SQL).fetchall()
         group[flagged] = [-1 if g is None else group_names.setdefault(str(g), len(group_names))
                           for g, _ in rows]
         edge_min_up[flagged] = [_int(m) or 0 for _, m in rows]
-    return EdgeArrays(np.searchsorted(key_array, columns[:, 0]), columns[:, 1],
-                      np.searchsorted(key_array, columns[:, 2]), group, edge_min_up,
+    return EdgeArrays(np.searchsorted(key_array, src).astype(np.int32), rel,
+                      np.searchsorted(key_array, dst).astype(np.int32), group, edge_min_up,
                       rel_names, list(group_names))
 
 

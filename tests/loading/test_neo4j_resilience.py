@@ -25,15 +25,18 @@ def estate(tmp_path):
     return directory, n_cis, n_rels
 
 
+@pytest.mark.parametrize("cut_after_bytes, phase", [(1_000_000, "cis"), (3_000_000, "relations")])
 def test_lost_connection_mid_load_is_clear_and_a_rerun_completes(neo4j_server, neo4j_driver, estate,
-                                                                tmp_path):
+                                                                tmp_path, cut_after_bytes, phase):
+    """Cut while the CIs are written (1 MB from the driver: the schema, a few batches of
+    CIs), or while the relationships are (3 MB: CREATE batches with replay markers): the rerun
+    completes the load without duplicates either way."""
     from itss_graph.stores.neo4j import Neo4jStore
     from itss_graph.stores.sqlite import SQLiteStore
 
     directory, n_cis, n_rels = estate
     target = urllib.parse.urlsplit(neo4j_server.uri)
-    # about 3 MB from the driver: the schema, a few batches of CIs, then the cut
-    proxy = CuttableProxy((target.hostname, target.port), cut_after_bytes=3_000_000)
+    proxy = CuttableProxy((target.hostname, target.port), cut_after_bytes=cut_after_bytes)
     uri = f"bolt://127.0.0.1:{proxy.port}"
     try:
         store = Neo4jStore(uri, user=neo4j_server.user, password=neo4j_server.password, retry_seconds=2)
@@ -47,6 +50,8 @@ def test_lost_connection_mid_load_is_clear_and_a_rerun_completes(neo4j_server, n
         written, _, _ = neo4j_driver.execute_query(
             "MATCH (n:CI) OPTIONAL MATCH (n)-[r]->(:CI) RETURN count(DISTINCT n) + count(r) AS rows")
         assert 0 < written[0]["rows"] < n_cis + n_rels  # cut in the middle, for real
+        relations, _, _ = neo4j_driver.execute_query("MATCH (:CI)-[r]->(:CI) RETURN count(r) AS n")
+        assert (relations[0]["n"] > 0) == (phase == "relations")
 
         proxy.restore()
         with Neo4jStore(uri, user=neo4j_server.user, password=neo4j_server.password) as again:

@@ -23,7 +23,7 @@ from itss_graph.loading.netbox.client import NetBoxClient
 from itss_graph.loading.netbox.export import JsonExport
 from itss_graph.loading.staging import PREFIX, Staging, sweep_stale
 from itss_graph.stores.sqlite import SQLiteStore
-from tests.conftest import REPO
+from tests.conftest import REPO, store_dump
 from tests.loading.netbox_fake import FakeNetBox, build_netbox, write_json_export
 from tests.test_cli import run
 
@@ -135,6 +135,22 @@ def test_an_export_without_some_endpoints_loads_with_a_warning_but_cannot_prune(
 
     with pytest.raises(InputError, match="has no dcim.cables.json: --prune needs every NetBox endpoint"):
         JsonExport(tmp_path / "export", required=ENDPOINTS)
+
+
+def test_the_library_refuses_to_prune_from_an_export_without_some_endpoints(objects, tmp_path, sqlite_store):
+    """Without ``required`` (a program calling the library, not the CLI), the missing endpoint
+    still makes the read incomplete: a prune is refused and nothing of the source is deleted."""
+    write_json_export(objects, tmp_path / "export")
+    load_items(netbox_rows(JsonExport(tmp_path / "export")), sqlite_store, source="netbox")
+    before = store_dump(sqlite_store)
+    (tmp_path / "export" / "dcim.cables.json").unlink()
+    with pytest.raises(InputError) as excinfo:
+        load_items(netbox_rows(JsonExport(tmp_path / "export")), sqlite_store, source="netbox",
+                   prune=True, allow_empty=True)
+    assert [str(p) for p in excinfo.value.problems] == [
+        f"{tmp_path / 'export'}: no dcim.cables.json in the export: no cables were read: --prune "
+        "needs a complete read of the source, or it would delete what was not read"]
+    assert store_dump(sqlite_store) == before
 
 
 def test_the_cli_refuses_to_prune_from_an_incomplete_export(objects, tmp_path):
@@ -294,11 +310,11 @@ def test_a_load_refused_by_the_store_itself_leaves_no_new_store(tmp_path, write)
 
 
 def test_a_store_created_by_another_load_meanwhile_is_checked_and_loaded_into(tmp_path, write):
-    from itss_graph.cli.load_cmd import _StoreForLoad
+    from itss_graph.stores.for_load import StoreForLoad
     from itss_graph.stores import StoreSettings
 
     target = tmp_path / "shared.db"
-    with _StoreForLoad(StoreSettings(path=str(target)), dry_run=False) as stores:
+    with StoreForLoad(StoreSettings(path=str(target)), dry_run=False) as stores:
         assert stores.for_checks.is_empty() and not target.exists()
         load_inventory([write("other.json", json.dumps({"cis": [{"id": "x", "type": "vm"}]}))],
                        SQLiteStore(target))  # another load, meanwhile
@@ -306,9 +322,18 @@ def test_a_store_created_by_another_load_meanwhile_is_checked_and_loaded_into(tm
         assert stores.recheck and store.existing_ids(["x"]) == {"x"}
     # the other way round: the store appears while this load writes its new one
     other = tmp_path / "late.db"
-    with _StoreForLoad(StoreSettings(path=str(other)), dry_run=False) as stores:
+    with StoreForLoad(StoreSettings(path=str(other)), dry_run=False) as stores:
         stores.for_writing()
         load_inventory([tmp_path / "other.json"], SQLiteStore(other))
         assert not stores.written()  # not moved over the other load's store
         assert stores.for_writing().existing_ids(["x"]) == {"x"}
     assert not list(tmp_path.glob(".*.new*"))  # the new store it had started is gone
+
+
+def test_a_store_that_cannot_be_created_is_named_as_asked_for(tmp_path, write):
+    """The error names the path given, not the private name the new store is written under."""
+    write("in/cis.csv", "id,name,type\na,A,vm\n")
+    done = run("load", str(tmp_path / "in"), "--store", str(tmp_path / "no-such-dir" / "x.db"))
+    assert done.returncode == 2
+    assert done.stderr == (f"itss: error: cannot create store {tmp_path / 'no-such-dir' / 'x.db'}: "
+                           "unable to open database file; nothing was written\n")

@@ -22,13 +22,13 @@ def netbox_rows(source, *, profile=None, extras: bool = False, schema=None) -> I
     :class:`~itss_graph.loading.netbox.export.JsonExport` — read endpoint by endpoint. A read
     that fails raises out of the iteration (SourceError at once; the InputErrors of an export's
     files together, after the other files): the load then writes nothing."""
-    from itss_graph.errors import InputError, RowWarning
+    from itss_graph.errors import IncompleteRead, InputError
     from itss_graph.loading.profiles import find_profile
 
     profile = profile or find_profile("netbox")
     failed: list = []
     for endpoint in getattr(source, "missing", lambda e: [])(ENDPOINTS):
-        yield RowWarning(str(source.directory), None, None,
+        yield IncompleteRead(str(source.directory), None, None,
                          f"no {endpoint.replace('/', '.')}.json in the export: no "
                          f"{endpoint.split('/')[1]} were read")
 

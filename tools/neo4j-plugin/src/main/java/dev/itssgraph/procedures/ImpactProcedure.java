@@ -73,9 +73,9 @@ public class ImpactProcedure {
         }
     }
 
-    private record GroupRef(long ci, String key) {}
+    record GroupRef(long ci, String key) {}
 
-    private record Group(Set<Long> providers, int minUp) {}
+    record Group(Set<Long> providers, int minUp) {}
 
     @Procedure(name = "itss.impact", mode = Mode.READ)
     @Description("itss.impact(failedIds, towardSource, towardTarget, maxDepth) :: the CIs lost or "
@@ -96,7 +96,8 @@ public class ImpactProcedure {
         return Stream.of(walk.answer());
     }
 
-    private final class Walk {
+    /** The walk's state; {@code itss.further} shares its group reading. */
+    final class Walk {
         final Map<String, String> towardSource;
         final Map<String, String> towardTarget;
         final Set<Long> failed = new HashSet<>();
@@ -307,7 +308,7 @@ public class ImpactProcedure {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    private static Map<String, String> asEffects(Map<String, Object> raw) {
+    static Map<String, String> asEffects(Map<String, Object> raw) {
         Map<String, String> out = new HashMap<>();
         raw.forEach((k, v) -> out.put(k, String.valueOf(v)));
         return out;

@@ -1,0 +1,68 @@
+"""Choosing the path by what a question reaches: store reads level by level while they stay
+small, the closure index beyond.
+
+A small question (a typical CI reaches a few dozen others) is answered by a handful of batched
+SQL reads in milliseconds; opening the closure index costs importing numpy (~0.1 s) and, on
+the first question after a load, building the index. So on a store that keeps an index
+(:attr:`Store.index_after_edges` is not None) the engine walks level by level with a budget of
+relations read; a walk that spends it stops (:class:`Exhausted`) and the index answers
+instead. Both paths give the same answer (tests/test_engine_properties.py holds them to it),
+so the budget only moves the cost: at most ``index_after_edges`` relations are read in vain
+before a large question turns to the index.
+
+Example:
+    >>> budget = EdgeBudget(10)
+    >>> budget.spend(4); budget.spend(6)
+    >>> budget.spend(1)
+    Traceback (most recent call last):
+    ...
+    itss_graph.engine.budget.Exhausted: more than 10 relations read level by level
+    >>> EdgeBudget(None).spend(10**9)  # no index to turn to: no limit
+"""
+
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from itss_graph.schema import Schema
+from itss_graph.stores.base import Store
+
+T = TypeVar("T")
+
+
+class Exhausted(Exception):
+    """A level-by-level walk read more relations than its budget."""
+
+
+class EdgeBudget:
+    """Relations a walk may still read (None: any number)."""
+
+    def __init__(self, limit: int | None):
+        self.limit = self.left = limit
+
+    def spend(self, n: int) -> None:
+        if self.left is None:
+            return
+        self.left -= n
+        if self.left < 0:
+            raise Exhausted(f"more than {self.limit} relations read level by level")
+
+
+UNLIMITED = EdgeBudget(None)
+
+
+def small_first(store: Store, schema: Schema, by_levels: Callable[[EdgeBudget], T],
+                by_index: Callable[[object], T]) -> T:
+    """``by_levels(budget)`` while it stays within the store's budget, else ``by_index(index)``
+    (or ``by_levels`` without a limit when the store has no index after all). Once this
+    process has opened the index, it answers directly."""
+    limit = getattr(store, "index_after_edges", None)
+    if limit is not None and not store.closure_index_open():
+        try:
+            return by_levels(EdgeBudget(limit))
+        except Exhausted:
+            pass
+    index = store.closure_index(schema)
+    if index is not None:
+        return by_index(index)
+    return by_levels(UNLIMITED)

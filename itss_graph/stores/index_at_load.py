@@ -1,0 +1,61 @@
+"""The closure index built by ``itss load`` for a large store, so that the first large question
+after a load opens the index instead of building it (issue 14: no cliff after a load).
+
+Numpy-free: the build runs in a child process (``python -m itss_graph.stores.index_at_load``),
+so the load's memory and the build's never add up and the loading process imports nothing more.
+
+Example:
+    >>> prepare_after_load(":memory:")
+    False
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+
+# From this many CIs on, `itss load` builds the index before it returns (in a process of its
+# own, so the load's memory and the build's never add up): the first large question after a
+# load then opens it instead of building it. Smaller stores build it lazily in well under a
+# second, and only when a question reaches far (itss_graph.engine.budget).
+INDEX_AT_LOAD_CIS = 50_000
+
+
+def prepare_after_load(path: str) -> bool:
+    """Build the closure index of the store at ``path`` now when the store is large (see
+    :data:`INDEX_AT_LOAD_CIS`), in a child process; True when it was built. A failed build
+    only costs speed later (the first large question builds it)."""
+    if path == ":memory:" or not Path(path).exists():
+        return False
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        size = db.execute("SELECT count(*) FROM ci").fetchone()[0]
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+    if size < INDEX_AT_LOAD_CIS:
+        return False
+    done = subprocess.run([sys.executable, "-m", "itss_graph.stores.index_at_load", path],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return done.returncode == 0
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m itss_graph.stores.index_at_load STORE``: build (or find) the current index."""
+    from itss_graph.stores.sqlite import SQLiteStore
+    from itss_graph.stores.sqlite_index import graph_index
+
+    store = SQLiteStore(argv[0], create=False)
+    try:
+        graph_index(store)
+    finally:
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

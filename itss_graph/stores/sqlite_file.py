@@ -1,0 +1,17 @@
+"""What the embedded store's read modules need of it, as a protocol: the store class imports
+those modules (its SQL reads, the closure index), not the other way round; this module imports
+nothing heavy, so the small query path never pulls in numpy through it."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Protocol
+
+
+class SQLiteFile(Protocol):
+    """An open embedded store: its file path, its connection and its content generation."""
+
+    path: str
+    db: sqlite3.Connection
+
+    def generation(self) -> str: ...

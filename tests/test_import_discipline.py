@@ -1,0 +1,83 @@
+"""The CLI pays only for what a question reaches: heavy libraries stay off the small paths.
+
+Each command runs in a fresh interpreter (as people run the CLI) and reports which modules it
+imported. No times are asserted: what is imported is what costs (bench/query_paths.py measures
+the times, side by side with a naive peer).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from itss_graph.loading.example import example_store
+
+HEAVY = ("numpy", "rdflib", "neo4j", "pyvis", "networkx", "openpyxl", "scipy", "jinja2", "yaml")
+
+_RUN = """
+import json, sys
+sys.argv = ["itss", *json.loads(sys.argv[1])]
+from itss_graph.cli.main import main
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+sys.stdout.flush()
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def _modules(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", _RUN, json.dumps(list(args))],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
+    return set(json.loads(line.removeprefix("MODULES ")))
+
+
+def _heavy(modules: set[str]) -> set[str]:
+    return {m for m in modules if m.split(".")[0] in HEAVY}
+
+
+def test_help_imports_click_and_the_command_table_only():
+    modules = _modules("--help")
+    assert not _heavy(modules)
+    ours = {m for m in modules if m.startswith("itss_graph")}
+    assert ours <= {"itss_graph", "itss_graph.version", "itss_graph.cli", "itss_graph.cli.main",
+                    "itss_graph.cli.options", "itss_graph.i18n", "itss_graph.render",
+                    "itss_graph.render.formats"}, ours
+    assert "wcwidth" not in modules
+
+
+def test_a_small_impact_walks_by_sql_without_numpy_or_the_closure_index(tmp_path):
+    db = tmp_path / "x.db"
+    example_store(str(db)).close()
+    _modules("impact", "pdu:a", "--store", str(db))  # compiled caches (schema, KB) warm
+    modules = _modules("impact", "pdu:a", "--store", str(db))
+    assert not _heavy(modules), _heavy(modules)
+    assert "itss_graph.stores.graph_index" not in modules
+    assert not (tmp_path / "x.db.index").exists()  # no index was built for it
+    # the same question in JSON, and a failure that reaches more, walk the same way
+    assert not _heavy(_modules("impact", "server:db1", "--format", "json", "--store", str(db)))
+
+
+def test_a_large_impact_turns_to_the_closure_index(tmp_path, monkeypatch):
+    # a budget of no relations at all: every walk goes to the index (numpy), same answer
+    db = tmp_path / "x.db"
+    example_store(str(db)).close()
+    small = subprocess.run([sys.executable, "-m", "itss_graph.cli.main", "impact", "pdu:a",
+                            "--format", "json", "--store", str(db)], capture_output=True, text=True)
+    monkeypatch.setenv("ITSS_INDEX_AFTER_EDGES", "0")
+    modules = _modules("impact", "pdu:a", "--store", str(db))
+    assert "numpy" in modules and "itss_graph.stores.graph_index" in modules
+    large = subprocess.run([sys.executable, "-m", "itss_graph.cli.main", "impact", "pdu:a",
+                            "--format", "json", "--store", str(db)], capture_output=True, text=True)
+    assert small.returncode == large.returncode == 0, small.stderr + large.stderr
+    assert json.loads(small.stdout) == json.loads(large.stdout)
+
+
+def test_standards_of_a_ci_type_read_the_compiled_knowledge_base_without_rdflib():
+    _modules("standards", "--ci-type", "database")  # the compiled cache is warm from here on
+    modules = _modules("standards", "--ci-type", "database")
+    assert not _heavy(modules), _heavy(modules)
