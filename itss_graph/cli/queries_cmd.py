@@ -254,7 +254,7 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
 
             def view():
                 return itss.dependency_view(target, itss.load_schema(), upstream=answer.subgraph,
-                                            spof_ids={p.id for p in answer.points})
+                                            spof_ids={p.id for p in answer.points}, lang=lang)
 
             _write_view(html_path, view)
             return
