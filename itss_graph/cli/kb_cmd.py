@@ -182,7 +182,9 @@ def export(fmt: str, output: Path | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"Knowledge base written to {output} ({fmt})", err=True)
+        from itss_graph.i18n import _
+
+        click.echo(_("Knowledge base written to {path} ({format})").format(path=output, format=fmt), err=True)
 
 
 @kb.command()

@@ -145,6 +145,9 @@ def parse_pairs(items: tuple[str, ...], option: str, metavar: str) -> dict[str, 
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected {metavar}, got {item!r}", param_hint=option)
+            from itss_graph.i18n import _
+
+            raise click.BadParameter(_("expected {metavar}, got {item!r}").format(metavar=metavar, item=item),
+                                     param_hint=option)
         out[name.strip()] = value
     return out
