@@ -57,9 +57,10 @@ BESIDE = re.compile(r"(?<=[\u3000-\u9fff]) \([^()（）]*\)")
 
 
 def english_left(text: str) -> list[str]:
-    """Lines of Chinese output with words of the interface still in English."""
+    """Lines of Chinese output with words of the interface still in English (ids and paths are
+    data, left out)."""
     return [line for line in text.splitlines()
-            if ENGLISH.search(BESIDE.sub("", re.sub(r"[\w.-]+:[\w.:-]+", "", line)))]
+            if ENGLISH.search(BESIDE.sub("", re.sub(r"\S*/\S*|[\w.-]+:[\w.:-]+", "", line)))]
 
 
 @pytest.mark.parametrize("args", [
@@ -76,6 +77,31 @@ def test_chinese_output_has_no_english_left(args, demo_db):
     assert done.returncode == 0, done.stderr
     left = english_left(done.stdout)
     assert not left, "\n".join(left[:10])
+
+
+@pytest.mark.parametrize("args", [
+    ["standards", "--ci-type", "database"], ["standards", "--code", "04", "--verbose"],
+    ["standards", "--ci", "switch:dc1-core-1", "--store", "DEMO"], ["gap", "--profile", "examples/profiles/scenario-2.yaml", "--met", "-v"],
+    ["gap", "--profile", "examples/profiles/case-1-provider.yaml"], ["kb", "stats"], ["kb", "search", "事件管理"],
+    ["report", "impact", "switch:dc1-core-1", "--format", "md", "--store", "DEMO"],
+    ["report", "gap", "--profile", "examples/profiles/scenario-2.yaml", "--format", "md"],
+    ["report", "standards", "--code", "040301", "--format", "md"],
+])
+def test_chinese_knowledge_answers_and_reports_have_no_english_left(args, demo_db):
+    done = run(*[demo_db if a == "DEMO" else a for a in args], "--lang", "zh", cwd=str(REPO))
+    assert done.returncode == 0, done.stderr
+    assert not english_left(done.stdout), "\n".join(english_left(done.stdout)[:10])
+
+
+def test_views_follow_the_language(demo_db, tmp_path):
+    for args in (["spof", "service:0003"], ["depends", "service:0003"], ["impact", "switch:dc1-core-1"]):
+        en, zh = tmp_path / f"{args[0]}-en.html", tmp_path / f"{args[0]}-zh.html"
+        for lang, out in (("en", en), ("zh", zh)):
+            done = run(*args, "--store", demo_db, "--html", str(out), "--lang", lang)
+            assert done.returncode == 0, done.stderr
+        page = zh.read_text(encoding="utf-8")
+        assert en.read_bytes() != zh.read_bytes(), args
+        assert "图例" in page and "Legend" not in page, args
 
 
 def test_help_in_chinese(demo_db):

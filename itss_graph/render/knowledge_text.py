@@ -27,6 +27,21 @@ CHAIN_HEADER = C_("csv", "chain")
 GAP_CHAIN_HEADER = C_("csv", "chains")
 
 
+#: how closely a declared value matches a standard's (the JSON keeps the code)
+STRENGTHS = {"exact": C_("match", "exact"), "inherited": C_("match", "inherited"), "related": C_("match", "related"),
+             "narrower": C_("match", "narrower")}
+
+
+def _facet(facet: str, lang: str) -> str:
+    from itss_graph.knowledge.wording import MESSAGES, t
+
+    return t(f"facet.{facet}", lang) if f"facet.{facet}" in MESSAGES else facet
+
+
+def _strength(strength: str, lang: str) -> str:
+    return translation(lang).pgettext("match", STRENGTHS[strength]) if strength in STRENGTHS else strength
+
+
 def _csv_headers(headers: list[str], lang: str) -> list[str]:
     catalogue = translation(lang)
     return [catalogue.pgettext("csv", h) for h in headers]
@@ -97,7 +112,8 @@ def standards_text(answer, *, brief: bool = False, verbose: bool = False) -> str
             if cites:
                 out.append("     ↳ " + _("; ").join(cites))
             if verbose:
-                out.append(f"     {reason.facet} ({reason.strength}): {reason.text}")
+                out.append(f"     {_facet(reason.facet, answer.lang)} ({_strength(reason.strength, answer.lang)}): "
+                           f"{reason.text}")
                 for src in chain_sources(reason.steps, answer.lang):
                     out.append(f"        ↳ {src}")
         for note in r.notes:
