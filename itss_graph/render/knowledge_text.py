@@ -180,10 +180,10 @@ def gap_text(report, *, show_met: bool = False, verbose: bool = False) -> str:
         out.append(_("Lifecycle stage: {stages}").format(stages=_(", ").join(s.label for s in report.stages)))
 
     def by(g) -> str:
-        return ", ".join(g.standard_short) or ", ".join(dict.fromkeys(r.by.label for r in g.required_by))
+        return _(", ").join(g.standard_short) or _(", ").join(dict.fromkeys(r.by.label for r in g.required_by))
 
     def sources(g) -> str:
-        return "; ".join(dict.fromkeys(c for r in g.required_by for c in chain_cites(r.steps[-1:], lang)))
+        return _("; ").join(dict.fromkeys(c for r in g.required_by for c in chain_cites(r.steps[-1:], lang)))
 
     own_headers = [_("element"), _("requirement"), _("required by"), _("where the white paper says so")]
     out.append("")
