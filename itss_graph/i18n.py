@@ -96,8 +96,31 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue().ngettext(singular, plural, n)
 
 
+def translation(lang: str | None) -> _gettext.NullTranslations:
+    """The catalogue of ``lang`` (en, zh), whatever language is in use: for answers that carry
+    their own language (the standards and gap answers). ``_ = translation(lang).gettext`` keeps
+    the messages extractable.
+
+    >>> translation("zh").gettext("Properties"), translation("en").gettext("Properties")
+    ('属性', 'Properties')
+    """
+    lang = "zh" if (lang or "").lower().startswith("zh") else "en"
+    if lang not in _by_language:
+        _by_language[lang] = _gettext.translation(DOMAIN, str(LOCALE_DIR), languages=[lang], fallback=True)
+    return _by_language[lang]
+
+
+_by_language: dict[str, _gettext.NullTranslations] = {}
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it here."""
+    return message
+
+
+def C_(context: str, message: str) -> str:
+    """Mark ``message`` for the catalogue under ``context`` (a word used apart from the same
+    English elsewhere); translate it with ``translation(lang).pgettext(context, message)``."""
     return message
 
 

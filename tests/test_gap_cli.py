@@ -120,7 +120,7 @@ def test_gap_table_unknown_names_and_fail_on_gap(tmp_path):
                     encoding="utf-8")
     done = run("gap", "--profile", str(path), "--lang", "zh")
     assert done.returncode == 0, done.stderr
-    assert f"{path}:4: has.resources: 'Zabbix' is not in the knowledge base; ignored" in done.stderr
+    assert f"{path}:4：has.resources：'Zabbix' 不在知识库中，已忽略" in done.stderr  # --lang zh: the warning too
     assert "缺少" in done.stdout and "备件库" in done.stdout and "GB/T 28827.1" in done.stdout
     assert "kb:" not in done.stdout
     assert run("gap", "--profile", str(path), "--fail-on-gap").returncode == 1

@@ -319,9 +319,9 @@ def test_impact_cli_puts_the_headline_first_and_explains_one_ci(tmp_path):
                        "Level IV: loss of redundancy or of components only (四级：冗余丧失或组件故障).")
     services = text.index("Business services (1), most critical first:")
     assert text[services + 1].split() == ["status", "id", "name", "criticality", "sla", "users", "depth"]
-    assert text[services + 3].split() == ["at-risk", "svc", "svc", "important", "99.9", "300", "3"]
+    assert text[services + 3].split() == ["at", "risk", "svc", "svc", "important", "99.9", "300", "3"]
     explained = run("impact", "pa", "--store", path, "--explain", "svc").stdout
-    assert explained.splitlines()[:2] == ["svc (business-service, svc): at-risk at depth 3",
+    assert explained.splitlines()[:2] == ["svc (business-service, svc): at risk at depth 3",
                                           "  pa -POWERED_BY-> srv -RUNS_ON-> vm -SUPPORTS-> svc"]
     assert "next failure that takes it down: pb" in explained
     doc = json.loads(run("impact", "pa", "--store", path, "--explain", "srv", "--format", "json").stdout)

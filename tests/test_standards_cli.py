@@ -46,7 +46,7 @@ def test_code_table_in_chinese_shows_reasons_and_sources():
     assert "kb:std-" not in out and "--skos:broader-->" not in out  # ids and chains: --verbose, JSON
     verbose = run("standards", "--code", "040301", "--lang", "zh", "--verbose").stdout
     assert "--skos:broader--> 04 运行维护服务 <--itss:appliesToCategory--" in verbose
-    assert "↳ 表3-1 信息技术服务分类代码表, §3.2.1" in verbose
+    assert "↳ 表3-1 信息技术服务分类代码表，§3.2.1" in verbose
 
 
 def test_english_sentence_names_the_standard_by_number():

@@ -42,4 +42,6 @@ def query(name: str, pairs: tuple[str, ...], show_query: bool, store_settings, o
     elif answer.rows:
         click.echo(render_table(answer.columns, [["" if v is None else v for v in row] for row in answer.rows]))
     else:
-        click.echo("No rows.")
+        from itss_graph.i18n import _
+
+        click.echo(_("No rows."))

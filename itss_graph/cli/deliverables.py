@@ -68,7 +68,9 @@ def emit_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, output: P
     from itss_graph.render.atomic_file import write_atomic
 
     write_atomic(output, lambda tmp: tmp.write_bytes(data))
-    click.echo(f"CSV written to {output}", err=True)
+    from itss_graph.i18n import _
+
+    click.echo(_("CSV written to {path}").format(path=output), err=True)
 
 
 def emit_xlsx(tables, output: Path | None, *, default: str, title: str = "") -> Path:
@@ -77,7 +79,9 @@ def emit_xlsx(tables, output: Path | None, *, default: str, title: str = "") -> 
     from itss_graph.render.spreadsheet import write_xlsx
 
     path = write_xlsx(output or Path(default), tables, title=title)
-    click.echo(f"Workbook written to {path}", err=True)
+    from itss_graph.i18n import _
+
+    click.echo(_("Workbook written to {path}").format(path=path), err=True)
     return path
 
 
@@ -99,4 +103,6 @@ def emit_text(text: str, output: Path | None, *, fit: bool = False) -> None:
 def reject_csv_options(output_format: str, excel: bool, encoding: str | None) -> None:
     """``--excel`` and ``--encoding`` only make sense for CSV."""
     if output_format != "csv" and (excel or encoding):
-        raise click.UsageError("--excel and --encoding apply to --format csv only")
+        from itss_graph.i18n import _
+
+        raise click.UsageError(_("--excel and --encoding apply to --format csv only"))

@@ -38,39 +38,48 @@ def demo(out_dir: Path, failed: tuple[str, ...], scale: float) -> None:
     started = time.perf_counter()
     estate_dir = out_dir / "estate"
     n_cis, n_rels = itss.write_demo_estate(estate_dir, scale=scale)
-    click.echo(f"1. Generated the bank estate: {n_cis} CIs, {n_rels} relations in {estate_dir}/")
+    from itss_graph.i18n import _
+
+    click.echo(_("1. Generated the bank estate: {cis} CIs, {relations} relations in {path}/").format(
+        cis=n_cis, relations=n_rels, path=estate_dir))
 
     store_path = out_dir / "itss.db"
     with itss.open_store(str(store_path)) as store:
         report = itss.load([estate_dir], store)
         totals = report.totals()
-        click.echo(f"2. Loaded into {store_path}: {totals['cis']['created']} CIs created, "
-                   f"{totals['cis']['updated']} updated, {totals['cis']['unchanged']} unchanged; "
-                   f"{totals['relations']['created']} relations created")
+        click.echo(_("2. Loaded into {path}: {created} CIs created, {updated} updated, {unchanged} unchanged; "
+                     "{relations} relations created").format(
+            path=store_path, created=totals["cis"]["created"], updated=totals["cis"]["updated"],
+            unchanged=totals["cis"]["unchanged"], relations=totals["relations"]["created"]))
 
         result = itss.impact(store, list(failed))
         radius = itss.assess_impact(store, result)  # services down and at risk, as `itss impact`
         obligations = itss.obligations(store, result, radius=radius)
     summary = result.summary()
     names = ", ".join(f"{s.id} ({s.name})" for s in result.sources)
-    click.echo(f"3. If {names} fails: {summary['total']} CIs impacted, "
-               f"{summary['by_effect']['down']} down and {summary['by_effect']['degraded']} degraded.")
+    click.echo(_("3. If {names} fails: {total} CIs impacted, {down} down and {degraded} degraded.").format(
+        names=names, total=summary["total"], down=summary["by_effect"]["down"],
+        degraded=summary["by_effect"]["degraded"]))
     if radius.services:  # ranked by the answers' rule: down first, criticality policy, SLA, users
-        rows = [[s.id, s.name, s.criticality, s.status, s.depth] for s in radius.services]
-        click.echo(f"   Business services impacted ({len(rows)}: {len(radius.down)} down, "
-                   f"{len(radius.at_risk)} at risk):")
-        click.echo("   " + render_table(["id", "name", "criticality", "status", "depth"], rows[:25]).replace("\n", "\n   "))
+        from itss_graph.render.labels import word
+
+        rows = [[s.id, s.name, word(s.criticality), word(s.status), s.depth] for s in radius.services]
+        click.echo("   " + _("Business services impacted ({n}: {down} down, {at_risk} at risk):").format(
+            n=len(rows), down=len(radius.down), at_risk=len(radius.at_risk)))
+        click.echo("   " + render_table([_("id"), _("name"), _("criticality"), _("status"), _("depth")],
+                                        rows[:25]).replace("\n", "\n   "))
         if len(rows) > 25:
-            click.echo(f"   ... and {len(rows) - 25} more")
-    click.echo("   Impacted CIs by type: "
-               + ", ".join(f"{t} {n}" for t, n in summary["by_type"].items()))
-    click.echo(f"4. What ITSS obliges the team to do — event level: {level_text(obligations)}")
+            click.echo("   " + _("... and {n} more").format(n=len(rows) - 25))
+    click.echo("   " + _("Impacted CIs by type: {types}").format(
+        types=", ".join(f"{t} {n}" for t, n in summary["by_type"].items())))
+    click.echo(_("4. What ITSS obliges the team to do — event level: {level}").format(level=level_text(obligations)))
     for section in obligations["sections"]:
         items = section["items"].get("processes") or section["items"].get("emergency_tasks") or []
         labels = [item["label"]["zh"] or item["label"]["en"] for item in items]
         click.echo(f"   ■ {section['title']['en']}" + (f": {', '.join(labels)}" if labels else ""))
-    click.echo(f"   (each with its white-paper source: itss impact {failed[0]} --store {store_path})")
+    click.echo("   " + _("(each with its white-paper source: {command})").format(
+        command=f"itss impact {failed[0]} --store {store_path}"))
     html = itss.write_html(itss.impact_view(result, obligations=obligations, radius=radius), out_dir / "impact.html")
-    click.echo(f"5. Interactive view, with the obligations panel: {html}")
-    click.echo(f"Done in {time.perf_counter() - started:.1f} s. Try: itss impact {failed[0]} "
-               f"--store {store_path} --format json")
+    click.echo(_("5. Interactive view, with the obligations panel: {path}").format(path=html))
+    click.echo(_("Done in {seconds:.1f} s. Try: {command}").format(
+        seconds=time.perf_counter() - started, command=f"itss impact {failed[0]} --store {store_path} --format json"))

@@ -39,7 +39,9 @@ def find(text: str, types: tuple[str, ...], where: tuple[str, ...], limit: int, 
     from itss_graph.render.formats import to_csv, to_json
 
     if not text and not types and not where:
-        raise click.UsageError("give a TEXT to look for, or --type / --where to list CIs")
+        from itss_graph.i18n import _
+
+        raise click.UsageError(_("give a TEXT to look for, or --type / --where to list CIs"))
     filters = parse_pairs(where, "--where", "KEY=VALUE")
     with open_configured_store(store_settings) as store:
         answer = itss.find(store, text, types=types or None, where=filters, limit=limit)

@@ -51,8 +51,10 @@ def gap(profile_path: Path, show_met: bool, fail_on_gap: bool, verbose: bool, ou
     kb = itss.KnowledgeBase.load()
     profile = itss.load_profile(profile_path, kb, lang)
     for d in profile.unknown:
-        click.echo(f"itss: warning: {profile.path}:{d.line}: {d.field}: {d.name!r} is not in the knowledge "
-                   "base; ignored", err=True)
+        from itss_graph.i18n import _
+
+        click.echo(_("itss: warning: {where}: {field}: {name!r} is not in the knowledge base; ignored").format(
+            where=f"{profile.path}:{d.line}", field=d.field, name=d.name), err=True)
     report = itss.gap_for_profile(kb, profile, lang)
     if output_format == "json":
         from itss_graph.render.formats import to_json

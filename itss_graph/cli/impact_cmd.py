@@ -70,7 +70,8 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
             obligations = None if no_obligations else itss.obligations(store, result, radius=radius)
         if explain_id is not None:
             answer = itss.explain_ci(store, radius, explain_id)
-            emit_text(to_json(answer) if output_format == "json" else explain_text(answer), output)
+            emit_text(to_json(answer) if output_format == "json" else explain_text(answer), output,
+                      fit=output_format != "json")
             return
         links = itss.failure_links(store, result) if html_path is not None else None
     if output_format == "json":

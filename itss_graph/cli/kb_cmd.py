@@ -9,6 +9,14 @@ import click
 from itss_graph.cli.options import format_option, lang_option, parse_pairs
 
 
+def N_(message: str) -> str:  # marks column names for the catalogue (itss_graph.i18n stays lazy)
+    return message
+
+
+# column names of the tables below, as the catalogue knows them (CSV keeps them in English)
+_COLUMNS = (N_("types"), N_("matched"), N_("text"), N_("focus"), N_("path"), N_("message"), N_("severity"))
+
+
 @click.group()
 def kb() -> None:
     """Explore the ITSS knowledge base (ontology/kb: the white paper, one file per source unit).
@@ -53,6 +61,8 @@ def stats(output_format: str, lang: str) -> None:
     if output_format == "json":
         _emit_json(s)
         return
+    from itss_graph.i18n import _, ngettext
+
     label = "label_zh" if lang == "zh" else "label_en"
     if output_format == "csv":
         rows = [["total", "triples", s["triples"]], ["total", "subjects", s["subjects"]]]
@@ -60,11 +70,12 @@ def stats(output_format: str, lang: str) -> None:
         rows += [["unit", u["unit"], u["triples"]] for u in s["units"]]
         click.echo(to_csv(["kind", "name", "count"], rows), nl=False)
         return
-    click.echo(f"{s['triples']} triples, {s['subjects']} subjects, {s['source_units']} source units")
-    click.echo("\nInstances by class")
-    click.echo(render_table(["class", "instances"], list(s["classes"].items())))
-    click.echo("\nTriples by source unit")
-    click.echo(render_table(["unit", "section", "lines", "triples", "label"],
+    click.echo(_("{triples} triples, {subjects} subjects, {units} source units").format(
+        triples=s["triples"], subjects=s["subjects"], units=s["source_units"]))
+    click.echo("\n" + _("Instances by class"))
+    click.echo(render_table([_("class"), _("instances")], list(s["classes"].items())))
+    click.echo("\n" + _("Triples by source unit"))
+    click.echo(render_table([_("unit"), _("section"), _("lines"), _("triples"), _("label")],
                             [[u["unit"], u["section"], f"{u['start_line']}-{u['end_line']}", u["triples"],
                               u[label]] for u in s["units"]]))
 
@@ -94,12 +105,14 @@ def search(text: str, limit: int, output_format: str, lang: str) -> None:
     rows = [[h.node.id, h.node.label, ", ".join(h.types), h.prop, _clip(h.text),
              "; ".join(s.describe(lang) for s in h.sources[:2])] for h in hits]
     headers = ["id", "label", "types", "matched", "text", "source"]
+    from itss_graph.i18n import _
+
     if output_format == "csv":
         click.echo(to_csv(headers, rows), nl=False)
     elif rows:
-        click.echo(render_table(headers, rows))
+        click.echo(render_table([_(h) for h in headers], rows))
     else:
-        click.echo(f"no entity matches {text!r}")
+        click.echo(_("No entity matches {text!r}.").format(text=text))
 
 
 @kb.command()
@@ -133,16 +146,18 @@ def show(name: str, limit: int | None, output_format: str, lang: str) -> None:
         click.echo(to_csv(["direction", "predicate", "id", "label_or_value", "sources"], out_rows + in_rows),
                    nl=False)
         return
+    from itss_graph.i18n import _
+
     click.echo(fit_lines(f"{view.node.label}  [{view.node.id}]"))
     click.echo(fit_lines("  " + ", ".join(t.id for t in view.types)))
     click.echo(fit_lines("  " + "; ".join(s.describe(lang) for s in view.sources)))
     if view.also:
-        click.echo("  also named so: " + ", ".join(n.id for n in view.also))
-    click.echo("\nStates")
-    click.echo(render_table(["predicate", "object", "value", "source"], [r[1:] for r in out_rows]))
+        click.echo(fit_lines("  " + _("also named so: {ids}").format(ids=", ".join(n.id for n in view.also))))
+    click.echo("\n" + _("States"))
+    click.echo(render_table([_("predicate"), _("object"), _("value"), _("source")], [r[1:] for r in out_rows]))
     if in_rows:
-        click.echo("\nPointed at by")
-        click.echo(render_table(["predicate", "subject", "label", "source"], [r[1:] for r in in_rows]))
+        click.echo("\n" + _("Pointed at by"))
+        click.echo(render_table([_("predicate"), _("subject"), _("label"), _("source")], [r[1:] for r in in_rows]))
 
 
 @kb.command()
@@ -167,7 +182,9 @@ def export(fmt: str, output: Path | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"Knowledge base written to {output} ({fmt})", err=True)
+        from itss_graph.i18n import _
+
+        click.echo(_("Knowledge base written to {path} ({format})").format(path=output, format=fmt), err=True)
 
 
 @kb.command()
@@ -199,7 +216,10 @@ def sparql(query: str, binds: tuple[str, ...], full_iris: bool, output_format: s
         try:
             query = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise ItssError(f"cannot read the query file {path}: {exc.strerror or exc}") from None
+            from itss_graph.i18n import _
+
+            raise ItssError(_("cannot read the query file {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc)) from None
     bindings = parse_pairs(binds, "--bind", "VAR=VALUE")
     result = run(_load(), query, bindings, qnames=not full_iris)
     if output_format == "json":
@@ -209,8 +229,10 @@ def sparql(query: str, binds: tuple[str, ...], full_iris: bool, output_format: s
     elif output_format == "csv":
         click.echo(to_csv(result.columns, result.rows), nl=False)
     else:
+        from itss_graph.i18n import ngettext
+
         click.echo(render_table(result.columns, result.rows))
-        click.echo(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})", err=True)
+        click.echo(ngettext("({n} row)", "({n} rows)", len(result.rows)).format(n=len(result.rows)), err=True)
 
 
 def _clip(text: str, width: int = 70) -> str:
@@ -248,13 +270,19 @@ def validate(files: tuple[Path, ...], shape_files: tuple[Path, ...], limit: int,
     elif output_format == "csv":
         click.echo(to_csv(headers, rows), nl=False)
     else:
-        verdict = "conforms" if report.conforms else f"{len(rows)} violation{'s' if len(rows) != 1 else ''}"
-        click.echo(f"{len(report.data_files)} files, {report.triples} triples, "
-                   f"{len(report.shape_files)} shapes file{'s' if len(report.shape_files) != 1 else ''}: {verdict}")
+        from itss_graph.i18n import _, ngettext
+
+        verdict = (_("conforms") if report.conforms
+                   else ngettext("{n} violation", "{n} violations", len(rows)).format(n=len(rows)))
+        click.echo(_("{files}, {triples} triples, {shapes}: {verdict}").format(
+            files=ngettext("{n} file", "{n} files", len(report.data_files)).format(n=len(report.data_files)),
+            triples=report.triples, verdict=verdict,
+            shapes=ngettext("{n} shapes file", "{n} shapes files", len(report.shape_files)).format(
+                n=len(report.shape_files))))
         if rows:
             shown = rows[:limit] if limit else rows
-            click.echo(render_table(headers, shown))
+            click.echo(render_table([_(h) for h in headers], shown))
             if len(shown) < len(rows):
-                click.echo(f"... and {len(rows) - len(shown)} more (--limit 0 shows all)")
+                click.echo(_("... and {n} more (--limit 0 shows all)").format(n=len(rows) - len(shown)))
     if not report.conforms:
         raise SystemExit(1)

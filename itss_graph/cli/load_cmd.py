@@ -80,12 +80,18 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
     import itss_graph as itss
 
     if prune and not source_name:
-        raise click.UsageError("--prune needs --source NAME: it removes what that source no longer has")
+        from itss_graph.i18n import _
+
+        raise click.UsageError(_("--prune needs --source NAME: it removes what that source no longer has"))
     netbox = inputs == ("netbox",) and (netbox_url or netbox_export or not Path("netbox").exists())
     if not netbox and (netbox_url or netbox_export or extras):
-        raise click.UsageError("--url, --from and --extras belong to `itss load netbox`")
+        from itss_graph.i18n import _
+
+        raise click.UsageError(_("--url, --from and --extras belong to `itss load netbox`"))
     if netbox and netbox_export is None and not netbox_url:
-        raise click.UsageError("itss load netbox needs --url URL (or NETBOX_URL), or --from DIR")
+        from itss_graph.i18n import _
+
+        raise click.UsageError(_("itss load netbox needs --url URL (or NETBOX_URL), or --from DIR"))
     if progress is None:
         progress = sys.stderr.isatty() and output_format != "json"
     source = itss.NetBoxSource(url=netbox_url, token=netbox_token, export=netbox_export,
@@ -100,8 +106,11 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
         itss.prepare_after_load(store_settings.path)  # a large store: its closure index now
     _print_report(report, store_settings, output_format, row_report)
     if report.skipped_total:
-        click.echo(f"itss: {report.skipped_total} row{'s' if report.skipped_total != 1 else ''} "
-                   "skipped (listed in the report); the others were loaded", err=True)
+        from itss_graph.i18n import ngettext
+
+        click.echo("itss: " + ngettext("{n} row skipped (listed in the report); the others were loaded",
+                                       "{n} rows skipped (listed in the report); the others were loaded",
+                                       report.skipped_total).format(n=report.skipped_total), err=True)
         sys.exit(EXIT_SKIPPED)
 
 
@@ -156,35 +165,51 @@ def _print_report(report, store_settings, output_format: str, row_report: bool) 
         else:
             click.echo(to_csv(headers, rows), nl=False)
         return
+    from itss_graph.i18n import _
+    from itss_graph.render.labels import relation_label, type_label, word
+
     totals = report.totals()
-    rows.append(["total ci", "", *totals["cis"].values()])
-    rows.append(["total relation", "", *totals["relations"].values()])
-    verb = "Would load (dry run) into" if report.dry_run else "Loaded into"
-    tag = f" from source {report.source!r}" if report.source else ""
-    load = f" (load {report.load_id})" if report.load_id else ""
-    click.echo(f"{verb} {store_settings.describe()}{tag}{load}:")
-    click.echo(render_table(headers, rows))
+    kinds = {"ci": _("CI"), "relation": _("relation")}
+    rows = [[kinds[kind], type_label(name) if kind == "ci" else relation_label(name), *counts]
+            for kind, name, *counts in rows]
+    rows.append([_("total CIs"), "", *totals["cis"].values()])
+    rows.append([_("total relations"), "", *totals["relations"].values()])
+    where = store_settings.describe()
+    if report.source and report.load_id:
+        line = (_("Would load (dry run) into {store} from source {source!r} (load {load}):") if report.dry_run
+                else _("Loaded into {store} from source {source!r} (load {load}):"))
+    elif report.source:
+        line = (_("Would load (dry run) into {store} from source {source!r}:") if report.dry_run
+                else _("Loaded into {store} from source {source!r}:"))
+    elif report.load_id:
+        line = (_("Would load (dry run) into {store} (load {load}):") if report.dry_run
+                else _("Loaded into {store} (load {load}):"))
+    else:
+        line = _("Would load (dry run) into {store}:") if report.dry_run else _("Loaded into {store}:")
+    click.echo(line.format(store=where, source=report.source, load=report.load_id))
+    click.echo(render_table([_(h) for h in headers], rows))
     if any(report.pruned.values()):
-        verb = "Would prune" if report.dry_run else "Pruned"
-        click.echo(f"{verb} {report.pruned['cis']} CIs and {report.pruned['relations']} relations "
-                   f"that source {report.source!r} no longer has.")
+        line = (_("Would prune {cis} CIs and {relations} relations that source {source!r} no longer has.")
+                if report.dry_run else
+                _("Pruned {cis} CIs and {relations} relations that source {source!r} no longer has."))
+        click.echo(line.format(cis=report.pruned["cis"], relations=report.pruned["relations"], source=report.source))
     for note in report.notes:
-        click.echo(f"Note: {note}")
+        click.echo(_("Note: {note}").format(note=note))
     if row_report and report.rows:
-        click.echo("\nRows:")
-        click.echo(render_table(["file", "line", "kind", "id", "outcome", "changes"],
-                                [[r["file"], r["line"] or "", r["kind"], _row_label(r), r["outcome"],
-                                  _diff_text(r.get("diff") or {})] for r in report.rows]))
+        click.echo("\n" + _("Rows:"))
+        click.echo(render_table([_("file"), _("line"), _("kind"), _("id"), _("outcome"), _("changes")],
+                                [[r["file"], r["line"] or "", kinds.get(r["kind"], r["kind"]), _row_label(r),
+                                  word(r["outcome"]), _diff_text(r.get("diff") or {})] for r in report.rows]))
     if report.warnings:
-        click.echo(f"\nWarnings ({len(report.warnings)}):")
+        click.echo("\n" + _("Warnings ({n}):").format(n=len(report.warnings)))
         for warning in report.warnings:
             click.echo(f"  {warning}")
     if report.skipped:
-        click.echo(f"\nSkipped rows ({report.skipped_total}):")
+        click.echo("\n" + _("Skipped rows ({n}):").format(n=report.skipped_total))
         for problem in report.skipped:
             click.echo(f"  {problem}")
         if report.skipped_total > len(report.skipped):
-            click.echo(f"  ... and {report.skipped_total - len(report.skipped)} more")
+            click.echo("  " + _("... and {n} more").format(n=report.skipped_total - len(report.skipped)))
 
 
 def _row_label(row: dict) -> str:

@@ -85,23 +85,29 @@ def wide_option(func: Callable) -> Callable:
 
 
 def _set_lang(ctx, param, value):
+    """The command's --lang, else the one given before the command (``itss --lang zh CMD``),
+    else ITSS_LANG or the locale — never what an earlier command of the same process chose."""
     from itss_graph.i18n import set_language
 
-    return set_language(value)
+    return set_language(value or ctx.meta.get("itss_lang"))
+
+
+def _set_root_lang(ctx, param, value):
+    if value:
+        ctx.meta["itss_lang"] = value  # shared with the subcommand's context
+        _set_lang(ctx, param, value)
 
 
 def root_lang_option(func: Callable) -> Callable:
     """``itss --lang zh COMMAND``: the language of everything, help included."""
     return click.option("--lang", type=click.Choice(["en", "zh"]), default=None, expose_value=False,
-                        callback=lambda ctx, param, value: _set_lang(ctx, param, value) if value else None,
+                        callback=_set_root_lang,
                         help="Language of help, labels and text [default: ITSS_LANG, else the locale, else en].")(func)
 
 
 def lang_option(func: Callable) -> Callable:
     """``--lang en|zh``: the language of labels and text (default: ``ITSS_LANG``, else the locale)."""
-    from itss_graph.i18n import language
-
-    return click.option("--lang", type=click.Choice(["en", "zh"]), default=language, callback=_set_lang,
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default=None, callback=_set_lang,
                         help="Language of labels and text [default: ITSS_LANG, else the locale, else en].")(func)
 
 
@@ -145,6 +151,9 @@ def parse_pairs(items: tuple[str, ...], option: str, metavar: str) -> dict[str, 
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected {metavar}, got {item!r}", param_hint=option)
+            from itss_graph.i18n import _
+
+            raise click.BadParameter(_("expected {metavar}, got {item!r}").format(metavar=metavar, item=item),
+                                     param_hint=option)
         out[name.strip()] = value
     return out

@@ -175,7 +175,7 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, output
     import itss_graph as itss
     from itss_graph.cli.deliverables import reject_csv_options, slug
     from itss_graph.render.documents import blast_csv, blast_document
-    from itss_graph.render.impact import headline, losses_text, plural, services_text
+    from itss_graph.render.impact import headline, losses_text, services_text
     from itss_graph.render.obligations import obligations_text
 
     with open_configured_store(store_settings) as store:
@@ -186,8 +186,8 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, output
     headers, rows = blast_csv(answer)
     summary = answer.summary()
     text = "\n\n".join(part for part in (
-        f"{headline(answer, obligations, lang)}; "
-        f"{plural(summary['impacted_cis'], 'CI', 'CIs')} impacted",
+        headline(answer, obligations, lang) + "; "
+        + _n("{n} CI impacted", "{n} CIs impacted", summary["impacted_cis"]),
         services_text(answer, limit), losses_text(answer, limit),
         obligations_text(obligations, lang)) if part)
     from itss_graph.render.impact_sheets import radius_sheets
@@ -278,7 +278,7 @@ def spof(target, limit, html_path, store_settings, output_format, output, excel,
 
             def view():
                 return itss.dependency_view(target, itss.load_schema(), upstream=answer.subgraph,
-                                            spof_ids={p.id for p in answer.points})
+                                            spof_ids={p.id for p in answer.points}, lang=lang)
 
             _write_view(html_path, view)
             return
@@ -371,7 +371,7 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
     """
     import itss_graph as itss
 
-    from itss_graph.render.documents import chain_text, path_csv
+    from itss_graph.render.documents import path_csv
 
     with open_configured_store(store_settings) as store:
         answer = itss.paths(store, dependant, provider, max_length=max_length, max_paths=max_paths)
@@ -382,7 +382,7 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
     if not answer.shortest:
         text = _("{dependant} does not depend on {provider}.").format(dependant=dependant, provider=provider)
     else:
-        text = (_("Shortest: {chain}").format(chain=chain_text(answer.shortest)) + "\n\n"
+        text = (_("Shortest: {chain}").format(chain=_chain_text(answer.shortest)) + "\n\n"
                 + _n("{n} chain", "{n} chains", len(answer.paths))
                 + (_(" (bounded; more exist)") if answer.truncated else "") + ":\n"
                 + _table(headers, rows))
@@ -392,6 +392,18 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
         return itss.paths_view(answer, lang=lang)
 
     _write_view(html_path, view)
+
+
+def _chain_text(steps: list[dict]) -> str:
+    from itss_graph.render.labels import relation_label
+
+    parts = []
+    for step in steps:
+        parts.append(step["id"])
+        if "relation" in step:
+            relation = relation_label(step["relation"])
+            parts.append(f" <-{relation}- " if step["direction"] == "<-" else f" -{relation}-> ")
+    return "".join(parts)
 
 
 @click.command()
@@ -473,8 +485,10 @@ def change_impact(ci_ids, limit, store_settings, output_format, lang) -> None:
       itss change-impact switch:dc1-core-1 --format json --lang zh
     """
     import itss_graph as itss
+    from itss_graph.i18n import _
     from itss_graph.render.documents import change_impact_csv
-    from itss_graph.render.impact import SERVICE_HEADERS, chain_text, plural
+    from itss_graph.render.impact import SERVICE_HEADERS, shown_service_rows, why_line
+    from itss_graph.render.labels import word
     from itss_graph.render.obligations import KIND_TITLES
     from itss_graph.render.table import render_table
 
@@ -484,27 +498,26 @@ def change_impact(ci_ids, limit, store_settings, output_format, lang) -> None:
     headers, rows = change_impact_csv(answer)
     summary = answer["summary"]
     window = answer["window"]
-    lines = [f"Change taking down {', '.join(ci_ids)}: "
-             f"{plural(summary['services_down'], 'service')} down, {summary['services_at_risk']} at risk",
-             f"Suggested window ({window['criticality']}"
-             + (f", decided by {window['driven_by']}" if window["driven_by"] else "") + "): "
-             + (window["text"].get(lang) or window["text"].get("en", ""))]
+    down = _n("{n} service down, {at_risk} at risk", "{n} services down, {at_risk} at risk",
+              summary["services_down"], at_risk=summary["services_at_risk"])
+    criticality = word(window["criticality"])
+    lines = [_("Change taking down {ids}: {headline}").format(ids=", ".join(ci_ids), headline=down),
+             (_("Suggested window ({criticality}, decided by {service}): {text}").format(
+                 criticality=criticality, service=window["driven_by"], text="{text}") if window["driven_by"]
+              else _("Suggested window ({criticality}): {text}").format(criticality=criticality, text="{text}")
+              ).replace("{text}", window["text"].get(lang) or window["text"].get("en", ""))]
     if rows:
         shown = rows[:limit] if limit else rows
-        lines += ["", f"Business services ({len(rows)}), most critical first:",
-                  render_table(SERVICE_HEADERS, [[s[h] for h in SERVICE_HEADERS] for s in services[:len(shown)]])]
+        lines += ["", _("Business services ({n}), most critical first:").format(n=len(rows)),
+                  render_table([_(h) for h in SERVICE_HEADERS],
+                               shown_service_rows([[s[h] for h in SERVICE_HEADERS] for s in services[:len(shown)]]))]
         if len(shown) < len(rows):
-            lines.append(f"... and {len(rows) - len(shown)} more (--limit 0 shows all)")
-        lines += ["", "Why:"]
-        for s in services[:len(shown)]:
-            why = "changed itself" if s["failed"] else chain_text(s["chain"])
-            if s["status"] != "down":
-                why += ("; next failure that takes it down: " + ", ".join(s["next_failure"])
-                        if s["next_failure"] else "; no single next failure takes it down")
-            lines.append(f"  {s['id']} ({s['status']}): {why}")
+            lines.append(_("... and {n} more (--limit 0 shows all)").format(n=len(rows) - len(shown)))
+        lines += ["", _("Why:")]
+        lines += ["  " + why_line(s, _("changed itself")) for s in services[:len(shown)]]
     lines.append("")
     for kind in ("processes", "roles"):
-        lines.append(f"{KIND_TITLES[kind][lang]}:")
+        lines.append(_("{title}:").format(title=_(KIND_TITLES[kind])))
         for item in answer["knowledge"][kind]:
             lines.append(f"  - {item['label'].get(lang) or item['label']['en']} ({item['iri']})")
     _emit(output_format, answer, headers, rows, "\n".join(lines))

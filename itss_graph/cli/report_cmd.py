@@ -28,16 +28,20 @@ def emit(report, html_path: Path | None, output_format: str | None, md_path: Pat
          docx_path: Path | None = None) -> None:
     """Write the HTML page, the Word document and/or the Markdown, as asked (Markdown to stdout when
     no file is asked for)."""
+    from itss_graph.i18n import _
+
     if html_path is not None:
         from itss_graph.render.report import write_report_html
 
         write_report_html(report, html_path)
-        click.echo(f"Report written to {html_path} ({time.perf_counter() - started:.2f} s)", err=True)
+        click.echo(_("Report written to {path} ({seconds:.2f} s)").format(
+            path=html_path, seconds=time.perf_counter() - started), err=True)
     if docx_path is not None:
         from itss_graph.render.word import write_docx
 
         write_docx(report, docx_path)
-        click.echo(f"Word report written to {docx_path} ({time.perf_counter() - started:.2f} s)", err=True)
+        click.echo(_("Word report written to {path} ({seconds:.2f} s)").format(
+            path=docx_path, seconds=time.perf_counter() - started), err=True)
     if output_format == "md" or md_path is not None or (html_path is None and docx_path is None):
         from itss_graph.render.markdown import report_markdown
         from itss_graph.render.page import write_text_atomic
@@ -45,7 +49,7 @@ def emit(report, html_path: Path | None, output_format: str | None, md_path: Pat
         text = report_markdown(report)
         if md_path is not None:
             write_text_atomic(md_path, text)
-            click.echo(f"Markdown written to {md_path}", err=True)
+            click.echo(_("Markdown written to {path}").format(path=md_path), err=True)
         else:
             click.echo(text, nl=False)
 
@@ -175,8 +179,10 @@ def report_standards(docx_path, code, ci_type, ci_id, profile_path, html_path, o
     given = [n for n, v in (("--code", code), ("--ci-type", ci_type), ("--ci", ci_id), ("--profile", profile_path))
              if v]
     if len(given) != 1:
-        raise click.UsageError("give exactly one of --code, --ci-type, --ci or --profile"
-                               + (f" (got {', '.join(given)})" if given else ""))
+        from itss_graph.i18n import _
+
+        raise click.UsageError(_("give exactly one of --code, --ci-type, --ci or --profile")
+                               + (_(" (got {options})").format(options=", ".join(given)) if given else ""))
     started = time.perf_counter()
     kb = KnowledgeBase.load()
     provenance = [tool_provenance(lang), kb_provenance(lang)]
@@ -221,7 +227,9 @@ def report_gap(docx_path, profile_path, html_path, output_format, md_path, lang)
     kb = KnowledgeBase.load()
     profile = load_profile(profile_path, kb, lang)
     for d in profile.unknown:
-        click.echo(f"itss: warning: {profile.path}:{d.line}: {d.field}: {d.name!r} is not in the knowledge "
-                   "base; ignored", err=True)
+        from itss_graph.i18n import _
+
+        click.echo(_("itss: warning: {where}: {field}: {name!r} is not in the knowledge base; ignored").format(
+            where=f"{profile.path}:{d.line}", field=d.field, name=d.name), err=True)
     doc = gap_report(gap_for_profile(kb, profile, lang), provenance=[tool_provenance(lang), kb_provenance(lang)])
     emit(doc, html_path, output_format, md_path, started, docx_path)

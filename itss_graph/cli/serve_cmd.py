@@ -46,10 +46,13 @@ def serve(host: str, port: int, open_browser: bool, token: str | None, profiles_
 
     def ready(url: str, token: str | None, generated: bool) -> None:
         address = url + (f"?token={token}" if token else "")
-        click.echo(f"itss serve: {store_settings.describe()} at {url}")
+        from itss_graph.i18n import _
+
+        click.echo(_("itss serve: {store} at {url}").format(store=store_settings.describe(), url=url))
         if token:
-            click.echo(f"  open {address}" + ("   (a new token: printed only this once)" if generated else ""))
-        click.echo("  API: /api/VERB answers as `itss VERB --format json`; docs at /docs. Ctrl-C stops.")
+            click.echo("  " + _("open {address}").format(address=address)
+                       + ("   " + _("(a new token: printed only this once)") if generated else ""))
+        click.echo("  " + _("API: /api/VERB answers as `itss VERB --format json`; docs at /docs. Ctrl-C stops."))
         if open_browser:
             import threading
             import webbrowser

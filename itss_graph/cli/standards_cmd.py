@@ -50,8 +50,10 @@ def standards(ci_id: str | None, ci_type: str | None, code: str | None, profile_
     given = [name for name, value in (("--ci", ci_id), ("--ci-type", ci_type), ("--code", code),
                                       ("--profile", profile_path)) if value]
     if len(given) != 1:
-        raise click.UsageError("give exactly one of --ci, --ci-type, --code or --profile"
-                               + (f" (got {', '.join(given)})" if given else ""))
+        from itss_graph.i18n import _
+
+        raise click.UsageError(_("give exactly one of --ci, --ci-type, --code or --profile")
+                               + (_(" (got {options})").format(options=", ".join(given)) if given else ""))
     reject_csv_options(output_format, excel, encoding)
     import itss_graph as itss
 

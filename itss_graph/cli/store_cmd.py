@@ -71,7 +71,9 @@ def export(target: Path, fmt: str | None, around: tuple[str, ...], depth: int, s
         fmt = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".graphml": "graphml",
                ".gexf": "gexf"}.get(suffix, "csv")
     if around and fmt not in ("graphml", "gexf"):
-        raise click.UsageError("--around exports a subgraph: use it with a .graphml or .gexf TARGET")
+        from itss_graph.i18n import _
+
+        raise click.UsageError(_("--around exports a subgraph: use it with a .graphml or .gexf TARGET"))
     from itss_graph.errors import ItssError
 
     with open_configured_store(store_settings) as store:
@@ -83,10 +85,18 @@ def export(target: Path, fmt: str | None, around: tuple[str, ...], depth: int, s
                     cis = (ci for batch in store.iter_cis() for ci in batch)
                     relations = (r for batch in store.iter_relations() for r in batch)
                 nodes, edges = itss.write_graph(cis, relations, target, fmt)
-                click.echo(f"wrote {target} ({nodes} CIs, {edges} relations)")
+                from itss_graph.i18n import _
+
+                click.echo(_("wrote {path} ({nodes} CIs, {edges} relations)").format(path=target, nodes=nodes,
+                                                                                     edges=edges))
                 return
             files = itss.export_inventory(store.iter_cis(), store.iter_relations(), target, fmt)
         except OSError as exc:  # a target that is a file, a directory, not writable ...
-            raise ItssError(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
+            from itss_graph.i18n import _
+
+            raise ItssError(_("cannot write {path}: {reason}").format(path=exc.filename or target,
+                                                                      reason=exc.strerror or exc)) from None
     for path in files:
-        click.echo(f"wrote {path}")
+        from itss_graph.i18n import _
+
+        click.echo(_("wrote {path}").format(path=path))

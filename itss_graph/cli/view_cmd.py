@@ -41,8 +41,10 @@ def default_output(kind: str, subject: str) -> Path:
 
 
 def _written(path: Path, view, started: float) -> None:
-    click.echo(f"View written to {path} ({len(view.nodes)} nodes, {len(view.edges)} edges, "
-               f"{time.perf_counter() - started:.2f} s)", err=True)
+    from itss_graph.i18n import _
+
+    click.echo(_("View written to {path} ({nodes} nodes, {edges} edges, {seconds:.2f} s)").format(
+        path=path, nodes=len(view.nodes), edges=len(view.edges), seconds=time.perf_counter() - started), err=True)
 
 
 @click.group()
@@ -183,7 +185,10 @@ def view_standards(code, profile_path, ci_type, output, lang) -> None:
 
     given = [n for n, v in (("--code", code), ("--profile", profile_path), ("--ci-type", ci_type)) if v]
     if len(given) > 1:
-        raise click.UsageError(f"give at most one of --code, --ci-type, --profile (got {', '.join(given)})")
+        from itss_graph.i18n import _
+
+        raise click.UsageError(_("give at most one of --code, --ci-type, --profile")
+                               + _(" (got {options})").format(options=", ".join(given)))
     started = time.perf_counter()
     kb = KnowledgeBase.load()
     answer = applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)

@@ -62,23 +62,33 @@ class GroupLoss:
         return len(self.lost) + len(self.left)
 
     def group_text(self) -> str:
-        relations = "/".join(self.relations)
-        return f"redundancy group {self.group!r} ({relations})" if self.group else relations
+        from itss_graph.i18n import _
+
+        relations = _relations_text(self.relations)
+        return (_("redundancy group {group!r} ({relations})").format(group=self.group, relations=relations)
+                if self.group else relations)
 
     def reason(self, with_spof: bool = True) -> str:
-        """``lost 1 of 2 POWERED_BY providers (min_up 1): pdu:a; left: pdu:b``."""
-        what = (f"members of redundancy group {self.group!r} ({'/'.join(self.relations)})" if self.group
-                else f"{'/'.join(self.relations)} providers")
-        line = (f"lost {len(self.lost)} of {self.members} {what} (min_up {self.min_up}): "
-                f"{', '.join(self.lost)}; left: {', '.join(self.left) or 'none'}")
+        """``lost 1 of 2 POWERED_BY providers (min_up 1): pdu:a; left: pdu:b`` (in the language
+        in use)."""
+        from itss_graph.i18n import _, ngettext
+
+        relations = _relations_text(self.relations)
+        what = (_("members of redundancy group {group!r} ({relations})").format(group=self.group, relations=relations)
+                if self.group else _("{relations} providers").format(relations=relations))
+        line = _("lost {lost} of {members} {what} (min_up {min_up}): {lost_ids}; left: {left}").format(
+            lost=len(self.lost), members=self.members, what=what, min_up=self.min_up,
+            lost_ids=", ".join(self.lost), left=", ".join(self.left) or _("none"))
         if self.new_spof and with_spof:
-            line += f"; now single point{'s' if len(self.new_spof) > 1 else ''} of failure: " \
-                    + ", ".join(self.new_spof)
+            line += ngettext("; now single point of failure: {ids}", "; now single points of failure: {ids}",
+                             len(self.new_spof)).format(ids=", ".join(self.new_spof))
         return line
 
     def text(self) -> str:
         """``server:db1 degraded: lost 1 of 2 POWERED_BY providers …``."""
-        return f"{self.id} {self.effect}: {self.reason()}"
+        from itss_graph.i18n import _
+
+        return _("{id} {effect}: {reason}").format(id=self.id, effect=_(self.effect), reason=self.reason())
 
     def as_dict(self) -> dict:
         group = ({"kind": "property", "name": self.group, "relations": list(self.relations)}
@@ -88,6 +98,16 @@ class GroupLoss:
                 "depth": self.depth, "group": group, "min_up": self.min_up,
                 "members": self.members, "lost": list(self.lost), "left": list(self.left),
                 "new_spof": list(self.new_spof)}
+
+
+def _relations_text(relations: Sequence[str]) -> str:
+    """Relation types joined by ``/``: their codes in English, their Chinese labels in zh."""
+    from itss_graph.i18n import language
+
+    if language() != "zh":
+        return "/".join(relations)
+    types = load_schema().relation_types
+    return "/".join(types[r].label_zh if r in types and types[r].label_zh else r for r in relations)
 
 
 def lost_ids(result: ImpactResult) -> set[str]:

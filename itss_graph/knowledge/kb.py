@@ -124,15 +124,20 @@ class SourceRef:
         return f"{span} (line {self.line})" if self.line is not None else span
 
     def describe(self, lang: str = "en") -> str:
-        """One line for people: ``图3-13 … §3.2.6, lines 3486-3516``."""
+        """One line for people: ``图3-13 … §3.2.6, lines 3486-3516`` (in ``lang``)."""
+        from itss_graph.i18n import translation
+
+        _ = translation(lang).gettext
         if self.is_tbox:
-            return f"{', '.join(self.files) or self.unit} (vocabulary)"
+            return _("{files} (vocabulary)").format(files=", ".join(self.files) or self.unit)
         parts = [self.label(lang)]
         if self.section:
             parts.append(f"§{self.section}")
         if self.start_line is not None:
-            parts.append(f"lines {self.lines()}")
-        return ", ".join(parts)
+            span = f"{self.start_line}-{self.end_line}"
+            parts.append(_("lines {span} (line {line})").format(span=span, line=self.line) if self.line is not None
+                         else _("lines {lines}").format(lines=span))
+        return _(", ").join(parts)
 
     def as_dict(self, lang: str = "en") -> dict:
         """The stable JSON form of a provenance reference."""

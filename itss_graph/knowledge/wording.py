@@ -1,6 +1,6 @@
 """How answers say things in Chinese and English: every sentence template of the standards and gap
-answers is here, one dict per language, so that the lead can move them into a gettext catalogue
-without touching the rules.
+answers is here, in English, marked for the message catalogue (:mod:`itss_graph.i18n`; the
+templates of facts under the context ``fact``, the parts of a standard under their own) and translated in the answer's language.
 
 A *reason* is a chain of knowledge-base facts (:mod:`itss_graph.knowledge.reasons`); this module
 turns it into one sentence a client can read, each fact a clause::
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
+from itss_graph.i18n import C_, N_, translation
 from itss_graph.knowledge.kb import DCTERMS, ITSS, SKOS
 
 if TYPE_CHECKING:
@@ -40,126 +41,71 @@ if TYPE_CHECKING:
 # chain reads it in); a template under "then" is used when the fact continues the previous one.
 # ---------------------------------------------------------------------------------------------
 
-FACT_TEMPLATES: dict[str, dict[str, str]] = {
-    "zh": {
-        "cmdb:type": "{s} 是 {o}",
-        "itss:category": "{s} 属于 {o}",
-        "itss:serviceObject": "{s} 是服务对象“{o}”",
-        "skos:broader": "{s} 属于 {o}",
-        "skos:broader then": "该类别属于 {o}",
-        "skos:broader then other": "后者属于“{o}”",
-        "skos:closeMatch": "“{s}”与“{o}”相近",
-        "itss:actsAs": "{s} 即{o}",
-        "itss:appliesToCategory": "{s} 适用于 {o}",
-        "itss:appliesToServiceObject": "{s} 的服务对象包括“{o}”",
-        "itss:appliesToActivity": "{s} 的适用范围写明“{o}”",
-        "itss:appliesToStage": "{s} 用于{o}阶段",
-        "itss:appliesToBusinessType": "{s} 属于{o}业务",
-        "itss:businessType": "{s} 属于{o}业务",
-        "itss:appliesToParty": "{s} 的适用范围写明{o}",
-        "itss:appliesToOrganizationType": "{s} 适用于{o}",
-        "dcterms:isPartOf": "{s} 是 {o} 的组成部分",
-        "dcterms:hasPart": "{o} 是 {s} 的组成部分",
-        "property category": "{s} 的服务类别为 {o}",
-        "supports": "{s} 支撑业务服务 {o}",
-        "narrower": "{o} 属于您声明的 {s}",
-        "other": "{s} {p} {o}",
-    },
-    "en": {
-        "cmdb:type": "{s} is a {o}",
-        "itss:category": "{s} falls under {o}",
-        "itss:serviceObject": "{s} is a service object of the kind “{o}”",
-        "skos:broader": "{s} is part of {o}",
-        "skos:broader then": "which is part of {o}",
-        "skos:broader then other": "which is part of “{o}”",
-        "skos:closeMatch": "“{s}” is close to “{o}”",
-        "itss:actsAs": "{s} acts as the {o}",
-        "itss:appliesToCategory": "{s} applies to {o}",
-        "itss:appliesToServiceObject": "{s} covers the service object “{o}”",
-        "itss:appliesToActivity": "{s} names “{o}” in its scope",
-        "itss:appliesToStage": "{s} is for the {o} stage",
-        "itss:appliesToBusinessType": "{s} is a {o} standard",
-        "itss:businessType": "{s} is a {o} standard",
-        "itss:appliesToParty": "{s} names the {o} in its scope",
-        "itss:appliesToOrganizationType": "{s} applies to the {o}",
-        "dcterms:isPartOf": "{s} is part of {o}",
-        "dcterms:hasPart": "{o} is part of {s}",
-        "property category": "{s} has the service category {o}",
-        "supports": "{s} supports the business service {o}",
-        "narrower": "{o} is part of {s}, which you declared",
-        "other": "{s} {p} {o}",
-    },
+FACT_TEMPLATES: dict[str, str] = {
+    "cmdb:type": C_("fact", "{s} is a {o}"),
+    "itss:category": C_("fact", "{s} falls under {o}"),
+    "itss:serviceObject": C_("fact", "{s} is a service object of the kind “{o}”"),
+    "skos:broader": C_("fact", "{s} is part of {o}"),
+    "skos:broader then": C_("fact", "which is part of {o}"),
+    "skos:broader then other": C_("fact", "which is part of “{o}”"),
+    "skos:closeMatch": C_("fact", "“{s}” is close to “{o}”"),
+    "itss:actsAs": C_("fact", "{s} acts as the {o}"),
+    "itss:appliesToCategory": C_("fact", "{s} applies to {o}"),
+    "itss:appliesToServiceObject": C_("fact", "{s} covers the service object “{o}”"),
+    "itss:appliesToActivity": C_("fact", "{s} names “{o}” in its scope"),
+    "itss:appliesToStage": C_("fact", "{s} is for the {o} stage"),
+    "itss:appliesToBusinessType": C_("fact", "{s} is a {o} standard"),
+    "itss:businessType": C_("fact", "{s} is a {o} standard"),
+    "itss:appliesToParty": C_("fact", "{s} names the {o} in its scope"),
+    "itss:appliesToOrganizationType": C_("fact", "{s} applies to the {o}"),
+    "dcterms:isPartOf": C_("fact: a part of a standard", "{s} is part of {o}"),
+    "dcterms:hasPart": C_("fact: a part of a standard", "{o} is part of {s}"),
+    "property category": C_("fact", "{s} has the service category {o}"),
+    "supports": C_("fact", "{s} supports the business service {o}"),
+    "narrower": C_("fact", "{o} is part of {s}, which you declared"),
+    "other": C_("fact", "{s} {p} {o}"),
 }
 
 #: how clauses are joined: within the subject's side, and before the standard's own fact
-JOINERS = {"zh": ("，", "；"), "en": (", ", "; ")}
+JOINERS = (N_(", "), N_("; "))
 
 #: every other sentence of the standards and gap answers
-MESSAGES: dict[str, dict[str, str]] = {
-    "zh": {
-        "not_a_gate": "其适用范围写明{stated}，而非{declared}（适用对象不作排除条件）",
-        "gate": "{facet}不符：该标准用于 {stated}，您声明的是 {declared}",
-        "specialised": "{by} 是其具体化，对 {declared} 由后者取代",
-        "facet.category": "服务类别",
-        "facet.business_type": "业务类型",
-        "facet.service_object": "服务对象",
-        "facet.activity": "适用用途",
-        "facet.stage": "生命周期阶段",
-        "facet.party": "相关方",
-        "facet.organization_type": "组织类型",
-        "obliged": "{standard} 的要求由{party}承担：“{text}”",
-        "rel.own": "您须具备",
-        "rel.provider": "向供方提出要求",
-        "rel.verify": "作为第三方核查",
-        "rel.customer": "由需方承担",
-        "rel.own.why": "{standard} 将此要求置于{party}（即您）",
-        "rel.provider.why": "{standard} 将此要求置于供方；作为需方，您应要求供方具备并核实",
-        "rel.verify.why": "{standard} 将此要求置于{party}；作为{mine}，您据此核查",
-        "rel.customer.why": "{standard} 将此要求置于需方；供方可据此了解客户的职责",
-        "requires": "{by} 要求 {item}",
-        "requires.model": "{by} 的{model}（{clause}）要求 {item}",
-        "requires.cell": "{cell}：{item}",
-        "cite.line": "白皮书 {unit}，第{line}行",
-        "cite.lines": "白皮书 {unit}，第{start}-{end}行",
-        "cite.vocabulary": "词汇表 {files}",
-        "quote": "“{text}”（{cite}）",
-    },
-    "en": {
-        "not_a_gate": "its scope names {stated}, not {declared} (who is named never excludes a standard)",
-        "gate": "{facet} does not match: the standard is for {stated}; you declared {declared}",
-        "specialised": "{by} is its specialisation and takes its place for {declared}",
-        "facet.category": "service category",
-        "facet.business_type": "business type",
-        "facet.service_object": "service object",
-        "facet.activity": "use",
-        "facet.stage": "lifecycle stage",
-        "facet.party": "party",
-        "facet.organization_type": "organisation type",
-        "obliged": "{standard} places its requirements on the {party}: “{text}”",
-        "rel.own": "You must have",
-        "rel.provider": "Require of your provider",
-        "rel.verify": "Verify as a third party",
-        "rel.customer": "The customer's own",
-        "rel.own.why": "{standard} places this requirement on the {party} (you)",
-        "rel.provider.why": "{standard} places this requirement on the provider: as the customer, require it of "
-                            "your provider and check it",
-        "rel.verify.why": "{standard} places this requirement on the {party}: as the {mine}, verify it",
-        "rel.customer.why": "{standard} places this requirement on the customer: it tells the provider what its "
-                            "client is responsible for",
-        "requires": "{by} requires {item}",
-        "requires.model": "{by}, {model} ({clause}), requires {item}",
-        "requires.cell": "{cell}: {item}",
-        "cite.line": "white paper {unit}, line {line}",
-        "cite.lines": "white paper {unit}, lines {start}-{end}",
-        "cite.vocabulary": "vocabulary {files}",
-        "quote": "“{text}” ({cite})",
-    },
+MESSAGES: dict[str, str] = {
+    'not_a_gate': N_('its scope names {stated}, not {declared} (who is named never excludes a standard)'),
+    'gate': N_('{facet} does not match: the standard is for {stated}; you declared {declared}'),
+    'specialised': N_('{by} is its specialisation and takes its place for {declared}'),
+    'facet.category': N_('service category'),
+    'facet.business_type': N_('business type'),
+    'facet.service_object': N_('service object'),
+    'facet.activity': N_('use'),
+    'facet.stage': N_('lifecycle stage'),
+    'facet.party': N_('party'),
+    'facet.organization_type': N_('organisation type'),
+    'obliged': N_('{standard} places its requirements on the {party}: “{text}”'),
+    'rel.own': N_('You must have'),
+    'rel.provider': N_('Require of your provider'),
+    'rel.verify': N_('Verify as a third party'),
+    'rel.customer': N_("The customer's own"),
+    'rel.own.why': N_('{standard} places this requirement on the {party} (you)'),
+    'rel.provider.why': N_('{standard} places this requirement on the provider: as the customer, require it of '
+                           'your provider and check it'),
+    'rel.verify.why': N_('{standard} places this requirement on the {party}: as the {mine}, verify it'),
+    'rel.customer.why': N_('{standard} places this requirement on the customer: it tells the provider what its '
+                           'client is responsible for'),
+    'requires': N_('{by} requires {item}'),
+    'requires.model': N_('{by}, {model} ({clause}), requires {item}'),
+    'requires.cell': N_('{cell}: {item}'),
+    'cite.line': N_('white paper {unit}, line {line}'),
+    'cite.lines': N_('white paper {unit}, lines {start}-{end}'),
+    'cite.vocabulary': N_('vocabulary {files}'),
+    'quote': N_('“{text}” ({cite})'),
 }
 
 
 def t(key: str, lang: str, **values: str) -> str:
-    """One message of :data:`MESSAGES` in ``lang`` (English when the language is unknown)."""
-    return MESSAGES.get(lang, MESSAGES["en"])[key].format(**values)
+    """One message of :data:`MESSAGES` in ``lang`` (English when the language is unknown),
+    from the message catalogue."""
+    return translation(lang).gettext(MESSAGES[key]).format(**values)
 
 
 def cite(ref: "SourceRef", lang: str = "en") -> str:
@@ -227,13 +173,16 @@ def short_name(kb: "KnowledgeBase", node: "Node", lang: str, *, mentioned: set[s
 
 
 def _template(step: "Step", lang: str, continues: bool, category: bool) -> str:
-    table = FACT_TEMPLATES.get(lang, FACT_TEMPLATES["en"])
+    table = FACT_TEMPLATES
     p = step.predicate
     if p.startswith("supports"):
-        return table["supports"]
-    if continues and f"{p} then" in table:
-        return table[f"{p} then" if category else f"{p} then other"]
-    return table.get(p, table["other"])
+        key = "supports"
+    elif continues and f"{p} then" in table:
+        key = f"{p} then" if category else f"{p} then other"
+    else:
+        key = p if p in table else "other"
+    context = "fact: a part of a standard" if key.startswith("dcterms:") else "fact"
+    return translation(lang).pgettext(context, table[key])
 
 
 def chain_sentence(kb: "KnowledgeBase", steps: Sequence["Step"], lang: str = "en") -> str:
@@ -241,7 +190,7 @@ def chain_sentence(kb: "KnowledgeBase", steps: Sequence["Step"], lang: str = "en
     consecutive ``skos:broader`` facts folded into one, the standard's own facts after a semicolon."""
     if not steps:
         return ""
-    inner, outer = JOINERS.get(lang, JOINERS["en"])
+    inner, outer = (translation(lang).gettext(joiner) for joiner in JOINERS)
     mentioned: set[str] = set()
     clauses: list[tuple[bool, str]] = []  # (is a fact of the standard, text)
     i = 0

@@ -140,7 +140,9 @@ def fallback_note(asked: str, max_nodes: int, lang: str = "en") -> str:
     >>> fallback_note("site", 100)
     'Grouped by site, the view would still draw more than 100 nodes, so it groups by type.'
     """
-    if lang == "zh":
-        names = {"rack": "机柜", "site": "站点", "service": "业务服务"}
-        return f"按{names.get(asked, asked)}分组仍会超过 {max_nodes} 个节点，因此改为按类型分组。"
-    return f"Grouped by {asked}, the view would still draw more than {max_nodes} nodes, so it groups by type."
+    from itss_graph.i18n import N_, translation
+
+    _ = translation(lang).gettext
+    names = {"rack": N_("rack"), "site": N_("site"), "service": N_("business service")}
+    return _("Grouped by {asked}, the view would still draw more than {max_nodes} nodes, so it groups by type.").format(
+        asked=_(names[asked]) if asked in names else asked, max_nodes=max_nodes)

@@ -43,7 +43,9 @@ def _written(schema: "Schema", relation: str, dependant: str, provider: str) -> 
 def depends_view(result: "DependsResult", schema: "Schema", *, max_nodes: int = MAX_DRAWN,
                  lang: str = "en") -> GraphView:
     """The answer of ``itss depends`` as a tree (grouped by type above ``max_nodes`` CIs)."""
-    zh = lang == "zh"
+    from itss_graph.i18n import translation
+
+    _ = translation(lang).gettext
     services = schema.service_types()
     target = result.target
     nodes = [ViewNode(target["id"], target["name"] or target["id"], color=TARGET_COLOUR, shape="star", size=30,
@@ -57,7 +59,8 @@ def depends_view(result: "DependsResult", schema: "Schema", *, max_nodes: int = 
         nodes.append(ViewNode(
             d.id, d.name or d.id, color=layer_colour(schema.layer(d.type)), shape="box" if is_service else "dot",
             size=14, level=d.distance, border=SPOF_BORDER if d.spof else (SERVICE_BORDER if is_service else None),
-            tooltip=f"{d.name}\n{d.id} · {d.type}\ndistance {d.distance}" + ("\nsingle point of failure" if d.spof else ""),
+            tooltip=f"{d.name}\n{d.id} · {d.type}\n" + _("distance {n}").format(n=d.distance)
+            + ("\n" + _("single point of failure") if d.spof else ""),
             details=d.as_dict(), search=f"{d.id} {d.name}"))
         source, dest = _written(schema, d.via, d.to, d.id)
         edges.append(ViewEdge(source, dest, label=d.via, details={"relation": d.via, "from": source, "to": dest}))
@@ -73,17 +76,16 @@ def depends_view(result: "DependsResult", schema: "Schema", *, max_nodes: int = 
                               level=min(m.level or 0 for m in members))
 
         nodes, edges = aggregate(nodes, edges, key, make)
-        notes.append(f"{len(result.dependencies)} 个配置项：按类型分组显示（单点故障单独显示）。" if zh else
-                     f"{len(result.dependencies)} CIs: more than {max_nodes}, so grouped by type "
-                     "(single points of failure stay on their own).")
+        notes.append(_("{n} CIs: more than {max_nodes}, so grouped by type (single points of failure stay on "
+                       "their own).").format(n=len(result.dependencies), max_nodes=max_nodes))
     summary = result.as_dict()["summary"]
     return GraphView(
-        (f"{target['id']} 依赖的配置项" if zh else f"What {target['id']} rests on"),
-        nodes, edges, subtitle=(f"{summary['total']} 个，单点故障 {summary['spof']} 个" if zh else
-                                f"{summary['total']} CIs, {summary['spof']} single points of failure"),
-        legend=[("目标" if zh else "the CI asked about", TARGET_COLOUR)]
+        _("What {target} rests on").format(target=target["id"]),
+        nodes, edges, subtitle=_("{n} CIs, {spof} single points of failure").format(n=summary["total"],
+                                                                                  spof=summary["spof"]),
+        legend=[(_("the CI asked about"), TARGET_COLOUR)]
         + layer_legend([schema.layer(t) for t in types.values()], lang)
-        + [("红边：单点故障" if zh else "red outline: single point of failure", SPOF_BORDER)],
+        + [(_("red outline: single point of failure"), SPOF_BORDER)],
         notes=notes, hierarchical=True, lang=lang, kind="depends", represents=len(result.dependencies) + 1,
         serve=("/depends", {"target": target["id"]}),
         row_keys={n.id: types.get(n.members[0] if n.members else n.id, "") for n in nodes})
@@ -91,7 +93,10 @@ def depends_view(result: "DependsResult", schema: "Schema", *, max_nodes: int = 
 
 def paths_view(result: "PathsResult", *, lang: str = "en") -> GraphView:
     """The answer of ``itss path``: its chains, provider on the left, dependant on the right."""
-    zh = lang == "zh"
+    from itss_graph.i18n import translation
+
+    _ = translation(lang).gettext
+    ngettext = translation(lang).ngettext
     nodes: dict[str, ViewNode] = {}
     edges: dict[tuple[str, str, str], ViewEdge] = {}
     shortest = {(a["id"], b["id"]) for a, b in zip(result.shortest, result.shortest[1:])}
@@ -115,12 +120,11 @@ def paths_view(result: "PathsResult", *, lang: str = "en") -> GraphView:
                     edges[key] = ViewEdge(source, dest, label=step["relation"], color="#c0392b" if bold else "#888",
                                           width=3.0 if bold else 1.0,
                                           details={"relation": step["relation"], "from": source, "to": dest})
-    title = (f"{result.source} 如何依赖 {result.target}" if zh else f"How {result.source} depends on {result.target}")
-    subtitle = ((f"{len(result.paths)} 条链" if zh else f"{len(result.paths)} chains")
-                + ((" （有上限，另有更多）" if zh else " (bounded; more exist)") if result.truncated else "")
-                if result.shortest else ("不依赖" if zh else "it does not depend on it"))
+    title = _("How {dependant} depends on {provider}").format(dependant=result.source, provider=result.target)
+    subtitle = ((ngettext("{n} chain", "{n} chains", len(result.paths)).format(n=len(result.paths))
+                 + (_(" (bounded; more exist)") if result.truncated else ""))
+                if result.shortest else _("it does not depend on it"))
     return GraphView(title, list(nodes.values()), list(edges.values()), subtitle=subtitle,
-                     legend=[("两端" if zh else "the two CIs", TARGET_COLOUR),
-                             ("最短链" if zh else "shortest chain", "#c0392b")],
+                     legend=[(_("the two CIs"), TARGET_COLOUR), (_("shortest chain"), "#c0392b")],
                      hierarchical=True, direction="LR", lang=lang, kind="path", level_separation=180,
                      represents=len(nodes), serve=("/path", {"dependant": result.source, "provider": result.target}))

@@ -175,13 +175,14 @@ def _group(m: _Map, schema: "Schema", by: str, locations: dict[str, dict[str, st
 
 
 def _note(total: int, max_nodes: int, by: str, lang: str) -> str:
-    if lang == "zh":
-        names = {"type": "类型", "rack": "机柜", "site": "站点"}
-        return (f"图中有 {total} 个配置项：超过 {max_nodes} 个会画成一团乱麻，因此按{names.get(by, by)}分组显示"
-                "（单点故障仍单独显示）。点击分组可查看成员；搜索可找到分组内的配置项。")
-    return (f"{total} CIs: more than {max_nodes} would be an unreadable hairball, so this map groups "
-            f"them by {by} (single points of failure stay on their own). Click a group to see its "
-            "members; the search finds a CI inside its group.")
+    from itss_graph.i18n import N_, translation
+
+    _ = translation(lang).gettext
+    names = {"type": N_("type"), "rack": N_("rack"), "site": N_("site")}
+    return _("{total} CIs: more than {max_nodes} would be an unreadable hairball, so this map groups them by "
+             "{by} (single points of failure stay on their own). Click a group to see its members; the search "
+             "finds a CI inside its group.").format(total=total, max_nodes=max_nodes,
+                                                    by=_(names[by]) if by in names else by)
 
 
 def _finish(m: _Map, schema: "Schema", *, group_by: str, locations, max_nodes: int, lang: str,
@@ -240,42 +241,53 @@ def dependency_view(target: str, schema: "Schema", *, upstream: "Subgraph | None
                       lambda v: upstream.distance[v])
     if downstream is not None:
         _add_downstream(m, downstream, schema, cis)
-    zh = lang == "zh"
+    from itss_graph.i18n import translation
+
+    _ = translation(lang).gettext
     notes = []
     drawn_up = sum(1 for n in m.nodes.values() if n.level is not None and n.level > 0)
     drawn_down = sum(1 for n in m.nodes.values() if n.level is not None and n.level < 0)
     if downstream is not None and rests_on_total is not None:
-        notes.append(f"任意深度上依赖它的配置项共 {rests_on_total} 个（不计冗余）；图中画出它失效时中断或降级的 "
-                     f"{drawn_down} 个，其余因冗余而保持运行或在深度之外。" if zh else
-                     f"{rests_on_total} CIs rest on it at some depth (reachability, redundancy ignored). "
-                     f"Drawn above it: the {drawn_down} its failure takes down or degrades"
-                     + (f" within depth {max_depth}" if max_depth else "")
-                     + ("." if drawn_down >= rests_on_total else
-                        "; the others survive thanks to redundancy" + (" or lie deeper." if max_depth else ".")))
+        note = _("{total} CIs rest on it at some depth (reachability, redundancy ignored). Drawn above it: "
+                 "the {drawn} its failure takes down or degrades").format(total=rests_on_total, drawn=drawn_down)
+        if max_depth:
+            note += _(" within depth {depth}").format(depth=max_depth)
+        if drawn_down >= rests_on_total:
+            note += _(".")
+        else:
+            note += (_("; the others survive thanks to redundancy or lie deeper.") if max_depth
+                     else _("; the others survive thanks to redundancy."))
+        notes.append(note)
     nodes, edges, notes = _finish(m, schema, group_by=group_by, locations=locations, max_nodes=max_nodes,
                                   lang=lang, notes=notes)
     row_keys, row_order = _row_keys(m, nodes)
     parts = []
     if upstream is not None:
-        parts.append(f"依赖 {drawn_up} 个（单点故障 {len(set(spof_ids) & set(m.nodes))} 个）" if zh else
-                     f"rests on {drawn_up} CIs ({len(set(spof_ids) & set(m.nodes))} single points of failure)")
+        parts.append(_("rests on {n} CIs ({spof} single points of failure)").format(
+            n=drawn_up, spof=len(set(spof_ids) & set(m.nodes))))
     if downstream is not None:
-        parts.append(f"失效时影响 {drawn_down} 个" if zh else f"its failure impacts {drawn_down}")
+        parts.append(_("its failure impacts {n}").format(n=drawn_down))
     layers = [schema.layer(t) for t in m.types.values()]
-    legend = [("目标" if zh else "the CI asked about", TARGET_COLOUR)] + layer_legend(layers, lang) + [
-        ("红边：单点故障 / 随之中断" if zh else "red outline: single point of failure / lost with it", SPOF_BORDER),
-        ("紫边：降级" if zh else "violet outline: degraded", DEGRADED_COLOUR)]
+    legend = [(_("the CI asked about"), TARGET_COLOUR)] + layer_legend(layers, lang) + [
+        (_("red outline: single point of failure / lost with it"), SPOF_BORDER),
+        (_("violet outline: degraded"), DEGRADED_COLOUR)]
     direction = "both" if upstream is not None and downstream is not None else ("up" if upstream else "down")
-    arrows = ("箭头按配置库中的关系方向；下方是它依赖的，上方是依赖它的" if zh else
-              "Arrows are relations as the CMDB states them; below: what it rests on, above: what rests on it")
+    arrows = _("Arrows are relations as the CMDB states them; below: what it rests on, above: what rests on it")
+    directions = {"both": _("both ways"), "up": _("what it rests on"), "down": _("what rests on it")}
     return GraphView(
-        title=(f"{target} 的依赖图" if zh else f"Dependencies of {target}") + f" ({direction})",
-        subtitle=f"{info[1]} · {info[0]}: " + "; ".join(parts)
-        + (f" (depth ≤ {max_depth})" if max_depth else ""),
+        title=_("Dependencies of {target}").format(target=target) + f" ({directions[direction]})",
+        subtitle=f"{info[1]} · {_type_label(schema, info[0], lang)}: " + _("; ").join(parts)
+        + (_(" (depth ≤ {depth})").format(depth=max_depth) if max_depth else ""),
         nodes=nodes, edges=edges, notes=notes + [arrows], legend=legend, hierarchical=True,
         lang=lang, kind="deps", represents=len(m.nodes), row_keys=row_keys, row_order=row_order,
         node_spacing=200 if len(m.nodes) > max_nodes else 140,
         serve=("/graph", {"ci": target, "x": _serve_steps(direction, target)}))
+
+
+def _type_label(schema: "Schema", name: str, lang: str) -> str:
+    """A CI type as a view names it: its Chinese label in zh, its name in English."""
+    ci_type = schema.ci_types.get(name)
+    return ci_type.label_zh if lang == "zh" and ci_type and ci_type.label_zh else name
 
 
 def _serve_steps(direction: str, target: str) -> list[str]:
@@ -303,19 +315,21 @@ def service_view(service: str, schema: "Schema", upstream: "Subgraph", *,
     nodes, edges, notes = _finish(m, schema, group_by=group_by, locations=locations, max_nodes=max_nodes,
                                   lang=lang, notes=[])
     row_keys, row_order = _row_keys(m, nodes)
-    zh = lang == "zh"
+    from itss_graph.i18n import translation
+
+    _ = translation(lang).gettext
     types = Counter(m.types.values())
     spofs = len(set(spof_ids) & set(m.nodes))
     layers = sorted(layer_rows)
     return GraphView(
-        title=(f"服务 {name} 的架构" if zh else f"Service map of {name}") + f" ({service})",
-        subtitle=(f"依赖 {len(m.nodes) - 1} 个配置项，分 {len(layers)} 层；单点故障 {spofs} 个" if zh else
-                  f"rests on {len(m.nodes) - 1} CIs in {len(layers)} layers; {spofs} single points of failure"),
+        title=_("Service map of {name}").format(name=name) + f" ({service})",
+        subtitle=_("rests on {n} CIs in {layers} layers; {spof} single points of failure").format(
+            n=len(m.nodes) - 1, layers=len(layers), spof=spofs),
         nodes=nodes, edges=edges,
-        notes=notes + [("每行一层（本体中的 CI 类型层级）；" if zh else "One row per layer of the ontology; ")
-                       + ", ".join(f"{t} {c}" for t, c in types.most_common(8))],
-        legend=[("服务" if zh else "the service", TARGET_COLOUR)] + layer_legend(layers, lang)
-        + [("红边：单点故障" if zh else "red outline: single point of failure", SPOF_BORDER)],
+        notes=notes + [_("One row per layer of the ontology; ")
+                       + _(", ").join(f"{_type_label(schema, t, lang)} {c}" for t, c in types.most_common(8))],
+        legend=[(_("the service"), TARGET_COLOUR)] + layer_legend(layers, lang)
+        + [(_("red outline: single point of failure"), SPOF_BORDER)],
         hierarchical=True, lang=lang, kind="service", represents=len(m.nodes),
         level_separation=150, row_keys=row_keys, row_order=row_order, serve=("/spof", {"target": service}),
         node_spacing=200 if len(m.nodes) > max_nodes else 140)

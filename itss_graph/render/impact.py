@@ -30,7 +30,22 @@ SERVICE_CSV_HEADERS = ["id", "name", "status", "criticality", "sla", "users", "d
 
 
 def _sources_text(result: ImpactResult) -> str:
-    return ", ".join(f"{s.id} ({s.type}, {s.name})" for s in result.sources)
+    from itss_graph.render.labels import type_label
+
+    return ", ".join(f"{s.id} ({type_label(s.type)}, {s.name})" for s in result.sources)
+
+
+def _chain_text(chain) -> str:
+    """A chain as one line, each arrow naming the relation crossed (its label in zh)."""
+    from itss_graph.render.labels import relation_label
+
+    return chain_text([{**step, "via": relation_label(step.get("via") or "")} for step in chain])
+
+
+def _more(n: int, indent: str = "") -> str:
+    from itss_graph.i18n import _
+
+    return indent + _("... and {n} more (--limit 0 shows all)").format(n=n)
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -46,9 +61,12 @@ def headline(radius: "BlastRadius", obligations: dict | None, lang: str = "en") 
     """``2 services down, 1 at risk — event level I: … (一级：…)``: what matters first."""
     from itss_graph.render.obligations import level_text
 
-    line = f"{plural(len(radius.down), 'service')} down, {len(radius.at_risk)} at risk"
+    from itss_graph.i18n import _, ngettext
+
+    line = ngettext("{n} service down, {at_risk} at risk", "{n} services down, {at_risk} at risk",
+                    len(radius.down)).format(n=len(radius.down), at_risk=len(radius.at_risk))
     if obligations:
-        line += f" — event level: {level_text(obligations, lang)}"
+        line += _(" — event level: {level}").format(level=level_text(obligations, lang))
     return line
 
 
@@ -58,39 +76,62 @@ def service_rows(radius: "BlastRadius", headers: list[str] = SERVICE_HEADERS) ->
     return [[getattr(s, h) for h in headers] for s in radius.services]
 
 
+def shown_service_rows(rows: list[list], headers: list[str] = SERVICE_HEADERS) -> list[list]:
+    """Service rows as shown in tables: statuses and criticalities as words of the language."""
+    from itss_graph.render.labels import word
+
+    coded = {"status", "criticality"}
+    return [[word(v) if h in coded else v for h, v in zip(headers, row)] for row in rows]
+
+
 def why_lines(radius: "BlastRadius", limit: int = 0) -> list[str]:
     """One line per service: how the failure reaches it; for a service at risk, the redundancy
     it lost and the CIs whose next failure would take it down."""
     losses = {}
     for g in radius.losses:
         losses.setdefault(g.id, g)
+    from itss_graph.i18n import _
+
     shown = radius.services[:limit] if limit else radius.services
     lines = []
     for s in shown:
-        text = "failed itself" if s.failed else s.chain_text()
-        if s.status != "down":
-            loss = losses.get(s.lost_redundancy_at)
-            if loss is not None:
-                text += f"; {loss.id} {loss.reason(with_spof=False)}"
-            text += ("; next failure that takes it down: " + ", ".join(s.next_failure)
-                     if s.next_failure else "; no single next failure takes it down")
-        lines.append(f"  {s.id} ({s.status}): {text}")
+        loss = losses.get(s.lost_redundancy_at)
+        loss_text = f"{loss.id} {loss.reason(with_spof=False)}" if loss is not None else ""
+        lines.append("  " + why_line(s.as_dict(), _("failed itself"), loss_text))
     if len(shown) < len(radius.services):
-        lines.append(f"  ... and {len(radius.services) - len(shown)} more (--limit 0 shows all)")
+        lines.append(_more(len(radius.services) - len(shown), "  "))
     return lines
+
+
+def why_line(service: dict, itself: str, loss_text: str = "") -> str:
+    """Why one service (its JSON form) is in the answer: the chain from the failure (``itself``
+    when it failed or changed itself), then for a service at risk the redundancy lost
+    (``loss_text``) and its next failures."""
+    from itss_graph.i18n import _
+    from itss_graph.render.labels import word
+
+    text = itself if service["failed"] else _chain_text(service["chain"])
+    if service["status"] != "down":
+        text += f"; {loss_text}" if loss_text else ""
+        text += (_("; next failure that takes it down: {ids}").format(ids=", ".join(service["next_failure"]))
+                 if service["next_failure"] else _("; no single next failure takes it down"))
+    return _("{id} ({status}): {text}").format(id=service["id"], status=word(service["status"]), text=text)
 
 
 def services_text(radius: "BlastRadius", limit: int = 50) -> str:
     """The services table (most important first) and why each is there."""
+    from itss_graph.i18n import _
+
     if not radius.services:
         return ""
     rows = service_rows(radius)
     shown = rows[:limit] if limit else rows
-    out = [f"Business services ({len(rows)}), most critical first:", render_table(SERVICE_HEADERS, shown)]
+    out = [_("Business services ({n}), most critical first:").format(n=len(rows)),
+           render_table([_(h) for h in SERVICE_HEADERS], shown_service_rows(shown))]
     if len(shown) < len(rows):
-        out.append(f"... and {len(rows) - len(shown)} more (--limit 0 shows all)")
+        out.append(_more(len(rows) - len(shown)))
     out.append("")
-    out.append("Why:")
+    out.append(_("Why:"))
     out.extend(why_lines(radius, limit))
     return "\n".join(out)
 
@@ -99,49 +140,51 @@ def services_panel(radius: "BlastRadius", lang: str = "en", limit: int = 50):
     """The service classes as a side panel of the impact view: services down (with the chain
     from the failure), at risk (with the redundancy lost and the next failures), and the
     redundancy each CI lost."""
+    from itss_graph.i18n import _
     from itss_graph.render.graphview import Panel
+    from itss_graph.render.labels import word
 
-    zh = lang == "zh"
     losses = {}
     for g in radius.losses:
         losses.setdefault(g.id, g)
 
     def label(s) -> str:
-        return f"{s.id} {s.name}" + (f" ({s.criticality})" if s.criticality else "")
+        return f"{s.id} {s.name}" + (f" ({word(s.criticality)})" if s.criticality else "")
 
     def at_risk_note(s) -> str:
         loss = losses.get(s.lost_redundancy_at)
         reason = f"{loss.id} {loss.reason(with_spof=False)}" if loss else ""
-        nxt = (("下一次故障即中断：" if zh else "next failure that takes it down: ") + ", ".join(s.next_failure)
-               if s.next_failure else ("无单一的下一次故障可致中断" if zh else "no single next failure takes it down"))
-        return "; ".join(x for x in (s.chain_text(), reason, nxt) if x)
+        nxt = (_("next failure that takes it down: {ids}").format(ids=", ".join(s.next_failure))
+               if s.next_failure else _("no single next failure takes it down"))
+        return "; ".join(x for x in (_chain_text(s.chain), reason, nxt) if x)
 
-    groups = [(("中断" if zh else "Down") + f" ({len(radius.down)})",
-               [(label(s), "failed itself" if s.failed else s.chain_text()) for s in radius.down[:limit]]),
-              (("有风险" if zh else "At risk") + f" ({len(radius.at_risk)})",
+    groups = [(_("Down ({n})").format(n=len(radius.down)),
+               [(label(s), _("failed itself") if s.failed else _chain_text(s.chain)) for s in radius.down[:limit]]),
+              (_("At risk ({n})").format(n=len(radius.at_risk)),
                [(label(s), at_risk_note(s)) for s in radius.at_risk[:limit]]),
-              (("冗余丧失" if zh else "Redundancy lost") + f" ({len(radius.losses)})",
+              (_("Redundancy lost ({n})").format(n=len(radius.losses)),
                [(g.text(), "") for g in radius.losses[:limit]])]
-    intro = (f"中断 {len(radius.down)} 个，有风险 {len(radius.at_risk)} 个" if zh
-             else f"{len(radius.down)} down, {len(radius.at_risk)} at risk")
-    return Panel("业务服务" if zh else "Business services", intro=intro,
-                 groups=[(h, items) for h, items in groups if items])
+    intro = _("{down} down, {at_risk} at risk").format(down=len(radius.down), at_risk=len(radius.at_risk))
+    return Panel(_("Business services"), intro=intro, groups=[(h, items) for h, items in groups if items])
 
 
 def losses_text(radius: "BlastRadius", limit: int = 50) -> str:
     """The redundancy groups that lost members: per CI, the group, min_up, members lost and
     left, and the new single points of failure."""
+    from itss_graph.i18n import _, ngettext
+
     if not radius.losses:
         return ""
     shown = radius.losses[:limit] if limit else radius.losses
     degraded = sum(g.effect != "down" for g in radius.losses)
-    out = [f"Redundancy lost ({plural(degraded, 'CI', 'CIs')} degraded, "
-           f"{len(radius.losses) - degraded} lost through a group):"]
+    out = [ngettext("Redundancy lost ({n} CI degraded, {lost} lost through a group):",
+                    "Redundancy lost ({n} CIs degraded, {lost} lost through a group):", degraded).format(
+        n=degraded, lost=len(radius.losses) - degraded)]
     out.extend(f"  {g.text()}" for g in shown)
     if len(shown) < len(radius.losses):
-        out.append(f"  ... and {len(radius.losses) - len(shown)} more (--limit 0 shows all)")
+        out.append(_more(len(radius.losses) - len(shown), "  "))
     if not radius.next_failure_complete:
-        out.append("  (next failures were tried for the first CIs only: the lists may be incomplete)")
+        out.append("  " + _("(next failures were tried for the first CIs only: the lists may be incomplete)"))
     return "\n".join(out)
 
 
@@ -211,7 +254,8 @@ def impact_table(result: ImpactResult, limit: int = 50, radius: "BlastRadius | N
     failure = _("Failure of {sources}").format(sources=_sources_text(result))
     if radius is None and not len(result.columns) and not result.beyond_depth:
         return _("Failure of {sources}: nothing else is impacted.").format(sources=_sources_text(result))
-    lines = [f"{failure}: {headline(radius, obligations, lang)}." if radius is not None else f"{failure}:"]
+    lines = [_("{failure}: {headline}.").format(failure=failure, headline=headline(radius, obligations, lang))
+             if radius is not None else _("{failure}:").format(failure=failure)]
     lines.append(_counted(result))
     if radius is not None:
         lines.extend(_blocks(services_text(radius, limit), losses_text(radius, limit)))
@@ -270,27 +314,49 @@ def explain_text(answer: dict) -> str:
     ...                     "depth": None, "chain": [], "redundancy": []}))
     x (vm, x): not impacted
     """
+    from itss_graph.i18n import _
+    from itss_graph.render.labels import relation_label, type_label, word
+
     status = answer["status"]
-    head = f"{answer['id']} ({answer['type']}, {answer['name']}): {status}"
+    head = _("{id} ({type}, {name}): {status}").format(id=answer["id"], type=type_label(answer["type"]),
+                                                     name=answer["name"], status=_status_word(status))
     if answer.get("depth") is not None and status != "failed":
-        head += f" at depth {answer['depth']}"
+        head += _(" at depth {depth}").format(depth=answer["depth"])
     lines = [head]
     if len(answer["chain"]) > 1:
-        lines.append("  " + chain_text(answer["chain"]))
+        lines.append("  " + _chain_text(answer["chain"]))
     if status == "degraded" and not answer["redundancy"]:
-        lines.append(f"  degraded over {answer.get('via')} from {answer.get('from')}: a lost link, "
-                     "no redundancy lost")
+        lines.append("  " + _("degraded over {via} from {origin}: a lost link, no redundancy lost").format(
+            via=relation_label(answer.get("via") or ""), origin=answer.get("from")))
     for g in answer["redundancy"]:
         group = g["group"]
-        what = (f"members of redundancy group {group['name']!r} ({'/'.join(group['relations'])})"
-                if group["kind"] == "property" else f"{group['relation']} providers")
-        line = (f"  {g['id']} {g['effect']}: lost {len(g['lost'])} of {g['members']} {what} "
-                f"(min_up {g['min_up']}): {', '.join(g['lost'])}; left: {', '.join(g['left']) or 'none'}")
+        relations = "/".join(relation_label(r) for r in (group["relations"] if group["kind"] == "property"
+                                                          else [group["relation"]]))
+        what = (_("members of redundancy group {group!r} ({relations})").format(group=group["name"], relations=relations)
+                if group["kind"] == "property" else _("{relations} providers").format(relations=relations))
+        line = "  " + _("{id} {effect}: {reason}").format(
+            id=g["id"], effect=word(g["effect"]),
+            reason=_("lost {lost} of {members} {what} (min_up {min_up}): {lost_ids}; left: {left}").format(
+                lost=len(g["lost"]), members=g["members"], what=what, min_up=g["min_up"],
+                lost_ids=", ".join(g["lost"]), left=", ".join(g["left"]) or _("none")))
         if g["new_spof"]:
-            line += f"; now single points of failure: {', '.join(g['new_spof'])}"
+            from itss_graph.i18n import ngettext
+
+            line += ngettext("; now single point of failure: {ids}", "; now single points of failure: {ids}",
+                             len(g["new_spof"])).format(ids=", ".join(g["new_spof"]))
         lines.append(line)
     service = answer.get("service")
     if service and service["status"] == "at-risk":
         nxt = service["next_failure"]
-        lines.append("  next failure that takes it down: " + (", ".join(nxt) if nxt else "none single"))
+        lines.append("  " + (_("next failure that takes it down: {ids}").format(ids=", ".join(nxt)) if nxt
+                             else _("no single next failure takes it down")))
     return "\n".join(lines)
+
+
+def _status_word(status: str) -> str:
+    """An explanation's status (failed, not impacted, or an effect/class) as a word."""
+    from itss_graph.i18n import N_, _
+    from itss_graph.render.labels import word
+
+    extra = {"failed": N_("failed"), "not impacted": N_("not impacted")}
+    return _(extra[status]) if status in extra else word(status)

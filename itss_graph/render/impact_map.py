@@ -109,7 +109,7 @@ def impact_view(result: ImpactResult, *, title: str | None = None, lang: str = "
         nodes.append(node)
         for s in result.sources:
             edges.append(ViewEdge(s.id, node.id, label="", color=AT_RISK_BORDER, dashes=True, width=0.5,
-                                  details={"at risk": node.label, "because": _AT_RISK_WHY[lang == "zh"],
+                                  details={"at risk": node.label, "because": _at_risk_why(lang),
                                            "failed": s.id}))
     notes: list[str] = []
     if grouped:
@@ -120,20 +120,21 @@ def impact_view(result: ImpactResult, *, title: str | None = None, lang: str = "
     types = {s.id: s.type for s in result.sources}
     types.update(zip(result.columns.ids, result.columns.types))
     summary = result.summary()
-    zh = lang == "zh"
+    from itss_graph.i18n import translation
+
+    _ = translation(lang).gettext
     failed = ", ".join(s.id for s in result.sources)
     # services down as every answer counts them (a failed service is down; a degraded one is not)
     services_down = (len(radius.down) if radius is not None
                      else sum(1 for s in result.services if s.effect == DOWN))
-    subtitle = (f"受影响 {summary['total']} 个：中断 {summary['by_effect']['down']}，"
-                f"降级 {summary['by_effect']['degraded']}；业务服务中断 {services_down} 个" if zh else
-                f"{summary['total']} impacted: {summary['by_effect']['down']} down, "
-                f"{summary['by_effect']['degraded']} degraded; {services_down} business services down")
+    subtitle = _("{total} impacted: {down} down, {degraded} degraded; {services} business services down").format(
+        total=summary["total"], down=summary["by_effect"]["down"], degraded=summary["by_effect"]["degraded"],
+        services=services_down)
     if at_risk is not None or radius is not None:
         n_at_risk = len(risky) if at_risk is not None else len(radius.at_risk)
-        subtitle += (f"，有风险 {n_at_risk} 个" if zh else f", {n_at_risk} at risk")
+        subtitle += _(", {n} at risk").format(n=n_at_risk)
     if result.max_depth is not None:
-        subtitle += (f"（深度 ≤ {result.max_depth}）" if zh else f" (within depth {result.max_depth})")
+        subtitle += _(" (within depth {depth})").format(depth=result.max_depth)
     panels = []
     if radius is not None:
         from itss_graph.render.impact import services_panel
@@ -144,7 +145,7 @@ def impact_view(result: ImpactResult, *, title: str | None = None, lang: str = "
 
         panels += obligations_panels(obligations, lang)
     return GraphView(
-        title=title or (f"{failed} 失效的影响" if zh else f"Impact of the failure of {failed}"),
+        title=title or _("Impact of the failure of {failed}").format(failed=failed),
         subtitle=subtitle, nodes=nodes, edges=edges, notes=notes, panels=panels,
         hierarchical=True, lang=lang, kind="impact", legend=impact_legend(lang),
         node_spacing=200 if notes else 140,  # group boxes are wider than dots
@@ -164,9 +165,17 @@ def _source_node(s, result: ImpactResult) -> ViewNode:
                     search=f"{s.id} {s.name}", kind="failed")
 
 
-_AT_RISK_WHY = {False: "still up, but it rests on a CI the failure left without redundancy: one more "
-                       "failure there takes it down",
-                True: "仍在运行，但所依赖的配置项已因本次故障失去冗余：那里再出一次故障就会中断"}
+def _at_risk_why(lang: str) -> str:
+    from itss_graph.i18n import translation
+
+    return translation(lang).gettext("still up, but it rests on a CI the failure left without redundancy: one "
+                                     "more failure there takes it down")
+
+
+def _at_risk_word(lang: str) -> str:
+    from itss_graph.i18n import translation
+
+    return translation(lang).gettext("at risk")
 
 
 def _service_fields(service) -> dict:
@@ -182,26 +191,25 @@ def _at_risk_nodes(risky: list[dict], lang: str) -> list[ViewNode]:
     by: dict[str, list[dict]] = {}
     for svc in risky:
         by.setdefault(str(svc.get("criticality") or "?"), []).append(svc)
-    state = "有风险" if lang == "zh" else "at risk"
+    state = _at_risk_word(lang)
     out = []
     for criticality, members in by.items():
         node = group_node(("at-risk", criticality), f"{state} · {criticality} × {len(members)}",
                           [ViewNode(m["id"], m.get("name") or m["id"]) for m in members],
                           color=AT_RISK_FILL, level=1, details={"status": "at-risk", "criticality": criticality,
-                                                                 "because": _AT_RISK_WHY[lang == "zh"]})
+                                                                 "because": _at_risk_why(lang)})
         node.border, node.dashed_border, node.kind = AT_RISK_BORDER, True, "at-risk"
         out.append(node)
     return out
 
 
 def _at_risk_node(svc: dict, lang: str) -> ViewNode:
-    zh = lang == "zh"
-    state = "有风险" if zh else "at risk"
+    state, why = _at_risk_word(lang), _at_risk_why(lang)
     return ViewNode(
         svc["id"], svc.get("name") or svc["id"], color=AT_RISK_FILL, shape="box", size=22, level=1,
         border=AT_RISK_BORDER, dashed_border=True,
-        tooltip=f"{svc.get('name')}\n{svc['id']}\n{state}: {_AT_RISK_WHY[zh]}",
-        details={"id": svc["id"], "name": svc.get("name"), "status": "at-risk", "because": _AT_RISK_WHY[zh],
+        tooltip=f"{svc.get('name')}\n{svc['id']}\n{state}: {why}",
+        details={"id": svc["id"], "name": svc.get("name"), "status": "at-risk", "because": why,
                  **{k: svc.get(k) for k in ("criticality", "sla", "users") if svc.get(k)}},
         search=f"{svc['id']} {svc.get('name')}", kind="at-risk")
 
@@ -283,11 +291,11 @@ def _aggregated(result: ImpactResult, nodes: list[ViewNode], edges: list[ViewEdg
 
 
 def _aggregation_note(total: int, max_nodes: int, by: str, lang: str) -> str:
-    if lang == "zh":
-        names = {"type": "类型", "rack": "机柜", "site": "站点", "service": "所通向的业务服务"}
-        return (f"受影响的配置项有 {total} 个：超过 {max_nodes} 个会画成一团乱麻，因此本图按{names[by]}和影响"
-                "分组显示。点击分组可查看成员；搜索可找到分组内的配置项。完整列表请用 --format csv。")
-    names = {"type": "type", "rack": "rack", "site": "site", "service": "the business service they lead to"}
-    return (f"{total} CIs are impacted: more than {max_nodes} would be an unreadable hairball, so this "
-            f"view groups them by {names[by]} and effect. Click a group to see its members; the search "
-            "finds a CI inside its group. Use --format csv for the full list.")
+    from itss_graph.i18n import N_, translation
+
+    _ = translation(lang).gettext
+    names = {"type": N_("type"), "rack": N_("rack"), "site": N_("site"),
+             "service": N_("the business service they lead to")}
+    return _("{total} CIs are impacted: more than {max_nodes} would be an unreadable hairball, so this view groups "
+             "them by {by} and effect. Click a group to see its members; the search finds a CI inside its group. "
+             "Use --format csv for the full list.").format(total=total, max_nodes=max_nodes, by=_(names[by]))

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from itss_graph.i18n import N_
 from itss_graph.render.spreadsheet import SheetTable
 
 if TYPE_CHECKING:
     from itss_graph.engine.blast import BlastRadius
     from itss_graph.engine.result import ImpactResult
 
-SERVICE_COLUMNS = ["id", "name", "status", "criticality", "sla", "users", "depth", "why",
-                   "next failure"]
-REDUNDANCY_COLUMNS = ["id", "type", "name", "effect", "depth", "group", "min_up", "lost", "left",
-                      "new single points of failure"]
+SERVICE_COLUMNS = ["id", "name", "status", "criticality", "sla", "users", "depth", N_("why"),
+                   N_("next failure")]
+REDUNDANCY_COLUMNS = ["id", "type", "name", "effect", "depth", N_("group"), N_("min_up"), N_("lost"), N_("left"),
+                      N_("new single points of failure")]
 CI_COLUMNS = ["id", "type", "name", "depth", "effect", "via", "from"]
 
 

@@ -14,24 +14,44 @@ Example:
 
 from __future__ import annotations
 
-STANDARDS_CSV_HEADERS = {
-    "en": ["rank", "number", "title", "status", "available", "facet", "strength", "reason", "sources"],
-    "zh": ["序号", "标准编号", "标准名称", "状态", "已有文本", "维度", "匹配", "适用原因", "白皮书出处"],
-}
-GAP_CSV_HEADERS = {
-    "en": ["relation", "element", "item", "status", "standards", "why", "white_paper_says", "sources"],
-    "zh": ["归属", "要素", "要求项", "状态", "标准", "说明", "白皮书原文", "白皮书出处"],
-}
-CHAIN_HEADER = {"en": "chain", "zh": "事实链"}
-GAP_CHAIN_HEADER = {"en": "chains", "zh": "事实链"}
+from itss_graph.i18n import C_, translation
+
+# column names of the CSV forms: English codes, translated for a Chinese answer (context "csv":
+# the same English words elsewhere are other messages)
+STANDARDS_CSV_HEADERS = [C_("csv", "rank"), C_("csv", "number"), C_("csv", "title"), C_("csv", "status"),
+                         C_("csv", "available"), C_("csv", "facet"), C_("csv", "strength"), C_("csv", "reason"),
+                         C_("csv", "sources")]
+GAP_CSV_HEADERS = [C_("csv", "relation"), C_("csv", "element"), C_("csv", "item"), C_("csv", "status"),
+                   C_("csv", "standards"), C_("csv", "why"), C_("csv", "white_paper_says"), C_("csv", "sources")]
+CHAIN_HEADER = C_("csv", "chain")
+GAP_CHAIN_HEADER = C_("csv", "chains")
+
+
+#: how closely a declared value matches a standard's (the JSON keeps the code)
+STRENGTHS = {"exact": C_("match", "exact"), "inherited": C_("match", "inherited"), "related": C_("match", "related"),
+             "narrower": C_("match", "narrower")}
+
+
+def _facet(facet: str, lang: str) -> str:
+    from itss_graph.knowledge.wording import MESSAGES, t
+
+    return t(f"facet.{facet}", lang) if f"facet.{facet}" in MESSAGES else facet
+
+
+def _strength(strength: str, lang: str) -> str:
+    return translation(lang).pgettext("match", STRENGTHS[strength]) if strength in STRENGTHS else strength
+
+
+def _csv_headers(headers: list[str], lang: str) -> list[str]:
+    catalogue = translation(lang)
+    return [catalogue.pgettext("csv", h) for h in headers]
 
 
 def standards_csv(answer, *, verbose: bool = False) -> tuple[list[str], list[list]]:
     """One row per reason of each applicable, planned or narrower standard, in the answer's language."""
     from itss_graph.knowledge.wording import chain_cites
 
-    lang = answer.lang if answer.lang in STANDARDS_CSV_HEADERS else "en"
-    headers = list(STANDARDS_CSV_HEADERS[lang]) + ([CHAIN_HEADER[lang]] if verbose else [])
+    headers = _csv_headers(STANDARDS_CSV_HEADERS + ([CHAIN_HEADER] if verbose else []), answer.lang)
     rows = []
     for group in (answer.applicable, answer.planned, answer.narrower):
         for r in group:
@@ -50,34 +70,34 @@ def standards_text(answer, *, brief: bool = False, verbose: bool = False) -> str
     from itss_graph.knowledge.wording import chain_cites
     from itss_graph.render.table import render_table
 
-    zh = answer.lang == "zh"
+    _ = translation(answer.lang).gettext
     out: list[str] = []
     q = answer.query
-    out.append(("适用的标准：" if zh else "Standards that apply to ") + f"{q.kind} {q.value}"
+    # the kind is the option's name (ci, ci-type, code, profile): what was asked, as typed
+    out.append(_("Standards that apply to {what}").format(what=f"{q.kind} {q.value}")
                + (f" ({q.label})" if q.label and q.label != q.value else ""))
     if not answer.declared:
-        out.append("  （知识库中没有关于它的类别、服务对象或活动）" if zh else
-                   "  (nothing in the knowledge base describes it: no category, service object or activity)")
+        out.append("  " + _("(nothing in the knowledge base describes it: no category, service object or activity)"))
     services = answer.extra.get("services")
     if services:
-        out.append(("支撑的业务服务：" if zh else "Services it supports: ")
-                   + ", ".join(f"{s['id']} ({s['category'] or '-'})" for s in services))
-    headers = (["序号", "标准编号", "标准名称", "状态"] if zh else ["#", "number", "title", "status"])
+        out.append(_("Services it supports: {services}").format(
+            services=_(", ").join(f"{s['id']} ({s['category'] or '-'})" for s in services)))
+    pgettext = translation(answer.lang).pgettext
+    headers = [pgettext("standards", "#"), pgettext("standards", "number"), pgettext("standards", "title"),
+               pgettext("standards", "status")]
 
     def table(results, ranked: bool = True):
         return render_table(headers, [[r.rank if ranked and r.available else "-", r.identifier or "—",
                                        r.title, r.status.label if r.status else "-"]
                                       for r in results])
 
-    out.append(table(answer.applicable) if answer.applicable else ("（没有适用的标准）" if zh else "(no applicable standard)"))
+    out.append(table(answer.applicable) if answer.applicable else _("(no applicable standard)"))
     if answer.planned:
-        out += ["", "规划中（尚无文本）：" if zh else "Planned (no text yet: not started, or only named in a framework):",
-                table(answer.planned)]
+        out += ["", _("Planned (no text yet: not started, or only named in a framework):"), table(answer.planned)]
     if answer.narrower:
-        out += ["", "仅适用于所声明类别的一部分：" if zh else "For a part of what was declared only:",
-                table(answer.narrower, ranked=False)]
+        out += ["", _("For a part of what was declared only:"), table(answer.narrower, ranked=False)]
     if answer.excluded:
-        out += ["", "不适用：" if zh else "Not applicable:"]
+        out += ["", _("Not applicable:")]
         for e in answer.excluded:
             out.append(f"  {e.node.label} — {e.why}")
     if brief:
@@ -90,18 +110,19 @@ def standards_text(answer, *, brief: bool = False, verbose: bool = False) -> str
             out.append(f"   • {reason.sentence or reason.text}")
             cites = chain_cites(reason.steps, answer.lang)
             if cites:
-                out.append("     ↳ " + ("；" if zh else "; ").join(cites))
+                out.append("     ↳ " + _("; ").join(cites))
             if verbose:
-                out.append(f"     {reason.facet} ({reason.strength}): {reason.text}")
+                out.append(f"     {_facet(reason.facet, answer.lang)} ({_strength(reason.strength, answer.lang)}): "
+                           f"{reason.text}")
                 for src in chain_sources(reason.steps, answer.lang):
                     out.append(f"        ↳ {src}")
         for note in r.notes:
-            out.append(("   注：" if zh else "   note: ") + note)
+            out.append("   " + _("note: {note}").format(note=note))
         if r.comes_with:
-            out.append("   " + ("附带：" if zh else "comes with:"))
+            out.append("   " + _("comes with:"))
             for key, nodes in r.comes_with.items():
                 name = answer.kb.label("itss:" + key, answer.lang) if answer.kb is not None else key
-                out.append(f"     {name}: " + ", ".join(n.label for n in nodes))
+                out.append("     " + _("{name}: {items}").format(name=name, items=_(", ").join(n.label for n in nodes)))
     return "\n".join(out)
 
 
@@ -119,9 +140,9 @@ def gap_csv(report, *, show_met: bool = False, verbose: bool = False) -> tuple[l
     the white paper's sentence and where it is written."""
     from itss_graph.knowledge.wording import chain_cites, cite, t
 
-    lang = report.lang if report.lang in GAP_CSV_HEADERS else "en"
-    headers = list(GAP_CSV_HEADERS[lang]) + ([GAP_CHAIN_HEADER[lang]] if verbose else [])
-    status_text = {"gap": "缺少" if lang == "zh" else "gap", "met": "已具备" if lang == "zh" else "met"}
+    _ = translation(report.lang).gettext
+    headers = _csv_headers(GAP_CSV_HEADERS + ([GAP_CHAIN_HEADER] if verbose else []), report.lang)
+    status_text = {"gap": _("gap"), "met": _("met")}
     rows = []
     for rel, status, items in _sections(report, show_met):
         for g in items:
@@ -146,68 +167,70 @@ def gap_text(report, *, show_met: bool = False, verbose: bool = False) -> str:
     from itss_graph.render.table import render_table
 
     lang = report.lang
-    zh = lang == "zh"
-    out = [("差距分析：" if zh else "Gaps of ") + f"{report.profile.name} ({report.profile.path})"]
+    _ = translation(lang).gettext
+    out = [_("Gaps of {profile}").format(profile=f"{report.profile.name} ({report.profile.path})")]
     if report.parties:
-        out.append(("相关方：" if zh else "Party: ") + ", ".join(p.label for p in report.parties))
-    out.append("适用标准：" if zh else "Standards that apply:")
+        out.append(_("Party: {parties}").format(parties=_(", ").join(p.label for p in report.parties)))
+    out.append(_("Standards that apply:"))
     for r in report.standards.applicable:
         out.append(f"  {r.rank}. {r.node.label}")
     if not report.standards.applicable:
         out.append("  -")
     if report.stages:
-        out.append(("生命周期阶段：" if zh else "Lifecycle stage: ") + ", ".join(s.label for s in report.stages))
+        out.append(_("Lifecycle stage: {stages}").format(stages=_(", ").join(s.label for s in report.stages)))
 
     def by(g) -> str:
-        return ", ".join(g.standard_short) or ", ".join(dict.fromkeys(r.by.label for r in g.required_by))
+        return _(", ").join(g.standard_short) or _(", ").join(dict.fromkeys(r.by.label for r in g.required_by))
 
     def sources(g) -> str:
-        return "; ".join(dict.fromkeys(c for r in g.required_by for c in chain_cites(r.steps[-1:], lang)))
+        return _("; ").join(dict.fromkeys(c for r in g.required_by for c in chain_cites(r.steps[-1:], lang)))
 
-    own_headers = (["要素", "要求项", "要求它的标准", "白皮书出处"] if zh
-                   else ["element", "requirement", "required by", "where the white paper says so"])
+    own_headers = [_("element"), _("requirement"), _("required by"), _("where the white paper says so")]
     out.append("")
-    out.append(t("rel.own", lang) + ("：" if zh else ":"))
+    out.append(_("{title}:").format(title=t("rel.own", lang)))
     if report.gaps:
-        out.append(("缺少：" if zh else "missing:"))
+        out.append(_("missing:"))
         out.append(render_table(own_headers, [[g.element.label, g.item.label, by(g), sources(g)] for g in report.gaps]))
     else:
-        out.append("（没有差距）" if zh else "(no gap)")
+        out.append(_("(no gap)"))
     if show_met and report.met:
-        out.append(("已具备：" if zh else "met:"))
+        out.append(_("met:"))
         out.append(render_table(own_headers, [[g.element.label, g.item.label, by(g), sources(g)] for g in report.met]))
-    rel_headers = (["要素", "要求项", "标准", "您已自有"] if zh else ["element", "requirement", "standards", "you have it"])
+    rel_headers = [_("element"), _("requirement"), _("standards"), _("you have it")]
     for rel, items in (("provider", report.provider), ("customer", report.customer), ("verify", report.verify)):
         if not items:
             continue
         out.append("")
-        out.append(t(f"rel.{rel}", lang) + ("：" if zh else ":"))
+        out.append(_("{title}:").format(title=t(f"rel.{rel}", lang)))
         out.append(render_table(rel_headers, [[g.element.label, g.item.label, by(g), "✓" if g.met_by else ""]
                                               for g in items]))
-        out.append("依据：" if zh else "Because:")
+        out.append(_("Because:"))
         for o in dict.fromkeys(o for g in items for o in g.obligations):
-            std = o.standard.label if o.standard else ("阶段核心要素表" if zh else "the stage tables")
-            out.append(f"  {std}: " + t("quote", lang, text=o.text, cite=cite(o.source, lang) if o.source else ""))
+            std = o.standard.label if o.standard else _("the stage tables")
+            out.append("  " + _("{name}: {items}").format(
+                name=std, items=t("quote", lang, text=o.text, cite=cite(o.source, lang) if o.source else "")))
     if verbose:
         out.append("")
-        out.append("事实链：" if zh else "Chains:")
+        out.append(_("Chains:"))
         for g in [*report.gaps, *(report.met if show_met else []), *report.provider, *report.customer, *report.verify]:
             for r in g.required_by:
                 if r.steps:
                     out.append(f"  {g.item.label}: {r.steps[0].source.label} " + " ".join(s.text() for s in r.steps))
     summary = report.summary()
     out.append("")
-    line = (f"须具备 {summary['required']} 项，已具备 {summary['met']} 项，差距 {summary['gaps']} 项" if zh
-            else f"{summary['required']} requirements of your own, {summary['met']} met, {summary['gaps']} gaps")
+    ngettext = translation(lang).ngettext
+    line = ngettext("{n} requirement of your own, {met} met, {gaps} gaps",
+                    "{n} requirements of your own, {met} met, {gaps} gaps", summary["required"]).format(
+        n=summary["required"], met=summary["met"], gaps=summary["gaps"])
     if summary["by_element"]:
-        line += " (" + ", ".join(f"{k} {v}" for k, v in summary["by_element"].items()) + ")"
+        line += " (" + _(", ").join(f"{k} {v}" for k, v in summary["by_element"].items()) + ")"
     others = [(t(f"rel.{k}", lang), n) for k, n in (("provider", summary["require_of_provider"]),
                                                     ("customer", summary["customer"]), ("verify", summary["verify"]))
               if n]
     if others:
-        line += ("；" if zh else "; ") + ("，" if zh else ", ").join(f"{name} {n}" for name, n in others)
+        line += _("; ") + _(", ").join(f"{name} {n}" for name, n in others)
     out.append(line)
     if report.profile.unknown:
-        out.append(("未识别：" if zh else "Not recognised: ")
-                   + ", ".join(f"{d.field}: {d.name}" for d in report.profile.unknown))
+        out.append(_("Not recognised: {names}").format(
+            names=_(", ").join(f"{d.field}: {d.name}" for d in report.profile.unknown)))
     return "\n".join(out)

@@ -61,7 +61,9 @@ def md_table(headers: list[str], rows: list[list[Any]]) -> str:
 def report_markdown(report: Report) -> str:
     """The report as Markdown: title, summary, sections (tables, lists with their provenance),
     provenance. The graph is described by its size; it is drawn in the HTML report."""
-    zh = report.lang == "zh"
+    from itss_graph.i18n import translation
+
+    _ = translation(report.lang).gettext
     out = [f"# {md_escape(report.title)}", ""]
     if report.subtitle:
         out += [md_escape(report.subtitle), ""]
@@ -77,7 +79,7 @@ def report_markdown(report: Report) -> str:
             if table.caption:
                 out += [f"**{md_escape(table.caption)}**", ""]
             out += [md_table(table.headers, table.rows) if table.rows
-                    else ("（无）" if zh else "(none)"), ""]
+                    else _("(none)"), ""]
             if table.note:
                 out += [f"_{md_escape(table.note)}_", ""]
         for group in section.lists:
@@ -88,11 +90,10 @@ def report_markdown(report: Report) -> str:
             out.append("")
         if section.graph and report.graph is not None:
             g = report.graph
-            out += [md_escape(f"图：{len(g.nodes)} 个节点，{len(g.edges)} 条连线（交互式图见 HTML 报告：--html FILE）。"
-                              if zh else f"Graph: {len(g.nodes)} nodes, {len(g.edges)} edges (drawn in the "
-                              "HTML report: --html FILE)."), ""]
+            out += [md_escape(_("Graph: {nodes} nodes, {edges} edges (drawn in the HTML report: --html FILE).").format(
+                nodes=len(g.nodes), edges=len(g.edges))), ""]
     if report.provenance:
-        out += ["## " + ("来源" if zh else "Provenance"), ""]
+        out += ["## " + _("Provenance"), ""]
         out += [f"- {md_escape(line)}" for line in report.provenance]
         out.append("")
     return "\n".join(out)

@@ -8,13 +8,15 @@ Example:
 
 from __future__ import annotations
 
+from itss_graph.i18n import N_, _
+
 KIND_TITLES = {
-    "emergency_tasks": {"en": "Emergency-response steps", "zh": "应急响应步骤"},
-    "processes": {"en": "Processes that act", "zh": "启动的过程"},
-    "roles": {"en": "Roles that act", "zh": "参与的角色"},
-    "resources": {"en": "Resources to use", "zh": "使用的资源"},
-    "reports": {"en": "Reports due", "zh": "应提交的报告"},
-    "quality_hit": {"en": "Quality characteristics hit", "zh": "受影响的质量特性"},
+    "emergency_tasks": N_("Emergency-response steps"),
+    "processes": N_("Processes that act"),
+    "roles": N_("Roles that act"),
+    "resources": N_("Resources to use"),
+    "reports": N_("Reports due"),
+    "quality_hit": N_("Quality characteristics hit"),
 }
 
 
@@ -25,8 +27,6 @@ def _label(item: dict, lang: str) -> str:
 
 
 def _where(item: dict) -> str:
-    from itss_graph.i18n import _
-
     refs = item.get("provenance") or []
     return "; ".join(_("{source}, §{section}, lines {lines}").format(source=r["source"], section=r["section"],
                                                                       lines=r["lines"]) for r in refs[:2])
@@ -35,19 +35,20 @@ def _where(item: dict) -> str:
 def obligations_text(doc: dict, lang: str = "en") -> str:
     level = doc["event_level"]
     name = level["name"].get(lang) or level["name"].get("en", "")
-    lines = [("ITSS 义务 — 事件级别：" if lang == "zh" else "ITSS obligations — event level: ") + name]
+    lines = [_("ITSS obligations — event level: {level}").format(level=name)]
     for section in doc["sections"]:
         lines.append("")
         lines.append(f"■ {section['title'].get(lang) or section['title'].get('en', '')}")
         for kind, items in section["items"].items():
             if kind not in KIND_TITLES or not items:
                 continue
-            lines.append(f"  {KIND_TITLES[kind][lang]}:")
+            lines.append("  " + _("{title}:").format(title=_(KIND_TITLES[kind])))
             for item in items:
                 lines.append(f"    - {_label(item, lang)}  [{_where(item)}]")
         source = section["items"].get("roles_source")
         if source and section["items"].get("roles"):
-            lines.append(f"    (roles from {source[0]['label'].get(lang) or source[0]['label']['en']})")
+            lines.append("    " + _("(roles from {source})").format(
+                source=source[0]["label"].get(lang) or source[0]["label"]["en"]))
     return "\n".join(lines)
 
 
@@ -81,9 +82,8 @@ def obligation_groups(doc: dict, lang: str = "en") -> list[tuple[str, list[tuple
             source = section["items"].get("roles_source")
             if kind == "roles" and source:
                 origin = source[0]
-                entries.append(((f"（角色来自 {_label(origin, lang)}）" if lang == "zh"
-                                 else f"(roles from {_label(origin, lang)})"), _where(origin)))
-            groups.append((f"{title} — {KIND_TITLES[kind][lang]}", entries))
+                entries.append((_("(roles from {source})").format(source=_label(origin, lang)), _where(origin)))
+            groups.append((f"{title} — {_(KIND_TITLES[kind])}", entries))
     return groups
 
 
@@ -92,6 +92,6 @@ def obligations_panels(doc: dict, lang: str = "en") -> list:
     section and kind, each item with its white-paper provenance."""
     from itss_graph.render.graphview import Panel
 
-    heading = "ITSS 义务" if lang == "zh" else "ITSS obligations"
-    intro = ("事件级别：" if lang == "zh" else "Event level: ") + level_text(doc, lang)
+    heading = _("ITSS obligations")
+    intro = _("Event level: {level}").format(level=level_text(doc, lang))
     return [Panel(heading, intro=intro, groups=obligation_groups(doc, lang))]

@@ -21,23 +21,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from itss_graph.i18n import N_
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 #: Where ``itss serve`` listens unless told otherwise (pages point there for the live view).
 SERVE_HOST, SERVE_PORT = "127.0.0.1", 8765
 
-#: Words of the page's own interface, by language.
-UI_TEXT: dict[str, dict[str, str]] = {
-    "en": {"search": "Find by id or name, then Enter (again: next match)", "legend": "Legend",
-           "details": "Details", "hint": "Click a node or an edge to see its properties.",
-           "not_found": "No match.", "match": "match {i} of {n}", "graph": "Graph",
-           "members": "members", "more": "… and {n} more",
-           "serve": "The same view, interactive (expand, collapse, ask the next question): run `itss serve` "
-                    "on the same store, then open"},
-    "zh": {"search": "按ID或名称查找，回车（再按：下一个）", "legend": "图例", "details": "详情",
-           "hint": "点击节点或连线查看属性。", "not_found": "未找到。", "match": "第 {i} 个，共 {n} 个",
-           "graph": "关系图", "members": "成员", "more": "……另有 {n} 个",
-           "serve": "交互式查看同一视图（展开、收起、继续提问）：对同一配置库运行 `itss serve`，然后打开"},
+#: Words of the page's own interface (the message catalogue translates them; {i} and {n} are
+#: filled in by the page's script).
+UI_TEXT: dict[str, str] = {
+    "search": N_("Find by id or name, then Enter (again: next match)"), "legend": N_("Legend"),
+    "details": N_("Details"), "hint": N_("Click a node or an edge to see its properties."),
+    "not_found": N_("No match."), "match": N_("match {i} of {n}"), "graph": N_("Graph"),
+    "members": N_("members"), "more": N_("… and {n} more"),
+    "serve": N_("The same view, interactive (expand, collapse, ask the next question): run `itss serve` "
+                "on the same store, then open"),
 }
 
 
@@ -47,7 +46,10 @@ def ui_text(lang: str) -> dict[str, str]:
     >>> ui_text("zh")["legend"]
     '图例'
     """
-    return UI_TEXT.get(lang, UI_TEXT["en"])
+    from itss_graph.i18n import translation
+
+    _ = translation(lang).gettext
+    return {key: _(text) for key, text in UI_TEXT.items()}
 
 
 @lru_cache(maxsize=1)

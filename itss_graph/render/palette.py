@@ -17,6 +17,8 @@ Example:
 
 from __future__ import annotations
 
+from itss_graph.i18n import N_, translation
+
 SOURCE_COLOUR = "#b10026"
 DEGRADED_COLOUR = "#7b4fc9"  # violet: out of the red-to-yellow ramp of losses
 # lost CIs: darker the closer to the failure (depth 1, 2, 3, 4, 5+)
@@ -30,12 +32,9 @@ UNAFFECTED_COLOUR = "#d9d9d9"
 
 LAYER_COLOURS = {1: "#4e79a7", 2: "#59a14f", 3: "#8cd17d", 4: "#f1ce63", 5: "#f28e2b",
                  6: "#b07aa1", 7: "#76b7b2", 8: "#9c755f", 9: "#bab0ac"}  # 7 power: not SPOF red
-LAYER_NAMES = {
-    "en": {1: "services", 2: "applications", 3: "software and data", 4: "compute",
-           5: "network", 6: "storage", 7: "power and cooling", 8: "facilities", 9: "external"},
-    "zh": {1: "服务", 2: "应用", 3: "软件与数据", 4: "计算", 5: "网络", 6: "存储",
-           7: "供电与制冷", 8: "场地设施", 9: "外部"},
-}
+LAYER_NAMES = {1: N_("services"), 2: N_("applications"), 3: N_("software and data"), 4: N_("compute"),
+               5: N_("network"), 6: N_("storage"), 7: N_("power and cooling"), 8: N_("facilities"),
+               9: N_("external")}
 
 STATUS_COLOURS = {"Published": "#2ca02c", "Approval": "#98df8a", "Review": "#17becf",
                   "Comment": "#9edae5", "Draft": "#ffbb78", "NotStarted": "#e0e0e0"}
@@ -54,16 +53,15 @@ def effect_colour(effect: str, depth: int) -> str:
 
 
 def impact_legend(lang: str = "en") -> list[tuple[str, str]]:
-    zh = lang == "zh"
+    _ = translation(lang).gettext
     last = len(DOWN_COLOURS) - 1
-    return ([("失效" if zh else "failed", SOURCE_COLOUR)]
-            + [((f"中断，深度 {d + 1}" if zh else f"down, depth {d + 1}") + ("+" if d == last else ""), c)
+    return ([(_("failed"), SOURCE_COLOUR)]
+            + [(_("down, depth {depth}").format(depth=d + 1) + ("+" if d == last else ""), c)
                for d, c in enumerate(DOWN_COLOURS)]
-            + [("降级" if zh else "degraded", DEGRADED_COLOUR),
-               ("业务服务（方框，蓝边）" if zh else "business service (box, blue border)", "#ffffff"),
-               ("有风险的业务服务（白框，琥珀色虚线边）" if zh else "business service at risk (white box, dashed amber border)",
-                AT_RISK_FILL),
-               ("箭头：故障传播的方向" if zh else "arrows: the way failure spreads", "#888888")])
+            + [(_("degraded"), DEGRADED_COLOUR),
+               (_("business service (box, blue border)"), "#ffffff"),
+               (_("business service at risk (white box, dashed amber border)"), AT_RISK_FILL),
+               (_("arrows: the way failure spreads"), "#888888")])
 
 
 def layer_colour(layer: int) -> str:
@@ -71,8 +69,9 @@ def layer_colour(layer: int) -> str:
 
 
 def layer_legend(layers: list[int], lang: str = "en") -> list[tuple[str, str]]:
-    names = LAYER_NAMES.get(lang, LAYER_NAMES["en"])
-    return [(f"{layer}. {names.get(layer, '?')}", layer_colour(layer)) for layer in sorted(set(layers))]
+    _ = translation(lang).gettext
+    return [(f"{layer}. {_(LAYER_NAMES[layer]) if layer in LAYER_NAMES else '?'}", layer_colour(layer))
+            for layer in sorted(set(layers))]
 
 
 def status_colour(status_qname: str | None) -> str:

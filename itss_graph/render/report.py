@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from itss_graph.i18n import N_, translation
 from itss_graph.render.graphview import GraphView, graph_data
 from itss_graph.render.page import render_template, ui_text, write_text_atomic
 
-PROVENANCE_HEADING = {"en": "Provenance", "zh": "来源"}
+PROVENANCE_HEADING = N_("Provenance")
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Report:
                 "graph": s.graph,
             } for k, s in enumerate(self.sections)],
             "provenance": self.provenance,
-            "provenance_heading": PROVENANCE_HEADING.get(self.lang, PROVENANCE_HEADING["en"]),
+            "provenance_heading": translation(self.lang).gettext(PROVENANCE_HEADING),
         }
 
 
@@ -112,9 +113,10 @@ def cap_rows(rows: list[list[Any]], limit: int, lang: str = "en") -> tuple[list[
     """At most ``limit`` rows (0: all) and the note telling how many were left out.
 
     >>> cap_rows([[1], [2], [3]], 2)
-    ([[1], [2]], '… and 1 more rows')
+    ([[1], [2]], '… and 1 more row')
     """
     if not limit or len(rows) <= limit:
         return rows, ""
     rest = len(rows) - limit
-    return rows[:limit], (f"……另有 {rest} 行" if lang == "zh" else f"… and {rest} more rows")
+    note = translation(lang).ngettext("… and {n} more row", "… and {n} more rows", rest)
+    return rows[:limit], note.format(n=rest)

@@ -20,33 +20,35 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from itss_graph.i18n import C_, N_, translation
 from itss_graph.render.impact_map import MAX_DRAWN, impact_view
 from itss_graph.render.report import ItemList, Report, Section, Table, cap_rows
 
 if TYPE_CHECKING:
     from itss_graph.engine.blast import BlastRadius
 
-_T = {
-    "en": {"title": "Impact report: failure of {ids}", "failed": "Failed CIs", "impacted": "CIs impacted",
-           "impacted_v": "{total} ({down} down, {degraded} degraded)", "services": "Business services",
-           "services_v": "{down} down, {risk} at risk", "level": "ITSS event level", "depth": "Depth limit",
-           "svc": "Business services affected", "svc_p": "Down: lost with the failure. At risk: still up, but "
-           "resting on a CI that lost its redundancy — one more failure there takes them down.",
-           "types": "Impacted CIs by type", "graph": "Graph", "graph_p": "Failed CIs on top; each impacted CI "
-           "under the CI the failure reached it from. Click a node for its properties; search by id or name.",
-           "obl": "ITSS obligations", "obl_p": "Event level: {level}. Each item cites the white paper.",
-           "list": "Impacted CIs", "list_p": "Services first, then by layer and type, effect, depth, id (the "
-           "order of `itss impact`). `itss impact ... --format csv` lists every row.",
-           "none": "nothing else is impacted"},
-    "zh": {"title": "影响报告：{ids} 失效", "failed": "失效的配置项", "impacted": "受影响的配置项",
-           "impacted_v": "{total} 个（中断 {down}，降级 {degraded}）", "services": "业务服务",
-           "services_v": "中断 {down} 个，有风险 {risk} 个", "level": "ITSS 事件级别", "depth": "深度限制",
-           "svc": "受影响的业务服务", "svc_p": "中断：随故障一同失去。有风险：仍在运行，但所依赖的配置项已失去冗余，"
-           "那里再出一次故障就会中断。", "types": "按类型统计", "graph": "关系图",
-           "graph_p": "失效的配置项在最上方；每个受影响的配置项位于故障传来的配置项之下。点击节点查看属性；可按ID或名称搜索。",
-           "obl": "ITSS 义务", "obl_p": "事件级别：{level}。每一项都注明白皮书出处。",
-           "list": "受影响的配置项", "list_p": "先列业务服务，再按层级、类型、影响、深度、ID 排序（与 itss impact 相同）。"
-           "完整列表：itss impact ... --format csv。", "none": "没有其他配置项受影响"},
+_T = {  # English messages; the catalogue translates them (context 'report')
+    'title': C_('report', 'Impact report: failure of {ids}'),
+    'failed': C_('report', 'Failed CIs'),
+    'impacted': C_('report', 'CIs impacted'),
+    'impacted_v': C_('report', '{total} ({down} down, {degraded} degraded)'),
+    'services': C_('report', 'Business services'),
+    'services_v': C_('report', '{down} down, {risk} at risk'),
+    'level': C_('report', 'ITSS event level'),
+    'depth': C_('report', 'Depth limit'),
+    'svc': C_('report', 'Business services affected'),
+    'svc_p': C_('report', 'Down: lost with the failure. At risk: still up, but resting on a CI that lost its '
+                          'redundancy — one more failure there takes them down.'),
+    'types': C_('report', 'Impacted CIs by type'),
+    'graph': C_('report', 'Graph'),
+    'graph_p': C_('report', 'Failed CIs on top; each impacted CI under the CI the failure reached it from. '
+                            'Click a node for its properties; search by id or name.'),
+    'obl': C_('report', 'ITSS obligations'),
+    'obl_p': C_('report', 'Event level: {level}. Each item cites the white paper.'),
+    'list': C_('report', 'Impacted CIs'),
+    'list_p': C_('report', 'Services first, then by layer and type, effect, depth, id (the order of `itss '
+                           'impact`). `itss impact ... --format csv` lists every row.'),
+    'none': C_('report', 'nothing else is impacted'),
 }
 
 
@@ -55,14 +57,14 @@ def impact_report(blast: "BlastRadius", obligations: dict | None, *, lang: str =
                   provenance: list[str] | None = None, links: list | None = None) -> Report:
     """The report of a blast radius and its obligations; at most ``limit`` rows per CI type in
     the list of impacted CIs (0: all)."""
-    t = _T.get(lang, _T["en"])
+    t = _texts(lang)
     result = blast.impact
     summary = result.summary()
     effects = summary["by_effect"]
     down = sum(s.status == "down" for s in blast.services)
     risk = sum(s.status == "at-risk" for s in blast.services)
     facts: list[tuple[str, object]] = [
-        (t["failed"], ", ".join(f"{s.id} ({s.type}, {s.name})" for s in result.sources)),
+        (t["failed"], ", ".join(f"{s.id} ({_type(s.type, lang)}, {s.name})" for s in result.sources)),
         (t["impacted"], t["impacted_v"].format(total=summary["total"], down=effects["down"],
                                                degraded=effects["degraded"])),
         (t["services"], t["services_v"].format(down=down, risk=risk)),
@@ -75,9 +77,10 @@ def impact_report(blast: "BlastRadius", obligations: dict | None, *, lang: str =
         facts.append((t["depth"], result.max_depth))
     sections = [
         Section(t["svc"], paragraphs=[t["svc_p"]], tables=[Table(
-            ["id", "name", "status", "criticality", "SLA", "users", "depth"],
-            [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth] for s in blast.services])]),
-        Section(t["types"], tables=[_by_type(result)]),
+            _headers(["id", "name", "status", "criticality", "sla", "users", "depth"], lang),
+            [[s.id, s.name, _word(s.status, lang), _word(s.criticality, lang), s.sla, s.users, s.depth]
+             for s in blast.services])]),
+        Section(t["types"], tables=[_by_type(result, lang)]),
         Section(t["graph"], paragraphs=[t["graph_p"]], graph=True),
     ]
     if obligations:
@@ -94,35 +97,71 @@ def impact_report(blast: "BlastRadius", obligations: dict | None, *, lang: str =
                   provenance=list(provenance or []) + _obligation_sources(obligations, lang))
 
 
-def _by_type(result) -> Table:
+def _texts(lang: str) -> dict[str, str]:
+    catalogue = translation(lang)
+    return {key: catalogue.pgettext("report", text) for key, text in _T.items()}
+
+
+_TOTAL = N_("total")  # a column of the table by type; the others are the CLI's (render/labels.py)
+
+
+def _headers(headers: list[str], lang: str) -> list[str]:
+    """Column names of the report's tables in ``lang`` (the catalogue's, as the CLI's tables)."""
+    return [translation(lang).gettext(h) for h in headers]
+
+
+def _word(code, lang: str) -> str:
+    """An effect, status or criticality code as a word of ``lang``."""
+    from itss_graph.render.labels import WORDS
+
+    key = "" if code is None else str(code)
+    return translation(lang).gettext(WORDS[key]) if key in WORDS else key
+
+
+def _type(name: str, lang: str) -> str:
+    from itss_graph.schema import load_schema
+
+    ci_type = load_schema().ci_types.get(name)
+    return ci_type.label_zh if lang == "zh" and ci_type and ci_type.label_zh else name
+
+
+def _relation(name: str, lang: str) -> str:
+    from itss_graph.schema import load_schema
+
+    rel = load_schema().relation_types.get(name) if name else None
+    return rel.label_zh if lang == "zh" and rel and rel.label_zh else name
+
+
+def _by_type(result, lang: str = "en") -> Table:
     counts: dict[str, Counter] = {}
     for ci_type, effect in zip(result.columns.types, result.columns.effects):
         counts.setdefault(ci_type, Counter())[effect] += 1
-    return Table(["type", "down", "degraded", "total"],
-                 [[k, c["down"], c["degraded"], c["down"] + c["degraded"]] for k, c in counts.items()])
+    return Table(_headers(["type", "down", "degraded", "total"], lang),
+                 [[_type(k, lang), c["down"], c["degraded"], c["down"] + c["degraded"]] for k, c in counts.items()])
 
 
 def _impacted_tables(result, limit: int, lang: str) -> list[Table]:
     tables = []
     by_type: dict[str, list[list]] = {}
     for i, ci_type, n, d, e, v, f in result.columns.rows():
-        by_type.setdefault(ci_type, []).append([i, n, e, d, v, f])
+        by_type.setdefault(ci_type, []).append([i, n, _word(e, lang), d, _relation(v, lang), f])
     for ci_type, rows in by_type.items():
         shown, note = cap_rows(rows, limit, lang)
-        tables.append(Table(["id", "name", "effect", "depth", "via", "from"], shown,
-                            caption=f"{ci_type} ({len(rows)})", note=note))
+        tables.append(Table(_headers(["id", "name", "effect", "depth", "via", "from"], lang), shown,
+                            caption=f"{_type(ci_type, lang)} ({len(rows)})", note=note))
     return tables
 
 
 def _obligation_sources(obligations: dict | None, lang: str) -> list[str]:
     if not obligations:
         return []
+    _ = translation(lang).gettext
     seen: dict[str, None] = {}
     for section in obligations["sections"]:
         for items in section["items"].values():
             for item in items:
                 for ref in item.get("provenance") or []:
-                    seen.setdefault(f"{ref['source']}, §{ref['section']}, lines {ref['lines']}", None)
-    head = "ITSS 义务策略：" if lang == "zh" else "Obligations policy: "
-    return [head + str(obligations.get("policy", ""))] + [
-        ("白皮书出处：" if lang == "zh" else "White paper: ") + s for s in seen]
+                    seen.setdefault(_("{source}, §{section}, lines {lines}").format(
+                        source=ref["source"], section=ref["section"], lines=ref["lines"]), None)
+    return [_("Obligations policy: {policy}").format(policy=obligations.get("policy", ""))] + [
+        _("White paper: {source}").format(source=s) for s in seen]

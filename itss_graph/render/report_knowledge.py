@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from itss_graph.i18n import C_, translation
 from itss_graph.knowledge.display import title
 from itss_graph.knowledge.wording import chain_cites, cite, t
 from itss_graph.render.report import ItemList, Report, Section, Table
@@ -35,71 +36,78 @@ if TYPE_CHECKING:
     from itss_graph.knowledge.gap import GapItem, GapReport
     from itss_graph.knowledge.kb import KnowledgeBase
 
-_T = {
-    "en": {"std_title": "ITSS standards that apply: {subject}", "subject": "Subject",
-           "declared": "What the subject declares", "applicable": "Applicable standards", "planned": "Planned",
-           "excluded": "Not applicable", "narrower": "For a part only",
-           "ranked": "Applicable standards, best first",
-           "ranked_p": "Ranked by how many facets match (category, service object, use, stage, business type, who), "
-           "then how many values, then how specific the standard's scope is, then status (published first).",
-           "why": "Why each standard applies, and where the white paper says so",
-           "planned_h": "Planned standards (no text yet)",
-           "narrower_h": "Standards for a part of what was declared",
-           "narrower_p": "They apply to a narrower category than the one declared; declare that category to get them.",
-           "excluded_h": "Standards that do not apply, and why",
-           "map": "Map", "map_p": "The standards with the GB/T 29264 categories they apply to, the processes and "
-           "roles they define; the subject's categories outlined in blue. Click an edge for its source.",
-           "h_std": ["#", "Number", "Title", "Status", "Why it applies", "White paper"],
-           "h_other": ["Number", "Title", "Status", "Why"],
-           "gap_title": "ITSS gap analysis: {name}", "profile": "Profile", "parties": "Party",
-           "own": "What you must have", "own_v": "{required} requirements: {met} met, {gaps} gaps",
-           "stage": "Lifecycle stage", "std_h": "Standards that apply",
-           "h_own": ["Element", "Requirement", "Status", "Required by", "Why", "White paper"],
-           "h_rel": ["Element", "Requirement", "Standards", "Why", "What the white paper says", "You have it"],
-           "gap": "gap", "met": "met", "own_p": "What the applicable standards (and the stage tables) place on "
-           "you, by element, most-required first; a gap unless the profile declares it under `has`.",
-           "provider_h": "What to require of your provider",
-           "provider_p": "The white paper places these on the provider: not your gaps, but what to require of "
-           "your provider (and check), each with the sentence that says so.",
-           "customer_h": "What the customer must have",
-           "customer_p": "The white paper places these on the customer (需方).",
-           "verify_h": "What to verify as a third party",
-           "verify_p": "The white paper places these on the provider or the customer: what to verify.",
-           "gap_map_p": "The profile, the standards that apply, what requires each item, and the items: red "
-           "when missing, green when met, light blue when placed on another party.",
-           "unknown": "Names not recognised (ignored)", "h_unknown": ["Line", "Field", "Name"],
-           "none": "(none)", "yes": "yes"},
-    "zh": {"std_title": "适用的 ITSS 标准：{subject}", "subject": "对象", "declared": "对象声明的维度",
-           "applicable": "适用的标准", "planned": "规划中", "excluded": "不适用", "narrower": "仅适用于其中一部分",
-           "ranked": "适用的标准（按相关程度排序）",
-           "ranked_p": "排序：匹配的维度数（服务类别、服务对象、用途、阶段、业务类型、适用对象），其次匹配值数，其次标准范围的具体程度，"
-           "其次状态（已发布在前）。",
-           "why": "各标准适用的原因及白皮书出处",
-           "planned_h": "规划中的标准（尚无文本）", "narrower_h": "仅适用于所声明类别中一部分的标准",
-           "narrower_p": "它们适用于比所声明类别更窄的类别；声明该类别即可得到。",
-           "excluded_h": "不适用的标准及原因",
-           "map": "标准地图",
-           "map_p": "标准及其适用的 GB/T 29264 服务类别、规定的过程和角色；对象的类别以蓝边标出。点击连线可看出处。",
-           "h_std": ["序号", "标准编号", "标准名称", "状态", "适用原因", "白皮书出处"],
-           "h_other": ["标准编号", "标准名称", "状态", "原因"],
-           "gap_title": "ITSS 差距分析：{name}", "profile": "组织画像", "parties": "相关方",
-           "own": "您须具备", "own_v": "{required} 项：已具备 {met} 项，差距 {gaps} 项", "stage": "生命周期阶段",
-           "std_h": "适用的标准",
-           "h_own": ["要素", "要求项", "状态", "要求它的标准", "说明", "白皮书出处"],
-           "h_rel": ["要素", "要求项", "标准", "说明", "白皮书原文", "您已自有"],
-           "gap": "缺少", "met": "已具备",
-           "own_p": "适用标准（及阶段核心要素表）置于您的要求，按要素分组，被要求最多的在前；画像 has 中未声明即为差距。",
-           "provider_h": "向供方提出的要求",
-           "provider_p": "白皮书将下列要求置于供方：它们不是您的差距，而是您应要求供方具备并核实的内容，每项附原文依据。",
-           "customer_h": "需方须具备的内容", "customer_p": "白皮书将下列要求置于需方。",
-           "verify_h": "作为第三方核查的内容", "verify_p": "白皮书将下列要求置于供方或需方：供您核查。",
-           "gap_map_p": "画像、适用的标准、提出要求者及各要求项：红色为缺少，绿色为已具备，浅蓝为由他方承担。",
-           "unknown": "未识别的名称（已忽略）", "h_unknown": ["行", "字段", "名称"], "none": "（无）", "yes": "是"},
+_T = {  # English messages; the catalogue translates them (context 'report')
+    'std_title': C_('report', 'ITSS standards that apply: {subject}'),
+    'subject': C_('report', 'Subject'),
+    'declared': C_('report', 'What the subject declares'),
+    'applicable': C_('report', 'Applicable standards'),
+    'planned': C_('report', 'Planned'),
+    'excluded': C_('report', 'Not applicable'),
+    'narrower': C_('report', 'For a part only'),
+    'ranked': C_('report', 'Applicable standards, best first'),
+    'ranked_p': C_('report', "Ranked by how many facets match (category, service object, use, stage, business "
+                             "type, who), then how many values, then how specific the standard's scope is, then "
+                             "status (published first)."),
+    'why': C_('report', 'Why each standard applies, and where the white paper says so'),
+    'planned_h': C_('report', 'Planned standards (no text yet)'),
+    'narrower_h': C_('report', 'Standards for a part of what was declared'),
+    'narrower_p': C_('report', 'They apply to a narrower category than the one declared; declare that category '
+                               'to get them.'),
+    'excluded_h': C_('report', 'Standards that do not apply, and why'),
+    'map': C_('report', 'Map'),
+    'map_p': C_('report', "The standards with the GB/T 29264 categories they apply to, the processes and roles "
+                          "they define; the subject's categories outlined in blue. Click an edge for its "
+                          "source."),
+    'h_std': [C_('report', '#'),
+              C_('report', 'Number'),
+              C_('report', 'Title'),
+              C_('report', 'Status'),
+              C_('report', 'Why it applies'),
+              C_('report', 'White paper')],
+    'h_other': [C_('report', 'Number'), C_('report', 'Title'), C_('report', 'Status'), C_('report', 'Why')],
+    'gap_title': C_('report', 'ITSS gap analysis: {name}'),
+    'profile': C_('report', 'Profile'),
+    'parties': C_('report', 'Party'),
+    'own': C_('report', 'What you must have'),
+    'own_v': C_('report', '{required} requirements: {met} met, {gaps} gaps'),
+    'stage': C_('report', 'Lifecycle stage'),
+    'std_h': C_('report', 'Standards that apply'),
+    'h_own': [C_('report', 'Element'),
+              C_('report', 'Requirement'),
+              C_('report', 'Status'),
+              C_('report', 'Required by'),
+              C_('report', 'Why'),
+              C_('report', 'White paper')],
+    'h_rel': [C_('report', 'Element'),
+              C_('report', 'Requirement'),
+              C_('report', 'Standards'),
+              C_('report', 'Why'),
+              C_('report', 'What the white paper says'),
+              C_('report', 'You have it')],
+    'gap': C_('report', 'gap'),
+    'met': C_('report', 'met'),
+    'own_p': C_('report', 'What the applicable standards (and the stage tables) place on you, by element, '
+                          'most-required first; a gap unless the profile declares it under `has`.'),
+    'provider_h': C_('report', 'What to require of your provider'),
+    'provider_p': C_('report', 'The white paper places these on the provider: not your gaps, but what to '
+                               'require of your provider (and check), each with the sentence that says so.'),
+    'customer_h': C_('report', 'What the customer must have'),
+    'customer_p': C_('report', 'The white paper places these on the customer (需方).'),
+    'verify_h': C_('report', 'What to verify as a third party'),
+    'verify_p': C_('report', 'The white paper places these on the provider or the customer: what to verify.'),
+    'gap_map_p': C_('report', 'The profile, the standards that apply, what requires each item, and the items: '
+                              'red when missing, green when met, light blue when placed on another party.'),
+    'unknown': C_('report', 'Names not recognised (ignored)'),
+    'h_unknown': [C_('report', 'Line'), C_('report', 'Field'), C_('report', 'Name')],
+    'none': C_('report', '(none)'),
+    'yes': C_('report', 'yes'),
 }
 
 
 def _t(lang: str) -> dict:
-    return _T.get(lang, _T["en"])
+    catalogue = translation(lang)
+    return {key: ([catalogue.pgettext("report", x) for x in text] if isinstance(text, list)
+                  else catalogue.pgettext("report", text)) for key, text in _T.items()}
 
 
 def _number(r: "StandardResult") -> str:

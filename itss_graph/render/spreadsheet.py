@@ -192,10 +192,12 @@ def report_tables(report: "Report", *, summary_title: str | None = None) -> list
     >>> [(t.title, t.headers) for t in report_tables(r)]
     [('Summary', ['Item', 'Value']), ('Down', ['id'])]
     """
-    zh = report.lang == "zh"
+    from itss_graph.i18n import translation
+
+    _ = translation(report.lang).gettext
     about_rows: list[list[Any]] = [[label, value] for label, value in report.summary]
-    about_rows.extend([["来源" if zh else "Provenance", line] for line in report.provenance])
-    tables = [SheetTable(summary_title or ("概要" if zh else "Summary"), ["项目", "内容"] if zh else ["Item", "Value"],
+    about_rows.extend([[_("Provenance"), line] for line in report.provenance])
+    tables = [SheetTable(summary_title or _("Summary"), [translation(report.lang).pgettext("summary table", "Item"), _("Value")],
                          about_rows,
                          caption=report.title + (f" — {report.subtitle}" if report.subtitle else ""),
                          widths=[24, 100])]
@@ -207,7 +209,6 @@ def report_tables(report: "Report", *, summary_title: str | None = None) -> list
         if section.lists:  # item lists (e.g. the reasons of each standard): one row per item
             rows = [[group.heading if k == 0 else "", text, note]
                     for group in section.lists for k, (text, note) in enumerate(group.items)]
-            tables.append(SheetTable(section.heading, ["分项" if zh else "Group", "内容" if zh else "Item",
-                                                      "出处" if zh else "Source"],
+            tables.append(SheetTable(section.heading, [_("Group"), _("Item"), _("Source")],
                                      rows, caption=section.heading, notes=list(section.paragraphs)))
     return tables

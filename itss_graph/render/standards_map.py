@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from itss_graph.render.graphview import GraphView, Panel, ViewEdge, ViewNode
+from itss_graph.i18n import N_, translation
 from itss_graph.knowledge.wording import t
+from itss_graph.render.graphview import GraphView, Panel, ViewEdge, ViewNode
 from itss_graph.render.palette import (GAP_COLOUR, KIND_COLOURS, MET_COLOUR, STATUS_COLOURS, TARGET_COLOUR,
                                        status_colour)
 
@@ -48,12 +49,8 @@ P_HAS_PART = "http://purl.org/dc/terms/hasPart"
 P_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
 
 _LEVEL = {"series": 3, "standard": 4, "process": 5, "role": 6}
-_KIND_NAMES = {
-    "en": {"series": "standard series", "category": "GB/T 29264 service category", "process": "process",
-           "role": "role", "declared": "declared by the subject"},
-    "zh": {"series": "标准系列", "category": "GB/T 29264 服务类别", "process": "过程", "role": "角色",
-           "declared": "被查询对象声明的"},
-}
+_KIND_NAMES = {"series": N_("standard series"), "category": N_("GB/T 29264 service category"),
+               "process": N_("process"), "role": N_("role"), "declared": N_("declared by the subject")}
 
 
 class _Builder:
@@ -80,7 +77,7 @@ class _Builder:
             if number is not None:
                 label = f"{number}\n{label}"
         other = "zh" if self.lang == "en" else "en"
-        details = {"id": kb.qname(iri), "kind": _KIND_NAMES[self.lang].get(kind, kind),
+        details = {"id": kb.qname(iri), "kind": translation(self.lang).gettext(_KIND_NAMES[kind]) if kind in _KIND_NAMES else kind,
                    "label": kb.label(iri, self.lang), f"label ({other})": kb.label(iri, other),
                    **(extra or {}), "source": self.sources(iri)}
         node = ViewNode(kb.qname(iri), label, color=color, shape="box", size=18, level=level,
@@ -173,18 +170,18 @@ def _draw_standards(b: _Builder, standards: Iterable[str]) -> None:
 
 def _legend(b: _Builder) -> list[tuple[str, str]]:
     kb, lang = b.kb, b.lang
+    _ = translation(lang).gettext
     statuses = sorted({n.details.get("status", "") for n in b.nodes.values() if n.kind == "standard"})
     legend = []
     for status_iri in kb.instances(ITSS + "StandardStatus"):
         label = kb.label(status_iri, lang)
         if label in statuses:
-            legend.append(((f"标准：{label}" if lang == "zh" else f"standard: {label}"),
+            legend.append((_("standard: {status}").format(status=label),
                            STATUS_COLOURS.get(kb.qname(status_iri).split(":", 1)[-1], "#ccc")))
     if "listed only" in statuses:
-        legend.append(("标准：仅列入框架" if lang == "zh" else "standard: listed in a framework only", "#ffffff"))
+        legend.append((_("standard: listed in a framework only"), "#ffffff"))
     kinds = {n.kind for n in b.nodes.values()}
-    names = _KIND_NAMES[lang]
-    legend += [(names[k], KIND_COLOURS[k]) for k in ("series", "category", "process", "role") if k in kinds]
+    legend += [(_(_KIND_NAMES[k]), KIND_COLOURS[k]) for k in ("series", "category", "process", "role") if k in kinds]
     return legend
 
 
@@ -197,7 +194,7 @@ def standards_view(kb: "KnowledgeBase", *, standards: list[str] | None = None, a
     from itss_graph.knowledge.wording import chain_cites
 
     b = _Builder(kb, lang)
-    zh = lang == "zh"
+    _ = translation(lang).gettext
     if answer is not None:
         chosen = [r.node.iri for r in [*answer.applicable, *answer.planned] if r.node.iri]
     elif standards is not None:
@@ -207,7 +204,7 @@ def standards_view(kb: "KnowledgeBase", *, standards: list[str] | None = None, a
     _draw_standards(b, chosen)
     panels: list[Panel] = []
     notes: list[str] = []
-    title = "ITSS 标准地图" if zh else "ITSS standards map"
+    title = _("ITSS standards map")
     subtitle = ""
     if answer is not None:
         declared = [d.value for d in answer.declared if d.facet == "category"]
@@ -222,30 +219,27 @@ def standards_view(kb: "KnowledgeBase", *, standards: list[str] | None = None, a
                 node.label = f"#{r.rank} {node.label}"
                 node.details["rank"] = r.rank
         q = answer.query
-        title += f"：{q.kind} {q.label or q.value}" if zh else f": {q.kind} {q.label or q.value}"
-        subtitle = (f"适用 {len(answer.applicable)} 项，规划中 {len(answer.planned)} 项，排除 {len(answer.excluded)} 项"
-                    if zh else f"{len(answer.applicable)} applicable, {len(answer.planned)} planned, "
-                    f"{len(answer.excluded)} excluded by a gate")
+        title = _("{title}: {subject}").format(title=title, subject=f"{q.kind} {q.label or q.value}")
+        subtitle = _("{applicable} applicable, {planned} planned, {excluded} excluded by a gate").format(
+            applicable=len(answer.applicable), planned=len(answer.planned), excluded=len(answer.excluded))
         groups = []
         for r in [*answer.applicable, *answer.planned]:
             items = [(reason.sentence or reason.text, "; ".join(chain_cites(reason.steps, lang)))
                      for reason in r.reasons]
             groups.append((f"{'#' + str(r.rank) if r.available else '—'} {r.node.label}", items))
-        panels.append(Panel("为何适用" if zh else "Why they apply", groups=groups))
+        panels.append(Panel(_("Why they apply"), groups=groups))
         if not chosen:
-            notes.append("没有适用的标准。" if zh else "No standard applies.")
+            notes.append(_("No standard applies."))
     else:
-        subtitle = (f"{sum(1 for n in b.nodes.values() if n.kind == 'standard')} 项标准" if zh else
-                    f"{sum(1 for n in b.nodes.values() if n.kind == 'standard')} standards")
+        subtitle = _("{n} standards").format(n=sum(1 for n in b.nodes.values() if n.kind == "standard"))
     counts = {k: sum(1 for n in b.nodes.values() if n.kind == k) for k in ("category", "process", "role")}
-    subtitle += (f"；类别 {counts['category']}，过程 {counts['process']}，角色 {counts['role']}" if zh else
-                 f"; {counts['category']} categories, {counts['process']} processes, {counts['role']} roles")
-    notes.append("从左到右：服务类别（GB/T 29264）、标准系列、标准、过程、角色。点击连线可看白皮书出处。" if zh else
-                 "Left to right: GB/T 29264 service categories, series, standards, processes, roles. "
-                 "Click an edge to see where the white paper states it.")
+    subtitle += _("; {categories} categories, {processes} processes, {roles} roles").format(
+        categories=counts["category"], processes=counts["process"], roles=counts["role"])
+    notes.append(_("Left to right: GB/T 29264 service categories, series, standards, processes, roles. "
+                   "Click an edge to see where the white paper states it."))
     legend = _legend(b)
     if answer is not None:
-        legend.append((_KIND_NAMES[lang]["declared"] + ("（蓝边）" if zh else " (blue outline)"), TARGET_COLOUR))
+        legend.append((_("{kind} (blue outline)").format(kind=_(_KIND_NAMES["declared"])), TARGET_COLOUR))
     return GraphView(title, list(b.nodes.values()), list(b.edges.values()), subtitle=subtitle, legend=legend,
                      notes=notes, panels=panels, hierarchical=True, direction="LR", lang=lang,
                      kind="standards", level_separation=250, node_spacing=48,
@@ -274,7 +268,7 @@ def gap_view(report: "GapReport") -> GraphView:
     (or the stage tables) require — red when the profile lacks it, green when it has it, light
     blue when the text places it on another party (to require of the provider, or to verify)."""
     lang = report.lang
-    zh = lang == "zh"
+    _ = translation(lang).gettext
     nodes: dict[str, ViewNode] = {}
     edges: dict[tuple[str, str, str], ViewEdge] = {}
     profile_id = f"profile:{report.profile.path}"
@@ -291,7 +285,7 @@ def gap_view(report: "GapReport") -> GraphView:
             color=status_colour(r.status.id if r.status else None), shape="box", level=1,
             details={"id": r.node.id, "title": r.title, "rank": r.rank, "status": status},
             tooltip=f"{r.node.label}\n{status}", search=f"{r.node.id} {r.node.label}", kind="standard")
-        edges[(profile_id, "applies", r.node.id)] = ViewEdge(profile_id, r.node.id, label="applies" if not zh else "适用",
+        edges[(profile_id, "applies", r.node.id)] = ViewEdge(profile_id, r.node.id, label=_("applies"),
                                                             color="#2171b5")
     elements: list[str] = []
     groups = (("gap", report.gaps), ("met", report.met), ("others", [*report.provider, *report.customer,
@@ -300,7 +294,7 @@ def gap_view(report: "GapReport") -> GraphView:
         for g in items:
             if g.element.label not in elements:
                 elements.append(g.element.label)
-    status_text = {"gap": "缺少" if zh else "missing", "met": "已具备" if zh else "met"}
+    status_text = {"gap": _("missing"), "met": _("met")}
     colours = {"gap": GAP_COLOUR, "met": MET_COLOUR, "others": OTHERS_COLOUR}
     for status, items in groups:
         for g in items:
@@ -332,23 +326,21 @@ def gap_view(report: "GapReport") -> GraphView:
                                                    "source": "; ".join(dict.fromkeys(
                                                        src.describe(lang) for s in req.steps for src in s.sources))})
     summary = report.summary()
-    subtitle = (f"须具备 {summary['required']} 项：已满足 {summary['met']}，差距 {summary['gaps']}" if zh else
-                f"{summary['required']} requirements of your own: {summary['met']} met, {summary['gaps']} gaps")
+    subtitle = translation(lang).ngettext(
+        "{n} requirement of your own: {met} met, {gaps} gaps", "{n} requirements of your own: {met} met, {gaps} gaps",
+        summary["required"]).format(n=summary["required"], met=summary["met"], gaps=summary["gaps"])
     others = len(report.provider) + len(report.customer) + len(report.verify)
     if others:
-        subtitle += (f"；另有 {others} 项由他方承担" if zh else f"; {others} placed on another party")
+        subtitle += _("; {n} placed on another party").format(n=others)
     return GraphView(
-        ("差距分析：" if zh else "Gap analysis: ") + (report.profile.name or report.profile.path),
+        _("Gap analysis: {profile}").format(profile=report.profile.name or report.profile.path),
         list(nodes.values()), list(edges.values()), subtitle=subtitle,
-        legend=[("组织画像" if zh else "the profile", TARGET_COLOUR), ("缺少" if zh else "missing (gap)", GAP_COLOUR),
-                ("已具备" if zh else "met", MET_COLOUR),
-                ("由他方承担（向供方要求或核查）" if zh else "placed on another party (require or verify)",
-                 OTHERS_COLOUR)]
-        + [((f"标准：{label}" if zh else f"standard: {label}"), STATUS_COLOURS.get(key, "#ccc"))
+        legend=[(_("the profile"), TARGET_COLOUR), (_("missing (gap)"), GAP_COLOUR), (_("met"), MET_COLOUR),
+                (_("placed on another party (require or verify)"), OTHERS_COLOUR)]
+        + [(_("standard: {status}").format(status=label), STATUS_COLOURS.get(key, "#ccc"))
            for key, label in _statuses(report)],
-        notes=[("从左到右：画像、适用标准、要求来源、按要素分列的要求项。" if zh else
-                "Left to right: the profile, the standards that apply, what requires each item, the items by element: ")
-               + ", ".join(elements)],
+        notes=[_("Left to right: the profile, the standards that apply, what requires each item, the items by "
+                 "element: ") + _(", ").join(elements)],
         hierarchical=True, direction="LR", lang=lang, kind="gap", level_separation=240, node_spacing=48,
         represents=len(nodes), layout="computed", row_keys={n.id: n.kind for n in nodes.values()},
         serve=("/standards", _serve_question(report.standards.query)))

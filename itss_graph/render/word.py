@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from itss_graph.i18n import N_, translation
 from itss_graph.render.atomic_file import write_atomic
 
 if TYPE_CHECKING:
@@ -29,9 +30,9 @@ LATIN_FONT = "Calibri"
 CHAR_CM = 0.19  # a half-width character of 8.5-point text
 SHORT_COLUMN = 16  # columns whose longest text is at most this wide are not wrapped
 EAST_ASIAN_FONT = "Microsoft YaHei"
-GRAPH_NOTE = {"en": "The interactive graph of this section is in the HTML report (itss report … --html).",
-              "zh": "本节的交互式图在 HTML 报告中（itss report … --html）。"}
-PROVENANCE = {"en": "Provenance", "zh": "来源"}
+GRAPH_NOTE = N_("The interactive graph of this section is in the HTML report (itss report … --html).")
+PROVENANCE = N_("Provenance")
+NONE = N_("(none)")
 
 
 def _fonts(style, size: float | None = None) -> None:
@@ -123,7 +124,8 @@ def write_docx(report: "Report", path: str | Path) -> Path:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt, RGBColor
 
-    lang = report.lang if report.lang in GRAPH_NOTE else "en"
+    lang = report.lang
+    _ = translation(lang).gettext
     document = docx.Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -151,7 +153,7 @@ def write_docx(report: "Report", path: str | Path) -> Path:
             if table.rows:
                 _table(document, list(table.headers), [list(r) for r in table.rows], total)
             else:
-                document.add_paragraph("（无）" if lang == "zh" else "(none)")
+                document.add_paragraph(_(NONE))
             if table.note:
                 document.add_paragraph(table.note)
         for group in sec.lists:
@@ -164,9 +166,9 @@ def write_docx(report: "Report", path: str | Path) -> Path:
                     run.font.size = Pt(8)
                     run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
         if sec.graph:
-            document.add_paragraph(GRAPH_NOTE[lang])
+            document.add_paragraph(_(GRAPH_NOTE))
     if report.provenance:
-        document.add_heading(PROVENANCE[lang], level=1)
+        document.add_heading(_(PROVENANCE), level=1)
         for line in report.provenance:
             document.add_paragraph(line, style="List Bullet")
     return write_atomic(path, lambda tmp: document.save(str(tmp)))
