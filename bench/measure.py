@@ -5,6 +5,8 @@
   of the children it waited for; exact, no sampling). Linux keeps a process's peak RSS across
   ``exec``, so a command spawned straight from this (large) harness would report the harness's
   size: hence the wrapper;
+* CPU time (user + system, from the same ``wait4``) is reported beside wall time: on a busy
+  machine wall time stretches with the queue for the cores, CPU time much less;
 * with ``tree=True`` the RSS of the whole process tree is also summed every 20 ms (a loader's
   worker processes run at the same time); the larger of the two peaks is reported;
 * stdout goes to a file (never a pipe nobody reads), stderr to a temporary file shown on failure.
@@ -49,6 +51,7 @@ class Measured:
     peak_rss_mb: float
     rc: int
     stdout: Path | None = None
+    cpu_s: float = 0.0  # user + system of the command and the children it waited for
 
 
 def run(cmd: list[str], *, env: dict | None = None, stdout: Path | None = None, tree: bool = False,
@@ -61,8 +64,12 @@ def run(cmd: list[str], *, env: dict | None = None, stdout: Path | None = None, 
         err = tempfile.TemporaryFile()
         wrapper = subprocess.Popen([sys.executable, "-S", str(SPAWN), str(result), str(target), *map(str, cmd)],
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
-        tree_peak = _sample_tree(wrapper) if tree else 0
-        wrapper.wait()
+        try:
+            tree_peak = _sample_tree(wrapper) if tree else 0
+            wrapper.wait()
+        except BaseException:  # interrupted: leave no command running behind
+            _kill_tree(wrapper)
+            raise
         if wrapper.returncode != 0 or not result.exists():
             raise CommandFailed(f"{SPAWN.name} failed for {' '.join(map(str, cmd))}:\n{_tail(err)}")
         measured = json.loads(result.read_text())
@@ -70,7 +77,20 @@ def run(cmd: list[str], *, env: dict | None = None, stdout: Path | None = None, 
         raise CommandFailed(f"{' '.join(map(str, cmd))} exited {measured['rc']}:\n{_tail(err)}")
     err.close()
     peak = max(measured["maxrss_kb"] * 1024, tree_peak)
-    return Measured([str(c) for c in cmd], measured["wall_s"], round(peak / 2**20, 1), measured["rc"], stdout)
+    return Measured([str(c) for c in cmd], measured["wall_s"], round(peak / 2**20, 1), measured["rc"], stdout,
+                    measured["cpu_s"])
+
+
+def _kill_tree(wrapper: subprocess.Popen) -> None:
+    try:
+        import psutil
+
+        for child in psutil.Process(wrapper.pid).children(recursive=True):
+            child.kill()
+    except Exception:  # psutil missing or the tree already gone: the wrapper at least
+        pass
+    wrapper.kill()
+    wrapper.wait()
 
 
 def _tail(err) -> str:
@@ -112,6 +132,7 @@ def repeat(cmd: list[str], times: int, **kwargs) -> dict:
 def summarise(runs: list[Measured]) -> dict:
     walls = [r.wall_s for r in runs]
     return {"wall_s": round(statistics.median(walls), 4), "walls_s": [round(w, 4) for w in walls],
+            "cpu_s": round(statistics.median(r.cpu_s for r in runs), 4),
             "peak_rss_mb": max(r.peak_rss_mb for r in runs)}
 
 

@@ -24,6 +24,11 @@ def times(value: float | None) -> str:
     return f"{value:.1f}×" if value < 10 else f"{value:.0f}×"
 
 
+def wc(entry: dict) -> str:
+    """Wall and CPU time of a measurement, e.g. ``0.49 s / 0.31 s``."""
+    return f"{secs(entry['wall_s'])} / {secs(entry.get('cpu_s'))}"
+
+
 def mb(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f} MB"
 
@@ -53,27 +58,31 @@ def estate_text(name: str, entry: dict) -> str:
             if label.startswith("_"):
                 continue
             rows.append([f"{label}: `{e['probe']}` ({e['type']})", f"{e['itss']['reached']:,}",
-                         f"{e['naive_cte']['reached']:,}", secs(e["itss"]["wall_s"]), mb(e["itss"]["peak_rss_mb"]),
-                         secs(e["naive_cte"]["wall_s"]), mb(e["naive_cte"]["peak_rss_mb"]),
-                         times(e["itss_vs_naive"]), secs(e["limit_csr_bfs"]["wall_s"]), times(e["itss_vs_limit"])])
+                         f"{e['naive_cte']['reached']:,}", wc(e["itss"]), mb(e["itss"]["peak_rss_mb"]),
+                         wc(e["naive_cte"]), mb(e["naive_cte"]["peak_rss_mb"]),
+                         f"{times(e['itss_vs_naive'])} / {times(e.get('itss_vs_naive_cpu'))}",
+                         secs(e["limit_csr_bfs"]["wall_s"]), times(e["itss_vs_limit"])])
         out += ["Cold `itss impact PROBE` (table output) vs a fresh Python process running a naive recursive "
                 "CTE over the same failure-flow edges (bare ids) vs an in-memory CSR breadth-first search "
-                "(graph preloaded). Medians; peak RSS of the process.", "",
-                _table(["probe", "itss reached", "naive reached", "itss impact", "peak", "naive CTE process",
-                        "peak", "itss ÷ CTE", "CSR limit", "itss ÷ limit"], rows), "", load(impact.get("_group")), ""]
+                "(graph preloaded). Medians of wall / CPU time; peak RSS of the process.", "",
+                _table(["probe", "itss reached", "naive reached", "itss impact wall / cpu", "peak",
+                        "naive CTE process wall / cpu", "peak", "itss ÷ CTE wall / cpu", "CSR limit",
+                        "itss ÷ limit"], rows), "", load(impact.get("_group")), ""]
     loaded = entry.get("load")
     if loaded:
         il, raw, first = loaded["itss_load"], loaded["raw_executemany"], loaded["first_query"]
-        rows = [["`itss load` (validation, staging, history)", secs(il["wall_s"]), mb(il["peak_rss_mb"]),
-                 f"{il['rows_per_s']:,}", times(loaded["load_vs_raw"]) + " raw"],
-                ["raw `executemany` loader (no checks)", secs(raw["wall_s"]), mb(raw["peak_rss_mb"]),
+        rows = [["`itss load` (validation, staging, history)", wc(il), mb(il["peak_rss_mb"]),
+                 f"{il['rows_per_s']:,}",
+                 f"{times(loaded['load_vs_raw'])} / {times(loaded.get('load_vs_raw_cpu'))} raw"],
+                ["raw `executemany` loader (no checks)", wc(raw), mb(raw["peak_rss_mb"]),
                  f"{raw['rows_per_s']:,}", ""],
-                [f"first query after the load (`itss impact {first['probe']}`)", secs(first["wall_s"]),
+                [f"first query after the load (`itss impact {first['probe']}`)", wc(first),
                  mb(first["peak_rss_mb"]), "", ""]]
         out += [f"Loads into a fresh store, {len(il['walls_s'])} each (median wall, largest peak RSS of the "
                 f"process tree); store {loaded['db_mb']:.0f} MB, closure index {loaded['index_mb']:.0f} MB, "
                 f"raw store {loaded['raw_db_mb']:.0f} MB.", "",
-                _table(["", "wall", "peak RSS", "rows/s", "ratio"], rows), "", load(loaded.get("_group")), ""]
+                _table(["", "wall / cpu", "peak RSS", "rows/s (wall)", "ratio wall / cpu"], rows), "",
+                load(loaded.get("_group")), ""]
     neo = entry.get("neo4j")
     if neo:
         ld = neo["load"]
@@ -84,14 +93,15 @@ def estate_text(name: str, entry: dict) -> str:
                           else f"> {naive['timed_out_after_s']:.0f} s")
             same = "yes" if all(e["same_answer"].values()) else "NO: " + ", ".join(
                 k for k, v in e["same_answer"].items() if not v)
-            rows.append([f"{label}: `{e['probe']}`", secs(e["embedded"]["wall_s"]),
-                         f"{secs(e['neo4j_procedures']['wall_s'])} ({times(e['procedures_vs_embedded'])})",
-                         f"{secs(e['neo4j_plain_cypher']['wall_s'])} ({times(e['plain_vs_embedded'])})",
+            rows.append([f"{label}: `{e['probe']}`", wc(e["embedded"]),
+                         f"{wc(e['neo4j_procedures'])} ({times(e['procedures_vs_embedded'])})",
+                         f"{wc(e['neo4j_plain_cypher'])} ({times(e['plain_vs_embedded'])})",
                          naive_text, same])
         out += [f"Neo4j 5.26 (test launcher, heap {neo['heap']}, page cache {neo['pagecache']}, procedures "
                 f"installed): `itss load` {params['cis'] + params['relations']:,} rows in {secs(ld['wall_s'])} = "
                 f"**{ld['rows_per_s']:,} rows/s** (client peak {mb(ld['client_peak_rss_mb'])}, server RSS "
-                f"{mb(ld['server_rss_mb_after'])} after). Cold `itss impact` (table), medians:", "",
+                f"{mb(ld['server_rss_mb_after'])} after). Cold `itss impact` (table), medians of wall / client CPU "
+                f"(the server's CPU is not in it); ratios of wall time:", "",
                 _table(["probe", "embedded", "Neo4j + procedures", "Neo4j, plain Cypher",
                         "naive var-length Cypher (reached)", "same table"], rows), "", load(neo.get("_group")), ""]
     questions = entry.get("questions")
@@ -112,9 +122,9 @@ def markdown(results: dict) -> str:
            + (f", at end {meta['loadavg_at_end']}" if meta.get("loadavg_at_end") else ""), ""]
     cli = results.get("cli")
     if cli:
-        rows = [[f"`{label}`", secs(v["wall_s"]), mb(v["peak_rss_mb"])]
+        rows = [[f"`{label}`", wc(v), mb(v["peak_rss_mb"])]
                 for label, v in cli.items() if not label.startswith("_")]
-        out += ["## Command-line start", "", _table(["command", "median wall", "peak RSS"], rows), "",
+        out += ["## Command-line start", "", _table(["command", "median wall / cpu", "peak RSS"], rows), "",
                 load(cli.get("_group")), ""]
     formats = results.get("formats")
     if formats:
@@ -125,10 +135,11 @@ def markdown(results: dict) -> str:
                 continue
             info = formats["files"][kind]
             rows.append([f"{kind} ({info['records']:,} records, {info['mb']} MB)",
-                         f"{f['peer']['what']}: {secs(f['peer']['wall_s'])}",
-                         f"{secs(f['reader']['wall_s'])} ({times(f['reader_vs_peer'])})",
-                         f"{secs(f['load']['wall_s'])} ({times(f['load_vs_peer'])}), {mb(f['load']['peak_rss_mb'])}"])
-        out += ["## Readers (fresh processes, medians)", "",
+                         f"{f['peer']['what']}: {wc(f['peer'])}",
+                         f"{wc(f['reader'])} ({times(f['reader_vs_peer'])} / {times(f.get('reader_vs_peer_cpu'))})",
+                         f"{wc(f['load'])} ({times(f['load_vs_peer'])} / {times(f.get('load_vs_peer_cpu'))}), "
+                         f"{mb(f['load']['peak_rss_mb'])}"])
+        out += ["## Readers (fresh processes, medians of wall / CPU time; ratios to the peer, wall / CPU)", "",
                 _table(["input", "peer", "itss reader alone", "`itss load` into a fresh store"], rows), "",
                 load(formats.get("_group")), ""]
     if results.get("estates"):

@@ -6,7 +6,8 @@ Why a wrapper: Linux keeps a process's peak RSS across ``exec``, so a command sp
 from the benchmark harness (a big process) would report the harness's size as its own peak.
 Spawned from this small process, the command's ``ru_maxrss`` (which includes the peak of every
 child it waited for) is its own, floored by this wrapper's ~10 MB. Wall time runs from the
-spawn to the command's exit. Standard library only; stdin is closed, stderr inherited.
+spawn to the command's exit; CPU time (user + system) is the command's and its waited-for
+children's. Standard library only; stdin is closed, stderr inherited.
 """
 
 import json
@@ -23,4 +24,5 @@ pid = os.posix_spawnp(cmd[0], cmd, os.environ,
 _, status, usage = os.wait4(pid, 0)
 wall = time.perf_counter() - start
 with open(result_path, "w") as fh:
-    json.dump({"wall_s": wall, "maxrss_kb": usage.ru_maxrss, "rc": os.waitstatus_to_exitcode(status)}, fh)
+    json.dump({"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
+               "rc": os.waitstatus_to_exitcode(status)}, fh)
