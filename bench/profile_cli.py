@@ -4,9 +4,12 @@ For an estate of bench/run.py (generated and loaded as there), writes into ``--o
 
 * ``importtime-<probe>.txt`` — ``python -X importtime`` of a cold `itss impact PROBE`, the
   slowest imports first (cumulative and self microseconds, as CPython reports them);
-* ``impact-<probe>.txt`` — a pyinstrument profile of the same cold process (wall clock);
+* ``impact-<probe>.txt`` — a pyinstrument profile of the same cold process (wall clock: on a
+  busy machine waiting for a core is spread over it); ``cprofile-<probe>.txt`` — cProfile
+  with a CPU-time clock (robust to the machine's load; calls cost a little more);
 * ``first-query.txt`` — pyinstrument of the first `itss impact` after a fresh `itss load`
-  (today it builds the closure index);
+  (today it builds the closure index); ``memory-first-query.txt`` — its RSS over time, with
+  the code running at each step (bench/memtrace.py);
 * ``load.txt`` — pyinstrument of the `itss load` itself (the main process; worker processes,
   when the loader starts any, are not in it).
 
@@ -55,6 +58,29 @@ def pyinstrument(cmd: list[str], out: Path) -> None:
                    check=True, stdout=subprocess.DEVNULL, env=child_env())
 
 
+CPROFILE = r"""
+import cProfile, io, pstats, runpy, sys, time
+out, program, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+profile = cProfile.Profile(time.process_time)  # CPU time: robust to a busy machine
+sys.argv = [program, *args]
+profile.enable()
+try:
+    runpy.run_path(program, run_name="__main__")
+except SystemExit:
+    pass
+profile.disable()
+text = io.StringIO()
+text.write(" ".join(sys.argv) + "\n(cProfile, CPU time; cumulative order)\n")
+pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(60)
+open(out, "w").write(text.getvalue())
+"""
+
+
+def cprofile(cmd: list[str], out: Path) -> None:
+    subprocess.run([sys.executable, "-c", CPROFILE, str(out), *cmd], check=True, stdout=subprocess.DEVNULL,
+                   env=child_env())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--estate", default="foreign")
@@ -75,12 +101,17 @@ def main() -> None:
         pyinstrument([ITSS, "load", str(estate.directory), "--store", str(db)], out / "load.txt")
         first = picks["typical"]["id"]
         pyinstrument([ITSS, "impact", first, "--store", str(db)], out / "first-query.txt")
+        shutil.rmtree(f"{db}.index")  # built again, this time with its memory traced
+        subprocess.run([sys.executable, str(REPO / "bench" / "memtrace.py"), str(out / "memory-first-query.txt"),
+                        ITSS, "impact", first, "--store", str(db)], check=True, stdout=subprocess.DEVNULL,
+                       env=child_env())
         for label in args.probes.split(","):
             probe = picks[label]["id"]
             slug = re.sub(r"[^A-Za-z0-9]+", "-", label)
             cmd = [ITSS, "impact", probe, "--store", str(db)]
             (out / f"importtime-{slug}.txt").write_text(importtime(cmd))
             pyinstrument(cmd, out / f"impact-{slug}.txt")
+            cprofile(cmd, out / f"cprofile-{slug}.txt")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"profiles in {out}")

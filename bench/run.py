@@ -67,7 +67,7 @@ if str(REPO) not in sys.path:
 
 from bench import report  # noqa: E402
 from bench.estates import DATA, Estate, prepare, probes  # noqa: E402
-from bench.measure import Group, Measured, repeat, run, summarise  # noqa: E402
+from bench.measure import Group, Measured, run, summarise  # noqa: E402
 
 PY = sys.executable
 ITSS = str(Path(sys.executable).with_name("itss"))
