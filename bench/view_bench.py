@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from itss_graph.engine.blast import blast_radius
     from itss_graph.engine.impact import impact
-    from itss_graph.engine.obligations import assess, situation_of
+    from itss_graph.answers.obligations import assess, situation_of
     from itss_graph.engine.reach import downstream
     from itss_graph.engine.spof import spof
     from itss_graph.engine.upstream import upstream_subgraph

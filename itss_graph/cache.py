@@ -22,14 +22,17 @@ from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 from itss_graph.resources import cache_dir
+from itss_graph.version import __version__
 
 T = TypeVar("T")
 _FORMAT_VERSION = "1"
 
 
 def content_key(paths: Iterable[Path], *, salt: str) -> str:
-    """A short hash of the paths' names and contents, plus a salt naming the artefact."""
-    digest = hashlib.sha256(f"{_FORMAT_VERSION}:{salt}".encode())
+    """A short hash of the paths' names and contents, plus a salt naming the artefact and the
+    package version: compiled objects are pickles of this version's classes, so a cache written
+    by another version (with other fields) is never read."""
+    digest = hashlib.sha256(f"{_FORMAT_VERSION}:{__version__}:{salt}".encode())
     for path in sorted(paths):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())

@@ -66,12 +66,49 @@ class InputError(ItssError):
 
 
 class UnknownCIError(ItssError):
-    """A CI id asked for is not in the store."""
+    """A CI id asked for is not in the store; ``suggestions`` (id -> [(id, name), ...]) are
+    the CIs that were probably meant, named in the message.
 
-    def __init__(self, ci_ids: list[str]):
+    >>> str(UnknownCIError(["dc1-core-sw-1", "x"], {"dc1-core-sw-1": [("switch:dc1-core-1", "dc1-core-sw-1")]}))
+    "unknown CI ids: 'dc1-core-sw-1' (did you mean 'switch:dc1-core-1' dc1-core-sw-1?), 'x'"
+    """
+
+    def __init__(self, ci_ids: list[str], suggestions: dict[str, list[tuple[str, str]]] | None = None):
         self.ci_ids = ci_ids
-        names = ", ".join(repr(i) for i in ci_ids)
-        super().__init__(f"unknown CI id{'s' if len(ci_ids) > 1 else ''}: {names}")
+        self.suggestions = suggestions or {}
+        from itss_graph.i18n import ngettext
+
+        names = ", ".join(repr(i) + self._hint(i) for i in ci_ids)
+        super().__init__(ngettext("unknown CI id: {ids}", "unknown CI ids: {ids}", len(ci_ids)).format(ids=names))
+
+    def _hint(self, ci_id: str) -> str:
+        from itss_graph.textmatch import did_you_mean
+
+        found = self.suggestions.get(ci_id)
+        if not found:
+            return ""
+        return did_you_mean([f"{i!r}" + (f" {n}" if n and n != i else "") for i, n in found], quoted=True)
+
+
+class UnknownNameError(ItssError):
+    """A name someone typed — a CI type, a relation type, a profile — is not known; the
+    message ends with the closest known names.
+
+    >>> str(UnknownNameError("CI type", "sever", ["server"]))
+    "unknown CI type 'sever' (did you mean 'server'?)"
+    """
+
+    def __init__(self, kind: str, name: str, suggestions=()):
+        from itss_graph.textmatch import did_you_mean
+
+        self.kind = kind
+        self.name = name
+        self.suggestions = list(suggestions)
+        from itss_graph.i18n import _
+
+        kinds = {"CI type": _("unknown CI type {name}"), "relation type": _("unknown relation type {name}")}
+        text = kinds.get(kind, "unknown " + kind + " {name}").format(name=repr(name))
+        super().__init__(text + did_you_mean(self.suggestions))
 
 
 class SourceError(ItssError):

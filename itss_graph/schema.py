@@ -37,6 +37,7 @@ class CIType:
     is_service: bool = False
     is_group: bool = False
     aliases: tuple[str, ...] = ()
+    network_tier: int | None = None  # cmdb:networkTier: 1 nearest the network core
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,47 @@ class Schema:
         """The relation type a name or alias stands for, or None."""
         return self._rel_lookup.get(_relation_key(text))
 
+    def ci_type_names(self) -> dict[str, str]:
+        """Every name a CI type goes by (its name, labels and aliases) -> the type."""
+        return {key: t.name for t in self.ci_types.values()
+                for key in (t.name, t.label_en, t.label_zh, *t.aliases) if key}
+
+    def relation_type_names(self) -> dict[str, str]:
+        """Every name a relation type goes by (its name, labels and aliases) -> the type."""
+        return {key: r.name for r in self.relation_types.values()
+                for key in (r.name, r.label_en, r.label_zh, *r.aliases) if key}
+
+    def require_ci_type(self, text: str) -> str:
+        """The CI type a name or alias stands for; an unknown one is an UnknownNameError
+        naming the closest types (by name, label or alias).
+
+        >>> load_schema().require_ci_type("swich")
+        Traceback (most recent call last):
+        itss_graph.errors.UnknownNameError: unknown CI type 'swich' (did you mean 'switch'?)
+        """
+        from itss_graph.errors import UnknownNameError
+        from itss_graph.textmatch import closest
+
+        found = self.resolve_ci_type(text)
+        if found is None:
+            raise UnknownNameError("CI type", text, closest(text, self.ci_type_names()))
+        return found
+
+    def require_relation_type(self, text: str) -> str:
+        """The relation type a name or alias stands for; an unknown one is an UnknownNameError
+        naming the closest types.
+
+        >>> load_schema().require_relation_type("runs-on"), load_schema().require_relation_type("运行于")
+        ('RUNS_ON', 'RUNS_ON')
+        """
+        from itss_graph.errors import UnknownNameError
+        from itss_graph.textmatch import closest
+
+        found = self.resolve_relation_type(text)
+        if found is None:
+            raise UnknownNameError("relation type", text, closest(text, self.relation_type_names()))
+        return found
+
     def acyclic_types(self) -> list[str]:
         """Relation types that must not form cycles (``cmdb:acyclic true`` in the ontology)."""
         return [r.name for r in self.relation_types.values() if r.acyclic]
@@ -150,6 +192,7 @@ def compile_schema() -> Schema:
             is_service=bool(graph.value(node, term("isService"))),
             is_group=bool(graph.value(node, term("isGroup"))),
             aliases=aliases(node),
+            network_tier=_int_or_none(graph.value(node, term("networkTier"))),
         )
         for node, name in graph.subject_objects(term("typeName"))
     ]
@@ -167,6 +210,10 @@ def compile_schema() -> Schema:
         for node, name in graph.subject_objects(term("relationName"))
     ]
     return Schema.build(ci_types, relation_types)
+
+
+def _int_or_none(value) -> int | None:
+    return None if value is None else int(value)
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,9 @@ def _isolated_cache(tmp_path_factory):
     os.environ["ITSS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     os.environ.pop("ITSS_STORE", None)
     os.environ.pop("NEO4J_URI", None)
+    # output as in a pipe: tables not fitted to the developer's terminal, English labels
+    for name in ("COLUMNS", "LINES", "ITSS_LANG"):
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")

@@ -18,11 +18,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.support.ci import in_ci
 from tests.support.neo4j_server import Neo4jLauncherError, neo4j_available, start_server
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
 
 
 @dataclass
@@ -54,7 +51,7 @@ def neo4j_server():
 
     if not neo4j_available():
         reason = "Neo4j test server needs java and mvn on PATH (tools/neo4j-test-server)"
-        if _in_ci():
+        if in_ci():
             pytest.fail(f"CI=true but {reason}", pytrace=False)
         pytest.skip(reason)
 

@@ -101,3 +101,81 @@ def expected_impact(cis: dict[str, dict], rels: list[Rel],
     degraded = {ci for ci, ps in soft.items() if ci not in lost and ps & lost}
     degraded |= {k[0] for k, ps in groups.items() if k[0] not in lost and ps & lost}
     return down, degraded
+
+
+def service_types(flag: str = "isService") -> set[str]:
+    """CI type names whose class the ontology marks ``cmdb:isService true`` (or another flag,
+    e.g. ``isGroup``)."""
+    import rdflib
+
+    g = rdflib.Graph().parse(ONTOLOGY)
+    marked = rdflib.URIRef(CMDB + flag)
+    return {str(g.value(node, rdflib.URIRef(CMDB + "typeName")))
+            for node in g.subjects(marked, rdflib.Literal(True))}
+
+
+def _provider_sides(rels: list[Rel]):
+    """(dependant, provider, effect, group key) for every relation end failure can cross."""
+    semantics = relation_semantics()
+    for rel in rels:
+        s, r, t = rel[:3]
+        group = rel[3] if len(rel) > 3 else None
+        on_target, on_source = semantics[r]
+        for effect, dependant, provider, direction in ((on_target, s, t, "out"), (on_source, t, s, "in")):
+            if effect in ("none", "degraded"):
+                yield dependant, provider, effect, None
+            elif group:
+                yield dependant, provider, effect, (dependant, "prop", group)
+            elif effect == "redundant":
+                yield dependant, provider, effect, (dependant, "rel", r, direction)
+            else:
+                yield dependant, provider, effect, None
+
+
+def expected_services(cis: dict[str, dict], rels: list[Rel], failed: set[str]) -> dict:
+    """The service classes of a failure, straight from their definition:
+
+    * down: services failed or lost;
+    * lost redundancy: CIs still up with a redundancy group that lost a member;
+    * at risk: services not down that lost redundancy themselves or rest (over relations whose
+      effect is down or redundant, any number of steps) on a CI that lost redundancy;
+    * next failure of a service at risk: the surviving members of those groups whose failure,
+      together with ``failed``, takes the service down (a whole new fixpoint each); members
+      that are redundancy groups themselves are no candidates (a group fails only when its
+      members do).
+    """
+    types = service_types()
+    services = {i for i, row in cis.items() if row.get("type") in types}
+    down, _ = expected_impact(cis, rels, failed)
+    lost = down | set(failed)
+    members: dict[tuple, set[str]] = defaultdict(set)
+    dependants: dict[str, set[str]] = defaultdict(set)
+    for dependant, provider, effect, key in _provider_sides(rels):
+        if key is not None:
+            members[key].add(provider)
+        if effect in ("down", "redundant"):
+            dependants[provider].add(dependant)
+    weakened = {key[0] for key, ps in members.items() if key[0] not in lost and ps & lost}
+    reach, todo = set(weakened), list(weakened)
+    while todo:
+        for d in dependants.get(todo.pop(), ()):
+            if d not in reach:
+                reach.add(d)
+                todo.append(d)
+    at_risk = (reach & services) - lost
+    groups = service_types("isGroup")
+    candidates = {p for key, ps in members.items() if key[0] in weakened and ps & lost for p in ps - lost
+                  if cis.get(p, {}).get("type") not in groups}
+    next_failure = {s: set() for s in at_risk}
+    spof = defaultdict(set)
+    for c in sorted(candidates):
+        more, _ = expected_impact(cis, rels, set(failed) | {c})
+        for s in at_risk & more:
+            next_failure[s].add(c)
+        for w in weakened & more:
+            spof[w].add(c)
+    new_spof = {w: {c for c in spof[w] if any(key[0] == w and c in ps and ps & lost
+                                              for key, ps in members.items())}
+                for w in weakened}
+    return {"down": services & lost, "at_risk": at_risk, "weakened": weakened,
+            "next_failure": next_failure, "new_spof": new_spof}

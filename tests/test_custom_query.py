@@ -12,7 +12,7 @@ import pytest
 from itss_graph.engine.custom import run_custom_query
 from itss_graph.errors import ItssError
 from itss_graph.loading.load import load_inventory
-from itss_graph.queries import catalogue, get
+from itss_graph.catalogue import catalogue, get
 
 ITSS = str(Path(sys.executable).with_name("itss"))
 

@@ -1,7 +1,10 @@
 """Property-based tests of the impact engine on random estates (hypothesis).
 
-* the indexed engine (CSR snapshot) and the query-per-level engine give identical answers;
-* both agree with the fixpoint oracle of tests/reference.py;
+* the indexed engine (CSR snapshot) and the query-per-level engine give identical answers,
+  explanation classes included;
+* both agree with the fixpoint oracle of tests/reference.py: what is lost and degraded, and
+  the service classes of blast-radius and change-impact (down, at risk, the next failures);
+* ``--depth N`` lists exactly the whole answer's CIs at most N relations away;
 * adding redundancy never makes more CIs go down.
 """
 
@@ -19,18 +22,20 @@ from itss_graph.engine.indexed_impact import impact_indexed
 from itss_graph.loading.load import load_inventory
 from itss_graph.schema import load_schema
 from itss_graph.stores.sqlite import SQLiteStore
-from tests.reference import expected_impact, read_csv_pair
+from tests.reference import expected_impact, expected_services, read_csv_pair
 
 TYPES = ["server", "vm", "redundancy-group", "business-service", "pdu", "switch", "application"]
 RELATIONS = ["DEPENDS_ON", "RUNS_ON", "HOSTED_ON", "LOCATED_IN", "POWERED_BY", "CONNECTED_TO",
-             "MEMBER_OF", "SUPPORTS", "PROVIDED_BY", "CIRCUIT_TERMINATES"]
+             "MEMBER_OF", "SUPPORTS", "PROVIDED_BY", "CIRCUIT_TERMINATES", "UPLINKED_TO"]
+CRITICALITIES = ["", "critical", "tier 2", "P3", "一般", "low"]
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
 def estates(draw, max_nodes: int = 14):
     n = draw(st.integers(min_value=2, max_value=max_nodes))
-    nodes = [(f"n{i:02d}", draw(st.sampled_from(TYPES)), draw(st.sampled_from(["", "1", "2", "3"])))
+    nodes = [(f"n{i:02d}", draw(st.sampled_from(TYPES)), draw(st.sampled_from(["", "1", "2", "3"])),
+              draw(st.sampled_from(CRITICALITIES)))
              for i in range(n)]
     edge_list = draw(st.lists(
         st.tuples(st.integers(0, n - 1), st.sampled_from(RELATIONS), st.integers(0, n - 1),
@@ -52,8 +57,8 @@ def _write(directory: Path, nodes, edges) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     with (directory / "cis.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["id", "name", "type", "min_up"])
-        w.writerows([(i, i, t, m) for i, t, m in nodes])
+        w.writerow(["id", "name", "type", "min_up", "criticality"])
+        w.writerows([(i, i, t, m, c if t == "business-service" else "") for i, t, m, c in nodes])
     with (directory / "relations.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["source", "type", "target", "redundancy_group", "min_up"])
@@ -61,16 +66,31 @@ def _write(directory: Path, nodes, edges) -> Path:
     return directory
 
 
+class WithoutIndex:
+    """A store seen without its closure index: every answer then comes from the per-level
+    queries, as on a store that keeps no index (Neo4j without ITSS Graph's procedures)."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def closure_index(self, schema):
+        return None
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
 def _answers(nodes, edges, failed, depth):
     with tempfile.TemporaryDirectory() as tmp:
         directory = _write(Path(tmp) / "in", nodes, edges)
         store = SQLiteStore(Path(tmp) / "x.db")
         load_inventory([directory], store)
-        by_queries = impact_by_queries(store, failed, max_depth=depth).as_dict()
-        indexed = impact_indexed(store, failed, max_depth=depth).as_dict()
+        by_queries = impact_by_queries(store, failed, max_depth=depth)
+        indexed = impact_indexed(store, store.closure_index(load_schema()), failed, max_depth=depth)
+        assert indexed.columns.classes == by_queries.columns.classes
         cis, rels = read_csv_pair(directory)
         store.close()
-    return by_queries, indexed, cis, rels
+    return by_queries.as_dict(), indexed.as_dict(), cis, rels
 
 
 @SETTINGS
@@ -86,6 +106,82 @@ def test_indexed_and_query_engines_agree_and_match_the_oracle(estate):
 
 
 @SETTINGS
+@given(estates())
+def test_a_depth_limit_lists_the_whole_answer_within_it(estate):
+    nodes, edges, failed, depth = estate
+    limit = depth or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStore(Path(tmp) / "x.db")
+        load_inventory([_write(Path(tmp) / "in", nodes, edges)], store)
+        for engine in (impact_by_queries, lambda s, f, **kw: impact_indexed(s, s.closure_index(load_schema()), f, **kw)):
+            whole = engine(store, failed).as_dict()
+            limited = engine(store, failed, max_depth=limit).as_dict()
+            assert limited["impacted"] == [i for i in whole["impacted"] if i["depth"] <= limit]
+            assert limited["summary"]["beyond_depth"] == len(whole["impacted"]) - len(limited["impacted"])
+        store.close()
+
+
+def _blast(store, failed):
+    from itss_graph.engine.blast import blast_radius
+
+    return blast_radius(store, failed)
+
+
+@SETTINGS
+@given(estates())
+def test_blast_radius_matches_the_oracle_on_both_engines(estate):
+    nodes, edges, failed, _ = estate
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = _write(Path(tmp) / "in", nodes, edges)
+        store = SQLiteStore(Path(tmp) / "x.db")
+        load_inventory([directory], store)
+        indexed = _blast(store, failed)
+        assert _blast(WithoutIndex(store), failed).as_dict() == indexed.as_dict()
+        cis, rels = read_csv_pair(directory)
+        store.close()
+    expected = expected_services(cis, rels, set(failed))
+    assert {s.id for s in indexed.down} == expected["down"]
+    assert {s.id for s in indexed.at_risk} == expected["at_risk"]
+    assert {g.id for g in indexed.losses if g.effect == "degraded"} == expected["weakened"]
+    assert indexed.next_failure_complete
+    assert {s.id: set(s.next_failure) for s in indexed.at_risk} == expected["next_failure"]
+    spof: dict[str, set] = {}
+    for g in indexed.losses:
+        if g.effect == "degraded":
+            spof.setdefault(g.id, set()).update(g.new_spof)
+    assert spof == expected["new_spof"]
+    for s in indexed.services:  # every chain is a real walk from a failed CI to the service
+        assert s.chain[0]["id"] in failed and s.chain[-1]["id"] == s.id
+        assert s.depth == len(s.chain) - 1
+
+
+@SETTINGS
+@given(estates())
+def test_change_impact_grades_services_as_the_oracle(estate):
+    from itss_graph.answers.change import change_impact
+    from itss_graph.criticality import criticality_policy
+
+    nodes, edges, failed, _ = estate
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = _write(Path(tmp) / "in", nodes, edges)
+        store = SQLiteStore(Path(tmp) / "x.db")
+        load_inventory([directory], store)
+        answer = change_impact(store, failed)
+        cis, rels = read_csv_pair(directory)
+        store.close()
+    expected = expected_services(cis, rels, set(failed))
+    assert {s["id"] for s in answer["services"] if s["status"] == "down"} == expected["down"]
+    assert {s["id"] for s in answer["services"] if s["status"] == "at-risk"} == expected["at_risk"]
+    policy = criticality_policy()
+    if expected["down"]:  # the most critical service down decides the window
+        best = min(policy.rank(policy.level_of(cis[s])) for s in expected["down"])
+        assert policy.rank(policy.level_of(cis[answer["window"]["driven_by"]])) == best
+        assert answer["window"]["criticality"] in policy.levels
+    else:
+        assert answer["window"]["criticality"] == ("at_risk" if expected["at_risk"] else "none")
+
+
+@SETTINGS
 @given(estates(), st.data())
 def test_adding_redundancy_never_takes_more_down(estate, data):
     nodes, edges, failed, _ = estate
@@ -97,7 +193,7 @@ def test_adding_redundancy_never_takes_more_down(estate, data):
     (s, r, t), (g, m) = data.draw(st.sampled_from(hard))
     # POWERED_BY is redundant by itself: the spare joins the relation's group as it is
     group = g if (g or r == "POWERED_BY") else "spare"
-    spare = ("spare", "server", "")
+    spare = ("spare", "server", "", "")
     more_edges = dict(edges)
     more_edges[(s, r, t)] = (group, m)
     more_edges[(s, r, "spare")] = (group, m)

@@ -7,7 +7,7 @@ import pytest
 from itss_graph.engine.impact import impact
 from itss_graph.loading.load import load_inventory
 from itss_graph.render.graphview import write_html
-from itss_graph.render.impact import impact_view
+from itss_graph.render.impact_map import impact_view
 from tests.support.browser import visit
 
 pytestmark = pytest.mark.browser

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from itss_graph.engine.impact import impact
@@ -142,3 +144,198 @@ def test_demo_estate_matches_the_oracle(tmp_path):
             result = impact(store, failed)
             assert {i.id for i in result.impacted if i.effect == "down"} == down, failed
             assert {i.id for i in result.impacted if i.effect == "degraded"} == degraded, failed
+
+
+# -- the cases of issue 11: services, explanations, depth, criticality, connectivity ---------------
+
+def _estate(tmp_path, cis: str, rels: str):
+    """A store loaded from two CSV texts (headers included)."""
+    from itss_graph.stores.sqlite import SQLiteStore
+
+    (tmp_path / "cis.csv").write_text(cis, encoding="utf-8")
+    (tmp_path / "relations.csv").write_text(rels, encoding="utf-8")
+    store = SQLiteStore(tmp_path / "x.db")
+    load_inventory([tmp_path], store)
+    return store
+
+
+def _both(store):
+    """The store, and the same store answered without its closure index (per-level queries)."""
+    from tests.test_engine_properties import WithoutIndex
+
+    return [store, WithoutIndex(store)]
+
+
+def test_a_failed_service_is_down_everywhere(tmp_path):
+    from itss_graph.answers.change import change_impact
+    from itss_graph.answers.obligations import obligations
+    from itss_graph.engine.blast import blast_radius
+
+    store = _estate(tmp_path, "id,name,type,criticality\napp,app,application,\nsvc,svc,business-service,critical\n",
+                    "source,type,target\napp,SUPPORTS,svc\n")
+    for s in _both(store):
+        radius = blast_radius(s, ["svc"])
+        assert [(x.id, x.status, x.failed, x.depth) for x in radius.services] == [("svc", "down", True, 0)]
+        assert obligations(s, impact(s, ["svc"]))["event_level"]["level"] == 1
+        answer = change_impact(s, ["svc"])
+        assert answer["summary"]["services_down"] == 1
+        assert (answer["window"]["criticality"], answer["window"]["driven_by"]) == ("critical", "svc")
+
+
+def test_a_failed_service_with_redundancy_below_is_down_not_at_risk(tmp_path):
+    from itss_graph.engine.blast import blast_radius
+
+    store = _estate(tmp_path, "id,name,type,criticality\nm1,m1,server,\nm2,m2,server,\ng,g,redundancy-group,\n"
+                              "svc,svc,business-service,critical\n",
+                    "source,type,target\nm1,MEMBER_OF,g\nm2,MEMBER_OF,g\ng,SUPPORTS,svc\n")
+    for s in _both(store):
+        radius = blast_radius(s, ["svc", "m1"])
+        assert [(x.id, x.status) for x in radius.services] == [("svc", "down")]
+
+
+@pytest.mark.parametrize("relation", ["SUPPORTS", "DEPENDS_ON"])
+def test_a_service_that_lost_its_own_redundancy_is_at_risk(tmp_path, relation):
+    from itss_graph.answers.change import change_impact
+    from itss_graph.engine.blast import blast_radius
+
+    edges = (f"a1,SUPPORTS,svc,g\na2,SUPPORTS,svc,g\n" if relation == "SUPPORTS"
+             else "svc,DEPENDS_ON,a1,g\nsvc,DEPENDS_ON,a2,g\n")
+    store = _estate(tmp_path, "id,name,type,criticality\na1,a1,application,\na2,a2,application,\n"
+                              "svc,svc,business-service,critical\n",
+                    "source,type,target,redundancy_group\n" + edges)
+    for s in _both(store):
+        assert [(i.id, i.effect) for i in impact(s, ["a1"]).impacted] == [("svc", "degraded")]
+        radius = blast_radius(s, ["a1"])
+        [service] = radius.services
+        assert (service.status, service.lost_redundancy_at, service.next_failure) == ("at-risk", "svc", ("a2",))
+        [loss] = radius.losses
+        assert (loss.lost, loss.left, loss.min_up, loss.new_spof, loss.group) == (("a1",), ("a2",), 1, ("a2",), "g")
+        answer = change_impact(s, ["a1"])
+        assert answer["summary"]["services_at_risk"] == 1
+        assert answer["window"]["criticality"] == "at_risk"
+
+
+def test_at_risk_services_have_a_depth_a_chain_and_a_reason(tmp_path):
+    from itss_graph.engine.blast import blast_radius
+
+    store = _estate(tmp_path, "id,name,type,min_up\npa,pa,pdu,\npb,pb,pdu,\nsrv,srv,server,\nvm,vm,vm,\n"
+                              "svc,svc,business-service,\n",
+                    "source,type,target\nsrv,POWERED_BY,pa\nsrv,POWERED_BY,pb\nvm,RUNS_ON,srv\nvm,SUPPORTS,svc\n")
+    for s in _both(store):
+        radius = blast_radius(s, ["pa"])
+        [service] = radius.services
+        assert service.status == "at-risk" and service.depth == 3
+        assert [step["id"] for step in service.chain] == ["pa", "srv", "vm", "svc"]
+        assert service.lost_redundancy_at == "srv" and service.next_failure == ("pb",)
+        [loss] = radius.losses
+        assert loss.text() == ("srv degraded: lost 1 of 2 POWERED_BY providers (min_up 1): pa; left: pb; "
+                               "now single point of failure: pb")
+
+
+def test_a_ci_lost_through_a_group_names_every_provider_that_had_to_go(tmp_path):
+    from itss_graph.engine.blast import blast_radius
+
+    store = _estate(tmp_path, "id,name,type,min_up\npa,pa,pdu,\npb,pb,pdu,\nsrv,srv,server,\n",
+                    "source,type,target\nsrv,POWERED_BY,pa\nsrv,POWERED_BY,pb\n")
+    for s in _both(store):
+        [loss] = blast_radius(s, ["pa", "pb"]).losses
+        assert (loss.id, loss.effect, loss.lost, loss.left) == ("srv", "down", ("pa", "pb"), ())
+
+
+def test_a_depth_limit_never_contradicts_the_whole_answer(tmp_path):
+    # c needs one of p1, p2; p1 is lost at depth 1, p2 at depth 2: c is lost at depth 3
+    store = _estate(tmp_path, "id,name,type\nf,f,server\np1,p1,vm\np2,p2,vm\nx,x,vm\nc,c,application\n",
+                    "source,type,target,redundancy_group\np1,RUNS_ON,f,\nx,RUNS_ON,f,\np2,DEPENDS_ON,x,\n"
+                    "c,DEPENDS_ON,p1,g\nc,DEPENDS_ON,p2,g\n")
+    for s in _both(store):
+        limited = impact(s, ["f"], max_depth=2)
+        assert {(i.id, i.effect) for i in limited.impacted} == {("p1", "down"), ("x", "down"), ("p2", "down")}
+        assert limited.summary()["beyond_depth"] == 1
+        assert [(i.id, i.effect, i.depth) for i in impact(s, ["f"]).impacted if i.id == "c"] == [("c", "down", 3)]
+
+
+def test_criticality_is_policy_and_ranks_and_grades(tmp_path):
+    from itss_graph.answers.obligations import obligations
+    from itss_graph.engine.blast import blast_radius
+
+    store = _estate(tmp_path, "id,name,type,criticality,tier,sla,users\nh,h,server,,,,\n"
+                              "s1,s1,business-service,,3,99.9,10\ns2,s2,business-service,P1,,99.9,10\n"
+                              "s3,s3,business-service,,1,99.5,5\ns4,s4,business-service,重要,,,\n",
+                    "source,type,target\nh,SUPPORTS,s1\nh,SUPPORTS,s2\nh,SUPPORTS,s3\nh,SUPPORTS,s4\n")
+    radius = blast_radius(store, ["h"])
+    assert [(s.id, s.criticality) for s in radius.services] == [
+        ("s2", "critical"), ("s3", "critical"), ("s4", "important"), ("s1", "general")]
+    assert obligations(store, radius.impact, radius=radius)["event_level"]["level"] == 1
+
+
+def test_a_single_homed_server_goes_down_with_its_switch_and_a_dual_homed_one_degrades(tmp_path):
+    from itss_graph.engine.blast import blast_radius
+
+    store = _estate(tmp_path, "id,name,type\nsw1,sw1,switch\nsw2,sw2,switch\none,one,server\ntwo,two,server\n"
+                              "app,app,application\nsvc,svc,business-service\n",
+                    "source,type,target\none,UPLINKED_TO,sw1\ntwo,UPLINKED_TO,sw1\ntwo,UPLINKED_TO,sw2\n"
+                    "app,RUNS_ON,two\napp,SUPPORTS,svc\n")
+    for s in _both(store):
+        result = impact(s, ["sw1"])
+        assert {(i.id, i.effect, i.via) for i in result.impacted} == {
+            ("one", "down", "UPLINKED_TO"), ("two", "degraded", "UPLINKED_TO")}
+        [service] = blast_radius(s, ["sw1"]).services
+        assert (service.id, service.status, service.next_failure) == ("svc", "at-risk", ("sw2",))
+        # the switch only loses a port when a server fails: nothing at risk
+        assert [(i.id, i.effect) for i in impact(s, ["two"]).impacted] == [
+            ("svc", "down"), ("app", "down"), ("sw1", "degraded"), ("sw2", "degraded")]
+        assert blast_radius(s, ["one"]).services == []
+
+
+def test_netbox_switch_failures_now_take_what_rests_on_them(netbox_store):
+    from itss_graph.engine.blast import blast_radius
+
+    # a distribution switch is the only uplink of its patch panel; a core switch one of two
+    dist = impact(netbox_store, ["device:93"])
+    assert [(i.id, i.effect, i.via) for i in dist.impacted] == [("device:90", "down", "UPLINKED_TO")]
+    core = blast_radius(netbox_store, ["device:96"])
+    assert {(g.id, g.effect, g.left, g.new_spof) for g in core.losses} == {
+        (pp, "degraded", ("device:97",), ("device:97",)) for pp in ("device:87", "device:88", "device:89")}
+    both = impact(netbox_store, ["device:96", "device:97"])
+    assert {i.id for i in both.impacted if i.effect == "down"} == {"device:87", "device:88", "device:89"}
+    # a router is the only uplink of its access switch
+    assert [(i.id, i.effect) for i in impact(netbox_store, ["device:1"]).impacted] == [("device:14", "down")]
+
+
+def test_impact_cli_puts_the_headline_first_and_explains_one_ci(tmp_path):
+    from tests.test_cli import run
+
+    store = _estate(tmp_path, "id,name,type,criticality,sla,users\npa,pa,pdu,,,\npb,pb,pdu,,,\nsrv,srv,server,,,\n"
+                              "vm,vm,vm,,,\nsvc,svc,business-service,tier 2,99.9,300\n",
+                    "source,type,target\nsrv,POWERED_BY,pa\nsrv,POWERED_BY,pb\nvm,RUNS_ON,srv\nvm,SUPPORTS,svc\n")
+    path = str(store.path)
+    store.close()
+    text = run("impact", "pa", "--store", path).stdout.splitlines()
+    assert text[0] == ("Failure of pa (pdu, pa): 0 services down, 1 at risk — event level: "
+                       "Level IV: loss of redundancy or of components only (四级：冗余丧失或组件故障).")
+    services = text.index("Business services (1), most critical first:")
+    assert text[services + 1].split() == ["status", "id", "name", "criticality", "sla", "users", "depth"]
+    assert text[services + 3].split() == ["at-risk", "svc", "svc", "important", "99.9", "300", "3"]
+    explained = run("impact", "pa", "--store", path, "--explain", "svc").stdout
+    assert explained.splitlines()[:2] == ["svc (business-service, svc): at-risk at depth 3",
+                                          "  pa -POWERED_BY-> srv -RUNS_ON-> vm -SUPPORTS-> svc"]
+    assert "next failure that takes it down: pb" in explained
+    doc = json.loads(run("impact", "pa", "--store", path, "--explain", "srv", "--format", "json").stdout)
+    assert (doc["status"], doc["redundancy"][0]["new_spof"]) == ("degraded", ["pb"])
+    whole = json.loads(run("impact", "pa", "--store", path, "--format", "json").stdout)
+    assert whole["summary"]["services_at_risk"] == 1 and whole["services"][0]["next_failure"] == ["pb"]
+
+
+def test_the_impact_view_shows_the_services_and_why():
+    from itss_graph.engine.blast import blast_radius
+    from itss_graph.loading.example import example_store
+    from itss_graph.render.impact_map import impact_view
+
+    store = example_store()
+    radius = blast_radius(store, ["pdu:a"])
+    [panel] = impact_view(radius.impact, radius=radius).panels
+    groups = dict(panel.groups)
+    assert panel.intro == "0 down, 2 at risk" and list(groups) == ["At risk (2)", "Redundancy lost (3)"]
+    shop, note = groups["At risk (2)"][0]
+    assert shop == "service:shop Online shop 网上商城 (critical)"
+    assert note.endswith("next failure that takes it down: pdu:b, vm:web2")

@@ -9,6 +9,7 @@ import pytest
 
 from itss_graph.errors import InputError
 from itss_graph.loading.load import load_inventory
+from itss_graph.loading.validate import ONTOLOGY_HINT
 from tests.conftest import store_dump
 
 CIS = "id,name,type,site\nsrv-1,db host,server,DC1\nvm-1,web vm,vm,DC1\ncl-1,pool,cluster,DC1\n"
@@ -68,11 +69,11 @@ def test_types_may_be_given_by_alias_and_are_stored_canonically(sqlite_store, wr
 
 @pytest.mark.parametrize("cis, rels, expected", [
     ("id,name,type\na,A,sever\n", None,
-     ["cis.csv:2: type: unknown CI type 'sever' (did you mean 'server'?)"]),
+     ["cis.csv:2: type: unknown CI type 'sever' (did you mean 'server'?); " + ONTOLOGY_HINT]),
     ("id,name,type\n,A,server\n", None, ["cis.csv:2: id: missing id"]),
     ("id,name,type\na,A,\n", None, ["cis.csv:2: type: missing CI type"]),
     ("id,name,type\na,A,server\n", "source,type,target\na,RUNS_INTO,a2\n",
-     ["relations.csv:2: type: unknown relation type 'RUNS_INTO' (did you mean 'RUNS_ON'?)"]),
+     ["relations.csv:2: type: unknown relation type 'RUNS_INTO' (did you mean 'RUNS_ON'?); " + ONTOLOGY_HINT]),
     ("id,name,type\na,A,server\n", "source,type,target\na,DEPENDS_ON,ghost\n",
      ["relations.csv:2: target: unknown CI 'ghost': not in the input nor in the store"]),
     ("id,name,type\na,A,server\na,A2,server\n", None,
@@ -154,7 +155,7 @@ def test_netbox_demo_loads_completely(sqlite_store, netbox_dir):
 
 def test_a_directory_means_its_canonical_files_only(sqlite_store, netbox_dir):
     load_inventory([netbox_dir], sqlite_store)
-    assert "CONNECTED_TO" in sqlite_store.stats()["relations"]
+    assert "UPLINKED_TO" in sqlite_store.stats()["relations"]
     # relations_extra.csv is loaded only when named
     report = load_inventory([netbox_dir / "relations_extra.csv"], sqlite_store)
     assert report.relations["POWERED_BY"]["created"] == 48

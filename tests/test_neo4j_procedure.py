@@ -16,8 +16,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from itss_graph.engine.impact import impact, impact_by_queries, impact_in_neo4j
+from itss_graph.engine.impact import impact, impact_by_queries, impact_in_store
 from itss_graph.engine.indexed_impact import impact_indexed
+from itss_graph.schema import load_schema
 from itss_graph.loading.load import load_inventory
 from itss_graph.stores.sqlite import SQLiteStore
 from tests.conftest_neo4j import wipe_database
@@ -28,6 +29,24 @@ ITSS = str(Path(sys.executable).with_name("itss"))
 
 def test_the_test_server_has_the_procedure(neo4j_store):
     assert "itss.impact" in neo4j_store.procedures
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+def test_blast_radius_on_neo4j_answers_as_on_the_embedded_store(neo4j_store, neo4j_driver, estate):
+    from itss_graph.engine.blast import blast_radius
+
+    nodes, edges, failed, _ = estate
+    wipe_database(neo4j_driver)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = _write(Path(tmp) / "in", nodes, edges)
+        load_inventory([directory], neo4j_store)
+        sqlite = SQLiteStore(Path(tmp) / "x.db")
+        load_inventory([directory], sqlite)
+        embedded = blast_radius(sqlite, failed).as_dict()
+        sqlite.close()
+    assert blast_radius(neo4j_store, failed).as_dict() == embedded
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -41,12 +60,14 @@ def test_procedure_answers_exactly_as_the_reference_engines(neo4j_store, neo4j_d
         load_inventory([directory], neo4j_store)
         sqlite = SQLiteStore(Path(tmp) / "x.db")
         load_inventory([directory], sqlite)
-        indexed = impact_indexed(sqlite, failed, max_depth=depth).as_dict()
+        indexed = impact_indexed(sqlite, sqlite.closure_index(load_schema()), failed, max_depth=depth)
         sqlite.close()
-    in_server = impact_in_neo4j(neo4j_store, failed, max_depth=depth).as_dict()
-    by_queries = impact_by_queries(neo4j_store, failed, max_depth=depth).as_dict()
-    assert in_server == by_queries
-    assert in_server == indexed
+    in_server = impact_in_store(neo4j_store, failed, max_depth=depth)
+    by_queries = impact_by_queries(neo4j_store, failed, max_depth=depth)
+    assert in_server.as_dict() == by_queries.as_dict()
+    assert in_server.as_dict() == indexed.as_dict()
+    # the explanation classes too (they decide which CIs lost redundancy)
+    assert in_server.columns.classes == by_queries.columns.classes == indexed.columns.classes
 
 
 def test_impact_uses_the_procedure_and_falls_back_when_it_is_off(neo4j_server, neo4j_store, netbox_dir,
@@ -89,8 +110,25 @@ def test_reach_procedure_answers_as_the_per_level_queries(neo4j_store, neo4j_dri
     questions = [lambda: downstream(neo4j_store, failed), lambda: upstream(neo4j_store, failed),
                  lambda: downstream(neo4j_store, failed, only_types={"business-service", "vm"})]
     assert "itss.reach" in neo4j_store.procedures
-    in_server = [q() for q in questions]
-    with monkeypatch.context() as patch:  # the same questions by plain Cypher
-        patch.setitem(neo4j_store.__dict__, "procedures", frozenset())
+    calls: list[str] = []
+    with monkeypatch.context() as patch:
+        original = neo4j_store._read
+        patch.setattr(neo4j_store, "_read", lambda query, **p: calls.append(query) or original(query, **p))
+        in_server = [q() for q in questions]
+        assert any("itss.reach" in q for q in calls)
+        calls.clear()
+        patch.setenv("ITSS_NEO4J_PROCEDURES", "off")  # the same questions by plain Cypher
         by_queries = [q() for q in questions]
+        assert calls and not any("itss." in q for q in calls)
     assert in_server == by_queries
+
+
+def test_a_procedure_the_server_lacks_is_a_fallback_not_an_error(neo4j_store):
+    """The walks call the procedures without listing them first: a server without the plugin
+    answers ProcedureNotFound once, and the store then answers with plain Cypher."""
+    from itss_graph.stores.neo4j_read import call_procedure
+
+    query = "CALL itss.notInstalled($x) YIELD ids RETURN ids"
+    assert call_procedure(neo4j_store, "itss.notInstalled", query, x=1) is None
+    assert neo4j_store.missing_procedures == {"itss.notInstalled"}
+    assert call_procedure(neo4j_store, "itss.notInstalled", query, x=1) is None  # not asked again

@@ -15,6 +15,7 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ConstraintError
 
+from tests.support.ci import in_ci
 from tests.support.neo4j_server import REPO_ROOT, Neo4jTestServer, neo4j_available, start_server
 
 pytest_plugins = ["tests.conftest_neo4j"]
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.neo4j
 def launcher():
     """For tests that start servers of their own (not the shared session one)."""
     if not neo4j_available():
-        if os.environ.get("CI", "").strip().lower() == "true":
+        if in_ci():
             pytest.fail("CI=true but java/mvn are missing", pytrace=False)
         pytest.skip("needs java and mvn on PATH")
     return start_server

@@ -45,7 +45,7 @@ def test_spof_are_exactly_the_cis_whose_single_failure_takes_the_target_down(est
     with tempfile.TemporaryDirectory() as tmp:
         store = _store(tmp, nodes, edges)
         answer = {p.id for p in spof(store, target).points}
-        for ci_id, ci_type, _ in nodes:
+        for ci_id, ci_type, *_ in nodes:
             if ci_id == target or ci_type in GROUP_TYPES:
                 continue
             takes_down = target in _lost(store, ci_id)
@@ -72,6 +72,9 @@ def test_root_cause_candidates_really_explain_their_symptoms(estate, data):
         for candidate in answer.candidates:
             lost = _lost(store, candidate.id) | {candidate.id}
             assert set(candidate.explains) == {s for s in symptoms if s in lost}
+            # its distance is to the nearest symptom it explains, never to another one
+            assert candidate.distance == min(len(paths(store, s, candidate.id).shortest) - 1
+                                             for s in candidate.explains)
         scores = [len(c.explains) for c in answer.candidates]
         assert scores == sorted(scores, reverse=True)
         store.close()
@@ -171,7 +174,7 @@ def test_engines_agree_on_the_demo_estate(demo_store):
 def test_obligations_policy_names_only_entities_of_the_knowledge_base():
     import yaml
 
-    from itss_graph.engine.obligations import policy_path
+    from itss_graph.answers.obligations import policy_path
     from itss_graph.knowledge.kb import KnowledgeBase
 
     kb = KnowledgeBase.load()
@@ -185,7 +188,7 @@ def test_obligations_policy_names_only_entities_of_the_knowledge_base():
     ({}, 4, 4), ({}, 0, 4),
 ])
 def test_event_levels_follow_the_policy(down, at_risk, expected):
-    from itss_graph.engine.obligations import Situation, assess
+    from itss_graph.answers.obligations import Situation, assess
 
     answer = assess(Situation(down, at_risk, cis_down=1))
     assert answer.level["level"] == expected
@@ -263,7 +266,7 @@ def test_html_views_of_canned_queries_open_cleanly(demo_store, tmp_path, args):
 
 
 def test_a_user_obligations_policy_replaces_the_shipped_one(tmp_path, monkeypatch):
-    from itss_graph.engine.obligations import Situation, assess
+    from itss_graph.answers.obligations import Situation, assess
     from itss_graph.resources import builtin_dir
 
     shipped = (builtin_dir("queries") / "obligations.yaml").read_text(encoding="utf-8")
@@ -276,3 +279,46 @@ def test_a_user_obligations_policy_replaces_the_shipped_one(tmp_path, monkeypatc
         shipped.replace("Level I: critical service outage", "Sev-1"), encoding="utf-8")
     monkeypatch.setenv("ITSS_QUERIES_PATH", str(directory))
     assert assess(situation).as_dict()["event_level"]["name"]["en"] == "Sev-1"
+
+
+def test_a_user_criticality_policy_replaces_the_shipped_one(tmp_path, monkeypatch):
+    from itss_graph.criticality import criticality_policy
+    from itss_graph.engine.blast import blast_radius
+    from tests.test_impact import _estate
+
+    (tmp_path / "estate").mkdir()
+    store = _estate(tmp_path / "estate", "id,name,type,tier\nh,h,server,\ns1,s1,business-service,gold\n"
+                                         "s2,s2,business-service,1\n",
+                    "source,type,target\nh,SUPPORTS,s1\nh,SUPPORTS,s2\n")
+    # unknown to the shipped policy: blank criticality, ranked last
+    assert [(s.id, s.criticality) for s in blast_radius(store, ["h"]).services] == [("s2", "critical"), ("s1", "")]
+    directory = tmp_path / "queries"
+    directory.mkdir()
+    (directory / "criticality.yaml").write_text(
+        "properties: [tier]\nlevels:\n  - {name: critical, values: [gold]}\n  - {name: general, values: ['1']}\n",
+        encoding="utf-8")
+    monkeypatch.setenv("ITSS_QUERIES_PATH", str(directory))
+    assert criticality_policy().levels == ("critical", "general")
+    assert [(s.id, s.criticality) for s in blast_radius(store, ["h"]).services] == [
+        ("s1", "critical"), ("s2", "general")]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("properties: criticality\nlevels: [{name: a}]\n", "properties: give a list of property names, e.g. [criticality, tier]"),
+    ("properties: [tier]\nlevels:\n  - {name: a, values: [x]}\n  - {name: b, values: [X]}\n",
+     "levels[2]: value 'X' is already a value of level 'a'"),
+    ("properties: [tier]\nlevels: []\n", "levels: give at least one level"),
+])
+def test_a_mistaken_criticality_policy_is_an_error_naming_the_file(tmp_path, text, message):
+    from itss_graph.loading.example import example_store
+    from tests.test_cli import run
+
+    directory = tmp_path / "queries"
+    directory.mkdir()
+    policy = directory / "criticality.yaml"
+    policy.write_text(text, encoding="utf-8")
+    example_store(str(tmp_path / "shop.db")).close()
+    done = run("blast-radius", "server:db1", "--store", str(tmp_path / "shop.db"),
+               env={"ITSS_QUERIES_PATH": str(directory)})
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0] == f"itss: error: {policy}: {message}"

@@ -14,7 +14,7 @@ REQUIRED_CI_TYPES = {
 }
 REQUIRED_RELATIONS = {
     "DEPENDS_ON", "RUNS_ON", "HOSTED_ON", "LOCATED_IN", "POWERED_BY", "CONNECTED_TO",
-    "MEMBER_OF", "SUPPORTS", "PROVIDED_BY", "CIRCUIT_TERMINATES",
+    "MEMBER_OF", "SUPPORTS", "PROVIDED_BY", "CIRCUIT_TERMINATES", "UPLINKED_TO",
 }
 
 
@@ -58,6 +58,17 @@ def test_failure_semantics_come_from_the_ontology():
     assert rels["MEMBER_OF"].on_source_failure == "redundant"
     assert (rels["CONNECTED_TO"].on_target_failure, rels["CONNECTED_TO"].on_source_failure) == (
         "degraded", "degraded")
+    # a cable by which the source reaches the network: lost with all its uplinks
+    assert (rels["UPLINKED_TO"].on_target_failure, rels["UPLINKED_TO"].on_source_failure) == (
+        "redundant", "degraded")
+
+
+def test_network_tiers_orient_cables_from_the_edge_to_the_core():
+    types = load_schema().ci_types
+    tiers = [types[t].network_tier for t in ("router", "firewall", "switch", "load-balancer",
+                                              "patch-panel", "server")]
+    assert tiers == sorted(tiers) and None not in tiers
+    assert types["pdu"].network_tier is None and types["circuit"].network_tier is None
 
 
 def test_a_user_ontology_file_adds_an_alias_without_code(tmp_path, monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,75 @@ def test_a_store_deleted_and_loaded_again_never_reuses_the_old_closure_index(tmp
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     subprocess.run([ITSS, "load", str(second), "--store", str(db)], check=True, capture_output=True)
     assert impacted("b-host") == [f"b-vm{i}" for i in range(5)]
+
+
+def _half_cycle(directory: Path, source: str, target: str) -> Path:
+    directory.mkdir(parents=True)
+    (directory / "relations.csv").write_text(f"source,type,target\n{source},RUNS_ON,{target}\n",
+                                             encoding="utf-8")
+    return directory
+
+
+def race_halves_of_a_cycle(tmp_path: Path, store_args: list[str], env: dict | None = None):
+    """Two real processes each add half of a RUNS_ON cycle between vm-a and vm-b, interleaved
+    the worst way: the first has checked the store and waits to write when the second starts
+    (tests/support/paused_load.py). Returns both processes' (exit status, stderr), first one
+    first. Without loads serialised from checks to commit, both would pass their checks."""
+    import os
+
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "cis.csv").write_text("id,name,type\nvm-a,a,vm\nvm-b,b,vm\n", encoding="utf-8")
+    env = {**os.environ, **(env or {})}
+    subprocess.run([ITSS, "load", str(base), *store_args], check=True, capture_output=True, env=env)
+    ab = _half_cycle(tmp_path / "ab", "vm-a", "vm-b") / "relations.csv"
+    ba = _half_cycle(tmp_path / "ba", "vm-b", "vm-a") / "relations.csv"
+    checked, go = tmp_path / "checked", tmp_path / "go"
+    target = store_args[1]
+    first = subprocess.Popen([sys.executable, "-m", "tests.support.paused_load", target, str(ab),
+                              str(checked), str(go)], cwd=Path(__file__).parents[1], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while not checked.exists() and first.poll() is None:
+        time.sleep(0.05)
+    second = subprocess.Popen([ITSS, "load", str(ba), *store_args], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:  # the second either waits for the first's lock or, unserialised, gets through
+        second.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+    go.touch()
+    return [(p.wait(timeout=300), p.communicate()[1]) for p in (first, second)]
+
+
+def test_two_concurrent_loads_cannot_each_add_half_of_a_cycle(tmp_path):
+    """Each half is fine alone, both together are a cycle the ontology forbids: the second load
+    sees the first one's relation and is refused."""
+    db = tmp_path / "shared.db"
+    (first, _), (second, refused) = race_halves_of_a_cycle(tmp_path, ["--store", str(db)])
+    assert (first, second) == (0, 2), refused
+    assert "closes a cycle of RUNS_ON relations, which the ontology forbids" in refused
+    with SQLiteStore(db) as store:
+        assert store.stats()["relations"] == {"RUNS_ON": 1}
+        assert [r.source for batch in store.iter_relations() for r in batch] == ["vm-a"]
+
+
+def test_a_load_waits_for_the_load_lock_and_fails_clearly_after_its_wait(tmp_path):
+    from itss_graph.stores.sqlite_write import load_lock
+
+    db = tmp_path / "x.db"
+    with SQLiteStore(db) as holder, SQLiteStore(db) as other, load_lock(holder):
+        with pytest.raises(StoreError, match="another load of .* held its load lock"):
+            with load_lock(other, wait_s=0.2):
+                pass
+    with SQLiteStore(db) as store, load_lock(store):  # released
+        pass
+
+
+def test_a_load_lock_that_cannot_be_made_is_a_clear_error(tmp_path):
+    from itss_graph.stores.sqlite_write import load_lock
+
+    with SQLiteStore(tmp_path / "x.db") as store:
+        (tmp_path / "x.db.load-lock").mkdir()  # not a file SQLite can lock
+        with pytest.raises(StoreError, match="cannot take the load lock .*x.db.load-lock"):
+            with load_lock(store):
+                pass

@@ -24,18 +24,17 @@ def query(name: str, pairs: tuple[str, ...], show_query: bool, store_settings, o
       itss query cis-of-type --param type=服务器
       itss query cis-of-type --param type=vm --param limit=20 --format csv
     """
-    from itss_graph import queries as catalogue
-    from itss_graph.engine.custom import run_custom_query, statement_for
+    import itss_graph as itss
     from itss_graph.render.formats import to_csv, to_json
     from itss_graph.render.table import render_table
 
-    canned = catalogue.get(name)
+    canned = itss.canned_query(name)
     values = parse_pairs(pairs, "--param", "KEY=VALUE")
     with open_configured_store(store_settings) as store:
         if show_query:
             click.echo(f"-- {canned.name} ({canned.path})", err=True)
-            click.echo(statement_for(canned, store.kind).rstrip(), err=True)
-        answer = run_custom_query(store, canned, values)
+            click.echo(itss.query_statement(canned, store.query_language).rstrip(), err=True)
+        answer = itss.run_custom_query(store, canned, values)
     if output_format == "json":
         click.echo(to_json({"query": canned.name, **answer.as_dict()}), nl=False)
     elif output_format == "csv":

@@ -31,31 +31,25 @@ def demo(out_dir: Path, failed: tuple[str, ...], scale: float) -> None:
       itss demo
       itss demo --fail switch:dc1-core-1 --fail switch:dc1-core-2
     """
-    from itss_graph.engine.impact import impact
-    from itss_graph.engine.obligations import assess, situation_of
-    from itss_graph.loading.load import load_inventory
-    from itss_graph.render.graphview import write_html
-    from itss_graph.render.impact import impact_view
+    import itss_graph as itss
     from itss_graph.render.obligations import level_text
     from itss_graph.render.table import render_table
-    from itss_graph.stores.sqlite import SQLiteStore
-    from itss_graph.synth import write_estate
 
     started = time.perf_counter()
     estate_dir = out_dir / "estate"
-    n_cis, n_rels = write_estate(estate_dir, scale=scale)
+    n_cis, n_rels = itss.write_demo_estate(estate_dir, scale=scale)
     click.echo(f"1. Generated the bank estate: {n_cis} CIs, {n_rels} relations in {estate_dir}/")
 
     store_path = out_dir / "itss.db"
-    with SQLiteStore(store_path) as store:
-        report = load_inventory([estate_dir], store)
+    with itss.open_store(str(store_path)) as store:
+        report = itss.load([estate_dir], store)
         totals = report.totals()
         click.echo(f"2. Loaded into {store_path}: {totals['cis']['created']} CIs created, "
                    f"{totals['cis']['updated']} updated, {totals['cis']['unchanged']} unchanged; "
                    f"{totals['relations']['created']} relations created")
 
-        result = impact(store, list(failed))
-        obligations = assess(situation_of(store, result)).as_dict()
+        result = itss.impact(store, list(failed))
+        obligations = itss.obligations(store, result)
     summary = result.summary()
     names = ", ".join(f"{s.id} ({s.name})" for s in result.sources)
     click.echo(f"3. If {names} fails: {summary['total']} CIs impacted, "
@@ -78,7 +72,7 @@ def demo(out_dir: Path, failed: tuple[str, ...], scale: float) -> None:
         labels = [item["label"]["zh"] or item["label"]["en"] for item in items]
         click.echo(f"   ■ {section['title']['en']}" + (f": {', '.join(labels)}" if labels else ""))
     click.echo(f"   (each with its white-paper source: itss impact {failed[0]} --store {store_path})")
-    html = write_html(impact_view(result, obligations=obligations), out_dir / "impact.html")
+    html = itss.write_html(itss.impact_view(result, obligations=obligations), out_dir / "impact.html")
     click.echo(f"5. Interactive view, with the obligations panel: {html}")
     click.echo(f"Done in {time.perf_counter() - started:.1f} s. Try: itss impact {failed[0]} "
                f"--store {store_path} --format json")

@@ -4,33 +4,32 @@ from __future__ import annotations
 
 import click
 
-from itss_graph.cli.options import format_option, open_configured_store, store_options
+from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
 
 
 @click.command()
 @click.argument("ci_id")
 @store_options
 @format_option
-def history(ci_id: str, store_settings, output_format: str) -> None:
+@lang_option
+def history(ci_id: str, store_settings, output_format: str, lang: str) -> None:
     """Show the loads that created, changed or deleted CI_ID, oldest first, with the fields
     each one changed (properties as props.KEY).
 
     \b
     Examples:
-      itss history device:17
-      itss history A0001 --store cmdb.db --format json
+      itss history server:dc1-db0030p
+      itss history device:17 --store netbox.db --format json
     """
-    from itss_graph.errors import UnknownCIError
+    import itss_graph as itss
     from itss_graph.render.formats import to_csv, to_json
     from itss_graph.render.table import render_table
 
     with open_configured_store(store_settings) as store:
-        events = store.history(ci_id)
-        current = store.get_cis([ci_id]).get(ci_id)
-    if not events and current is None:
-        raise UnknownCIError([ci_id])
+        answer = itss.history(store, ci_id)
+    events = answer["events"]
     if output_format == "json":
-        click.echo(to_json({"id": ci_id, "exists": current is not None, "events": events}), nl=False)
+        click.echo(to_json(answer), nl=False)
         return
     rows = [[e["load"] if e["load"] is not None else "", e["at"] or "", e["source"] or "",
              e["event"], _changes(e)] for e in events]
@@ -38,9 +37,14 @@ def history(ci_id: str, store_settings, output_format: str) -> None:
     if output_format == "csv":
         click.echo(to_csv(headers, rows), nl=False)
         return
-    state = f"{current.type} {current.name!r}" if current else "deleted"
-    click.echo(f"History of {ci_id} (now: {state}):")
-    click.echo(render_table(headers, rows))
+    from itss_graph.i18n import _
+    from itss_graph.render.labels import type_label, word
+
+    current = answer["current"]
+    state = f"{type_label(current['type'])} {current['name']!r}" if current else _("deleted")
+    click.echo(_("History of {id} (now: {state}):").format(id=ci_id, state=state))
+    click.echo(render_table([_("load"), _("at"), _("source"), _("event"), _("changes")],
+                            [[*r[:3], word(r[3]), r[4]] for r in rows]))
 
 
 def _changes(event: dict) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
-from itss_graph.cli.queries_cmd import _obligations_for, _show_query_option
+from itss_graph.cli.queries_cmd import _show_query_option
 
 
 @click.command()
@@ -19,46 +19,75 @@ from itss_graph.cli.queries_cmd import _obligations_for, _show_query_option
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Table format: at most N rows per CI type (0: all).")
 @click.option("--no-obligations", is_flag=True, help="Leave out the ITSS obligations.")
+@click.option("--explain", "explain_id", default=None, metavar="ID",
+              help="Only explain one CI: how the failure reaches it, the redundancy it lost and, "
+                   "for a service at risk, what its next failure would be.")
 @store_options
 @format_option
 @lang_option
 @_show_query_option("impact")
 def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, limit: int,
-           no_obligations: bool, store_settings, output_format: str, lang: str) -> None:
+           no_obligations: bool, explain_id: str | None, store_settings, output_format: str,
+           lang: str) -> None:
     """Every CI impacted when CI_IDS fail (together), following each relation type's
-    failure semantics from the ontology: `down` (lost) or `degraded` (less redundancy).
+    failure semantics from the ontology: `down` (lost) or `degraded` (it keeps working with
+    less: a redundancy group lost members, or a cable lost its other end).
 
-    Business services are listed first, then CIs grouped by type, then the ITSS obligations
-    (event level, GB/T 28827.3 steps, processes, roles, reports, quality characteristics, each
-    with its white-paper source). An unknown id is an error (exit 2). The JSON output is a
-    stable contract (README, "impact JSON").
+    First the headline: business services down (a failed service is down) and at risk (still
+    up, but without redundancy of their own or below them), and the ITSS event level. Then the
+    services, most critical first (criticality, SLA, users), each with why: the chain from the
+    failed CI, or the redundancy lost and the CIs whose next failure would take it down; the
+    redundancy groups that lost members; the CIs by type; the ITSS obligations (GB/T 28827.3
+    steps, processes, roles, reports, quality characteristics, each with its white-paper
+    source). --depth N lists only CIs at most N relations from a failed CI; what fails, the
+    service classes and the event level are those of the whole failure. An unknown id is an
+    error (exit 2). The JSON output is a stable contract (README, "impact JSON").
 
     \b
     Examples:
-      itss impact cluster:1
-      itss impact site:21 --depth 2 --format json
-      itss impact device:1 --html device1.html
+      itss impact storage-array:dc1-san1
+      itss impact site:dc1 --depth 2 --format json
+      itss impact switch:dc1-core-1 --explain service:0030
+      itss impact switch:dc1-core-1 --html core1.html
+      itss impact cluster:1 --store netbox.db
     """
-    from itss_graph.engine.impact import impact as run_impact
-    from itss_graph.render.formats import to_csv
-    from itss_graph.render.impact import CSV_HEADERS, impact_json, impact_rows, impact_table
+    import itss_graph as itss
+    from itss_graph.render.formats import to_csv, to_json
+    from itss_graph.render.impact import (CSV_HEADERS, explain_text, impact_json, impact_rows,
+                                          impact_table)
 
     with open_configured_store(store_settings) as store:
-        result = run_impact(store, list(ci_ids), max_depth=depth, with_props=html_path is not None)
-        obligations = None if no_obligations else _obligations_for(store, result)
+        result = itss.impact(store, list(ci_ids), max_depth=depth, with_props=html_path is not None)
+        if output_format == "csv" and explain_id is None:
+            click.echo(to_csv(CSV_HEADERS, impact_rows(result)), nl=False)
+            radius = obligations = None
+        else:
+            radius = itss.assess_impact(store, result)
+            obligations = None if no_obligations else itss.obligations(store, result, radius=radius)
+        if explain_id is not None:
+            answer = itss.explain_ci(store, radius, explain_id)
+            click.echo(to_json(answer) if output_format == "json" else explain_text(answer),
+                       nl=output_format != "json")
+            return
+        links = itss.failure_links(store, result) if html_path is not None else None
     if output_format == "json":
-        click.echo(impact_json(result, {"obligations": obligations} if obligations else None), nl=False)
-    elif output_format == "csv":
-        click.echo(to_csv(CSV_HEADERS, impact_rows(result)), nl=False)
-    else:
+        extra = {"services": [s.as_dict() for s in radius.services],
+                 "redundancy": [g.as_dict() for g in radius.losses]}
+        if obligations:
+            extra["obligations"] = obligations
+        click.echo(impact_json(result, extra, {"services_down": len(radius.down),
+                                               "services_at_risk": len(radius.at_risk)}), nl=False)
+    elif output_format == "table":
         from itss_graph.render.obligations import obligations_text
 
-        click.echo(impact_table(result, limit))
-        if obligations:
-            click.echo("\n" + obligations_text(obligations, lang))
-    if html_path is not None:
-        from itss_graph.render.graphview import write_html
-        from itss_graph.render.impact import impact_view
+        from itss_graph.render.table import fit_lines
 
-        write_html(impact_view(result, lang=lang, obligations=obligations), html_path)
-        click.echo(f"View written to {html_path}", err=True)
+        click.echo(fit_lines(impact_table(result, limit, radius, obligations, lang)))
+        if obligations:
+            click.echo("\n" + fit_lines(obligations_text(obligations, lang)))
+    if html_path is not None:
+        itss.write_html(itss.impact_view(result, lang=lang, obligations=obligations, radius=radius,
+                                         links=links), html_path)
+        from itss_graph.i18n import _
+
+        click.echo(_("View written to {path}").format(path=html_path), err=True)

@@ -39,7 +39,12 @@ def _emit_json(document) -> None:
 @format_option
 @lang_option
 def stats(output_format: str, lang: str) -> None:
-    """Triples, instances per class and triples per source unit of the white paper."""
+    """Triples, instances per class and triples per source unit of the white paper.
+
+    \b
+    Example:
+      itss kb stats --format json
+    """
     from itss_graph.knowledge.explore import stats as kb_stats
     from itss_graph.render.formats import to_csv
     from itss_graph.render.table import render_table
@@ -66,11 +71,18 @@ def stats(output_format: str, lang: str) -> None:
 
 @kb.command()
 @click.argument("text")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="At most N entities, best matches first.")
 @format_option
 @lang_option
 def search(text: str, limit: int, output_format: str, lang: str) -> None:
-    """Entities whose names or definitions contain TEXT (Chinese or English)."""
+    """Entities whose names or definitions contain TEXT (Chinese or English).
+
+    \b
+    Examples:
+      itss kb search 事件管理
+      itss kb search "incident management" --limit 5 --format csv
+    """
     from itss_graph.knowledge.explore import search as kb_search
     from itss_graph.render.formats import to_csv
     from itss_graph.render.table import render_table
@@ -97,10 +109,16 @@ def search(text: str, limit: int, output_format: str, lang: str) -> None:
 @lang_option
 def show(name: str, limit: int | None, output_format: str, lang: str) -> None:
     """One entity (IRI, qname such as kb:std-运维-1, or a Chinese/English name) with what it
-    states, what points at it, and where each fact comes from."""
+    states, what points at it, and where each fact comes from.
+
+    \b
+    Examples:
+      itss kb show kb:std-运维-1
+      itss kb show "GB/T 28827.1" --lang zh --limit 10
+    """
     from itss_graph.knowledge.explore import show as kb_show
     from itss_graph.render.formats import to_csv
-    from itss_graph.render.table import render_table
+    from itss_graph.render.table import fit_lines, render_table
 
     view = kb_show(_load(), name, lang, limit=limit)
     if output_format == "json":
@@ -115,9 +133,9 @@ def show(name: str, limit: int | None, output_format: str, lang: str) -> None:
         click.echo(to_csv(["direction", "predicate", "id", "label_or_value", "sources"], out_rows + in_rows),
                    nl=False)
         return
-    click.echo(f"{view.node.label}  [{view.node.id}]")
-    click.echo("  " + ", ".join(t.id for t in view.types))
-    click.echo("  " + "; ".join(s.describe(lang) for s in view.sources))
+    click.echo(fit_lines(f"{view.node.label}  [{view.node.id}]"))
+    click.echo(fit_lines("  " + ", ".join(t.id for t in view.types)))
+    click.echo(fit_lines("  " + "; ".join(s.describe(lang) for s in view.sources)))
     if view.also:
         click.echo("  also named so: " + ", ".join(n.id for n in view.also))
     click.echo("\nStates")
@@ -135,7 +153,13 @@ def show(name: str, limit: int | None, output_format: str, lang: str) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of stdout.")
 def export(fmt: str, output: Path | None) -> None:
-    """The whole knowledge base (vocabulary and facts) as RDF."""
+    """The whole knowledge base (vocabulary and facts) as RDF.
+
+    \b
+    Examples:
+      itss kb export --format trig > kb.trig
+      itss kb export --format turtle -o kb.ttl
+    """
     from itss_graph.knowledge.rdfio import export as kb_export
 
     text = kb_export(_load(), fmt)
@@ -161,7 +185,7 @@ def sparql(query: str, binds: tuple[str, ...], full_iris: bool, output_format: s
 
     \b
     Examples:
-      itss kb sparql 'SELECT ?code ?name WHERE { ?c skos:notation ?code ; skos:prefLabel ?name
+      itss kb sparql 'SELECT ?code ?name WHERE { ?c skos:notation ?code ; skos:prefLabel ?name }'
                       FILTER(lang(?name) = "zh") } ORDER BY ?code'
       itss kb sparql @queries/kb-standards.rq --bind std=kb:std-运维-1 --format json
     """
@@ -192,3 +216,45 @@ def sparql(query: str, binds: tuple[str, ...], full_iris: bool, output_format: s
 def _clip(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@kb.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--shapes", "shape_files", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="More SHACL shapes (Turtle) to validate against; repeatable.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Table: at most N violations (0: all).")
+@format_option
+def validate(files: tuple[Path, ...], shape_files: tuple[Path, ...], limit: int, output_format: str) -> None:
+    """Validate the knowledge base, and your own ontology FILES (Turtle), against the SHACL
+    shapes of ontology/shapes (plus --shapes). Exit status 0: conforms; 1: violations found;
+    2: a file is not valid Turtle.
+
+    \b
+    Examples:
+      itss kb validate
+      itss kb validate my-standards.ttl --format json   # template: your own file
+    """
+    import itss_graph as itss
+    from itss_graph.render.formats import to_csv
+    from itss_graph.render.table import render_table
+
+    report = itss.validate_knowledge_base(files, shape_files)
+    headers = ["focus", "path", "message", "severity"]
+    rows = [[v.focus, v.path, v.message, v.severity] for v in report.violations]
+    if output_format == "json":
+        _emit_json(report.as_dict())
+    elif output_format == "csv":
+        click.echo(to_csv(headers, rows), nl=False)
+    else:
+        verdict = "conforms" if report.conforms else f"{len(rows)} violation{'s' if len(rows) != 1 else ''}"
+        click.echo(f"{len(report.data_files)} files, {report.triples} triples, "
+                   f"{len(report.shape_files)} shapes file{'s' if len(report.shape_files) != 1 else ''}: {verdict}")
+        if rows:
+            shown = rows[:limit] if limit else rows
+            click.echo(render_table(headers, shown))
+            if len(shown) < len(rows):
+                click.echo(f"... and {len(rows) - len(shown)} more (--limit 0 shows all)")
+    if not report.conforms:
+        raise SystemExit(1)

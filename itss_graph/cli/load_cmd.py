@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -28,6 +31,9 @@ EXIT_SKIPPED = 1  # loaded, but --on-error skip left rows out
 @click.option("--prune", is_flag=True,
               help="With --source: delete CIs and relations of that source absent from this load "
                    "(only after a complete read: never when rows were skipped).")
+@click.option("--allow-empty", is_flag=True,
+              help="With --prune: accept an input that holds no rows (it prunes everything the "
+                   "source had).")
 @click.option("--rows", "row_report", is_flag=True,
               help="Report every row: created, updated (with the field changes) or unchanged.")
 @click.option("--progress/--no-progress", default=None,
@@ -46,7 +52,7 @@ EXIT_SKIPPED = 1  # loaded, but --on-error skip left rows out
 @store_options
 @format_option
 def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_error: str,
-         dry_run: bool, source_name: str | None, prune: bool, row_report: bool,
+         dry_run: bool, source_name: str | None, prune: bool, allow_empty: bool, row_report: bool,
          progress: bool | None, workers: int | None, netbox_url: str | None,
          netbox_token: str | None, netbox_export: Path | None, extras: bool, insecure: bool,
          store_settings, output_format: str) -> None:
@@ -64,13 +70,13 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
 
     \b
     Examples:
-      itss load samples/netbox-demo/
-      itss load cis.csv relations.csv --store cmdb.db --rows
-      itss load --profile cn-asset-register 资产台账.xlsx --source 资产台账 --prune
-      itss load --profile cn-asset-register 台账.csv --encoding gbk --on-error skip
-      itss load netbox --url https://netbox.example.com --source netbox --prune
-      itss load netbox --from netbox-export/ --dry-run --format json
-      itss load estate.yaml --neo4j-uri bolt://localhost:7687 --format json
+      itss load samples/netbox-demo/ --store netbox.db
+      itss load samples/netbox-demo/cis.csv samples/netbox-demo/relations.csv --store nb.db --rows
+      itss load --profile cn-asset-register examples/asset-register/资产台账.xlsx --source 资产台账 --prune
+      itss load --profile cn-asset-register examples/asset-register/资产台账-gbk.csv --encoding gbk --on-error skip
+      itss load netbox --from examples/netbox-export/json/ --dry-run --format json
+      itss load netbox --url https://netbox.example.com --source netbox --prune   # template
+      itss load estate.yaml --neo4j-uri bolt://localhost:7687 --format json       # template
     """
     from itss_graph.loading.load import Loader
     from itss_graph.loading.progress import Progress
@@ -82,22 +88,134 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
         raise click.UsageError("--url, --from and --extras belong to `itss load netbox`")
     if progress is None:
         progress = sys.stderr.isatty() and output_format != "json"
-    with open_configured_store(store_settings, create=True) as store:
-        with Loader(store, on_error=on_error, progress=Progress(enabled=progress),
+    with _cleanup_on_signals(), _StoreForLoad(store_settings, dry_run) as stores:
+        with Loader(stores.for_checks, on_error=on_error, progress=Progress(enabled=progress),
                     workers=workers) as loader:
             if netbox:
                 _stage_netbox(loader, profile, netbox_url, netbox_token, netbox_export, extras,
-                              insecure)
+                              insecure, prune)
             else:
                 _stage_files(loader, [Path(i) for i in inputs], profile, encoding)
             loader.check()
-            report = loader.apply(dry_run=dry_run, source=source_name, prune=prune,
-                                  details=row_report)
+            options = dict(dry_run=dry_run, source=source_name, prune=prune, details=row_report,
+                           allow_empty=allow_empty)
+            loader.store = stores.for_writing()
+            if stores.recheck:
+                loader.check()
+            report = loader.apply(**options)
+            if not stores.written():  # another load created the store while this one wrote
+                loader.store = stores.for_writing()
+                loader.check()
+                report = loader.apply(**options)
     _print_report(report, store_settings, output_format, row_report)
     if report.skipped_total:
         click.echo(f"itss: {report.skipped_total} row{'s' if report.skipped_total != 1 else ''} "
                    "skipped (listed in the report); the others were loaded", err=True)
         sys.exit(EXIT_SKIPPED)
+
+
+class _StoreForLoad:
+    """The store a load checks against and writes to. An embedded store that does not exist yet
+    is created only when something is written, and only whole: it is written under a private
+    name beside the path and moved into place when the load succeeded, so a dry run or a load
+    that fails leaves no store file behind (after which queries would answer "unknown CI"
+    instead of "no store"). Until then the checks run against an empty in-memory store; if
+    another load creates the store meanwhile, this one checks again against it and loads
+    into it."""
+
+    def __init__(self, settings, dry_run: bool):
+        self.settings = settings
+        self.dry_run = dry_run
+        self.target: Path | None = None  # a store to create
+        self.temp: Path | None = None
+        self.store = None
+        self.checks = None
+        self.recheck = False  # the store appeared while this load was checked
+
+    def __enter__(self) -> "_StoreForLoad":
+        settings = self.settings
+        if settings.kind == "sqlite" and settings.path != ":memory:" \
+                and not Path(settings.path).exists():
+            from itss_graph.stores.sqlite import SQLiteStore
+
+            self.checks = SQLiteStore(":memory:")
+            self.target = Path(settings.path)
+        else:
+            self.store = open_configured_store(settings, create=True)
+        return self
+
+    @property
+    def for_checks(self):
+        return self.checks if self.checks is not None else self.store
+
+    def for_writing(self):
+        """The store to apply to: the existing one, or a new one under its private name."""
+        if self.store is not None or self.dry_run:
+            return self.store if self.store is not None else self.checks
+        if self.target.exists():  # created by another load while this one was checked
+            self.store = open_configured_store(self.settings, create=True)
+            self.target, self.recheck = None, True
+            return self.store
+        from itss_graph.stores.sqlite import SQLiteStore
+
+        self.temp = self.target.with_name(f".{self.target.name}.{os.getpid()}.new")
+        self._remove_temp()
+        self.store = SQLiteStore(self.temp, create=True)
+        return self.store
+
+    def written(self) -> bool:
+        """Move a new store into place; False when a store appeared at the path meanwhile (the
+        caller then loads into that one)."""
+        if self.temp is None:
+            return True
+        self.store.close()  # the last connection: SQLite folds its WAL into the file
+        self.store = None
+        try:
+            os.link(self.temp, self.target)  # atomic, and only where no store is
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links
+            if self.target.exists():
+                return False
+            os.replace(self.temp, self.target)
+        finally:
+            self._remove_temp()
+            self.temp = None
+        self.target = None
+        return True
+
+    def _remove_temp(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal", ".load-lock"):  # the lock: stores/sqlite_write
+            Path(str(self.temp) + suffix).unlink(missing_ok=True)
+
+    def __exit__(self, *exc) -> None:
+        for store in (self.checks, self.store):
+            if store is not None:
+                store.close()
+        if self.temp is not None:  # the load failed after starting a new store: nothing stays
+            self._remove_temp()
+
+
+@contextlib.contextmanager
+def _cleanup_on_signals():
+    """SIGTERM and SIGHUP end the load like Ctrl-C does: through every ``finally`` (staging
+    files deleted, worker processes stopped, the store's transaction rolled back)."""
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            try:
+                previous[number] = signal.signal(number, stop)
+            except ValueError:  # not the main thread (an embedding program): leave them be
+                pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _stage_files(loader, paths: list[Path], profile: str | None, encoding: str | None) -> None:
@@ -108,15 +226,15 @@ def _stage_files(loader, paths: list[Path], profile: str | None, encoding: str |
 
 
 def _stage_netbox(loader, profile: str | None, url: str | None, token: str | None,
-                  export: Path | None, extras: bool, insecure: bool) -> None:
-    from itss_graph.loading.netbox import netbox_rows
+                  export: Path | None, extras: bool, insecure: bool, prune: bool) -> None:
+    from itss_graph.loading.netbox import ENDPOINTS, netbox_rows
     from itss_graph.loading.profiles import find_profile
 
     found = find_profile(profile or "netbox")
     if export is not None:
         from itss_graph.loading.netbox.export import JsonExport
 
-        source = JsonExport(export)
+        source = JsonExport(export, required=ENDPOINTS if prune else ())
         loader.inputs.append(str(export))
     else:
         if not url:
@@ -124,9 +242,9 @@ def _stage_netbox(loader, profile: str | None, url: str | None, token: str | Non
         from itss_graph.loading.netbox.client import NetBoxClient
 
         options = found.options
-        source = NetBoxClient(url, token, page_size=int(options.get("page_size", 1000)),
-                              timeout=float(options.get("timeout", 60)),
-                              retries=int(options.get("retries", 3)), verify_tls=not insecure)
+        limits = {k: options[k] for k in ("page_size", "timeout", "retries", "max_pages")
+                  if k in options}  # checked when the profile was read
+        source = NetBoxClient(url, token, verify_tls=not insecure, **limits)
         loader.inputs.append(url)
     loader.progress.start("reading NetBox")
     loader.stage_items(netbox_rows(source, profile=found, extras=extras, schema=loader.schema))

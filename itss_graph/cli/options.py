@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from typing import Callable
 
 import click
@@ -24,9 +23,11 @@ def store_options(func: Callable) -> Callable:
     @click.option("--neo4j-database", metavar="NAME", default=None, help="[env NEO4J_DATABASE]")
     @functools.wraps(func)
     def wrapper(*args, store_path, neo4j_uri, neo4j_user, neo4j_password, neo4j_database, **kwargs):
-        from itss_graph.stores import settings_from_environment
+        from dataclasses import replace
 
-        settings = settings_from_environment()
+        import itss_graph as itss
+
+        settings = itss.settings_from_environment()
         if store_path is not None:
             settings = replace(settings, path=store_path, neo4j_uri=None)
         if neo4j_uri is not None:
@@ -37,26 +38,100 @@ def store_options(func: Callable) -> Callable:
             neo4j_password=neo4j_password or settings.neo4j_password,
             neo4j_database=neo4j_database or settings.neo4j_database,
         )
-        return func(*args, store_settings=settings, **kwargs)
+        from itss_graph.errors import UnknownCIError
+
+        try:
+            return func(*args, store_settings=settings, **kwargs)
+        except UnknownCIError as exc:
+            if exc.suggestions:
+                raise
+            raise _with_suggestions(exc, settings) from None
 
     return wrapper
 
 
+def _with_suggestions(exc, settings):
+    """The error of an unknown CI id, naming the CIs probably meant (the store is opened again:
+    the command closed it on its way out)."""
+    import itss_graph as itss
+    from itss_graph.errors import ItssError
+
+    try:
+        with itss.open_store(settings) as store:
+            return itss.unknown_ci_error(store, exc.ci_ids)
+    except ItssError:
+        return exc
+
+
 def format_option(func: Callable) -> Callable:
+    """``--format table|json|csv`` and ``--wide`` (tables are not fitted to the terminal)."""
+    func = wide_option(func)
     return click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
                         show_default=True, help="Output format (json is a stable contract).")(func)
 
 
+def _set_wide(ctx, param, value):
+    if value:
+        from itss_graph.render.table import set_table_width
+
+        set_table_width(None)
+    return value
+
+
+def wide_option(func: Callable) -> Callable:
+    """``--wide``: tables keep every cell whole on one line, however wide the terminal."""
+    return click.option("--wide", is_flag=True, expose_value=False, callback=_set_wide, is_eager=True,
+                        help="Do not fit tables to the terminal (COLUMNS): every cell whole, on one line.")(func)
+
+
+def _set_lang(ctx, param, value):
+    from itss_graph.i18n import set_language
+
+    return set_language(value)
+
+
+def root_lang_option(func: Callable) -> Callable:
+    """``itss --lang zh COMMAND``: the language of everything, help included."""
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default=None, expose_value=False,
+                        callback=lambda ctx, param, value: _set_lang(ctx, param, value) if value else None,
+                        help="Language of help, labels and text [default: ITSS_LANG, else the locale, else en].")(func)
+
+
 def lang_option(func: Callable) -> Callable:
-    return click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                        help="Language of labels.")(func)
+    """``--lang en|zh``: the language of labels and text (default: ``ITSS_LANG``, else the locale)."""
+    from itss_graph.i18n import language
+
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default=language, callback=_set_lang,
+                        help="Language of labels and text [default: ITSS_LANG, else the locale, else en].")(func)
+
+
+def check_ci_type(ctx, param, value):
+    """click callback of a CI type option: an unknown type is an error naming the closest
+    types (by name, label or alias); the value itself is passed on as given."""
+    if value:
+        import itss_graph as itss
+
+        schema = itss.load_schema()
+        for item in value if isinstance(value, tuple) else (value,):
+            schema.require_ci_type(item)
+    return value
+
+
+def resolve_ci_types(ctx, param, value):
+    """click callback of a repeatable CI type option: the ontology's type names (aliases such
+    as 服务器 resolved); an unknown type is an error naming the closest types."""
+    if not value:
+        return value
+    import itss_graph as itss
+
+    return tuple(itss.resolve_ci_types(value))
 
 
 def open_configured_store(settings, *, create: bool = False):
     """Open the store the options name; queries refuse to create an empty SQLite file."""
-    from itss_graph.stores import open_store
+    import itss_graph as itss
 
-    return open_store(settings, create=create)
+    return itss.open_store(settings, create=create)
 
 
 def parse_pairs(items: tuple[str, ...], option: str, metavar: str) -> dict[str, str]:

@@ -9,7 +9,8 @@ from typing import Callable
 
 import click
 
-from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
+from itss_graph.cli.options import (format_option, lang_option, open_configured_store, resolve_ci_types,
+                                    store_options)
 
 
 def _show_query_option(name: str) -> Callable:
@@ -30,18 +31,21 @@ def _show_query_option(name: str) -> Callable:
 
 
 def _print_query(name: str, settings, lang: str) -> None:
-    from itss_graph import queries
+    import itss_graph as itss
 
-    query = queries.get(name)
-    click.echo(f"-- canned query {query.name} ({query.path})", err=True)
+    query = itss.canned_query(name)
+    from itss_graph.i18n import _
+
+    click.echo("-- " + _("canned query {name} ({path})").format(name=query.name, path=query.path), err=True)
     click.echo(f"-- {query.question.get(lang) or query.question.get('en', '')}", err=True)
-    click.echo(f"-- algorithm: {query.algorithm.get(lang) or query.algorithm.get('en', '')}", err=True)
-    for what, statement in queries.engine_statements(settings.kind if settings else "sqlite"):
+    click.echo("-- " + _("algorithm: {text}").format(text=query.algorithm.get(lang) or query.algorithm.get("en", "")),
+               err=True)
+    for what, statement in itss.engine_statements(settings):
         click.echo(f"-- {what}", err=True)
         if statement:
             click.echo(statement, err=True)
-    click.echo("-- reference Cypher (for Neo4j Browser):", err=True)
-    click.echo(queries.reference_cypher(query).rstrip(), err=True)
+    click.echo("-- " + _("reference Cypher (for Neo4j Browser):"), err=True)
+    click.echo(itss.reference_cypher(query).rstrip(), err=True)
     click.echo("", err=True)
 
 
@@ -57,7 +61,9 @@ def _write_view(html_path: Path | None, build: Callable) -> None:
     from itss_graph.render.graphview import write_html
 
     write_html(build(), html_path)
-    click.echo(f"View written to {html_path}", err=True)
+    from itss_graph.i18n import _
+
+    click.echo(_("View written to {path}").format(path=html_path), err=True)
 
 
 def _emit(output_format: str, document: dict, headers: list[str], rows: list[list], text: str) -> None:
@@ -68,23 +74,31 @@ def _emit(output_format: str, document: dict, headers: list[str], rows: list[lis
     elif output_format == "csv":
         click.echo(to_csv(headers, rows), nl=False)
     else:
-        click.echo(text)
+        from itss_graph.render.table import fit_lines
+
+        click.echo(fit_lines(text))
 
 
 def _table(headers: list[str], rows: list[list], limit: int = 0) -> str:
+    """The text table of an answer: headers in the language in use, codes (effects, statuses,
+    CI and relation types) as words; at most ``limit`` rows."""
+    from itss_graph.i18n import _
+    from itss_graph.render.labels import relation_label, type_label, word
     from itss_graph.render.table import render_table
 
     shown = rows[:limit] if limit else rows
-    out = render_table(headers, shown)
+    show = {"type": type_label, "via": relation_label, "status": word, "criticality": word, "spof": word}
+    cells = [[show[h](v) if h in show and isinstance(v, str) else v for h, v in zip(headers, row)] for row in shown]
+    out = render_table([_(h) for h in headers], cells)
     if len(shown) < len(rows):
-        out += f"\n... and {len(rows) - len(shown)} more (--limit 0 shows all)"
+        out += "\n" + _("... and {n} more (--limit 0 shows all)").format(n=len(rows) - len(shown))
     return out
 
 
-def _obligations_for(store, result) -> dict:
-    from itss_graph.engine.obligations import assess, situation_of
+def _n(singular: str, plural: str, n: int, **values) -> str:
+    from itss_graph.i18n import ngettext
 
-    return assess(situation_of(store, result)).as_dict()
+    return ngettext(singular, plural, n).format(n=n, **values)
 
 
 # -- queries -------------------------------------------------------------------------------------
@@ -105,23 +119,25 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
       itss queries --category resilience --format json
       itss queries --show spof
     """
-    from itss_graph import queries as catalogue
+    import itss_graph as itss
 
     if show_name:
-        query = catalogue.get(show_name)
+        query = itss.canned_query(show_name)
         if output_format == "json":
             from itss_graph.render.formats import to_json
 
             click.echo(to_json({**query.as_dict(lang), "algorithm": query.algorithm.get(lang, ""),
-                                "reference_cypher": catalogue.reference_cypher(query)}), nl=False)
+                                "reference_cypher": itss.reference_cypher(query)}), nl=False)
             return
         _print_query(query.name, None, lang)
         return
-    found = catalogue.search(search, category, lang)
+    found = itss.search_queries(search, category, lang)
+    from itss_graph.i18n import _
+
     rows = [[q.name, q.category, q.title.get(lang, ""), q.cli] for q in found]
     _emit(output_format, {"queries": [q.as_dict(lang) for q in found]},
           ["name", "category", "title", "cli"], rows,
-          _table(["name", "category", "title", "cli"], rows) if rows else "No canned query matches.")
+          _table(["name", "category", "title", "cli"], rows) if rows else _("No canned query matches."))
 
 
 # -- impact family -------------------------------------------------------------------------------
@@ -136,39 +152,45 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
 @lang_option
 @_show_query_option("blast-radius")
 def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) -> None:
-    """Business services that CI_IDS' failure takes down or leaves at risk, most important
-    first (criticality, SLA, users), with the ITSS obligations.
+    """Business services that CI_IDS' failure takes down (a failed service is down) or leaves
+    at risk (still up, without redundancy of its own or below it), most important first
+    (criticality, SLA, users), each with why — the chain from the failed CI, or the redundancy
+    lost and the CIs whose next failure would take it down — and the ITSS obligations.
 
     \b
     Examples:
       itss blast-radius storage-array:dc1-san1
       itss blast-radius switch:dc1-core-1 switch:dc1-core-2 --format json
     """
-    from itss_graph.engine.blast import blast_radius as run
+    import itss_graph as itss
+    from itss_graph.render.impact import (SERVICE_CSV_HEADERS, headline, losses_text, plural,
+                                          service_rows, services_text)
     from itss_graph.render.obligations import obligations_text
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, list(ci_ids))
-        obligations = _obligations_for(store, answer.impact)
-    headers = ["id", "name", "status", "criticality", "sla", "users", "depth"]
-    rows = [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth] for s in answer.services]
-    summary = answer.as_dict()["summary"]
-    text = (f"{summary['down']} services down, {summary['at_risk']} at risk "
-            f"({summary['impacted_cis']} CIs impacted)\n" + (_table(headers, rows, limit) if rows else "")
-            + "\n\n" + obligations_text(obligations, lang))
-    _emit(output_format, {**answer.as_dict(), "obligations": obligations}, headers, rows, text)
+        answer = itss.blast_radius(store, list(ci_ids), with_props=html_path is not None)
+        obligations = itss.obligations(store, answer.impact, radius=answer)
+        links = itss.failure_links(store, answer.impact) if html_path is not None else None
+    rows = service_rows(answer, SERVICE_CSV_HEADERS)
+    summary = answer.summary()
+    text = "\n\n".join(part for part in (
+        f"{headline(answer, obligations, lang)}; "
+        f"{plural(summary['impacted_cis'], 'CI', 'CIs')} impacted",
+        services_text(answer, limit), losses_text(answer, limit),
+        obligations_text(obligations, lang)) if part)
+    _emit(output_format, {**answer.as_dict(), "obligations": obligations}, SERVICE_CSV_HEADERS, rows, text)
 
     def view():
-        from itss_graph.render.impact_map import impact_view
-
-        return impact_view(answer.impact, lang=lang, obligations=obligations)
+        return itss.impact_view(answer.impact, lang=lang, obligations=obligations, radius=answer,
+                                links=links, at_risk=[s for s in answer.services if s.status == "at-risk"])
 
     _write_view(html_path, view)
 
 
 @click.command("root-cause")
 @click.argument("symptoms", nargs=-1, required=True)
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="At most N candidates, best first.")
 @store_options
 @format_option
 @lang_option
@@ -182,24 +204,27 @@ def root_cause(symptoms, limit, store_settings, output_format, lang) -> None:
       itss root-cause service:0024 service:0028 service:0032
       itss root-cause vm:0030-web1 vm:0031-web1 --format json
     """
-    from itss_graph.engine.root_cause import root_cause as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, list(symptoms), limit=limit)
+        answer = itss.root_cause(store, list(symptoms), limit=limit)
     headers = ["id", "type", "name", "explains", "of", "distance", "symptoms explained"]
     rows = [[c.id, c.type, c.name, len(c.explains), len(answer.symptoms), c.distance, " ".join(c.explains)]
             for c in answer.candidates]
     doc = answer.as_dict()
     note = doc["summary"]["not_explained_by_top"]
-    text = _table(headers, rows) if rows else "No upstream candidate explains these symptoms."
+    from itss_graph.i18n import _
+
+    text = _table(headers, rows) if rows else _("No upstream candidate explains these symptoms.")
     if note:
-        text += f"\nNot explained by the top candidate (several failures?): {' '.join(note)}"
+        text += "\n" + _("Not explained by the top candidate (several failures?): {ids}").format(ids=" ".join(note))
     _emit(output_format, doc, headers, rows, text)
 
 
 @click.command()
 @click.argument("target", required=False)
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Table: at most N rows (0: all; json and csv list every one).")
 @_html_option("what TARGET rests on, single points of failure in red")
 @store_options
 @format_option
@@ -215,34 +240,34 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
       itss spof service:0030
       itss spof --format json
     """
-    from itss_graph.engine.spof import estate_spof, spof as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
         if target:
-            answer = run(store, target)
+            answer = itss.spof(store, target)
             headers = ["id", "type", "name", "distance"]
             rows = [[p.id, p.type, p.name, p.distance] for p in answer.points]
-            text = (f"{target}: {len(rows)} single points of failure among {answer.upstream} CIs it rests on\n"
-                    + _table(headers, rows, limit))
+            text = (_n("{target}: {n} single point of failure among {m} CIs it rests on",
+                       "{target}: {n} single points of failure among {m} CIs it rests on", len(rows),
+                       target=target, m=answer.upstream) + "\n" + _table(headers, rows, limit))
             _emit(output_format, answer.as_dict(), headers, rows, text)
 
             def view():
-                from itss_graph.engine.upstream import upstream_subgraph
-                from itss_graph.render.depmap import dependency_view
-                from itss_graph.schema import load_schema
-
-                return dependency_view(target, load_schema(), upstream=upstream_subgraph(store, [target]),
-                                       spof_ids={p.id for p in answer.points})
+                return itss.dependency_view(target, itss.load_schema(), upstream=answer.subgraph,
+                                            spof_ids={p.id for p in answer.points})
 
             _write_view(html_path, view)
             return
         if html_path is not None:
-            raise click.UsageError("--html needs a TARGET (a view of the whole estate would be a hairball)")
-        answer = estate_spof(store, progress=_progress("services"))
+            from itss_graph.i18n import _
+
+            raise click.UsageError(_("--html needs a TARGET (a view of the whole estate would be a hairball)"))
+        answer = itss.estate_spof(store, progress=_progress("services"))
     headers = ["id", "type", "name", "services_down"]
     rows = [[e.id, e.type, e.name, len(e.services)] for e in answer.entries]
-    text = (f"{len(rows)} CIs are single points of failure of at least one of "
-            f"{answer.services_examined} services\n" + _table(headers, rows, limit))
+    text = (_n("{n} CI is a single point of failure of at least one of {m} services",
+               "{n} CIs are single points of failure of at least one of {m} services", len(rows),
+               m=answer.services_examined) + "\n" + _table(headers, rows, limit))
     _emit(output_format, answer.as_dict(), headers, rows, text)
 
 
@@ -261,8 +286,10 @@ def _progress(what: str):
 
 @click.command()
 @click.argument("target")
-@click.option("--depth", type=click.IntRange(min=1), default=None)
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@click.option("--depth", type=click.IntRange(min=1), default=None,
+              help="Follow dependencies at most N relations away (default: no limit).")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Table: at most N rows (0: all; json and csv list every one).")
 @_html_option("the tree of what TARGET rests on")
 @store_options
 @format_option
@@ -274,25 +301,23 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
     \b
     Examples:
       itss depends service:0030
-      itss depends vm:361 --depth 2 --format csv
+      itss depends vm:361 --depth 2 --format csv --store netbox.db
     """
-    from itss_graph.engine.depends import depends as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, target, max_depth=depth)
+        answer = itss.depends(store, target, max_depth=depth)
     headers = ["id", "type", "name", "distance", "via", "to", "spof"]
     rows = [[d.id, d.type, d.name, d.distance, d.via, d.to, "yes" if d.spof else ""]
             for d in answer.dependencies]
     summary = answer.as_dict()["summary"]
-    text = (f"{target} rests on {summary['total']} CIs ({summary['spof']} single points of failure)\n"
+    text = (_n("{target} rests on {n} CI", "{target} rests on {n} CIs", summary["total"], target=target) + " ("
+            + _n("{n} single point of failure", "{n} single points of failure", summary["spof"]) + ")\n"
             + _table(headers, rows, limit))
     _emit(output_format, answer.as_dict(), headers, rows, text)
 
     def view():
-        from itss_graph.render.answer_views import depends_view
-        from itss_graph.schema import load_schema
-
-        return depends_view(answer, load_schema(), lang=lang)
+        return itss.depends_view(answer, itss.load_schema(), lang=lang)
 
     _write_view(html_path, view)
 
@@ -300,8 +325,10 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
 @click.command()
 @click.argument("dependant")
 @click.argument("provider")
-@click.option("--max-length", type=click.IntRange(min=1, max=50), default=8, show_default=True)
-@click.option("--max-paths", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@click.option("--max-length", type=click.IntRange(min=1, max=50), default=8, show_default=True,
+              help="Longest chain listed, in relations.")
+@click.option("--max-paths", type=click.IntRange(min=1, max=1000), default=20, show_default=True,
+              help="At most N chains, shortest first.")
 @_html_option("the chains")
 @store_options
 @format_option
@@ -314,26 +341,27 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
     \b
     Examples:
       itss path service:0030 storage-array:dc1-san1
-      itss path vm:361 site:21 --format json
+      itss path vm:361 site:21 --format json --store netbox.db
     """
-    from itss_graph.engine.depends import paths as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, dependant, provider, max_length=max_length, max_paths=max_paths)
+        answer = itss.paths(store, dependant, provider, max_length=max_length, max_paths=max_paths)
     doc = answer.as_dict()
     rows = [[k + 1, len(p) - 1, _chain_text(p)] for k, p in enumerate(answer.paths)]
+    from itss_graph.i18n import _
+
     if not answer.shortest:
-        text = f"{dependant} does not depend on {provider}."
+        text = _("{dependant} does not depend on {provider}.").format(dependant=dependant, provider=provider)
     else:
-        text = (f"Shortest: {_chain_text(answer.shortest)}\n\n{len(answer.paths)} chains"
-                + (" (bounded; more exist)" if answer.truncated else "") + ":\n"
+        text = (_("Shortest: {chain}").format(chain=_chain_text(answer.shortest)) + "\n\n"
+                + _n("{n} chain", "{n} chains", len(answer.paths))
+                + (_(" (bounded; more exist)") if answer.truncated else "") + ":\n"
                 + _table(["#", "length", "chain"], rows))
     _emit(output_format, doc, ["#", "length", "chain"], rows, text)
 
     def view():
-        from itss_graph.render.answer_views import paths_view
-
-        return paths_view(answer, lang=lang)
+        return itss.paths_view(answer, lang=lang)
 
     _write_view(html_path, view)
 
@@ -348,8 +376,10 @@ def _chain_text(steps: list[dict]) -> str:
 
 
 @click.command()
-@click.option("--type", "types", multiple=True, help="Only CIs of this type (repeatable).")
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@click.option("--type", "types", multiple=True, metavar="TYPE", callback=resolve_ci_types,
+              help="Only CIs of this type (a name or alias from `itss types`); repeatable.")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Table: at most N rows (0: all; json and csv list every one).")
 @store_options
 @format_option
 @lang_option
@@ -362,20 +392,24 @@ def orphans(types, limit, store_settings, output_format, lang) -> None:
       itss orphans
       itss orphans --type server --type vm --format csv
     """
-    from itss_graph.engine.orphans import orphans as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, types=set(types) or None)
+        answer = itss.orphans(store, types=set(types) or None)
     doc = answer.as_dict()
     rows = [[c.id, c.type, c.name] for c in answer.cis]
-    by_type = ", ".join(f"{t} {n}" for t, n in doc["summary"]["by_type"].items())
-    text = (f"{len(rows)} CIs support none of {answer.services} services"
+    from itss_graph.render.labels import type_label
+
+    by_type = ", ".join(f"{type_label(t)} {n}" for t, n in doc["summary"]["by_type"].items())
+    text = (_n("{n} CI supports none of {m} services", "{n} CIs support none of {m} services", len(rows),
+               m=answer.services)
             + (f": {by_type}" if by_type else "") + "\n" + (_table(["id", "type", "name"], rows, limit) if rows else ""))
     _emit(output_format, doc, ["id", "type", "name"], rows, text)
 
 
 @click.command()
-@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="The N CIs whose failure takes down the most services.")
 @store_options
 @format_option
 @lang_option
@@ -388,10 +422,10 @@ def hotspots(top, store_settings, output_format, lang) -> None:
     Example:
       itss hotspots --top 10
     """
-    from itss_graph.engine.hotspots import hotspots as run
+    import itss_graph as itss
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, top=top, progress=_progress("services"))
+        answer = itss.hotspots(store, top=top, progress=_progress("services"))
     headers = ["id", "type", "name", "services_down", "cis_lost"]
     rows = [[h["id"], h["type"], h["name"], h["services_down"], h["cis_lost"]] for h in answer["hotspots"]]
     _emit(output_format, answer, headers, rows, _table(headers, rows))
@@ -399,31 +433,56 @@ def hotspots(top, store_settings, output_format, lang) -> None:
 
 @click.command("change-impact")
 @click.argument("ci_ids", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Table: at most N services (0: all).")
 @store_options
 @format_option
 @lang_option
 @_show_query_option("change-impact")
-def change_impact(ci_ids, store_settings, output_format, lang) -> None:
-    """What a planned change taking CI_IDS down touches: the services affected, the ITSS change
-    and release process and roles that apply, and a suggested window.
+def change_impact(ci_ids, limit, store_settings, output_format, lang) -> None:
+    """What a planned change taking CI_IDS down touches: the services down (a changed service
+    is down) or left without redundancy (at risk), most important first, each with why; the
+    ITSS change and release process and roles that apply; a suggested window (the policy's,
+    for the most critical service down, or for services at risk).
 
     \b
     Examples:
       itss change-impact server:dc1-db0030p
       itss change-impact switch:dc1-core-1 --format json --lang zh
     """
-    from itss_graph.engine.change import change_impact as run
+    import itss_graph as itss
+    from itss_graph.render.impact import SERVICE_CSV_HEADERS, SERVICE_HEADERS, chain_text, plural
     from itss_graph.render.obligations import KIND_TITLES
+    from itss_graph.render.table import render_table
 
     with open_configured_store(store_settings) as store:
-        answer = run(store, list(ci_ids))
-    headers = ["id", "name", "status", "criticality", "sla", "users"]
-    rows = [[s["id"], s["name"], s["status"], s["criticality"], s["sla"], s["users"]] for s in answer["services"]]
-    lines = [f"Change taking down {', '.join(ci_ids)}: {len(rows)} services affected",
-             _table(headers, rows) if rows else "",
-             f"Suggested window: {answer['window']['text'].get(lang) or answer['window']['text']['en']}"]
+        answer = itss.change_impact(store, list(ci_ids))
+    services = answer["services"]
+    rows = [[s[h] for h in SERVICE_CSV_HEADERS] for s in services]
+    summary = answer["summary"]
+    window = answer["window"]
+    lines = [f"Change taking down {', '.join(ci_ids)}: "
+             f"{plural(summary['services_down'], 'service')} down, {summary['services_at_risk']} at risk",
+             f"Suggested window ({window['criticality']}"
+             + (f", decided by {window['driven_by']}" if window["driven_by"] else "") + "): "
+             + (window["text"].get(lang) or window["text"].get("en", ""))]
+    if rows:
+        shown = rows[:limit] if limit else rows
+        lines += ["", f"Business services ({len(rows)}), most critical first:",
+                  render_table(SERVICE_HEADERS, [[s[h] for h in SERVICE_HEADERS] for s in services[:len(shown)]])]
+        if len(shown) < len(rows):
+            lines.append(f"... and {len(rows) - len(shown)} more (--limit 0 shows all)")
+        lines += ["", "Why:"]
+        for s in services[:len(shown)]:
+            why = "changed itself" if s["failed"] else chain_text(s["chain"])
+            if s["status"] != "down":
+                why += ("; next failure that takes it down: " + ", ".join(s["next_failure"])
+                        if s["next_failure"] else "; no single next failure takes it down")
+            lines.append(f"  {s['id']} ({s['status']}): {why}")
+    lines.append("")
     for kind in ("processes", "roles"):
         lines.append(f"{KIND_TITLES[kind][lang]}:")
         for item in answer["knowledge"][kind]:
             lines.append(f"  - {item['label'].get(lang) or item['label']['en']} ({item['iri']})")
-    _emit(output_format, answer, headers, rows, "\n".join(lines))
+    _emit(output_format, answer, SERVICE_CSV_HEADERS, rows, "\n".join(lines))
+

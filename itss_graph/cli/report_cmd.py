@@ -9,7 +9,7 @@ from typing import Callable
 
 import click
 
-from itss_graph.cli.options import lang_option, open_configured_store, store_options
+from itss_graph.cli.options import check_ci_type, lang_option, open_configured_store, store_options
 
 
 def output_options(func: Callable) -> Callable:
@@ -24,14 +24,21 @@ def output_options(func: Callable) -> Callable:
                         help="Write the report as one self-contained HTML page.")(func)
 
 
-def emit(report, html_path: Path | None, output_format: str | None, md_path: Path | None, started: float) -> None:
-    """Write the HTML page and/or the Markdown, as asked (Markdown to stdout by default)."""
+def emit(report, html_path: Path | None, output_format: str | None, md_path: Path | None, started: float,
+         docx_path: Path | None = None) -> None:
+    """Write the HTML page, the Word document and/or the Markdown, as asked (Markdown to stdout when
+    no file is asked for)."""
     if html_path is not None:
         from itss_graph.render.report import write_report_html
 
         write_report_html(report, html_path)
         click.echo(f"Report written to {html_path} ({time.perf_counter() - started:.2f} s)", err=True)
-    if output_format == "md" or md_path is not None or html_path is None:
+    if docx_path is not None:
+        from itss_graph.render.word import write_docx
+
+        write_docx(report, docx_path)
+        click.echo(f"Word report written to {docx_path} ({time.perf_counter() - started:.2f} s)", err=True)
+    if output_format == "md" or md_path is not None or (html_path is None and docx_path is None):
         from itss_graph.render.markdown import report_markdown
         from itss_graph.render.page import write_text_atomic
 
@@ -96,6 +103,7 @@ def report() -> None:
       itss report impact storage-array:dc1-san1 --html san1.html
       itss report standards --code 040301 --format md
       itss report gap --profile examples/profiles/scenario-2.yaml --html gap.html
+      itss report gap --profile examples/profiles/case-3.yaml --lang zh --docx gap.docx
     """
 
 
@@ -120,49 +128,46 @@ def report_impact(ci_ids, limit, group_by, max_nodes, html_path, output_format, 
       itss report impact switch:dc1-core-1 switch:dc1-core-2 --html core.html
       itss report impact storage-array:dc1-san1 --format md -o san1.md
     """
-    from itss_graph.engine.blast import blast_radius
-    from itss_graph.engine.impact import impact
-    from itss_graph.engine.obligations import assess, situation_of
-    from itss_graph.render.report_impact import impact_report
-    from itss_graph.schema import load_schema
+    import itss_graph as itss
 
     started = time.perf_counter()
-    schema = load_schema()
+    schema = itss.load_schema()
     with open_configured_store(store_settings) as store:
-        blast = blast_radius(store, list(ci_ids), schema=schema)
-        if html_path is not None:  # the same answer, with the CIs' properties for the graph's details
-            blast.impact = impact(store, list(ci_ids), schema=schema, with_props=True)
-        obligations = assess(situation_of(store, blast.impact, schema)).as_dict()
+        # the page's graph shows each CI's properties in its details
+        blast = itss.blast_radius(store, list(ci_ids), schema=schema, with_props=html_path is not None)
+        obligations = itss.obligations(store, blast.impact, schema)
         locations = None
         if group_by in ("rack", "site") and len(blast.impact.columns) > max_nodes:
-            from itss_graph.cli.view_cmd import locations_of
-
-            locations = locations_of(store, blast.impact.columns.ids, schema)
+            locations = itss.locations_of(store, blast.impact.columns.ids, schema)
         provenance = [tool_provenance(lang), store_provenance(store_settings, store, lang), ontology_provenance(lang)]
-    doc = impact_report(blast, obligations, lang=lang, limit=limit, group_by=group_by, locations=locations,
-                        max_nodes=max_nodes, provenance=provenance)
+        links = itss.failure_links(store, blast.impact) if html_path is not None else None
+    doc = itss.impact_report(blast, obligations, lang=lang, limit=limit, group_by=group_by,
+                             locations=locations, max_nodes=max_nodes, provenance=provenance, links=links)
     emit(doc, html_path, output_format, md_path, started)
 
 
 @report.command("standards")
+@click.option("--docx", "docx_path", metavar="FILE", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report as a Word document (to hand over).")
 @click.option("--code", metavar="CODE", default=None, help="A GB/T 29264 code or category name, e.g. 040301.")
-@click.option("--ci-type", metavar="TYPE", default=None, help="A CI type, e.g. database.")
+@click.option("--ci-type", metavar="TYPE", default=None, callback=check_ci_type, help="A CI type, e.g. database.")
 @click.option("--ci", "ci_id", metavar="ID", default=None, help="A CI of the store.")
 @click.option("--profile", "profile_path", metavar="FILE", default=None,
               type=click.Path(dir_okay=False, path_type=Path), help="An organisation profile (YAML).")
 @output_options
 @store_options
 @lang_option
-def report_standards(code, ci_type, ci_id, profile_path, html_path, output_format, md_path, store_settings,
-                     lang) -> None:
-    """The ITSS standards that apply to a subject (as `itss standards` answers), ranked, each with
-    the chain of knowledge-base facts that makes it apply and their white-paper sources; planned
-    and excluded standards; the standards map.
+def report_standards(docx_path, code, ci_type, ci_id, profile_path, html_path, output_format, md_path,
+                     store_settings, lang) -> None:
+    """The ITSS standards that apply to a subject (as `itss standards` answers), by number and
+    title, ranked, each with its reasons as sentences and their white-paper sources; planned,
+    narrower and excluded standards; the standards map (HTML).
 
     \b
     Examples:
       itss report standards --code 040301 --html 040301.html
       itss report standards --profile examples/profiles/scenario-1.yaml --format md
+      itss report standards --profile examples/profiles/cloud-provider.yaml --lang zh --docx standards.docx
     """
     from itss_graph.knowledge.kb import KnowledgeBase
     from itss_graph.render.report_knowledge import standards_report
@@ -176,35 +181,36 @@ def report_standards(code, ci_type, ci_id, profile_path, html_path, output_forma
     kb = KnowledgeBase.load()
     provenance = [tool_provenance(lang), kb_provenance(lang)]
     if ci_id:
-        from itss_graph.knowledge.applicability import evaluate
-        from itss_graph.knowledge.subjects import declared_for_ci
+        from itss_graph.answers.ci_standards import standards_for_ci
 
         with open_configured_store(store_settings) as store:
-            query, declared, extra = declared_for_ci(kb, store, ci_id, lang)
+            answer = standards_for_ci(store, ci_id, lang, kb=kb)
             provenance.append(store_provenance(store_settings, store, lang))
-        answer = evaluate(kb, declared, query, lang)
-        answer.extra.update(extra)
     else:
-        from itss_graph.cli.view_cmd import applicability_answer
+        from itss_graph.knowledge.questions import applicability_answer
 
-        answer = applicability_answer(kb, code=code, ci_type=ci_type, profile_path=profile_path, lang=lang)
-    emit(standards_report(answer, kb, provenance=provenance), html_path, output_format, md_path, started)
+        answer = applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)
+    emit(standards_report(answer, kb, provenance=provenance), html_path, output_format, md_path, started,
+         docx_path)
 
 
 @report.command("gap")
+@click.option("--docx", "docx_path", metavar="FILE", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report as a Word document (to hand over).")
 @click.option("--profile", "profile_path", metavar="FILE", required=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The organisation profile (YAML).")
 @output_options
 @lang_option
-def report_gap(profile_path, html_path, output_format, md_path, lang) -> None:
+def report_gap(docx_path, profile_path, html_path, output_format, md_path, lang) -> None:
     """What an organisation lacks against the ITSS standards that apply to it (as `itss gap`
-    answers): the gaps by element, who requires each item and where the white paper says so,
-    what is met, and the gap map.
+    answers): what it must have (gaps, met), what to require of its provider or verify — each
+    with who requires it and the sentence of the white paper that places it — and the gap map.
 
     \b
     Examples:
       itss report gap --profile examples/profiles/scenario-2.yaml --html gap.html
-      itss report gap --profile org.yaml --lang zh --format md -o gap.md
+      itss report gap --profile examples/profiles/scenario-2.yaml --lang zh --format md -o gap.md
+      itss report gap --profile examples/profiles/case-3.yaml --lang zh --docx gap.docx
     """
     from itss_graph.knowledge.gap import gap_for_profile
     from itss_graph.knowledge.kb import KnowledgeBase
@@ -213,9 +219,9 @@ def report_gap(profile_path, html_path, output_format, md_path, lang) -> None:
 
     started = time.perf_counter()
     kb = KnowledgeBase.load()
-    profile = load_profile(profile_path, kb)
+    profile = load_profile(profile_path, kb, lang)
     for d in profile.unknown:
         click.echo(f"itss: warning: {profile.path}:{d.line}: {d.field}: {d.name!r} is not in the knowledge "
                    "base; ignored", err=True)
     doc = gap_report(gap_for_profile(kb, profile, lang), provenance=[tool_provenance(lang), kb_provenance(lang)])
-    emit(doc, html_path, output_format, md_path, started)
+    emit(doc, html_path, output_format, md_path, started, docx_path)

@@ -20,11 +20,11 @@ def types(output_format: str, lang: str) -> None:
     Example:
       itss types --lang zh
     """
+    import itss_graph as itss
     from itss_graph.render.formats import to_csv, to_json
     from itss_graph.render.table import render_table
-    from itss_graph.schema import load_schema
 
-    schema = load_schema()
+    schema = itss.load_schema()
     label = (lambda t: t.label_zh) if lang == "zh" else (lambda t: t.label_en)
     ci_rows = [[t.name, label(t), t.layer, ", ".join(t.aliases)] for t in schema.ci_types.values()]
     rel_rows = [[r.name, label(r), r.on_target_failure, r.on_source_failure, ", ".join(r.aliases)]
@@ -46,8 +46,12 @@ def types(output_format: str, lang: str) -> None:
                           + [["relation", r[0], r[1], f"target fails: {r[2]}; source fails: {r[3]}"]
                              for r in rel_rows]), nl=False)
     else:
-        click.echo("CI types")
-        click.echo(render_table(["type", "label", "layer", "aliases"], ci_rows))
-        click.echo("\nRelation types (SOURCE -[TYPE]-> TARGET)")
-        click.echo(render_table(["type", "label", "if target fails, source is",
-                                 "if source fails, target is", "aliases"], rel_rows))
+        from itss_graph.i18n import _
+        from itss_graph.render.labels import word
+
+        click.echo(_("CI types"))
+        click.echo(render_table([_("type"), _("label"), _("layer"), _("aliases")], ci_rows))
+        click.echo("\n" + _("Relation types (SOURCE -[TYPE]-> TARGET)"))
+        click.echo(render_table([_("type"), _("label"), _("if target fails, source is"),
+                                 _("if source fails, target is"), _("aliases")],
+                                [[r[0], r[1], word(r[2]), word(r[3]), r[4]] for r in rel_rows]))

@@ -10,7 +10,7 @@ from typing import Callable
 
 import click
 
-from itss_graph.cli.options import lang_option, open_configured_store, store_options
+from itss_graph.cli.options import check_ci_type, lang_option, open_configured_store, store_options
 
 GROUP_CHOICES = ("type", "rack", "site", "service")
 
@@ -38,60 +38,6 @@ def default_output(kind: str, subject: str) -> Path:
     """
     slug = re.sub(r"[^\w.-]+", "_", subject, flags=re.ASCII).strip("._")[:60] or "all"
     return Path(f"view-{kind}-{slug}.html")
-
-
-def locations_of(store, ids, schema) -> dict[str, dict[str, str]]:
-    """Where CIs are, for grouping: ``{id: {"rack": label, "site": label}}``.
-
-    Follows LOCATED_IN relations from each CI (device → rack → room → site, one batched read
-    per level) and takes the first rack and site on the way; a CI with none falls back to its
-    ``rack`` / ``site`` properties (a property naming a site CI by id or name gets that site's
-    label). Labels are the CI names (ids when unnamed).
-    """
-    from itss_graph.stores.base import OUTGOING
-
-    ids = sorted(set(ids))
-    rack_type = schema.resolve_ci_type("rack") or "rack"
-    site_type = schema.resolve_ci_type("site") or "site"
-    located = schema.resolve_relation_type("LOCATED_IN") or "LOCATED_IN"
-    parent: dict[str, str] = {}
-    seen = set(ids)
-    frontier = ids
-    for _ in range(8):  # device, rack, row, room, floor, building, site...: deep enough
-        if not frontier:
-            break
-        found: dict[str, str] = {}
-        for ci, _rel, where in store.edges(frontier, OUTGOING, [located]):
-            if ci not in found or where < found[ci]:
-                found[ci] = where
-        parent.update(found)
-        frontier = sorted(set(found.values()) - seen)
-        seen.update(frontier)
-    cis = store.get_cis(sorted(seen))
-    sites = {c.id: c for c in cis.values() if c.type == site_type}
-    by_name = {c.name: c for c in sites.values() if c.name}
-    out: dict[str, dict[str, str]] = {}
-    for ci_id in ids:
-        place: dict[str, str] = {}
-        node, hops = ci_id, 0
-        while node is not None and hops < 10:
-            ci = cis.get(node)
-            if ci is not None:
-                if ci.type == rack_type:
-                    place.setdefault("rack", ci.name or ci.id)
-                if ci.type == site_type:
-                    place.setdefault("site", ci.name or ci.id)
-            node, hops = parent.get(node), hops + 1
-        ci = cis.get(ci_id)
-        props = ci.props if ci is not None else {}
-        if "rack" not in place and props.get("rack"):
-            place["rack"] = str(props["rack"])
-        if "site" not in place and props.get("site"):
-            value = str(props["site"])
-            match = sites.get(value) or sites.get(f"{site_type}:{value}") or by_name.get(value)
-            place["site"] = (match.name or match.id) if match is not None else value
-        out[ci_id] = place
-    return out
 
 
 def _written(path: Path, view, started: float) -> None:
@@ -130,26 +76,19 @@ def view_impact(ci_ids, depth, no_obligations, output, group_by, max_nodes, stor
       itss view impact switch:dc1-core-1 switch:dc1-core-2
       itss view impact site:dc1 --group-by rack -o dc1.html
     """
-    from itss_graph.engine.impact import impact
-    from itss_graph.render.graphview import write_html
-    from itss_graph.render.impact_map import impact_view
+    import itss_graph as itss
 
     started = time.perf_counter()
     with open_configured_store(store_settings) as store:
-        result = impact(store, list(ci_ids), max_depth=depth, with_props=True)
-        obligations = None
-        if not no_obligations:
-            from itss_graph.engine.obligations import assess, situation_of
-
-            obligations = assess(situation_of(store, result)).as_dict()
+        result = itss.impact(store, list(ci_ids), max_depth=depth, with_props=True)
+        obligations = None if no_obligations else itss.obligations(store, result)
         locations = None
         if group_by in ("rack", "site") and len(result.columns) > max_nodes:
-            from itss_graph.schema import load_schema
-
-            locations = locations_of(store, result.columns.ids, load_schema())
-    page = impact_view(result, lang=lang, obligations=obligations, group_by=group_by, locations=locations,
-                       max_nodes=max_nodes)
-    path = write_html(page, output or default_output("impact", "+".join(ci_ids)))
+            locations = itss.locations_of(store, result.columns.ids, itss.load_schema())
+        links = itss.failure_links(store, result)
+    page = itss.impact_view(result, lang=lang, obligations=obligations, group_by=group_by,
+                            locations=locations, max_nodes=max_nodes, links=links)
+    path = itss.write_html(page, output or default_output("impact", "+".join(ci_ids)))
     _written(path, page, started)
 
 
@@ -174,33 +113,16 @@ def view_deps(ci_id, depth, direction, output, group_by, max_nodes, store_settin
       itss view deps switch:dc1-core-1 --direction down --depth 3
       itss view deps server:dc1-db0030p --direction both -o db.html
     """
-    from itss_graph.render.depmap import dependency_view
-    from itss_graph.render.graphview import write_html
-    from itss_graph.schema import load_schema
+    import itss_graph as itss
 
     started = time.perf_counter()
-    schema = load_schema()
-    sub = spofs = downstream = rests_on = None
+    schema = itss.load_schema()
     with open_configured_store(store_settings) as store:
-        if direction in ("up", "both"):
-            from itss_graph.engine.spof import spof
-            from itss_graph.engine.upstream import upstream_subgraph
-
-            sub = upstream_subgraph(store, [ci_id], schema=schema)
-            spofs = {p.id for p in spof(store, ci_id, schema=schema).points}
-        if direction in ("down", "both"):
-            from itss_graph.engine.impact import impact
-            from itss_graph.engine.reach import downstream as reach_downstream
-
-            downstream = impact(store, [ci_id], max_depth=depth, schema=schema, with_props=True)
-            rests_on = len(reach_downstream(store, [ci_id], schema=schema))
-        ids = set(sub.ids if sub is not None else []) | set(downstream.columns.ids if downstream else []) | {ci_id}
-        cis = store.get_cis(sorted(ids))
-        locations = locations_of(store, ids, schema) if group_by != "type" and len(ids) > max_nodes else None
-    page = dependency_view(ci_id, schema, upstream=sub, spof_ids=spofs or set(), downstream=downstream,
-                           rests_on_total=rests_on, max_depth=depth, cis=cis, group_by=group_by,
-                           locations=locations, max_nodes=max_nodes, lang=lang)
-    path = write_html(page, output or default_output(f"deps-{direction}", ci_id))
+        found = itss.dependency_map(store, ci_id, direction=direction, max_depth=depth,
+                                    group_by=group_by, max_nodes=max_nodes, schema=schema)
+    page = itss.dependency_view(ci_id, schema, **vars(found), max_depth=depth, group_by=group_by,
+                                max_nodes=max_nodes, lang=lang)
+    path = itss.write_html(page, output or default_output(f"deps-{direction}", ci_id))
     _written(path, page, started)
 
 
@@ -220,26 +142,15 @@ def view_service(service, output, group_by, max_nodes, store_settings, lang) -> 
       itss view service service:0030
       itss view service service:0001 --group-by rack -o core-banking.html
     """
-    from itss_graph.engine.spof import spof
-    from itss_graph.engine.upstream import upstream_subgraph
-    from itss_graph.errors import ItssError
-    from itss_graph.render.depmap import service_view
-    from itss_graph.render.graphview import write_html
-    from itss_graph.schema import load_schema
+    import itss_graph as itss
 
     started = time.perf_counter()
-    schema = load_schema()
+    schema = itss.load_schema()
     with open_configured_store(store_settings) as store:
-        sub = upstream_subgraph(store, [service], schema=schema)
-        kind = sub.types[sub.position[service]]
-        if kind not in schema.service_types():
-            raise ItssError(f"{service} is a {kind}, not a service (`itss view deps {service}` maps any CI)")
-        spofs = {p.id for p in spof(store, service, schema=schema).points}
-        cis = store.get_cis(sub.ids)
-        locations = locations_of(store, sub.ids, schema) if group_by != "type" and len(sub.ids) > max_nodes else None
-    page = service_view(service, schema, sub, spof_ids=spofs, cis=cis, group_by=group_by, locations=locations,
-                        max_nodes=max_nodes, lang=lang)
-    path = write_html(page, output or default_output("service", service))
+        found = itss.service_map(store, service, group_by=group_by, max_nodes=max_nodes, schema=schema)
+    page = itss.service_view(service, schema, found.upstream, spof_ids=found.spof_ids, cis=found.cis,
+                             group_by=group_by, locations=found.locations, max_nodes=max_nodes, lang=lang)
+    path = itss.write_html(page, output or default_output("service", service))
     _written(path, page, started)
 
 
@@ -248,7 +159,8 @@ def view_service(service, output, group_by, max_nodes, store_settings, lang) -> 
 @click.option("--profile", "profile_path", metavar="FILE", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Only the standards that apply to an organisation profile (YAML).")
-@click.option("--ci-type", metavar="TYPE", default=None, help="Only the standards that apply to a CI type.")
+@click.option("--ci-type", metavar="TYPE", default=None, callback=check_ci_type,
+              help="Only the standards that apply to a CI type.")
 @output_option
 @lang_option
 def view_standards(code, profile_path, ci_type, output, lang) -> None:
@@ -264,6 +176,7 @@ def view_standards(code, profile_path, ci_type, output, lang) -> None:
       itss view standards --profile examples/profiles/scenario-1.yaml -o scenario-1.html
     """
     from itss_graph.knowledge.kb import KnowledgeBase
+    from itss_graph.knowledge.questions import applicability_answer
     from itss_graph.render.graphview import write_html
     from itss_graph.render.standards_map import standards_view
 
@@ -272,31 +185,8 @@ def view_standards(code, profile_path, ci_type, output, lang) -> None:
         raise click.UsageError(f"give at most one of --code, --ci-type, --profile (got {', '.join(given)})")
     started = time.perf_counter()
     kb = KnowledgeBase.load()
-    answer = applicability_answer(kb, code=code, ci_type=ci_type, profile_path=profile_path, lang=lang)
+    answer = applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)
     page = standards_view(kb, answer=answer, lang=lang)
     subject = code or ci_type or (profile_path.stem if profile_path else "all")
     path = write_html(page, output or default_output("standards", subject))
     _written(path, page, started)
-
-
-def applicability_answer(kb, *, code=None, ci_type=None, profile_path=None, lang="en"):
-    """The knowledge engineer's applicability answer for one subject (as `itss standards` gives
-    it), or None when no subject is given."""
-    from itss_graph.knowledge.applicability import Query, evaluate
-
-    if code:
-        from itss_graph.knowledge.subjects import declared_for_code
-
-        query, declared = declared_for_code(kb, code)
-    elif ci_type:
-        from itss_graph.knowledge.subjects import query_for_ci_type
-
-        query, declared = query_for_ci_type(kb, ci_type, lang)
-    elif profile_path:
-        from itss_graph.knowledge.profile import load_profile
-
-        profile = load_profile(profile_path, kb)
-        query, declared = Query("profile", str(profile_path), profile.name), profile.declared
-    else:
-        return None
-    return evaluate(kb, declared, query, lang)

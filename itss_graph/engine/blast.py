@@ -1,10 +1,21 @@
-"""Blast radius: the services a failure affects, ranked by what matters to the business.
+"""Blast radius: the services a failure affects, why, and how much more it would take.
 
-Services *down* come from the impact analysis; services *at risk* are still up but rest on a
-CI that lost redundancy (a redundancy group that lost a member, a device that lost one of its
-power feeds): one more failure there could take them down. CIs merely degraded by a lost link
-(a cable, a circuit) do not put anything at risk. Ranking: criticality (``criticality`` or
-``tier`` property: critical/关键 > important/重要 > general/一般), then SLA (``sla``, e.g.
+Every answer that grades services uses these classes (``impact``, ``blast-radius``,
+``change-impact`` and the ITSS obligations):
+
+* **down** — the service failed itself (``failed``: it is one of the failed CIs) or the
+  impact analysis lost it; ``chain`` is how the failure reached it, from a failed CI;
+* **at risk** — still up, but it lost redundancy: its own (a redundancy group of the service
+  lost members) or below it (it rests, through relations that can cost service, on a CI that
+  lost redundancy: a group lost a member, a device lost one of its power feeds or uplinks).
+  ``lost_redundancy_at`` is the nearest such CI, ``chain`` runs from a failed CI through it to
+  the service, and ``next_failure`` lists the surviving redundant providers whose failure
+  alone would now take the service down (redundancy-group CIs are never listed: a group fails
+  only when its members do, as in ``spof``). A CI merely degraded by a lost link (a cable, a
+  circuit) puts nothing at risk.
+
+Ranking: down before at risk, then criticality (the policy of ``queries/criticality.yaml``:
+tier 1/2/3, P1–P4, 关键/重要/一般, critical/high/medium/low …), then SLA (``sla``, e.g.
 ``99.99``), then users or customers (``users`` / ``customers``), then id.
 
 Example:
@@ -15,25 +26,26 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
-from itss_graph.engine.impact import ImpactResult, impact
-from itss_graph.engine.reach import downstream
+from itss_graph.criticality import criticality_policy
+from itss_graph.engine.explain import (GroupLoss, lost_ids, next_failures, redundancy_losses,
+                                       with_new_spof)
+from itss_graph.engine.impact import impact
+from itss_graph.engine.reach import downstream_paths
+from itss_graph.engine.result import ImpactResult
 from itss_graph.schema import Schema, load_schema
+from itss_graph.semantics import DEGRADED, DOWN
 from itss_graph.stores.base import Store
 
-_CRITICALITY = {"critical": 0, "关键": 0, "high": 0, "important": 1, "重要": 1, "medium": 1,
-                "general": 2, "一般": 2, "low": 2}
+AT_RISK = "at-risk"
 
 
 def criticality_rank(props: dict) -> int:
-    """0 critical, 1 important, 2 general, 3 unknown."""
-    for key in ("criticality", "tier"):
-        value = str(props.get(key, "")).strip().lower()
-        if value in _CRITICALITY:
-            return _CRITICALITY[value]
-    return 3
+    """0 for the most critical level of the policy; unknown values rank after every level."""
+    policy = criticality_policy()
+    return policy.rank(policy.level_of(props))
 
 
 def _number(value) -> float:
@@ -46,77 +58,191 @@ class AffectedService:
     id: str
     name: str
     status: str  # "down" or "at-risk"
-    criticality: str
+    criticality: str  # a level of the criticality policy, "" when unknown
     sla: str
     users: str
-    depth: int | None
+    depth: int | None  # relations from a failed CI along ``chain`` (0: failed itself)
+    failed: bool = False
+    chain: tuple[dict, ...] = ()
+    lost_redundancy_at: str | None = None
+    next_failure: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "status": self.status,
                 "criticality": self.criticality, "sla": self.sla, "users": self.users,
-                "depth": self.depth}
+                "depth": self.depth, "failed": self.failed, "chain": list(self.chain),
+                "lost_redundancy_at": self.lost_redundancy_at,
+                "next_failure": list(self.next_failure)}
+
+    def chain_text(self) -> str:
+        """``site:dc1 -LOCATED_IN-> rack:a01 -…-> service:shop`` (each arrow names the relation
+        the failure crossed)."""
+        return chain_text(self.chain)
+
+
+def chain_text(chain: Sequence[dict]) -> str:
+    """Steps as one line.
+
+    >>> chain_text([{"id": "h", "via": None}, {"id": "v", "via": "RUNS_ON"}])
+    'h -RUNS_ON-> v'
+    """
+    parts = []
+    for step in chain:
+        if step.get("via"):
+            parts.append(f" -{step['via']}-> ")
+        parts.append(step["id"])
+    return "".join(parts)
 
 
 @dataclass
 class BlastRadius:
     impact: ImpactResult
     services: list[AffectedService]
+    losses: list[GroupLoss] = field(default_factory=list)  # redundancy lost, per CI and group
+    next_failure_complete: bool = True
+
+    @property
+    def down(self) -> list[AffectedService]:
+        return [s for s in self.services if s.status == DOWN]
+
+    @property
+    def at_risk(self) -> list[AffectedService]:
+        return [s for s in self.services if s.status == AT_RISK]
+
+    def summary(self) -> dict:
+        return {"down": len(self.down), "at_risk": len(self.at_risk),
+                "impacted_cis": len(self.impact.whole.columns),
+                "redundancy_lost": sum(g.effect == DEGRADED for g in self.losses),
+                "next_failure_complete": self.next_failure_complete}
 
     def as_dict(self) -> dict:
         return {"sources": [{"id": s.id, "type": s.type, "name": s.name} for s in self.impact.sources],
                 "services": [s.as_dict() for s in self.services],
-                "summary": {"down": sum(s.status == "down" for s in self.services),
-                            "at_risk": sum(s.status == "at-risk" for s in self.services),
-                            "impacted_cis": len(self.impact.columns)}}
+                "summary": self.summary(),
+                "redundancy": [g.as_dict() for g in self.losses]}
 
 
-_LABELS = ("critical", "important", "general", "")
+def blast_radius(store: Store, failed: Sequence[str], *, schema: Schema | None = None,
+                 with_props: bool = False) -> BlastRadius:
+    """Services down or at risk when ``failed`` fail, most important first (``with_props``:
+    the impact answer inside carries the impacted CIs' properties, for views).
+
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> [(s.id, s.status, s.criticality) for s in blast_radius(store, ["server:db1"]).services]
+    [('service:shop', 'down', 'critical'), ('service:reports', 'down', 'general')]
+    >>> answer = blast_radius(store, ["pdu:a"])
+    >>> for s in answer.services:
+    ...     print(s.id, s.status, s.lost_redundancy_at, s.next_failure)
+    service:shop at-risk application:shop ('pdu:b', 'vm:web2')
+    service:reports at-risk server:db1 ('pdu:b',)
+    >>> answer.services[0].chain_text()
+    'pdu:a -POWERED_BY-> server:app1 -RUNS_ON-> vm:web1 -DEPENDS_ON-> application:shop -SUPPORTS-> service:shop'
+    """
+    schema = schema or load_schema()
+    return assess(store, impact(store, failed, schema=schema, with_props=with_props), schema=schema)
+
+
+def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) -> BlastRadius:
+    """The service classes of an impact answer (its whole closure, whatever its depth limit),
+    with the redundancy each CI lost and what one more failure would take."""
+    schema = schema or load_schema()
+    services = schema.service_types()
+    whole = result.whole
+    columns = whole.columns
+    lost = lost_ids(result)
+    losses = redundancy_losses(store, result, schema=schema, lost=lost)
+    weakened = sorted({g.id for g in losses if g.effect == DEGRADED})
+
+    found: dict[str, dict] = {}  # service id -> fields
+    for source in result.sources:
+        if source.type in services:
+            found[source.id] = dict(status=DOWN, depth=0, failed=True,
+                                    chain=({"id": source.id, "type": source.type, "name": source.name,
+                                            "via": None},))
+    for k, ci_type in enumerate(columns.types):
+        if ci_type not in services:
+            break  # services come first
+        i, _, _, depth, effect, _, _ = columns.row(k)
+        if effect == DOWN:
+            found[i] = dict(status=DOWN, depth=depth, chain=tuple(result.chain(i)))
+        elif i in weakened:
+            found[i] = dict(status=AT_RISK, depth=depth, chain=tuple(result.chain(i)),
+                            lost_redundancy_at=i)
+    below = downstream_paths(store, weakened, schema=schema, only_types=services)
+    for s, path in sorted(below.items()):
+        if s in lost or s in found:
+            continue
+        start = path[0]["id"]
+        chain = result.chain(start) + path[1:]
+        found[s] = dict(status=AT_RISK, depth=len(chain) - 1, chain=tuple(chain), lost_redundancy_at=start)
+
+    at_risk = [s for s, f in found.items() if f["status"] == AT_RISK]
+    # a redundancy group fails only when its members do: never a single point of failure
+    groups = {name for name, ci_type in schema.ci_types.items() if ci_type.is_group}
+    left = sorted({c for g in losses if g.effect == DEGRADED for c in g.left})
+    candidates = [c for c, (ci_type, _) in store.headers(left).items() if ci_type not in groups]
+    nexts = next_failures(store, result, candidates, [*at_risk, *weakened], schema=schema, lost=lost)
+    for s in at_risk:
+        found[s]["next_failure"] = tuple(nexts.of(s))
+    losses = with_new_spof(losses, nexts)
+
+    policy = criticality_policy()
+    cis = store.get_cis(sorted(found))
+    out = []
+    for s, fields in found.items():
+        ci = cis.get(s)
+        props = ci.props if ci else {}
+        out.append(AffectedService(
+            s, ci.name if ci else s, fields.pop("status"), policy.level_of(props) or "",
+            str(props.get("sla", "")), str(props.get("users", props.get("customers", ""))),
+            **fields))
+    out.sort(key=lambda a: (a.status != DOWN, policy.rank(a.criticality or None),
+                            -_number(a.sla), -_number(a.users), a.id))
+    return BlastRadius(result, out, losses, nexts.complete)
 
 
 def services_at_risk(store: Store, result: ImpactResult, schema: Schema) -> set[str]:
-    """Business services resting on a CI the failure left without redundancy, and not down
-    themselves. Degradation by a lost link (a cable, a circuit) is not a loss of redundancy
-    and puts nothing at risk."""
-    link_relations = {r.name for r in schema.relation_types.values()
-                      if "degraded" in (r.on_target_failure, r.on_source_failure)}
-    index_arrays = getattr(result.columns, "index_arrays", None)
-    if index_arrays is not None:  # the embedded store's answer: stay in index positions
-        return _at_risk_in_index(*index_arrays(), link_relations, schema.service_types())
-    degraded = [i for i, e, via in zip(result.columns.ids, result.columns.effects, result.columns.vias)
-                if e == "degraded" and via not in link_relations]
-    down = {i for i, e in zip(result.columns.ids, result.columns.effects) if e == "down"}
-    return downstream(store, degraded, schema=schema, only_types=schema.service_types()) - down
+    """Ids of the services the failure leaves at risk (see the module docstring)."""
+    return {s.id for s in assess(store, result, schema=schema).at_risk}
 
 
-def _at_risk_in_index(index, positions, is_down, via, link_relations, service_types) -> set[str]:
-    import numpy as np
+def explain_ci(store: Store, radius: BlastRadius, ci_id: str) -> dict:
+    """Why one CI is in the answer (``itss impact --explain ID``): its status, the chain from a
+    failed CI, the redundancy lost along it; for a service, its class and next failures.
 
-    from itss_graph.engine.reach import closure_mask
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> answer = explain_ci(store, blast_radius(store, ["pdu:a"]), "vm:web1")
+    >>> answer["status"], chain_text(answer["chain"])
+    ('down', 'pdu:a -POWERED_BY-> server:app1 -RUNS_ON-> vm:web1')
+    >>> [g["id"] for g in answer["redundancy"]]
+    ['server:app1']
+    """
+    from itss_graph.engine.lookup import require_cis
 
-    link_codes = [k for k, name in enumerate(index.rel_names) if name in link_relations]
-    degraded = positions[~is_down & ~np.isin(via, link_codes)]
-    at_risk = closure_mask(index, degraded, only_types=service_types)
-    at_risk[positions[is_down]] = False
-    return set(index.ids_of(np.flatnonzero(at_risk)))
-
-
-def blast_radius(store: Store, failed: Sequence[str], *, schema: Schema | None = None) -> BlastRadius:
-    """Services down or at risk when ``failed`` fail, most important first."""
-    schema = schema or load_schema()
-    result = impact(store, failed, schema=schema, with_props=False)
-    service_types = schema.service_types()
-    down = {s.id: s.depth for s in result.services if s.effect == "down"}
-    at_risk = services_at_risk(store, result, schema)
-    candidates = store.get_cis([*down, *at_risk])
-    services = []
-    for ci in candidates.values():
-        if ci.type not in service_types:
-            continue
-        props = ci.props
-        services.append(AffectedService(
-            ci.id, ci.name, "down" if ci.id in down else "at-risk",
-            _LABELS[criticality_rank(props)], str(props.get("sla", "")),
-            str(props.get("users", props.get("customers", ""))), down.get(ci.id)))
-    services.sort(key=lambda s: (s.status != "down", _LABELS.index(s.criticality),
-                                 -_number(s.sla), -_number(s.users), s.id))
-    return BlastRadius(result, services)
+    require_cis(store, [ci_id])
+    result = radius.impact
+    whole = result.whole
+    sources = {s.id: s for s in result.sources}
+    service = next((s for s in radius.services if s.id == ci_id), None)
+    out: dict = {"id": ci_id}
+    if ci_id in sources:
+        source = sources[ci_id]
+        out.update(type=source.type, name=source.name, status="failed", depth=0)
+    elif ci_id in whole.row_of:
+        i, ci_type, name, depth, effect, via, origin = whole.columns.row(whole.row_of[ci_id])
+        out.update(type=ci_type, name=name, status=effect, depth=depth, via=via, **{"from": origin})
+    else:
+        ci_type, name = store.headers([ci_id]).get(ci_id, ("", ""))
+        out.update(type=ci_type, name=name, status="not impacted", depth=None)
+    if service is not None:
+        out.update(status=service.status if not service.failed else "failed", depth=service.depth,
+                   service=service.as_dict())
+        chain = list(service.chain)
+    else:
+        chain = result.chain(ci_id)
+    out["chain"] = chain
+    on_chain = {step["id"] for step in chain} | {ci_id}
+    out["redundancy"] = [g.as_dict() for g in radius.losses if g.id in on_chain]
+    return out

@@ -12,21 +12,21 @@ alias, resolved through the ontology: 服务器 → ``server``); ``multiple: tru
 (Cypher gets a list; SQL gets JSON text for ``json_each(:key)``).
 
 Example:
-    >>> from itss_graph.queries import get
+    >>> from itss_graph.catalogue import get
     >>> bind_parameters(get("cis-of-type"), {"type": "服务器"})
     {'type': 'server', 'limit': 1000}
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from itss_graph.errors import ItssError
-from itss_graph.queries import CannedQuery
+from itss_graph.catalogue import CannedQuery
+from itss_graph.errors import ItssError, StoreError
 from itss_graph.stores.base import Store
+
+_STORE_OF_LANGUAGE = {"cypher": "Neo4j", "sql": "embedded"}
 
 
 @dataclass
@@ -41,23 +41,26 @@ class QueryAnswer:
 
 
 def run_custom_query(store: Store, query: CannedQuery, values: dict[str, str]) -> QueryAnswer:
-    """Run ``query``'s own statement for this kind of store with ``values`` bound."""
+    """Run ``query``'s own statement for this store (in its query language) with ``values``
+    bound, read-only."""
     params = bind_parameters(query, values)
-    statement = statement_for(query, store.kind)
-    if store.kind == "neo4j":
-        return _run_cypher(store, query, statement, params)
-    return _run_sql(store, query, statement, params)
+    statement = statement_for(query, store.query_language)
+    try:
+        columns, rows = store.run_read_only(statement, params)
+    except StoreError as exc:
+        raise ItssError(f"query {query.name!r} ({query.path}) {exc}") from None
+    return QueryAnswer(columns, rows)
 
 
-def statement_for(query: CannedQuery, store_kind: str) -> str:
-    """The statement ``query`` runs on a store of this kind (an error naming what is missing)."""
-    key = "cypher" if store_kind == "neo4j" else "sql"
-    statement = query.extra.get(key)
+def statement_for(query: CannedQuery, language: str) -> str:
+    """The statement ``query`` runs in this query language, ``sql`` or ``cypher`` (an error
+    naming what is missing)."""
+    statement = query.extra.get(language)
     if not statement:
-        other = "sql" if key == "cypher" else "cypher"
+        other = "sql" if language == "cypher" else "cypher"
         if query.extra.get(other):
-            raise ItssError(f"query {query.name!r} ({query.path}) has no `{key}:` for the "
-                            f"{'Neo4j' if key == 'cypher' else 'embedded'} store, only `{other}:`")
+            raise ItssError(f"query {query.name!r} ({query.path}) has no `{language}:` for the "
+                            f"{_STORE_OF_LANGUAGE[language]} store, only `{other}:`")
         raise ItssError(f"query {query.name!r} is answered by its own command: {query.cli or 'itss ' + query.name}")
     return str(statement)
 
@@ -95,47 +98,21 @@ def _convert(query: CannedQuery, name: str, kind: str, value: Any) -> Any:
     if kind == "ci-type":
         from itss_graph.schema import load_schema
 
-        resolved = load_schema().resolve_ci_type(str(value))
-        if resolved is None:
-            raise ItssError(f"query {query.name!r}: --param {name}: unknown CI type {value!r} (itss types)")
-        return resolved
+        from itss_graph.errors import UnknownNameError
+
+        try:
+            return load_schema().require_ci_type(str(value))
+        except UnknownNameError as exc:
+            raise ItssError(f"query {query.name!r}: --param {name}: {exc} (itss types)") from None
+    if kind == "relation-type":
+        from itss_graph.errors import UnknownNameError
+        from itss_graph.schema import load_schema
+
+        try:
+            return load_schema().require_relation_type(str(value))
+        except UnknownNameError as exc:
+            raise ItssError(f"query {query.name!r}: --param {name}: {exc} (itss types)") from None
     return str(value)
-
-
-def _run_cypher(store, query: CannedQuery, statement: str, params: dict) -> QueryAnswer:
-    from neo4j import READ_ACCESS
-    from neo4j.exceptions import Neo4jError
-
-    try:
-        with store.driver.session(database=store.database, default_access_mode=READ_ACCESS) as session:
-            def work(tx):
-                result = tx.run(statement, params)
-                return list(result.keys()), [list(record.values()) for record in result]
-
-            columns, rows = session.execute_read(work)
-    except Neo4jError as exc:
-        raise ItssError(f"query {query.name!r} ({query.path}) failed on Neo4j: {exc.message or exc}") from None
-    return QueryAnswer(columns, rows)
-
-
-def _run_sql(store, query: CannedQuery, statement: str, params: dict) -> QueryAnswer:
-    sql_params = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
-                  for k, v in params.items()}
-    try:
-        # a connection of its own, read-only at two levels: the file and the session
-        db = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise ItssError(f"cannot open {store.path} read-only: {exc}") from None
-    try:
-        db.execute("PRAGMA query_only = ON")
-        cursor = db.execute(statement, sql_params)
-        columns = [d[0] for d in cursor.description or []]
-        rows = [list(r) for r in cursor.fetchall()]
-    except sqlite3.Error as exc:
-        raise ItssError(f"query {query.name!r} ({query.path}) failed on the embedded store: {exc}") from None
-    finally:
-        db.close()
-    return QueryAnswer(columns, rows)
 
 
 __all__ = ["QueryAnswer", "run_custom_query", "bind_parameters", "statement_for"]

@@ -58,7 +58,13 @@ class DependsResult:
 
 def depends(store: Store, target: str, *, max_depth: int | None = None,
             schema: Schema | None = None) -> DependsResult:
-    """The upstream closure of ``target``, nearest first."""
+    """The upstream closure of ``target``, nearest first, single points of failure marked.
+
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> [(d.id, d.distance, d.spof) for d in depends(store, "service:shop", max_depth=2).dependencies]
+    [('application:shop', 1, True), ('database:orders', 2, True), ('vm:web1', 2, False), ('vm:web2', 2, False)]
+    """
     schema = schema or load_schema()
     sub = upstream_subgraph(store, [target], schema=schema)
     t = sub.position[target]
@@ -109,7 +115,13 @@ class PathsResult:
 def paths(store: Store, dependant: str, provider: str, *, max_length: int = 8, max_paths: int = 20,
           schema: Schema | None = None) -> PathsResult:
     """How ``dependant`` depends on ``provider``: chains of relations along which the
-    provider's failure travels to the dependant (each step: id, relation to the next)."""
+    provider's failure travels to the dependant (each step: id, relation to the next).
+
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> [step["id"] for step in paths(store, "service:shop", "pdu:b").shortest]
+    ['pdu:b', 'server:app2', 'vm:web2', 'application:shop', 'service:shop']
+    """
     schema = schema or load_schema()
     require_cis(store, [dependant, provider])
     sub = upstream_subgraph(store, [dependant], schema=schema)

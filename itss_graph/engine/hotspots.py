@@ -22,6 +22,14 @@ from itss_graph.stores.base import Store
 
 def hotspots(store: Store, *, top: int = 20, schema: Schema | None = None,
              progress: Callable[[int, int], None] | None = None) -> dict:
+    """The ``top`` CIs whose single failure takes down the most services (ties broken by the
+    CIs lost with them): where an outage hurts most.
+
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> [(h["id"], h["services_down"], h["cis_lost"]) for h in hotspots(store, top=2)["hotspots"]]
+    [('site:dc1', 2, 12), ('rack:a01', 2, 11)]
+    """
     schema = schema or load_schema()
     ranked = estate_spof(store, schema=schema, progress=progress)
     # closures only for a shortlist: ties on services are broken by CIs lost

@@ -11,7 +11,13 @@ Failure travels across relations as the ontology says (``cmdb:onTargetFailure`` 
 
 The closure is a breadth-first expansion, one batched store read per level: its cost is what
 it reaches, never the number of paths. When two failures reach a CI at the same depth the
-first by (id, relation type, from id) is reported, so every store gives the same answer.
+first by (class, relation type, from id) is reported — class 0 a lost hard dependency, 1 a
+redundancy group, 2 a degrading relation — so every store gives the same answer.
+
+``max_depth`` (``itss impact --depth N``) filters the answer, it does not cut the walk: the
+closure is computed whole and the CIs more than N relations from a failed CI are left out of
+the list (:meth:`ImpactResult.limited`). A listed CI's effect is therefore final — a CI
+listed as degraded never has its redundancy exhausted by failures beyond the limit.
 
 Example:
     >>> from itss_graph.stores.sqlite import SQLiteStore
@@ -27,146 +33,56 @@ Example:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-from functools import cached_property
+from collections import defaultdict
 from typing import Iterable, Sequence
 
-from itss_graph.semantics import DEGRADED, DOWN, Rules, group_key, min_up_of
+from itss_graph.engine.headers import HeaderPrefetch
 from itss_graph.engine.lookup import require_cis
+from itss_graph.engine.result import ImpactResult, make_result, sorted_columns
 from itss_graph.model import CI
 from itss_graph.schema import Schema, load_schema
+from itss_graph.semantics import DOWN, Rules, group_key, min_up_of
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
-from itss_graph.stores.traversal import HeaderPrefetch, edges_with_groups, flow_edges
-
-
-@dataclass(frozen=True)
-class ImpactedCI:
-    """A CI lost or degraded by the failure, and how the failure reached it."""
-
-    id: str
-    type: str
-    name: str
-    depth: int
-    effect: str  # "down" or "degraded"
-    via: str  # relation type crossed last
-    from_id: str  # the CI it was reached from
-
-    def as_dict(self) -> dict:
-        return {"id": self.id, "type": self.type, "name": self.name, "depth": self.depth,
-                "effect": self.effect, "via": self.via, "from": self.from_id}
-
-
-class ImpactColumns:
-    """The impacted CIs column by column (cheap to build and to print for 100k rows)."""
-
-    def __init__(self, ids=None, types=None, names=None, depths=None, effects=None, vias=None, froms=None):
-        self.ids: list[str] = ids or []
-        self.types: list[str] = types or []
-        self.names: list[str] = names or []
-        self.depths: list[int] = depths or []
-        self.effects: list[str] = effects or []
-        self.vias: list[str] = vias or []
-        self.froms: list[str] = froms or []
-
-    def __len__(self) -> int:
-        return len(self.types)
-
-    def rows(self):
-        """(id, type, name, depth, effect, via, from) tuples."""
-        return zip(self.ids, self.types, self.names, self.depths, self.effects, self.vias, self.froms)
-
-    def row(self, k: int) -> tuple:
-        return (self.ids[k], self.types[k], self.names[k], self.depths[k], self.effects[k],
-                self.vias[k], self.froms[k])
-
-    @classmethod
-    def from_records(cls, records: Iterable[ImpactedCI]) -> "ImpactColumns":
-        columns = cls()
-        for r in records:
-            columns.ids.append(r.id)
-            columns.types.append(r.type)
-            columns.names.append(r.name)
-            columns.depths.append(r.depth)
-            columns.effects.append(r.effect)
-            columns.vias.append(r.via)
-            columns.froms.append(r.from_id)
-        return columns
-
-
-class ImpactResult:
-    """The answer of :func:`impact`: the failed CIs and what they take with them.
-
-    ``impacted`` is in the contract's order (services first, then by layer, type, effect,
-    depth, id); ``columns`` holds the same data column by column.
-    """
-
-    def __init__(self, sources: list[CI], impacted: "list[ImpactedCI] | ImpactColumns",
-                 max_depth: int | None, service_types: frozenset[str] = frozenset(),
-                 props: dict[str, dict] | None = None):
-        self.sources = sources
-        self.columns = impacted if isinstance(impacted, ImpactColumns) else ImpactColumns.from_records(impacted)
-        self.max_depth = max_depth
-        self.service_types = frozenset(service_types)
-        self.props = props or {}  # id -> properties (when asked for)
-
-    @cached_property
-    def impacted(self) -> list[ImpactedCI]:
-        return [ImpactedCI(*row) for row in self.columns.rows()]
-
-    @property
-    def services(self) -> list[ImpactedCI]:
-        out = []
-        for k, ci_type in enumerate(self.columns.types):  # services come first
-            if ci_type not in self.service_types:
-                break
-            out.append(ImpactedCI(*self.columns.row(k)))
-        return out
-
-    def summary(self) -> dict:
-        effects = Counter(self.columns.effects)
-        return {
-            "total": len(self.columns),
-            "by_type": dict(sorted(Counter(self.columns.types).items())),
-            "by_effect": {e: effects.get(e, 0) for e in (DOWN, DEGRADED)},
-            "services": [{"id": s.id, "name": s.name, "effect": s.effect} for s in self.services],
-        }
-
-    def head(self) -> dict:
-        """The contract's fields before ``impacted``."""
-        first = self.sources[0]
-        return {
-            "source": {"id": first.id, "type": first.type, "name": first.name},
-            "sources": [{"id": s.id, "type": s.type, "name": s.name} for s in self.sources],
-            "max_depth": self.max_depth,
-        }
-
-    def as_dict(self) -> dict:
-        """The stable JSON contract (README, "impact JSON")."""
-        return {**self.head(),
-                "impacted": [{"id": i, "type": t, "name": n, "depth": d, "effect": e, "via": v, "from": f}
-                             for i, t, n, d, e, v, f in self.columns.rows()],
-                "summary": self.summary()}
 
 
 def impact(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = None,
            schema: Schema | None = None, with_props: bool = True) -> ImpactResult:
     """Everything lost or degraded when all of ``failed_ids`` fail together.
 
-    The embedded store answers from its closure index (:mod:`itss_graph.engine.indexed`);
-    other stores through :func:`impact_by_queries`. Both give the same answer.
-    Raises :class:`UnknownCIError` naming any id that is not in the store.
+    A store that keeps a closure index (the embedded store) is answered from it in memory
+    (:mod:`itss_graph.engine.indexed`); one that can walk by itself (Neo4j with ITSS Graph's
+    procedures) does so in one call; any other through :func:`impact_by_queries`. All give
+    the same answer. Raises :class:`UnknownCIError` naming any id that is not in the store.
     """
-    if store.kind == "sqlite":
+    schema = schema or load_schema()
+    index = store.closure_index(schema)
+    if index is not None:
         from itss_graph.engine.indexed_impact import impact_indexed
 
-        return impact_indexed(store, failed_ids, max_depth=max_depth, schema=schema,
+        return impact_indexed(store, index, failed_ids, max_depth=max_depth, schema=schema,
                               with_props=with_props)
-    if "itss.impact" in getattr(store, "procedures", ()):
-        return impact_in_neo4j(store, failed_ids, max_depth=max_depth, schema=schema,
-                               with_props=with_props)
+    answer = impact_in_store(store, failed_ids, max_depth=max_depth, schema=schema,
+                             with_props=with_props)
+    if answer is not None:
+        return answer
     return impact_by_queries(store, failed_ids, max_depth=max_depth, schema=schema,
                              with_props=with_props)
+
+
+def impact_in_store(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = None,
+                    schema: Schema | None = None, with_props: bool = True) -> ImpactResult | None:
+    """:func:`impact` walked by the store itself in one call (``Store.walk_impact``: on Neo4j,
+    ITSS Graph's ``itss.impact`` procedure, with the ontology's semantics passed in), or None
+    when the store cannot. Same level semantics as :func:`impact_by_queries`."""
+    schema = schema or load_schema()
+    failed_ids, sources = require_cis(store, failed_ids)
+    rules = Rules.from_schema(schema)
+    walked = store.walk_impact(failed_ids, rules.toward_source, rules.toward_target, None)
+    if walked is None:
+        return None
+    down, degraded, headers = walked
+    return _result(store, schema, [sources[i] for i in failed_ids], down, degraded, max_depth,
+                   None if with_props else headers)
 
 
 def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = None,
@@ -179,7 +95,7 @@ def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int
     up its CI is lost at depth d+1, otherwise degraded; a ``degraded`` relation degrades its
     neighbour at depth d+1. A lost CI is explained by the first of the edges that caused the
     loss at its level by (hard before group, relation name, from id); a degraded one likewise
-    (group before degraded edge).
+    (group before degraded edge). ``max_depth`` filters the whole answer (module docstring).
 
     This is the reference implementation, valid for every store. The indexed one answers the
     same question from a CSR snapshot of the embedded store; the test suite holds the two to
@@ -188,51 +104,104 @@ def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int
     schema = schema or load_schema()
     failed_ids, sources = require_cis(store, failed_ids)
     rules = Rules.from_schema(schema)
-    failed = set(failed_ids)
-    down: dict[str, tuple[int, str, str]] = {}  # id -> (depth, via, from)
-    degraded: dict[str, tuple[int, str, str]] = {}
-    groups: dict[tuple[str, tuple], tuple[set[str], int]] = {}  # (CI, key) -> (providers, min_up)
-    lost_providers: dict[tuple[str, tuple], set[str]] = defaultdict(set)
-    frontier = sorted(failed)
-    depth = 0
     headers = None if with_props else HeaderPrefetch(store)
-    while frontier and (max_depth is None or depth < max_depth):
-        depth += 1
-        lost_now: dict[str, tuple] = {}  # CI -> (class, via, from), first wins
-        degraded_now: dict[str, tuple] = {}
-        touched: dict[tuple[str, tuple], tuple[str, str]] = {}
-        # the explanation of each CI is the smallest (class, relation, from) among its causes
-        for c, effect, rel, f, key in _candidates(store, rules, frontier):
-            if c in failed or c in down:
-                continue
-            if key is not None:
-                lost_providers[(c, key)].add(f)
-                _keep_first(touched, (c, key), (rel, f))
-            elif effect == DOWN:
-                _keep_first(lost_now, c, (0, rel, f))
+    walk = LevelWalk(store, rules, failed_ids, headers)
+    walk.run()
+    return _result(store, schema, [sources[i] for i in failed_ids], walk.down, walk.degraded,
+                   max_depth, None if headers is None else headers.result())
+
+
+class LevelWalk:
+    """The per-level walk of :func:`impact_by_queries`: ``down`` and ``degraded`` map ids to
+    (depth, via, from, class) when :meth:`run` returns."""
+
+    def __init__(self, store: Store, rules: Rules, failed: Iterable[str], headers=None):
+        self.store, self.rules, self.headers = store, rules, headers
+        self.failed = set(failed)
+        self.down: dict[str, tuple[int, str, str, int]] = {}
+        self.degraded: dict[str, tuple[int, str, str, int]] = {}
+        self.groups: dict[tuple[str, tuple], tuple[set[str], int]] = {}  # (CI, key) -> (providers, min_up)
+        self.lost_providers: dict[tuple[str, tuple], set[str]] = defaultdict(set)
+
+    def run(self) -> None:
+        frontier = sorted(self.failed)
+        depth = 0
+        store, rules, failed, down, degraded = self.store, self.rules, self.failed, self.down, self.degraded
+        while frontier:
+            depth += 1
+            lost_now: dict[str, tuple] = {}  # CI -> (class, via, from), first wins
+            degraded_now: dict[str, tuple] = {}
+            touched: dict[tuple[str, tuple], tuple[str, str]] = {}
+            # the explanation of each CI is the smallest (class, relation, from) among its causes
+            for c, effect, rel, f, key in _candidates(store, rules, frontier):
+                if c in failed or c in down:
+                    continue
+                if key is not None:
+                    self.lost_providers[(c, key)].add(f)
+                    _keep_first(touched, (c, key), (rel, f))
+                elif effect == DOWN:
+                    _keep_first(lost_now, c, (0, rel, f))
+                else:
+                    _keep_first(degraded_now, c, (2, rel, f))
+            new_keys = [k for k in touched if k not in self.groups]
+            if new_keys:
+                self.groups.update(provider_groups(store, rules, {c for c, _ in new_keys}))
+            for (c, key), (rel, f) in touched.items():
+                providers, needed = self.groups[(c, key)]
+                if len(providers) - len(self.lost_providers[(c, key)] & providers) < needed:
+                    _keep_first(lost_now, c, (1, rel, f))
+                else:
+                    _keep_first(degraded_now, c, (1, rel, f))
+            for c, (cls, rel, f) in lost_now.items():
+                down[c] = (depth, rel, f, cls)
+                degraded.pop(c, None)
+            for c, (cls, rel, f) in degraded_now.items():
+                if c not in down and c not in degraded:
+                    degraded[c] = (depth, rel, f, cls)
+            frontier = sorted(lost_now)
+            if self.headers is not None:
+                self.headers.add(frontier)
+                self.headers.add(degraded_now)
+
+
+def further_losses(store: Store, rules: Rules, lost: set[str], extras: Sequence[str]) -> dict[str, set[str]]:
+    """For each of ``extras``, the CIs its failure would take down on top of a closure whose
+    lost CIs (failed ones included) are ``lost`` — the same fixpoint as a walk from ``lost``
+    plus that one CI, walked only from it. The walks of all ``extras`` advance together, one
+    batched store read per level for all of them (any store)."""
+    gone = {c: {c} for c in extras}  # CIs lost by each extra's failure, beyond ``lost``
+    frontiers = {c: [c] for c in extras if c not in lost}
+    groups: dict[tuple[str, tuple], tuple[set[str], int]] = {}
+    while frontiers:
+        union = sorted({f for frontier in frontiers.values() for f in frontier})
+        reached: dict[str, list[tuple[str, str, tuple | None]]] = defaultdict(list)  # from -> (CI, effect, key)
+        for c, effect, _, f, key in _candidates(store, rules, union):
+            if c not in lost:
+                reached[f].append((c, effect, key))
+        unknown = {c for hits in reached.values() for c, _, key in hits
+                   if key is not None and (c, key) not in groups}
+        if unknown:
+            groups.update(provider_groups(store, rules, unknown))
+        for extra, frontier in list(frontiers.items()):
+            mine = gone[extra]
+            lost_now = set()
+            for f in frontier:
+                for c, effect, key in reached.get(f, ()):
+                    if c in mine or c in lost_now:
+                        continue
+                    if key is None:
+                        if effect == DOWN:
+                            lost_now.add(c)
+                        continue
+                    providers, needed = groups[(c, key)]
+                    if len(providers - lost - mine) < needed:
+                        lost_now.add(c)
+            mine |= lost_now
+            if lost_now:
+                frontiers[extra] = sorted(lost_now)
             else:
-                _keep_first(degraded_now, c, (2, rel, f))
-        new_keys = [k for k in touched if k not in groups]
-        if new_keys:
-            groups.update(provider_groups(store, rules, {c for c, _ in new_keys}))
-        for (c, key), (rel, f) in touched.items():
-            providers, needed = groups[(c, key)]
-            if len(providers) - len(lost_providers[(c, key)] & providers) < needed:
-                _keep_first(lost_now, c, (1, rel, f))
-            else:
-                _keep_first(degraded_now, c, (1, rel, f))
-        for c, (_, rel, f) in lost_now.items():
-            down[c] = (depth, rel, f)
-            degraded.pop(c, None)
-        for c, (_, rel, f) in degraded_now.items():
-            if c not in down and c not in degraded:
-                degraded[c] = (depth, rel, f)
-        frontier = sorted(lost_now)
-        if headers is not None:
-            headers.add(frontier)
-            headers.add(degraded_now)
-    return _result(store, schema, [sources[i] for i in failed_ids], down, degraded, max_depth,
-                   None if headers is None else headers.result())
+                del frontiers[extra]
+    return {c: gone[c] - {c} for c in extras}
 
 
 def _keep_first(table: dict, key: str, value: tuple) -> None:
@@ -244,8 +213,8 @@ def _candidates(store: Store, rules: Rules, frontier: list[str]):
     """(CI, effect, relation, from, group key) for every neighbour failure reaches from the
     frontier (in no particular order: the caller keeps the smallest explanation)."""
     toward_target, toward_source = rules.toward_target, rules.toward_source
-    for f, rel, c, f_is_source, group, _ in flow_edges(store, frontier, list(toward_source),
-                                                        list(toward_target)):
+    for f, rel, c, f_is_source, group, _ in store.flow_edges(frontier, list(toward_source),
+                                                              list(toward_target)):
         if f_is_source:
             effect = toward_target[rel]
             yield c, effect, rel, f, group_key(effect, rel, INCOMING, group)
@@ -256,71 +225,41 @@ def _candidates(store: Store, rules: Rules, frontier: list[str]):
 
 def provider_groups(store: Store, rules: Rules, ids: Iterable[str]) -> dict[tuple[str, tuple], tuple[set[str], int]]:
     """Every redundancy group of these CIs: (CI, group key) -> (providers, min_up)."""
+    return {k: (providers, min_up) for k, (providers, min_up, _) in group_details(store, rules, ids).items()}
+
+
+def group_details(store: Store, rules: Rules, ids: Iterable[str]
+                  ) -> dict[tuple[str, tuple], tuple[set[str], int, set[str]]]:
+    """Every redundancy group of these CIs: (CI, group key) -> (providers, min_up, relation
+    types of its edges)."""
     ids = sorted(set(ids))
     members: dict[tuple[str, tuple], set[str]] = defaultdict(set)
+    relations: dict[tuple[str, tuple], set[str]] = defaultdict(set)
     edge_min_up: dict[tuple[str, tuple], int] = {}
     for direction, table in ((OUTGOING, rules.toward_source), (INCOMING, rules.toward_target)):
-        for c, rel, p, group, m in edges_with_groups(store, ids, direction, list(table)):
+        for c, rel, p, group, m in store.edges_with_groups(ids, direction, list(table)):
             key = group_key(table[rel], rel, direction, group)
             if key is not None:
                 members[(c, key)].add(p)
+                relations[(c, key)].add(rel)
                 if key[0] == "prop":
                     edge_min_up[(c, key)] = max(edge_min_up.get((c, key), 1), m or 1)
-    node_min_up = {ci.id: min_up_of(ci.props) for ci in store.get_cis(ids).values()}
-    return {k: (v, edge_min_up[k] if k[1][0] == "prop" else node_min_up.get(k[0], 1))
+    node_min_up = {ci.id: min_up_of(ci.props) for ci in store.get_cis(ids).values()} if members else {}
+    return {k: (v, edge_min_up[k] if k[1][0] == "prop" else node_min_up.get(k[0], 1), relations[k])
             for k, v in members.items()}
-
-
-def impact_in_neo4j(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = None,
-                    schema: Schema | None = None, with_props: bool = True) -> ImpactResult:
-    """:func:`impact` computed inside Neo4j by the ``itss.impact`` procedure
-    (``tools/neo4j-plugin``): the same level semantics as :func:`impact_by_queries` in one
-    round trip. The semantics are passed in from the ontology."""
-    from itss_graph.stores.traversal import impact_procedure
-
-    schema = schema or load_schema()
-    failed_ids, sources = require_cis(store, failed_ids)
-    rules = Rules.from_schema(schema)
-    down, degraded, headers = impact_procedure(store, failed_ids, rules.toward_source,
-                                               rules.toward_target, max_depth)
-    return _result(store, schema, [sources[i] for i in failed_ids], down, degraded, max_depth,
-                   None if with_props else headers)
 
 
 def _result(store: Store, schema: Schema, sources: list[CI], down: dict, degraded: dict,
             max_depth: int | None, headers: dict | None) -> ImpactResult:
-    """``headers`` (id -> (type, name)) when known; without them, CIs are read with properties."""
+    """The whole answer, limited to ``max_depth``. ``headers`` (id -> (type, name)) when
+    known; without them, CIs are read with properties."""
     if headers is None:
         cis = store.get_cis([*down, *degraded])
         headers = {i: (ci.type, ci.name) for i, ci in cis.items()}
         props = {i: ci.props for i, ci in cis.items()}
     else:
         props = {}
-    return make_result(schema, sources, _sorted_columns(schema, headers, down, degraded),
-                       max_depth, props, presorted=True)
+    return make_result(schema, sources, sorted_columns(schema, headers, down, degraded),
+                       None, props, presorted=True).limited(max_depth)
 
 
-def _sorted_columns(schema: Schema, headers: dict, down: dict, degraded: dict) -> "ImpactColumns":
-    """The impacted CIs as columns in the contract's order (services first, then layer, type,
-    effect, depth, id), sorted once over plain keys instead of per-row records."""
-    services = schema.service_types()
-    type_key = {t: (t not in services, schema.layer(t), t) for t, _ in set(headers.values())}
-    rows = [(type_key[headers[i][0]], effect, d, i, via, f)
-            for effect, table in ((DOWN, down), (DEGRADED, degraded))
-            for i, (d, via, f) in table.items()]
-    rows.sort(key=lambda r: (r[0], r[1] != DOWN, r[2], r[3]))
-    ids = [r[3] for r in rows]
-    return ImpactColumns(ids, [r[0][2] for r in rows], [headers[i][1] for i in ids],
-                         [r[2] for r in rows], [r[1] for r in rows], [r[4] for r in rows],
-                         [r[5] for r in rows])
-
-
-def make_result(schema: Schema, sources: list[CI], impacted: "list[ImpactedCI] | ImpactColumns",
-                max_depth: int | None, props: dict[str, dict], *, presorted: bool = False) -> ImpactResult:
-    """An ImpactResult in the contract's order: services first, then by layer, type, effect,
-    depth and id (``presorted``: the caller already ordered ``impacted`` so)."""
-    services = frozenset(schema.service_types())
-    if not presorted:
-        impacted.sort(key=lambda x: (x.type not in services, schema.layer(x.type), x.type,
-                                     x.effect != DOWN, x.depth, x.id))
-    return ImpactResult(sources, impacted, max_depth, services, props)

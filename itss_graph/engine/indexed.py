@@ -38,6 +38,8 @@ class Closure:
     origin: np.ndarray  # position the failure came from
     lost: np.ndarray
     degraded: np.ndarray
+    cause: np.ndarray  # explanation class per position: 0 hard, 1 redundancy group, 2 degrading
+    group_lost: np.ndarray  # lost providers per redundancy-group slot
 
 
 def _first_per_target(targets: np.ndarray, order_key: np.ndarray) -> np.ndarray:
@@ -51,18 +53,54 @@ def _first_per_target(targets: np.ndarray, order_key: np.ndarray) -> np.ndarray:
 
 def propagate(index: GraphIndex, failed: np.ndarray, max_depth: int | None = None) -> Closure:
     """Failure propagation from the ``failed`` positions (see the level semantics in
-    :func:`itss_graph.engine.impact.impact`)."""
+    :func:`itss_graph.engine.impact.impact_by_queries`), up to ``max_depth`` levels (None: the
+    whole closure; answers filter by depth afterwards, see ``ImpactResult.limited``)."""
     n = index.size
     state = np.zeros(n, dtype=np.int8)
     depth = np.zeros(n, dtype=np.int32)
     via = np.full(n, -1, dtype=np.int16)
     origin = np.full(n, -1, dtype=np.int32)
+    cause = np.full(n, -1, dtype=np.int8)
     group_lost = np.zeros(len(index.group_owner), dtype=np.int32)
     failed = np.unique(np.asarray(failed, dtype=np.int64))
     state[failed] = FAILED
-    frontier = failed
     lost_order: list[np.ndarray] = []
     degraded_order: list[np.ndarray] = []
+    for level, lost_c, deg_c, record in _levels(index, state, group_lost, failed, max_depth):
+        depth[lost_c] = level
+        depth[deg_c] = level
+        for positions, (rel, came_from, cls) in ((lost_c, record[0]), (deg_c, record[1])):
+            via[positions] = rel
+            origin[positions] = came_from
+            cause[positions] = cls
+        lost_order.append(lost_c)
+        degraded_order.append(deg_c)
+    lost = np.concatenate(lost_order) if lost_order else np.empty(0, dtype=np.int64)
+    degraded = np.concatenate(degraded_order) if degraded_order else np.empty(0, dtype=np.int64)
+    degraded = degraded[state[degraded] == DEGRADED_STATE]  # some were lost later
+    return Closure(state, depth, via, origin, lost, degraded, cause, group_lost)
+
+
+def further_losses(index: GraphIndex, closure: Closure, extra: int) -> np.ndarray:
+    """Positions that the failure of ``extra`` would take down on top of ``closure`` (a whole
+    closure): the same fixpoint as a walk from the closure's failures plus ``extra``, walked
+    only from ``extra``. The closure is left as it was."""
+    state = closure.state.copy()
+    if state[extra] >= LOST:
+        return np.empty(0, dtype=np.int64)
+    group_lost = closure.group_lost.copy()
+    state[extra] = FAILED
+    found = [lost_c for _, lost_c, _, _ in _levels(index, state, group_lost,
+                                                   np.array([extra], dtype=np.int64), None)]
+    return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+
+
+def _levels(index: GraphIndex, state: np.ndarray, group_lost: np.ndarray, frontier: np.ndarray,
+            max_depth: int | None):
+    """The level walk: yields (level, lost positions, degraded positions, ((via, from, class)
+    of the lost, (via, from, class) of the degraded)) per level, updating ``state`` and
+    ``group_lost`` in place."""
+    n = index.size
     rel_count = max(len(index.rel_names), 1)
     level = 0
     # ordering key of an explanation: (class, relation name, from id), as one int64
@@ -90,20 +128,11 @@ def propagate(index: GraphIndex, failed: np.ndarray, max_depth: int | None = Non
         loss = _first_per_target(c[causes_loss], key[causes_loss])
         lost_c = c[causes_loss][loss]
         state[lost_c] = LOST
-        depth[lost_c] = level
-        via[lost_c] = rel[causes_loss][loss]
-        origin[lost_c] = f[causes_loss][loss]
+        lost_why = (rel[causes_loss][loss], f[causes_loss][loss], cls[causes_loss][loss])
         degrades = ~causes_loss & (state[c] == OK)
         deg = _first_per_target(c[degrades], key[degrades])
         deg_c = c[degrades][deg]
         state[deg_c] = DEGRADED_STATE
-        depth[deg_c] = level
-        via[deg_c] = rel[degrades][deg]
-        origin[deg_c] = f[degrades][deg]
-        lost_order.append(lost_c)
-        degraded_order.append(deg_c)
+        deg_why = (rel[degrades][deg], f[degrades][deg], cls[degrades][deg])
+        yield level, lost_c, deg_c, (lost_why, deg_why)
         frontier = np.sort(lost_c)
-    lost = np.concatenate(lost_order) if lost_order else np.empty(0, dtype=np.int64)
-    degraded = np.concatenate(degraded_order) if degraded_order else np.empty(0, dtype=np.int64)
-    degraded = degraded[state[degraded] == DEGRADED_STATE]  # some were lost later
-    return Closure(state, depth, via, origin, lost, degraded)

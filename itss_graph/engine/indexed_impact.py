@@ -1,8 +1,10 @@
 """Impact answers for the embedded store, from its closure index.
 
 Example:
+    >>> from itss_graph.schema import load_schema
     >>> from itss_graph.stores.sqlite import SQLiteStore
-    >>> impact_indexed(SQLiteStore(":memory:"), ["x"])
+    >>> store = SQLiteStore(":memory:")
+    >>> impact_indexed(store, store.closure_index(load_schema()), ["x"])
     Traceback (most recent call last):
     ...
     itss_graph.errors.UnknownCIError: unknown CI id: 'x'
@@ -16,40 +18,51 @@ from typing import Sequence
 
 import numpy as np
 
-from itss_graph.engine.impact import ImpactColumns, ImpactResult, make_result
 from itss_graph.engine.indexed import propagate
 from itss_graph.engine.lookup import require_cis
+from itss_graph.engine.result import ImpactColumns, ImpactResult, make_result
 from itss_graph.schema import Schema, load_schema
-from itss_graph.stores.sqlite import SQLiteStore
-from itss_graph.stores.sqlite_index import graph_index, positions_of_ids
+from itss_graph.stores.base import Store
+from itss_graph.stores.graph_index import GraphIndex
 
 
-def impact_indexed(store: SQLiteStore, failed_ids: Sequence[str], *, max_depth: int | None = None,
-                   schema: Schema | None = None, with_props: bool = True) -> ImpactResult:
-    """:func:`itss_graph.engine.impact.impact` for the embedded store."""
+def impact_indexed(store: Store, index: GraphIndex, failed_ids: Sequence[str], *,
+                   max_depth: int | None = None, schema: Schema | None = None,
+                   with_props: bool = True) -> ImpactResult:
+    """:func:`itss_graph.engine.impact.impact` from a store's closure index."""
     schema = schema or load_schema()
     failed_ids, sources = require_cis(store, failed_ids)
-    index = graph_index(store, schema)
-    closure = propagate(index, positions_of_ids(store, index, failed_ids), max_depth)
+    closure = propagate(index, store.index_positions(index, failed_ids))
     impacted = _impacted_in_contract_order(index, closure, schema)
     props = {}
     if with_props and impacted:
         props = {i: ci.props for i, ci in store.get_cis(impacted.ids).items()}
-    return make_result(schema, [sources[i] for i in failed_ids], impacted, max_depth, props,
-                       presorted=True)
+    return make_result(schema, [sources[i] for i in failed_ids], impacted, None, props,
+                       presorted=True).limited(max_depth)
 
 
 class IndexedColumns(ImpactColumns):
     """Columns read lazily from the closure index: a table that shows 50 rows per type, or a
     count, never decodes the ids and names of the other 100k."""
 
-    def __init__(self, index, positions, is_down, depth, via, origin):
+    def __init__(self, index, positions, is_down, depth, via, origin, cause, closure=None):
         self._index, self._positions, self._is_down = index, positions, is_down
-        self._depth, self._via, self._origin = depth, via, origin
+        self._depth, self._via, self._origin, self._cause = depth, via, origin, cause
         self._codes = index.type_code[positions]
+        self.closure = closure  # the whole closure (for questions about one more failure)
 
     def __len__(self) -> int:
         return len(self._positions)
+
+    def within(self, max_depth: int) -> "IndexedColumns":
+        keep = self._depth <= max_depth
+        return IndexedColumns(self._index, self._positions[keep], self._is_down[keep],
+                              self._depth[keep], self._via[keep], self._origin[keep],
+                              self._cause[keep], self.closure)
+
+    @cached_property
+    def classes(self) -> list[int]:
+        return self._cause.tolist()
 
     @cached_property
     def types(self) -> list[str]:
@@ -81,6 +94,20 @@ class IndexedColumns(ImpactColumns):
     def froms(self) -> list[str]:
         return self._index.ids_of(self._origin)
 
+    def chain_at(self, k: int) -> list[dict]:
+        """:meth:`ImpactColumns.chain_at` walked in index positions (decoded once at the end)."""
+        from itss_graph.engine.indexed import FAILED
+
+        closure, index = self.closure, self._index
+        chain = [int(self._positions[k])]
+        while closure.state[chain[-1]] != FAILED and len(chain) <= index.size:
+            chain.append(int(closure.origin[chain[-1]]))
+        chain.reverse()
+        ids, names = index.ids_of(chain), index.names_of(chain)
+        rel_names, type_names = index.rel_names, index.type_names
+        return [{"id": ids[n], "type": type_names[int(index.type_code[p])], "name": names[n],
+                 "via": rel_names[int(closure.via[p])] if n else None} for n, p in enumerate(chain)]
+
     def index_arrays(self) -> tuple:
         """(index, positions, is_down, via codes): for callers that work in index positions."""
         return self._index, self._positions, self._is_down, self._via
@@ -107,7 +134,8 @@ def _impacted_in_contract_order(index, closure, schema: Schema) -> ImpactColumns
                         type_layer[codes], ~type_is_service[codes]))
     positions = positions[order]
     return IndexedColumns(index, positions, is_down[order], closure.depth[positions],
-                          closure.via[positions], closure.origin[positions].astype(np.int64))
+                          closure.via[positions], closure.origin[positions].astype(np.int64),
+                          closure.cause[positions], closure)
 
 
 __all__ = ["impact_indexed"]

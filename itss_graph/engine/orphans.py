@@ -34,7 +34,13 @@ class OrphansResult:
 
 
 def orphans(store: Store, *, types: set[str] | None = None, schema: Schema | None = None) -> OrphansResult:
-    """Every CI (of ``types``, if given) on which no service rests."""
+    """Every CI (of ``types``, if given) on which no service rests.
+
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> [ci.id for ci in orphans(store).cis]
+    ['switch:core1']
+    """
     schema = schema or load_schema()
     services = business_services(store, schema)
     supporting = upstream(store, services, schema=schema)

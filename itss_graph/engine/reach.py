@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Collection, Iterable
 from itss_graph.semantics import Rules
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
-from itss_graph.stores.traversal import edges_with_groups
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,8 +44,9 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
     start = sorted(set(ids))
     if not start:
         return set()
-    if store.kind == "sqlite":
-        return _walk_index(store, schema, start, forward, only_types)
+    index = store.closure_index(schema)
+    if index is not None:
+        return _walk_index(store, index, start, forward, only_types)
     if only_types is not None and not only_types:
         return set()
     rules = Rules.from_schema(schema)
@@ -55,36 +55,30 @@ def _walk(store: Store, ids: Iterable[str], schema: Schema | None, forward: bool
             ((OUTGOING, rules.toward_source), (INCOMING, rules.toward_target))
     steps = [(direction, [r for r, effect in table.items() if effect != "degraded"])
              for direction, table in steps]
-    if "itss.reach" in getattr(store, "procedures", ()):  # Neo4j with ITSS Graph's procedures
-        from itss_graph.stores.traversal import reach_procedure
-
-        types = dict(steps)
-        return reach_procedure(store, start, types[INCOMING], types[OUTGOING], only_types)
+    types = dict(steps)
+    walked = store.walk_reach(start, types[INCOMING], types[OUTGOING], only_types)
+    if walked is not None:
+        return walked
     seen = set(start)
     frontier = start
     while frontier:
         found = set()
         for direction, rels in steps:
-            found.update(edge[2] for edge in edges_with_groups(store, frontier, direction, rels))
+            found.update(edge[2] for edge in store.edges_with_groups(frontier, direction, rels))
         frontier = sorted(found - seen)
         seen.update(frontier)
     reached = seen - set(start)
     if only_types is None:
         return reached
-    from itss_graph.stores.traversal import ci_headers
-
     wanted = set(only_types)
-    return {i for i, (ci_type, _) in ci_headers(store, sorted(reached)).items() if ci_type in wanted}
+    return {i for i, (ci_type, _) in store.headers(sorted(reached)).items() if ci_type in wanted}
 
 
-def _walk_index(store, schema: Schema, start: list[str], forward: bool,
+def _walk_index(store: Store, index, start: list[str], forward: bool,
                 only_types: Collection[str] | None) -> set[str]:
     import numpy as np
 
-    from itss_graph.stores.sqlite_index import graph_index, positions_of_ids
-
-    index = graph_index(store, schema)
-    reached = closure_mask(index, positions_of_ids(store, index, start), forward=forward,
+    reached = closure_mask(index, store.index_positions(index, start), forward=forward,
                            only_types=only_types)
     return set(index.ids_of(np.flatnonzero(reached)))
 
@@ -125,3 +119,104 @@ def closure_mask(index, start, *, forward: bool = True,
         wanted = set(only_types)
         seen &= np.isin(index.type_code, [i for i, name in enumerate(index.type_names) if name in wanted])
     return seen
+
+
+def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None = None,
+                     only_types: Collection[str] | None = None) -> dict[str, list[dict]]:
+    """For every CI resting on ``ids`` (as :func:`downstream`), the shortest chain that links it
+    to one of them: steps ``{"id", "type", "name", "via"}`` from the start (``via`` None) to the
+    CI (``via``: the relation crossed to reach the step). Breadth first from all of ``ids`` at
+    once; a CI reached at one level from several CIs keeps the first by (relation name, id).
+    With ``only_types``, only chains ending at CIs of those types.
+
+    >>> from itss_graph.loading.example import example_store
+    >>> chain = downstream_paths(example_store(), ["server:db1"], only_types={"business-service"})["service:shop"]
+    >>> [(step["id"], step["via"]) for step in chain]
+    [('server:db1', None), ('database:orders', 'RUNS_ON'), ('application:shop', 'DEPENDS_ON'), ('service:shop', 'SUPPORTS')]
+    """
+    schema = schema or load_schema()
+    start = sorted(set(ids))
+    if not start or (only_types is not None and not only_types):
+        return {}
+    index = store.closure_index(schema)
+    if index is not None:
+        return _paths_index(store, index, start, only_types)
+    rules = Rules.from_schema(schema)
+    steps = [(direction, [r for r, effect in table.items() if effect != "degraded"])
+             for direction, table in ((INCOMING, rules.toward_source), (OUTGOING, rules.toward_target))]
+    parent: dict[str, tuple[str, str] | None] = {s: None for s in start}
+    frontier = start
+    while frontier:
+        best: dict[str, tuple[str, str]] = {}  # CI -> (relation, from), smallest wins
+        for direction, rels in steps:
+            for f, rel, c, _, _ in store.edges_with_groups(frontier, direction, rels):
+                if c not in parent and (c not in best or (rel, f) < best[c]):
+                    best[c] = (rel, f)
+        parent.update(best)
+        frontier = sorted(best)
+    reached = sorted(i for i in parent if parent[i] is not None)
+    headers = store.headers(reached)
+    if only_types is not None:
+        wanted = set(only_types)
+        reached = [i for i in reached if headers.get(i, ("", ""))[0] in wanted]
+    chains = []
+    for ci in reached:
+        chain, here = [], ci
+        while parent[here] is not None:
+            rel, came_from = parent[here]
+            chain.append((here, rel))
+            here = came_from
+        chain.append((here, None))
+        chains.append(chain[::-1])
+    headers.update(store.headers(sorted({c[0][0] for c in chains} - set(headers))))
+    return {chain[-1][0]: [{"id": i, "type": headers[i][0], "name": headers[i][1], "via": via}
+                           for i, via in chain] for chain in chains}
+
+
+def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str, list[dict]]:
+    import numpy as np
+
+    from itss_graph.stores.graph_index import concat_ranges
+
+    n = index.size
+    parent = np.full(n, -1, dtype=np.int64)
+    via = np.full(n, -1, dtype=np.int64)
+    seen = np.zeros(n, dtype=bool)
+    frontier = np.unique(store.index_positions(index, start).astype(np.int64))
+    seen[frontier] = True
+    while len(frontier):
+        starts = index.flow_ptr[frontier]
+        counts = index.flow_ptr[frontier + 1] - starts
+        edges = concat_ranges(starts, counts)
+        f = np.repeat(frontier, counts)
+        keep = index.flow_class[edges] != 2  # degrading relations cost no service
+        edges, f = edges[keep], f[keep]
+        c = index.flow_dst[edges].astype(np.int64)
+        new = ~seen[c]
+        edges, f, c = edges[new], f[new], c[new]
+        rel = index.flow_rel[edges].astype(np.int64)
+        order = np.lexsort((index.id_rank[f], rel, c))  # per CI: smallest (relation, from id)
+        c, f, rel = c[order], f[order], rel[order]
+        first = np.ones(len(c), dtype=bool)
+        first[1:] = c[1:] != c[:-1]
+        c, f, rel = c[first], f[first], rel[first]
+        parent[c], via[c], seen[c] = f, rel, True
+        frontier = c
+    reached = np.flatnonzero(parent >= 0)
+    if only_types is not None:
+        codes = [k for k, name in enumerate(index.type_names) if name in set(only_types)]
+        reached = reached[np.isin(index.type_code[reached], codes)]
+    chains = []
+    for pos in reached.tolist():
+        chain = [pos]
+        while parent[chain[-1]] >= 0:
+            chain.append(int(parent[chain[-1]]))
+        chains.append(chain[::-1])
+    positions = sorted({p for chain in chains for p in chain})
+    ids = dict(zip(positions, index.ids_of(positions)))
+    names = dict(zip(positions, index.names_of(positions)))
+    rel_names, type_names = index.rel_names, index.type_names
+    return {ids[chain[-1]]: [{"id": ids[p], "type": type_names[int(index.type_code[p])], "name": names[p],
+                              "via": rel_names[int(via[p])] if k else None}
+                             for k, p in enumerate(chain)]
+            for chain in chains}

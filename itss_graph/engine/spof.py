@@ -40,6 +40,7 @@ class SpofResult:
     target: dict
     upstream: int  # CIs the target rests on
     points: list[SpofEntry]
+    subgraph: Subgraph | None = field(default=None, repr=False, compare=False)  # for views
 
     def as_dict(self) -> dict:
         return {"target": self.target, "upstream_total": self.upstream,
@@ -49,7 +50,15 @@ class SpofResult:
 
 
 def spof(store: Store, target: str, *, schema: Schema | None = None) -> SpofResult:
-    """The single points of failure of ``target`` (a service or any CI)."""
+    """The single points of failure of ``target`` (a service or any CI): the CIs whose
+    failure alone takes it down, nearest first (redundancy taken into account: the database
+    host has two power feeds, so neither PDU is one).
+
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> [p.id for p in spof(store, "service:shop").points]
+    ['application:shop', 'database:orders', 'server:db1', 'rack:a01', 'site:dc1']
+    """
     schema = schema or load_schema()
     sub = upstream_subgraph(store, [target], schema=schema)
     return _spof_from(sub, sub.position[target], schema)
@@ -66,7 +75,7 @@ def _spof_from(sub: Subgraph, t: int, schema: Schema) -> SpofResult:
               for v in _single_points(sub, d[t], t, schema)]
     points.sort(key=lambda p: (p.distance, schema.layer(p.type), p.type, p.id))
     return SpofResult({"id": sub.ids[t], "type": sub.types[t], "name": sub.names[t]},
-                      len(sub.ids) - 1, points)
+                      len(sub.ids) - 1, points, sub)
 
 
 @dataclass(frozen=True)
@@ -105,7 +114,13 @@ def business_services(store: Store, schema: Schema) -> list[str]:
 def estate_spof(store: Store, services: Iterable[str] | None = None, *,
                 schema: Schema | None = None,
                 progress: Callable[[int, int], None] | None = None) -> EstateSpofResult:
-    """Every CI whose single failure takes down at least one service, ranked by how many."""
+    """Every CI whose single failure takes down at least one service, ranked by how many.
+
+    >>> from itss_graph.loading.example import example_store
+    >>> store = example_store()
+    >>> [(e.id, len(e.services)) for e in estate_spof(store).entries][:3]
+    [('database:orders', 2), ('server:db1', 2), ('rack:a01', 2)]
+    """
     schema = schema or load_schema()
     targets = sorted(services) if services is not None else business_services(store, schema)
     hits: dict[str, set[str]] = defaultdict(set)

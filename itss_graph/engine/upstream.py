@@ -24,7 +24,6 @@ from itss_graph.semantics import Rules, group_key, min_up_of
 from itss_graph.engine.lookup import require_cis
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import INCOMING, OUTGOING, Store
-from itss_graph.stores.traversal import edges_with_groups
 
 
 @dataclass
@@ -73,8 +72,9 @@ def upstream_subgraph(store: Store, targets: Sequence[str], *, schema: Schema | 
     """The upstream subgraph of ``targets`` (raises UnknownCIError for unknown ids)."""
     schema = schema or load_schema()
     targets, _ = require_cis(store, targets)
-    if store.kind == "sqlite":
-        return _from_index(store, schema, targets)
+    index = store.closure_index(schema)
+    if index is not None:
+        return _from_index(store, index, targets)
     return _by_queries(store, schema, targets)
 
 
@@ -94,7 +94,7 @@ def _by_queries(store: Store, schema: Schema, targets: list[str]) -> Subgraph:
         found: list[tuple[str, str, str, tuple | None, int | None, bool]] = []
         for direction, table in ((OUTGOING, rules.toward_source), (INCOMING, rules.toward_target)):
             loss_rels = [r for r, effect in table.items() if effect != "degraded"]
-            for c, rel, p, group, m in edges_with_groups(store, frontier, direction, loss_rels):
+            for c, rel, p, group, m in store.edges_with_groups(frontier, direction, loss_rels):
                 found.append((c, rel, p, group_key(table[rel], rel, direction, group), m,
                               direction == OUTGOING))
         new_ids = sorted({t[2] for t in found if t[2] not in sub.position})
@@ -121,18 +121,16 @@ def _by_queries(store: Store, schema: Schema, targets: list[str]) -> Subgraph:
     return sub
 
 
-def _from_index(store, schema: Schema, targets: list[str]) -> Subgraph:
+def _from_index(store: Store, index, targets: list[str]) -> Subgraph:
     """The upstream subgraph from the closure index: each level's edges are gathered with
     numpy and handed to Python as plain lists (element access on memory-mapped arrays costs
     microseconds; a 450k-CI subgraph has over a million edges)."""
     import numpy as np
 
     from itss_graph.stores.graph_index import concat_ranges
-    from itss_graph.stores.sqlite_index import graph_index, positions_of_ids
 
-    index = graph_index(store, schema)
     sub = Subgraph()
-    start = positions_of_ids(store, index, targets)
+    start = store.index_positions(index, targets)
     start = start[np.argsort(index.id_rank[start])]
     local: dict[int, int] = {}  # index position -> local position
     _add_nodes(sub, index, start.tolist(), 0, local)

@@ -6,7 +6,9 @@ Library API (each name is imported on first use, so ``import itss_graph.knowledg
   ``subjects``, ``value``, ``label``, ``provenance``, ``resolve``, ``search``, ``ancestors``;
 * :func:`evaluate`, :class:`Declared`, :class:`Query` (``knowledge.applicability``) — which
   standards apply to declared facet values, ranked, with reasons;
-* ``declared_for_code``, ``query_for_ci_type``, ``declared_for_ci`` (``knowledge.subjects``);
+* ``declared_for_code``, ``query_for_ci_type`` (``knowledge.subjects``) and
+  :func:`applicability_answer` (``knowledge.questions``: the answer for a code, a CI type or a
+  profile; a CI of the CMDB is :mod:`itss_graph.answers.ci_standards`);
 * :func:`load_profile` (``knowledge.profile``) and :func:`gap_for_profile` (``knowledge.gap``);
 * :func:`search`, :func:`show`, :func:`stats` (``knowledge.explore``);
 * :func:`export`, :func:`sparql`, :func:`to_dataset` (``knowledge.rdfio``, the only ones that
@@ -34,7 +36,7 @@ _EXPORTS = {
     "Query": "itss_graph.knowledge.applicability",
     "declared_for_code": "itss_graph.knowledge.subjects",
     "query_for_ci_type": "itss_graph.knowledge.subjects",
-    "declared_for_ci": "itss_graph.knowledge.subjects",
+    "applicability_answer": "itss_graph.knowledge.questions",
     "load_profile": "itss_graph.knowledge.profile",
     "gap_for_profile": "itss_graph.knowledge.gap",
     "search": "itss_graph.knowledge.explore",

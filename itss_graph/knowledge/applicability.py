@@ -8,29 +8,46 @@ that led to it (e.g. CI → CI class → ``itss:category``). Standards state the
 
 1. **Candidates** are the instances of ``itss:Standard`` that are not series (a series lends its
    facts to its parts through ``dcterms:isPartOf``) and of ``itss:ListedStandard``.
-2. **Anchors** — a standard applies only if at least one of its *category*, *service object*,
-   *activity* or *stage* values matches a declared one. Categories and service objects match up
-   the ``skos:broader`` hierarchy (a declared 040301 matches a standard for 0403 or 04, never the
+2. **Matching** — categories, service objects, parties and organisation types match up the
+   ``skos:broader`` hierarchy (a declared 040301 matches a standard for 0403 or 04, never the
    reverse); activities also match one ``skos:closeMatch`` hop (a weaker, "related" match).
-3. **Gates** — a standard is excluded when it states a *business type* or a *category* and the
+3. **Anchors** — a standard applies only if what it is *for* matches the subject: one of its
+   *category*, *service object*, *activity* (a use its scope names) or *organisation type* values;
+   or one of its *lifecycle stages* together with its business type (a stage alone says nothing of
+   the business: 监督管理 of O&M is not 监督管理 of consulting), or for a standard that states no
+   business type, the stage alone. A standard whose text says only *who* it is for (no category,
+   service object, stage or organisation type) is anchored by a matching *party*.
+4. **Gates** — a standard is excluded when it states a *business type* or a *category* and the
    subject declares that facet too but nothing matches (a desktop standard, 040204, is not for a
    subject that declares only 04 or 040301). Business types are ``itss:appliesToBusinessType``,
-   else the standard's own ``itss:businessType``.
-4. **Uninformative facets** — a facet whose values cover every top value of its scheme (all nine
-   top-level GB/T 29264 codes; all business types) excludes nothing and is no evidence: it is
-   neither gate nor anchor.
-5. **Who** — parties and organisation types never exclude: a match adds to the rank and to the
+   else the standard's own ``itss:businessType``. An organisation type the scope names lifts the
+   category gate: the text addresses that kind of organisation whatever services it runs (the
+   contractor of a system whose supervision 信息系统工程监理总则 governs runs 03, not 0104).
+5. **Uninformative values** — top-level values that cover their whole scheme (all nine top-level
+   GB/T 29264 codes, all business types) are no evidence and exclude nothing; a deeper value stated
+   beside them still counts (从业人员能力规范: all nine codes, and 0106 for training).
+6. **Specialisation** — where a standard that ``itss:specialises`` another applies to a declared
+   category or service object through a more specific value, the general one does not apply for
+   that value (the desktop part takes the place of the data-centre part for 040204); left with no
+   category match, the general standard is excluded and says by which.
+7. **Who** — parties and organisation types never exclude: a match adds to the rank and to the
    reasons; a mismatch is reported as a note ("its scope names 供方, 第三方, not 行业主管部门"). The
    scopes list who the text addresses, and the white paper itself applies standards beyond the
    parties their scope names.
-6. **Available or planned** — a standard whose status is 未启动 (``itss:NotStarted``), or that is
+8. **Available or planned** — a standard whose status is 未启动 (``itss:NotStarted``), or that is
    only listed in a framework (``itss:ListedStandard``), has no text to apply yet: it is reported
    under ``planned``, not among the applicable standards.
-7. **Ranking** (best first): more distinct facets matched (category, service object, activity,
+9. **Narrower** — a standard for a part of a declared category (040204 when 04 is declared) does
+   not apply to the whole, but is listed under ``narrower`` so that the answer says what exists
+   for the parts.
+10. **Ranking** (best first): more distinct facets matched (category, service object, activity,
    stage, business type, who); then more matched values (an exact or inherited match counts 2, a
    related match 1); then the more specific scope (the depth of the deepest matched category or
    service object of the standard: 04 → 1, 0403 → 2, 040301 → 3); then status (published before
    approval, review, comment, draft); then the standard's IRI.
+
+Every reason is a chain of facts, each with its source in the white paper, and one readable
+sentence (:mod:`itss_graph.knowledge.wording`).
 
 Example:
     >>> from itss_graph.knowledge.kb import KnowledgeBase
@@ -40,6 +57,8 @@ Example:
     ['kb:std-运维-1', 'kb:std-运维-2', 'kb:std-运维-3']
     >>> print(answer.applicable[0].reasons[0].text)  # doctest: +ELLIPSIS
     040301 Basic software O&M services --skos:broader--> 0403 Software O&M services ... <--itss:appliesToCategory-- GB/T 28827.1 ...
+    >>> print(answer.applicable[0].reasons[0].sentence)
+    040301 Basic software O&M services is part of 04 Operation and maintenance services; GB/T 28827.1 applies to 04
 """
 
 from __future__ import annotations
@@ -50,6 +69,7 @@ from typing import TYPE_CHECKING, Iterable
 from itss_graph.knowledge.display import identifier, title
 from itss_graph.knowledge.kb import DCTERMS, ITSS, SKOS, is_literal
 from itss_graph.knowledge.reasons import Node, Step, chain_sources, chain_text, kb_step
+from itss_graph.knowledge.wording import chain_sentence, t
 
 if TYPE_CHECKING:
     from itss_graph.knowledge.kb import KnowledgeBase
@@ -80,9 +100,13 @@ FACETS: tuple[Facet, ...] = (
     Facet("stage", ITSS + "appliesToStage", ITSS + "LifecycleStage", "stage", anchor=True),
     Facet("business_type", ITSS + "appliesToBusinessType", ITSS + "BusinessType", "business_type",
           gate=True, fallback=ITSS + "businessType"),
-    Facet("party", ITSS + "appliesToParty", ITSS + "Party", "who"),
-    Facet("organization_type", ITSS + "appliesToOrganizationType", ITSS + "OrganizationType", "who"),
+    Facet("party", ITSS + "appliesToParty", ITSS + "Party", "who", hierarchy=SKOS + "broader"),
+    Facet("organization_type", ITSS + "appliesToOrganizationType", ITSS + "OrganizationType", "who",
+          anchor=True, hierarchy=SKOS + "broader"),
 )
+#: the facets whose values say what a standard is for; a standard with none of them (informative)
+#: says only who it is for, and a party match anchors it (rule 3)
+WHAT_FACETS = ("category", "service_object", "stage", "organization_type")
 FACET_BY_NAME = {f.name: f for f in FACETS}
 
 STANDARD = ITSS + "Standard"
@@ -91,6 +115,7 @@ LISTED = ITSS + "ListedStandard"
 NOT_STARTED = ITSS + "NotStarted"
 IS_PART_OF = DCTERMS + "isPartOf"
 HAS_PART = DCTERMS + "hasPart"
+SPECIALISES = ITSS + "specialises"
 
 
 @dataclass(frozen=True)
@@ -121,11 +146,13 @@ class Reason:
     facet: str
     declared: Node
     matched: Node
-    strength: str  # exact | inherited | related
+    strength: str  # exact | inherited | related | narrower
     steps: tuple[Step, ...]
+    sentence: str = ""
 
     @property
     def text(self) -> str:
+        """The chain as one line of the knowledge graph (``a --p--> b <--q-- c``)."""
         return chain_text(self.steps)
 
     def as_dict(self, lang: str = "en") -> dict:
@@ -134,6 +161,7 @@ class Reason:
             "declared": self.declared.as_dict(),
             "matched": self.matched.as_dict(),
             "strength": self.strength,
+            "sentence": self.sentence,
             "text": self.text,
             "chain": [s.as_dict(lang) for s in self.steps],
             "sources": chain_sources(self.steps, lang),
@@ -174,21 +202,19 @@ class StandardResult:
 
 @dataclass(frozen=True)
 class Exclusion:
-    """A standard that matched an anchor but failed a gate."""
+    """A standard that matched an anchor but failed a gate (``facet`` is the gate: category or
+    business_type), or whose category matches a specialisation took over (``by`` is that one)."""
 
     node: Node
     facet: str
     stated: tuple[Node, ...]
     declared: tuple[Node, ...]
-
-    @property
-    def why(self) -> str:
-        return (f"{self.facet}: the standard is for {', '.join(n.label for n in self.stated)}; "
-                f"declared: {', '.join(n.label for n in self.declared)}")
+    why: str = ""
+    by: Node | None = None
 
     def as_dict(self) -> dict:
         return {"id": self.node.id, "iri": self.node.iri, "label": self.node.label,
-                "gate": self.facet, "why": self.why,
+                "gate": self.facet, "why": self.why, "by": self.by.as_dict() if self.by else None,
                 "stated": [n.as_dict() for n in self.stated],
                 "declared": [n.as_dict() for n in self.declared]}
 
@@ -203,6 +229,7 @@ class Answer:
     planned: list[StandardResult]
     excluded: list[Exclusion]
     lang: str = "en"
+    narrower: list[StandardResult] = field(default_factory=list)
     kb: "KnowledgeBase | None" = field(default=None, repr=False)
     extra: dict = field(default_factory=dict)
 
@@ -224,6 +251,7 @@ class Answer:
             "standards": [r.as_dict(self.lang) for r in self.applicable],
             "planned": [r.as_dict(self.lang) for r in self.planned],
             "excluded": [e.as_dict() for e in self.excluded],
+            "narrower": [r.as_dict(self.lang) for r in self.narrower],
         }
         out.update(self.extra)
         return out
@@ -285,12 +313,28 @@ def _roots(kb: "KnowledgeBase", facet: Facet, cache: dict) -> frozenset[str]:
 
 
 def is_uninformative(kb: "KnowledgeBase", facet: Facet, values: Iterable[str], cache: dict) -> bool:
-    """Whether a standard's values cover every top value of the facet's scheme (rule 4)."""
+    """Whether a standard's values cover every top value of the facet's scheme (rule 5)."""
     roots = _roots(kb, facet, cache)
     covered: set[str] = set()
     for v in values:
         covered |= set(kb.ancestors(v, facet.hierarchy)) if facet.hierarchy else {v}
     return len(roots) > 1 and roots <= covered
+
+
+def informative_values(kb: "KnowledgeBase", facet: Facet, values: list[str], cache: dict) -> list[str]:
+    """The values that are evidence (rule 5): all of them, unless they cover the whole scheme; then
+    only those deeper than its top values.
+
+    >>> from itss_graph.knowledge.kb import KnowledgeBase
+    >>> kb = KnowledgeBase.load()
+    >>> values, _ = standard_values(kb, kb.expand("kb:std-基础-3"), FACET_BY_NAME["category"])
+    >>> [kb.qname(v) for v in informative_values(kb, FACET_BY_NAME["category"], values, {})]
+    ['kb:cat-0106']
+    """
+    if facet.group == "who" or not is_uninformative(kb, facet, values, cache):
+        return values
+    roots = _roots(kb, facet, cache)
+    return [v for v in values if v not in roots]
 
 
 def _depth(kb: "KnowledgeBase", value: str, facet: Facet) -> int:
@@ -356,6 +400,158 @@ def _comes_with(kb: "KnowledgeBase", std: str, lang: str) -> dict[str, list[Node
     return dict(sorted(out.items()))
 
 
+@dataclass
+class _Assessment:
+    """One standard against the declared values, before the answer is put together."""
+
+    std: str
+    reasons: list[Reason] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    gate_failures: list[tuple[Facet, list[str]]] = field(default_factory=list)
+    narrower: list[Reason] = field(default_factory=list)
+    stated: dict[str, list[str]] = field(default_factory=dict)  # facet -> informative values
+
+    def facets(self) -> set[str]:
+        return {r.facet for r in self.reasons}
+
+    def anchored(self) -> bool:
+        """Rule 3."""
+        facets = self.facets()
+        if facets & {"category", "service_object", "activity", "organization_type"}:
+            return True
+        if "stage" in facets and ("business_type" in facets or not self.stated.get("business_type")):
+            return True
+        says_only_who = not any(self.stated.get(f) for f in WHAT_FACETS)
+        return says_only_who and "party" in facets
+
+
+def _reason(kb: "KnowledgeBase", facet: str, declared: str, matched: str, strength: str, steps: list[Step],
+            lang: str) -> Reason:
+    return Reason(facet, Node.of(kb, declared, lang), Node.of(kb, matched, lang), strength, tuple(steps),
+                  chain_sentence(kb, steps, lang))
+
+
+def _narrower(kb: "KnowledgeBase", d: Declared, values: list[str], facet: Facet, holders: tuple[str, ...],
+              lang: str) -> list[Reason]:
+    """A standard's values that are strictly narrower than a declared one (rule 9)."""
+    out = []
+    for v in values:
+        path = kb.ancestors(v, facet.hierarchy).get(d.value) if facet.hierarchy else None
+        if not path or v == d.value:
+            continue
+        holder = holders[-1]
+        steps = [*d.origin, *(kb_step(kb, a, facet.hierarchy, b, lang) for a, b in zip(path, path[1:]))]
+        steps.append(kb_step(kb, holder, _source_prop(kb, holder, facet, v), v, lang, inverse=True))
+        out.append(_reason(kb, facet.name, d.value, v, "narrower", steps, lang))
+    return out
+
+
+def _assess(kb: "KnowledgeBase", std: str, by_facet: dict[str, list[Declared]], roots_cache: dict,
+            lang: str) -> _Assessment:
+    a = _Assessment(std)
+    for facet in FACETS:
+        values, holders = standard_values(kb, std, facet)
+        evidence = informative_values(kb, facet, values, roots_cache)
+        a.stated[facet.name] = evidence
+        asked = by_facet.get(facet.name)
+        if not values or not asked:
+            continue
+        matches = [(d, v, strength, steps) for d in asked
+                   for v, strength, steps in _match(kb, d, values, facet, holders, lang)]
+        found = [_reason(kb, facet.name, d.value, v, strength, steps, lang)
+                 for d, v, strength, steps in matches if v in evidence]
+        if found:
+            a.reasons.extend(found)
+            continue
+        if matches or not evidence:
+            continue  # matched a value that covers the whole scheme: no evidence, and no exclusion
+        if facet.gate:
+            a.gate_failures.append((facet, values))
+            if facet.name == "category":
+                a.narrower = [r for d in asked for r in _narrower(kb, d, values, facet, holders, lang)]
+        elif facet.group == "who":
+            a.notes.append(t("not_a_gate", lang, stated="、".join(sorted(kb.label(v, lang) for v in values))
+                             if lang == "zh" else ", ".join(sorted(kb.label(v, lang) for v in values)),
+                             declared=("、" if lang == "zh" else ", ").join(kb.label(d.value, lang) for d in asked)))
+    if "organization_type" in a.facets():  # rule 4: the scope names this kind of organisation
+        a.gate_failures = [(f, v) for f, v in a.gate_failures if f.name != "category"]
+    if any(FACET_BY_NAME[r.facet].group == "who" for r in a.reasons):
+        a.notes = []  # a who note is moot when another who facet matched
+    return a
+
+
+def _supersede(kb: "KnowledgeBase", assessed: dict[str, _Assessment], lang: str) -> dict[str, Exclusion]:
+    """Rule 6: drop the reasons of a general standard that a matching specialisation covers more
+    specifically; the general standards left without a category match are excluded."""
+    excluded: dict[str, Exclusion] = {}
+    for special, a in assessed.items():
+        status = kb.value(special, ITSS + "status")
+        if not kb.is_a(special, STANDARD) or status == NOT_STARTED:
+            continue  # a specialisation with no text yet takes nothing over
+        for general in kb.objects(special, SPECIALISES):
+            g = assessed.get(general) if isinstance(general, str) else None
+            if g is None:
+                continue
+            dropped = []
+            for r in list(g.reasons):
+                facet = FACET_BY_NAME[r.facet]
+                if not facet.hierarchy or facet.group == "who":
+                    continue
+                deeper = [s for s in a.reasons if s.facet == r.facet and s.declared.iri == r.declared.iri
+                          and _depth(kb, s.matched.iri, facet) > _depth(kb, r.matched.iri, facet)]
+                if deeper:
+                    g.reasons.remove(r)
+                    dropped.append(r)
+            if not dropped:
+                continue
+            lost_category = g.stated.get("category") and not any(r.facet == "category" for r in g.reasons) \
+                and any(r.facet == "category" for r in dropped)
+            if lost_category or not g.anchored():
+                declared = tuple(dict.fromkeys(r.declared for r in dropped))
+                by = Node.of(kb, special, lang)
+                sep = "、" if lang == "zh" else ", "
+                excluded[general] = Exclusion(
+                    Node.of(kb, general, lang), "category" if lost_category else dropped[0].facet,
+                    tuple(Node.of(kb, v, lang) for v in g.stated.get("category") or []), declared,
+                    t("specialised", lang, by=by.label, declared=sep.join(n.label for n in declared)), by)
+    return excluded
+
+
+def _result(kb: "KnowledgeBase", a: _Assessment, lang: str) -> StandardResult:
+    std = a.std
+    status = kb.value(std, ITSS + "status")
+    status = status if isinstance(status, str) else None
+    available = kb.is_a(std, STANDARD) and status != NOT_STARTED
+    groups = {FACET_BY_NAME[r.facet].group for r in a.reasons}
+    matched_values: dict[tuple[str, str | None], int] = {}
+    depth = 0
+    for r in a.reasons:
+        key = (r.facet, r.matched.iri)
+        matched_values[key] = max(matched_values.get(key, 0), 1 if r.strength == "related" else 2)
+        facet = FACET_BY_NAME[r.facet]
+        if facet.hierarchy and facet.group != "who" and r.matched.iri:
+            depth = max(depth, _depth(kb, r.matched.iri, facet))
+    score = {"facets": len(groups), "matches": sum(matched_values.values()), "depth": depth,
+             "status_order": _status_order(kb, status)}
+    order = [f.name for f in FACETS]
+    reasons = sorted(a.reasons, key=lambda r: (order.index(r.facet), r.strength != "exact", r.matched.id,
+                                               r.declared.id))
+    return StandardResult(Node.of(kb, std, lang), identifier(kb, std), title(kb, std, lang),
+                          Node.of(kb, status, lang) if status else None, available, reasons, a.notes,
+                          score, _comes_with(kb, std, lang))
+
+
+def _gate_exclusion(kb: "KnowledgeBase", a: _Assessment, by_facet: dict[str, list[Declared]],
+                    lang: str) -> Exclusion:
+    facet, values = a.gate_failures[0]
+    stated = tuple(Node.of(kb, v, lang) for v in values)
+    declared = tuple(Node.of(kb, d.value, lang) for d in by_facet[facet.name])
+    sep = "、" if lang == "zh" else ", "
+    why = t("gate", lang, facet=t(f"facet.{facet.name}", lang), stated=sep.join(n.label for n in stated),
+            declared=sep.join(n.label for n in declared))
+    return Exclusion(Node.of(kb, a.std, lang), facet.name, stated, declared, why)
+
+
 def evaluate(kb: "KnowledgeBase", declared: list[Declared], query: Query, lang: str = "en") -> Answer:
     """Apply the rule of the module docstring to the declared facet values."""
     by_facet: dict[str, list[Declared]] = {}
@@ -365,67 +561,39 @@ def evaluate(kb: "KnowledgeBase", declared: list[Declared], query: Query, lang: 
         if all(x.value != d.value for x in by_facet.get(d.facet, [])):
             by_facet.setdefault(d.facet, []).append(d)
     roots_cache: dict = {}
+    matched: dict[str, _Assessment] = {}
+    excluded: dict[str, Exclusion] = {}
+    narrower: list[StandardResult] = []
+    for std in candidates(kb):
+        a = _assess(kb, std, by_facet, roots_cache, lang)
+        only_narrower = a.narrower and [f.name for f, _ in a.gate_failures] == ["category"]
+        if not a.anchored() or only_narrower:
+            if a.narrower and all(f.name == "category" for f, _ in a.gate_failures):
+                result = _result(kb, a, lang)
+                result.reasons = [*a.narrower, *result.reasons]
+                narrower.append(result)
+            continue
+        if a.gate_failures:
+            excluded[std] = _gate_exclusion(kb, a, by_facet, lang)
+            continue
+        matched[std] = a
+    superseded = _supersede(kb, matched, lang)
+    excluded.update(superseded)
     applicable: list[StandardResult] = []
     planned: list[StandardResult] = []
-    excluded: list[Exclusion] = []
-    for std in candidates(kb):
-        reasons: list[Reason] = []
-        gate_failures: list[tuple[Facet, list[str]]] = []
-        notes: list[str] = []
-        depth = 0
-        for facet in FACETS:
-            values, holders = standard_values(kb, std, facet)
-            asked = by_facet.get(facet.name)
-            if not values or not asked:
-                continue
-            if facet.group != "who" and is_uninformative(kb, facet, values, roots_cache):
-                continue
-            found = []
-            for d in asked:
-                for v, strength, steps in _match(kb, d, values, facet, holders, lang):
-                    found.append(Reason(facet.name, Node.of(kb, d.value, lang), Node.of(kb, v, lang),
-                                        strength, tuple(steps)))
-                    if facet.hierarchy:
-                        depth = max(depth, _depth(kb, v, facet))
-            if found:
-                reasons.extend(found)
-            elif facet.gate:
-                gate_failures.append((facet, values))
-            elif facet.group == "who":
-                stated = ", ".join(sorted(kb.label(v, lang) for v in values))
-                mine = ", ".join(kb.label(d.value, lang) for d in asked)
-                notes.append(f"its scope names {stated}; not {mine} ({facet.name} is not a gate)")
-        if not any(FACET_BY_NAME[r.facet].anchor for r in reasons):
+    for std, a in matched.items():
+        if std in superseded:
             continue
-        if gate_failures:
-            facet, values = gate_failures[0]
-            excluded.append(Exclusion(Node.of(kb, std, lang), facet.name,
-                                      tuple(Node.of(kb, v, lang) for v in values),
-                                      tuple(Node.of(kb, d.value, lang) for d in by_facet[facet.name])))
-            continue
-        # a "who" note is moot when another who facet matched (a party or an organisation type)
-        if any(FACET_BY_NAME[r.facet].group == "who" for r in reasons):
-            notes = []
-        status = kb.value(std, ITSS + "status")
-        status = status if isinstance(status, str) else None
-        available = kb.is_a(std, STANDARD) and status != NOT_STARTED
-        groups = {FACET_BY_NAME[r.facet].group for r in reasons}
-        matched_values = {(r.facet, r.matched.iri): (1 if r.strength == "related" else 2) for r in reasons}
-        for r in reasons:
-            key = (r.facet, r.matched.iri)
-            matched_values[key] = max(matched_values[key], 1 if r.strength == "related" else 2)
-        score = {"facets": len(groups), "matches": sum(matched_values.values()), "depth": depth,
-                 "status_order": _status_order(kb, status)}
-        reasons.sort(key=lambda r: ([f.name for f in FACETS].index(r.facet), r.strength != "exact",
-                                    r.matched.id, r.declared.id))
-        result = StandardResult(Node.of(kb, std, lang), identifier(kb, std), title(kb, std, lang),
-                                Node.of(kb, status, lang) if status else None, available, reasons, notes,
-                                score, _comes_with(kb, std, lang))
-        (applicable if available else planned).append(result)
+        result = _result(kb, a, lang)
+        (applicable if result.available else planned).append(result)
+
+    def rank_key(r: StandardResult):
+        return (-r.score["facets"], -r.score["matches"], -r.score["depth"], r.score["status_order"], r.node.iri)
+
     for results in (applicable, planned):
-        results.sort(key=lambda r: (-r.score["facets"], -r.score["matches"], -r.score["depth"],
-                                    r.score["status_order"], r.node.iri))
+        results.sort(key=rank_key)
         for i, r in enumerate(results, 1):
             r.rank = i
-    excluded.sort(key=lambda e: e.node.iri or "")
-    return Answer(query, list(declared), applicable, planned, excluded, lang, kb)
+    narrower.sort(key=lambda r: (not r.available, r.score["status_order"], r.node.iri or ""))
+    return Answer(query, list(declared), applicable, planned,
+                  sorted(excluded.values(), key=lambda e: e.node.iri or ""), lang, narrower=narrower, kb=kb)

@@ -34,6 +34,8 @@ import gc
 from functools import lru_cache
 from typing import Any
 
+from itss_graph.cache import cached
+from itss_graph.knowledge.names import build_name_index
 from itss_graph.ontology import ITSS, OntologyFiles, ontology_files
 
 FORMAT = 4
@@ -115,8 +117,6 @@ def compile_kb(files: OntologyFiles | None = None) -> dict:
             "end": int(end) if end is not None else None,
             "files": sorted(graph_files.get(unit, [])),
         }
-    from itss_graph.knowledge.names import build_name_index
-
     return {
         "format": FORMAT,
         "names": build_name_index(frozen),
@@ -130,8 +130,6 @@ def compile_kb(files: OntologyFiles | None = None) -> dict:
 
 @lru_cache(maxsize=4)
 def _load(files: OntologyFiles) -> dict:
-    from itss_graph.cache import cached
-
     # Unpickling tens of thousands of small containers is twice as fast without the cyclic GC.
     enabled = gc.isenabled()
     gc.disable()

@@ -22,10 +22,21 @@ if TYPE_CHECKING:
 
 
 def title(kb: "KnowledgeBase", iri: str, lang: str) -> str:
-    """A standard's full title in ``lang`` (dcterms:title), else its label."""
+    """A standard's full title in ``lang`` (dcterms:title), else its label. A title that names only
+    the part (``第1部分：要求``) is completed with the title of the series it is part of.
+
+    >>> from itss_graph.knowledge.kb import KnowledgeBase
+    >>> title(KnowledgeBase.load(), "kb:std-云计算-3-1", "zh")
+    '服务交付标准 第1部分：要求'
+    """
     value = kb.value(iri, DCTERMS + "title", lang=lang)
     if value is not None and is_literal(value) and value.lang == lang:
-        return str(value)
+        text = str(value)
+        if text.startswith("第"):
+            series = kb.value(iri, DCTERMS + "isPartOf")
+            if isinstance(series, str):
+                return f"{title(kb, series, lang)} {text}"
+        return text
     return kb.label(iri, lang)
 
 

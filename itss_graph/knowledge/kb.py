@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple, Union
 
-from itss_graph.ontology import CMDB, ITSS, KB, SRC, TBOX_GRAPH_PREFIX, OntologyFiles
+from itss_graph.knowledge.compiled import load_compiled
+from itss_graph.knowledge.names import iri_key, normalize
+from itss_graph.ontology import CMDB, ITSS, KB, SRC, TBOX_GRAPH_PREFIX, OntologyFiles, ontology_files
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -169,8 +171,6 @@ class KnowledgeBase:
         >>> KnowledgeBase.load() is KnowledgeBase.load()
         True
         """
-        from itss_graph.ontology import ontology_files
-
         return _load(files or ontology_files())
 
     # -- names ------------------------------------------------------------------------------
@@ -442,29 +442,48 @@ class KnowledgeBase:
                     queue.append(nxt)
         return paths
 
-    # -- names and text (see itss_graph.knowledge.names / explore) ---------------------------
+    # -- names (see itss_graph.knowledge.names; text search is itss_graph.knowledge.explore) ---
     def resolve(self, name: str, classes: Iterable[str] | None = None) -> list[str]:
-        """Entities a name stands for: an IRI, a qname, or a Chinese/English label, alternative
-        label or notation (case and spaces ignored), optionally only instances of ``classes``.
+        """Entities a name stands for, best match first: an IRI or qname the knowledge base knows,
+        else the entities whose Chinese/English label, alternative label, notation or IRI key is
+        the name (case, spaces and separators ignored, :func:`itss_graph.knowledge.names.normalize`).
+        Only instances of ``classes`` (or their subclasses) when given; among label matches, those
+        of the strongest naming property win (rdfs:label before skos:altLabel, ...), and the
+        entity named after the text (``kb:proc-事件管理`` for 事件管理) comes first.
 
         >>> kb = KnowledgeBase.load()
         >>> [kb.qname(i) for i in kb.resolve("Incident management", ["itss:Process"])]
         ['kb:proc-事件管理']
+        >>> [kb.qname(i) for i in kb.resolve("事件/事故管理", ["itss:Process"])]
+        ['kb:proc-事件管理']
+        >>> [kb.qname(i) for i in kb.resolve("040301")]
+        ['kb:cat-040301']
         """
-        from itss_graph.knowledge.names import resolve
+        allowed = None
+        if classes is not None:
+            allowed = set()
+            for cls in classes:
+                allowed |= self.subclasses(cls)
 
-        return resolve(self, name, classes)
+        def ok(iri: str) -> bool:
+            return allowed is None or any(t in allowed for t in self.types(iri))
 
-    def search(self, text: str, *, limit: int = 20):
-        """Entities whose labels or definitions contain ``text`` (Chinese or English), best first.
-        See :func:`itss_graph.knowledge.explore.search`."""
-        from itss_graph.knowledge.explore import search
-
-        return search(self, text, limit=limit)
+        text = name.strip()
+        if not text:
+            return []
+        iri = self.expand(text)
+        if (":" in text) and iri in self and ok(iri):
+            return [iri]
+        key = normalize(text)
+        hits = [(rank, s) for rank, s in self._names.get(key, []) if ok(s)]
+        if not hits:
+            return []
+        best = min(rank for rank, _ in hits)
+        found = sorted({s for rank, s in hits if rank == best})
+        keyed = [s for s in found if iri_key(s) == key]
+        return keyed + [s for s in found if s not in keyed]
 
 
 @lru_cache(maxsize=4)
 def _load(files: OntologyFiles) -> KnowledgeBase:
-    from itss_graph.knowledge.compiled import load_compiled
-
     return KnowledgeBase(load_compiled(files))

@@ -6,23 +6,23 @@ Matching ignores case, whitespace, full-width/half-width differences and the pun
 white paper's names vary in (``、``, ``-``, ``/``), so ``"incident management"``, ``"Incident
 Management"``, ``"事件管理"`` and the alias ``"事件/事故管理"`` all find ``kb:proc-事件管理``.
 
+This module is pure text handling (no knowledge-base import): the index is built by
+:mod:`itss_graph.knowledge.compiled` and looked up by
+:meth:`itss_graph.knowledge.kb.KnowledgeBase.resolve`.
+
 Example:
-    >>> from itss_graph.knowledge.kb import KnowledgeBase
-    >>> kb = KnowledgeBase.load()
-    >>> [kb.qname(i) for i in resolve(kb, "事件/事故管理", ["itss:Process"])]
-    ['kb:proc-事件管理']
-    >>> [kb.qname(i) for i in resolve(kb, "040301")]
-    ['kb:cat-040301']
+    >>> normalize("事件/事故管理") == normalize("事件 事故管理")
+    True
+    >>> index = build_name_index({"https://w3id.org/itss-graph/kb/proc-事件管理": {
+    ...     "http://www.w3.org/2000/01/rdf-schema#label": {("Incident management", "en", None): (0,)}}})
+    >>> sorted(index)
+    ['incidentmanagement', '事件管理']
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Iterable
-
-if TYPE_CHECKING:
-    from itss_graph.knowledge.kb import KnowledgeBase
 
 KB = "https://w3id.org/itss-graph/kb/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -80,37 +80,3 @@ def iri_key(iri: str) -> str:
         return ""
     kind, sep, key = iri[len(KB):].partition("-")
     return normalize(key) if sep else ""
-
-
-def resolve(kb: "KnowledgeBase", name: str, classes: Iterable[str] | None = None) -> list[str]:
-    """Entities ``name`` stands for (see the module docstring), best match first.
-
-    Only instances of ``classes`` (or their subclasses) are returned when ``classes`` is given.
-    An IRI or qname that the knowledge base knows is returned as such. Among label matches, those
-    of the strongest naming property win (rdfs:label before skos:altLabel, ...).
-    """
-    allowed = None
-    if classes is not None:
-        allowed = set()
-        for cls in classes:
-            allowed |= kb.subclasses(cls)
-
-    def ok(iri: str) -> bool:
-        return allowed is None or any(t in allowed for t in kb.types(iri))
-
-    text = name.strip()
-    if not text:
-        return []
-    iri = kb.expand(text)
-    if (":" in text) and iri in kb and ok(iri):
-        return [iri]
-    hits = kb.name_index().get(normalize(text), [])
-    hits = [(rank, s) for rank, s in hits if ok(s)]
-    if not hits:
-        return []
-    best = min(rank for rank, _ in hits)
-    found = sorted({s for rank, s in hits if rank == best})
-    key = normalize(text)
-    # the entity named after the text (kb:proc-事件管理 for 事件管理) before those merely labelled so
-    keyed = [s for s in found if iri_key(s) == key]
-    return keyed + [s for s in found if s not in keyed]

@@ -8,8 +8,10 @@ maintenance``; ``"04"`` = ``运行维护服务``)::
 
     name: 某银行数据中心                      # free text
     description: …                          # free text (also: source, notes)
-    party: 需方                              # 需方 | 供方 | 第三方 | 行业主管部门 (or a list)
-    organization_types: [政府组织]            # kinds of organisation named in standards' scopes
+    party: 需方                              # 需方 | 供方 | 第三方 | 行业主管部门 (or a list; a kind of
+                                             # them listed in §1.3, e.g. 中央及地方各级政府部门信息中心)
+    organization_types: [政府组织]            # kinds of organisation named in standards' scopes (one that
+                                             # acts as a party, e.g. 建设单位 → 需方, declares it too)
     business_types: [运行维护, 服务外包]       # ITSS business areas it is engaged in
     categories: ["04"]                       # GB/T 29264 codes of the IT services it runs or buys
     service_objects: [机房基础设施, 数据库]     # what the services are delivered on
@@ -231,8 +233,9 @@ def _suggest(kb: "KnowledgeBase", cls: str, text: str) -> str:
 # loading
 # ---------------------------------------------------------------------------------------------
 
-def load_profile(path: str | Path, kb: "KnowledgeBase") -> Profile:
-    """Read and validate a profile file; raise :class:`ProfileError` listing every problem."""
+def load_profile(path: str | Path, kb: "KnowledgeBase", lang: str = "en") -> Profile:
+    """Read and validate a profile file; raise :class:`ProfileError` listing every problem. ``lang``
+    is the language of the labels in the chains that derive facts (a CI type's categories …)."""
     path = Path(path)
     file = str(path)
     root = _read_yaml(path)
@@ -265,6 +268,16 @@ def load_profile(path: str | Path, kb: "KnowledgeBase") -> Profile:
                 choices = ", ".join(kb.qname(f) for f in found)
                 problems.append(Problem(file, line, key, f"ambiguous {what} {text!r}: {choices}", text))
 
+    # an organisation type a scope names is, in that engagement, a party (itss:actsAs): 建设单位 → 需方
+    from itss_graph.knowledge.reasons import kb_step
+
+    for d in [d for d in declared if d.facet == "organization_type"]:
+        for party in kb.objects(d.value, ITSS + "actsAs"):
+            if isinstance(party, str) and party not in {x.value for x in declared if x.facet == "party"}:
+                declared.append(Declared("party", party, (kb_step(kb, d.value, ITSS + "actsAs", party, lang),)))
+                declarations.append(Declaration("organization_types → party", kb.label(d.value, "zh"),
+                                                None, party))
+
     ci_types: list[str] = []
     if "ci_types" in fields:
         from itss_graph.knowledge.reasons import Node
@@ -280,7 +293,7 @@ def load_profile(path: str | Path, kb: "KnowledgeBase") -> Profile:
                 continue
             ci_types.append(name)
             start = Node("profile:ci_types", f"{path.name} ci_types: {text}")
-            for d in declared_for_ci_type(kb, name, schema=schema, start=start):
+            for d in declared_for_ci_type(kb, name, lang, schema=schema, start=start):
                 declared.append(d)
                 declarations.append(Declaration(f"ci_types → {d.facet}", text, line, d.value))
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from itss_graph.knowledge.display import name
 from itss_graph.knowledge.kb import SourceRef
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ class Node:
 
     @classmethod
     def of(cls, kb: "KnowledgeBase", iri: str, lang: str) -> "Node":
-        from itss_graph.knowledge.display import name
-
         iri = kb.expand(iri)
         return cls(kb.qname(iri), name(kb, iri, lang), iri)
 

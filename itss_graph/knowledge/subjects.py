@@ -1,14 +1,13 @@
-"""Turn what is asked about — a GB/T 29264 code, a CI type, a CI of the CMDB — into declared
-facet values with the chain that leads to each (see :mod:`itss_graph.knowledge.applicability`).
+"""Turn what is asked about — a GB/T 29264 code or a CI type — into declared facet values with
+the chain that leads to each (see :mod:`itss_graph.knowledge.applicability`).
 
 * a **code** declares its category;
 * a **CI type** declares the categories (``itss:category``) and service objects
   (``itss:serviceObject``) the knowledge base links its CMDB class to (表3-1 and the data-centre
-  files);
-* a **CI** declares what its type declares, its own ``category`` property when it is a service,
-  and the categories of the business services it supports: those its failure reaches downstream
-  through the relations' failure semantics (:func:`itss_graph.engine.impact.impact`), each
-  carrying a GB/T 29264 code in its ``category`` property.
+  files).
+
+A CI of the CMDB (its type, and the services its failure reaches) needs the engine and a store:
+that answer is :mod:`itss_graph.answers.ci_standards`, a layer above this package.
 
 Example:
     >>> from itss_graph.knowledge.kb import KnowledgeBase
@@ -29,7 +28,6 @@ from itss_graph.knowledge.reasons import Node, Step, kb_step
 if TYPE_CHECKING:
     from itss_graph.knowledge.kb import KnowledgeBase
     from itss_graph.schema import Schema
-    from itss_graph.stores.base import Store
 
 CATEGORY = ITSS + "category"
 SERVICE_OBJECT = ITSS + "serviceObject"
@@ -37,7 +35,7 @@ SERVICE_CATEGORY = ITSS + "ServiceCategory"
 
 
 class UnknownSubjectError(ItssError):
-    """The code, CI type or CI asked about is unknown."""
+    """The code or CI type asked about is unknown."""
 
 
 def resolve_code(kb: "KnowledgeBase", code: str) -> str:
@@ -81,7 +79,8 @@ def declared_for_ci_type(kb: "KnowledgeBase", type_name: str, lang: str = "en", 
     ci_type = _ci_type(schema or load_schema(), type_name)
     cls = ci_type.iri
     label = ci_type.label_zh if lang == "zh" else ci_type.label_en
-    type_node = Node(kb.qname(cls), f"{ci_type.name} ({label})" if label else ci_type.name, cls)
+    type_node = Node(kb.qname(cls), f"{ci_type.name} ({label})" if label and label != ci_type.name else ci_type.name,
+                     cls)
     head: tuple[Step, ...] = ()
     if start is not None:
         head = (Step(start, "cmdb:type", type_node),)
@@ -93,55 +92,6 @@ def declared_for_ci_type(kb: "KnowledgeBase", type_name: str, lang: str = "en", 
                 step = Step(type_node, step.predicate, step.target, False, step.sources)
                 out.append(Declared(facet, value, (*head, step)))
     return out
-
-
-def declared_for_ci(kb: "KnowledgeBase", store: "Store", ci_id: str, lang: str = "en", *,
-                    schema: "Schema | None" = None) -> tuple[Query, list[Declared], dict]:
-    """Facets of a CI of the store: its type's, its own category (a service), and its services'.
-
-    Returns the query, the declared facets and a summary of the services found (for answers).
-    """
-    from itss_graph.engine.impact import impact
-    from itss_graph.errors import UnknownCIError
-    from itss_graph.schema import load_schema
-
-    schema = schema or load_schema()
-    cis = store.get_cis([ci_id])
-    if ci_id not in cis:
-        raise UnknownCIError([ci_id])
-    ci = cis[ci_id]
-    ci_node = Node(ci.id, f"{ci.id} ({ci.name})" if ci.name and ci.name != ci.id else ci.id)
-    declared = declared_for_ci_type(kb, ci.type, lang, schema=schema, start=ci_node)
-    services: list[dict] = []
-    if ci.type in schema.service_types():
-        declared += _service_category(kb, ci.id, ci.props, (), ci_node, lang)
-    result = impact(store, [ci_id], schema=schema)
-    for hit in result.services:
-        svc_node = Node(hit.id, f"{hit.id} ({hit.name})" if hit.name and hit.name != hit.id else hit.id)
-        reach = Step(ci_node, f"supports ({hit.effect} when it fails, {hit.depth} hop"
-                              f"{'s' if hit.depth != 1 else ''}, last via {hit.via})", svc_node)
-        props = result.props.get(hit.id, {})
-        found = _service_category(kb, hit.id, props, (reach,), svc_node, lang)
-        declared += found
-        services.append({"id": hit.id, "name": hit.name, "effect": hit.effect, "depth": hit.depth,
-                         "category": props.get("category"),
-                         "category_known": bool(found) if props.get("category") else None})
-    label = f"{ci.id} ({ci.type})"
-    return Query("ci", ci_id, label), declared, {"ci": {"id": ci.id, "type": ci.type, "name": ci.name},
-                                                 "services": services}
-
-
-def _service_category(kb: "KnowledgeBase", svc_id: str, props: dict, head: tuple[Step, ...],
-                      svc_node: Node, lang: str) -> list[Declared]:
-    code = props.get("category")
-    if code in (None, ""):
-        return []
-    found = kb.resolve(str(code), [SERVICE_CATEGORY])
-    if len(found) != 1:
-        return []
-    cat = found[0]
-    step = Step(svc_node, "property category", Node.of(kb, cat, lang))
-    return [Declared("category", cat, (*head, step))]
 
 
 def query_for_ci_type(kb: "KnowledgeBase", type_name: str, lang: str = "en",

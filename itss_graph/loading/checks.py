@@ -24,13 +24,16 @@ from itss_graph.loading.reconcile import reconcile
 
 
 def cross_row_checks(staging, store, schema, *, limit: int, drop: bool = False,
-                     defer_relation_duplicates: bool = False) -> list[Problem]:
+                     defer_relation_duplicates: bool = False,
+                     report_skipped: bool = True) -> list[Problem]:
     """Every problem found across rows (at most ``limit`` per check). With
     ``defer_relation_duplicates`` the store will look for duplicate relations while writing
-    (see :meth:`Staging.fold_duplicates`)."""
+    (see :meth:`Staging.fold_duplicates`). ``report_skipped=False``: a relation to a CI whose
+    own row had errors is not reported (that row's problem already is)."""
     problems = reconcile(staging, store, limit=limit, drop=drop)
     problems += staging.fold_duplicates(limit, drop, relations=not defer_relation_duplicates)
-    problems += staging.dangling_references(store.existing_ids, limit, drop)
+    problems += staging.dangling_references(store.existing_ids, limit, drop,
+                                            report_skipped=report_skipped)
     if not problems or drop:  # cycles are only meaningful over rows that are otherwise sound
         problems += find_cycles(staging, store, schema, limit=limit, drop=drop,
                                 store_empty=store.is_empty())

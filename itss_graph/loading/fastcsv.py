@@ -9,7 +9,8 @@ implied by row order when the file has no quotes and no blank lines (a record is
 one line), or computed from the reader otherwise.
 
 This path is optimistic: it only has to *notice* that a row may be invalid (an unknown type, a
-ragged row, a control character anywhere in the file, a failed CHECK). Then the file's rows are
+ragged row, a control character anywhere in the file, a failed CHECK, an id that is not plain
+ASCII and holds an invisible character or is not in normal form C). Then the file's rows are
 rolled back and :mod:`itss_graph.loading.validate` reads it row by row and reports every problem
 exactly. A file either goes through here completely or not at all.
 
@@ -37,12 +38,15 @@ import itertools
 import operator
 import os
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from itss_graph.loading.encoding import FileScan, scan_file
-from itss_graph.loading.readers import CSV_FIELD_LIMIT, csv_kind, open_csv
+from itss_graph.loading.csvfile import CSV_FIELD_LIMIT, open_csv
+from itss_graph.loading.encoding import INVISIBLE, FileScan, scan_file
+from itss_graph.loading.processes import run_workers
+from itss_graph.loading.readers import csv_kind
 from itss_graph.loading.staging import id_check
 from itss_graph.loading.validate import MAX_VALUE_LENGTH
 
@@ -63,11 +67,12 @@ class Plan:
     columns: tuple[str, ...] = ()
     fid: int = 0
     quoted: bool = False
+    ascii: bool = False  # the file is plain ASCII: no id can be odd (see rows_are_sound)
 
     def with_reader_lines(self) -> "Plan":
         """The same plan, taking line numbers from the reader instead of row order."""
         return plan_for(self.kind, list(self.columns), self.fid, simple_lines=False,
-                        quoted=self.quoted, lookup=self.lookup)
+                        quoted=self.quoted, lookup=self.lookup, ascii=self.ascii)
 
     @property
     def lookup(self) -> str:
@@ -83,7 +88,7 @@ class Plan:
 
 
 def plan_for(kind: str, columns: list[str], fid: int, *, simple_lines: bool,
-             quoted: bool, lookup: str = "ci") -> Plan | None:
+             quoted: bool, lookup: str = "ci", ascii: bool = False) -> Plan | None:
     """The INSERT for a canonical header, or None when a column name needs the careful path.
 
     Types are inserted as written (:func:`resolve_types` makes them canonical); a CI id that
@@ -127,7 +132,7 @@ def plan_for(kind: str, columns: list[str], fid: int, *, simple_lines: bool,
         sql = (f"INSERT INTO rel (src, type, dst, props, fid, line) VALUES ("
                f"coalesce((SELECT k FROM {lookup} WHERE id = ?{s}), ?{s}), ?{t}, "
                f"coalesce((SELECT k FROM {lookup} WHERE id = ?{d}), ?{d}), {props}, {fid}, {line})")
-    return Plan(kind, sql, tail, simple_lines, tuple(columns), fid, quoted)
+    return Plan(kind, sql, tail, simple_lines, tuple(columns), fid, quoted, ascii)
 
 
 def rows_for(reader: Any, plan: Plan):
@@ -160,30 +165,60 @@ def resolve_types(db: sqlite3.Connection, plan: Plan, first: int, last: int,
     return counts
 
 
+# a min_up that is not plain digits without a leading zero: validate.py decides (CSV gives text)
+_MIN_UP_IN_DOUBT = ("(json_extract(props, '$.min_up') IS NOT NULL AND NOT "
+                    "(json_extract(props, '$.min_up') GLOB '[1-9]*' AND "
+                    "json_extract(props, '$.min_up') NOT GLOB '*[^0-9]*'))")
+
+
 def rows_are_sound(db: sqlite3.Connection, plan: Plan, first: int, last: int) -> tuple[bool, bool]:
-    """The checks not made while inserting — long names and values, relation ends that are not
-    staged CIs (text) but break the id rules — and whether there are such text ends at all:
-    (sound, has text ends)."""
+    """The checks not made while inserting — long names and values, a ``min_up`` that may not
+    be a whole number, relation ends that are not staged CIs (text) but break the id rules —
+    and whether there are such text ends at all: (sound, has text ends)."""
     from itss_graph.loading.validate import MAX_NAME_LENGTH
 
+    db.create_function("odd_id", 1, _odd_id, deterministic=True)
     if plan.kind == "ci":
         bad = db.execute(
             f"""SELECT EXISTS (SELECT 1 FROM ci WHERE k BETWEEN ?1 AND ?2
-                AND (length(name) > {MAX_NAME_LENGTH} OR length(props) > {MAX_VALUE_LENGTH}))""",
+                AND (length(name) > {MAX_NAME_LENGTH} OR length(props) > {MAX_VALUE_LENGTH}
+                     OR {_odd('id', plan)} OR {_MIN_UP_IN_DOUBT}))""",
             (first, last)).fetchone()[0]
         return not bad, False
     bad, text = db.execute(
         f"""SELECT coalesce(max(length(props) > {MAX_VALUE_LENGTH}
-                        OR (typeof(src) = 'text' AND NOT {id_check('src')})
-                        OR (typeof(dst) = 'text' AND NOT {id_check('dst')})), 0),
+                        OR {_MIN_UP_IN_DOUBT}
+                        OR (typeof(src) = 'text' AND (NOT {id_check('src')} OR {_odd('src', plan)}))
+                        OR (typeof(dst) = 'text' AND (NOT {id_check('dst')} OR {_odd('dst', plan)}))), 0),
                    coalesce(max(typeof(src) = 'text' OR typeof(dst) = 'text'), 0)
             FROM rel WHERE rowid BETWEEN ?1 AND ?2""", (first, last)).fetchone()
     return not bad, bool(text)
 
 
 def eligible(scan: FileScan) -> bool:
-    """Whether the bytes of a file allow the bulk path at all."""
+    """Whether the bytes of a file allow the bulk path at all: the byte facts must be
+    meaningful (an ASCII-compatible encoding) and rule out control characters, which only the
+    row-by-row checks report."""
     return scan.ascii_compatible and not scan.has_bad_control
+
+
+# Ids the bulk path must not take as they are: invisible characters (refused) or text not in
+# normal form C (normalised): checked in Python, only for ids that are not plain ASCII (more
+# bytes than characters), and not at all in a file that is plain ASCII.
+
+
+def _odd(column: str, plan: "Plan") -> str:
+    """SQL: the id in ``column`` is odd. CASE, not AND: SQLite evaluates both sides of an AND,
+    and the Python check must run only for the few ids that are not plain ASCII."""
+    if plan.ascii:
+        return "0"
+    return (f"(CASE WHEN typeof({column}) = 'text' AND length(CAST({column} AS BLOB)) > "
+            f"length({column}) THEN odd_id({column}) ELSE 0 END)")
+
+
+def _odd_id(text) -> int:
+    return int(isinstance(text, str) and (INVISIBLE.search(text) is not None
+                                          or not unicodedata.is_normalized("NFC", text)))
 
 
 def stage_csv(staging, path: Path, schema, scan: FileScan | None = None, *, progress=None,
@@ -199,7 +234,8 @@ def stage_csv(staging, path: Path, schema, scan: FileScan | None = None, *, prog
         fid = staging.file_id(str(path))
         header_lines = reader.line_num
         simple = not scan.has_quote and not scan.lone_cr
-        plan = plan_for(kind, columns, fid, simple_lines=simple, quoted=scan.has_quote)
+        plan = plan_for(kind, columns, fid, simple_lines=simple, quoted=scan.has_quote,
+                        ascii=scan.ascii)
         if plan is None:
             return False
         if kind == "relation":
@@ -387,6 +423,7 @@ def stage_chunk(job: dict, report: Callable[[int], Any] | None = None) -> dict:
     shard, staging_path, path, encoding = job["shard"], job["staging"], job["path"], job["encoding"]
     start, end, line0, lines, kind = job["start"], job["end"], job["line0"], job["lines"], job["kind"]
     columns, fid, simple, quoted = job["columns"], job["fid"], job["simple"], job["quoted"]
+    ascii_only = job["ascii"]
     delimiter = job["delimiter"]
     from itss_graph.loading.staging import CI_DDL, REL_DDL
     from itss_graph.schema import load_schema
@@ -397,7 +434,7 @@ def stage_chunk(job: dict, report: Callable[[int], Any] | None = None) -> dict:
                      + "CREATE TABLE segment (kind TEXT, first INTEGER, last INTEGER, line0 INTEGER);")
     if kind == "relation":
         db.execute("ATTACH DATABASE ? AS main_staging", (staging_path,))
-    plan = plan_for(kind, list(columns), fid, simple_lines=simple, quoted=quoted,
+    plan = plan_for(kind, list(columns), fid, simple_lines=simple, quoted=quoted, ascii=ascii_only,
                     lookup="main_staging.ci")
     if encoding == "utf-8-sig" and start > 0:
         encoding = "utf-8"
@@ -435,15 +472,13 @@ def _stage_parallel(staging, path: Path, scan: FileScan, plan: Plan, body: int, 
     """Cut the file, stage the pieces in worker processes (``python -m
     itss_graph.loading.worker``: a fresh interpreter, so a library caller's script is never
     re-imported), then copy the shards into the staging database in file order."""
-    from itss_graph.loading.worker import run_workers
-
     staging.commit()  # workers read the staged CIs
     ranges = split_points(path, scan.size, body, workers)
     ends = [line0 for _, _, line0 in ranges[1:]] + [scan.lines + 1]
     jobs = [{"shard": f"{staging.path}.shard{i}", "staging": str(staging.path), "path": str(path),
              "encoding": scan.encoding, "start": start, "end": end, "line0": line0,
              "lines": ends[i] - line0, "kind": plan.kind, "columns": list(plan.columns),
-             "fid": plan.fid, "simple": plan.simple_lines, "quoted": plan.quoted,
+             "fid": plan.fid, "simple": plan.simple_lines, "quoted": plan.quoted, "ascii": plan.ascii,
              "delimiter": delimiter}
             for i, (start, end, line0) in enumerate(ranges)]
     db = staging.db

@@ -23,10 +23,12 @@ Example:
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Iterable
 
 from itss_graph.errors import InputError, Problem, RowWarning
+from itss_graph.loading.files import input_problem, read_problem
 from itss_graph.loading.progress import Progress
 from itss_graph.loading.readers import RawRow, read_rows
 from itss_graph.loading.staging import Staging
@@ -47,23 +49,39 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
 
     The canonical files of a directory are ``cis.*``, ``relations.*`` and ``inventory.*``
     (``.csv``, ``.xlsx``, ``.json``, ``.yaml``, ``.yml``); name any other file explicitly.
+    Every path that is not a readable regular file (a FIFO, a dangling link, a directory named
+    ``cis.csv`` ...) is a problem; all of them are reported at once.
     """
     files: list[Path] = []
-    for path in paths:
-        path = Path(path)
+    problems: list[Problem] = []
+    for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
+            found = sorted(p for p in _entries(path, problems)
                            if p.stem in CANONICAL_STEMS and p.suffix.lower() in INVENTORY_SUFFIXES)
-            if not found:
-                raise InputError([Problem(str(path), None, None,
-                                          "directory holds no cis.csv, relations.csv or inventory.json/yaml")])
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
+            if not found and not problems:
+                problems.append(Problem(str(path), None, None,
+                                        "directory holds no cis.csv, relations.csv or inventory.json/yaml"))
+            candidates = found
         else:
-            raise InputError([Problem(str(path), None, None, "no such file or directory")])
+            candidates = [path]
+        for candidate in candidates:
+            problem = input_problem(candidate)
+            if problem is None:
+                files.append(candidate)
+            else:
+                problems.append(problem)
+    if problems:
+        raise InputError(problems)
     # CIs before relations only matters for readability of errors; order does not change results
     return sorted(dict.fromkeys(files), key=lambda p: (p.stem != "cis", str(p)))
+
+
+def _entries(directory: Path, problems: list[Problem]) -> list[Path]:
+    try:
+        return list(directory.iterdir())
+    except OSError as exc:
+        problems.append(read_problem(directory, exc).problems[0])
+        return []
 
 
 class Loader:
@@ -85,6 +103,10 @@ class Loader:
         self.total = 0
         self.complete = True  # no file was left unread
         self.inputs: list[str] = []
+        # the store's load lock, held from the checks against the store to the end of apply
+        self._locked = ExitStack()
+        self.rows_read = 0       # rows (and unreadable rows) met in the inputs so far
+        self.empty_inputs: list[str] = []  # inputs that held no rows at all
 
     # -- problems -----------------------------------------------------------------------------
     def problem(self, problem: Problem) -> None:
@@ -103,9 +125,12 @@ class Loader:
     def stage_files(self, paths: Iterable[Path], *, encoding: str | None = None) -> None:
         """Stage canonical inventory files: CI tables first, documents, then relation tables;
         canonical CSV files in bulk where possible."""
-        from itss_graph.loading.encoding import scan_file
-        from itss_graph.loading.readers import csv_kind, open_csv
+        from itss_graph.loading.csvfile import open_csv
+        from itss_graph.loading.encoding import normalise_encoding, scan_file
+        from itss_graph.loading.readers import csv_kind
 
+        if encoding:
+            normalise_encoding(encoding)  # an unknown or non-text encoding: one problem, first
         files = expand_inputs(paths)
         self.inputs.extend(str(p) for p in files)
         tables: dict[str, list[tuple[Path, Any]]] = {"ci": [], "relation": [], "other": []}
@@ -123,12 +148,17 @@ class Loader:
         for kind in ("ci", "other", "relation"):
             for path, scan in tables[kind]:
                 self.progress.start(f"reading {path.name}", scan.size if scan else 0)
+                before = self.rows_read
                 done = False
                 if scan is not None:
+                    staged = self.staging.staged_rows()
                     done = self._bulk(path, scan)
+                    self.rows_read += self.staging.staged_rows() - staged if done else 0
                 if not done:  # row by row: progress in rows
                     self.progress.start(f"reading {path.name}")
                     self.stage_items(read_rows(path, encoding=encoding))
+                if self.rows_read == before and self.complete:
+                    self.empty_inputs.append(str(path))
                 self.progress.done()
 
     def _bulk(self, path: Path, scan) -> bool:
@@ -143,11 +173,18 @@ class Loader:
         from itss_graph.loading.mapping import profile_items
         from itss_graph.loading.profiles import find_profile
 
+        if encoding:
+            from itss_graph.loading.encoding import normalise_encoding
+
+            normalise_encoding(encoding)
         profile = find_profile(profile) if isinstance(profile, str) else profile
         for path in expand_profile_inputs(paths):
             self.inputs.append(str(path))
             self.progress.start(f"reading {path.name}")
+            before, complete = self.rows_read, self.complete
             self.stage_items(profile_items(profile, path, self.schema, encoding=encoding))
+            if self.rows_read == before and self.complete == complete:
+                self.empty_inputs.append(str(path))
             self.progress.done()
 
     def stage_items(self, items: Iterable[Item]) -> None:
@@ -159,17 +196,20 @@ class Loader:
                 count += 1
                 if progress.enabled and not count % 1000:
                     progress.update(count)
+                if not isinstance(item, RowWarning):
+                    self.rows_read += 1
                 if isinstance(item, RawRow):
                     row, item = item, validate_row(item, schema)
                     if isinstance(item, list):
                         for p in item:
                             self.problem(p)
                         ci_id = row.fields.get("id") if row.kind == "ci" else None
-                        if self.skip and isinstance(ci_id, str) and ci_id.strip():
-                            staging.note_skipped(ci_id)
+                        if isinstance(ci_id, str) and ci_id.strip():
+                            staging.note_skipped(ci_id)  # relations to it say why it is missing
                         continue
                 if isinstance(item, RowWarning):
-                    staging.warn(item.file, item.line, item.field, item.message, item.value)
+                    staging.warn(item.file, item.line, item.column or item.field, item.message,
+                                 item.value)
                 elif isinstance(item, Problem):
                     self.problem(item)
                 else:
@@ -183,14 +223,22 @@ class Loader:
         skip mode drops the rows at fault and keeps their problems for the report."""
         from itss_graph.loading.checks import cross_row_checks
 
+        from itss_graph.loading.validate import special_property_warnings
+
         self.progress.start("checking")
         self.staging.finish()
-        if self.problems and not self.skip:
-            self._raise()
+        special_property_warnings(self.staging, self.schema)
+        if self.problems and not self.skip and not self.complete:
+            self._raise()  # a whole file is unread: checks across rows would only add noise
+        # from here to the end of apply() no other load may change what the checks read
+        self._locked.enter_context(self.store.load_lock())
         defer = self.store.detects_relation_duplicates and self.store.is_empty()
+        # stop mode reports everything in one pass: the rows with errors are left out of the
+        # checks across rows, and relations to CIs whose rows had errors are not reported again
         for p in cross_row_checks(self.staging, self.store, self.schema,
                                   limit=self.max_problems, drop=self.skip,
-                                  defer_relation_duplicates=defer):
+                                  defer_relation_duplicates=defer,
+                                  report_skipped=self.skip):
             self.problem(p)
         self.progress.done()
         if self.problems and not self.skip:
@@ -201,24 +249,27 @@ class Loader:
         raise InputError(self.problems[:self.max_problems], total=self.total)
 
     def apply(self, *, dry_run: bool = False, source: str | None = None, prune: bool = False,
-              details: bool = False) -> LoadReport:
+              details: bool = False, allow_empty: bool = False) -> LoadReport:
         from itss_graph.stores.base import RelationDuplicates
+
+        if prune and not allow_empty:
+            self._refuse_empty_prune(source)
 
         progress = self.progress
         progress.start("writing", total=self.staging.ci_count() + self.staging.relation_count()
                        if progress.enabled else 0)
-        options = dict(dry_run=dry_run, source=source, details=details, inputs=self.inputs,
+        options = dict(dry_run=dry_run, details=details,
                        progress=progress.update if progress.enabled else None)
-        try:
-            report = self.store.apply(self.staging, prune=prune and not self._partial(), **options)
-        except RelationDuplicates:  # the store found some: fold or report them, then again
-            for p in self.staging.fold_relation_duplicates(self.max_problems, drop=self.skip):
-                self.problem(p)
-            if self.problems and not self.skip:
-                self._raise()
-            self.staging.commit()
-            self.staging.begin()
-            report = self.store.apply(self.staging, prune=prune and not self._partial(), **options)
+        scope = dict(source=source, prune=prune and not self._partial(), inputs=self.inputs)
+        with self._locked:
+            try:
+                report = self.store.apply(self.staging.batch(**scope), **options)
+            except RelationDuplicates:  # the store found some: fold or report them, then again
+                for p in self.staging.fold_relation_duplicates(self.max_problems, drop=self.skip):
+                    self.problem(p)
+                if self.problems and not self.skip:
+                    self._raise()
+                report = self.store.apply(self.staging.batch(**scope), **options)
         self.progress.done()
         partial = self._partial()
         report.source = source
@@ -232,12 +283,27 @@ class Loader:
                 "or were skipped, so this is not a complete load of the source")
         return report
 
+    def _refuse_empty_prune(self, source: str | None) -> None:
+        """An input with no rows would make prune delete everything its source has: that
+        must be asked for (``allow_empty``). A blank export is more often a mistake than an
+        empty estate."""
+        empty = self.empty_inputs or ([] if self.rows_read else self.inputs or ["(input)"])
+        if empty:
+            raise InputError([Problem(
+                name, None, None,
+                f"holds no rows; with --prune this load would delete every CI and relation "
+                f"source {source!r} loaded before: add --allow-empty if that is meant")
+                for name in empty])
+
     def _partial(self) -> bool:
         """Some rows or files could not be loaded: not a complete read of the source."""
         return bool(self.total) or not self.complete
 
     def close(self) -> None:
-        self.staging.close()
+        try:
+            self._locked.close()
+        finally:
+            self.staging.close()
 
     def __enter__(self) -> "Loader":
         return self
@@ -250,13 +316,13 @@ def load_inventory(paths: Iterable[Path], store: Store, *, schema: Schema | None
                    dry_run: bool = False, on_error: str = "stop", encoding: str | None = None,
                    source: str | None = None, prune: bool = False, details: bool = False,
                    profile: Any = None, progress: Progress | None = None,
-                   workers: int | None = None) -> LoadReport:
+                   workers: int | None = None, allow_empty: bool = False) -> LoadReport:
     """Validate the inputs, then merge them into the store.
 
     ``profile`` (a name or a :class:`~itss_graph.loading.profiles.Profile`) maps tables that
     are not in the canonical format. See the module docstring for ``on_error``; ``source`` tags
-    what is loaded, ``prune`` then removes what that source no longer has (complete loads only),
-    ``details`` fills the per-row report.
+    what is loaded, ``prune`` then removes what that source no longer has (complete loads only;
+    an input without rows needs ``allow_empty``), ``details`` fills the per-row report.
     """
     with Loader(store, schema=schema, on_error=on_error, progress=progress,
                 workers=workers) as loader:
@@ -265,15 +331,16 @@ def load_inventory(paths: Iterable[Path], store: Store, *, schema: Schema | None
         else:
             loader.stage_profile(paths, profile, encoding=encoding)
         loader.check()
-        return loader.apply(dry_run=dry_run, source=source, prune=prune, details=details)
+        return loader.apply(dry_run=dry_run, source=source, prune=prune, details=details,
+                            allow_empty=allow_empty)
 
 
 def load_items(items: Iterable[Item], store: Store, *, inputs: Iterable[str] = (),
                **options: Any) -> LoadReport:
     """Load a stream of rows (RawRow or staged records, with Problems in place of bad rows),
     e.g. from an API; same options as :func:`load_inventory`."""
-    apply_options = {k: options.pop(k) for k in ("dry_run", "source", "prune", "details")
-                     if k in options}
+    apply_options = {k: options.pop(k) for k in ("dry_run", "source", "prune", "details",
+                                                 "allow_empty") if k in options}
     with Loader(store, **options) as loader:
         loader.inputs.extend(inputs)
         loader.stage_items(items)
@@ -282,19 +349,26 @@ def load_items(items: Iterable[Item], store: Store, *, inputs: Iterable[str] = (
 
 
 def expand_profile_inputs(paths: Iterable[Path]) -> list[Path]:
-    """Files for a profile: files as given; a directory stands for the tables in it."""
-    from itss_graph.loading.readers import TABLE_SUFFIXES
+    """Files for a profile: files as given; a directory stands for the tables in it. Paths that
+    are not readable regular files are problems, reported together."""
+    from itss_graph.loading.tabular import TABLE_SUFFIXES
 
     files: list[Path] = []
+    problems: list[Problem] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in (*TABLE_SUFFIXES, ".json"))
-            if not found:
-                raise InputError([Problem(str(path), None, None, "directory holds no tables")])
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
+            found = sorted(p for p in _entries(path, problems)
+                           if p.suffix.lower() in (*TABLE_SUFFIXES, ".json"))
+            if not found and not problems:
+                problems.append(Problem(str(path), None, None, "directory holds no tables"))
         else:
-            raise InputError([Problem(str(path), None, None, "no such file or directory")])
+            found = [path]
+        for candidate in found:
+            problem = input_problem(candidate)
+            if problem is None:
+                files.append(candidate)
+            else:
+                problems.append(problem)
+    if problems:
+        raise InputError(problems)
     return list(dict.fromkeys(files))

@@ -28,8 +28,8 @@ from itss_graph.loading.profiles import CISpec, EndSpec, Profile, RelationSpec, 
 from itss_graph.loading.readers import RawRow
 from itss_graph.loading.tabular import Table, read_table
 from itss_graph.loading.validate import (
-    MODE_ENSURE, MODE_MERGE, MODE_UPSERT, KeyRef, StagedCI, StagedRelation, _suggest, validate_ci,
-    validate_relation)
+    MODE_ENSURE, MODE_MERGE, MODE_UPSERT, ONTOLOGY_HINT, KeyRef, StagedCI, StagedRelation, _suggest,
+    validate_ci, validate_relation)
 from itss_graph.schema import Schema
 
 Item = StagedCI | StagedRelation | Problem
@@ -53,6 +53,13 @@ def open_for_profile(profile: Profile, path: Path, encoding: str | None = None
                 raise
             continue
         if spec.fits(path, table.columns):
+            missing = [c for c in spec.fill_down if c not in table.columns]
+            if missing:
+                _close(table)
+                raise InputError([profile.problem(
+                    f"{spec.where}.fill_down",
+                    f"column {c!r} is not in {table.name} (its columns: {', '.join(table.columns)})")
+                    for c in missing])
             return spec, table
         tried.append(", ".join(table.columns))
         _close(table)
@@ -92,6 +99,7 @@ class _RowMapper:
     def __init__(self, profile: Profile, spec: TableSpec, table: Table, schema: Schema):
         self.profile, self.spec, self.table, self.schema = profile, spec, table, schema
         self.unused = [c for c in table.columns if c not in spec.used_columns]
+        self.unmapped: set[tuple[str, str]] = set()  # (column, value) warned about once
 
     def map_row(self, line: int, row: dict[str, Any]) -> Iterator[Item]:
         made: dict[str, str | None] = {}  # CI name -> its id (None: the row's CI had errors)
@@ -117,6 +125,7 @@ class _RowMapper:
         fields: dict[str, Any] = {}
         columns: dict[str, str] = {}
         ci_id = ci.id.render(row)
+        where = f"{self.spec.where}.cis[{index}]"
         if ci_id is None and ci.id.columns:
             empty = _empty_column(ci.id, row)
             yield Problem(name, line, "id", "empty, but the CI's id is made from it", None, empty)
@@ -130,11 +139,10 @@ class _RowMapper:
         if type_value not in (None, ""):
             resolved = self.schema.resolve_ci_type(str(type_value))
             if resolved is None:
-                where = f"tables[{self.profile.tables.index(self.spec)}].cis[{index}].type.map"
                 yield Problem(name, line, "type",
                               f"unknown CI type {type_value!r}{_suggest(str(type_value), self.schema.ci_types)};"
-                              f" map it in profile {self.profile.name!r} ({where})",
-                              str(type_value), ci.type.label)
+                              f" map it in profile {self.profile.name!r} ({where}.type.map) or "
+                              f"{ONTOLOGY_HINT}", str(type_value), ci.type.label)
                 return
             fields["type"] = resolved
             if defaulted:
@@ -147,7 +155,9 @@ class _RowMapper:
                 if ci.display.label:
                     columns["name"] = ci.display.label
         for key, spec in ci.properties.items():
-            value, _ = spec.get(row)
+            value, how = spec.lookup(row)
+            if how == "unmapped":
+                yield from self._unmapped(line, key, spec, value, f"{where}.properties.{key}")
             if value not in (None, ""):
                 fields[key] = value
                 if spec.label and spec.label != key:
@@ -164,6 +174,17 @@ class _RowMapper:
             yield from result
         else:
             yield result
+
+    def _unmapped(self, line: int, key: str, spec, value: Any, where: str) -> Iterator[Item]:
+        """A value the profile maps values of this column for, but not this one: kept as is,
+        with a warning the first time it is met in the table."""
+        marker = (spec.label or key, str(value))
+        if marker in self.unmapped:
+            return
+        self.unmapped.add(marker)
+        yield RowWarning(self.table.name, line, key,
+                         f"{value!r} is not in the profile's map ({where}.map); kept as is "
+                         "(this row and every other with it)", str(value), spec.label)
 
     # -- relations ----------------------------------------------------------------------------
     def _relation(self, line: int, row: dict[str, Any], rel: RelationSpec,

@@ -88,6 +88,13 @@ class ValueSpec:
 
     def get(self, row: dict[str, Any], value: str | None = None) -> tuple[Any, bool]:
         """(value, mapped-by-default?) for a row."""
+        found, how = self.lookup(row, value)
+        return found, how == "default"
+
+    def lookup(self, row: dict[str, Any], value: str | None = None) -> tuple[Any, str]:
+        """(value, how): how is ``"default"`` (the cell was empty), ``"mapped"`` (through the
+        map), ``"unmapped"`` (a map exists but does not name the value: kept as is) or
+        ``"value"`` (no map)."""
         if self.column is not None:
             raw = row.get(self.column)
             raw = raw.strip() if isinstance(raw, str) else raw
@@ -96,15 +103,23 @@ class ValueSpec:
         else:
             raw = None
         if raw is None or raw == "":
-            return self.default, self.default is not None
+            return self.default, "default" if self.default is not None else "value"
         if self.map:
             key = str(raw)
             if key in self.map:
-                return self.map[key], False
-            folded = {str(k).casefold(): v for k, v in self.map.items()}
+                return self.map[key], "mapped"
+            folded = self._folded()
             if key.casefold() in folded:
-                return folded[key.casefold()], False
-        return raw, False
+                return folded[key.casefold()], "mapped"
+            return raw, "unmapped"
+        return raw, "value"
+
+    def _folded(self) -> dict[str, Any]:
+        folded = self.__dict__.get("_folded_map")
+        if folded is None:
+            folded = {str(k).casefold(): v for k, v in self.map.items()}
+            object.__setattr__(self, "_folded_map", folded)
+        return folded
 
 
 @dataclass(frozen=True)
@@ -173,6 +188,7 @@ class TableSpec:
     defaults: dict[str, Any] = field(default_factory=dict)
     cis: tuple[CISpec, ...] = ()
     relations: tuple[RelationSpec, ...] = ()
+    where: str = "tables[0]"  # its place in the profile, for messages
 
     def fits(self, path: Path, columns: list[str] | None) -> bool:
         if self.file and not fnmatch.fnmatch(path.name.lower(), self.file.lower()):
@@ -210,6 +226,11 @@ class Profile:
     description: str
     tables: tuple[TableSpec, ...]
     options: dict[str, Any] = field(default_factory=dict)  # source-specific settings (NetBox)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def problem(self, where: str, message: str) -> Problem:
+        """A problem located in the profile file (``tables[0].fill_down``)."""
+        return Problem(str(self.path), _line_of(self.lines, where), where, message)
 
     def table_for(self, path: Path, columns: list[str] | None) -> TableSpec | None:
         return next((t for t in self.tables if t.fits(path, columns)), None)
@@ -236,56 +257,141 @@ def available_profiles() -> dict[str, Path]:
 def find_profile(name: str) -> Profile:
     """A profile by name (or by path to a YAML file)."""
     candidate = Path(name)
-    if candidate.suffix.lower() in (".yaml", ".yml") and candidate.is_file():
+    if candidate.suffix.lower() in (".yaml", ".yml") and (
+            candidate.exists() or candidate.is_symlink() or len(candidate.parts) > 1):
         return load_profile(candidate)
     profiles = available_profiles()
     if name not in profiles:
+        from itss_graph.textmatch import closest, did_you_mean
+
         known = ", ".join(sorted(profiles)) or "none"
+        hint = did_you_mean(closest(name, list(profiles)))
         raise InputError([Problem("--profile", None, None,
-                                  f"no mapping profile {name!r}; available: {known}")])
+                                  f"no mapping profile {name!r}{hint}; available: {known}")])
     return load_profile(profiles[name])
 
 
 # -- reading and checking a profile file ---------------------------------------------------------
 
+MAX_PROFILE_BYTES = 1 << 20
+OPTIONS = {  # settings of `itss load netbox` (netbox.yaml): type, check, what it must be
+    "device_roles": (dict, None, "a mapping of device role slugs or names to CI types"),
+    "default_device_type": (str, None, "a CI type"),
+    "page_size": (int, lambda v: 1 <= v <= 1000, "a number of objects per page, 1 to 1000"),
+    "timeout": ((int, float), lambda v: 0 < v <= 3600, "seconds, more than 0 and at most 3600"),
+    "retries": (int, lambda v: 0 <= v <= 10, "a number of retries, 0 to 10"),
+    "max_pages": (int, lambda v: v >= 1, "a number of pages, 1 or more"),
+}
+
+
+def _line_of(lines: dict[str, int], where: str) -> int | None:
+    """The line of ``where`` in the profile, or of the nearest enclosing key."""
+    while where:
+        if where in lines:
+            return lines[where]
+        where = where.rsplit("[", 1)[0] if where.endswith("]") else where.rpartition(".")[0]
+    return None
+
+
 class _Checker:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, lines: dict[str, int]):
         self.path = path
+        self.lines = lines
         self.problems: list[Problem] = []
 
     def fail(self, where: str, message: str) -> None:
-        self.problems.append(Problem(str(self.path), None, where, message))
+        self.problems.append(Problem(str(self.path), _line_of(self.lines, where), where, message))
+
+    def kind(self, where: str, value: Any, types: type | tuple, what: str) -> bool:
+        """Whether ``value`` has one of ``types`` (booleans are not numbers); a problem if not."""
+        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in (
+            types if isinstance(types, tuple) else (types,)))
+        if not ok:
+            self.fail(where, f"must be {what}, not {_shown_kind(value)}")
+        return ok
+
+    def flag(self, where: str, value: Any, default: bool = False) -> bool:
+        """A yes/no field: only YAML's true and false (the text "false" is not false)."""
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.fail(where, f"must be true or false (without quotes), not {_shown_kind(value)}")
+        return default
+
+    def text(self, where: str, value: Any, what: str = "text") -> str | None:
+        if value is None:
+            return None
+        return value if self.kind(where, value, str, what) else None
+
+
+def _shown_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "null" if value is None else type(value).__name__
 
 
 def load_profile(path: Path) -> Profile:
-    """Read and check a profile file; InputError lists every mistake."""
-    import yaml
+    """Read and check a profile file; InputError lists every mistake, each with its line."""
+    from itss_graph.loading.documents import decode_text, parse_yaml, yaml_lines
 
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), None, None, f"cannot read profile: {exc}")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError([Problem(str(path), mark.line + 1 if mark else None, None,
-                                  f"malformed YAML: {getattr(exc, 'problem', exc)}")]) from None
-    check = _Checker(path)
+    path = Path(path)
+    text, _ = decode_text(path, "utf-8", limit=MAX_PROFILE_BYTES)
+    document, root, problems = parse_yaml(str(path), text)
+    if problems:
+        raise InputError(problems)
+    lines = yaml_lines(root) if root is not None else {}
+    check = _Checker(path, lines)
     if not isinstance(document, dict):
-        raise InputError([Problem(str(path), None, None, "a profile is a mapping with 'tables'")])
+        raise InputError([Problem(str(path), 1, None, "a profile is a mapping with 'tables'")])
     _unknown(check, "", document, {"name", "description", "version", "tables", "options"})
+    name = check.text("name", document.get("name"), "a name (text)")
+    description = check.text("description", document.get("description"))
+    if document.get("version") is not None:
+        check.kind("version", document["version"], (int, str), "a version number or text")
     tables = document.get("tables")
     if not isinstance(tables, list) or not tables:
         check.fail("tables", "must be a non-empty list")
         tables = []
     specs = tuple(_table(check, f"tables[{i}]", t) for i, t in enumerate(tables))
-    options = document.get("options") or {}
+    options = _options(check, document.get("options"))
+    if check.problems:
+        raise InputError(sorted(check.problems, key=lambda p: p.line or 0))
+    return Profile(name or path.stem, path, description or "", specs, options, lines)
+
+
+def _options(check: _Checker, options: Any) -> dict[str, Any]:
+    if options is None:
+        return {}
     if not isinstance(options, dict):
         check.fail("options", "must be a mapping")
-        options = {}
-    if check.problems:
-        raise InputError(check.problems)
-    return Profile(str(document.get("name") or path.stem), path,
-                   str(document.get("description") or ""), specs, options)
+        return {}
+    _unknown(check, "options", options, set(OPTIONS))
+    out: dict[str, Any] = {}
+    for key, (types, test, what) in OPTIONS.items():
+        if key not in options:
+            continue
+        value = options[key]
+        if not check.kind(f"options.{key}", value, types, what):
+            continue
+        if test is not None and not test(value):
+            check.fail(f"options.{key}", f"must be {what}, not {value!r}")
+            continue
+        if key == "device_roles":
+            for role, ci_type in value.items():
+                if not isinstance(ci_type, str) or not ci_type.strip():
+                    check.fail(f"options.device_roles.{role}", f"must be a CI type, not {_shown_kind(ci_type)}")
+            value = {str(k): v for k, v in value.items()}
+        out[key] = value
+    return out
 
 
 def _unknown(check: _Checker, where: str, item: dict, known: set[str]) -> None:
@@ -302,14 +408,14 @@ def _names(check: _Checker, where: str, value: Any) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    check.fail(where, "must be a column name or a list of them")
+    check.fail(where, f"must be a column name or a list of them, not {_shown_kind(value)}")
     return ()
 
 
 def _table(check: _Checker, where: str, item: Any) -> TableSpec:
     if not isinstance(item, dict):
         check.fail(where, "must be a mapping")
-        return TableSpec()
+        return TableSpec(where=where)
     _unknown(check, where, item, {"match", "sheet", "header_row", "encoding", "records",
                                   "fill_down", "defaults", "cis", "relations"})
     match = item.get("match") or {}
@@ -334,18 +440,37 @@ def _table(check: _Checker, where: str, item: Any) -> TableSpec:
     rels = tuple(_relation(check, f"{where}.relations[{i}]", r, set(names))
                  for i, r in enumerate(rels_raw))
     header_row = item.get("header_row")
-    if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
-        check.fail(f"{where}.header_row", "must be a row number (1 or more)")
+    if header_row is not None and (not isinstance(header_row, int) or isinstance(header_row, bool)
+                                   or header_row < 1):
+        check.fail(f"{where}.header_row", f"must be a row number (1 or more), not {_shown_kind(header_row)}")
         header_row = None
+    sheet = item.get("sheet")
+    if sheet is not None and not check.kind(f"{where}.sheet", sheet, (str, int), "a sheet name or number"):
+        sheet = None
+    encoding = check.text(f"{where}.encoding", item.get("encoding"), "an encoding name (text)")
+    if encoding is not None:
+        from itss_graph.loading.encoding import normalise_encoding
+
+        try:
+            normalise_encoding(encoding, where=f"{where}.encoding")
+        except InputError as exc:
+            check.fail(f"{where}.encoding", exc.problems[0].message)
+            encoding = None
     defaults = item.get("defaults") or {}
     if not isinstance(defaults, dict):
         check.fail(f"{where}.defaults", "must map columns to values")
         defaults = {}
+    for key, value in defaults.items():
+        if isinstance(value, (dict, list)):
+            check.fail(f"{where}.defaults.{key}", f"must be a value for the cell, not {_shown_kind(value)}")
     return TableSpec(columns=_names(check, f"{where}.match.columns", match.get("columns")),
-                     file=match.get("file"), sheet=item.get("sheet"), header_row=header_row,
-                     encoding=item.get("encoding"), records=item.get("records"),
+                     file=check.text(f"{where}.match.file", match.get("file"), "a file name pattern (text)"),
+                     sheet=sheet, header_row=header_row, encoding=encoding,
+                     records=check.text(f"{where}.records", item.get("records"),
+                                        "a path such as data.items (text)"),
                      fill_down=_names(check, f"{where}.fill_down", item.get("fill_down")),
-                     defaults={str(k): v for k, v in defaults.items()}, cis=cis, relations=rels)
+                     defaults={str(k): v for k, v in defaults.items()}, cis=cis, relations=rels,
+                     where=where)
 
 
 def _template(check: _Checker, where: str, value: Any) -> Template | None:
@@ -363,21 +488,28 @@ def _value(check: _Checker, where: str, value: Any, *, constant_ok: bool = True)
         return ValueSpec(column=value) if not constant_ok else ValueSpec(template=Template(value))
     if isinstance(value, dict):
         _unknown(check, where, value, {"column", "template", "map", "default"})
-        column, template = value.get("column"), value.get("template")
+        column = check.text(f"{where}.column", value.get("column"), "a column name (text)")
+        template = check.text(f"{where}.template", value.get("template"), "a template (text)")
         if column is not None and template is not None:
             check.fail(where, "give 'column' or 'template', not both")
         mapping = value.get("map") or {}
         if not isinstance(mapping, dict):
             check.fail(f"{where}.map", "must map values to values")
             mapping = {}
+        for key, target in mapping.items():
+            if isinstance(target, (dict, list)) or target is None:
+                check.fail(f"{where}.map.{key}", f"must map to a value, not {_shown_kind(target)}")
+        default = value.get("default")
+        if isinstance(default, (dict, list)):
+            check.fail(f"{where}.default", f"must be a value, not {_shown_kind(default)}")
+            default = None
         if column is None and template is None and "default" not in value:
             check.fail(where, "needs 'column', 'template' or 'default'")
-        return ValueSpec(column=str(column) if column is not None else None,
-                         template=Template(str(template)) if template is not None else None,
-                         map={str(k): v for k, v in mapping.items()}, default=value.get("default"))
+        return ValueSpec(column=column, template=Template(template) if template is not None else None,
+                         map={str(k): v for k, v in mapping.items()}, default=default)
     if isinstance(value, (int, float, bool)) and constant_ok:
         return ValueSpec(default=value)
-    check.fail(where, "must be a column name, a template or a mapping")
+    check.fail(where, f"must be a column name, a template or a mapping, not {_shown_kind(value)}")
     return ValueSpec()
 
 
@@ -398,27 +530,34 @@ def _properties(check: _Checker, where: str, value: Any) -> dict[str, ValueSpec]
     return out
 
 
+def _keep(check: _Checker, where: str, value: Any) -> bool:
+    if value in (None, False, "drop"):
+        return False
+    if value is True or value == "keep":
+        return True
+    check.fail(where, f"must be keep or drop, not {_shown_kind(value)}")
+    return False
+
+
 def _ci(check: _Checker, where: str, item: Any) -> CISpec:
     if not isinstance(item, dict):
         check.fail(where, "must be a mapping")
         return CISpec("?", Template("?"), ValueSpec(), None, {})
     _unknown(check, where, item, {"as", "id", "name", "type", "properties", "when", "stub",
                                   "identify", "other_columns", "merge"})
-    name = str(item.get("as") or "ci")
+    name = check.text(f"{where}.as", item.get("as"), "a name for the CI (text)") or "ci"
     ci_id = _template(check, f"{where}.id", item.get("id")) or Template("?")
     if "type" not in item:
         check.fail(f"{where}.type", "missing: a CI type, or {column: ..., map: ...}")
     ci_type = _value(check, f"{where}.type", item.get("type", ""))
     display = _value(check, f"{where}.name", item["name"]) if "name" in item else None
-    other = item.get("other_columns", False)
-    if other not in (True, False, "keep", "drop"):
-        check.fail(f"{where}.other_columns", "must be keep or drop")
     spec = CISpec(name, ci_id, ci_type, display,
                   _properties(check, f"{where}.properties", item.get("properties")),
                   when=_names(check, f"{where}.when", item.get("when")),
-                  stub=bool(item.get("stub", False)),
+                  stub=check.flag(f"{where}.stub", item.get("stub")),
                   identify=_names(check, f"{where}.identify", item.get("identify")),
-                  other_columns=other in (True, "keep"), merge=bool(item.get("merge", False)))
+                  other_columns=_keep(check, f"{where}.other_columns", item.get("other_columns")),
+                  merge=check.flag(f"{where}.merge", item.get("merge")))
     if spec.stub and spec.merge:
         check.fail(f"{where}.merge", "a stub never changes a CI: 'merge' has no meaning with 'stub'")
     return spec
@@ -438,14 +577,18 @@ def _end(check: _Checker, where: str, value: Any, names: set[str]) -> EndSpec:
         spec = EndSpec(id=_template(check, f"{where}.id", value["id"]) if "id" in value else None,
                        match=tuple((k, t) for k, v in match.items()
                                    if (t := _template(check, f"{where}.match.{k}", v)) is not None),
-                       type=value.get("type"), column=value.get("column"), split=value.get("split"),
-                       optional=bool(value.get("optional", False)))
+                       type=check.text(f"{where}.type", value.get("type"), "a CI type (text)"),
+                       column=check.text(f"{where}.column", value.get("column"), "a column name (text)"),
+                       split=check.text(f"{where}.split", value.get("split"), "a separator (text)"),
+                       optional=check.flag(f"{where}.optional", value.get("optional")))
         if spec.optional and not spec.match:
             check.fail(f"{where}.optional", "only references by 'match' can be optional")
         if (spec.id is None) == (not spec.match):
             check.fail(where, "needs either 'id' (a template) or 'match' (key fields → templates)")
         if spec.split is not None and not spec.column:
             check.fail(f"{where}.split", "needs 'column': the cell to split")
+        if spec.split == "":
+            check.fail(f"{where}.split", "must not be empty")
         return spec
     check.fail(where, "must name a CI of the table, or be {id: ...} or {match: {...}}")
     return EndSpec()
@@ -470,4 +613,4 @@ def _relation(check: _Checker, where: str, item: Any, names: set[str]) -> Relati
                         _properties(check, f"{where}.properties", item.get("properties")),
                         when=_names(check, f"{where}.when", item.get("when")), unless=unless,
                         when_empty=_names(check, f"{where}.when_empty", item.get("when_empty")),
-                        other_columns=item.get("other_columns", False) in (True, "keep"))
+                        other_columns=_keep(check, f"{where}.other_columns", item.get("other_columns")))

@@ -24,14 +24,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from itss_graph.errors import Problem
 from itss_graph.loading.validate import (
     MAX_ID_LENGTH, MODE_ENSURE, WHITESPACE, KeyRef, StagedCI, StagedRelation)
+from itss_graph.stores.batch import CI_DDL, REL_DDL, Batch, end_id_sql
+from itss_graph.stores.batch import DDL as BATCH_DDL
+from itss_graph.stores.batch import line_sql as batch_line_sql
+
+__all__ = ["BATCH", "CI_DDL", "REL_DDL", "Staging", "WS_SQL", "id_check", "sql_text"]
 
 BATCH = 5000
 
@@ -54,34 +61,10 @@ def id_check(column: str) -> str:
 
 
 # Rows are checked before they come here: one by one (validate.py) or in bulk (fastcsv.py).
-CI_DDL = """CREATE TABLE ci (
-    k     INTEGER PRIMARY KEY,
-    id    TEXT NOT NULL,
-    type  TEXT NOT NULL,
-    name  TEXT NOT NULL,
-    props TEXT NOT NULL,
-    fid   INTEGER NOT NULL,
-    line  INTEGER,
-    mode  INTEGER NOT NULL DEFAULT 0,
-    keys  TEXT
-);"""
-REL_DDL = """CREATE TABLE rel (
-    src   NOT NULL,           -- k of a staged CI, or a text id, or -(ref number)
-    type  TEXT NOT NULL,
-    dst   NOT NULL,
-    props TEXT NOT NULL,
-    fid   INTEGER NOT NULL,
-    line  INTEGER,
-    quiet INTEGER NOT NULL DEFAULT 0,  -- 1: repeats are expected (made per row by a profile)
-    CHECK (src IS NOT dst)
-);"""
+# The tables a store reads (file, segment, ci, rel) are the loader→store contract, declared in
+# itss_graph.stores.batch; the others are the stager's own.
 SCHEMA = f"""
-CREATE TABLE file (fid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
--- rows first..last of table `kind` whose line is NULL are on line line0 + (rowid - first)
-CREATE TABLE segment (kind TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
-                      line0 INTEGER NOT NULL);
-{CI_DDL}
-{REL_DDL}
+{BATCH_DDL}
 CREATE TABLE ref (n INTEGER PRIMARY KEY, keys TEXT NOT NULL, type TEXT,
                   optional INTEGER NOT NULL DEFAULT 0, column_name TEXT);
 CREATE TABLE warning (fid INTEGER, line INTEGER, field TEXT, message TEXT, value TEXT);
@@ -99,11 +82,56 @@ INSERT_REL = """INSERT INTO rel (src, type, dst, props, fid, line, quiet) VALUES
     ?4, ?5, ?6, ?7)"""
 
 
+PREFIX = "itss-staging-"
+_OWNED = re.compile(re.escape(PREFIX) + r"(\d+)-")
+LEGACY_AGE_S = 24 * 3600  # staging files named without their process: swept after a day
+
+
+def sweep_stale(directory: Path | None = None) -> list[Path]:
+    """Delete staging files (and their shards and journals) left by loads whose process is
+    gone — killed with SIGKILL, or by a power cut — and return them. A staging file's name
+    carries the id of the process that owns it."""
+    directory = Path(directory or tempfile.gettempdir())
+    removed = []
+    try:
+        entries = list(directory.glob(PREFIX + "*"))
+    except OSError:
+        return removed
+    now = time.time()
+    for path in entries:
+        owner = _OWNED.match(path.name)
+        try:
+            if owner is not None:
+                if _alive(int(owner.group(1))):
+                    continue
+            elif now - path.stat().st_mtime < LEGACY_AGE_S:
+                continue
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue  # gone meanwhile, or not ours to delete
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # another user's process: alive, and not ours
+    return True
+
+
 class Staging:
-    """A temporary staging database (deleted on close)."""
+    """A temporary staging database (deleted on close; left-overs of killed loads are swept
+    when the next one starts)."""
 
     def __init__(self, directory: Path | None = None):
-        fd, name = tempfile.mkstemp(prefix="itss-staging-", suffix=".db", dir=directory)
+        sweep_stale(directory)
+        fd, name = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=".db", dir=directory)
         os.close(fd)
         self.path = Path(name)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -165,7 +193,10 @@ class Staging:
 
     def note_skipped(self, ci_id: str) -> None:
         """A CI row with this id had errors and was left out (relations to it are then told so)."""
-        self.db.execute("INSERT OR IGNORE INTO skipped_id VALUES (?)", (ci_id,))
+        try:
+            self.db.execute("INSERT OR IGNORE INTO skipped_id VALUES (?)", (ci_id,))
+        except UnicodeEncodeError:
+            pass  # not text (a lone surrogate): no relation can name it either
 
     def _end(self, end: str | KeyRef) -> str | int:
         if isinstance(end, str):
@@ -190,6 +221,10 @@ class Staging:
             return sorted((t, n) for (k, t), n in self._counts.items() if k == kind and n)
         table = "ci" if kind == "ci" else "rel"
         return self.db.execute(f"SELECT type, count(*) FROM {table} GROUP BY type ORDER BY type").fetchall()
+
+    def staged_rows(self) -> int:
+        """Rows staged so far (CIs and relations, every path)."""
+        return sum(self._counts.values())
 
     def rows_deleted(self) -> None:
         """Staged rows were deleted: per-type counts must be taken again."""
@@ -237,9 +272,7 @@ class Staging:
     # -- checks across rows -------------------------------------------------------------------
     def line_sql(self, table: str, alias: str) -> str:
         """SQL for the line of a row of ``table`` (``ci`` or ``rel``) aliased ``alias``."""
-        key = f"{alias}.k" if table == "ci" else f"{alias}.rowid"
-        return (f"coalesce({alias}.line, (SELECT g.line0 + ({key} - g.first) FROM segment g "
-                f"WHERE g.kind = '{table}' AND {key} BETWEEN g.first AND g.last))")
+        return batch_line_sql(table, alias)
 
     def fold_duplicates(self, limit: int, drop: bool = False, *,
                         relations: bool = True) -> list[Problem]:
@@ -352,9 +385,11 @@ class Staging:
                UNION SELECT dst FROM rel WHERE typeof(dst) = 'text' ORDER BY 1""")]
 
     def dangling_references(self, exists_in_store: Callable[[list[str]], set[str]],
-                            limit: int, drop: bool = False) -> list[Problem]:
+                            limit: int, drop: bool = False, *,
+                            report_skipped: bool = True) -> list[Problem]:
         """Relation ends that are neither staged CIs nor CIs already in the store (with
-        ``drop``, their rows are left out)."""
+        ``drop``, their rows are left out; ``report_skipped=False``: ends that are CIs whose
+        rows had errors are not problems of their own)."""
         missing = self.text_ends()
         unknown: set[str] = set()
         for start in range(0, len(missing), BATCH):
@@ -379,6 +414,8 @@ class Staging:
             field, ref = ("source", src) if src_missing else ("target", dst)
             why = ("its row has errors" if ref in skipped
                    else "not in the input nor in the store")
+            if ref in skipped and not report_skipped:
+                continue
             if len(problems) < limit:
                 problems.append(Problem(file, line_no, field, f"unknown CI {ref!r}: {why}", ref))
         if drop and rows:
@@ -430,8 +467,7 @@ class Staging:
 
     @staticmethod
     def _end_id(column: str) -> str:
-        return (f"CASE WHEN typeof({column}) = 'integer' "
-                f"THEN (SELECT id FROM ci WHERE k = {column}) ELSE {column} END")
+        return end_id_sql(column)
 
     def _batches(self, sql: str, batch: int) -> Iterator[list[tuple]]:
         self._flush()
@@ -439,13 +475,26 @@ class Staging:
         while rows := cursor.fetchmany(batch):
             yield rows
 
+    # -- the hand-over ------------------------------------------------------------------------
+    def batch(self, *, source: str | None = None, prune: bool = False,
+              inputs: Sequence[str] = ()) -> Batch:
+        """The checked rows as the batch a store applies (:mod:`itss_graph.stores.batch`):
+        staged rows are committed, counted per type, and described with the load's claims
+        (``source``), prune scope and inputs. Call after the checks, before each apply."""
+        self.commit()
+        batch = Batch(self.path, tuple(self.type_counts("ci")), tuple(self.type_counts("relation")),
+                      relations_checked=self.relations_checked, source=source,
+                      prune=prune and source is not None, inputs=tuple(inputs))
+        self.begin()
+        return batch
+
     # -- lifetime -----------------------------------------------------------------------------
     def close(self) -> None:
         try:
             self.db.close()
         finally:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            for path in self.path.parent.glob(self.path.name + "*"):  # journals, worker shards
+                path.unlink(missing_ok=True)
 
     def __enter__(self) -> "Staging":
         return self

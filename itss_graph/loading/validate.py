@@ -18,27 +18,34 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from itss_graph.errors import Problem
+from itss_graph.loading.encoding import INVISIBLE
 from itss_graph.loading.readers import RawRow
 from itss_graph.model import CI_FIELDS, RELATION_FIELDS, canonical_json
 from itss_graph.schema import Schema
+from itss_graph.stores.batch import ENSURE, MERGE, UPSERT
+from itss_graph.textmatch import suggest_known as _suggest
 
 MAX_ID_LENGTH = 512
 MAX_NAME_LENGTH = 4096
 MAX_VALUE_LENGTH = 65536
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")      # names and values may hold TAB and LF
 _CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # only JSON/YAML escapes make these: not characters
 # what str.strip() removes: ids must not start or end with any of these
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
-MODE_UPSERT = 0  # create or update (the row's properties replace the stored ones)
-MODE_ENSURE = 1  # create if absent, never change an existing CI (stubs made by profiles)
-MODE_MERGE = 2   # create or update, the row's properties merged over the stored ones
+# how a user adds what the ontology lacks: said by every "unknown type" message
+ONTOLOGY_HINT = ("add a type or an alias in a user ontology file (a .ttl file in "
+                 "~/.config/itss-graph/ontology/ or $ITSS_ONTOLOGY_PATH; see loaders/README.md)")
+
+# how a CI row meets a stored CI of the same id: the loader→store contract declares it
+MODE_UPSERT, MODE_ENSURE, MODE_MERGE = UPSERT, ENSURE, MERGE
 
 
 @dataclass(frozen=True)
@@ -102,12 +109,15 @@ def validate_ci(row: RawRow, schema: Schema, *, mode: int = MODE_UPSERT,
         else:
             name = str(name)  # JSON/YAML may give numbers as names
     if name is not None:
-        if len(name) > MAX_NAME_LENGTH:
+        if _SURROGATE.search(name):
+            problems.append(_problem(row, "name", f"{shown(name)} is not valid Unicode (a lone surrogate)"))
+        elif len(name) > MAX_NAME_LENGTH:
             problems.append(_problem(row, "name", f"is {len(name)} characters long; at most {MAX_NAME_LENGTH}"))
         elif _CONTROL.search(name):
             problems.append(_problem(row, "name", f"contains a control character: {shown(name)}", name))
     props = {k: v for k, v in f.items() if k not in CI_FIELDS}
     problems.extend(_check_props(row, props))
+    problems.extend(check_special_properties(row, props))
     key_json = None
     if keys and not problems:
         values = []
@@ -140,14 +150,15 @@ def validate_relation(row: RawRow, schema: Schema, *, quiet: bool = False
         if rel_type is None:
             problems.append(_problem(
                 row, "type",
-                f"unknown relation type {raw_type!r}{_suggest(str(raw_type), schema.relation_types)}",
-                str(raw_type)))
+                f"unknown relation type {raw_type!r}{_suggest(str(raw_type), schema.relation_types)}"
+                f"; {ONTOLOGY_HINT}", str(raw_type)))
     if source is not None and source == target:
         shown = source.describe() if isinstance(source, KeyRef) else repr(source)
         problems.append(_problem(row, "target", f"relation from {shown} to itself",
                                  None if isinstance(source, KeyRef) else source))
     props = {k: v for k, v in row.fields.items() if k not in RELATION_FIELDS}
     problems.extend(_check_props(row, props))
+    problems.extend(check_special_properties(row, props, relation=True))
     if problems:
         return problems
     return StagedRelation(source, rel_type, target, canonical_json(props), row.file, row.line, quiet)
@@ -163,10 +174,20 @@ def check_identifier(row: RawRow, field: str, problems: list[Problem]) -> str | 
         problems.append(_problem(row, field, f"must be a string, not {_json_kind(value)}", str(value)))
         return None
     text = str(value)
+    if _SURROGATE.search(text):
+        problems.append(_problem(row, field, f"{shown(text)} is not valid Unicode "
+                                             "(a lone surrogate escape such as \\ud800)"))
+        return None
+    if not text.isascii():  # one id, one spelling: NFD and NFC forms name the same CI
+        text = unicodedata.normalize("NFC", text)
     if text != text.strip():
         problems.append(_problem(row, field, f"{text!r} has leading or trailing whitespace", text))
     elif _CONTROL_IN_ID.search(text):
         problems.append(_problem(row, field, f"{text!r} contains a control character", text))
+    elif (invisible := INVISIBLE.search(text)) is not None:
+        char = invisible.group()
+        problems.append(_problem(row, field, f"{text!r} contains an invisible character U+{ord(char):04X} "
+                                             f"({unicodedata.name(char, 'format character')})", text))
     elif len(text) > MAX_ID_LENGTH:
         problems.append(_problem(row, field, f"is {len(text)} characters long; at most {MAX_ID_LENGTH}",
                                  text[:80] + "…"))
@@ -183,13 +204,18 @@ def _ci_type(row: RawRow, schema: Schema, problems: list[Problem]) -> str | None
     resolved = schema.resolve_ci_type(str(raw))
     if resolved is None:
         problems.append(_problem(
-            row, "type", f"unknown CI type {raw!r}{_suggest(str(raw), schema.ci_types)}", str(raw)))
+            row, "type", f"unknown CI type {raw!r}{_suggest(str(raw), schema.ci_types)}; {ONTOLOGY_HINT}",
+            str(raw)))
     return resolved
 
 
 def _check_props(row: RawRow, props: dict[str, Any]) -> list[Problem]:
     problems = []
     for key, value in props.items():
+        if _SURROGATE.search(key) or _has_surrogate(value):
+            problems.append(_problem(row, shown(key), "is not valid Unicode (a lone surrogate escape "
+                                                      "such as \\ud800 in the name or the value)"))
+            continue
         if _CONTROL_IN_ID.search(key):
             problems.append(_problem(row, repr(key), "property name contains a control character", key))
             continue
@@ -207,6 +233,86 @@ def _check_props(row: RawRow, props: dict[str, Any]) -> list[Problem]:
             problems.append(_problem(row, key, f"contains a control character: {shown(value)}",
                                      value if isinstance(value, str) else text))
     return problems
+
+
+# -- special properties: the ones the impact engine reads ------------------------------------------
+
+def positive_whole_number(value: Any) -> int | None:
+    """A ``min_up`` value as the engine reads it: a whole number of at least 1 (as a number or
+    as digits), or None when it is not one.
+
+    >>> [positive_whole_number(v) for v in (2, "3", " 1 ", 2.0, "two", 0, -1, 2.5, True, "")]
+    [2, 3, 1, 2, None, None, None, None, None, None]
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 1 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 1 else None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+        return number if number >= 1 else None
+    return None
+
+
+def check_special_properties(row: RawRow, props: dict[str, Any], *, relation: bool = False) -> list[Problem]:
+    """The properties with a meaning for the impact engine: ``min_up`` (CIs and relations: how
+    many providers or members must stay up) must be a whole number of at least 1 — never
+    silently 1 — and a relation's ``redundancy_group`` must be a name (text or a number)."""
+    problems = []
+    value = props.get("min_up")
+    if value is not None and positive_whole_number(value) is None:
+        problems.append(_problem(row, "min_up", f"{shown(value)} is not a whole number of at least 1 "
+                                 "(how many providers must stay up)", str(value)))
+    group = props.get("redundancy_group") if relation else None
+    if group is not None and (isinstance(group, (bool, list, dict)) or str(group).strip() == ""):
+        problems.append(_problem(row, "redundancy_group", f"{shown(group)} is not a group name "
+                                 "(give text, e.g. uplinks)", str(group)))
+    return problems
+
+
+def special_property_warnings(staging, schema: Schema) -> None:
+    """Warn (file, line, property) about business services whose criticality value the
+    criticality policy (``queries/criticality.yaml``) does not know — they would rank last —
+    and whose ``sla`` or ``users`` is not a number. Runs once over the staged CIs, so every
+    reading path (bulk CSV, row by row, profiles, NetBox) is covered."""
+    import json
+
+    from itss_graph.criticality import criticality_policy, policy_path
+
+    services = sorted(schema.service_types())
+    if not services:
+        return
+    policy = criticality_policy()
+    keys = [*policy.properties, "sla", "users"]
+    marks = ", ".join("?" for _ in services)
+    rows = staging.db.execute(
+        f"""SELECT f.name, {staging.line_sql('ci', 'c')}, c.props FROM ci c JOIN file f USING (fid)
+            WHERE c.type IN ({marks}) AND ({' OR '.join("json_extract(c.props, ?) IS NOT NULL" for _ in keys)})""",
+        [*services, *(f'$."{k}"' for k in keys)]).fetchall()
+    known = ", ".join(policy.known_values()[:12])
+    for file, line, text in rows:
+        props = json.loads(text)
+        for key, value in policy.unknown_values(props):
+            staging.warn(file, line, key, f"criticality value {shown(value)} is not in {policy_path()} "
+                         f"(known: {known}, …): the service ranks last", str(value))
+        for key in ("sla", "users"):
+            value = props.get(key)
+            if value is not None and str(value).strip() and not _is_number(value, percent=key == "sla"):
+                staging.warn(file, line, key, f"{shown(value)} is not a number: services are ranked "
+                             f"by {key}", str(value))
+
+
+def _is_number(value: Any, *, percent: bool = False) -> bool:
+    text = str(value).strip()
+    if percent and text.endswith("%"):
+        text = text[:-1].strip()
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def shown(value: Any, limit: int = 60) -> str:
@@ -235,6 +341,16 @@ def _unsupported(value: Any) -> str | None:
     return f"a {type(value).__name__} value cannot be stored; give text, a number or a list"
 
 
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    return False
+
+
 def _has_control(value: Any) -> bool:
     if isinstance(value, str):
         return _CONTROL.search(value) is not None
@@ -248,14 +364,6 @@ def _has_control(value: Any) -> bool:
 def _json_kind(value: Any) -> str:
     return {dict: "an object", list: "a list", bool: "a boolean", float: "a number"}.get(
         type(value), type(value).__name__)
-
-
-def _suggest(text: str, known: dict) -> str:
-    close = difflib.get_close_matches(text.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
-    if close:
-        match = next(k for k in known if k.lower() == close[0])
-        return f" (did you mean {match!r}?)"
-    return f"; known: {', '.join(sorted(known))}" if len(known) <= 40 else ""
 
 
 def _problem(row: RawRow, field: str, message: str, value: str | None = None) -> Problem:

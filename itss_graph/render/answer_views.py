@@ -85,6 +85,7 @@ def depends_view(result: "DependsResult", schema: "Schema", *, max_nodes: int = 
         + layer_legend([schema.layer(t) for t in types.values()], lang)
         + [("红边：单点故障" if zh else "red outline: single point of failure", SPOF_BORDER)],
         notes=notes, hierarchical=True, lang=lang, kind="depends", represents=len(result.dependencies) + 1,
+        serve=("/depends", {"target": target["id"]}),
         row_keys={n.id: types.get(n.members[0] if n.members else n.id, "") for n in nodes})
 
 
@@ -122,4 +123,4 @@ def paths_view(result: "PathsResult", *, lang: str = "en") -> GraphView:
                      legend=[("两端" if zh else "the two CIs", TARGET_COLOUR),
                              ("最短链" if zh else "shortest chain", "#c0392b")],
                      hierarchical=True, direction="LR", lang=lang, kind="path", level_separation=180,
-                     represents=len(nodes))
+                     represents=len(nodes), serve=("/path", {"dependant": result.source, "provider": result.target}))

@@ -7,7 +7,7 @@ Both maps are drawn from engine answers, never from the store:
   (redundant providers shown as ``POWERED_BY (1 of 2)``) and the single points of failure
   (:func:`itss_graph.engine.spof.spof`) outlined in red;
 * **down** — the impact answer (:func:`itss_graph.engine.impact.impact`): the CIs the target's
-  failure takes down (red outline) or degrades (orange outline), within the depth asked.
+  failure takes down (red outline) or degrades (violet outline), within the depth asked.
 
 :func:`dependency_view` puts the target in the middle, what rests on it above and what it rests
 on below, one level per relation. :func:`service_view` lays a service's stack out by the
@@ -38,7 +38,7 @@ from itss_graph.render.palette import (DEGRADED_COLOUR, SERVICE_BORDER, SPOF_BOR
                                        layer_colour, layer_legend)
 
 if TYPE_CHECKING:
-    from itss_graph.engine.impact import ImpactResult
+    from itss_graph.engine.result import ImpactResult
     from itss_graph.engine.upstream import Subgraph
     from itss_graph.model import CI
     from itss_graph.schema import Schema
@@ -264,7 +264,7 @@ def dependency_view(target: str, schema: "Schema", *, upstream: "Subgraph | None
     layers = [schema.layer(t) for t in m.types.values()]
     legend = [("目标" if zh else "the CI asked about", TARGET_COLOUR)] + layer_legend(layers, lang) + [
         ("红边：单点故障 / 随之中断" if zh else "red outline: single point of failure / lost with it", SPOF_BORDER),
-        ("橙边：降级" if zh else "orange outline: degraded", DEGRADED_COLOUR)]
+        ("紫边：降级" if zh else "violet outline: degraded", DEGRADED_COLOUR)]
     direction = "both" if upstream is not None and downstream is not None else ("up" if upstream else "down")
     arrows = ("箭头按配置库中的关系方向；下方是它依赖的，上方是依赖它的" if zh else
               "Arrows are relations as the CMDB states them; below: what it rests on, above: what rests on it")
@@ -274,7 +274,14 @@ def dependency_view(target: str, schema: "Schema", *, upstream: "Subgraph | None
         + (f" (depth ≤ {max_depth})" if max_depth else ""),
         nodes=nodes, edges=edges, notes=notes + [arrows], legend=legend, hierarchical=True,
         lang=lang, kind="deps", represents=len(m.nodes), row_keys=row_keys, row_order=row_order,
-        node_spacing=200 if len(m.nodes) > max_nodes else 140)
+        node_spacing=200 if len(m.nodes) > max_nodes else 140,
+        serve=("/graph", {"ci": target, "x": _serve_steps(direction, target)}))
+
+
+def _serve_steps(direction: str, target: str) -> list[str]:
+    """The graph of ``itss serve`` starting at ``target``, expanded the way this map looks."""
+    return {"up": [f"providers||{target}"], "down": [f"dependants||{target}"],
+            "both": [f"providers||{target}", f"dependants||{target}"]}[direction]
 
 
 def service_view(service: str, schema: "Schema", upstream: "Subgraph", *,
@@ -310,5 +317,5 @@ def service_view(service: str, schema: "Schema", upstream: "Subgraph", *,
         legend=[("服务" if zh else "the service", TARGET_COLOUR)] + layer_legend(layers, lang)
         + [("红边：单点故障" if zh else "red outline: single point of failure", SPOF_BORDER)],
         hierarchical=True, lang=lang, kind="service", represents=len(m.nodes),
-        level_separation=150, row_keys=row_keys, row_order=row_order,
+        level_separation=150, row_keys=row_keys, row_order=row_order, serve=("/spof", {"target": service}),
         node_spacing=200 if len(m.nodes) > max_nodes else 140)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Hashable
 
-from itss_graph.render.page import render_template, ui_text, write_text_atomic
+from itss_graph.render.page import render_template, serve_address, ui_text, write_text_atomic
 
 FONT_FACE = ("-apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', "
              "'PingFang SC', sans-serif")
@@ -57,6 +57,7 @@ class ViewNode:
     members: list[str] | None = None  # ids this node stands for, when it is a group
     kind: str = "ci"
     font_color: str | None = None
+    dashed_border: bool = False
 
     def as_vis(self) -> dict[str, Any]:
         node: dict[str, Any] = {
@@ -70,6 +71,8 @@ class ViewNode:
         }
         if self.border:
             node["borderWidth"] = 3
+        if self.dashed_border:
+            node["shapeProperties"] = {"borderDashes": [6, 4]}
         if self.shape == "box":
             node["widthConstraint"] = {"maximum": 200}
         if self.level is not None:
@@ -146,6 +149,8 @@ class GraphView:
     row_keys: dict[str, Hashable] | None = None
     row_order: list[Hashable] | None = None
     layout: str = "auto"  # hierarchical views: "auto" (browser below BROWSER_LAYOUT_MAX nodes) or "computed"
+    # the screen of ``itss serve`` showing the same answer: (path, query parameters); by kind if None
+    serve: tuple[str, dict] | None = None
 
     def computed_layout(self) -> bool:
         """Whether the coordinates are computed here rather than by vis-network."""
@@ -166,6 +171,15 @@ class GraphView:
                               across=self.level_separation, aspect=aspect)
         return banded_rows({i: (lvl, self.row_keys.get(i, "")) for i, lvl in levels.items()}, width,
                            self.row_order)
+
+
+#: The screen of ``itss serve`` for views that do not name one.
+_SERVE_BY_KIND = {"standards": "/standards", "gap": "/standards", "impact": "/whatif", "deps": "/graph",
+                  "service": "/graph", "depends": "/depends", "path": "/path"}
+
+
+def _serve_screen(view: "GraphView") -> tuple[str, dict]:
+    return view.serve or (_SERVE_BY_KIND.get(view.kind, "/"), {})
 
 
 def _text(value: Any) -> str:
@@ -234,7 +248,7 @@ def graph_data(view: GraphView) -> dict[str, Any]:
         "view": {"kind": view.kind, "legend": [{"label": lbl, "color": c} for lbl, c in view.legend],
                  "notes": view.notes, "panels": [p.as_dict() for p in view.panels],
                  "represents": view.represents, "text": text,
-                 "detail_members": DETAIL_MEMBERS},
+                 "detail_members": DETAIL_MEMBERS, "serve": serve_address(*_serve_screen(view))},
     }
 
 

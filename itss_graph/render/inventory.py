@@ -1,7 +1,9 @@
 """Write CIs and relations in the canonical inventory format (the loader's input format).
 
 ``export → load`` gives back the same store: CSV for string properties (as CSV inventories
-have), JSON or YAML for any property values.
+have), JSON or YAML for any property values. CSV tables start with their key columns —
+``id,name,type`` for CIs, ``source,type,target`` for relations — which is how the loader tells
+them apart even when CIs have properties named ``source`` and ``target``.
 
 Example:
     >>> import tempfile, pathlib

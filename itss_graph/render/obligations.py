@@ -1,4 +1,4 @@
-"""Render ITSS obligations (see :mod:`itss_graph.engine.obligations`) as text.
+"""Render ITSS obligations (see :mod:`itss_graph.answers.obligations`) as text.
 
 Example:
     >>> print(obligations_text({"event_level": {"level": None, "name": {"en": "no event"}},
@@ -25,8 +25,11 @@ def _label(item: dict, lang: str) -> str:
 
 
 def _where(item: dict) -> str:
+    from itss_graph.i18n import _
+
     refs = item.get("provenance") or []
-    return "; ".join(f"{r['source']}, §{r['section']}, lines {r['lines']}" for r in refs[:2])
+    return "; ".join(_("{source}, §{section}, lines {lines}").format(source=r["source"], section=r["section"],
+                                                                      lines=r["lines"]) for r in refs[:2])
 
 
 def obligations_text(doc: dict, lang: str = "en") -> str:

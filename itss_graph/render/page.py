@@ -23,15 +23,21 @@ from typing import Any
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
+#: Where ``itss serve`` listens unless told otherwise (pages point there for the live view).
+SERVE_HOST, SERVE_PORT = "127.0.0.1", 8765
+
 #: Words of the page's own interface, by language.
 UI_TEXT: dict[str, dict[str, str]] = {
     "en": {"search": "Find by id or name, then Enter (again: next match)", "legend": "Legend",
            "details": "Details", "hint": "Click a node or an edge to see its properties.",
            "not_found": "No match.", "match": "match {i} of {n}", "graph": "Graph",
-           "members": "members", "more": "… and {n} more"},
+           "members": "members", "more": "… and {n} more",
+           "serve": "The same view, interactive (expand, collapse, ask the next question): run `itss serve` "
+                    "on the same store, then open"},
     "zh": {"search": "按ID或名称查找，回车（再按：下一个）", "legend": "图例", "details": "详情",
            "hint": "点击节点或连线查看属性。", "not_found": "未找到。", "match": "第 {i} 个，共 {n} 个",
-           "graph": "关系图", "members": "成员", "more": "……另有 {n} 个"},
+           "graph": "关系图", "members": "成员", "more": "……另有 {n} 个",
+           "serve": "交互式查看同一视图（展开、收起、继续提问）：对同一配置库运行 `itss serve`，然后打开"},
 }
 
 
@@ -67,6 +73,18 @@ def vis_assets() -> tuple[str, str]:
     js = (lib / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
     css = (lib / "vis-network.css").read_text(encoding="utf-8").replace("</style", "<\\/style")
     return js, css
+
+
+def serve_address(path: str, params: dict | None = None) -> str:
+    """The address of a screen of ``itss serve`` (default host and port).
+
+    >>> serve_address("/whatif", {"fail": ["a:1", "b"]})
+    'http://127.0.0.1:8765/whatif?fail=a%3A1&fail=b'
+    """
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in (params or {}).items() if v not in (None, "", [])}, doseq=True)
+    return f"http://{SERVE_HOST}:{SERVE_PORT}{path}" + (f"?{query}" if query else "")
 
 
 def render_template(name: str, **context: Any) -> str:

@@ -3,11 +3,11 @@ team to do — for people who were not at the console.
 
 Built from engine answers only: the blast radius (:func:`itss_graph.engine.blast.blast_radius`,
 which carries the impact answer) and the obligations
-(:func:`itss_graph.engine.obligations.assess`).
+(:func:`itss_graph.answers.obligations.assess`).
 
 Example:
     >>> from itss_graph.engine.blast import BlastRadius
-    >>> from itss_graph.engine.impact import ImpactResult, ImpactedCI
+    >>> from itss_graph.engine.result import ImpactResult, ImpactedCI
     >>> from itss_graph.model import CI
     >>> r = ImpactResult([CI("c1", "cluster", "prod")], [ImpactedCI("vm1", "vm", "web", 1, "down", "RUNS_ON", "c1")], None)
     >>> doc = impact_report(BlastRadius(r, []), None)
@@ -52,7 +52,7 @@ _T = {
 
 def impact_report(blast: "BlastRadius", obligations: dict | None, *, lang: str = "en", limit: int = 200,
                   group_by: str = "type", locations: dict | None = None, max_nodes: int = MAX_DRAWN,
-                  provenance: list[str] | None = None) -> Report:
+                  provenance: list[str] | None = None, links: list | None = None) -> Report:
     """The report of a blast radius and its obligations; at most ``limit`` rows per CI type in
     the list of impacted CIs (0: all)."""
     t = _T.get(lang, _T["en"])
@@ -87,7 +87,8 @@ def impact_report(blast: "BlastRadius", obligations: dict | None, *, lang: str =
                                 lists=[ItemList(h, items) for h, items in obligation_groups(obligations, lang)]))
     sections.append(Section(t["list"], paragraphs=[t["list_p"] if len(result.columns) else t["none"]],
                             tables=_impacted_tables(result, limit, lang)))
-    view = impact_view(result, lang=lang, group_by=group_by, locations=locations, max_nodes=max_nodes)
+    view = impact_view(result, lang=lang, group_by=group_by, locations=locations, max_nodes=max_nodes,
+                       at_risk=[s for s in blast.services if s.status == "at-risk"], links=links)
     return Report(t["title"].format(ids=", ".join(s.id for s in result.sources)), subtitle=view.subtitle,
                   summary=facts, sections=sections, graph=view, lang=lang, kind="impact",
                   provenance=list(provenance or []) + _obligation_sources(obligations, lang))

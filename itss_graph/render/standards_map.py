@@ -26,8 +26,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from itss_graph.render.graphview import GraphView, Panel, ViewEdge, ViewNode
+from itss_graph.knowledge.wording import t
 from itss_graph.render.palette import (GAP_COLOUR, KIND_COLOURS, MET_COLOUR, STATUS_COLOURS, TARGET_COLOUR,
                                        status_colour)
+
+OTHERS_COLOUR = "#9ecae1"  # an item the text places on another party: neither a gap nor met
 
 if TYPE_CHECKING:
     from itss_graph.knowledge.applicability import Answer
@@ -191,6 +194,7 @@ def standards_view(kb: "KnowledgeBase", *, standards: list[str] | None = None, a
     names (applicable and planned), with the subject's declared categories outlined and the
     reasons of each standard in a side panel."""
     from itss_graph.knowledge.applicability import candidates
+    from itss_graph.knowledge.wording import chain_cites
 
     b = _Builder(kb, lang)
     zh = lang == "zh"
@@ -224,8 +228,7 @@ def standards_view(kb: "KnowledgeBase", *, standards: list[str] | None = None, a
                     f"{len(answer.excluded)} excluded by a gate")
         groups = []
         for r in [*answer.applicable, *answer.planned]:
-            items = [(f"{reason.facet}: {reason.text}",
-                      "; ".join(dict.fromkeys(src.describe(lang) for step in reason.steps for src in step.sources)))
+            items = [(reason.sentence or reason.text, "; ".join(chain_cites(reason.steps, lang)))
                      for reason in r.reasons]
             groups.append((f"{'#' + str(r.rank) if r.available else '—'} {r.node.label}", items))
         panels.append(Panel("为何适用" if zh else "Why they apply", groups=groups))
@@ -252,7 +255,8 @@ def standards_view(kb: "KnowledgeBase", *, standards: list[str] | None = None, a
 
 def gap_view(report: "GapReport") -> GraphView:
     """A gap analysis as a map: the profile, the standards that apply to it, and every item they
-    (or the stage tables) require — red when the profile lacks it, green when it has it."""
+    (or the stage tables) require — red when the profile lacks it, green when it has it, light
+    blue when the text places it on another party (to require of the provider, or to verify)."""
     lang = report.lang
     zh = lang == "zh"
     nodes: dict[str, ViewNode] = {}
@@ -274,23 +278,27 @@ def gap_view(report: "GapReport") -> GraphView:
         edges[(profile_id, "applies", r.node.id)] = ViewEdge(profile_id, r.node.id, label="applies" if not zh else "适用",
                                                             color="#2171b5")
     elements: list[str] = []
-    for status, items in (("gap", report.gaps), ("met", report.met)):
+    groups = (("gap", report.gaps), ("met", report.met), ("others", [*report.provider, *report.customer,
+                                                                      *report.verify]))
+    for status, items in groups:
         for g in items:
             if g.element.label not in elements:
                 elements.append(g.element.label)
-    for status, items in (("gap", report.gaps), ("met", report.met)):
+    status_text = {"gap": "缺少" if zh else "missing", "met": "已具备" if zh else "met"}
+    colours = {"gap": GAP_COLOUR, "met": MET_COLOUR, "others": OTHERS_COLOUR}
+    for status, items in groups:
         for g in items:
             level = 3 + elements.index(g.element.label)
             sources = "; ".join(dict.fromkeys(src.describe(lang) for req in g.required_by
                                               for step in req.steps for src in step.sources))
+            shown = status_text.get(status) or t(f"rel.{g.relation}", lang)
             nodes[g.item.id] = ViewNode(
-                g.item.id, g.item.label, color=GAP_COLOUR if status == "gap" else MET_COLOUR, shape="box",
+                g.item.id, g.item.label, color=colours[status], shape="box",
                 level=level, kind=status,
-                details={"id": g.item.id, "element": g.element.label,
-                         "status": ("缺少" if zh else "missing") if status == "gap" else ("已具备" if zh else "met"),
-                         "required by": ", ".join(g.standards) or ", ".join(r.by.label for r in g.required_by),
+                details={"id": g.item.id, "element": g.element.label, "status": shown, "why": g.why,
+                         "required by": ", ".join(g.standard_names) or ", ".join(r.by.label for r in g.required_by),
                          "met by": ", ".join(g.met_by), "source": sources},
-                tooltip=f"{g.item.label}\n{g.element.label}\n{status}", search=f"{g.item.id} {g.item.label}")
+                tooltip=f"{g.item.label}\n{g.element.label}\n{shown}", search=f"{g.item.id} {g.item.label}")
             for req in g.required_by:
                 if req.by.id not in nodes:
                     nodes[req.by.id] = ViewNode(req.by.id, _short(req.by.label), color=KIND_COLOURS["series"],
@@ -301,20 +309,25 @@ def gap_view(report: "GapReport") -> GraphView:
                 key = (req.by.id, predicate, g.item.id)
                 if key not in edges:
                     edges[key] = ViewEdge(req.by.id, g.item.id, label=predicate.split(":", 1)[-1],
-                                          color="#bbbbbb" if status == "met" else "#e6550d",
+                                          color={"met": "#bbbbbb", "gap": "#e6550d"}.get(status, "#6baed6"),
                                           tooltip=" ".join(s.text() for s in req.steps),
                                           details={"chain": " ".join([req.steps[0].source.label,
                                                                       *(s.text() for s in req.steps)]) if req.steps else "",
                                                    "source": "; ".join(dict.fromkeys(
                                                        src.describe(lang) for s in req.steps for src in s.sources))})
-    summary = report.as_dict()["summary"]
-    subtitle = (f"要求 {summary['required']} 项：已满足 {summary['met']}，差距 {summary['gaps']}" if zh else
-                f"{summary['required']} requirements: {summary['met']} met, {summary['gaps']} gaps")
+    summary = report.summary()
+    subtitle = (f"须具备 {summary['required']} 项：已满足 {summary['met']}，差距 {summary['gaps']}" if zh else
+                f"{summary['required']} requirements of your own: {summary['met']} met, {summary['gaps']} gaps")
+    others = len(report.provider) + len(report.customer) + len(report.verify)
+    if others:
+        subtitle += (f"；另有 {others} 项由他方承担" if zh else f"; {others} placed on another party")
     return GraphView(
         ("差距分析：" if zh else "Gap analysis: ") + (report.profile.name or report.profile.path),
         list(nodes.values()), list(edges.values()), subtitle=subtitle,
         legend=[("组织画像" if zh else "the profile", TARGET_COLOUR), ("缺少" if zh else "missing (gap)", GAP_COLOUR),
-                ("已具备" if zh else "met", MET_COLOUR)]
+                ("已具备" if zh else "met", MET_COLOUR),
+                ("由他方承担（向供方要求或核查）" if zh else "placed on another party (require or verify)",
+                 OTHERS_COLOUR)]
         + [((f"标准：{label}" if zh else f"standard: {label}"), STATUS_COLOURS.get(key, "#ccc"))
            for key, label in _statuses(report)],
         notes=[("从左到右：画像、适用标准、要求来源、按要素分列的要求项。" if zh else

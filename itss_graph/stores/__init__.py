@@ -83,6 +83,16 @@ def settings_from_environment() -> StoreSettings:
     )
 
 
+def engine_statements(settings: StoreSettings | None) -> list[tuple[str, str]]:
+    """The statements the engine runs on the store these settings name (the embedded one by
+    default), without connecting to it: for ``--show-query``."""
+    if settings is not None and settings.neo4j_uri:
+        from itss_graph.stores.neo4j_read import engine_statements as statements
+    else:
+        from itss_graph.stores.sqlite_read import engine_statements as statements
+    return statements()
+
+
 def open_store(target: str | StoreSettings | None = None, *, create: bool = True) -> Store:
     """Open a store: a SQLite path, a ``bolt://``/``neo4j://`` URI, or full settings.
 

@@ -15,16 +15,63 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
+from itss_graph.errors import StoreError
 from itss_graph.model import CI, Relation
 
 if TYPE_CHECKING:
-    from itss_graph.loading.staging import Staging
+    from itss_graph.schema import Schema
+    from itss_graph.stores.batch import Batch
+    from itss_graph.stores.graph_index import GraphIndex
 
 OUTGOING = "out"
 INCOMING = "in"
+
+Edge = tuple[str, str, str, "str | None", "int | None"]  # (id, type, other, group, min_up)
+# (id, type, other, id is the relation's source, group, min_up)
+FlowEdge = tuple[str, str, str, bool, "str | None", "int | None"]
+# (down, degraded, headers): id -> (depth, via, from, explanation class); id -> (type, name)
+ImpactWalk = tuple[dict, dict, dict]
+
+
+def text_values(props: Mapping[str, Any]) -> Iterator[str]:
+    """The property values of a CI as text, lists item by item (what ``find`` looks in).
+
+    >>> list(text_values({"site": "DC1", "tags": ["a", 2], "rack": None}))
+    ['DC1', 'a', '2']
+    """
+    for value in props.values():
+        for item in value if isinstance(value, list) else (value,):
+            if item is not None and not isinstance(item, dict):
+                yield str(item)
+
+
+def where_matches(ci: CI, key: str, folded_value: str) -> bool:
+    """True when the CI's field ``key`` (id, type, name or a property; a list: one item) folds
+    to ``folded_value``.
+
+    >>> where_matches(CI("a", "server", "A", {"site": "ＤＣ1"}), "site", "dc1")
+    True
+    """
+    from itss_graph.textmatch import fold
+
+    value = {"id": ci.id, "type": ci.type, "name": ci.name}.get(key, ci.props.get(key))
+    if value is None or isinstance(value, dict):
+        return False
+    items = value if isinstance(value, list) else [value]
+    return any(fold(item) == folded_value for item in items if item is not None)
+
+
+def int_or_none(value) -> int | None:
+    """A property read back from a store as an integer, or None (absent or not a number)."""
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -99,9 +146,25 @@ def _zero_counts() -> dict[str, int]:
 
 
 class RelationDuplicates(Exception):
-    """Raised by :meth:`Store.apply` when the staged relations were not checked for duplicates
-    yet (``staging.relations_checked`` false) and it found some, or cannot look for them itself;
-    nothing was written. The loader then folds or reports them and applies again."""
+    """Raised by :meth:`Store.apply` when the batch's relations were not checked for duplicates
+    yet (:attr:`Batch.relations_checked` false) and it found some, or cannot look for them
+    itself; nothing was written. The loader then folds or reports them and applies again."""
+
+
+@cache
+def key_whitespace() -> str:
+    """The characters trimmed from key values before they are compared (those ``str.strip``
+    removes), for stores that compare in SQL."""
+    return "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def key_text(value) -> str | None:
+    """A stored value as an identification key compares: trimmed text (None stays None).
+
+    >>> key_text(" web-01 "), key_text(7), key_text(None)
+    ('web-01', '7', None)
+    """
+    return None if value is None else str(value).strip()
 
 
 class Store(ABC):
@@ -130,12 +193,114 @@ class Store(ABC):
         INCOMING gives ``(id, type, source)`` for ``source -[type]-> id``.
         """
 
+    # -- the engine's read protocol -------------------------------------------------------------
+    # The engine applies the ontology's failure semantics itself; a store only answers these
+    # batched reads. Defaults are built on the methods above, so a new store works with the
+    # engine once it has get_cis and edges; the optional capabilities (a graph snapshot, walks
+    # inside a server) only make answers faster, never different.
+
+    #: reads are round trips worth overlapping (a server): the engine then fetches CI headers
+    #: in the background while it walks the next level
+    concurrent_reads: bool = False
+    #: the language of user statements run by :meth:`run_read_only`: "sql" or "cypher"
+    query_language: str = "sql"
+
+    def edges_with_groups(self, ids: Sequence[str], direction: str,
+                          rel_types: Sequence[str]) -> list[Edge]:
+        """:meth:`edges` plus each relation's ``redundancy_group`` and ``min_up`` properties
+        (None where absent): ``(id, type, other, group, min_up)``."""
+        return [(i, t, o, None, None) for i, t, o in self.edges(ids, direction, rel_types)]
+
+    def flow_edges(self, ids: Sequence[str], toward_source: Sequence[str],
+                   toward_target: Sequence[str]) -> list[FlowEdge]:
+        """Edges failure can cross from ``ids``: ``(id, type, other, id is the source, group,
+        min_up)``. ``toward_source`` relation types are crossed from their target to their
+        source, ``toward_target`` ones from source to target."""
+        if not ids:
+            return []
+        return ([(i, t, o, False, g, m) for i, t, o, g, m in self.edges_with_groups(ids, INCOMING, toward_source)]
+                + [(i, t, o, True, g, m) for i, t, o, g, m in self.edges_with_groups(ids, OUTGOING, toward_target)])
+
+    def headers(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """id -> (type, name) for the CIs among ``ids`` (no properties: cheaper than get_cis)."""
+        return {ci.id: (ci.type, ci.name) for ci in self.get_cis(ids).values()}
+
+    def closure_index(self, schema: "Schema") -> "GraphIndex | None":
+        """A CSR snapshot of the failure-flow graph (:mod:`itss_graph.stores.graph_index`) when
+        this store keeps one, so the engine can walk it in memory; None otherwise."""
+        return None
+
+    def index_positions(self, index: "GraphIndex", ids: Sequence[str]):
+        """Positions in ``index`` of the CIs with these ids (unknown ids skipped), as a numpy
+        array; only called with an index this store returned."""
+        raise NotImplementedError
+
+    def walk_impact(self, failed: Sequence[str], toward_source: dict[str, str],
+                    toward_target: dict[str, str], max_depth: int | None) -> "ImpactWalk | None":
+        """The whole impact walk done by the store itself (a server-side procedure with the
+        semantics passed in), or None when it cannot: ``(down, degraded, headers)`` with
+        id -> (depth, via, from, class) for lost and degraded CIs (class 0 a hard dependency,
+        1 a redundancy group, 2 a degrading relation: :mod:`itss_graph.engine.impact`) and
+        id -> (type, name) for both."""
+        return None
+
+    def walk_reach(self, start: Sequence[str], incoming: Sequence[str], outgoing: Sequence[str],
+                   only_types: Collection[str] | None) -> set[str] | None:
+        """CIs reachable from ``start`` (excluded) over ``incoming`` relation types against their
+        direction and ``outgoing`` ones along it, computed by the store itself; None when it
+        cannot."""
+        return None
+
+    def run_read_only(self, statement: str, params: dict) -> tuple[list[str], list[list]]:
+        """Run a user's statement (in :attr:`query_language`) read-only with bound parameters:
+        (column names, rows). Raises :class:`StoreError` when the store refuses it."""
+        raise StoreError(f"this store runs no {self.query_language} statements")
+
     def generation(self) -> str:
         """A token that changes whenever the store's content changes (for caches of derived
         data such as closure indexes). Stores that cannot tell return a fresh token."""
         import uuid
 
         return uuid.uuid4().hex
+
+    # -- finding CIs by what people type (itss find, closest matches) ---------------------------
+    def find_cis(self, needle: str, *, types: Collection[str] | None = None,
+                 where: Mapping[str, str] | None = None, limit: int = 1000) -> list[CI]:
+        """CIs whose id, name or a property value contains ``needle`` (text already folded by
+        :func:`itss_graph.textmatch.fold`; ``""`` matches every CI), of one of ``types``, and
+        whose ``where`` fields (``id``, ``type``, ``name`` or a property) fold to the given
+        values (for a list, one of its items does). Those whose id or name equals the needle come
+        first, then those starting with it, then the rest by id; at most ``limit``.
+
+        Stores may return a superset of the substring matches (the caller grades every CI with
+        :func:`itss_graph.textmatch.tier`) but never miss one within ``limit``. This default
+        reads every CI; stores override it with one query."""
+        from itss_graph.textmatch import tier
+
+        def order(ci: CI):
+            grades = [tier(needle, ci.id), tier(needle, ci.name)]
+            return (0 if "exact" in grades else 1 if "prefix" in grades else 2, ci.id)
+
+        found = []
+        for batch in self.iter_cis():
+            for ci in batch:
+                if types is not None and ci.type not in types:
+                    continue
+                if where and not all(where_matches(ci, k, v) for k, v in where.items()):
+                    continue
+                if needle and not any(tier(needle, v) for v in (ci.id, ci.name, *text_values(ci.props))):
+                    continue
+                found.append(ci)
+        return sorted(found, key=order)[:limit]
+
+    def iter_headers(self, types: Collection[str] | None = None,
+                     batch: int = 100_000) -> Iterator[list[tuple[str, str, str]]]:
+        """``(id, type, name)`` of every CI (of ``types``), in batches: the pool closest matches
+        are looked for in, without the properties."""
+        for cis in self.iter_cis(batch):
+            rows = [(c.id, c.type, c.name) for c in cis if types is None or c.type in types]
+            if rows:
+                yield rows
 
     # -- whole-store reads --------------------------------------------------------------------
     @abstractmethod
@@ -152,21 +317,28 @@ class Store(ABC):
 
     # -- writes -------------------------------------------------------------------------------
     @abstractmethod
-    def apply(self, staging: "Staging", *, dry_run: bool = False, source: str | None = None,
-              prune: bool = False, details: bool = False, inputs: Sequence[str] = (),
+    def apply(self, batch: "Batch", *, dry_run: bool = False, details: bool = False,
               progress: Callable[[int], None] | None = None) -> LoadReport:
-        """Merge validated, staged rows into the store and report what changed.
+        """Merge a checked batch (:mod:`itss_graph.stores.batch`) into the store and report
+        what changed.
 
         CIs are matched by id; a matched CI takes the staged type, name and properties (rows
-        staged as stubs — ``mode`` ensure — only create absent CIs). Relations are matched by
-        (source, type, target). With ``source`` the rows are claimed by that source; with
-        ``prune`` too, CIs and relations claimed by it that are absent from this load lose the
-        claim and are deleted when no other source claims them (the caller only asks for this
-        after a complete read). Each load is recorded in the store's history with the changes
-        it made to each CI. With ``dry_run`` the counts are computed and nothing is written.
-        ``details`` fills :attr:`LoadReport.rows`; ``progress`` (if given) is told the number
-        of staged rows dealt with so far, when the store works in steps.
+        staged ``ENSURE`` — stubs — only create absent CIs; ``MERGE`` rows merge their
+        properties over the stored ones). Relations are matched by (source, type, target).
+        With ``batch.source`` the rows are claimed by that source; with ``batch.prune`` too,
+        CIs and relations claimed by it that are absent from the batch lose the claim and are
+        deleted when no other source claims them. Each load is recorded in the store's history
+        with the changes it made to each CI. With ``dry_run`` the counts are computed and
+        nothing is written. ``details`` fills :attr:`LoadReport.rows`; ``progress`` (if given)
+        is told the number of staged rows dealt with so far, when the store works in steps.
+        Applies run under :meth:`load_lock`.
         """
+
+    def load_lock(self) -> AbstractContextManager:
+        """Serialise loads: held by a loader from its checks against the store to the end of
+        :meth:`apply` (re-entrant), so another load cannot change what the checks saw — two
+        loads that each add half of a cycle cannot both pass. Readers are never blocked."""
+        return nullcontext()
 
     def is_empty(self) -> bool:
         """True when the store holds no CI."""
@@ -181,11 +353,8 @@ class Store(ABC):
         out: dict[tuple[str, ...], list] = defaultdict(list)
         for batch in self.iter_cis():
             for ci in batch:
-                key = []
-                for f in fields:
-                    value = {"id": ci.id, "type": ci.type, "name": ci.name}.get(f, ci.props.get(f))
-                    key.append(None if value is None else str(value).strip())
-                key_t = tuple(key)
+                key_t = tuple(key_text({"id": ci.id, "type": ci.type, "name": ci.name}.get(f, ci.props.get(f)))
+                              for f in fields)
                 if key_t in wanted:
                     out[key_t].append((ci.id, ci.type) if with_types else ci.id)
         return dict(out)

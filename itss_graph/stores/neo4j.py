@@ -14,66 +14,50 @@ Reads are one parameterised query per batch of ids; ``neo4j://`` URIs route writ
 leader and reads to followers. Relationship types cannot be query parameters in Cypher: they
 come only from the ontology and are checked against :data:`_REL_TYPE` before use.
 
-Example (needs a server):
-    >>> store = Neo4jStore("bolt://127.0.0.1:7687")          # doctest: +SKIP
-    >>> store.stats()                                        # doctest: +SKIP
-    {'cis': {}, 'relations': {}}
+Usage (needs a server; tests/test_neo4j_store.py runs the same against a real one)::
+
+    store = Neo4jStore("neo4j://127.0.0.1:7687", user="neo4j", password=...)
+    store.stats()           # {'cis': {...}, 'relations': {...}}
 """
 
 from __future__ import annotations
 
 import json
 import os
+from contextlib import AbstractContextManager
 import re
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from itss_graph.errors import StoreError
 from itss_graph.model import CI, Relation
-from itss_graph.stores.base import OUTGOING, LoadReport, Store
-
-if TYPE_CHECKING:
-    from itss_graph.loading.staging import Staging
+from itss_graph.stores import neo4j_write
+from itss_graph.stores.base import OUTGOING, LoadReport, Store, key_text
+from itss_graph.stores.batch import Batch
+from itss_graph.stores.layout import neo4j_key_index
 
 BATCH = 10_000
-_REL_TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_RESERVED = {"id", "type", "name", "props", "itss_sources", "itss_created"}
 
 
-def _rel_type(name: str) -> str:
-    if not _REL_TYPE.match(name):
-        raise StoreError(f"relation type {name!r} is not a valid Neo4j relationship type")
-    return f"`{name}`"
+def _cypher_name(field: str) -> str:
+    return field if field in ("id", "type", "name") else "`" + field + "`"  # checked by neo4j_key_index
 
 
-def _node_properties(ci_id: str, ci_type: str, name: str, props_json: str) -> dict[str, Any]:
-    """All properties of a CI node: identity, JSON of free properties, and queryable copies."""
-    out: dict[str, Any] = {}
-    for key, value in json.loads(props_json).items():
-        if key not in _RESERVED and _storable(value):
-            out[key] = value
-    out.update(id=ci_id, type=ci_type, name=name, props=props_json)
+def _candidates(text: str) -> list:
+    """The stored values an index seek looks for: the text and the numbers it spells (stored
+    numbers compare as their text)."""
+    out: list = [text]
+    try:
+        out.append(int(text))
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+        if number == number and number not in (float("inf"), float("-inf")):
+            out.append(number)
+    except ValueError:
+        pass
     return out
-
-
-def _relationship_properties(props_json: str) -> dict[str, Any]:
-    """A relationship's properties: its JSON (absent when empty: most relations have none, and
-    every property costs a write) and queryable copies."""
-    out = {k: v for k, v in json.loads(props_json).items()
-           if k not in ("props", "itss_sources") and _storable(v)}
-    if props_json != "{}":
-        out["props"] = props_json
-    return out
-
-
-def _storable(value: Any) -> bool:
-    """Neo4j properties are scalars or homogeneous lists of scalars."""
-    if isinstance(value, (str, bool, int, float)):
-        return True
-    if isinstance(value, list) and value:
-        kinds = {type(v) for v in value}
-        return len(kinds) == 1 and kinds <= {str, bool, int, float}
-    return False
 
 
 class Neo4jStore(Store):
@@ -85,59 +69,41 @@ class Neo4jStore(Store):
                  database: str | None = None, retry_seconds: float = 30.0):
         """``retry_seconds``: how long the driver retries a transaction whose connection failed
         before the load gives up with a clear error (the driver's own default)."""
-        import neo4j
-        from neo4j.exceptions import AuthError, ServiceUnavailable
+        from itss_graph.stores.neo4j_read import connect
 
         self.uri = uri
         self.database = database or None
-        auth = (user or "neo4j", password) if password else None
-        try:
-            # no server notifications: the driver would print each one ("property key does not
-            # exist", deprecations) on stderr, per query; a million-row load makes hundreds
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth,
-                                                     max_transaction_retry_time=retry_seconds,
-                                                     notifications_min_severity="OFF")
-            self.driver.verify_connectivity()
-        except AuthError as exc:
-            raise StoreError(f"Neo4j at {uri} refused the credentials of user "
-                             f"{user or 'neo4j'!r}: {exc.message}") from None
-        except (ServiceUnavailable, OSError, ValueError) as exc:
-            raise StoreError(f"cannot reach Neo4j at {uri}: {exc}") from None
+        self.driver, self.bookmarks = connect(uri, user=user, password=password,
+                                              database=self.database, retry_seconds=retry_seconds)
         self._schema_ready = False
+        self.missing_procedures: set[str] = set()  # called once and not found on the server
 
     # -- helpers ------------------------------------------------------------------------------
     @cached_property
     def procedures(self) -> frozenset[str]:
         """ITSS Graph's procedures installed on the server (``tools/neo4j-plugin``: the impact
         walk in one round trip). Empty when not installed, when they cannot be listed, or with
-        ``ITSS_NEO4J_PROCEDURES=off`` (every answer then comes from plain Cypher)."""
-        from neo4j.exceptions import Neo4jError
+        ``ITSS_NEO4J_PROCEDURES=off`` (every answer then comes from plain Cypher). The walks do
+        not ask this first: they call the procedure and fall back when the server has none
+        (one round trip less per answer)."""
+        from itss_graph.stores.neo4j_read import installed_procedures
 
-        if os.environ.get("ITSS_NEO4J_PROCEDURES", "").strip().lower() in ("off", "0", "no", "false"):
-            return frozenset()
-        try:
-            rows = self._read("SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'itss.' "
-                              "RETURN collect(name)")
-        except Neo4jError:
-            return frozenset()
-        return frozenset(rows[0][0]) if rows else frozenset()
+        return installed_procedures(self)
 
     def _read(self, query: str, **params) -> list[tuple]:
-        records, _, _ = self.driver.execute_query(
-            query, params, database_=self.database, routing_="r")
-        return [tuple(r.values()) for r in records]
+        """Rows of ``query`` in a read transaction: routed to a secondary on a cluster, after
+        every write this store's bookmarks know of (neo4j_read.read)."""
+        from itss_graph.stores.neo4j_read import read
+
+        return read(self, query, params)
 
     def _write(self, query: str, **params) -> None:
-        self.driver.execute_query(query, params, database_=self.database, routing_="w")
+        self.driver.execute_query(query, params, database_=self.database, routing_="w",
+                                  bookmark_manager_=self.bookmarks)
 
     def ensure_schema(self) -> None:
-        """Constraint and index on every match key (idempotent)."""
-        if self._schema_ready:
-            return
-        self._write("CREATE CONSTRAINT itss_ci_id IF NOT EXISTS FOR (n:CI) REQUIRE n.id IS UNIQUE")
-        self._write("CREATE INDEX itss_ci_type IF NOT EXISTS FOR (n:CI) ON (n.type)")
-        self._write("CALL db.awaitIndexes(300)")
-        self._schema_ready = True
+        """The declared constraints and indexes (:func:`itss_graph.stores.layout.neo4j_schema`)."""
+        neo4j_write.ensure_schema(self)
 
     # -- reads --------------------------------------------------------------------------------
     def get_cis(self, ids: Iterable[str]) -> dict[str, CI]:
@@ -175,6 +141,49 @@ class Neo4jStore(Store):
             out.extend(self._read(query, ids=ids[start:start + BATCH], types=list(rel_types)))
         return out
 
+    concurrent_reads = True
+    query_language = "cypher"
+
+    def edges_with_groups(self, ids, direction, rel_types):
+        from itss_graph.stores.neo4j_read import edges_with_groups
+
+        return edges_with_groups(self, ids, direction, rel_types)
+
+    def flow_edges(self, ids, toward_source, toward_target):
+        from itss_graph.stores.neo4j_read import flow_edges
+
+        return flow_edges(self, ids, toward_source, toward_target)
+
+    def headers(self, ids):
+        from itss_graph.stores.neo4j_read import headers
+
+        return headers(self, ids)
+
+    def walk_impact(self, failed, toward_source, toward_target, max_depth):
+        from itss_graph.stores.neo4j_read import walk_impact
+
+        return walk_impact(self, failed, toward_source, toward_target, max_depth)
+
+    def walk_reach(self, start, incoming, outgoing, only_types):
+        from itss_graph.stores.neo4j_read import walk_reach
+
+        return walk_reach(self, start, incoming, outgoing, only_types)
+
+    def run_read_only(self, statement, params):
+        from itss_graph.stores.neo4j_read import run_read_only
+
+        return run_read_only(self, statement, params)
+
+    def find_cis(self, needle, *, types=None, where=None, limit=1000):
+        from itss_graph.stores.neo4j_read import find_cis
+
+        return find_cis(self, needle, types, where, limit)
+
+    def iter_headers(self, types=None, batch=100_000):
+        from itss_graph.stores.neo4j_read import iter_headers
+
+        return iter_headers(self, types, batch)
+
     def stats(self) -> dict[str, dict[str, int]]:
         return {
             "cis": dict(sorted(self._read("MATCH (n:CI) RETURN n.type, count(*)"))),
@@ -183,53 +192,98 @@ class Neo4jStore(Store):
         }
 
     def iter_cis(self, batch: int = 10000) -> Iterator[list[CI]]:
-        rows = self._read("MATCH (n:CI) RETURN n.id, n.type, n.name, n.props ORDER BY n.id")
-        for start in range(0, len(rows), batch):
-            yield [CI(i, t, n, json.loads(p or "{}")) for i, t, n, p in rows[start:start + batch]]
+        # streamed: records arrive as they are consumed, in the id index's order
+        rows = self._stream("MATCH (n:CI) WHERE n.id IS NOT NULL "
+                            "RETURN n.id, n.type, n.name, n.props ORDER BY n.id", batch)
+        for chunk in rows:
+            yield [CI(i, t, n, json.loads(p or "{}")) for i, t, n, p in chunk]
 
     def iter_relations(self, batch: int = 10000) -> Iterator[list[Relation]]:
-        rows = self._read("MATCH (a:CI)-[r]->(b:CI) RETURN a.id, type(r), b.id, r.props "
-                          "ORDER BY a.id, type(r), b.id")
-        for start in range(0, len(rows), batch):
-            yield [Relation(s, t, d, json.loads(p or "{}")) for s, t, d, p in rows[start:start + batch]]
+        # sources in id order, each one's relationships sorted there: no sort of them all
+        rows = self._stream("""MATCH (a:CI) WHERE a.id IS NOT NULL WITH a ORDER BY a.id
+                               CALL { WITH a MATCH (a)-[r]->(b:CI)
+                                      RETURN type(r) AS t, b.id AS d, r.props AS p ORDER BY t, d }
+                               RETURN a.id, t, d, p""", batch)
+        for chunk in rows:
+            yield [Relation(s, t, d, json.loads(p or "{}")) for s, t, d, p in chunk]
+
+    def _stream(self, query: str, batch: int, **params) -> Iterator[list[tuple]]:
+        """Lists of at most ``batch`` records of a read, fetched as they are consumed."""
+        import neo4j
+
+        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS,
+                                 fetch_size=batch) as session:
+            result = session.run(query, params)
+            chunk: list[tuple] = []
+            for record in result:
+                chunk.append(tuple(record.values()))
+                if len(chunk) >= batch:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
 
     def is_empty(self) -> bool:
         return not self._read("MATCH (n:CI) RETURN n.id LIMIT 1")
 
     def match_keys(self, fields: Sequence[str], values: Sequence[tuple[str, ...]], *,
                    with_types: bool = False) -> dict[tuple[str, ...], list]:
-        out: dict[tuple[str, ...], list] = {}
+        """Index-backed: the most selective field is looked up in its index (declared, or made
+        for it now: :func:`~itss_graph.stores.layout.neo4j_key_index`) with the key's text and
+        the numbers it spells; CIs holding a value with surrounding whitespace carry the label
+        ``ItssPadded`` and are read through it. The other fields, and the trimmed-text
+        comparison, are checked here."""
         values = list(dict.fromkeys(values))
-        for start in range(0, len(values), BATCH):
-            for key, ci_id, ci_type in self._read(
-                    """UNWIND $keys AS key MATCH (n:CI)
-                       WHERE all(i IN range(0, size($fields) - 1)
-                                 WHERE trim(toString(n[$fields[i]])) = key[i])
-                       RETURN key, n.id, n.type""",
-                    keys=[list(v) for v in values[start:start + BATCH]], fields=list(fields)):
-                out.setdefault(tuple(key), []).append((ci_id, ci_type) if with_types else ci_id)
-        return out
+        fields = list(fields)
+        if not values:
+            return {}
+        indexed = [f for f in fields if f in ("id", "type", "name") or neo4j_key_index(f)]
+        if len(indexed) < len(fields):  # a name Cypher cannot carry safely: scan
+            return super().match_keys(fields, values, with_types=with_types)
+        seek = next((f for f in ("id", "name") if f in fields),
+                    next((f for f in fields if f != "type"), fields[0]))
+        statement = neo4j_key_index(seek)
+        if statement is not None:
+            self._write(statement)
+            self._write("CALL db.awaitIndexes(300)")
+        position = fields.index(seek)
+        read = "[" + ", ".join(f"n.{_cypher_name(f)}" for f in fields) + "]"
+        keys = [{"i": i, "c": _candidates(v[position])} for i, v in enumerate(values)]
+        wanted = {v: i for i, v in enumerate(values)}
+        found: dict[int, dict[str, str]] = {}
+        for start in range(0, len(keys), BATCH):
+            for i, ci_id, ci_type, got in self._read(
+                    f"UNWIND $keys AS key MATCH (n:CI) WHERE n.{_cypher_name(seek)} IN key.c "
+                    f"RETURN key.i, n.id, n.type, {read}", keys=keys[start:start + BATCH]):
+                if tuple(key_text(x) for x in got) == values[i]:
+                    found.setdefault(i, {})[ci_id] = ci_type
+        for ci_id, ci_type, got in self._read(f"MATCH (n:CI:ItssPadded) RETURN n.id, n.type, {read}"):
+            i = wanted.get(tuple(key_text(x) for x in got))
+            if i is not None:
+                found.setdefault(i, {})[ci_id] = ci_type
+        return {values[i]: [(c, t) if with_types else c for c, t in sorted(ids.items())]
+                for i, ids in sorted(found.items())}
 
     # -- writes -------------------------------------------------------------------------------
-    def apply(self, staging: "Staging", *, dry_run: bool = False, source: str | None = None,
-              prune: bool = False, details: bool = False, inputs: Sequence[str] = (),
+    def apply(self, batch: Batch, *, dry_run: bool = False, details: bool = False,
               progress=None) -> LoadReport:
-        from itss_graph.stores.neo4j_write import merge
+        return neo4j_write.merge(self, batch, dry_run=dry_run, details=details, progress=progress)
 
-        return merge(self, staging, dry_run=dry_run, source=source, prune=prune,
-                     details=details, inputs=inputs, progress=progress)
+    def load_lock(self) -> AbstractContextManager:
+        return neo4j_write.load_lock(self)
 
     def history(self, ci_id: str) -> list[dict]:
-        from itss_graph.stores.neo4j_write import ci_history
-
-        return ci_history(self, ci_id)
+        return neo4j_write.ci_history(self, ci_id)
 
     def clear(self) -> None:
         """Delete every CI and relation (used by tests and `itss demo --neo4j-uri`)."""
         # CALL … IN TRANSACTIONS needs an auto-commit transaction, hence session.run
-        with self.driver.session(database=self.database) as session:
+        with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
             session.run("MATCH (n:CI) CALL { WITH n DETACH DELETE n } "
                         "IN TRANSACTIONS OF 10000 ROWS").consume()
 
     def close(self) -> None:
+        from itss_graph.stores.neo4j_read import save_bookmarks
+
+        save_bookmarks(self)
         self.driver.close()

@@ -1,5 +1,6 @@
-"""The Neo4j store's write path: staged rows in idempotent ``UNWIND … MERGE`` batches, with
-sources (claims), pruning and the change history.
+"""The Neo4j store's write path: a batch (:mod:`itss_graph.stores.batch`) in idempotent
+``UNWIND … MERGE`` transactions, with sources (claims), pruning, the change history and the
+load lock.
 
 * Into an empty database every row is new: nothing is read back, batches are written at once.
   Otherwise each batch of CIs (then of relations, per type) is read first — one ``UNWIND …
@@ -9,48 +10,288 @@ sources (claims), pruning and the change history.
 * Batches are written one after the other from this thread. (Two writer threads were measured:
   no faster overall — relationship batches deadlock on shared hubs — and the driver's native
   buffers then grew with every batch, to 700 MB on a million CIs; one writer stays flat.)
+* Schema: the constraints and indexes of :func:`itss_graph.stores.layout.neo4j_schema` — every
+  MERGE and lookup by id, load number, history and meta key is index-backed.
 * Claims: ``itss_sources`` on nodes and relationships lists the sources (``--source``) that
-  brought them; a write adds its source to the list inside the same statement (no lost update).
+  brought them; a write adds its source to the list inside the same statement (no lost
+  update). Lists cannot be indexed, so the claimed node — or the start node of a claimed
+  relationship — also carries the source's label (:func:`~itss_graph.stores.layout.claim_label`):
+  pruning reads one source's claims through the label index, not by scanning the graph.
 * History: one ``(:ItssLoad {load, at, source, inputs, counts, complete})`` node per load,
   ``itss_created`` (the load id) on each CI node, and ``(:ItssChange {ci, load, event, diff})``
   nodes for updates and deletions. These nodes are not ``:CI``: no query of the CMDB sees them.
+  The load number comes from a counter node whose write lock is taken before it is read.
+* Loads are serialised by a lease on ``(:ItssMeta {key: 'load-lock'})`` (:func:`load_lock`),
+  renewed by a heartbeat while the load runs and expiring by itself if the process dies.
 
-Relationship types are never parameters in Cypher; they come from the staging area, which only
-holds types resolved from the ontology, and are checked again by ``_rel_type``.
+Relationship types are never parameters in Cypher; they come from the batch, which only holds
+types resolved from the ontology, and are checked again by :func:`rel_type`.
 
 Example (needs a server):
-    >>> merge(Neo4jStore("bolt://127.0.0.1:7687"), staging)   # doctest: +SKIP
+    >>> merge(Neo4jStore("bolt://127.0.0.1:7687"), batch)   # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import TYPE_CHECKING, Any, Sequence
+import os
+import queue
+import re
+import sqlite3
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from itss_graph.errors import StoreError
+from itss_graph.stores import layout
 from itss_graph.stores.base import LoadReport
+from itss_graph.stores.batch import ENSURE, MERGE, SCHEMA, Batch, attached, end_id_sql, iter_cis, iter_relations
 from itss_graph.stores.diff import ci_diff, props_diff
 
-if TYPE_CHECKING:
-    from itss_graph.loading.staging import Staging
-    from itss_graph.stores.neo4j import Neo4jStore
-
-BATCH = 10_000
+BATCH = 10_000  # ids per read, rows per pruning statement
+# rows per write transaction: bench/neo4j_write_shapes.py on the 200k demo estate, two
+# interleaved runs on a shared 2-core machine — CREATE 2k 6.1k/8.7k rows/s, 10k 5.4k/7.4k,
+# 40k 3.8k; MERGE 2k 4.6k/7.9k, 10k 4.9k/5.9k, 40k 4.0k/4.6k (smaller transactions keep the
+# server's transaction state small; one is in flight while the next is prepared)
+WRITE_BATCH = 2_000
 CLAIMS = "itss_sources"
 CREATED = "itss_created"
+SCHEMA_VERSION = 2  # 2: claim labels (layout.claim_label); the constraints of layout.neo4j_schema
+_REL_TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_RESERVED = {"id", "type", "name", "props", CLAIMS, CREATED}
 
 
-def merge(store: "Neo4jStore", staging: "Staging", *, dry_run: bool = False,
-          source: str | None = None, prune: bool = False, details: bool = False,
-          inputs: Sequence[str] = (), progress=None) -> LoadReport:
-    """Merge the staged rows into Neo4j (see :meth:`itss_graph.stores.base.Store.apply`)."""
+def rel_type(name: str) -> str:
+    """A relationship type for Cypher text (only ontology names pass)."""
+    if not _REL_TYPE.match(name):
+        raise StoreError(f"relation type {name!r} is not a valid Neo4j relationship type")
+    return f"`{name}`"
+
+
+def node_properties(ci_id: str, ci_type: str, name: str, props_json: str) -> dict[str, Any]:
+    """All properties of a CI node: identity, JSON of free properties, and queryable copies."""
+    out: dict[str, Any] = {}
+    for key, value in json.loads(props_json).items():
+        if key not in _RESERVED and _storable(value):
+            out[key] = value
+    out.update(id=ci_id, type=ci_type, name=name, props=props_json)
+    return out
+
+
+def relationship_properties(props_json: str) -> dict[str, Any]:
+    """A relationship's properties: its JSON (absent when empty: most relations have none, and
+    every property costs a write) and queryable copies."""
+    out = {k: v for k, v in json.loads(props_json).items()
+           if k not in ("props", CLAIMS) and _storable(v)}
+    if props_json != "{}":
+        out["props"] = props_json
+    return out
+
+
+PADDED = "ItssPadded"
+
+
+def padded(ci_type: str, name: str, props_json: str) -> bool:
+    """True when the CI's type, name or a text property has surrounding whitespace: such CIs
+    carry the label :data:`PADDED`, so identification by trimmed keys can find them without
+    a scan (the index holds the untrimmed text). Ids never have any."""
+    if ci_type != ci_type.strip() or name != name.strip():
+        return True
+    if not any(c.isspace() for c in props_json):
+        return False
+    return any(isinstance(v, str) and v != v.strip() for v in json.loads(props_json).values())
+
+
+def _storable(value: Any) -> bool:
+    """Neo4j properties are scalars or homogeneous lists of scalars."""
+    if isinstance(value, (str, bool, int, float)):
+        return True
+    if isinstance(value, list) and value:
+        kinds = {type(v) for v in value}
+        return len(kinds) == 1 and kinds <= {str, bool, int, float}
+    return False
+
+
+# -- schema ----------------------------------------------------------------------------------
+def ensure_schema(store) -> None:
+    """The declared constraints and indexes (idempotent), and the claim labels of a database
+    written before they existed."""
+    if getattr(store, "_schema_ready", False):
+        return
+    for statement in layout.neo4j_schema():
+        store._write(statement)
+    store._write("CALL db.awaitIndexes(300)")
+    found = store._read("MATCH (m:ItssMeta {key: 'schema'}) RETURN m.value")
+    if not found or int(found[0][0]) < SCHEMA_VERSION:
+        _label_old_claims(store)
+        with store.driver.session(database=store.database, bookmark_manager=store.bookmarks) as session:
+            # Cypher's trim() is close to (not exactly) str.strip(): written nodes are exact
+            session.run(f"MATCH (n:CI) WHERE any(k IN keys(n) WHERE n[k] IS :: STRING AND trim(n[k]) <> n[k]) "
+                        f"CALL (n) {{ SET n:{PADDED} }} IN TRANSACTIONS OF 10000 ROWS").consume()
+        store._write("MERGE (m:ItssMeta {key: 'schema'}) SET m.value = $v", v=str(SCHEMA_VERSION))
+    store._schema_ready = True
+
+
+def _label_old_claims(store) -> None:
+    sources = {r[0] for r in store._read(
+        f"MATCH (n:CI) WHERE n.{CLAIMS} IS NOT NULL UNWIND n.{CLAIMS} AS s RETURN DISTINCT s")}
+    sources |= {r[0] for r in store._read(
+        f"MATCH (:CI)-[r]->(:CI) WHERE r.{CLAIMS} IS NOT NULL UNWIND r.{CLAIMS} AS s RETURN DISTINCT s")}
+    with store.driver.session(database=store.database, bookmark_manager=store.bookmarks) as session:
+        for source in sorted(sources):
+            label = layout.claim_label(source)
+            session.run(f"MATCH (n:CI) WHERE $s IN n.{CLAIMS} CALL (n) {{ SET n:{label} }} "
+                        "IN TRANSACTIONS OF 10000 ROWS", s=source).consume()
+            session.run(f"MATCH (a:CI)-[r]->(:CI) WHERE $s IN r.{CLAIMS} WITH DISTINCT a "
+                        f"CALL (a) {{ SET a:{label} }} IN TRANSACTIONS OF 10000 ROWS", s=source).consume()
+
+
+# -- the load lock ---------------------------------------------------------------------------
+LEASE_S = 20.0     # a lease not renewed for this long is free (its holder died)
+HEARTBEAT_S = 5.0  # renewal period while the load runs
+LOCK_WAIT_S = 600.0
+
+
+@contextmanager
+def load_lock(store, wait_s: float | None = None) -> Iterator[None]:
+    """Hold the database's load lock (re-entrant per store object): a lease on one meta node,
+    taken in a transaction that locks the node before reading its holder, renewed every
+    :data:`HEARTBEAT_S` by a thread and released at the end. Another load waits for it (up to
+    ``wait_s``), then fails clearly; a lease its holder stopped renewing expires."""
+    if getattr(store, "_lease", None) is not None:
+        store._lease_depth += 1
+        try:
+            yield
+        finally:
+            store._lease_depth -= 1
+        return
+    ensure_schema(store)
+    token = uuid.uuid4().hex
+    who = f"pid {os.getpid()}"
+    deadline = time.monotonic() + (LOCK_WAIT_S if wait_s is None else wait_s)
+    while not _take_lease(store, token, who):
+        if time.monotonic() > deadline:
+            holder = store._read("MATCH (m:ItssMeta {key: 'load-lock'}) RETURN m.who, m.since")
+            who_else, since = holder[0] if holder else ("?", None)
+            at = (_dt.datetime.fromtimestamp(since / 1000, _dt.timezone.utc).isoformat(timespec="seconds")
+                  if since else "?")
+            raise StoreError(f"another load ({who_else}, since {at}) holds the load lock of Neo4j at "
+                             f"{store.uri}; nothing was written: try again when it is done")
+        time.sleep(0.25)
+    lease = _Heartbeat(store, token)
+    store._lease, store._lease_depth = lease, 1
+    lease.start()
+    try:
+        yield
+    finally:
+        store._lease = None
+        lease.stop()
+        try:
+            store._write("MATCH (m:ItssMeta {key: 'load-lock'}) WHERE m.holder = $token "
+                         "SET m.holder = null, m.until = null", token=token)
+        except Exception:  # noqa: BLE001 - the connection may be gone: the lease then expires
+            pass
+
+
+def _take_lease(store, token: str, who: str) -> bool:
+    records, _, _ = store.driver.execute_query(
+        """MERGE (m:ItssMeta {key: 'load-lock'})
+           SET m.touched = timestamp()
+           WITH m, timestamp() AS now
+           WHERE m.holder IS NULL OR m.until < now
+           SET m.holder = $token, m.until = now + $lease_ms, m.since = now, m.who = $who
+           RETURN m.holder = $token AS mine""",
+        {"token": token, "lease_ms": int(LEASE_S * 1000), "who": who},
+        database_=store.database, routing_="w", bookmark_manager_=store.bookmarks)
+    return bool(records and records[0]["mine"])
+
+
+class _Heartbeat(threading.Thread):
+    def __init__(self, store, token: str):
+        super().__init__(daemon=True, name="itss-load-lock")
+        self.store, self.token = store, token
+        self.stopped = threading.Event()
+        self.lost = False
+
+    def run(self) -> None:
+        while not self.stopped.wait(HEARTBEAT_S):
+            try:
+                records, _, _ = self.store.driver.execute_query(
+                    """MATCH (m:ItssMeta {key: 'load-lock'}) WHERE m.holder = $token
+                       SET m.until = timestamp() + $lease_ms RETURN count(m) AS n""",
+                    {"token": self.token, "lease_ms": int(LEASE_S * 1000)},
+                    database_=self.store.database, routing_="w", bookmark_manager_=self.store.bookmarks)
+                if not records or records[0]["n"] == 0:
+                    self.lost = True
+            except Exception:  # noqa: BLE001 - a failed renewal: the writes fail too, or it comes back
+                pass
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=HEARTBEAT_S + 5)
+
+
+# -- the writer thread ------------------------------------------------------------------------
+class _Sender:
+    """Runs the writes, in order, on one thread, while the caller reads and prepares the next
+    batch: one transaction in flight at a time (two concurrent ones deadlock on hub nodes),
+    the client's work overlapped with the server's. The first error stops it; it is raised to
+    the caller at the next :meth:`put` or :meth:`drain`."""
+
+    def __init__(self):
+        self.jobs: queue.Queue = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True, name="itss-neo4j-writer")
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is None:
+                    return
+                if self.error is None:
+                    job()
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                self.error = exc
+            finally:
+                self.jobs.task_done()
+
+    def put(self, job) -> None:
+        self._raise()
+        self.jobs.put(job)
+
+    def drain(self) -> None:
+        self.jobs.join()
+        self._raise()
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
+# -- the merge -------------------------------------------------------------------------------
+def merge(store, batch: Batch, *, dry_run: bool = False, details: bool = False,
+          progress=None) -> LoadReport:
+    """Merge the batch into Neo4j (``store``: a :class:`~itss_graph.stores.neo4j.Neo4jStore`;
+    see :meth:`itss_graph.stores.base.Store.apply`)."""
     from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
-    run = _Merge(store, staging, dry_run, source, prune and source is not None, details, list(inputs))
+    run = _Merge(store, batch, dry_run, details)
     run.progress = progress
     try:
-        return run.run()
+        with load_lock(store):
+            try:
+                return run.run()
+            finally:
+                run.sender.close()
     except (ServiceUnavailable, SessionExpired, TransientError, OSError) as exc:
         raise StoreError(
             f"connection to Neo4j at {store.uri} lost during the load after {run.written} rows "
@@ -59,37 +300,43 @@ def merge(store: "Neo4jStore", staging: "Staging", *, dry_run: bool = False,
 
 
 class _Merge:
-    def __init__(self, store, staging, dry_run, source, prune, details, inputs):
-        self.store, self.staging = store, staging
-        self.dry_run, self.source, self.prune, self.details = dry_run, source, prune, details
-        self.inputs = inputs
-        self.report = LoadReport(dry_run=dry_run, source=source)
+    def __init__(self, store, batch: Batch, dry_run: bool, details: bool):
+        self.store, self.batch = store, batch
+        self.dry_run, self.details = dry_run, details
+        self.source = batch.source
+        self.prune = batch.prune and batch.source is not None
+        self.label = layout.claim_label(self.source) if self.source is not None else None
+        self.inputs = list(batch.inputs)
+        self.report = LoadReport(dry_run=dry_run, source=self.source)
         if details:
             self.report.rows = []
         self.written = 0
         self.seen = 0  # staged rows dealt with (for progress)
         self.progress = None
         self.changes: list[dict] = []
+        self.sender = _Sender()
+        self.batches = 0  # write batches sent (names the replay markers of CREATE batches)
 
     def run(self) -> LoadReport:
         store = self.store
         self.fresh = store.is_empty()
         if not self.dry_run:
-            store.ensure_schema()
             self.load_id = self._start_load()
         else:
             self.load_id = None
-        for rows in self.staging.iter_ci_rows(BATCH):
+        for rows in iter_cis(self.batch, WRITE_BATCH):
             self._cis(rows)
             self._tick(len(rows))
-        for rows in self.staging.iter_relation_rows(BATCH):
+        for rows in iter_relations(self.batch, WRITE_BATCH):
             for rel_type, group in _by_type(rows).items():
                 self._relations(rel_type, group)
             self._tick(len(rows))
+        self.sender.drain()  # pruning compares the claims as written
         if self.prune:
             self._prune()
         if not self.dry_run:
             self._flush_changes(force=True)
+            self.sender.drain()
             self._finish_load()
         if self.details:
             self.report.rows.sort(key=lambda r: (r["file"], r["line"] or 0))
@@ -101,26 +348,61 @@ class _Merge:
         if self.progress is not None:
             self.progress(self.seen)
 
-    def _submit(self, query: str, rows: list[dict], **params) -> None:
-        """Write one batch (an idempotent MERGE statement)."""
-        self.store._write(query, rows=rows, **params)
-        self.written += len(rows)
+    def _submit(self, query: str, rows: list[dict], *, replay: str | None = None, **params) -> None:
+        """Send one batch of rows to the writer thread: an idempotent MERGE statement, or a
+        CREATE statement (into an empty database) that a replay after a lost acknowledgement
+        cannot duplicate — ``replay`` is then what to do when the server refuses it as one:
+        ``"merge"`` runs ``params["merge"]`` instead, ``"skip"`` drops it (the batch marker
+        proves it applied)."""
+        lease = getattr(self.store, "_lease", None)
+        if lease is not None and lease.lost:
+            raise StoreError(f"the load lock of Neo4j at {self.store.uri} was lost (not renewed "
+                             f"for {LEASE_S:.0f} s) after {self.written} rows were written; every "
+                             "batch is idempotent: run the same load again to complete it")
+        self.batches += 1
+        if replay == "skip":
+            params["batch"] = f"{self.load_id}/{self.batches}"
+            params["load"] = self.load_id
+        fallback = params.pop("merge", None)
+
+        def write() -> None:
+            from neo4j.exceptions import ConstraintError
+
+            try:
+                self.store._write(query, rows=rows, **params)
+            except ConstraintError:
+                if replay == "merge":
+                    self.store._write(fallback, rows=rows, **params)
+                elif replay != "skip":
+                    raise
+            self.written += len(rows)
+
+        self.sender.put(write)
+
+    def _send(self, query: str, **params) -> None:
+        """Send a statement to the writer thread (after the batches sent before it)."""
+        self.sender.put(lambda: self.store._write(query, **params))
 
     # -- loads and history --------------------------------------------------------------------
     def _start_load(self) -> int:
         at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        # SET before the read: the counter node's write lock is taken first, so two loads
+        # starting at once cannot read the same number (a read-then-write would lose one)
         records, _, _ = self.store.driver.execute_query(
             """MERGE (m:ItssMeta {key: 'load'}) ON CREATE SET m.next = 1
-               WITH m, m.next AS load SET m.next = load + 1
+               SET m.next = m.next + 1
+               WITH m.next - 1 AS load
                CREATE (l:ItssLoad {load: load, at: $at, source: $source, inputs: $inputs,
                                    complete: false})
                RETURN load""",
             {"at": at, "source": self.source, "inputs": json.dumps(self.inputs, ensure_ascii=False)},
-            database_=self.store.database, routing_="w")
+            database_=self.store.database, routing_="w", bookmark_manager_=self.store.bookmarks)
         return records[0]["load"]
 
     def _finish_load(self) -> None:
         counts = {"totals": self.report.totals(), "pruned": self.report.pruned}
+        # replay markers of CREATE batches (this load's, and any an interrupted load left)
+        self.store._write("MATCH (b:ItssBatch) DELETE b")
         self.store._write("MATCH (l:ItssLoad {load: $load}) SET l.counts = $counts, l.complete = true",
                           load=self.load_id, counts=json.dumps(counts))
 
@@ -134,8 +416,8 @@ class _Merge:
     def _flush_changes(self, force: bool = False) -> None:
         # CREATE, not MERGE: a (CI, load) pair is recorded once (a re-run is another load)
         if self.changes and (force or len(self.changes) >= BATCH):
-            self.store._write("UNWIND $rows AS row CREATE (:ItssChange {ci: row.ci, load: row.load, "
-                              "event: row.event, diff: row.diff})", rows=self.changes)
+            self._send("UNWIND $rows AS row CREATE (:ItssChange {ci: row.ci, load: row.load, "
+                       "event: row.event, diff: row.diff})", rows=self.changes)
             self.changes = []
 
     def _claims(self, old: list | None) -> list:
@@ -145,20 +427,20 @@ class _Merge:
     # -- CIs ----------------------------------------------------------------------------------
     def _cis(self, rows: list[tuple]) -> None:
         from itss_graph.model import canonical_json
-        from itss_graph.stores.neo4j import _node_properties
 
         existing = {} if self.fresh else {r[0]: r[1:] for r in self.store._read(
             f"UNWIND $ids AS id MATCH (n:CI {{id: id}}) RETURN n.id, n.type, n.name, n.props, "
             f"n.{CLAIMS}, n.{CREATED}", ids=[r[0] for r in rows])}
         new, known = [], []
+        pad, unpad = [], []  # ids to mark PADDED, or whose mark goes
         for ci_id, ci_type, name, props, mode, file, line in rows:
             old = existing.get(ci_id)
             diff = None
-            if mode == 2 and old is not None:  # merge: stored properties under the row's
+            if mode == MERGE and old is not None:  # merge: stored properties under the row's
                 props = canonical_json({**json.loads(old[2] or "{}"), **json.loads(props)})
             if old is None:
                 outcome = "created"
-            elif mode == 1 or old[:3] == (ci_type, name, props):
+            elif mode == ENSURE or old[:3] == (ci_type, name, props):
                 outcome = "unchanged"
             else:
                 outcome = "updated"
@@ -170,20 +452,27 @@ class _Merge:
                 if diff:
                     entry["diff"] = diff
                 self.report.rows.append(entry)
+            if old is None or outcome == "updated":
+                (pad if padded(ci_type, name, props) else unpad).append(ci_id)
             if old is None:
-                row = _node_properties(ci_id, ci_type, name, props)
+                row = node_properties(ci_id, ci_type, name, props)
                 if self.source is not None:
                     row[CLAIMS] = [self.source]
                 row[CREATED] = self.load_id
                 new.append(row)
             elif outcome != "unchanged" or self._claims(old[3]) != list(old[3] or []):
-                keep = mode == 1 or outcome == "unchanged"  # a stub, or only a claim to add
+                keep = mode == ENSURE or outcome == "unchanged"  # a stub, or only a claim to add
                 known.append({"id": ci_id, "claim_only": keep,
-                              "props": None if keep else _node_properties(ci_id, ci_type, name, props)})
+                              "props": None if keep else node_properties(ci_id, ci_type, name, props)})
         if self.dry_run:
             return
-        if new:
-            self._submit("UNWIND $rows AS row MERGE (n:CI {id: row.id}) SET n = row", new)
+        claim = f", n:{self.label}" if self.label else ""
+        merge = f"UNWIND $rows AS row MERGE (n:CI {{id: row.id}}) SET n = row{claim}"
+        if new and self.fresh:  # CREATE: measured faster than MERGE (bench/load_bench.py)
+            self._submit(f"UNWIND $rows AS row CREATE (n:CI) SET n = row{claim}", new,
+                         replay="merge", merge=merge)
+        elif new:
+            self._submit(merge, new)
         if known:  # existing nodes: keep their claims and creation load, atomically
             self._submit(
                 f"""UNWIND $rows AS row
@@ -192,13 +481,16 @@ class _Merge:
                     FOREACH (_ IN CASE WHEN row.claim_only THEN [] ELSE [1] END | SET n = row.props)
                     SET n.{CLAIMS} = CASE WHEN $source IS NULL OR $source IN sources THEN sources
                                           ELSE sources + $source END,
-                        n.{CREATED} = created""", known, source=self.source)
+                        n.{CREATED} = created{claim}""", known, source=self.source)
+        if pad:
+            self._send(f"UNWIND $ids AS id MATCH (n:CI {{id: id}}) SET n:{PADDED}", ids=pad)
+        if unpad and not self.fresh:
+            self._send(f"UNWIND $ids AS id MATCH (n:CI:{PADDED} {{id: id}}) REMOVE n:{PADDED}",
+                       ids=unpad)
 
     # -- relations ----------------------------------------------------------------------------
-    def _relations(self, rel_type: str, rows: list[tuple]) -> None:
-        from itss_graph.stores.neo4j import _rel_type, _relationship_properties
-
-        cypher_type = _rel_type(rel_type)
+    def _relations(self, type_name: str, rows: list[tuple]) -> None:
+        cypher_type = rel_type(type_name)
         existing: dict[tuple[str, str], tuple] = {}
         if not self.fresh:  # read the batch's sources' relations of this type: one expand each
             for s, d, p, c in self.store._read(
@@ -210,41 +502,48 @@ class _Merge:
             old = existing.get((src, dst))
             outcome = ("created" if old is None else "unchanged" if (old[0] or "{}") == props
                        else "updated")
-            self.report.count("relation", rel_type, outcome)
+            self.report.count("relation", type_name, outcome)
             if self.details:
                 entry = {"file": file, "line": line, "kind": "relation", "source": src,
-                         "type": rel_type, "target": dst, "outcome": outcome}
+                         "type": type_name, "target": dst, "outcome": outcome}
                 if outcome == "updated":
                     entry["diff"] = props_diff(old[0], props)
                 self.report.rows.append(entry)
             if old is None:
-                row_props = _relationship_properties(props)
+                row_props = relationship_properties(props)
                 if self.source is not None:
                     row_props[CLAIMS] = [self.source]
                 new.append({"src": src, "dst": dst, "props": row_props})
             elif outcome != "unchanged" or self._claims(old[1]) != list(old[1] or []):
-                known.append({"src": src, "dst": dst, "props": _relationship_properties(props)})
+                known.append({"src": src, "dst": dst, "props": relationship_properties(props)})
         if self.dry_run:
             return
-        if new:
+        claim = f" SET a:{self.label}" if self.label else ""
+        if new and self.fresh:  # CREATE, with a marker a replay of the batch would collide with
+            self._submit(f"""CREATE (:ItssBatch {{key: $batch, load: $load}}) WITH * UNWIND $rows AS row
+                             MATCH (a:CI {{id: row.src}}) MATCH (b:CI {{id: row.dst}})
+                             CREATE (a)-[r:{cypher_type}]->(b) SET r = row.props{claim}""", new,
+                         replay="skip")
+        elif new:
             self._submit(f"""UNWIND $rows AS row
                              MATCH (a:CI {{id: row.src}}) MATCH (b:CI {{id: row.dst}})
-                             MERGE (a)-[r:{cypher_type}]->(b) SET r = row.props""", new)
+                             MERGE (a)-[r:{cypher_type}]->(b) SET r = row.props{claim}""", new)
         if known:
             self._submit(
                 f"""UNWIND $rows AS row
                     MATCH (a:CI {{id: row.src}})-[r:{cypher_type}]->(b:CI {{id: row.dst}})
-                    WITH r, row, coalesce(r.{CLAIMS}, []) AS sources
+                    WITH a, r, row, coalesce(r.{CLAIMS}, []) AS sources
                     SET r = row.props
                     SET r.{CLAIMS} = CASE WHEN $source IS NULL OR $source IN sources THEN sources
-                                          ELSE sources + $source END""", known, source=self.source)
+                                          ELSE sources + $source END{claim}""", known,
+                source=self.source)
 
     # -- pruning ------------------------------------------------------------------------------
     def _stream(self, query: str, **params):
         """Records of a read, streamed (a source's claims may be millions)."""
         import neo4j
 
-        with self.store.driver.session(database=self.store.database,
+        with self.store.driver.session(database=self.store.database, bookmark_manager=self.store.bookmarks,
                                        default_access_mode=neo4j.READ_ACCESS) as session:
             for record in session.run(query, params):
                 yield tuple(record.values())
@@ -252,14 +551,23 @@ class _Merge:
     def _prune(self) -> None:
         """CIs and relations claimed by the source but absent from this load lose the claim;
         those nobody claims any more are deleted (with their relations). What the source claims
-        is compared with the load in the staging database, so memory stays flat."""
-        store, report, db = self.store, self.report, self.staging.db
-        db.execute("CREATE TEMP TABLE claimed_ci (id TEXT PRIMARY KEY) WITHOUT ROWID")
-        _fill(db, "INSERT OR IGNORE INTO claimed_ci VALUES (?)",
-              self._stream(f"MATCH (n:CI) WHERE $source IN n.{CLAIMS} RETURN n.id", source=self.source))
+        (read through its claim label) is compared with the batch in a scratch database that
+        attaches it, so memory stays flat."""
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            db.execute("PRAGMA temp_store = FILE")
+            with attached(db, self.batch):
+                self._prune_with(db)
+        finally:
+            db.close()
+
+    def _prune_with(self, db: sqlite3.Connection) -> None:
+        store, report, label = self.store, self.report, self.label
+        db.execute("CREATE TABLE claimed_ci (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        _fill(db, "INSERT OR IGNORE INTO claimed_ci VALUES (?)", self._stream(
+            f"MATCH (n:{label}) WHERE $source IN n.{CLAIMS} RETURN n.id", source=self.source))
         gone = [r[0] for r in db.execute(
-            "SELECT id FROM claimed_ci WHERE id NOT IN (SELECT id FROM main.ci) ORDER BY id")]
-        db.execute("DROP TABLE claimed_ci")
+            f"SELECT id FROM claimed_ci WHERE id NOT IN (SELECT id FROM {SCHEMA}.ci) ORDER BY id")]
         doomed: list[str] = []
         for start in range(0, len(gone), BATCH):
             chunk = gone[start:start + BATCH]
@@ -289,31 +597,28 @@ class _Merge:
                 ids=chunk)[0][0]
             if not self.dry_run:
                 store._write("UNWIND $ids AS id MATCH (n:CI {id: id}) DETACH DELETE n", ids=chunk)
-        relations_gone += self._prune_relations(set(doomed))
+        relations_gone += self._prune_relations(db, set(doomed))
         report.pruned["relations"] = relations_gone
+        if not self.dry_run:  # nodes left with no claim of the source, here or outgoing
+            store._write(f"""MATCH (n:{label}) WHERE NOT $source IN coalesce(n.{CLAIMS}, [])
+                             AND NOT EXISTS {{ MATCH (n)-[r]->(:CI) WHERE $source IN coalesce(r.{CLAIMS}, []) }}
+                             REMOVE n:{label}""", source=self.source)
 
-    def _prune_relations(self, doomed: set[str]) -> int:
+    def _prune_relations(self, db: sqlite3.Connection, doomed: set[str]) -> int:
         """Relations of the source absent from the load (those of deleted CIs went with them)."""
-        from itss_graph.stores.neo4j import _rel_type
-
-        store, db = self.store, self.staging.db
-        db.execute("CREATE TEMP TABLE claimed_rel (a TEXT, t TEXT, b TEXT)")
-        _fill(db, "INSERT INTO claimed_rel VALUES (?, ?, ?)", self._stream(
-            f"MATCH (a:CI)-[r]->(b:CI) WHERE $source IN r.{CLAIMS} RETURN a.id, type(r), b.id",
+        store = self.store
+        db.execute("CREATE TABLE claimed_rel (a TEXT, t TEXT, b TEXT, PRIMARY KEY (a, t, b)) WITHOUT ROWID")
+        _fill(db, "INSERT OR IGNORE INTO claimed_rel VALUES (?, ?, ?)", self._stream(
+            f"MATCH (a:{self.label})-[r]->(b:CI) WHERE $source IN r.{CLAIMS} RETURN a.id, type(r), b.id",
             source=self.source))
-        db.execute("CREATE INDEX IF NOT EXISTS rel_key ON rel(src, type, dst)")  # staging is ours
-        stale = [(a, t, b) for a, t, b in db.execute(
-            """SELECT c.a, c.t, c.b FROM claimed_rel c
-               WHERE NOT EXISTS (
-                   SELECT 1 FROM rel r
-                   WHERE r.src IN (c.a, (SELECT min(k) FROM ci WHERE id = c.a)) AND r.type = c.t
-                     AND r.dst IN (c.b, (SELECT min(k) FROM ci WHERE id = c.b)))
-               ORDER BY c.t, c.a, c.b""")
-            if a not in doomed and b not in doomed]
-        db.execute("DROP TABLE claimed_rel")
+        db.execute(f"""DELETE FROM claimed_rel WHERE (a, t, b) IN (
+                           SELECT {end_id_sql('r.src', SCHEMA)}, r.type, {end_id_sql('r.dst', SCHEMA)}
+                           FROM {SCHEMA}.rel r)""")
+        stale = [(a, t, b) for a, t, b in db.execute("SELECT a, t, b FROM claimed_rel ORDER BY t, a, b")
+                 if a not in doomed and b not in doomed]
         gone = 0
-        for rel_type, group in _by_type(stale).items():
-            cypher_type = _rel_type(rel_type)
+        for type_name, group in _by_type(stale).items():
+            cypher_type = rel_type(type_name)
             for start in range(0, len(group), BATCH):
                 pairs = [[a, b] for a, _, b in group[start:start + BATCH]]
                 gone += store._read(
@@ -344,7 +649,7 @@ def _by_type(rows: list[tuple]) -> dict[str, list[tuple]]:
     return groups
 
 
-def ci_history(store: "Neo4jStore", ci_id: str) -> list[dict[str, Any]]:
+def ci_history(store, ci_id: str) -> list[dict[str, Any]]:
     """The recorded changes of one CI, oldest first (see :meth:`Store.history`)."""
     events = []
     for load, at, source, event, diff in store._read(

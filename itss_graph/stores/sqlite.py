@@ -6,7 +6,7 @@
   with single-column indexes; DESIGN.md §3).
 * WAL journal, ``BEGIN IMMEDIATE`` for writes and a busy timeout make it safe for two
   processes: readers never block, writers wait for each other.
-* Loads are set-based: the staging database is attached and merged with a few SQL statements
+* Loads are set-based: the batch (stores/batch.py) is attached and merged with a few SQL statements
   in one transaction, so a load either happens completely or not at all.
 
 Example:
@@ -20,37 +20,18 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from itss_graph.errors import StoreError
 from itss_graph.model import CI, Relation
-from itss_graph.stores.base import INCOMING, OUTGOING, LoadReport, Store
+from itss_graph.stores import sqlite_write
+from itss_graph.stores.base import INCOMING, OUTGOING, LoadReport, Store, key_whitespace
+from itss_graph.stores.batch import Batch
+from itss_graph.stores.layout import SQLITE_VERSION
 
-if TYPE_CHECKING:
-    from itss_graph.loading.staging import Staging
-
-SCHEMA_VERSION = "2"  # 2 added load history, CI change history and source claims (sqlite_write)
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS ci (
-    n     INTEGER PRIMARY KEY,
-    id    TEXT NOT NULL UNIQUE,
-    type  TEXT NOT NULL,
-    name  TEXT NOT NULL,
-    props TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS ci_type ON ci(type);
-CREATE TABLE IF NOT EXISTS rel (
-    src   INTEGER NOT NULL,
-    type  TEXT NOT NULL,
-    dst   INTEGER NOT NULL,
-    props TEXT NOT NULL DEFAULT '{}',
-    PRIMARY KEY (src, type, dst)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rel_reverse ON rel(dst, type, src);
-"""
+SCHEMA_VERSION = str(SQLITE_VERSION)  # the tables: itss_graph.stores.layout
 
 _IN_LIST_LIMIT = 500  # above this, ids go as one JSON array instead of IN (?, ...)
 
@@ -84,19 +65,11 @@ class SQLiteStore(Store):
         if version not in (None, "1"):
             raise StoreError(f"store {self.path} has schema version {version}; "
                              f"this version of itss reads {SCHEMA_VERSION}")
-        from itss_graph.stores.sqlite_write import migrate_to_v2
-
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            version = self._schema_version()  # another process may have done it meanwhile
-            if version is None:
-                for statement in _DDL.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')")
-                version = "1"
-            if version == "1":
-                migrate_to_v2(self.db)
+            # another process may have done it meanwhile: read the version again
+            for statement in sqlite_write.schema_statements(self._schema_version()):
+                self.db.execute(statement)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -141,6 +114,37 @@ class SQLiteStore(Store):
                     WHERE {chunk_sql}""",
                 (*rel_types, *params)))
         return out
+
+    def edges_with_groups(self, ids, direction, rel_types):
+        from itss_graph.stores.sqlite_read import edges_with_groups
+
+        return edges_with_groups(self, ids, direction, rel_types)
+
+    def closure_index(self, schema):
+        from itss_graph.stores.sqlite_index import graph_index
+
+        return graph_index(self, schema)
+
+    def index_positions(self, index, ids):
+        from itss_graph.stores.sqlite_index import positions_of_ids
+
+        return positions_of_ids(self, index, ids)
+
+    def run_read_only(self, statement, params):
+        from itss_graph.stores.sqlite_read import run_read_only
+
+        return run_read_only(self, statement, params)
+
+    def find_cis(self, needle, *, types=None, where=None, limit=1000):
+        from itss_graph.stores.sqlite_read import find_cis
+
+        found = find_cis(self, needle, types, where, limit)
+        return super().find_cis(needle, types=types, where=where, limit=limit) if found is None else found
+
+    def iter_headers(self, types=None, batch=100_000):
+        from itss_graph.stores.sqlite_read import iter_headers
+
+        return iter_headers(self, types, batch)
 
     def _id_filter(self, ids: list[str], column: str) -> Iterator[tuple[str, tuple]]:
         """SQL conditions selecting ``column IN ids``: a parameter list for a few ids, one JSON
@@ -188,8 +192,6 @@ class SQLiteStore(Store):
 
     def match_keys(self, fields: Sequence[str], values: Sequence[tuple[str, ...]], *,
                    with_types: bool = False) -> dict[tuple[str, ...], list]:
-        from itss_graph.loading.staging import WS_SQL
-
         if not values:
             return {}
         if any('"' in f for f in fields):
@@ -197,10 +199,11 @@ class SQLiteStore(Store):
         exprs, params = [], []
         for f in fields:
             if f in ("id", "type", "name"):
-                exprs.append(f"trim({f}, {WS_SQL})")
+                exprs.append(f"trim({f}, ?)")
+                params.append(key_whitespace())
             else:
-                exprs.append(f"trim(CAST(json_extract(props, ?) AS TEXT), {WS_SQL})")
-                params.append(f'$."{f}"')
+                exprs.append("trim(CAST(json_extract(props, ?) AS TEXT), ?)")
+                params.extend((f'$."{f}"', key_whitespace()))
         key = " || char(31) || ".join(exprs)
         wanted = {"\x1f".join(v): v for v in values}
         out: dict[tuple[str, ...], list] = {}
@@ -211,18 +214,15 @@ class SQLiteStore(Store):
         return out
 
     # -- writes -------------------------------------------------------------------------------
-    def apply(self, staging: "Staging", *, dry_run: bool = False, source: str | None = None,
-              prune: bool = False, details: bool = False, inputs: Sequence[str] = (),
+    def apply(self, batch: Batch, *, dry_run: bool = False, details: bool = False,
               progress=None) -> LoadReport:
-        from itss_graph.stores.sqlite_write import merge
+        return sqlite_write.merge(self, batch, dry_run=dry_run, details=details)
 
-        return merge(self, staging, dry_run=dry_run, source=source, prune=prune,
-                     details=details, inputs=inputs)
+    def load_lock(self) -> AbstractContextManager:
+        return sqlite_write.load_lock(self)
 
     def history(self, ci_id: str) -> list[dict]:
-        from itss_graph.stores.sqlite_write import ci_history
-
-        return ci_history(self.db, ci_id)
+        return sqlite_write.ci_history(self.db, ci_id)
 
     def close(self) -> None:
         self.db.close()

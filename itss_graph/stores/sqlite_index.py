@@ -8,7 +8,6 @@ never writes to the database.
 
 Example:
     >>> from itss_graph.stores.sqlite import SQLiteStore
-
     >>> graph_index(SQLiteStore(":memory:")).size
     0
 """
@@ -17,14 +16,26 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from itss_graph.stores.graph_index import GraphIndex
 from itss_graph.semantics import Rules, min_up_of
 from itss_graph.schema import Schema, load_schema
-from itss_graph.stores.sqlite import SQLiteStore
+from itss_graph.version import __version__
+
+
+class SQLiteFile(Protocol):
+    """What the index needs of the embedded store (kept as a protocol: the store class imports
+    this module, not the other way round)."""
+
+    path: str
+    db: sqlite3.Connection
+
+    def generation(self) -> str: ...
 
 
 # The statements the index is built from (also printed by --show-query).
@@ -37,7 +48,7 @@ INDEX_EDGE_PROPS_SQL = """SELECT json_extract(props, '$.redundancy_group'), json
 FROM rel WHERE props <> '{}' ORDER BY src, type, dst"""
 
 
-def graph_index(store: SQLiteStore, schema: Schema | None = None) -> GraphIndex:
+def graph_index(store: SQLiteFile, schema: Schema | None = None) -> GraphIndex:
     """The current index of the store: from disk when the generation matches, else built."""
     schema = schema or load_schema()
     generation = f"{store.generation()}-{_schema_fingerprint(schema)}"
@@ -46,7 +57,8 @@ def graph_index(store: SQLiteStore, schema: Schema | None = None) -> GraphIndex:
     from itss_graph.stores.graph_index import FORMAT
 
     base = _index_dir(store)
-    generation = f"{generation}-f{FORMAT}"
+    # the array layout (FORMAT) and the code that reads it (the package version) key the files
+    generation = f"{generation}-f{FORMAT}-v{__version__}"
     target = base / generation
     index = GraphIndex.open(target)
     if index is not None:
@@ -62,7 +74,7 @@ def graph_index(store: SQLiteStore, schema: Schema | None = None) -> GraphIndex:
     return index
 
 
-def positions_of_ids(store: SQLiteStore, index: GraphIndex, ids) -> np.ndarray:
+def positions_of_ids(store: SQLiteFile, index: GraphIndex, ids) -> np.ndarray:
     """Index positions of CIs given by id (unknown ids are skipped)."""
     ids = list(ids)
     keys: list[int] = []
@@ -73,7 +85,7 @@ def positions_of_ids(store: SQLiteStore, index: GraphIndex, ids) -> np.ndarray:
     return index.positions_of_keys(keys) if keys else np.empty(0, dtype=np.int64)
 
 
-def _index_dir(store: SQLiteStore) -> Path:
+def _index_dir(store: SQLiteFile) -> Path:
     beside = Path(store.path + ".index")
     try:
         beside.mkdir(exist_ok=True)
@@ -92,7 +104,7 @@ def _schema_fingerprint(schema: Schema) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
-def _build(store: SQLiteStore, schema: Schema, generation: str) -> GraphIndex:
+def _build(store: SQLiteFile, schema: Schema, generation: str) -> GraphIndex:
     rules = Rules.from_schema(schema)
     rows = store.db.execute(INDEX_NODES_SQL).fetchall()
     keys, ids, names, types, raw_min_up = (list(column) for column in zip(*rows)) if rows else ([],) * 5
@@ -107,7 +119,7 @@ def _build(store: SQLiteStore, schema: Schema, generation: str) -> GraphIndex:
                             toward_target=rules.toward_target, id_order=id_order)
 
 
-def _edge_arrays(store: SQLiteStore, schema: Schema, key_array: np.ndarray):
+def _edge_arrays(store: SQLiteFile, schema: Schema, key_array: np.ndarray):
     """The relations as integer arrays. SQLite hands back integers only (relation types coded
     by a CASE over the names, a flag for relations with properties), so a million rows cost
     one numpy conversion instead of a Python loop; the few relations with properties are

@@ -1,7 +1,8 @@
-"""The embedded store's write path: merge a staging area into the store in one transaction,
-with sources (claims), pruning and the change history.
+"""The embedded store's write path: merge a batch (:mod:`itss_graph.stores.batch`) into the
+store in one transaction, with sources (claims), pruning and the change history.
 
-Schema version 2 adds, beside the unchanged ``ci`` / ``rel`` tables and ``rel_reverse`` index:
+Schema version 2 (declared in :mod:`itss_graph.stores.layout`) adds, beside the ``ci`` / ``rel``
+tables and the ``rel_reverse`` index:
 
 * ``load``: one row per load (time, source, inputs, counts) and the range of surrogate keys
   ``n`` given to the CIs it created — a CI's creation is found from its ``n`` without a history
@@ -10,18 +11,24 @@ Schema version 2 adds, beside the unchanged ``ci`` / ``rel`` tables and ``rel_re
 * ``ci_claim`` / ``rel_claim``: which sources (``--source NAME``) brought which CIs and
   relations, so ``--prune`` removes only what that source no longer has.
 
-The merge is set-based SQL between the attached staging database and the store. A load into an
-empty store takes a shorter road: staged keys become surrogate keys directly (``n = base + k``),
-relations are appended in key order and the reverse index is built once at the end.
+The merge is set-based SQL between the attached batch and the store. A load into an empty store
+takes a shorter road: batch keys become surrogate keys directly (``n = base + k``), relations
+are appended in key order and the reverse index is built once at the end.
+
+Loads are serialised (:func:`load_lock`): the loader holds the lock from its checks against the
+store to the end of the write, so what the checks saw is what the write meets — two loads that
+each add half of a cycle cannot both pass.
 
 Example:
-    >>> from itss_graph.stores.sqlite import SQLiteStore
-    >>> from itss_graph.loading.staging import Staging
-    >>> from itss_graph.loading.validate import StagedCI
-    >>> store = SQLiteStore(":memory:")
-    >>> with Staging() as st:
-    ...     st.add(StagedCI("a", "server", "A", "{}", "cis.csv", 2)); st.finish()
-    ...     merge(store, st).totals()["cis"]["created"]
+    >>> import os, tempfile
+    >>> from itss_graph.stores.batch import write_batch
+    >>> class Store:  # what merge() needs of a store: its path, connection, generation bump
+    ...     path, db = ":memory:", None
+    ...     def _bump_generation(self): pass
+    >>> store = Store(); store.db = sqlite3.connect(":memory:", isolation_level=None)
+    >>> for statement in schema_statements(None): _ = store.db.execute(statement)
+    >>> batch = write_batch(os.path.join(tempfile.mkdtemp(), "b.db"), [("a", "server", "A", "{}")])
+    >>> merge(store, batch).totals()["cis"]["created"]
     1
 """
 
@@ -30,125 +37,144 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sqlite3
-from typing import TYPE_CHECKING, Any, Sequence
+import time
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from itss_graph.errors import StoreError
+from itss_graph.stores import layout
 from itss_graph.stores.base import LoadReport, RelationDuplicates
+from itss_graph.stores.batch import ENSURE, MERGE, SCHEMA, Batch, attached, iter_cis, iter_relations, line_sql
 from itss_graph.stores.diff import ci_diff, props_diff
 
-if TYPE_CHECKING:
-    from itss_graph.loading.staging import Staging
-    from itss_graph.stores.sqlite import SQLiteStore
-
-REL_REVERSE = "CREATE INDEX IF NOT EXISTS rel_reverse ON rel(dst, type, src)"
-
-SCHEMA_V2 = """
-CREATE TABLE IF NOT EXISTS load (
-    load     INTEGER PRIMARY KEY,
-    at       TEXT NOT NULL,
-    source   TEXT,
-    inputs   TEXT NOT NULL,
-    n_first  INTEGER,
-    n_last   INTEGER,
-    counts   TEXT NOT NULL DEFAULT '{}',
-    complete INTEGER NOT NULL DEFAULT 1
-);
-CREATE TABLE IF NOT EXISTS ci_history (
-    id    TEXT NOT NULL,
-    load  INTEGER NOT NULL,
-    event TEXT NOT NULL,
-    diff  TEXT NOT NULL,
-    PRIMARY KEY (id, load)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ci_claim (
-    source TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (source, n)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ci_claim_n ON ci_claim(n);
-CREATE TABLE IF NOT EXISTS rel_claim (
-    source TEXT NOT NULL, src INTEGER NOT NULL, type TEXT NOT NULL, dst INTEGER NOT NULL,
-    PRIMARY KEY (source, src, type, dst)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rel_claim_key ON rel_claim(src, type, dst);
-"""
-
+REL_REVERSE = next(s for s in layout.sqlite_ddl() if "rel_reverse" in s)
 BIG_LOAD = 4  # rebuild the reverse index when a load adds more than 1/BIG_LOAD of the relations
 
 
-def migrate_to_v2(db: sqlite3.Connection) -> None:
-    """Add the version-2 tables to a version-1 store (inside the caller's transaction)."""
-    for statement in SCHEMA_V2.split(";"):
-        if statement.strip():
-            db.execute(statement)
-    db.execute("""INSERT OR IGNORE INTO meta VALUES
-                  ('next_n', (SELECT coalesce(max(n), 0) + 1 FROM ci))""")
-    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+def schema_statements(version: str | None) -> list[str]:
+    """Statements bringing a store of schema ``version`` (None: a new file) to the current one
+    (run inside the caller's transaction)."""
+    if version is None:
+        return [*layout.sqlite_ddl(), f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{layout.SQLITE_VERSION}')",
+                "INSERT OR IGNORE INTO meta VALUES ('next_n', '1')"]
+    if version == "1":
+        return [*layout.sqlite_migration(1),
+                "INSERT OR IGNORE INTO meta VALUES ('next_n', (SELECT coalesce(max(n), 0) + 1 FROM ci))",
+                f"UPDATE meta SET value = '{layout.SQLITE_VERSION}' WHERE key = 'schema_version'"]
+    return []
 
 
-def merge(store: "SQLiteStore", staging: "Staging", *, dry_run: bool = False,
-          source: str | None = None, prune: bool = False, details: bool = False,
-          inputs: Sequence[str] = ()) -> LoadReport:
-    """Merge the staged rows into ``store`` (see :meth:`itss_graph.stores.base.Store.apply`)."""
-    return _Merge(store, staging, dry_run, source, prune, details, list(inputs)).run()
+def merge(store, batch: Batch, *, dry_run: bool = False, details: bool = False) -> LoadReport:
+    """Merge the batch into ``store`` (a :class:`~itss_graph.stores.sqlite.SQLiteStore`; see
+    :meth:`itss_graph.stores.base.Store.apply`)."""
+    with load_lock(store):
+        return _Merge(store, batch, dry_run, details).run()
+
+
+# -- serialising loads ---------------------------------------------------------------------------
+LOCK_WAIT_S = 600.0
+
+
+@contextmanager
+def load_lock(store, wait_s: float | None = None) -> Iterator[None]:
+    """Hold the store's load lock (re-entrant per store object): an exclusive lock on the file
+    ``<store>.load-lock`` taken through SQLite, so it works wherever SQLite does and is released
+    by the operating system if the process dies. Another process's load waits for it (up to
+    ``wait_s``, default :data:`LOCK_WAIT_S`), then fails clearly."""
+    if store.path == ":memory:" or getattr(store, "_load_lock_depth", 0):
+        store._load_lock_depth = getattr(store, "_load_lock_depth", 0) + 1
+        try:
+            yield
+        finally:
+            store._load_lock_depth -= 1
+        return
+    wait_s = LOCK_WAIT_S if wait_s is None else wait_s
+    path = f"{store.path}.load-lock"
+    start = time.monotonic()
+    lock = None
+    try:
+        lock = sqlite3.connect(path, timeout=wait_s, isolation_level=None, check_same_thread=False)
+        lock.execute("BEGIN EXCLUSIVE")
+    except sqlite3.OperationalError as exc:
+        if lock is not None:
+            lock.close()
+        if "locked" not in str(exc):
+            raise StoreError(f"cannot take the load lock {path} ({exc}); nothing was written") from None
+        waited = time.monotonic() - start
+        raise StoreError(f"another load of {store.path} held its load lock for {waited:.0f} s "
+                         f"({exc}); nothing was written: try again when it is done") from None
+    try:
+        store._load_lock_depth = 1
+        try:
+            yield
+        finally:
+            store._load_lock_depth = 0
+            lock.execute("ROLLBACK")
+    finally:
+        lock.close()
 
 
 class _Merge:
-    def __init__(self, store, staging, dry_run, source, prune, details, inputs):
+    def __init__(self, store, batch: Batch, dry_run: bool, details: bool):
         self.store = store
         self.db: sqlite3.Connection = store.db
-        self.staging = staging
+        self.batch = batch
         self.dry_run = dry_run
-        self.source = source
-        self.prune = prune and source is not None
+        self.source = batch.source
+        self.prune = batch.prune and batch.source is not None
         self.details = details
-        self.inputs = inputs
-        self.report = LoadReport(dry_run=dry_run, source=source)
+        self.inputs = list(batch.inputs)
+        self.report = LoadReport(dry_run=dry_run, source=batch.source)
+        self.props = "s.props"  # SQL of a staged CI's properties as they will be stored
         if details:
             self.report.rows = []
         self.history: list[tuple[str, str, str]] = []  # (id, event, diff json)
 
     def run(self) -> LoadReport:
         db = self.db
-        self.staging.commit()
         # sorts of millions of rows spill to temporary files instead of growing the process
         # (queries keep their in-memory temp store: it is restored below)
         temp_store = db.execute("PRAGMA temp_store").fetchone()[0]
         db.execute("PRAGMA temp_store = FILE")
-        db.execute("ATTACH DATABASE ? AS stg", (str(self.staging.path),))
         try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                self.load_id = self._start_load()
-                self.base = int(self._meta("next_n") or 1)
-                fresh = not db.execute("SELECT EXISTS (SELECT 1 FROM ci)").fetchone()[0]
-                if fresh:
-                    self._fresh()
-                else:
-                    self._general()
-                if self.source is not None:
-                    self._claim(fresh)
-                if self.prune and not fresh:
-                    self._prune()
-                self._finish_load()
-                db.execute("ROLLBACK" if self.dry_run else "COMMIT")
-            except RelationDuplicates:
-                db.execute("ROLLBACK")
-                raise
-            except sqlite3.IntegrityError as exc:
-                db.execute("ROLLBACK")
-                raise StoreError(
-                    f"the store changed during the load ({exc}); nothing was written: run it again"
-                ) from None
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
+            with attached(db, self.batch):
+                self._transaction()
         finally:
-            for table in ("nmap", "rmap", "doomed"):
+            for table in ("nmap", "rmap", "doomed", "merged"):
                 db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-            db.execute("DETACH DATABASE stg")
             db.execute(f"PRAGMA temp_store = {int(temp_store)}")
         self.report.load_id = None if self.dry_run else self.load_id
         return self.report
+
+    def _transaction(self) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self.load_id = self._start_load()
+            self.base = int(self._meta("next_n") or 1)
+            fresh = not db.execute("SELECT EXISTS (SELECT 1 FROM ci)").fetchone()[0]
+            if fresh:
+                self._fresh()
+            else:
+                self._general()
+            if self.source is not None:
+                self._claim(fresh)
+            if self.prune and not fresh:
+                self._prune()
+            self._finish_load()
+            db.execute("ROLLBACK" if self.dry_run else "COMMIT")
+        except RelationDuplicates:
+            db.execute("ROLLBACK")
+            raise
+        except sqlite3.IntegrityError as exc:
+            db.execute("ROLLBACK")
+            raise StoreError(
+                f"the store changed during the load ({exc}); nothing was written: run it again"
+            ) from None
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
 
     # -- bookkeeping --------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
@@ -187,14 +213,14 @@ class _Merge:
     # -- an empty store -----------------------------------------------------------------------
     def _fresh(self) -> None:
         db, report, base = self.db, self.report, self.base
-        for ci_type, n in self.staging.type_counts("ci"):
+        for ci_type, n in self.batch.ci_types:
             report.count("ci", ci_type, "created", n)
         db.execute("""INSERT INTO ci (n, id, type, name, props)
                       SELECT k + ?, id, type, name, props FROM stg.ci""", (base,))
         db.execute("CREATE TEMP TABLE created_n AS SELECT min(k) + ? AS n FROM stg.ci "
                    "UNION ALL SELECT max(k) + ? FROM stg.ci", (base, base))
         db.execute("DELETE FROM temp.created_n WHERE n IS NULL")
-        for rel_type, n in self.staging.type_counts("relation"):
+        for rel_type, n in self.batch.relation_types:
             report.count("relation", rel_type, "created", n)
         if report.totals()["relations"]["created"]:
             db.execute("DROP INDEX IF EXISTS rel_reverse")
@@ -202,7 +228,7 @@ class _Merge:
             # checks: it gives NULL, which the NOT NULL constraint turns into an error.
             # Relations not yet checked for duplicates are checked here: in an empty store a
             # conflict can only be a duplicate, and it aborts the statement.
-            conflict = ("" if self.staging.relations_checked else
+            conflict = ("" if self.batch.relations_checked else
                         "ON CONFLICT (src, type, dst) DO UPDATE SET props = itss_duplicate()")
             db.create_function("itss_duplicate", 0, _duplicate)
             try:
@@ -220,13 +246,14 @@ class _Merge:
 
     def _detail_rows_fresh(self) -> None:
         rows = self.report.rows
-        for batch in self.staging.iter_ci_rows():
-            for ci_id, _t, _n, _p, _mode, file, line in batch:
-                rows.append({"file": file, "line": line, "kind": "ci", "id": ci_id, "outcome": "created"})
-        for batch in self.staging.iter_relation_rows():
-            for src, rel_type, dst, _p, file, line in batch:
-                rows.append({"file": file, "line": line, "kind": "relation", "source": src,
-                             "type": rel_type, "target": dst, "outcome": "created"})
+        for cis in iter_cis(self.batch):
+            for ci in cis:
+                rows.append({"file": ci.file, "line": ci.line, "kind": "ci", "id": ci.id,
+                             "outcome": "created"})
+        for relations in iter_relations(self.batch):
+            for r in relations:
+                rows.append({"file": r.file, "line": r.line, "kind": "relation", "source": r.source,
+                             "type": r.type, "target": r.target, "outcome": "created"})
         rows.sort(key=lambda r: (r["file"], r["line"]))
 
     # -- a store with CIs ---------------------------------------------------------------------
@@ -238,29 +265,30 @@ class _Merge:
                       FROM stg.ci s LEFT JOIN main.ci c ON c.id = s.id""", (self.base,))
         db.execute("CREATE TEMP TABLE created_n AS SELECT n FROM nmap WHERE NOT old")
         self._merge_properties()
-        # outcomes per CI type; stubs (mode 1) never change an existing CI
-        for ci_type, outcome, n in db.execute("""
+        p = self.props
+        # outcomes per CI type; stubs (ENSURE) never change an existing CI
+        for ci_type, outcome, n in db.execute(f"""
                 SELECT s.type,
                        CASE WHEN NOT m.old THEN 'created'
-                            WHEN s.mode = 1 OR (c.type = s.type AND c.name = s.name AND c.props = s.props)
+                            WHEN s.mode = {ENSURE} OR (c.type = s.type AND c.name = s.name AND c.props = {p})
                             THEN 'unchanged' ELSE 'updated' END,
                        count(*)
                 FROM stg.ci s JOIN nmap m USING (k) LEFT JOIN main.ci c ON c.n = m.n AND m.old
                 GROUP BY 1, 2"""):
             report.count("ci", ci_type, outcome, n)
-        changed_filter = "" if self.details else """
-                WHERE m.old AND s.mode <> 1
-                  AND NOT (c.type = s.type AND c.name = s.name AND c.props = s.props)"""
-        line = self.staging.line_sql("ci", "s")
+        changed_filter = "" if self.details else f"""
+                WHERE m.old AND s.mode <> {ENSURE}
+                  AND NOT (c.type = s.type AND c.name = s.name AND c.props = {p})"""
+        line = line_sql("ci", "s", SCHEMA)
         for (ci_id, old, mode, new_type, new_name, new_props, c_type, c_name, c_props,
              file, line_no) in db.execute(f"""
-                SELECT s.id, m.old, s.mode, s.type, s.name, s.props, c.type, c.name, c.props,
+                SELECT s.id, m.old, s.mode, s.type, s.name, {p}, c.type, c.name, c.props,
                        f.name, {line}
                 FROM stg.ci s JOIN nmap m USING (k) LEFT JOIN main.ci c ON c.n = m.n AND m.old
                 JOIN stg.file f ON f.fid = s.fid {changed_filter}"""):
             if not old:
                 outcome, diff = "created", None
-            elif mode == 1 or (c_type, c_name, c_props) == (new_type, new_name, new_props):
+            elif mode == ENSURE or (c_type, c_name, c_props) == (new_type, new_name, new_props):
                 outcome, diff = "unchanged", None
             else:
                 outcome = "updated"
@@ -277,26 +305,29 @@ class _Merge:
                           SELECT m.n, s.id, s.type, s.name, s.props
                           FROM stg.ci s JOIN nmap m USING (k) WHERE NOT m.old""")
         if totals["updated"]:
-            db.execute("""UPDATE ci SET type = s.type, name = s.name, props = s.props
-                          FROM stg.ci s JOIN nmap m USING (k)
-                          WHERE ci.n = m.n AND m.old AND s.mode <> 1
-                            AND NOT (ci.type = s.type AND ci.name = s.name AND ci.props = s.props)""")
+            db.execute(f"""UPDATE ci SET type = s.type, name = s.name, props = {p}
+                           FROM stg.ci s JOIN nmap m USING (k)
+                           WHERE ci.n = m.n AND m.old AND s.mode <> {ENSURE}
+                             AND NOT (ci.type = s.type AND ci.name = s.name AND ci.props = {p})""")
         self._general_relations()
 
     def _merge_properties(self) -> None:
-        """Rows that merge (mode 2) into existing CIs get the stored properties under theirs,
-        then are applied like any other row."""
+        """Rows that merge (MERGE) into existing CIs get the stored properties under theirs
+        (in ``temp.merged``: the batch is read-only), then are applied like any other row."""
         from itss_graph.model import canonical_json
 
-        merged = [(canonical_json({**json.loads(old), **json.loads(new)}), k)
+        merged = [(k, canonical_json({**json.loads(old), **json.loads(new)}))
                   for k, old, new in self.db.execute(
-                      """SELECT s.k, c.props, s.props FROM stg.ci s JOIN nmap m USING (k)
-                         JOIN main.ci c ON c.n = m.n WHERE m.old AND s.mode = 2""")]
-        self.db.executemany("UPDATE stg.ci SET props = ? WHERE k = ?", merged)
+                      f"""SELECT s.k, c.props, s.props FROM stg.ci s JOIN nmap m USING (k)
+                          JOIN main.ci c ON c.n = m.n WHERE m.old AND s.mode = {MERGE}""")]
+        if merged:
+            self.db.execute("CREATE TEMP TABLE merged (k INTEGER PRIMARY KEY, props TEXT NOT NULL)")
+            self.db.executemany("INSERT INTO temp.merged VALUES (?, ?)", merged)
+            self.props = "coalesce((SELECT props FROM temp.merged WHERE k = s.k), s.props)"
 
     def _general_relations(self) -> None:
         db, report = self.db, self.report
-        if not self.staging.relations_checked and self.staging.relation_count():
+        if not self.batch.relations_checked and self.batch.relation_count:
             # the checks expected an empty store (another process loaded meanwhile): the
             # staged relations must be looked at for duplicates before they meet stored ones
             raise RelationDuplicates()
@@ -322,7 +353,7 @@ class _Merge:
                 GROUP BY 1, 2"""):
             report.count("relation", rel_type, outcome, n)
         if self.details:
-            line = self.staging.line_sql("rel", "s")
+            line = line_sql("rel", "s", SCHEMA)
             for src, rel_type, dst, new_props, old_props, found, file, line_no in db.execute(f"""
                     SELECT a.id, m.type, b.id, m.props, r.props, r.src IS NOT NULL, f.name, {line}
                     FROM rmap m JOIN stg.rel s ON s.rowid = m.r JOIN stg.file f ON f.fid = s.fid

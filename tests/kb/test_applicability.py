@@ -7,8 +7,8 @@ import pytest
 
 from itss_graph.knowledge.applicability import FACETS, Declared, Query, evaluate
 from itss_graph.knowledge.kb import KnowledgeBase
-from itss_graph.knowledge.subjects import (UnknownSubjectError, declared_for_ci, declared_for_code,
-                                           query_for_ci_type)
+from itss_graph.answers.ci_standards import declared_for_ci
+from itss_graph.knowledge.subjects import UnknownSubjectError, declared_for_code, query_for_ci_type
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +27,81 @@ def declared(kbase, facet, *names):
 
 def test_narrower_codes_inherit_broader_standards_not_the_reverse(kbase):
     deep = for_code(kbase, "040204")  # desktop O&M: inherits 04, has its own part 5
-    assert {"kb:std-运维-1", "kb:std-运维-2", "kb:std-运维-3", "kb:std-运维-4", "kb:std-运维-5"} <= set(deep.ids())
+    assert {"kb:std-运维-1", "kb:std-运维-2", "kb:std-运维-3", "kb:std-运维-5"} == set(deep.ids())
     broad = for_code(kbase, "04")  # O&M in general: the desktop part is narrower, so not inherited
     assert "kb:std-运维-5" not in broad.ids()
     assert set(broad.ids()) == {"kb:std-运维-1", "kb:std-运维-2", "kb:std-运维-3", "kb:std-运维-4"}
+    # ... but the answer says what exists for the parts of 04
+    assert {r.node.id for r in broad.narrower} == {"kb:std-运维-5", "kb:std-运维-6"}
+    reason = next(r for r in broad.narrower if r.node.id == "kb:std-运维-5").reasons[0]
+    assert reason.strength == "narrower" and reason.matched.id == "kb:cat-040204"
+
+
+def test_a_specialisation_takes_the_place_of_the_general_standard(kbase):
+    """桌面及外围设备服务规范 是…数据中心规范标准的具体化 (3809-3810): for desktops (040204) the data-centre
+    part does not apply; for an estate with desktops and a machine room both do."""
+    desktop = for_code(kbase, "040204", "zh")
+    gone = {e.node.id: e for e in desktop.excluded}["kb:std-运维-4"]
+    assert gone.by.id == "kb:std-运维-5" and gone.facet == "category"
+    assert "具体化" in gone.why and "040204" in gone.why
+    both = evaluate(kbase, declared(kbase, "category", "kb:cat-040204", "kb:cat-0401"), Query("t", "both"))
+    assert {"kb:std-运维-4", "kb:std-运维-5"} <= set(both.ids())
+    assert [r.declared.id for r in {r.node.id: r for r in both.applicable}["kb:std-运维-4"].reasons] == ["kb:cat-0401"]
+    # a specialisation with no text yet takes nothing over: 应用系统服务规范 is not started
+    app = for_code(kbase, "040303")
+    assert "kb:std-运维-4" in app.ids() and "kb:std-运维-6" in {r.node.id for r in app.planned}
+
+
+def test_an_organisation_type_anchors_and_lifts_the_category_gate(kbase):
+    """信息系统工程监理总则 (0104) names the 承建单位 of the system it supervises: a contractor running
+    integration (03) is addressed, although 03 is not 0104."""
+    facts = (declared(kbase, "organization_type", "kb:orgtype-信息系统工程的承建单位")
+             + declared(kbase, "category", "kb:cat-03") + declared(kbase, "business_type", "kb:biz-集成实施"))
+    answer = evaluate(kbase, facts, Query("t", "contractor"))
+    assert "kb:std-咨询设计-3" in answer.ids()
+    assert "kb:std-咨询设计-1" not in answer.ids()  # consulting general requirements: not for it
+    without = evaluate(kbase, facts[1:], Query("t", "integrator"))
+    assert "kb:std-咨询设计-3" not in without.ids()
+
+
+def test_a_stage_anchors_only_with_the_business_it_is_a_stage_of(kbase):
+    supervising_om = (declared(kbase, "stage", "kb:stage-监督管理")
+                      + declared(kbase, "business_type", "kb:biz-运行维护"))
+    ids = evaluate(kbase, supervising_om, Query("t", "s")).ids()
+    # 质量评价指标体系 states no business type: the stage is enough
+    assert "kb:std-基础-2" in ids
+    # IT governance (服务管控) in the same stage, but not the declared business
+    assert not {"kb:std-管控-4", "kb:std-管控-6", "kb:std-管控-7"} & set(ids)
+    governance = evaluate(kbase, declared(kbase, "stage", "kb:stage-监督管理")
+                          + declared(kbase, "business_type", "kb:biz-服务管控"), Query("t", "g"))
+    assert {"kb:std-管控-4", "kb:std-管控-6", "kb:std-管控-7"} <= set(governance.ids())
+    alone = evaluate(kbase, declared(kbase, "stage", "kb:stage-监督管理"), Query("t", "a"))
+    assert alone.ids() == ["kb:std-基础-2"]
+
+
+def test_a_standard_that_says_only_who_it_is_for_is_anchored_by_the_party(kbase):
+    """分类与代码 covers every code (no evidence) and names its user in §3.3.2: the authority."""
+    answer = evaluate(kbase, declared(kbase, "party", "kb:party-行业主管部门"), Query("t", "authority"))
+    assert answer.ids() == ["kb:std-基础-1"]
+    # parties never anchor a standard that says what it is for
+    assert evaluate(kbase, declared(kbase, "party", "kb:party-需方"), Query("t", "c")).ids() == []
+
+
+def test_parties_match_up_their_hierarchy(kbase):
+    """A kind of customer §1.3 lists is a customer."""
+    facts = declared(kbase, "party", "kb:party-中央及地方各级政府部门信息中心") + declared(kbase, "category", "kb:cat-04")
+    result = {r.node.id: r for r in evaluate(kbase, facts, Query("t", "h")).applicable}["kb:std-运维-1"]
+    party = [r for r in result.reasons if r.facet == "party"]
+    assert party and party[0].matched.id == "kb:party-需方" and party[0].strength == "inherited"
+
+
+def test_a_deeper_value_beside_the_whole_scheme_is_evidence(kbase):
+    """从业人员能力规范 covers all nine codes (no evidence, no gate) and 0106 training (evidence)."""
+    assert for_code(kbase, "0106").ids() == ["kb:std-基础-3"]
+    assert "kb:std-基础-3" not in for_code(kbase, "0403").ids()
+    # the nine codes never exclude it: a use of its scope still finds it beside a category
+    facts = declared(kbase, "category", "kb:cat-04") + declared(kbase, "activity", "kb:use-招聘和员工培养")
+    assert "kb:std-基础-3" in evaluate(kbase, facts, Query("t", "u")).ids()
 
 
 def test_reason_chain_walks_the_hierarchy_with_provenance(kbase):
@@ -126,14 +197,16 @@ def test_comes_with_lists_what_the_standard_defines(kbase):
 
 def test_json_contract(kbase):
     doc = for_code(kbase, "040301").as_dict()
-    assert set(doc) == {"query", "lang", "declared", "standards", "planned", "excluded"}
+    assert set(doc) == {"query", "lang", "declared", "standards", "planned", "excluded", "narrower"}
     assert doc["query"] == {"kind": "code", "value": "040301", "label": "040301 Basic software O&M services"}
     first = doc["standards"][0]
     assert set(first) == {"rank", "id", "iri", "identifier", "title", "label", "status", "available",
                           "score", "reasons", "notes", "comes_with"}
     assert first["identifier"] == "GB/T 28827.1" and first["status"]["id"] == "itss:Published"
     reason = first["reasons"][0]
-    assert set(reason) == {"facet", "declared", "matched", "strength", "text", "chain", "sources"}
+    assert set(reason) == {"facet", "declared", "matched", "strength", "sentence", "text", "chain", "sources"}
+    assert reason["sentence"] == ("040301 Basic software O&M services is part of 04 Operation and maintenance "
+                                  "services; GB/T 28827.1 applies to 04")
     step = reason["chain"][-1]
     assert set(step) == {"from", "predicate", "to", "direction", "sources"}
     assert set(step["sources"][0]) == {"unit", "label", "section", "kind", "start_line", "end_line",

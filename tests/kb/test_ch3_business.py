@@ -65,18 +65,24 @@ def labels(graph, nodes):
 # Standards: label, category, status, status text, identifier, dates, parties, categories
 # ---------------------------------------------------------------------------------------------
 
-P = {"需": KB["party-需方"], "供": KB["party-供方"], "三": KB["party-第三方"]}
+P = {"需": KB["party-需方"], "供": KB["party-供方"], "三": KB["party-第三方"], "主": KB["party-行业主管部门"]}
+CONSULTING = {"0101", "0102", "0103"}  # IT战略规划、信息管理体系建设、信息系统工程建设… (3172-3175)
 
 STANDARDS = {
     # key: (zh label, stdcat, status, statusText, identifier, parties, GB/T 29264 codes)
-    "std-咨询设计-1": ("咨询通用要求", "咨询设计标准", ITSS.Comment, "本标准处于征求意见阶段。", None, "需供三", {"01"}),
-    "std-咨询设计-2": ("规划设计方法指南", "咨询设计标准", ITSS.NotStarted, "本标准已申报立项。", None, "供", {"01"}),
-    "std-咨询设计-3": ("信息系统工程监理总则", "咨询设计标准", ITSS.Approval, "本标准已审定。", None, "三", {"0104"}),
-    "std-咨询设计-4": ("知识库管理规范", "咨询设计标准", ITSS.NotStarted, "本标准拟申报立项并开始编制草案。", None, "供", {"01"}),
-    "std-咨询设计-5": ("通用标准库设计要求", "咨询设计标准", ITSS.NotStarted, "本标准拟申报立项。", None, "供", {"01"}),
-    "std-咨询设计-6": ("数据资源规范", "咨询设计标准", ITSS.Draft, "本标准已完成草案，并拟申报立项。", None, "供", {"01"}),
+    "std-咨询设计-1": ("咨询通用要求", "咨询设计标准", ITSS.Comment, "本标准处于征求意见阶段。", None, "需供三", CONSULTING),
+    "std-咨询设计-2": ("规划设计方法指南", "咨询设计标准", ITSS.NotStarted, "本标准已申报立项。", None, "供",
+                     {"0101", "0102"}),
+    "std-咨询设计-3": ("信息系统工程监理总则", "咨询设计标准", ITSS.Approval, "本标准已审定。", None, "需供三主",
+                     {"0104"}),
+    "std-咨询设计-4": ("知识库管理规范", "咨询设计标准", ITSS.NotStarted, "本标准拟申报立项并开始编制草案。", None, "供",
+                     CONSULTING),
+    "std-咨询设计-5": ("通用标准库设计要求", "咨询设计标准", ITSS.NotStarted, "本标准拟申报立项。", None, "供",
+                     CONSULTING),
+    "std-咨询设计-6": ("数据资源规范", "咨询设计标准", ITSS.Draft, "本标准已完成草案，并拟申报立项。", None, "供",
+                     CONSULTING),
     "std-集成实施-1": ("集成实施通用要求", "集成实施标准", ITSS.Comment, "本标准处于征求意见阶段。", None, "需供三", {"03"}),
-    "std-集成实施-2": ("信息系统工程建设技术规范", "集成实施标准", ITSS.Comment, "本标准处于征求意见阶段。", None, "", set()),
+    "std-集成实施-2": ("信息系统工程建设技术规范", "集成实施标准", ITSS.Comment, "本标准处于征求意见阶段。", None, "", {"03"}),
     "std-运维-1": ("通用要求", "运行维护标准", ITSS.Published,
                  "本标准已颁布，国家标准号为：GB/T 28827.1，颁布日期为2012年11月5日，实施日期为2013年2月1日。",
                  "GB/T 28827.1", "需供三", {"04"}),
@@ -89,7 +95,7 @@ STANDARDS = {
     "std-运维-4": ("数据中心规范", "运行维护标准", ITSS.Approval, "本标准已报批。", None, "需供", {"04"}),
     "std-运维-5": ("桌面及外围设备服务规范", "运行维护标准", ITSS.Review, "本标准已送审。", None, "需供", {"040204"}),
     "std-运维-6": ("应用系统服务规范", "运行维护标准", ITSS.NotStarted, "本标准尚未启动。", None, "需供", {"040303"}),
-    "std-云计算-1": ("服务分类标准", "服务运营标准", ITSS.Draft, "本标准已启动，完成草案。", None, "需供", set()),
+    "std-云计算-1": ("服务分类标准", "服务运营标准", ITSS.Draft, "本标准已启动，完成草案。", None, "需供", {"06"}),
     "std-云计算-2-1": ("虚拟机总体技术要求", "服务运营标准", ITSS.Draft, "本标准已启动，完成草案。", None, "需供", set()),
     "std-云计算-3-1": ("服务交付标准 第1部分：要求", "服务运营标准", ITSS.Draft, "本标准已启动，完成草案。", None, "需供三", set()),
     "std-云计算-3-2": ("服务交付标准 第2部分：服务级别协议（SLA）规范", "服务运营标准", ITSS.Draft,
@@ -99,8 +105,9 @@ STANDARDS = {
     "std-云计算-4-2": ("服务运营标准 第2部分：治理", "服务运营标准", ITSS.NotStarted, "本标准尚未启动。", None, "供三", set()),
     "std-云计算-4-3": ("服务运营标准 第3部分：运维指南", "服务运营标准", ITSS.NotStarted, "本标准尚未启动。", None, "需供", set()),
     "std-云计算-4-4": ("服务运营标准 第4部分：监控指南", "服务运营标准", ITSS.Draft, "本标准已启动，完成草案。", None, "供", set()),
-    "std-云计算-5": ("云服务安全审计", "服务运营标准", ITSS.NotStarted, "本标准尚未启动。", None, "供", set()),
-    "std-云计算-6": ("云服务质量评价指南", "服务运营标准", ITSS.Draft, "本标准已启动，完成第一版草案。", None, "需供三", set()),
+    "std-云计算-5": ("云服务安全审计", "服务运营标准", ITSS.NotStarted, "本标准尚未启动。", None, "供", {"06"}),
+    "std-云计算-6": ("云服务质量评价指南", "服务运营标准", ITSS.Draft, "本标准已启动，完成第一版草案。", None, "需供三",
+                   {"06"}),
 }
 
 BIZ = {"咨询设计标准": "咨询设计", "集成实施标准": "集成实施", "运行维护标准": "运行维护", "服务运营标准": "服务运营"}
@@ -116,6 +123,7 @@ def test_standard_facts(kb, key):
     assert (s, ITSS.standardCategory, KB[f"stdcat-{cat}"]) in kb
     assert (s, ITSS.businessType, KB[f"biz-{BIZ[cat]}"]) in kb
     assert (s, ITSS.appliesToBusinessType, KB[f"biz-{BIZ[cat]}"]) in kb
+    # own categories (a part of a series also inherits the series' ones: see test_cloud_categories)
     assert set(kb.objects(s, ITSS.status)) == {status}
     assert zh(kb, s, ITSS.statusText) == [text]
     if ident:
@@ -436,6 +444,12 @@ SERVICE_OBJECT_LINKS = {
     "Middleware": {"软件", "中间件"},
     "Application": {"软件", "应用软件", "应用资源", "应用系统"},
     "DataSet": {"数据"},
+    # classes of real asset registers (issue 12)
+    "Desktop": {"桌面及外设"}, "Laptop": {"桌面及外设"}, "HandheldDevice": {"桌面及外设"},
+    "Printer": {"桌面及外设"}, "Peripheral": {"桌面及外设"}, "Terminal": {"桌面及外设"},
+    "SelfServiceDevice": {"ATM设备"}, "SecurityAppliance": {"网络", "网络及网络设备"},
+    "WirelessAccessPoint": {"网络", "网络及网络设备"}, "TapeLibrary": {"存储", "服务器及存储"},
+    "VideoSurveillanceDevice": {"安防"},
 }
 
 
@@ -467,14 +481,24 @@ CI_CATEGORIES = {
     "WebServer": ("040301", 2185),
     "Application": ("040303", 2195),
     "DataSet": ("05", 2210),
+    "Site": ("0405", 2203),  # 整体承担基础环境、硬件、软件、安全等综合性运维 (2203-2204)
+    # classes of real asset registers (issue 12)
+    "Desktop": ("040204", 2169), "Laptop": ("040204", 2169), "HandheldDevice": ("040204", 2169),
+    "Printer": ("040204", 2169), "Peripheral": ("040204", 2169),
+    "Terminal": ("040299", 2173), "SelfServiceDevice": ("040299", 2173),
+    "VideoSurveillanceDevice": ("040299", 2173), "ConferenceDevice": ("040299", 2173),
+    "SecurityAppliance": ("040201", 2159), "WirelessAccessPoint": ("040201", 2159),
+    "TapeLibrary": ("040203", 2165),
 }
-CI_UNLINKED = {"Site", "Room", "Rack", "PatchPanel", "Container", "Circuit", "BusinessService", "Provider",
+# a second code, within the first one's line: data is an O&M object too (数据迁移服务, 2206)
+CI_MORE_CATEGORIES = {"DataSet": {"0499"}}
+CI_UNLINKED = {"Room", "Rack", "PatchPanel", "Container", "Circuit", "BusinessService", "Provider",
                "RedundancyGroup"}
 
 
 def test_every_typed_ci_class_is_decided(kb):
     classes = {str(s).split("#")[1] for s in kb.subjects(CMDB.typeName, None)}
-    assert len(classes) == 29
+    assert len(classes) == 41
     assert classes == set(CI_CATEGORIES) | CI_UNLINKED
     assert not set(CI_CATEGORIES) & CI_UNLINKED
 
@@ -483,7 +507,7 @@ def test_every_typed_ci_class_is_decided(kb):
 def test_ci_class_category(kb_dataset, kb, ci):
     code, line = CI_CATEGORIES[ci]
     graph = kb_dataset.graph(SRC["t3-1"])
-    assert set(graph.objects(CMDB[ci], ITSS.category)) == {KB[f"cat-{code}"]}
+    assert set(graph.objects(CMDB[ci], ITSS.category)) == {KB[f"cat-{c}"] for c in {code} | CI_MORE_CATEGORIES.get(ci, set())}
     assert {int(n) for n in graph.objects(CMDB[ci], ITSS.line)} == {line}
     assert (KB[f"cat-{code}"], RDF.type, ITSS.ServiceCategory) in kb
 

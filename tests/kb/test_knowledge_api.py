@@ -94,11 +94,13 @@ def test_resolve_names(kbase, name, classes, expected):
 
 
 def test_search_finds_chinese_and_english(kbase):
-    assert kbase.search("应急响应")[0].node.id == "kb:proc-应急响应"
-    hits = kbase.search("emergency response")
+    from itss_graph.knowledge.explore import search
+
+    assert search(kbase, "应急响应")[0].node.id == "kb:proc-应急响应"
+    hits = search(kbase, "emergency response")
     assert "kb:proc-应急响应" in [h.node.id for h in hits]
     assert all(h.sources for h in hits[:5])
-    assert kbase.search("   ") == []
+    assert search(kbase, "   ") == []
 
 
 def test_a_cold_process_answers_without_rdflib(tmp_path):

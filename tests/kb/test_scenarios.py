@@ -46,6 +46,8 @@ CASES = {
         "kb:std-运维-5": "extra: the centre also maintains the desktops of 4 office areas (7885)",
         "kb:std-外包-1": "extra: it outsources O&M to 10 companies it cannot 考评 (7889, 7897)",
         "kb:std-基础-3": "extra: it cannot 考核 the on-site engineers of its providers (7901-7903)",
+        "kb:std-外包-5": "extra: it must 考评 its outsourcing companies (监督管理, 7897-7903): 发包指南 covers "
+                        "外包商考评、绩效考核 (3153)",
     }),
     4: (std("运维-1", "运维-2", "运维-3", "运维-4"), {}),  # 8023-8029
     5: (std("运维-1", "运维-2", "运维-3", "基础-2"), {  # 8197-8215
@@ -71,6 +73,20 @@ CASES = {
     9: (std("运维-1", "运维-2", "运维-4"), {  # 8967-8985
         "kb:std-运维-3": "extra: every O&M service gets the emergency-response part; the case did not name it",
     }),
+}
+
+
+# profiles written from the text's descriptions of organisations (chapter 3, 附录4), with no
+# standard named by the text for them: what the rules give, and why it is right (lines)
+CLOUD = std("云计算-1", "云计算-2-1", "云计算-3-1", "云计算-3-2", "云计算-3-3", "云计算-4-1", "云计算-4-4", "云计算-6")
+DESCRIBED = {
+    # IaaS (3921) is 0603 (2260-2264): the cloud standards (3836-4102), the VM one included (3955-3962);
+    # 4-2, 4-3 and 5 are 尚未启动 (4046, 4061, 4087)
+    "cloud-provider": (CLOUD, std("云计算-4-2", "云计算-4-3", "云计算-5")),
+    # 0104 (1967) and the scope's 从事监理及相关服务的单位 (3282); quality evaluation in 监督管理 (1430)
+    "supervision-unit": (std("咨询设计-3", "基础-2"), set()),
+    # the provider of case 1 gets the parts the case applied (7565-7583); 应用系统服务规范 not started
+    "case-1-provider": (std("运维-1", "运维-2", "运维-3", "运维-4"), std("运维-6")),
 }
 
 
@@ -120,14 +136,56 @@ def test_case_profile_yields_the_case_standards_and_the_documented_differences(k
     assert_reasons_shown(answer)
 
 
+@pytest.mark.parametrize("name", sorted(DESCRIBED))
+def test_profiles_described_from_the_text(kbase, name):
+    applicable, planned = DESCRIBED[name]
+    profile, answer = answer_for(kbase, PROFILES / f"{name}.yaml")
+    assert not profile.values("activity")  # described, not quoted
+    assert set(answer.ids()) == applicable
+    assert {r.node.id for r in answer.planned} == planned
+    assert_reasons_shown(answer)
+
+
+def test_the_two_sides_of_one_engagement(kbase):
+    """附录4 案例1 seen by the customer and by its provider: the same standards; what the customer
+    requires of its provider is what the provider must have."""
+    from itss_graph.knowledge.gap import gap_for_profile
+
+    customer = gap_for_profile(kbase, load_profile(PROFILES / "case-1.yaml", kbase))
+    provider = gap_for_profile(kbase, load_profile(PROFILES / "case-1-provider.yaml", kbase))
+    assert set(customer.standards.ids()) == set(provider.standards.ids())
+    required = {g.item.id for g in customer.provider}
+    own = {g.item.id for g in [*provider.gaps, *provider.met]}
+    assert required and required <= own
+    assert not provider.provider and {"kb:proc-事件管理", "kb:res-服务台"} <= {g.item.id for g in provider.met}
+
+
 def test_scenario_3_reasons_and_party_note(kbase):
-    """The authority gets GB/T 29264 for classification and statistics, and the quality indicator
-    system for quality evaluation, with a note that its scope names other parties."""
-    _, answer = answer_for(kbase, PROFILES / "scenario-3.yaml")
+    """The authority gets GB/T 29264 as the party it is for (§3.3.2: MIIT's industry statistics), and
+    the quality indicator system as the standard of its 监督管理 stage (§2.3.5), with a note that the
+    latter's scope names other parties — without quoting either scope."""
+    profile, answer = answer_for(kbase, PROFILES / "scenario-3.yaml")
+    assert not profile.values("activity")
     by_id = {r.node.id: r for r in answer.applicable}
-    assert {r.matched.id for r in by_id["kb:std-基础-1"].reasons} == {"kb:use-分类", "kb:use-统计"}
-    assert [r.matched.id for r in by_id["kb:std-基础-2"].reasons] == ["kb:use-信息技术服务质量评价"]
+    assert {r.matched.id for r in by_id["kb:std-基础-1"].reasons} == {"kb:party-行业主管部门"}
+    assert {r.matched.id for r in by_id["kb:std-基础-2"].reasons} == {"kb:stage-监督管理"}
     assert any("行业主管部门" in note for note in by_id["kb:std-基础-2"].notes)
+
+
+def test_what_the_scenarios_still_need_activities_for(kbase):
+    """Without their `activities` (uses quoted from scopes) the scenario profiles keep 10 of their 15
+    standards; the five left are needs only the scenario's own analysis states: evaluating
+    providers' quality (基础-2) and selecting them (外包-1), and the competence of service staff
+    (基础-3) in scenario 1; ITSM tools (管控-3) and staff selection (基础-3) in scenario 2."""
+    lost = {}
+    for number, expected in SCENARIOS.items():
+        profile = load_profile(PROFILES / f"scenario-{number}.yaml", kbase)
+        facts = [d for d in profile.declared if d.facet != "activity"]
+        got = set(evaluate(kbase, facts, Query("profile", "x")).ids())
+        assert got <= expected
+        lost[number] = expected - got
+    assert lost == {1: {"kb:std-基础-2", "kb:std-外包-1", "kb:std-基础-3"},
+                    2: {"kb:std-管控-3", "kb:std-基础-3"}, 3: set()}
 
 
 def test_scenario_1_gates_explain_the_near_misses(kbase):

@@ -112,6 +112,26 @@ BROKEN = {
         "kb:std-x a itss:Standard ; dcterms:identifier \"GB/T 1\" ; itss:appliesToActivity kb:act-y . "
         "kb:act-y a itss:Activity .",
         "std-x", "StandardUse"),
+    "obligation without the sentence that says so": (
+        "kb:oblig-x a itss:Obligation ; itss:obligationOf kb:std-x ; itss:obligedParty kb:party-供方 ; "
+        "itss:line 1 . kb:std-x a itss:Standard ; dcterms:identifier \"GB/T 1\" . kb:party-供方 a itss:Party .",
+        "oblig-x", "quotes the sentence"),
+    "obligation on something that is not a party": (
+        "kb:oblig-x a itss:Obligation ; itss:obligationOf kb:std-x ; itss:obligedParty kb:std-x ; "
+        "itss:text \"供方\"@zh ; itss:line 1 . kb:std-x a itss:Standard ; dcterms:identifier \"GB/T 1\" .",
+        "oblig-x", "obliged party"),
+    "obligation of neither a standard nor a kind": (
+        "kb:oblig-x a itss:Obligation ; itss:obligedParty kb:party-供方 ; itss:text \"供方\"@zh ; itss:line 1 . "
+        "kb:party-供方 a itss:Party .",
+        "oblig-x", None),
+    "specialisation of a process": (
+        "kb:std-x a itss:Standard ; dcterms:identifier \"GB/T 1\" ; itss:specialises kb:proc-y . "
+        "kb:proc-y a itss:Process .",
+        "std-x", "specialises another standard"),
+    "organisation type acting as two parties": (
+        "kb:orgtype-x a itss:OrganizationType ; itss:actsAs kb:party-需方 , kb:party-供方 . "
+        "kb:party-需方 a itss:Party . kb:party-供方 a itss:Party .",
+        "orgtype-x", "one party"),
     "source unit with lines reversed": (
         "src:u a itss:SourceUnit ; itss:startLine 20 ; itss:endLine 10 ; itss:sourceKind \"table\" ; "
         "itss:section \"1\" ; rdfs:label \"表\"@zh , \"table\"@en ; "

@@ -4,7 +4,9 @@
   line above the header, the machine room as merged cells, systems and owners, VMs naming their
   host; ``资产台账-gbk.csv`` is the same register saved as CSV on Chinese Windows (GBK, with the
   title line); ``无编号台账.csv`` (UTF-8 with BOM) is a register without asset numbers, whose
-  rows are identified by name and room.
+  rows are identified by name and room. ``综合台账-gbk.csv`` (GBK, detected) is a branch's
+  mixed register: servers and software that runs on them (运行于), desktops, laptops, printers,
+  an ATM and other devices, statuses such as 维修.
 * ``examples/netbox-export/json/`` — the NetBox demo data as NetBox 4.2 API answers, one file per
   endpoint (see tests/loading/netbox_fake.py); ``csv/`` — the object lists as NetBox's
   "Export > CSV" gives them (with the ID column).
@@ -55,6 +57,40 @@ NO_NUMBER = [
     ("监控服务器", "PC服务器", "一号机房", "B04", "孙强", "在用", "动环监控"),
     ("堡垒机", "虚拟机", "二号机房", "", "李娜", "在用", ""),
 ]
+
+
+# a branch's mixed register (GBK CSV, as saved on Chinese Windows, no title line): servers and
+# the software running on them (运行于, the ontology's alias of RUNS_ON), desktops, laptops,
+# printers and other end-user devices, statuses such as 维修 and one the profile does not map
+MIXED_HEADER = ["序号", "资产编号", "资产名称", "类型", "品牌", "型号", "序列号", "IP地址", "所在机房",
+                "使用人", "使用部门", "状态", "运行于", "购置日期", "备注"]
+MIXED = [
+    ("BG-2021-0101", "数据库服务器", "PC服务器", "浪潮", "NF5270M5", "219263301", "10.3.0.10", "三号机房", "王芳", "信息科技部", "在用", "", "2021-03-02", ""),
+    ("BG-2021-0102", "人事数据库", "数据库", "Oracle", "19c", "", "10.3.0.10", "", "王芳", "信息科技部", "在用", "数据库服务器", "", "人事系统后台库"),
+    ("BG-2021-0103", "应用服务器", "虚拟服务器", "", "", "", "10.3.0.20", "", "陈静", "信息科技部", "在用", "", "", ""),
+    ("BG-2021-0104", "OA系统", "应用系统", "", "", "", "10.3.0.20", "", "陈静", "办公室", "在用", "应用服务器", "", ""),
+    ("BG-2022-0201", "财务部台式机01", "台式机", "联想", "启天M430", "PC0AB123", "10.5.1.21", "", "李娜", "财务部", "在用", "", "2022-05-10", ""),
+    ("BG-2022-0202", "财务部台式机02", "台式机", "联想", "启天M430", "PC0AB124", "10.5.1.22", "", "赵磊", "财务部", "维修", "", "2022-05-10", "主板故障，已送修"),
+    ("BG-2022-0203", "行长笔记本", "笔记本", "联想", "ThinkPad X1", "PF2XY001", "", "", "周敏", "行长室", "在用", "", "2022-07-01", ""),
+    ("BG-2022-0301", "三楼激光打印机", "打印机", "惠普", "LaserJet M406dn", "CNB1234567", "10.5.2.31", "", "", "办公室", "在用", "", "2022-05-10", ""),
+    ("BG-2022-0302", "柜面票据打印机", "打印机", "爱普生", "LQ-630K", "G6PY012345", "", "", "刘洋", "营业部", "维修", "", "2022-05-10", "打印头更换中"),
+    ("BG-2022-0303", "前台扫描仪", "扫描仪", "富士通", "fi-7160", "A8DE001234", "", "", "刘洋", "营业部", "在用", "", "2022-05-10", ""),
+    ("BG-2023-0401", "营业厅自助终端", "ATM", "富士通", "F-510", "FJ510-0099", "10.6.0.51", "", "", "营业部", "在用", "", "2023-02-01", ""),
+    ("BG-2023-0402", "大堂瘦客户机", "瘦客户机", "华为", "CT3100", "2102310ABC", "10.6.0.61", "", "", "营业部", "在用", "", "2023-02-01", ""),
+    ("BG-2023-0501", "备份磁带库", "磁带库", "IBM", "TS4300", "78AB123", "10.3.0.40", "三号机房", "王芳", "信息科技部", "在用", "", "2023-04-12", ""),
+    ("BG-2023-0502", "互联网入侵检测", "入侵检测系统", "启明星辰", "天阗", "VS0012345", "10.3.0.2", "三号机房", "李娜", "信息科技部", "在用", "", "2023-04-12", ""),
+    ("BG-2023-0503", "会议室视频会议终端", "视频会议终端", "华为", "TE30", "2102310XYZ", "10.5.3.10", "", "", "办公室", "在用", "", "2023-06-01", ""),
+    ("BG-2023-0504", "一楼无线AP", "无线AP", "华三", "WA6320", "219801A2XX", "10.5.0.201", "", "", "办公室", "在用", "", "2023-06-01", ""),
+    ("BG-2016-0099", "旧台式机", "台式机", "戴尔", "OptiPlex 7040", "DL7040X99", "", "", "", "办公室", "调拨中", "", "2016-03-01", "调往分理处"),
+]
+
+
+def write_mixed_register(path: Path) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(MIXED_HEADER)
+    writer.writerows([str(n), *row] for n, row in enumerate(MIXED, start=1))
+    path.write_bytes(buffer.getvalue().encode("gbk"))
 
 
 def _register_rows() -> list[list[str]]:
@@ -180,6 +216,7 @@ def main() -> None:
     write_xlsx(register / "资产台账.xlsx")
     write_gbk_csv(register / "资产台账-gbk.csv")
     write_no_number_csv(register / "无编号台账.csv")
+    write_mixed_register(register / "综合台账-gbk.csv")
     objects = build_netbox(NETBOX_DEMO)
     write_json_export(objects, EXAMPLES / "netbox-export" / "json")
     write_netbox_csv(objects, EXAMPLES / "netbox-export" / "csv")

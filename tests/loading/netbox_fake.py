@@ -11,7 +11,7 @@ front/rear ports, power ports and outlets, circuit terminations). Unnamed device
 it came from, so loading these objects must give back exactly the demo's CIs and relations.
 
 :class:`FakeNetBox` serves them with NetBox's paging (``count``, ``next``, ``previous``,
-``results``; ``limit``/``offset``), checks ``Authorization: Token …``, and can misbehave on
+``results``; ``limit``/``offset``, ``ordering=id``, ``id__gt``), checks ``Authorization: Token …``, and can misbehave on
 purpose (answer 500 or drop the connection on a given request, or change the data between
 pages) to test failed and partial reads.
 """
@@ -220,7 +220,7 @@ def _cables(out, rels, extra, cis, nested_ci) -> None:
                                    "a_terminations": [a], "b_terminations": [b], "label": ""})
 
     for r in rels:
-        if r["type"] == "CONNECTED_TO":
+        if r["type"] in ("CONNECTED_TO", "UPLINKED_TO"):  # a data cable (oriented by network tier)
             cable(port(data_kind(r["source"]), r["source"]), port(data_kind(r["target"]), r["target"]))
         elif r["type"] == "POWERED_BY" and r["source"].startswith("device:"):
             cable(port("dcim.powerport", r["source"]), port("dcim.poweroutlet", r["target"]))
@@ -235,7 +235,10 @@ class FakeNetBox:
 
     ``fail_on`` maps a request number (1-based) to ``500`` (an HTTP error) or ``"drop"`` (close
     the connection without an answer); ``mutate_after`` adds an object to dcim/devices after that
-    many requests (NetBox changing under the read).
+    many requests for devices (NetBox changing under the read); ``delete_after`` deletes one object after that
+    many requests; endpoints in ``ignore_id_filter`` answer as if ``id__gt`` were not given (the
+    same first page again and again). Like NetBox, it filters on ``id__gt`` and orders by
+    ``ordering=id``.
     """
 
     def __init__(self, objects: dict[str, list[dict]], token: str = "0123456789abcdef0123"):
@@ -244,6 +247,9 @@ class FakeNetBox:
         self.requests: list[str] = []
         self.fail_on: dict[int, Any] = {}
         self.mutate_after: int | None = None
+        self.delete_after: tuple[int, str, int] | None = None  # (requests, endpoint, object id)
+        self.ignore_id_filter: set[str] = set()  # endpoints answering as if id__gt were absent
+        self.answer: bytes | None = None  # when set, the body of every list answer (fuzzing)
         self.lock = threading.Lock()
         handler = self._handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -277,9 +283,14 @@ class FakeNetBox:
                 with fake.lock:
                     fake.requests.append(self.path)
                     number = len(fake.requests)
-                    if fake.mutate_after is not None and number == fake.mutate_after + 1:
+                    reads = sum("/api/dcim/devices/" in r for r in fake.requests)
+                    if (fake.mutate_after is not None and "/api/dcim/devices/" in self.path
+                            and reads == fake.mutate_after + 1):
                         devices = fake.objects["dcim/devices"]
                         devices.insert(0, {**devices[0], "id": 0, "name": "inserted-meanwhile"})
+                    if fake.delete_after is not None and number == fake.delete_after[0] + 1:
+                        endpoint, obj_id = fake.delete_after[1:]
+                        fake.objects[endpoint] = [o for o in fake.objects[endpoint] if o["id"] != obj_id]
                 failure = fake.fail_on.get(number)
                 if failure == "drop":
                     self.close_connection = True
@@ -299,8 +310,22 @@ class FakeNetBox:
                 if len(parts) != 3 or parts[0] != "api" or f"{parts[1]}/{parts[2]}" not in fake.objects:
                     self._json(404, {"detail": "Not found."})
                     return
-                objects = fake.objects[f"{parts[1]}/{parts[2]}"]
+                endpoint = f"{parts[1]}/{parts[2]}"
+                if fake.answer is not None:  # a prepared body for every list request
+                    data = fake.answer
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                objects = fake.objects[endpoint]
                 query = urllib.parse.parse_qs(url.query)
+                if query.get("ordering") == ["id"]:
+                    objects = sorted(objects, key=lambda o: o["id"])
+                if "id__gt" in query and endpoint not in fake.ignore_id_filter:
+                    after = int(query["id__gt"][0])
+                    objects = [o for o in objects if o["id"] > after]
                 limit = int(query.get("limit", ["50"])[0])
                 offset = int(query.get("offset", ["0"])[0])
                 page = objects[offset:offset + limit]

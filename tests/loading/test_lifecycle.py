@@ -9,6 +9,7 @@ import pytest
 
 from itss_graph.errors import InputError
 from itss_graph.loading.load import load_inventory
+from itss_graph.loading.validate import ONTOLOGY_HINT
 from tests.conftest import store_dump
 
 
@@ -94,12 +95,12 @@ def test_skip_loads_the_good_rows_and_reports_every_skipped_one(any_store, write
     cis = write("in/cis.csv", "id,name,type\na,A,server\nb,B,toaster\nc,C,vm\n,D,vm\n")
     rels = write("in/relations.csv", "source,type,target\nc,RUNS_ON,a\nc,RUNS_ON,b\nc,RUNS_INTO,a\n")
     report = load_inventory([cis, rels], any_store, on_error="skip")
-    skipped = [str(p).rsplit("/", 1)[1] for p in report.skipped]
+    skipped = [str(p).replace(f"{cis.parent}/", "") for p in report.skipped]
     assert skipped == [
-        "cis.csv:3: type: unknown CI type 'toaster' (did you mean 'router'?)",
+        f"cis.csv:3: type: unknown CI type 'toaster' (did you mean 'router'?); {ONTOLOGY_HINT}",
         "cis.csv:5: id: missing id",
         "relations.csv:3: target: unknown CI 'b': its row has errors",
-        "relations.csv:4: type: unknown relation type 'RUNS_INTO' (did you mean 'RUNS_ON'?)",
+        f"relations.csv:4: type: unknown relation type 'RUNS_INTO' (did you mean 'RUNS_ON'?); {ONTOLOGY_HINT}",
     ]
     assert report.skipped_total == 4
     assert sorted(any_store.existing_ids(["a", "b", "c"])) == ["a", "c"]
@@ -128,11 +129,12 @@ def test_identification_keys_on_both_stores(any_store, write):
 def test_a_version_1_store_is_migrated_and_keeps_its_data(tmp_path, write):
     import sqlite3
 
-    from itss_graph.stores.sqlite import _DDL, SQLiteStore
+    from itss_graph.stores.layout import sqlite_ddl
+    from itss_graph.stores.sqlite import SQLiteStore
 
     path = tmp_path / "v1.db"
     db = sqlite3.connect(path)
-    db.executescript(_DDL)
+    db.executescript(";".join(sqlite_ddl(version=1)))
     db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     db.execute("INSERT INTO ci (id, type, name, props) VALUES ('old', 'server', 'Old', '{}')")
     db.commit()

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from itss_graph.loading.validate import ONTOLOGY_HINT
 from tests.conftest import REPO
 from tests.test_cli import run
 
@@ -18,7 +19,8 @@ def test_skip_exits_1_lists_every_skipped_row_and_loads_the_rest(tmp_path, write
     done = run("load", str(tmp_path / "in"), "--store", str(db), "--on-error", "skip")
     assert done.returncode == 1
     assert "Skipped rows (1):" in done.stdout
-    assert f"  {tmp_path}/in/cis.csv:3: type: unknown CI type 'toaster' (did you mean 'router'?)" in done.stdout
+    assert (f"  {tmp_path}/in/cis.csv:3: type: unknown CI type 'toaster' (did you mean 'router'?); "
+            f"{ONTOLOGY_HINT}") in done.stdout
     assert done.stderr.strip() == "itss: 1 row skipped (listed in the report); the others were loaded"
     stats = json.loads(run("stats", "--store", str(db), "--format", "json").stdout)
     assert stats["cis"] == {"server": 1, "vm": 1}
@@ -34,7 +36,8 @@ def test_stop_exits_2_and_json_reports_skipped_rows_in_skip_mode(tmp_path, write
     assert report["skipped_total"] == 1 and report["complete"] is False
     assert report["skipped"][0] == {"file": f"{tmp_path}/in/cis.csv", "line": 3, "field": "type",
                                     "column": "type", "value": "toaster",
-                                    "message": "unknown CI type 'toaster' (did you mean 'router'?)"}
+                                    "message": "unknown CI type 'toaster' (did you mean 'router'?); "
+                                               + ONTOLOGY_HINT}
 
 
 def test_rows_report_in_every_format(tmp_path, write):

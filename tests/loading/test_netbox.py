@@ -48,9 +48,11 @@ def test_api_load_reproduces_the_demo_data(any_store, fake, netbox_dir, tmp_path
     assert report.totals()["cis"]["created"] == 440
     assert report.totals()["relations"]["created"] == (535 if extras else 451)
     assert report.warnings == []
-    # every endpoint read page by page: 25 objects a page
+    # every endpoint read page by page, 25 objects a page, by id (keyset), then counted again
     pages = [p for p in fake.requests if "/api/dcim/devices/" in p]
-    assert len(pages) == 3 and all("limit=25" in p for p in pages)
+    assert len(pages) == 4 and all("limit=25&ordering=id" in p for p in pages[:3])
+    assert "id__gt" not in pages[0] and all("id__gt=" in p for p in pages[1:3])
+    assert pages[3].endswith("?limit=1")
 
 
 def test_json_export_in_examples_gives_the_demo_data(sqlite_store, netbox_dir, tmp_path):
@@ -89,7 +91,7 @@ def test_a_read_that_keeps_failing_writes_nothing(sqlite_store, fake, netbox_dir
 
 
 def test_netbox_changing_during_the_read_is_refused(sqlite_store, fake):
-    fake.mutate_after = 7  # a device appears after the first page of devices was read
+    fake.mutate_after = 1  # a device appears after the first page of devices was read
     client = NetBoxClient(fake.url, fake.token, page_size=25)
     with pytest.raises(SourceError) as excinfo:
         load_items(netbox_rows(client), sqlite_store)

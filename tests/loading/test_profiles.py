@@ -11,6 +11,8 @@ import pytest
 from itss_graph.errors import InputError
 from itss_graph.loading.load import load_inventory
 from itss_graph.loading.profiles import available_profiles, find_profile, load_profile
+from itss_graph.loading.validate import ONTOLOGY_HINT
+from itss_graph.stores.sqlite import SQLiteStore
 from tests.conftest import REPO, store_dump
 
 REGISTER = REPO / "examples" / "asset-register"
@@ -111,12 +113,14 @@ def test_netbox_csv_exports_give_the_demo_cis_and_their_references(sqlite_store,
 
 
 def test_profile_problems_name_the_profiles_own_columns(sqlite_store, write):
-    path = write("台账.csv", "资产编号,资产名称,类型\nA1,彩色打印机,打印机\n")
+    path = write("台账.csv", "资产编号,资产名称,类型\nA1,机房保险柜,保险柜\n")
     with pytest.raises(InputError) as excinfo:
         load_inventory([path], sqlite_store, profile="cn-asset-register")
     problem = excinfo.value.problems[0]
-    assert (problem.line, problem.column, problem.field, problem.value) == (2, "类型", "type", "打印机")
+    assert (problem.line, problem.column, problem.field, problem.value) == (2, "类型", "type", "保险柜")
     assert "map it in profile 'cn-asset-register' (tables[0].cis[0].type.map)" in problem.message
+    # and how to add a type or an alias without touching the profile
+    assert problem.message.endswith("or " + ONTOLOGY_HINT)
 
 
 def test_user_profiles_come_from_itss_loaders_path_and_replace_built_ins(tmp_path, monkeypatch, write,
@@ -147,3 +151,26 @@ def test_stubs_never_overwrite_a_richer_record(sqlite_store, write):
     room = sqlite_store.get_cis(["room:一号机房"])["room:一号机房"]
     assert room.props == {"floor": "3F", "area_m2": 420}
     assert report.cis["room"]["unchanged"] == 1
+
+
+def test_the_user_ontology_file_of_loaders_readme_adds_a_type_and_an_alias(tmp_path, monkeypatch, write):
+    """The unknown-type message sends people to loaders/README.md; its example must work."""
+    from itss_graph.schema import load_schema
+
+    readme = (REPO / "loaders" / "README.md").read_text(encoding="utf-8")
+    turtle = readme.split("```turtle\n", 1)[1].split("```", 1)[0]
+    register = write("台账.csv", "资产编号,资产名称,类型\nA1,机房保险柜,保险柜\nA2,柜面凭条打印机,凭条打印机\n")
+    with pytest.raises(InputError) as excinfo:
+        load_inventory([register], SQLiteStore(tmp_path / "a.db"), profile="cn-asset-register")
+    assert [p.value for p in excinfo.value.problems] == ["保险柜", "凭条打印机"]
+    user = tmp_path / "ontology"
+    user.mkdir()
+    (user / "site-types.ttl").write_text(turtle, encoding="utf-8")
+    monkeypatch.setenv("ITSS_ONTOLOGY_PATH", str(user))
+    load_schema.cache_clear()
+    try:
+        store = SQLiteStore(tmp_path / "b.db")
+        load_inventory([register], store, profile="cn-asset-register")
+        assert {c.id: c.type for c in store.get_cis(["A1", "A2"]).values()} == {"A1": "safe", "A2": "printer"}
+    finally:
+        load_schema.cache_clear()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.ci import in_ci
+
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -32,7 +34,7 @@ def chromium_path() -> str | None:
 def require_chromium() -> str:
     path = chromium_path()
     if path is None:
-        if os.environ.get("CI") == "true":
+        if in_ci():
             pytest.fail("Chromium is not installed (scripts/install-system-deps.sh installs it)")
         pytest.skip("Chromium not installed: run `make system-deps` (Debian package chromium)")
     return path
@@ -53,7 +55,7 @@ class PageVisit:
 
 
 def visit(path: Path, *, evaluate: dict[str, str] | None = None, screenshot: str | None = None,
-          actions=None) -> PageVisit:
+          actions=None, viewport: tuple[int, int] = (1400, 900)) -> PageVisit:
     """Load ``path``, wait for the page to say it is ready, run JS expressions, screenshot."""
     from playwright.sync_api import sync_playwright
 
@@ -62,7 +64,7 @@ def visit(path: Path, *, evaluate: dict[str, str] | None = None, screenshot: str
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
             page.on("console", lambda m: result.console_errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: result.page_errors.append(str(e)))
             page.on("request", lambda r: result.requests.append(r.url))

@@ -61,7 +61,7 @@ def test_the_standards_that_apply_to_a_code_with_their_reasons(tmp_path, kb):
     declared_node = next(n for n in page.nodes if n["id"] == "kb:cat-040301")
     assert declared_node["kind"] == "declared"
     first = answer.applicable[0]
-    assert first.reasons[0].text in page["panels"]
+    assert first.reasons[0].sentence in page["panels"]
 
 
 def test_profile_names_and_unknown_items_show_as_text(tmp_path, kb, xss_profile):

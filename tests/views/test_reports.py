@@ -9,7 +9,7 @@ import pytest
 
 from itss_graph.engine.blast import blast_radius
 from itss_graph.engine.impact import impact
-from itss_graph.engine.obligations import assess, situation_of
+from itss_graph.answers.obligations import assess, situation_of
 from itss_graph.knowledge.applicability import evaluate
 from itss_graph.knowledge.gap import gap_for_profile
 from itss_graph.knowledge.kb import KnowledgeBase
@@ -49,9 +49,10 @@ def test_impact_report_page(tmp_path, demo_store):
     by_type = {t: result.columns.types.count(t) for t in dict.fromkeys(result.columns.types)}
     assert section_rows(page, "Impacted CIs") == [min(5, n) for n in by_type.values()]
     assert "… and" in page["text"]  # the cut lists say so
-    # the graph: every impacted CI drawn or inside a group
+    # the graph: every impacted CI and every service at risk drawn, or inside a group
     members = [m for n in page.nodes for m in (n["members"] or [n["id"]])]
-    assert sorted(members) == sorted([*(s.id for s in result.sources), *result.columns.ids])
+    at_risk = [s.id for s in blast.services if s.status == "at-risk"]
+    assert sorted(members) == sorted([*(s.id for s in result.sources), *result.columns.ids, *at_risk])
     # obligations with their provenance, and the provenance section
     first = obligations["sections"][0]["items"]["emergency_tasks"][0]
     assert first["label"]["en"] in page["text"] and first["provenance"][0]["source"] in page["text"]
@@ -68,13 +69,12 @@ def test_standards_and_gap_report_pages(tmp_path, xss_profile):
     assert section_rows(page, "Applicable standards, best first") == [len(answer.applicable)]
     assert {n["id"] for n in page.nodes if n["kind"] == "standard"} == \
         {r.node.id for r in [*answer.applicable, *answer.planned]}
-    assert answer.applicable[0].reasons[0].text in page["text"]
+    assert answer.applicable[0].reasons[0].sentence in page["text"]
 
     report = gap_for_profile(kb, load_profile(xss_profile, kb))
     page = open_page(write_report_html(gap_report(report), tmp_path / "gap.html"), "views-report-gap.png",
                      evaluate=READ_TABLES)
-    assert section_rows(page, "Gaps") == [len(report.gaps)]
-    assert section_rows(page, "Met") == [len(report.met)]
+    assert section_rows(page, "What you must have") == [len(report.gaps) + len(report.met)]
     assert section_rows(page, "Names not recognised (ignored)") == [1]
     assert XSS["svc"] in page["text"] and XSS["app"] in page["text"]  # the profile's name, its unknown item
     assert page["injected"] == 0
@@ -112,7 +112,8 @@ def test_markdown_of_knowledge_reports_cites_the_white_paper(xss_profile):
     kb = KnowledgeBase.load()
     query, declared = declared_for_code(kb, "040301")
     text = report_markdown(standards_report(evaluate(kb, declared, query, "zh"), kb))
-    assert "## 各标准适用的原因" in text and "§3.2.6" in text
+    assert "## 各标准适用的原因及白皮书出处" in text and "3.2.6 运行维护标准" in text and "第3470-3534行" in text
+    assert "kb:std-" not in text  # standards by number and title; identifiers only in JSON
     report = gap_for_profile(kb, load_profile(xss_profile, kb))
     text = report_markdown(gap_report(report))
     assert text.count("\n| People |") == sum(1 for g in report.gaps if g.element.label == "People") + \

@@ -107,7 +107,7 @@ def test_service_map_draws_the_whole_stack_one_band_per_layer(tmp_path, demo_sto
 
 
 def test_large_views_draw_groups_that_account_for_every_ci(tmp_path, demo_store):
-    from itss_graph.cli.view_cmd import locations_of
+    from itss_graph.engine.locations import locations_of
 
     schema = load_schema()
     result = impact(demo_store, ["site:dc1"], schema=schema)
@@ -145,7 +145,7 @@ def test_large_views_draw_groups_that_account_for_every_ci(tmp_path, demo_store)
 def test_ci_names_are_text_everywhere_and_run_nothing(tmp_path, xss_store, kind):
     schema = load_schema()
     if kind == "impact":
-        from itss_graph.engine.obligations import assess, situation_of
+        from itss_graph.answers.obligations import assess, situation_of
 
         result = impact(xss_store, ["srv"], schema=schema)
         view = impact_view(result, obligations=assess(situation_of(xss_store, result)).as_dict())

@@ -96,7 +96,7 @@ def test_the_page_carries_user_data_as_json_only():
 
 
 def test_locations_come_from_located_in_then_properties(xss_store):
-    from itss_graph.cli.view_cmd import locations_of
+    from itss_graph.engine.locations import locations_of
     from itss_graph.schema import load_schema
 
     where = locations_of(xss_store, ["srv", "app", "rack"], load_schema())

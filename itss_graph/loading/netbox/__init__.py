@@ -2,10 +2,11 @@
 (:mod:`.export`), turned into CI and relation rows (:mod:`.transform`) as described in
 ``loaders/netbox.yaml`` and ``samples/netbox-demo/README.txt``.
 
-Example (needs a NetBox):
-    >>> from itss_graph.loading.netbox.client import NetBoxClient   # doctest: +SKIP
-    >>> client = NetBoxClient("https://netbox.example.com", "0123abcd")   # doctest: +SKIP
-    >>> rows = list(netbox_rows(client))                             # doctest: +SKIP
+Usage (needs a NetBox; tests/loading/test_netbox.py runs it against a fake one)::
+
+    from itss_graph.loading.netbox.client import NetBoxClient
+    client = NetBoxClient("https://netbox.example.com", "0123abcd")
+    rows = list(netbox_rows(client))
 """
 
 from __future__ import annotations
@@ -19,13 +20,28 @@ def netbox_rows(source, *, profile=None, extras: bool = False, schema=None) -> I
     """Rows (and problems, warnings) for every object of a NetBox ``source`` — a
     :class:`~itss_graph.loading.netbox.client.NetBoxClient` or a
     :class:`~itss_graph.loading.netbox.export.JsonExport` — read endpoint by endpoint. A read
-    that fails raises (SourceError, InputError) out of the iteration: the load then writes
-    nothing."""
+    that fails raises out of the iteration (SourceError at once; the InputErrors of an export's
+    files together, after the other files): the load then writes nothing."""
+    from itss_graph.errors import InputError, RowWarning
     from itss_graph.loading.profiles import find_profile
 
     profile = profile or find_profile("netbox")
-    objects = {endpoint: source.iter_objects(endpoint) for endpoint in ENDPOINTS}  # lazy
-    yield from NetBoxTransform(profile.options, extras=extras, schema=schema).rows(objects)
+    failed: list = []
+    for endpoint in getattr(source, "missing", lambda e: [])(ENDPOINTS):
+        yield RowWarning(str(source.directory), None, None,
+                         f"no {endpoint.replace('/', '.')}.json in the export: no "
+                         f"{endpoint.split('/')[1]} were read")
+
+    def objects(endpoint):
+        try:
+            yield from source.iter_objects(endpoint)
+        except InputError as exc:
+            failed.extend(exc.problems)
+
+    transform = NetBoxTransform(profile.options, extras=extras, schema=schema)
+    yield from transform.rows({endpoint: objects(endpoint) for endpoint in ENDPOINTS})
+    if failed:
+        raise InputError(failed)
 
 
 __all__ = ["netbox_rows", "ENDPOINTS"]

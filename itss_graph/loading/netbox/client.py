@@ -1,22 +1,26 @@
 """A small NetBox REST API client (stdlib only): token auth, paginated reads, retries.
 
-Every list endpoint is read page by page (``?limit=N&offset=M&ordering=id``), following
-``next``; the objects read must match the ``count`` NetBox announced and have distinct ids,
-otherwise NetBox changed under the read (offset paging then skips or repeats objects) and the
-read fails — a partial read is never loaded, and never prunes anything.
+Every list endpoint is read by keyset paging (``?ordering=id&id__gt=<last id>&limit=N``), so
+objects deleted or added meanwhile never make the read skip one that exists; each page's
+``count`` must agree with what was read before it, ids must increase, the pages are bounded in
+number, and a last request re-counts the endpoint. Any disagreement means NetBox changed under
+the read (or pages in a loop) and the read fails — a partial read is never loaded, and never
+prunes anything.
 
 Errors are :class:`~itss_graph.errors.SourceError` naming the URL (never the token): refused
 token (401/403), missing endpoint (404), server errors and unreachable hosts (after retries),
 answers that are not NetBox JSON.
 
-Example (needs a NetBox):
-    >>> client = NetBoxClient("https://demo.netbox.dev", "0123456789abcdef")  # doctest: +SKIP
-    >>> next(client.iter_objects("dcim/sites"))["name"]                        # doctest: +SKIP
-    'DM-Akron'
+Usage (needs a NetBox; tests/loading/test_netbox.py runs it against a fake one)::
+
+    client = NetBoxClient("https://demo.netbox.dev", "0123456789abcdef")
+    next(client.iter_objects("dcim/sites"))["name"]   # 'DM-Akron'
 """
 
 from __future__ import annotations
 
+import http.client
+import itertools
 import json
 import ssl
 import time
@@ -28,6 +32,8 @@ from typing import Any, Iterator
 from itss_graph.errors import SourceError
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
+MAX_PAGES = 100_000  # per endpoint: 100 million objects at the default page size
+MAX_ANSWER_BYTES = 256 << 20  # one page of 1000 objects is a few MiB
 
 
 class NetBoxClient:
@@ -35,18 +41,22 @@ class NetBoxClient:
 
     def __init__(self, url: str, token: str | None, *, page_size: int = 1000,
                  timeout: float = 60.0, retries: int = 3, verify_tls: bool = True,
-                 backoff: float = 0.5):
+                 backoff: float = 0.5, max_pages: int = MAX_PAGES):
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise SourceError(f"not a NetBox URL: {url!r} (expected http(s)://host[:port])")
         self.url = url.rstrip("/")
         if self.url.endswith("/api"):
             self.url = self.url[:-4]
+        if token is not None and (not token.isprintable() or not token.isascii()):
+            raise SourceError("the NetBox token holds a line break, a control character or a "
+                              "non-ASCII character: check NETBOX_TOKEN")
         self.token = token
         self.page_size = page_size
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
+        self.max_pages = max_pages
         self.context = None if verify_tls else ssl._create_unverified_context()  # noqa: S323
         self.requests = 0
 
@@ -71,7 +81,7 @@ class NetBoxClient:
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout,
                                             context=self.context) as response:
-                    body = response.read()
+                    body = response.read(MAX_ANSWER_BYTES + 1)
             except urllib.error.HTTPError as exc:
                 detail = _detail(exc)
                 if exc.code in (401, 403):
@@ -85,61 +95,110 @@ class NetBoxClient:
                     continue
                 raise SourceError(f"NetBox answered HTTP {exc.code} for {shown}"
                                   f"{': ' + detail if detail else ''}") from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-                last_error = str(getattr(exc, "reason", exc))
+            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError,
+                    http.client.HTTPException) as exc:  # IncompleteRead, BadStatusLine ...
+                last_error = str(getattr(exc, "reason", exc)) or type(exc).__name__
                 continue
-            try:
-                return json.loads(body)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise SourceError(f"NetBox answer for {shown} is not JSON "
-                                  f"(starts {body[:60]!r})") from None
+            except ValueError as exc:  # a URL or header urllib refuses to send
+                raise SourceError(f"cannot request {shown} from NetBox: {exc}") from None
+            if len(body) > MAX_ANSWER_BYTES:
+                raise SourceError(f"NetBox answer for {shown} is larger than "
+                                  f"{MAX_ANSWER_BYTES >> 20} MiB; lower page_size")
+            return _json(body, shown)
         raise SourceError(f"cannot read {shown} from NetBox after {self.retries + 1} attempts: "
                           f"{last_error}")
 
     def iter_objects(self, endpoint: str) -> Iterator[dict]:
-        """Every object of a list endpoint such as ``dcim/devices``, in id order."""
-        query = urllib.parse.urlencode({"limit": self.page_size, "offset": 0, "ordering": "id"})
-        url: str | None = f"{self.url}/api/{endpoint.strip('/')}/?{query}"
-        seen: set[Any] = set()
-        announced = None
-        while url:
-            page = self.get(url)
-            if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-                raise SourceError(f"NetBox answer for /api/{endpoint}/ is not a list page "
-                                  "(no 'results')")
-            announced = page.get("count", announced)
-            for obj in page["results"]:
-                if not isinstance(obj, dict) or "id" not in obj:
-                    raise SourceError(f"NetBox answer for /api/{endpoint}/ holds an object "
-                                      "without an id")
-                if obj["id"] in seen:
-                    raise SourceError(f"NetBox changed while /api/{endpoint}/ was read "
-                                      f"(object {obj['id']} came twice); nothing was loaded: "
-                                      "run it again")
-                seen.add(obj["id"])
+        """Every object of a list endpoint such as ``dcim/devices``, in id order, read by keyset
+        paging (``ordering=id&id__gt=<last id read>``): an object that exists during the whole
+        read is never skipped, whatever else is added or deleted meanwhile (offset paging skips
+        one for each object deleted before it). Each page's ``count`` must be what the read so far
+        implies, and a last request re-counts the endpoint: any change aborts the read."""
+        shown = f"/api/{endpoint.strip('/')}/"
+        base = f"{self.url}{shown}"
+        last_id: int | None = None
+        total: int | None = None
+        read = 0
+        for pages in itertools.count(1):
+            if pages > self.max_pages:
+                raise SourceError(f"NetBox answer for {shown} goes on for more than {self.max_pages} "
+                                  "pages (a paging loop?); nothing was loaded")
+            query = {"limit": self.page_size, "ordering": "id"}
+            if last_id is not None:
+                query["id__gt"] = last_id
+            page = self.get(f"{base}?{urllib.parse.urlencode(query)}")
+            results, count = _page(page, shown)
+            previous = last_id
+            for obj in results:  # ids first: a page that repeats is a loop, not a change
+                if previous is not None and obj["id"] <= previous:
+                    raise SourceError(f"NetBox answer for {shown} did not page by id (object {obj['id']} "
+                                      f"after {previous}): a paging loop, or a NetBox that ignores "
+                                      "id__gt; nothing was loaded")
+                previous = obj["id"]
+            if total is None:
+                total = count
+            elif count != total - read:
+                raise _changed(shown, f"{count} objects left to read where {total - read} were expected")
+            for obj in results:
+                last_id = obj["id"]
+                read += 1
                 yield obj
-            url = page.get("next")
-            if url:
-                url = self._same_host(url)
-        if announced is not None and announced != len(seen):
-            raise SourceError(f"NetBox changed while /api/{endpoint}/ was read ({announced} "
-                              f"objects announced, {len(seen)} read); nothing was loaded: "
-                              "run it again")
+            if not page.get("next"):
+                if len(results) != count:
+                    raise _changed(shown, f"{count} objects announced, {len(results)} on the last page")
+                break
+            if not results:
+                raise SourceError(f"NetBox answer for {shown} is an empty page that links to a next "
+                                  "one; nothing was loaded")
+        recount = _page(self.get(f"{base}?{urllib.parse.urlencode({'limit': 1})}"), shown)[1]
+        if recount != read:
+            raise _changed(shown, f"{read} objects read, {recount} there now")
 
-    def _same_host(self, url: str) -> str:
-        """``next`` links as NetBox builds them may name another host (behind a proxy): keep
-        the path and query, use the URL we were given."""
-        parts = urllib.parse.urlsplit(url)
-        base = urllib.parse.urlsplit(self.url)
-        prefix = base.path.rstrip("/")
-        path = parts.path if parts.path.startswith(prefix + "/api/") or not prefix else prefix + parts.path
-        return urllib.parse.urlunsplit((base.scheme, base.netloc, path, parts.query, ""))
+
+def _json(body: bytes, shown: str) -> Any:
+    """A NetBox answer parsed with the limits of any JSON input (no duplicate keys, no huge
+    numbers, bounded nesting)."""
+    from itss_graph.errors import InputError
+    from itss_graph.loading.documents import parse_json, value_problem
+
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SourceError(f"NetBox answer for {shown} is not JSON (starts {body[:60]!r})") from None
+    try:
+        document, problems = parse_json(shown, text)
+    except InputError as exc:
+        raise SourceError(f"NetBox answer for {shown} is not JSON that can be read: "
+                          f"{exc.problems[0].message} (starts {body[:60]!r})") from None
+    bad = value_problem(document) if not problems else (problems[0].field, problems[0].message)
+    if bad is not None:
+        raise SourceError(f"NetBox answer for {shown} holds a value that cannot be loaded"
+                          f"{' (' + str(bad[0]) + ')' if bad[0] else ''}: {bad[1]}")
+    return document
+
+
+def _page(page: Any, shown: str) -> tuple[list[dict], int]:
+    """The objects and ``count`` of one API list page; SourceError for any other shape."""
+    if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+        raise SourceError(f"NetBox answer for {shown} is not a list page (no 'results')")
+    count = page.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise SourceError(f"NetBox answer for {shown} has no object count")
+    for obj in page["results"]:
+        if not isinstance(obj, dict) or not isinstance(obj.get("id"), int) or isinstance(obj["id"], bool):
+            raise SourceError(f"NetBox answer for {shown} holds an object without a numeric id")
+    return page["results"], count
+
+
+def _changed(shown: str, detail: str) -> SourceError:
+    return SourceError(f"NetBox changed while {shown} was read ({detail}); nothing was loaded: "
+                       "run it again")
 
 
 def _detail(exc: urllib.error.HTTPError) -> str:
     try:
         body = json.loads(exc.read() or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError, OSError):
+    except (ValueError, RecursionError, OSError):  # not JSON, too deep, a broken connection
         return ""
     detail = body.get("detail") if isinstance(body, dict) else None
     return str(detail)[:200] if detail else ""

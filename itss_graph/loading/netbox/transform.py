@@ -15,10 +15,14 @@ cluster            ``cluster:<id>`` (platform = cluster type)
 virtual machine    ``vm:<id>``, RUNS_ON its cluster (and the device it is pinned to)
 provider, circuit  ``provider:<id>``, ``circuit:<id>`` (name = circuit id), PROVIDED_BY
 circuit termination  circuit CIRCUIT_TERMINATES site, once per circuit and site
-cable              data ports of two devices: A-side device CONNECTED_TO B-side device; power
-                   port to outlet: device POWERED_BY the PDU; power port to feed: device
-                   POWERED_BY the feed; with extras a circuit termination to a device port:
-                   CONNECTED_TO between circuit and device (A side first). One row per pair.
+cable              data ports of two devices whose CI types stand at different network tiers
+                   (``cmdb:networkTier`` in the ontology: router 1 … patch panel 5, end devices
+                   9): the one further from the core UPLINKED_TO the other (a server to its
+                   switch, an access switch to its router); other data cables (same tier, or
+                   a type without one) A-side device CONNECTED_TO B-side device; power port to
+                   outlet: device POWERED_BY the PDU; power port to feed: device POWERED_BY the
+                   feed; with extras a circuit termination to a device port: CONNECTED_TO
+                   between circuit and device (A side first). One row per pair.
 =================  ========================================================================
 
 Objects are read endpoint by endpoint and only id → name maps are kept, so memory stays small.
@@ -43,6 +47,12 @@ ENDPOINTS = (
     "virtualization/clusters", "virtualization/virtual-machines", "circuits/providers",
     "circuits/circuits", "circuits/circuit-terminations", "dcim/cables",
 )
+_KINDS = {"dcim/sites": "dcim.site", "dcim/racks": "dcim.rack", "dcim/power-panels": "dcim.powerpanel",
+          "dcim/power-feeds": "dcim.powerfeed", "dcim/devices": "dcim.device",
+          "virtualization/clusters": "virtualization.cluster",
+          "virtualization/virtual-machines": "virtualization.virtualmachine",
+          "circuits/providers": "circuits.provider", "circuits/circuits": "circuits.circuit",
+          "circuits/circuit-terminations": "circuits.circuittermination", "dcim/cables": "dcim.cable"}
 DATA_PORTS = {"dcim.interface", "dcim.frontport", "dcim.rearport", "dcim.consoleport",
               "dcim.consoleserverport"}
 
@@ -81,6 +91,7 @@ class NetBoxTransform:
         self.panel_sites: dict[Any, str | None] = {}
         self.pairs: set[tuple[str, str, str]] = set()
         self.warned_roles: set[str] = set()
+        self.device_tiers: dict[str, int | None] = {}  # device CI id -> its type's network tier
 
     # -- entry point --------------------------------------------------------------------------
     def rows(self, objects: dict[str, Iterable[dict]]) -> Iterator[RawRow | Problem]:
@@ -94,8 +105,16 @@ class NetBoxTransform:
             "circuits/circuit-terminations": self._termination, "dcim/cables": self._cable,
         }
         for endpoint in ENDPOINTS:
+            kind = _KINDS[endpoint]
             for obj in objects.get(endpoint, ()):
-                yield from handlers[endpoint](obj)
+                try:  # rows of one object at a time: a malformed object is one problem
+                    rows = list(handlers[endpoint](obj))
+                except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+                    yield Problem(self._where(kind, obj if isinstance(obj, dict) else {}), None, None,
+                                  f"a NetBox {kind.split('.')[1]} object of an unexpected shape "
+                                  f"({type(exc).__name__}: {str(exc)[:120]})")
+                    continue
+                yield from rows
 
     # -- helpers ------------------------------------------------------------------------------
     @staticmethod
@@ -188,6 +207,8 @@ class NetBoxTransform:
             return
         device_type = obj.get("device_type") or {}
         rack = obj.get("rack")
+        known = self.schema.ci_types.get(ci_type)
+        self.device_tiers[device_id] = known.network_tier if known else None
         yield self._ci(where, {
             "id": device_id, "name": _name(obj), "type": ci_type,
             "site": _name(obj.get("site")), "status": _value(obj.get("status")),
@@ -268,7 +289,7 @@ class NetBoxTransform:
                     yield RowWarning(where, None, None,
                                      f"cable joins two ports of {ci_a}: no relation", ci_a)
                     continue
-                yield from self._rel(where, ci_a, "CONNECTED_TO", ci_b)
+                yield from self._data_cable(where, ci_a, ci_b)
             elif {kind_a, kind_b} == {"dcim.powerport", "dcim.poweroutlet"}:
                 consumer, provider = (ci_a, ci_b) if kind_a == "dcim.powerport" else (ci_b, ci_a)
                 if consumer != provider:
@@ -279,6 +300,16 @@ class NetBoxTransform:
             elif self.extras and "circuits.circuittermination" in (kind_a, kind_b) and (
                     kind_a in DATA_PORTS or kind_b in DATA_PORTS):
                 yield from self._rel(where, ci_a, "CONNECTED_TO", ci_b)
+
+    def _data_cable(self, where: str, ci_a: str, ci_b: str) -> Iterator[RawRow]:
+        """An uplink when the ontology's network tiers of the two devices differ (the device
+        further from the core reaches the network through the other), else a peer link."""
+        tier_a, tier_b = self.device_tiers.get(ci_a), self.device_tiers.get(ci_b)
+        if tier_a is not None and tier_b is not None and tier_a != tier_b:
+            edge, core = (ci_a, ci_b) if tier_a > tier_b else (ci_b, ci_a)
+            yield from self._rel(where, edge, "UPLINKED_TO", core)
+        else:
+            yield from self._rel(where, ci_a, "CONNECTED_TO", ci_b)
 
     @staticmethod
     def _end(termination: dict) -> tuple[str | None, str | None]:

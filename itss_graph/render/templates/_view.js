@@ -123,14 +123,30 @@ function itssDraw(G, canvasId) {
     showNode(id);
   });
 
+  var serveLink = document.getElementById("serve-link");
+  if (serveLink && G.view.serve) {
+    serveLink.textContent = G.view.serve;
+    serveLink.setAttribute("href", G.view.serve);
+  }
+
+  // fit the whole graph with a margin, so no node or label ends at the edge of the canvas
+  function fitWithMargin() {
+    network.fit({animation: false});
+    network.moveTo({scale: network.getScale() * 0.92, animation: false});
+  }
   var physics = G.options.physics && G.options.physics.enabled;
   if (physics) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({physics: false});
+      fitWithMargin();
       document.body.setAttribute("data-stable", "true");
     });
   } else {
-    document.body.setAttribute("data-stable", "true");
+    network.once("afterDrawing", function () {
+      fitWithMargin();
+      document.body.setAttribute("data-stable", "true");
+    });
   }
+  window.addEventListener("resize", function () { network.redraw(); fitWithMargin(); });
   return {network: network, nodes: nodes, edges: edges, view: G.view};
 }

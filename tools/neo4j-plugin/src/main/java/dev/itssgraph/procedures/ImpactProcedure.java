@@ -28,8 +28,10 @@ import org.neo4j.procedure.Procedure;
  * effect is {@code redundant}, or relations sharing a {@code redundancy_group} property) is
  * lost when fewer than its {@code min_up} providers remain up, degraded otherwise; a
  * {@code degraded} relation degrades its neighbour. Each CI is explained by the smallest
- * (class, relation, from id), class 0 hard dependency, 1 group, 2 degrading relation.
- * The failure semantics come from the caller (the ontology), never from this code.
+ * (class, relation, from id), class 0 hard dependency, 1 group, 2 degrading relation; the
+ * class is returned with each CI (explanations need it: a CI degraded through a group lost
+ * redundancy, one degraded over a cable only lost a link). The failure semantics come from
+ * the caller (the ontology), never from this code.
  *
  * <p>The answer is one record of parallel lists, unordered: the client sorts it.
  */
@@ -51,6 +53,8 @@ public class ImpactProcedure {
         public List<String> effects = new ArrayList<>();
         public List<String> vias = new ArrayList<>();
         public List<String> froms = new ArrayList<>();
+        /** The explanation class of each CI (0 hard, 1 group, 2 degrading); the last output. */
+        public List<Long> classes = new ArrayList<>();
     }
 
     /** Why a CI is reached: compared as the tuple (cls, rel, from) is in Python. */
@@ -62,7 +66,12 @@ public class ImpactProcedure {
         }
     }
 
-    private record Reached(int depth, String rel, String from) {}
+    private record Reached(int depth, String rel, String from, int cls) {
+
+        static Reached of(int depth, Cause cause) {
+            return new Reached(depth, cause.rel(), cause.from(), cause.cls());
+        }
+    }
 
     private record GroupRef(long ci, String key) {}
 
@@ -171,13 +180,13 @@ public class ImpactProcedure {
                     keepFirst(gone ? lostNow : degradedNow, ref.ci(), e.getValue());
                 }
                 for (Map.Entry<Long, Cause> e : lostNow.entrySet()) {
-                    down.put(e.getKey(), new Reached(depth, e.getValue().rel(), e.getValue().from()));
+                    down.put(e.getKey(), Reached.of(depth, e.getValue()));
                     degraded.remove(e.getKey());
                 }
                 for (Map.Entry<Long, Cause> e : degradedNow.entrySet()) {
                     long c = e.getKey();
                     if (!down.containsKey(c) && !degraded.containsKey(c)) {
-                        degraded.put(c, new Reached(depth, e.getValue().rel(), e.getValue().from()));
+                        degraded.put(c, Reached.of(depth, e.getValue()));
                     }
                 }
                 frontier = new ArrayList<>(lostNow.keySet());
@@ -232,6 +241,7 @@ public class ImpactProcedure {
                 out.effects.add(effect);
                 out.vias.add(e.getValue().rel());
                 out.froms.add(e.getValue().from());
+                out.classes.add((long) e.getValue().cls());
             }
         }
     }

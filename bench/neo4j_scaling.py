@@ -1,0 +1,168 @@
+"""Neo4j growth measurements for docs/scaling.md: load rate, store size, page cache needed and
+the latency distribution of impact answers, on one estate size at a time.
+
+Usage (from the repository root, after `make install` and `make neo4j-test-server`):
+
+    .venv/bin/python bench/neo4j_scaling.py ESTATE_DIR --uri bolt://127.0.0.1:7687 --store-dir DIR
+    .venv/bin/python bench/neo4j_scaling.py ESTATE_DIR --start --heap 4g --pagecache 2g
+
+``ESTATE_DIR`` holds ``cis.csv`` and ``relations.csv`` (bench/run.py or bench/estates.py make
+them). With ``--start`` a test server (tools/neo4j-test-server, procedures installed) is started
+on a fresh data directory and the estate loaded with `itss load` (wall time, rows/s); with
+``--uri`` an already loaded server is measured (``--store-dir``: its data directory, for sizes).
+
+Measured, and printed as JSON (also saved with ``--out``):
+
+* ``load``: `itss load` wall time and rows/s (only with ``--start``);
+* ``store``: bytes of the database's store files by kind (nodes, relationships, properties,
+  strings, indexes): the page cache that holds the whole graph is their sum;
+* ``impact``: per CI of a deterministic sample (every k-th id of cis.csv, ``--sample`` of them),
+  the time of one ``itss_graph.impact`` in a warm process (driver connected: the server walk,
+  the transfer and the answer's assembly), with procedures and with plain Cypher; p50, p95, max
+  and the CIs reached; plus the cold-process constant (``itss --version`` → store open), so a cold
+  CLI answer is about constant + warm time;
+* the machine's load average at start and end (on a shared machine, read times with it).
+
+Nothing here asserts a time: benchmarks report, they do not pass or fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+ITSS = str(Path(sys.executable).with_name("itss"))
+
+
+def store_sizes(data_dir: Path) -> dict:
+    """Bytes of the default database's store files, grouped as the page cache sees them."""
+    groups = {"nodes": ("neostore.nodestore",), "relationships": ("neostore.relationshipstore",
+                                                                   "neostore.relationshipgroupstore"),
+              "properties": ("neostore.propertystore.db",), "strings_arrays": ("neostore.propertystore.db.strings",
+                                                                                "neostore.propertystore.db.arrays"),
+              "indexes": ("schema",)}
+    sizes = {name: 0 for name in groups}
+    databases = [p for p in data_dir.rglob("databases/neo4j") if p.is_dir()]
+    if not databases:
+        return {}
+    for path in databases[0].rglob("*"):
+        if not path.is_file():
+            continue
+        rel = str(path.relative_to(databases[0]))
+        for name, prefixes in groups.items():
+            if any(rel.startswith(p) for p in prefixes):
+                if name == "properties" and (".strings" in rel or ".arrays" in rel or ".index" in rel):
+                    continue
+                sizes[name] += path.stat().st_size
+                break
+    total = sum(p.stat().st_size for p in databases[0].rglob("*") if p.is_file())
+    return {**{k: round(v / 2**20, 1) for k, v in sizes.items()},
+            "page_cache_for_graph_mb": round(sum(sizes.values()) / 2**20, 1),
+            "database_dir_mb": round(total / 2**20, 1)}
+
+
+def sample_ids(estate: Path, count: int) -> list[str]:
+    with (estate / "cis.csv").open(encoding="utf-8") as fh:
+        rows = [row[0] for row in csv.reader(fh)][1:]
+    step = max(1, len(rows) // count)
+    return rows[::step][:count]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def warm_impacts(uri: str, ids: list[str], procedures: bool) -> dict:
+    """One impact per id in this process (store open, schema loaded), timed one by one."""
+    os.environ["ITSS_NEO4J_PROCEDURES"] = "on" if procedures else "off"
+    import itss_graph as itss
+    from itss_graph.schema import load_schema
+    from itss_graph.stores import open_store
+
+    schema = load_schema()
+    store = open_store(uri)
+    times, reached = [], []
+    try:
+        itss.impact(store, ids[:1], schema=schema, with_props=False)  # the server's plan caches
+        for ci in ids:
+            start = time.perf_counter()
+            answer = itss.impact(store, [ci], schema=schema, with_props=False)
+            times.append(time.perf_counter() - start)
+            reached.append(len(answer.columns.ids))
+    finally:
+        store.close()
+    return {"n": len(times), "p50_s": round(percentile(times, 0.5), 4),
+            "p95_s": round(percentile(times, 0.95), 4), "max_s": round(max(times), 4),
+            "reached_p50": percentile(reached, 0.5), "reached_max": max(reached)}
+
+
+def cold_constant(uri: str, repeat: int = 3) -> float:
+    """Median wall of a fresh process that imports itss and opens the store (no query)."""
+    code = ("import itss_graph\nfrom itss_graph.stores import open_store\n"
+            f"open_store({uri!r}).close()\n")
+    walls = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        walls.append(time.perf_counter() - start)
+    return round(statistics.median(walls), 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("estate", type=Path)
+    parser.add_argument("--uri")
+    parser.add_argument("--store-dir", type=Path, help="the server's data directory (for sizes)")
+    parser.add_argument("--start", action="store_true", help="start a test server and load the estate")
+    parser.add_argument("--heap", default="4g")
+    parser.add_argument("--pagecache", default="2g")
+    parser.add_argument("--sample", type=int, default=40)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    result: dict = {"estate": str(args.estate), "load_average_start": os.getloadavg()}
+    server = None
+    if args.start:
+        import tempfile
+
+        from tests.support.neo4j_server import start_server
+
+        args.store_dir = Path(tempfile.mkdtemp(prefix="itss-neo4j-scaling-"))
+        server = start_server(heap=args.heap, pagecache=args.pagecache, data_dir=args.store_dir)
+        args.uri = server.uri
+        rows = sum(1 for p in ("cis.csv", "relations.csv") for _ in (args.estate / p).open()) - 2
+        start = time.perf_counter()
+        subprocess.run([ITSS, "load", str(args.estate), "--neo4j-uri", args.uri, "--format", "json"],
+                       check=True, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+        result["load"] = {"rows": rows, "wall_s": round(wall, 1), "rows_per_s": round(rows / wall)}
+    try:
+        if args.store_dir:
+            result["store"] = store_sizes(args.store_dir)
+        ids = sample_ids(args.estate, args.sample)
+        result["impact_with_procedures"] = warm_impacts(args.uri, ids, procedures=True)
+        result["impact_plain_cypher"] = warm_impacts(args.uri, ids, procedures=False)
+        result["cold_process_constant_s"] = cold_constant(args.uri)
+    finally:
+        if server is not None:
+            server.stop()
+    result["load_average_end"] = os.getloadavg()
+    text = json.dumps(result, indent=1)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

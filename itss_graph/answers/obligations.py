@@ -1,0 +1,184 @@
+"""ITSS obligations of an impact answer: what the standards oblige the team to do.
+
+The policy (``queries/obligations.yaml``) grades the situation into an emergency-event level
+and names, for each condition, knowledge-base entities: GB/T 28827.3 emergency tasks, ITSM
+processes, roles (read from a stage table cell of the white paper), resources, reports due and
+quality characteristics hit. Each comes back with its labels and its white-paper provenance,
+so the answer is traceable; nothing here names an entity the knowledge base does not hold
+(an unknown IRI in the policy is an error naming the file).
+
+Example:
+    >>> s = Situation(services_down={"critical": 1}, services_at_risk=0, cis_down=3)
+    >>> o = assess(s)
+    >>> o.level["level"], "kb:emtask-预案启动" in [i["iri"] for i in o.items("emergency_tasks")]
+    (1, True)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from itss_graph.errors import ItssError
+from itss_graph.resources import resource_dirs
+
+POLICY_FILE = "obligations.yaml"
+KINDS = ("emergency_tasks", "processes", "roles", "resources", "reports", "quality_hit")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What an impact answer amounts to, for the policy's conditions."""
+
+    services_down: dict[str, int]  # criticality level (queries/criticality.yaml) or "unknown" -> count
+    services_at_risk: int
+    cis_down: int
+
+    @property
+    def any_service_down(self) -> int:
+        return sum(self.services_down.values())
+
+
+@dataclass
+class Obligations:
+    level: dict
+    sections: list[dict] = field(default_factory=list)
+
+    def items(self, kind: str) -> list[dict]:
+        seen, out = set(), []
+        for section in self.sections:
+            for item in section["items"].get(kind, []):
+                if item["iri"] not in seen:
+                    seen.add(item["iri"])
+                    out.append(item)
+        return out
+
+    def as_dict(self) -> dict:
+        return {"event_level": self.level, "sections": self.sections,
+                "policy": str(policy_path())}
+
+
+def policy_path() -> Path:
+    """The obligations policy in force: the last one found in the queries directories."""
+    found = [d / POLICY_FILE for d in resource_dirs("queries") if (d / POLICY_FILE).is_file()]
+    if not found:
+        raise ItssError(f"no {POLICY_FILE} in the queries directories")
+    return found[-1]
+
+
+@lru_cache(maxsize=4)
+def _policy(path: Path) -> dict:
+    """The parsed policy, cached by content (parsing YAML costs more than a small answer)."""
+    from itss_graph.cache import cached
+
+    return cached("obligations-policy", [path], lambda: _parse_policy(path))
+
+
+def _parse_policy(path: Path) -> dict:
+    import yaml
+
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ItssError(f"{path}: cannot read the obligations policy: {exc}") from None
+
+
+def _holds(condition: dict, situation: Situation, level: int | None) -> bool:
+    for key, spec in (condition or {}).items():
+        if key == "services_down":
+            wanted = spec.get("criticality")
+            count = situation.services_down.get(wanted, 0) if wanted else situation.any_service_down
+            if count < spec.get("at_least", 1):
+                return False
+        elif key == "services_at_risk":
+            if situation.services_at_risk < spec.get("at_least", 1):
+                return False
+        elif key == "cis_down":
+            if situation.cis_down < spec.get("at_least", 1):
+                return False
+        elif key == "level":
+            match = re.fullmatch(r"\s*<=\s*(\d+)\s*", str(spec))
+            if not match or level is None or level > int(match.group(1)):
+                return False
+        else:
+            raise ItssError(f"{policy_path()}: unknown condition {key!r}")
+    return True
+
+
+def assess(situation: Situation) -> Obligations:
+    """The event level and the obligations of a situation, with KB labels and provenance."""
+    from itss_graph.knowledge.kb import KnowledgeBase
+
+    path = policy_path()
+    policy = _policy(path)
+    kb = KnowledgeBase.load()
+    level_entry = next((entry for entry in policy.get("event_levels", [])
+                        if _holds(entry.get("when"), situation, None)), None)
+    level = ({"level": level_entry["level"], "name": level_entry["name"]} if level_entry
+             else {"level": None, "name": {"en": "no event", "zh": "无事件"}})
+    result = Obligations(level)
+    for section in policy.get("obligations", []):
+        if not _holds(section.get("when"), situation, level["level"]):
+            continue
+        items: dict[str, list[dict]] = {}
+        for kind, names in (section.get("items") or {}).items():
+            if kind == "roles_from":
+                items["roles"] = [describe_entity(kb, role, path)
+                                  for cell in names for role in kb.objects(_iri(kb, cell, path), "itss:requires")]
+                items.setdefault("roles_source", [describe_entity(kb, cell, path) for cell in names])
+            else:
+                items[kind] = [describe_entity(kb, name, path) for name in names]
+        result.sections.append({"title": section.get("title", {}), "items": items})
+    return result
+
+
+def _iri(kb, name: str, path: Path) -> str:
+    iri = kb.expand(name)
+    if iri not in kb:
+        raise ItssError(f"{path}: {name} is not in the knowledge base")
+    return iri
+
+
+def describe_entity(kb, name: str, path: Path) -> dict:
+    """A KB entity for an answer: prefixed IRI, labels in both languages, provenance.
+    ``path`` names the file that referred to it, for the error when it is unknown."""
+    iri = _iri(kb, name, path)
+    refs = kb.provenance(iri)
+    return {"iri": kb.qname(iri), "label": {"zh": kb.label(iri, "zh"), "en": kb.label(iri, "en")},
+            "provenance": [{"source": ref.label_zh, "section": ref.section,
+                            "lines": f"{ref.start_line}-{ref.end_line}"} for ref in refs[:3]]}
+
+
+def situation_of(store, result, schema=None, radius=None) -> Situation:
+    """Grade an :class:`ImpactResult` (its whole closure): services down by criticality (a
+    failed service is down), services at risk, CIs down. ``radius``: the answer's
+    :class:`~itss_graph.engine.blast.BlastRadius` when already computed."""
+    from itss_graph.engine.blast import assess
+
+    radius = radius if radius is not None else assess(store, result, schema=schema)
+    by_criticality: dict[str, int] = {}
+    for service in radius.down:
+        key = service.criticality or "unknown"
+        by_criticality[key] = by_criticality.get(key, 0) + 1
+    cis_down = sum(1 for e in result.whole.columns.effects if e == "down")
+    return Situation(by_criticality, len(radius.at_risk), cis_down + len(result.sources))
+
+
+def obligations(store, result, schema=None, radius=None) -> dict:
+    """What ITSS obliges the team to do after the failure an impact answer describes: the
+    event level and, per condition met, the KB entities (emergency tasks, processes, roles,
+    reports, quality characteristics hit) with their white-paper provenance — the JSON
+    contract's ``obligations`` object.
+
+    >>> from itss_graph.loading.example import example_store
+    >>> from itss_graph.engine.impact import impact
+    >>> store = example_store()
+    >>> answer = obligations(store, impact(store, ["server:db1"]))
+    >>> answer["event_level"]["name"]["en"]
+    'Level I: critical service outage'
+    >>> [s["title"]["en"] for s in answer["sections"]][:2]
+    ['Emergency response (GB/T 28827.3)', 'Incident and problem management']
+    """
+    return assess(situation_of(store, result, schema, radius)).as_dict()

@@ -1,0 +1,140 @@
+"""How critical a service is: the criticality policy of ``queries/criticality.yaml``.
+
+Services carry their criticality in properties (``criticality``, ``tier`` …) with values in
+many scales — tier 1/2/3, P1–P4, 关键/重要/一般, critical/high/medium/low. The policy maps each
+value to a *level* (``critical``, ``important``, ``general``, ``low`` by default, most critical
+first); answers rank services by level, the obligations and change windows are keyed by it.
+Values are compared after trimming, case and width folding (NFKC) and collapsing spaces.
+
+Example:
+    >>> policy = criticality_policy()
+    >>> [policy.level_of(p) for p in ({"tier": "1"}, {"criticality": "P2"}, {"tier": "一般"},
+    ...                               {"criticality": "Low"}, {"criticality": "gold"}, {})]
+    ['critical', 'important', 'general', 'low', None, None]
+    >>> policy.rank("critical") < policy.rank("general") < policy.rank(None)
+    True
+    >>> policy.unknown_values({"criticality": "gold", "tier": "Ｔｉｅｒ １"})
+    [('criticality', 'gold')]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from itss_graph.errors import ItssError
+from itss_graph.resources import resource_dirs
+
+POLICY_FILE = "criticality.yaml"
+
+
+def normalise(value: Any) -> str:
+    """A property value as the policy compares it.
+
+    >>> normalise("  Tier  1 "), normalise("Ｐ１"), normalise(2)
+    ('tier 1', 'p1', '2')
+    """
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    return re.sub(r"\s+", " ", text)
+
+
+@dataclass(frozen=True)
+class CriticalityPolicy:
+    """Levels (most critical first), the properties that carry them and the value map."""
+
+    properties: tuple[str, ...]
+    levels: tuple[str, ...]
+    labels: dict[str, dict] = field(default_factory=dict)  # level -> {"en": ..., "zh": ...}
+    values: dict[str, str] = field(default_factory=dict)  # normalised value -> level
+    path: str = ""
+
+    def level_of(self, props: dict | None) -> str | None:
+        """The level of the first property with a known value, or None."""
+        for key in self.properties:
+            value = (props or {}).get(key)
+            if value is None or str(value).strip() == "":
+                continue
+            level = self.values.get(normalise(value))
+            if level is not None:
+                return level
+        return None
+
+    def rank(self, level: str | None) -> int:
+        """0 for the most critical level; unknown levels (None) rank after every level."""
+        return self.levels.index(level) if level in self.levels else len(self.levels)
+
+    def label(self, level: str | None, lang: str = "en") -> str:
+        return (self.labels.get(level) or {}).get(lang, level or "") if level else ""
+
+    def unknown_values(self, props: dict | None) -> list[tuple[str, Any]]:
+        """(property, value) of every criticality property whose value the policy does not
+        know (reported when loading)."""
+        out = []
+        for key in self.properties:
+            value = (props or {}).get(key)
+            if value is None or str(value).strip() == "":
+                continue
+            if normalise(value) not in self.values:
+                out.append((key, value))
+        return out
+
+    def known_values(self) -> list[str]:
+        return sorted(self.values, key=lambda v: (self.rank(self.values[v]), v))
+
+
+def policy_path() -> Path:
+    """The criticality policy in force: the last one found in the queries directories."""
+    found = [d / POLICY_FILE for d in resource_dirs("queries") if (d / POLICY_FILE).is_file()]
+    if not found:
+        raise ItssError(f"no {POLICY_FILE} in the queries directories")
+    return found[-1]
+
+
+def criticality_policy() -> CriticalityPolicy:
+    """The policy in force (parsed once per content)."""
+    return _policy(policy_path())
+
+
+@lru_cache(maxsize=4)
+def _policy(path: Path) -> CriticalityPolicy:
+    from itss_graph.cache import cached
+
+    return cached("criticality-policy", [path], lambda: parse_policy(path))
+
+
+def parse_policy(path: Path) -> CriticalityPolicy:
+    """Read and check a policy file; a mistake is an error naming the file and the entry."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ItssError(f"{path}: cannot read the criticality policy: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ItssError(f"{path}: the criticality policy must be a mapping with properties and levels")
+    properties = doc.get("properties")
+    if not isinstance(properties, list) or not properties or not all(isinstance(p, str) for p in properties):
+        raise ItssError(f"{path}: properties: give a list of property names, e.g. [criticality, tier]")
+    levels, labels, values = [], {}, {}
+    for k, entry in enumerate(doc.get("levels") or [], start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
+            raise ItssError(f"{path}: levels[{k}]: each level needs a name")
+        name = entry["name"]
+        if name in levels:
+            raise ItssError(f"{path}: levels[{k}]: level {name!r} is listed twice")
+        levels.append(name)
+        labels[name] = {"en": name, "zh": name, **(entry.get("label") or {})}
+        for value in entry.get("values") or []:
+            key = normalise(value)
+            if key in values and values[key] != name:
+                raise ItssError(f"{path}: levels[{k}]: value {value!r} is already a value of "
+                                f"level {values[key]!r}")
+            values[key] = name
+        values.setdefault(normalise(name), name)
+    if not levels:
+        raise ItssError(f"{path}: levels: give at least one level")
+    return CriticalityPolicy(tuple(properties), tuple(levels), labels, values, str(path))

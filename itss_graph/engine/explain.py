@@ -1,0 +1,193 @@
+"""Why an impact answer is what it is: redundancy lost, and what one more failure would take.
+
+For every CI whose explanation is a redundancy group (class 1 in
+:mod:`itss_graph.engine.result`) — a CI *lost through a group* (every provider that had to go
+is named) or *degraded* because a group lost members (it lost redundancy) — a
+:class:`GroupLoss` names the group (the relation and side, or the ``redundancy_group``
+name), its ``min_up``, the members lost and the members left.
+
+:func:`next_failures` answers, for some CIs still up, which further CIs their own failure
+would take down on top of the answer — the same fixpoint as failing them together with the
+original failures, walked only from the new one (the closure index in numpy, or one batched
+store read per level). The *new single points of failure* of a degraded CI are the members
+left whose failure alone would now take it down.
+
+Example:
+    >>> from itss_graph.loading.example import example_store
+    >>> from itss_graph.engine.impact import impact
+    >>> store = example_store()
+    >>> for loss in redundancy_losses(store, impact(store, ["pdu:a"])):
+    ...     print(loss.text())
+    server:app1 down: lost 1 of 1 POWERED_BY providers (min_up 1): pdu:a; left: none
+    server:db1 degraded: lost 1 of 2 POWERED_BY providers (min_up 1): pdu:a; left: pdu:b
+    application:shop degraded: lost 1 of 2 members of redundancy group 'web' (DEPENDS_ON) (min_up 1): vm:web1; left: vm:web2
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Sequence
+
+from itss_graph.engine.impact import further_losses, group_details
+from itss_graph.engine.result import GROUP, ImpactResult
+from itss_graph.schema import Schema, load_schema
+from itss_graph.semantics import DOWN, Rules
+from itss_graph.stores.base import Store
+
+# at most this many CIs are failed one by one to find what a next failure would take down;
+# the answer says when there were more (``complete`` false)
+MAX_NEXT_FAILURES = 1000
+
+
+@dataclass(frozen=True)
+class GroupLoss:
+    """A redundancy group of one CI that lost members in the failure."""
+
+    id: str
+    type: str
+    name: str
+    effect: str  # "down": lost through this group; "degraded": lost redundancy
+    depth: int
+    relations: tuple[str, ...]  # relation types joining the CI to the group's members
+    direction: str | None  # relation groups: "out" (members are targets) or "in"; else None
+    group: str | None  # the redundancy_group property's value, for property groups
+    min_up: int
+    lost: tuple[str, ...]
+    left: tuple[str, ...]
+    new_spof: tuple[str, ...] = ()  # members left whose failure alone now takes the CI down
+
+    @property
+    def members(self) -> int:
+        return len(self.lost) + len(self.left)
+
+    def group_text(self) -> str:
+        relations = "/".join(self.relations)
+        return f"redundancy group {self.group!r} ({relations})" if self.group else relations
+
+    def reason(self, with_spof: bool = True) -> str:
+        """``lost 1 of 2 POWERED_BY providers (min_up 1): pdu:a; left: pdu:b``."""
+        what = (f"members of redundancy group {self.group!r} ({'/'.join(self.relations)})" if self.group
+                else f"{'/'.join(self.relations)} providers")
+        line = (f"lost {len(self.lost)} of {self.members} {what} (min_up {self.min_up}): "
+                f"{', '.join(self.lost)}; left: {', '.join(self.left) or 'none'}")
+        if self.new_spof and with_spof:
+            line += f"; now single point{'s' if len(self.new_spof) > 1 else ''} of failure: " \
+                    + ", ".join(self.new_spof)
+        return line
+
+    def text(self) -> str:
+        """``server:db1 degraded: lost 1 of 2 POWERED_BY providers …``."""
+        return f"{self.id} {self.effect}: {self.reason()}"
+
+    def as_dict(self) -> dict:
+        group = ({"kind": "property", "name": self.group, "relations": list(self.relations)}
+                 if self.group else
+                 {"kind": "relation", "relation": self.relations[0], "direction": self.direction})
+        return {"id": self.id, "type": self.type, "name": self.name, "effect": self.effect,
+                "depth": self.depth, "group": group, "min_up": self.min_up,
+                "members": self.members, "lost": list(self.lost), "left": list(self.left),
+                "new_spof": list(self.new_spof)}
+
+
+def lost_ids(result: ImpactResult) -> set[str]:
+    """The failed CIs and every CI the whole answer lists as down."""
+    columns = result.whole.columns
+    return {s.id for s in result.sources} | {i for i, e in zip(columns.ids, columns.effects) if e == DOWN}
+
+
+def redundancy_losses(store: Store, result: ImpactResult, *, schema: Schema | None = None,
+                      lost: set[str] | None = None) -> list[GroupLoss]:
+    """The redundancy groups behind every CI the failure reached through a group (the whole
+    answer, whatever its depth limit), lost ones first, then by depth and id."""
+    schema = schema or load_schema()
+    whole = result.whole
+    columns = whole.columns
+    rows = [k for k, c in enumerate(columns.classes) if c == GROUP]
+    if not rows:
+        return []
+    lost = lost_ids(result) if lost is None else lost
+    reached = {columns.ids[k]: k for k in rows}
+    details = group_details(store, Rules.from_schema(schema), reached)
+    out = []
+    for (ci, key), (providers, min_up, relations) in sorted(details.items(), key=lambda x: (x[0][0], str(x[0][1]))):
+        gone = providers & lost
+        if not gone:
+            continue
+        i, ci_type, name, depth, effect, _, _ = columns.row(reached[ci])
+        out.append(GroupLoss(i, ci_type, name, effect, depth, tuple(sorted(relations)),
+                             key[2] if key[0] == "rel" else None,
+                             str(key[1]) if key[0] == "prop" else None, min_up,
+                             tuple(sorted(gone)), tuple(sorted(providers - lost))))
+    out.sort(key=lambda g: (g.effect != DOWN, g.depth, g.id, g.group_text()))
+    return out
+
+
+@dataclass
+class NextFailures:
+    """What each candidate's failure would add to the answer, among ``targets``."""
+
+    takes: dict[str, set[str]] = field(default_factory=dict)  # candidate -> targets it takes down
+    candidates: int = 0  # how many there were (at most MAX_NEXT_FAILURES were tried)
+
+    @property
+    def complete(self) -> bool:
+        return self.candidates <= len(self.takes)
+
+    def of(self, target: str) -> list[str]:
+        """The candidates whose failure takes ``target`` down."""
+        by_target = self.__dict__.get("_by_target")
+        if by_target is None:
+            by_target = self.__dict__["_by_target"] = {}
+            for c in sorted(self.takes):
+                for hit in self.takes[c]:
+                    by_target.setdefault(hit, []).append(c)
+        return list(by_target.get(target, ()))
+
+
+def next_failures(store: Store, result: ImpactResult, candidates: Iterable[str], targets: Iterable[str],
+                  *, schema: Schema | None = None, lost: set[str] | None = None,
+                  limit: int = MAX_NEXT_FAILURES) -> NextFailures:
+    """For each candidate (CIs still up; the first ``limit`` by id), which of ``targets`` its
+    failure would take down on top of the whole answer."""
+    schema = schema or load_schema()
+    candidates = sorted(set(candidates))
+    targets = set(targets)
+    answer = NextFailures(candidates=len(candidates))
+    tried = candidates[:limit]
+    if not tried or not targets:
+        answer.takes = {c: set() for c in tried}
+        return answer
+    closure = getattr(result.whole.columns, "closure", None)
+    index = store.closure_index(schema) if closure is not None else None
+    if index is not None:
+        import numpy as np
+
+        from itss_graph.engine.indexed import further_losses as further_in_index
+
+        wanted = store.index_positions(index, sorted(targets)).astype(np.int64)
+        mask = np.zeros(index.size, dtype=bool)
+        mask[wanted] = True
+        for c, pos in zip(tried, store.index_positions(index, tried).tolist()):
+            hit = further_in_index(index, closure, int(pos))
+            hit = hit[mask[hit]]
+            answer.takes[c] = set(index.ids_of(hit)) if len(hit) else set()
+        return answer
+    lost = lost_ids(result) if lost is None else lost
+    found = further_losses(store, Rules.from_schema(schema), lost, tried)
+    answer.takes = {c: found[c] & targets for c in tried}
+    return answer
+
+
+def with_new_spof(losses: Sequence[GroupLoss], found: NextFailures) -> list[GroupLoss]:
+    """The losses with, for degraded CIs, the members left whose failure takes them down."""
+    out = []
+    for loss in losses:
+        if loss.effect == DOWN:
+            out.append(loss)
+            continue
+        spof = tuple(c for c in loss.left if loss.id in found.takes.get(c, ()))
+        out.append(replace(loss, new_spof=spof))
+    return out
+
+
+__all__ = ["GroupLoss", "NextFailures", "lost_ids", "redundancy_losses", "next_failures", "with_new_spof"]

@@ -1,0 +1,390 @@
+"""The engine's reads on Neo4j: the connection (driver, routing, bookmarks), one round trip
+per batch of ids with results as one record of parallel lists, and the calls of ITSS Graph's
+optional server procedures (``tools/neo4j-plugin``: ``itss.impact``, ``itss.reach``).
+
+Where a cold ``itss impact`` on Neo4j spends its time beyond the embedded store's (measured,
+docs/scaling.md): importing the driver, the walk inside the server, and round trips. Hence the
+driver is imported without numpy (:func:`import_driver`), the procedures are called without
+listing them first, and every read is one read transaction.
+
+Routing and clusters: with a ``neo4j://`` URI the driver routes every read here (each is a
+read transaction, ``routing_="r"``) to a secondary and writes to the primary. Reads wait for
+the store's bookmarks, so a read after a load sees it even on a lagging secondary; across
+processes (``itss load`` then ``itss impact``) the last bookmarks of a routing URI are kept in
+the cache directory (:func:`save_bookmarks`).
+
+Results come back as one record of parallel lists, not one record per edge: the driver's
+per-record cost dominates (measured on 100k CIs: 0.10 s instead of 0.86 s for the same edges).
+``collect()`` drops nulls, hence the ``coalesce``: the lists must stay parallel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Collection, Protocol, Sequence
+
+from itss_graph.errors import StoreError
+from itss_graph.stores.base import OUTGOING, Edge, FlowEdge, ImpactWalk, int_or_none
+
+
+class Neo4jReads(Protocol):
+    """What these reads need of the Neo4j store (kept as a protocol: the store class imports
+    this module, not the other way round)."""
+
+    driver: Any
+    uri: str
+    database: str | None
+    bookmarks: Any
+    missing_procedures: set[str]
+
+    def _read(self, query: str, **params) -> list[tuple]: ...
+
+NEO4J_EDGES = """UNWIND $ids AS id
+MATCH (f:CI {{id: id}})
+MATCH {pattern}
+WHERE type(r) IN $types
+RETURN collect(id), collect(type(r)), collect(o.id),
+       collect(coalesce(toString(r.redundancy_group), '')), collect(coalesce(toString(r.min_up), ''))"""
+
+# Both directions in one round trip: failure reaches a neighbour over r when the failed CI is r's
+# target and r is in $toward_source, or r's source and r is in $toward_target.
+NEO4J_FLOW = """UNWIND $ids AS id
+MATCH (f:CI {id: id})-[r]-(o:CI)
+WITH id, r, o, startNode(r) = f AS outgoing
+WHERE (outgoing AND type(r) IN $toward_target) OR (NOT outgoing AND type(r) IN $toward_source)
+RETURN collect(id), collect(type(r)), collect(o.id), collect(outgoing),
+       collect(coalesce(toString(r.redundancy_group), '')), collect(coalesce(toString(r.min_up), ''))"""
+
+# The impact walk inside the server, when ITSS Graph's procedures are installed there. A
+# standalone call yields every output (ids, types, names, depths, effects, vias, froms,
+# classes): a jar older than the `classes` output yields seven and is not used.
+NEO4J_IMPACT_PROCEDURE = """CALL itss.impact($failed, $toward_source, $toward_target, $max_depth)"""
+
+NEO4J_REACH_PROCEDURE = """CALL itss.reach($ids, $incoming, $outgoing, $only_types)
+YIELD ids RETURN ids"""
+
+NEO4J_HEADERS = """UNWIND $ids AS id
+MATCH (n:CI {id: id})
+RETURN collect(n.id), collect(n.type), collect(n.name)"""
+
+BATCH = 10_000
+ROUTING_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc")
+# a routing URI's bookmarks older than this are not used by a new process: a cluster has long
+# applied them, and a server re-created at the same address would not know them
+BOOKMARKS_MAX_AGE_S = 3600
+_PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound"
+
+
+def import_driver():
+    """The ``neo4j`` package, imported without numpy.
+
+    The driver imports numpy when it can, only to accept numpy arrays as query parameters;
+    ITSS Graph never passes any, and numpy's import is a third of the driver's (~0.1 s of CPU
+    per CLI run, measured). numpy stays importable afterwards for everything else.
+
+    >>> import_driver().__name__
+    'neo4j'
+    """
+    if "neo4j" in sys.modules:
+        return sys.modules["neo4j"]
+    block = "numpy" not in sys.modules
+    if block:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail
+    try:
+        import neo4j
+    finally:
+        if block and sys.modules.get("numpy", 0) is None:
+            del sys.modules["numpy"]
+    return neo4j
+
+
+def connect(uri: str, *, user: str | None, password: str | None, database: str | None,
+            retry_seconds: float):
+    """(driver, bookmark manager) for ``uri``, connectivity checked: a clear StoreError when
+    the server cannot be reached or refuses the credentials."""
+    import logging
+
+    neo4j = import_driver()
+    from neo4j.exceptions import AuthError, ServiceUnavailable
+
+    # the driver logs failed connection attempts as warnings; the StoreError says it once
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
+    logging.getLogger("neo4j").propagate = False
+    auth = (user or "neo4j", password) if password else None
+    try:
+        # no server notifications: the driver would print each one ("property key does not
+        # exist", deprecations) on stderr, per query; a million-row load makes hundreds
+        driver = neo4j.GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=retry_seconds,
+                                            notifications_min_severity="OFF")
+        driver.verify_connectivity()
+    except AuthError as exc:
+        raise StoreError(f"Neo4j at {uri} refused the credentials of user "
+                         f"{user or 'neo4j'!r}: {exc.message}") from None
+    except (ServiceUnavailable, OSError, ValueError) as exc:
+        raise StoreError(f"cannot reach Neo4j at {uri}: {exc}") from None
+    bookmarks = neo4j.GraphDatabase.bookmark_manager(
+        initial_bookmarks=neo4j.Bookmarks.from_raw_values(saved_bookmarks(uri, database)))
+    return driver, bookmarks
+
+
+def read(store: Neo4jReads, query: str, params: dict) -> list[tuple]:
+    """Rows of ``query`` in a read transaction after the store's bookmarks. Bookmarks this
+    server does not know (kept from another server at the same address) are dropped once."""
+    from neo4j.exceptions import ClientError, TransientError
+
+    try:
+        records, _, _ = store.driver.execute_query(query, params, database_=store.database,
+                                                   routing_="r", bookmark_manager_=store.bookmarks)
+    except (ClientError, TransientError) as exc:
+        if "Bookmark" not in (exc.code or "") or not store.bookmarks.get_bookmarks():
+            raise
+        forget_bookmarks(store)
+        records, _, _ = store.driver.execute_query(query, params, database_=store.database,
+                                                   routing_="r", bookmark_manager_=store.bookmarks)
+    return [tuple(r.values()) for r in records]
+
+
+def _bookmarks_file(uri: str, database: str | None) -> Path | None:
+    if uri.split("://", 1)[0].lower() not in ROUTING_SCHEMES:
+        return None  # one server: a committed write is visible to every later read
+    import hashlib
+
+    from itss_graph.resources import cache_dir
+
+    key = hashlib.sha256(f"{uri}\0{database or ''}".encode()).hexdigest()[:16]
+    return cache_dir() / "neo4j-bookmarks" / f"{key}.json"
+
+
+def saved_bookmarks(uri: str, database: str | None) -> list[str]:
+    """The bookmarks the last process that wrote through this routing URI left (fresh ones)."""
+    path = _bookmarks_file(uri, database)
+    if path is None:
+        return []
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if time.time() - float(saved["at"]) > BOOKMARKS_MAX_AGE_S:
+            return []
+        return [str(b) for b in saved["bookmarks"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def save_bookmarks(store: Neo4jReads) -> None:
+    """Keep the store's bookmarks for the next process on this routing URI when this one
+    wrote (they then differ from those it started with); nothing for ``bolt://``."""
+    path = _bookmarks_file(store.uri, store.database)
+    if path is None:
+        return
+    current = sorted(store.bookmarks.get_bookmarks())
+    if not current or current == sorted(saved_bookmarks(store.uri, store.database)):
+        return
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"uri": store.uri, "database": store.database, "at": time.time(),
+                       "bookmarks": current}, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache: the next process then reads without waiting for this one's writes
+
+
+def forget_bookmarks(store: Neo4jReads) -> None:
+    path = _bookmarks_file(store.uri, store.database)
+    if path is not None:
+        path.unlink(missing_ok=True)
+    store.bookmarks = import_driver().GraphDatabase.bookmark_manager()
+
+
+def procedures_disabled() -> bool:
+    """``ITSS_NEO4J_PROCEDURES=off`` (or 0, no, false): answer with plain Cypher only."""
+    return os.environ.get("ITSS_NEO4J_PROCEDURES", "").strip().lower() in ("off", "0", "no", "false")
+
+
+def installed_procedures(store: Neo4jReads) -> frozenset[str]:
+    """ITSS Graph's procedures the server lists (empty when disabled or not listable)."""
+    from neo4j.exceptions import Neo4jError
+
+    if procedures_disabled():
+        return frozenset()
+    try:
+        rows = store._read("SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'itss.' "
+                           "RETURN collect(name)")
+    except Neo4jError:
+        return frozenset()
+    return frozenset(rows[0][0]) if rows else frozenset()
+
+
+def call_procedure(store: Neo4jReads, name: str, query: str, **params) -> list[tuple] | None:
+    """The rows of a query calling one of ITSS Graph's procedures, or None when disabled or
+    the server has no such procedure (remembered for the store's lifetime)."""
+    from neo4j.exceptions import ClientError
+
+    missing = store.missing_procedures
+    if procedures_disabled() or name in missing:
+        return None
+    try:
+        return store._read(query, **params)
+    except ClientError as exc:
+        if exc.code != _PROCEDURE_NOT_FOUND:
+            raise
+        missing.add(name)
+        return None
+
+
+def edges_with_groups(store: Neo4jReads, ids: Sequence[str], direction: str,
+                      rel_types: Sequence[str]) -> list[Edge]:
+    if not ids or not rel_types:
+        return []
+    pattern = "(f)-[r]->(o:CI)" if direction == OUTGOING else "(f)<-[r]-(o:CI)"
+    query = NEO4J_EDGES.format(pattern=pattern)
+    out: list[Edge] = []
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH):
+        for columns in store._read(query, ids=ids[start:start + BATCH], types=list(rel_types)):
+            out.extend((i, t, o, g or None, int_or_none(m or None))
+                       for i, t, o, g, m in zip(*columns))
+    return out
+
+
+def flow_edges(store: Neo4jReads, ids: Sequence[str], toward_source: Sequence[str],
+               toward_target: Sequence[str]) -> list[FlowEdge]:
+    if not ids:
+        return []
+    params = {"toward_source": list(toward_source), "toward_target": list(toward_target)}
+    out: list[FlowEdge] = []
+    for records in _batched_reads(store, NEO4J_FLOW, list(ids), params):
+        for columns in records:
+            out.extend((i, t, o, bool(d), g or None, int_or_none(m or None))
+                       for i, t, o, d, g, m in zip(*columns))
+    return out
+
+
+def headers(store: Neo4jReads, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for records in _batched_reads(store, NEO4J_HEADERS, list(dict.fromkeys(ids)), {}):
+        for found, types, names in records:
+            out.update(zip(found, zip(types, names)))
+    return out
+
+
+def _batched_reads(store: Neo4jReads, query: str, ids: list[str], params: dict, batch: int = BATCH):
+    """The records of ``query`` for ``ids`` in batches, in order. Two batches are in flight at
+    a time, so the server works on the next while this process decodes the last (the driver
+    is thread-safe; each call has its own session)."""
+    chunks = [ids[k:k + batch] for k in range(0, len(ids), batch)]
+    if len(chunks) < 2:
+        return [store._read(query, ids=chunk, **params) for chunk in chunks]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda chunk: store._read(query, ids=chunk, **params), chunks))
+
+
+def walk_impact(store: Neo4jReads, failed: Sequence[str], toward_source: dict, toward_target: dict,
+                max_depth: int | None) -> ImpactWalk | None:
+    """(down, degraded, headers) from the server's ``itss.impact``, or None without it (or
+    with a jar too old to say each CI's explanation class)."""
+    rows = call_procedure(store, "itss.impact", NEO4J_IMPACT_PROCEDURE, failed=list(failed),
+                          toward_source=dict(toward_source), toward_target=dict(toward_target),
+                          max_depth=-1 if max_depth is None else max_depth)
+    if rows is None:
+        return None
+    [record] = rows
+    if len(record) < 8:
+        return None
+    ids, types, names, depths, effects, vias, froms, classes = record[:8]
+    down: dict = {}
+    degraded: dict = {}
+    for i, d, e, v, f, c in zip(ids, depths, effects, vias, froms, classes):
+        (down if e == "down" else degraded)[i] = (d, v, f, c)
+    return down, degraded, dict(zip(ids, zip(types, names)))
+
+
+def walk_reach(store: Neo4jReads, start: Sequence[str], incoming: Sequence[str],
+               outgoing: Sequence[str], only_types: Collection[str] | None) -> set[str] | None:
+    """The closure by the server's ``itss.reach``, or None without it."""
+    rows = call_procedure(store, "itss.reach", NEO4J_REACH_PROCEDURE, ids=list(start),
+                          incoming=list(incoming), outgoing=list(outgoing),
+                          only_types=sorted(only_types or ()))
+    if rows is None:
+        return None
+    [(ids,)] = rows
+    return set(ids)
+
+
+def engine_statements() -> list[tuple[str, str]]:
+    return [("Neo4j, impact when the server has ITSS Graph's procedures (tools/neo4j-plugin): "
+             "the whole walk in one call", NEO4J_IMPACT_PROCEDURE),
+            ("Neo4j otherwise, per breadth-first level: the relations failure crosses from the "
+             "CIs lost at that level, both directions in one round trip", NEO4J_FLOW),
+            ("Neo4j: the members of redundancy groups of the CIs reached (as providers)",
+             NEO4J_EDGES.format(pattern="(f)-[r]->(o:CI)")),
+            ("Neo4j: ... and over relations written provider -> dependant",
+             NEO4J_EDGES.format(pattern="(f)<-[r]-(o:CI)")),
+            ("Neo4j: types and names of the CIs reached", NEO4J_HEADERS)]
+
+
+# -- finding CIs ---------------------------------------------------------------------------------
+# The same folding as itss_graph.textmatch.fold: NFKC, lower case, trimmed (Cypher's normalize()).
+_FOLD = "toLower(trim(normalize({x}, NFKC)))"
+
+NEO4J_FIND = """MATCH (n:CI)
+WHERE ($types IS NULL OR n.type IN $types)
+  AND ($needle = '' OR toLower(normalize(n.id + '\u001f' + n.name + '\u001f' + coalesce(n.props, ''), NFKC))
+                       CONTAINS $needle)
+  AND all(k IN keys($where) WHERE any(v IN CASE WHEN n[k] IS :: LIST<ANY> THEN n[k] ELSE [n[k]] END
+                                      WHERE v IS NOT NULL AND {fold_v} = $where[k]))
+WITH n, CASE WHEN $needle = '' THEN 2
+             WHEN {fold_id} = $needle OR {fold_name} = $needle THEN 0
+             WHEN {fold_id} STARTS WITH $needle OR {fold_name} STARTS WITH $needle THEN 1
+             ELSE 2 END AS rank
+ORDER BY rank, n.id LIMIT $limit
+RETURN collect(n.id), collect(n.type), collect(n.name), collect(coalesce(n.props, '{{}}'))""".format(
+    fold_v=_FOLD.format(x="toString(v)"), fold_id=_FOLD.format(x="n.id"), fold_name=_FOLD.format(x="n.name"))
+
+NEO4J_HEADERS_ALL = """MATCH (n:CI) WHERE $types IS NULL OR n.type IN $types
+RETURN collect(n.id), collect(n.type), collect(n.name)"""
+
+
+def find_cis(store: Neo4jReads, needle: str, types, where, limit: int):
+    """:meth:`Store.find_cis` in one Cypher statement (a superset: JSON keys match too)."""
+    import json
+
+    from itss_graph.model import CI
+
+    [(ids, types_, names, props)] = store._read(
+        NEO4J_FIND, needle=needle, types=None if types is None else sorted(types),
+        where=dict(where or {}), limit=limit)
+    return [CI(i, t, n, json.loads(p)) for i, t, n, p in zip(ids, types_, names, props)]
+
+
+def iter_headers(store: Neo4jReads, types, batch: int):
+    """(id, type, name) batches of the CIs (of ``types``)."""
+    [(ids, types_, names)] = store._read(NEO4J_HEADERS_ALL, types=None if types is None else sorted(types))
+    rows = list(zip(ids, types_, names))
+    for start in range(0, len(rows), batch):
+        yield rows[start:start + batch]
+
+
+def run_read_only(store: Neo4jReads, statement: str, params: dict) -> tuple[list[str], list[list]]:
+    """A user's Cypher in a read transaction (the server refuses writes there)."""
+    from neo4j import READ_ACCESS
+    from neo4j.exceptions import Neo4jError
+
+    try:
+        with store.driver.session(database=store.database, default_access_mode=READ_ACCESS,
+                                  bookmark_manager=store.bookmarks) as session:
+            def work(tx):
+                result = tx.run(statement, params)
+                return list(result.keys()), [list(record.values()) for record in result]
+
+            return session.execute_read(work)
+    except Neo4jError as exc:
+        raise StoreError(f"failed on Neo4j: {exc.message or exc}") from None
