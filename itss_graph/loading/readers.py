@@ -165,7 +165,7 @@ def _read_yaml(path: Path, encoding: str | None) -> Iterator[RawRow | Problem]:
                 placed.update(inside)
                 rows.extend(problems[i] for i in inside)
                 continue
-            rows.append(located_item(name, line, kind, section, index, item))
+            rows.append(located_item(name, line, kind, section, index, item, checked=True))
     yield from (p for i, p in enumerate(problems) if i not in placed)
     yield from rows
 
@@ -185,17 +185,23 @@ def check_document(name: str, document: Any) -> None:
 
 
 def located_item(name: str, line: int, kind: str, section: str, index: int,
-                 item: Any) -> RawRow | Problem:
+                 item: Any, *, checked: bool = False) -> RawRow | Problem:
     """One element of a document section as a row, or the problem that it is not an object
-    (or holds a value no row may: a repeated key, a huge number, deep nesting).
+    (or holds a value no row may: a repeated key, a huge number, deep nesting; ``checked``
+    when the parser has refused those already, as the YAML reader does).
     YAML dates and times become ISO text (as a spreadsheet's CSV export has them)."""
     if not isinstance(item, dict):
         return Problem(name, line, f"{section}[{index}]", "must be an object of fields")
-    bad = value_problem(item)
-    if bad is not None:
-        return Problem(name, line, bad[0], bad[1])
-    fields = {str(k): _plain(v) for k, v in item.items() if v is not None and v != ""}
+    if not checked:
+        bad = value_problem(item)
+        if bad is not None:
+            return Problem(name, line, bad[0], bad[1])
+    fields = {k if type(k) is str else str(k): v if type(v) in _AS_IS else _plain(v)
+              for k, v in item.items() if v is not None and v != ""}
     return RawRow(kind, name, line, fields)
+
+
+_AS_IS = frozenset({str, int, float, bool})
 
 
 def _plain(value: Any) -> Any:
