@@ -33,8 +33,7 @@ from typing import Any, Iterator
 from itss_graph.errors import InputError, Problem
 from itss_graph.loading.csvfile import check_header, iter_csv_records, open_csv
 from itss_graph.loading.documents import (
-    MAX_JSON_BYTES, MAX_YAML_BYTES, JsonLineIndex, decode_text, parse_json, parse_yaml,
-    value_problem)
+    MAX_JSON_BYTES, MAX_YAML_BYTES, decode_text, parse_json_located, parse_yaml, value_problem)
 from itss_graph.loading.encoding import scan_file
 from itss_graph.loading.files import require_file
 from itss_graph.loading.tabular import read_table
@@ -135,12 +134,11 @@ def _read_xlsx(path: Path) -> Iterator[RawRow | Problem]:
 def _read_json(path: Path, encoding: str | None) -> Iterator[RawRow | Problem]:
     name = str(path)
     text, _ = decode_text(path, encoding, limit=MAX_JSON_BYTES)
-    document, problems = parse_json(name, text)
+    document, problems, lines = parse_json_located(name, text)
     check_document(name, document)
     yield from problems
-    lines = JsonLineIndex(text)
     for section, kind in (("cis", "ci"), ("relations", "relation")):
-        starts = lines.element_lines(section)
+        starts = lines.get(section, [])
         for index, item in enumerate(document.get(section) or []):
             line = starts[index] if index < len(starts) else 1
             yield located_item(name, line, kind, section, index, item)
