@@ -71,9 +71,14 @@ def estate_text(name: str, entry: dict) -> str:
     loaded = entry.get("load")
     if loaded:
         il, raw, first = loaded["itss_load"], loaded["raw_executemany"], loaded["first_query"]
+        serial = loaded.get("itss_load_serial")  # absent from runs before it was measured
         rows = [["`itss load` (validation, staging, history)", wc(il), mb(il["peak_rss_mb"]),
                  f"{il['rows_per_s']:,}",
                  f"{times(loaded['load_vs_raw'])} / {times(loaded.get('load_vs_raw_cpu'))} raw"],
+                *([[f"`itss load --workers 1` (no staging workers; default {loaded.get('workers')} on this machine)",
+                     wc(serial), mb(serial["peak_rss_mb"]), f"{serial['rows_per_s']:,}",
+                     f"{times(loaded['serial_vs_raw'])} / {times(loaded.get('serial_vs_raw_cpu'))} raw"]]
+                  if serial else []),
                 ["raw `executemany` loader (no checks)", wc(raw), mb(raw["peak_rss_mb"]),
                  f"{raw['rows_per_s']:,}", ""],
                 [f"first query after the load (`itss impact {first['probe']}`)", wc(first),

@@ -23,8 +23,9 @@ Measurement groups, each recording the machine's load average at its start and e
                 YAML document (yaml.CSafeLoader vs itss's reader vs `itss load`), the same as
                 JSON (json.loads vs …);
 * ``load``    — per estate: `itss load` into a fresh store (wall, peak RSS of the process
-                tree), the FIRST query after it (`itss impact` of the typical probe: today it
-                builds the closure index), and a raw `executemany` loader of the same rows
+                tree), the same load in one process (``--workers 1``: no parallel staging
+                workers), the FIRST query after it (`itss impact` of the typical probe: today
+                it builds the closure index), and a raw `executemany` loader of the same rows
                 (bench/peers/raw_sqlite_load.py); ``--load-repeat`` times, interleaved;
 * ``impact``  — per probe, ``--repeat`` times interleaved: cold `itss impact PROBE` (table
                 output, as people run it) and the naive peer, a fresh Python process running
@@ -177,8 +178,13 @@ def load_group(estate: Estate, picks: dict, work: Path, times: int) -> tuple[dic
     env = child_env()
     db, raw_db = work / "itss.db", work / "raw.db"
     typical = picks["typical"]["id"]
-    runs: dict[str, list[Measured]] = {"itss_load": [], "first_query": [], "raw_executemany": []}
+    runs: dict[str, list[Measured]] = {"itss_load": [], "first_query": [], "raw_executemany": [],
+                                       "itss_load_serial": []}
     for _ in range(times):
+        # the same load in one process (--workers 1): do parallel staging workers pay here?
+        remove_store(db)
+        runs["itss_load_serial"].append(run([ITSS, "load", str(estate.directory), "--store", str(db),
+                                             "--workers", "1"], env=env, tree=True))
         remove_store(db)
         runs["itss_load"].append(run([ITSS, "load", str(estate.directory), "--store", str(db), "--format", "json"],
                                      env=env, tree=True, stdout=work / "load.json"))
@@ -194,6 +200,10 @@ def load_group(estate: Estate, picks: dict, work: Path, times: int) -> tuple[dic
     out["raw_executemany"]["rows_per_s"] = round(rows / out["raw_executemany"]["wall_s"])
     out["load_vs_raw"] = ratio(out["itss_load"]["wall_s"], out["raw_executemany"]["wall_s"])
     out["load_vs_raw_cpu"] = ratio(out["itss_load"]["cpu_s"], out["raw_executemany"]["cpu_s"])
+    out["itss_load_serial"]["rows_per_s"] = round(rows / out["itss_load_serial"]["wall_s"])
+    out["serial_vs_raw"] = ratio(out["itss_load_serial"]["wall_s"], out["raw_executemany"]["wall_s"])
+    out["serial_vs_raw_cpu"] = ratio(out["itss_load_serial"]["cpu_s"], out["raw_executemany"]["cpu_s"])
+    out["workers"] = os.cpu_count()
     out["first_query"]["probe"] = typical
     out["loaded"] = {"cis": totals["cis"]["created"], "relations": totals["relations"]["created"]}
     out["db_mb"] = round(db.stat().st_size / 2**20, 1)
