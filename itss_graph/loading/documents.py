@@ -480,19 +480,20 @@ def _loader_class():
 
     class Loader(base or yaml.SafeLoader):
         def __init__(self, stream):
+            self.tags: dict[tuple[str, tuple[bool, bool]], str] = {}  # before the parser asks
             super().__init__(stream)
             self.problems: list[tuple[int, str | None, str]] = []
 
-        def resolve(self, kind, value, implicit, _memo={}):  # noqa: B006 (a shared cache)
+        def resolve(self, kind, value, implicit):
             # libyaml asks for the tag of every scalar; keys and type names repeat
             if kind is not ScalarNode:
                 return super().resolve(kind, value, implicit)
             key = (value, implicit)
-            tag = _memo.get(key)
+            tag = self.tags.get(key)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
-                if len(_memo) < MEMO_LIMIT:
-                    _memo[key] = tag
+                if len(self.tags) < MEMO_LIMIT:
+                    self.tags[key] = tag
             return tag
 
         def note(self, node, key: str | None, message: str) -> None:
