@@ -92,10 +92,11 @@ def remove_store(db: Path) -> None:
 
 
 def reached_of_table(path: Path) -> int:
-    """The count on the first line of `itss impact`'s table ("... impacts N CIs ...")."""
-    first = path.read_text(encoding="utf-8").split("\n", 1)[0]
-    match = re.search(r"impacts (\d+) CI", first)
-    return int(match.group(1)) if match else -1
+    """The count in the head of `itss impact`'s table ("15 CIs impacted (2 down, …)."; before
+    the impact answers were reworded: "… impacts 15 CIs …"); -1 when neither is there."""
+    head = "\n".join(path.read_text(encoding="utf-8").split("\n", 4)[:4])
+    match = re.search(r"^([\d,]+) CIs? impacted", head, re.M) or re.search(r"impacts ([\d,]+) CI", head)
+    return int(match.group(1).replace(",", "")) if match else -1
 
 
 def lines_of(path: Path) -> int:
