@@ -40,6 +40,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "write_demo_estate": ("itss_graph.synth", "write_estate"),
     # the ontology
     "load_schema": ("itss_graph.schema", "load_schema"),
+    "ontology_files": ("itss_graph.ontology", "ontology_files"),
     "CI": ("itss_graph.model", "CI"),
     "Relation": ("itss_graph.model", "Relation"),
     # impact and the canned questions
@@ -74,6 +75,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_profile": ("itss_graph.knowledge.profile", "load_profile"),
     "applicability_answer": ("itss_graph.knowledge.questions", "applicability_answer"),
     "gap_for_profile": ("itss_graph.knowledge.gap", "gap_for_profile"),
+    "kb_stats": ("itss_graph.knowledge.explore", "stats"),
+    "kb_search": ("itss_graph.knowledge.explore", "search"),
+    "kb_show": ("itss_graph.knowledge.explore", "show"),
+    "kb_export": ("itss_graph.knowledge.rdfio", "export"),
+    "kb_sparql": ("itss_graph.knowledge.rdfio", "sparql"),
     # answers joining the CMDB with the ITSS knowledge base
     "obligations": ("itss_graph.answers.obligations", "obligations"),
     "change_impact": ("itss_graph.answers.change", "change_impact"),

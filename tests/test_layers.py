@@ -139,7 +139,6 @@ SHIM_MAY_IMPORT = ("itss_graph.render", "itss_graph.errors", "itss_graph.cli", "
 # command modules still calling deeper than the public API, each being moved in work under way
 SHIM_PENDING = {
     "itss_graph.cli.load_cmd",  # loading
-    "itss_graph.cli.report_cmd", "itss_graph.cli.view_cmd", "itss_graph.cli.kb_cmd",  # knowledge answers
 }
 
 

@@ -81,6 +81,21 @@ def emit_xlsx(tables, output: Path | None, *, default: str, title: str = "") -> 
     return path
 
 
+def emit_text(text: str, output: Path | None, *, fit: bool = False) -> None:
+    """Write JSON or text to ``output`` (atomically) or to standard output (``fit``: text tables
+    fitted to the terminal)."""
+    if output is not None:
+        from itss_graph.render.page import write_text_atomic
+
+        write_text_atomic(output, text if text.endswith("\n") else text + "\n")
+        return
+    if fit:
+        from itss_graph.render.table import fit_lines
+
+        text = fit_lines(text)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
 def reject_csv_options(output_format: str, excel: bool, encoding: str | None) -> None:
     """``--excel`` and ``--encoding`` only make sense for CSV."""
     if output_format != "csv" and (excel or encoding):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from itss_graph.cli.options import format_option, lang_option, open_configured_store, store_options
+from itss_graph.cli.deliverables import deliverable_options
+from itss_graph.cli.options import lang_option, open_configured_store, store_options
 from itss_graph.cli.queries_cmd import _show_query_option
 
 
@@ -23,12 +24,12 @@ from itss_graph.cli.queries_cmd import _show_query_option
               help="Only explain one CI: how the failure reaches it, the redundancy it lost and, "
                    "for a service at risk, what its next failure would be.")
 @store_options
-@format_option
+@deliverable_options
 @lang_option
 @_show_query_option("impact")
 def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, limit: int,
            no_obligations: bool, explain_id: str | None, store_settings, output_format: str,
-           lang: str) -> None:
+           output: Path | None, excel: bool, encoding: str | None, lang: str) -> None:
     """Every CI impacted when CI_IDS fail (together), following each relation type's
     failure semantics from the ontology: `down` (lost) or `degraded` (it keeps working with
     less: a redundancy group lost members, or a cable lost its other end).
@@ -49,25 +50,27 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
       itss impact site:dc1 --depth 2 --format json
       itss impact switch:dc1-core-1 --explain service:0030
       itss impact switch:dc1-core-1 --html core1.html
+      itss impact switch:dc1-core-1 --format xlsx -o core1.xlsx
       itss impact cluster:1 --store netbox.db
     """
     import itss_graph as itss
-    from itss_graph.render.formats import to_csv, to_json
+    from itss_graph.cli.deliverables import emit_csv, emit_text, emit_xlsx, reject_csv_options, slug
+    from itss_graph.render.formats import to_json
     from itss_graph.render.impact import (CSV_HEADERS, explain_text, impact_json, impact_rows,
                                           impact_table)
 
+    reject_csv_options(output_format, excel, encoding)
     with open_configured_store(store_settings) as store:
         result = itss.impact(store, list(ci_ids), max_depth=depth, with_props=html_path is not None)
         if output_format == "csv" and explain_id is None:
-            click.echo(to_csv(CSV_HEADERS, impact_rows(result)), nl=False)
+            emit_csv(CSV_HEADERS, impact_rows(result), output=output, excel=excel, encoding=encoding)
             radius = obligations = None
         else:
             radius = itss.assess_impact(store, result)
             obligations = None if no_obligations else itss.obligations(store, result, radius=radius)
         if explain_id is not None:
             answer = itss.explain_ci(store, radius, explain_id)
-            click.echo(to_json(answer) if output_format == "json" else explain_text(answer),
-                       nl=output_format != "json")
+            emit_text(to_json(answer) if output_format == "json" else explain_text(answer), output)
             return
         links = itss.failure_links(store, result) if html_path is not None else None
     if output_format == "json":
@@ -75,16 +78,19 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
                  "redundancy": [g.as_dict() for g in radius.losses]}
         if obligations:
             extra["obligations"] = obligations
-        click.echo(impact_json(result, extra, {"services_down": len(radius.down),
-                                               "services_at_risk": len(radius.at_risk)}), nl=False)
+        emit_text(impact_json(result, extra, {"services_down": len(radius.down),
+                                              "services_at_risk": len(radius.at_risk)}), output)
+    elif output_format == "xlsx":
+        from itss_graph.render.impact_sheets import impact_sheets
+
+        emit_xlsx(impact_sheets(result, radius), output, default=f"impact-{slug(ci_ids[0])}.xlsx")
     elif output_format == "table":
         from itss_graph.render.obligations import obligations_text
 
-        from itss_graph.render.table import fit_lines
-
-        click.echo(fit_lines(impact_table(result, limit, radius, obligations, lang)))
+        text = impact_table(result, limit, radius, obligations, lang)
         if obligations:
-            click.echo("\n" + fit_lines(obligations_text(obligations, lang)))
+            text += "\n\n" + obligations_text(obligations, lang)
+        emit_text(text, output, fit=True)
     if html_path is not None:
         itss.write_html(itss.impact_view(result, lang=lang, obligations=obligations, radius=radius,
                                          links=links), html_path)

@@ -24,7 +24,7 @@ def kb() -> None:
 
 
 def _load():
-    from itss_graph.knowledge.kb import KnowledgeBase
+    from itss_graph import KnowledgeBase
 
     return KnowledgeBase.load()
 
@@ -45,7 +45,7 @@ def stats(output_format: str, lang: str) -> None:
     Example:
       itss kb stats --format json
     """
-    from itss_graph.knowledge.explore import stats as kb_stats
+    from itss_graph import kb_stats
     from itss_graph.render.formats import to_csv
     from itss_graph.render.table import render_table
 
@@ -83,7 +83,7 @@ def search(text: str, limit: int, output_format: str, lang: str) -> None:
       itss kb search 事件管理
       itss kb search "incident management" --limit 5 --format csv
     """
-    from itss_graph.knowledge.explore import search as kb_search
+    from itss_graph import kb_search
     from itss_graph.render.formats import to_csv
     from itss_graph.render.table import render_table
 
@@ -116,7 +116,7 @@ def show(name: str, limit: int | None, output_format: str, lang: str) -> None:
       itss kb show kb:std-运维-1
       itss kb show "GB/T 28827.1" --lang zh --limit 10
     """
-    from itss_graph.knowledge.explore import show as kb_show
+    from itss_graph import kb_show
     from itss_graph.render.formats import to_csv
     from itss_graph.render.table import fit_lines, render_table
 
@@ -160,7 +160,7 @@ def export(fmt: str, output: Path | None) -> None:
       itss kb export --format trig > kb.trig
       itss kb export --format turtle -o kb.ttl
     """
-    from itss_graph.knowledge.rdfio import export as kb_export
+    from itss_graph import kb_export
 
     text = kb_export(_load(), fmt)
     if output is None:
@@ -190,7 +190,7 @@ def sparql(query: str, binds: tuple[str, ...], full_iris: bool, output_format: s
       itss kb sparql @queries/kb-standards.rq --bind std=kb:std-运维-1 --format json
     """
     from itss_graph.errors import ItssError
-    from itss_graph.knowledge.rdfio import sparql as run
+    from itss_graph import kb_sparql as run
     from itss_graph.render.formats import to_csv
     from itss_graph.render.table import render_table
 

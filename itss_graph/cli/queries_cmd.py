@@ -9,6 +9,7 @@ from typing import Callable
 
 import click
 
+from itss_graph.cli.deliverables import deliverable_options
 from itss_graph.cli.options import (format_option, lang_option, open_configured_store, resolve_ci_types,
                                     store_options)
 
@@ -66,17 +67,22 @@ def _write_view(html_path: Path | None, build: Callable) -> None:
     click.echo(_("View written to {path}").format(path=html_path), err=True)
 
 
-def _emit(output_format: str, document: dict, headers: list[str], rows: list[list], text: str) -> None:
-    from itss_graph.render.formats import to_csv, to_json
+def _emit(output_format: str, document: dict, headers: list[str], rows: list[list], text: str, *,
+          output: Path | None = None, excel: bool = False, encoding: str | None = None,
+          sheets: Callable[[], list] | None = None, default: str = "answer.xlsx") -> None:
+    """Print (or write to ``output``) the answer in the chosen format; ``sheets`` builds the
+    workbook's tables for ``--format xlsx`` (commands with :func:`deliverable_options`)."""
+    from itss_graph.cli.deliverables import emit_csv, emit_text, emit_xlsx
+    from itss_graph.render.formats import to_json
 
     if output_format == "json":
-        click.echo(to_json(document), nl=False)
+        emit_text(to_json(document), output)
     elif output_format == "csv":
-        click.echo(to_csv(headers, rows), nl=False)
+        emit_csv(headers, rows, output=output, excel=excel, encoding=encoding)
+    elif output_format == "xlsx":
+        emit_xlsx(sheets(), output, default=default)
     else:
-        from itss_graph.render.table import fit_lines
-
-        click.echo(fit_lines(text))
+        emit_text(text, output, fit=True)
 
 
 def _table(headers: list[str], rows: list[list], limit: int = 0) -> str:
@@ -148,10 +154,11 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
               help="Table: at most N services (0: all).")
 @_html_option("the impacted subgraph, with the ITSS obligations")
 @store_options
-@format_option
+@deliverable_options
 @lang_option
 @_show_query_option("blast-radius")
-def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) -> None:
+def blast_radius(ci_ids, limit, html_path, store_settings, output_format, output, excel, encoding,
+                 lang) -> None:
     """Business services that CI_IDS' failure takes down (a failed service is down) or leaves
     at risk (still up, without redundancy of its own or below it), most important first
     (criticality, SLA, users), each with why — the chain from the failed CI, or the redundancy
@@ -161,8 +168,10 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
     Examples:
       itss blast-radius storage-array:dc1-san1
       itss blast-radius switch:dc1-core-1 switch:dc1-core-2 --format json
+      itss blast-radius switch:dc1-core-1 --format xlsx -o core1-services.xlsx
     """
     import itss_graph as itss
+    from itss_graph.cli.deliverables import reject_csv_options, slug
     from itss_graph.render.impact import (SERVICE_CSV_HEADERS, headline, losses_text, plural,
                                           service_rows, services_text)
     from itss_graph.render.obligations import obligations_text
@@ -171,6 +180,7 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
         answer = itss.blast_radius(store, list(ci_ids), with_props=html_path is not None)
         obligations = itss.obligations(store, answer.impact, radius=answer)
         links = itss.failure_links(store, answer.impact) if html_path is not None else None
+    reject_csv_options(output_format, excel, encoding)
     rows = service_rows(answer, SERVICE_CSV_HEADERS)
     summary = answer.summary()
     text = "\n\n".join(part for part in (
@@ -178,7 +188,11 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, lang) 
         f"{plural(summary['impacted_cis'], 'CI', 'CIs')} impacted",
         services_text(answer, limit), losses_text(answer, limit),
         obligations_text(obligations, lang)) if part)
-    _emit(output_format, {**answer.as_dict(), "obligations": obligations}, SERVICE_CSV_HEADERS, rows, text)
+    from itss_graph.render.impact_sheets import radius_sheets
+
+    _emit(output_format, {**answer.as_dict(), "obligations": obligations}, SERVICE_CSV_HEADERS, rows, text,
+          output=output, excel=excel, encoding=encoding, sheets=lambda: radius_sheets(answer),
+          default=f"blast-radius-{slug(ci_ids[0])}.xlsx")
 
     def view():
         return itss.impact_view(answer.impact, lang=lang, obligations=obligations, radius=answer,
@@ -227,10 +241,10 @@ def root_cause(symptoms, limit, store_settings, output_format, lang) -> None:
               help="Table: at most N rows (0: all; json and csv list every one).")
 @_html_option("what TARGET rests on, single points of failure in red")
 @store_options
-@format_option
+@deliverable_options
 @lang_option
 @_show_query_option("spof")
-def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
+def spof(target, limit, html_path, store_settings, output_format, output, excel, encoding, lang) -> None:
     """Single points of failure of TARGET (a service or CI): the CIs whose failure alone takes
     it down. Without TARGET: every CI that is a single point of failure of some business
     service, with the services it would take down.
@@ -239,8 +253,15 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
     Examples:
       itss spof service:0030
       itss spof --format json
+      itss spof service:0030 --format xlsx -o spof-0030.xlsx
     """
     import itss_graph as itss
+    from itss_graph.cli.deliverables import reject_csv_options, slug
+    from itss_graph.render.impact_sheets import spof_sheets
+
+    reject_csv_options(output_format, excel, encoding)
+    options = dict(output=output, excel=excel, encoding=encoding,
+                   default=f"spof-{slug(target or 'estate')}.xlsx")
 
     with open_configured_store(store_settings) as store:
         if target:
@@ -250,7 +271,8 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
             text = (_n("{target}: {n} single point of failure among {m} CIs it rests on",
                        "{target}: {n} single points of failure among {m} CIs it rests on", len(rows),
                        target=target, m=answer.upstream) + "\n" + _table(headers, rows, limit))
-            _emit(output_format, answer.as_dict(), headers, rows, text)
+            _emit(output_format, answer.as_dict(), headers, rows, text,
+                  sheets=lambda: spof_sheets(headers, rows, target), **options)
 
             def view():
                 return itss.dependency_view(target, itss.load_schema(), upstream=answer.subgraph,
@@ -268,7 +290,10 @@ def spof(target, limit, html_path, store_settings, output_format, lang) -> None:
     text = (_n("{n} CI is a single point of failure of at least one of {m} services",
                "{n} CIs are single points of failure of at least one of {m} services", len(rows),
                m=answer.services_examined) + "\n" + _table(headers, rows, limit))
-    _emit(output_format, answer.as_dict(), headers, rows, text)
+    _emit(output_format, answer.as_dict(), headers, rows, text,
+          sheets=lambda: spof_sheets([*headers, "services"],
+                                     [[*row, " ".join(e.services)] for row, e in zip(rows, answer.entries)],
+                                     "SPOF"), **options)
 
 
 def _progress(what: str):

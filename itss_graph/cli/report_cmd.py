@@ -82,7 +82,7 @@ def store_provenance(settings, store, lang: str) -> str:
 
 
 def ontology_provenance(lang: str) -> str:
-    from itss_graph.ontology import ontology_files
+    from itss_graph import ontology_files
 
     names = ", ".join(p.name for p in ontology_files().tbox if p.parent.name == "ontology")
     return ("失效语义与 CI 类型来自本体：" if lang == "zh" else "CI types and failure semantics from the ontology: ") + names
@@ -169,7 +169,7 @@ def report_standards(docx_path, code, ci_type, ci_id, profile_path, html_path, o
       itss report standards --profile examples/profiles/scenario-1.yaml --format md
       itss report standards --profile examples/profiles/cloud-provider.yaml --lang zh --docx standards.docx
     """
-    from itss_graph.knowledge.kb import KnowledgeBase
+    from itss_graph import KnowledgeBase
     from itss_graph.render.report_knowledge import standards_report
 
     given = [n for n, v in (("--code", code), ("--ci-type", ci_type), ("--ci", ci_id), ("--profile", profile_path))
@@ -181,13 +181,13 @@ def report_standards(docx_path, code, ci_type, ci_id, profile_path, html_path, o
     kb = KnowledgeBase.load()
     provenance = [tool_provenance(lang), kb_provenance(lang)]
     if ci_id:
-        from itss_graph.answers.ci_standards import standards_for_ci
+        from itss_graph import standards_for_ci
 
         with open_configured_store(store_settings) as store:
             answer = standards_for_ci(store, ci_id, lang, kb=kb)
             provenance.append(store_provenance(store_settings, store, lang))
     else:
-        from itss_graph.knowledge.questions import applicability_answer
+        from itss_graph import applicability_answer
 
         answer = applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)
     emit(standards_report(answer, kb, provenance=provenance), html_path, output_format, md_path, started,
@@ -212,9 +212,9 @@ def report_gap(docx_path, profile_path, html_path, output_format, md_path, lang)
       itss report gap --profile examples/profiles/scenario-2.yaml --lang zh --format md -o gap.md
       itss report gap --profile examples/profiles/case-3.yaml --lang zh --docx gap.docx
     """
-    from itss_graph.knowledge.gap import gap_for_profile
-    from itss_graph.knowledge.kb import KnowledgeBase
-    from itss_graph.knowledge.profile import load_profile
+    from itss_graph import gap_for_profile
+    from itss_graph import KnowledgeBase
+    from itss_graph import load_profile
     from itss_graph.render.report_knowledge import gap_report
 
     started = time.perf_counter()

@@ -175,8 +175,8 @@ def view_standards(code, profile_path, ci_type, output, lang) -> None:
       itss view standards --code 040301 --lang zh
       itss view standards --profile examples/profiles/scenario-1.yaml -o scenario-1.html
     """
-    from itss_graph.knowledge.kb import KnowledgeBase
-    from itss_graph.knowledge.questions import applicability_answer
+    from itss_graph import KnowledgeBase
+    from itss_graph import applicability_answer
     from itss_graph.render.graphview import write_html
     from itss_graph.render.standards_map import standards_view
 
