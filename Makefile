@@ -6,6 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 ITSS   := $(VENV)/bin/itss
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 DEMO_DIR ?= out/demo
 
 .PHONY: demo test install system-deps neo4j-test-server bench clean
@@ -34,7 +35,12 @@ neo4j-test-server: system-deps
 test: $(STAMP) system-deps neo4j-test-server
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: $(STAMP)
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+# e.g. make bench BENCH_ARGS="--estates demo,foreign --sizes 200k,1m --stores sqlite,neo4j"
+bench: $(BENCH_STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:

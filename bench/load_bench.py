@@ -3,7 +3,7 @@
 Usage (from the repository root):
 
     .venv/bin/python bench/load_bench.py --size 1m --stores sqlite,neo4j
-    .venv/bin/python bench/load_bench.py --size 100k --stores neo4j --naive-rows 20000
+    .venv/bin/python bench/load_bench.py --estate foreign --size 200k --stores neo4j --naive-rows 20000
 
 For each store it reports, measured on fresh processes the way people run the CLI:
 
@@ -16,8 +16,10 @@ For each store it reports, measured on fresh processes the way people run the CL
   rows (it takes hours on a million) and reported as rows per second; the ratio is
   itss rows/s ÷ naive rows/s.
 
-Estates come from bench/run.py (itss_graph.synth, cached in bench/data/). Results print as
-JSON and are saved to bench/results/load-<time>.json. Nothing here asserts a time.
+Estates come from bench/estates.py (``--estate demo`` or ``foreign``, cached in bench/data/).
+Results print as JSON and are saved to bench/results/load-<time>.json. Nothing here asserts a
+time. (bench/run.py compares `itss load` with a raw ``executemany`` loader on every run; this
+script keeps the row-by-row naive loaders and the Neo4j cold/warm/reload split.)
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.run import estate  # noqa: E402
+from bench.estates import prepare  # noqa: E402
 
 ITSS = str(Path(sys.executable).with_name("itss"))
 RESULTS = REPO / "bench" / "results"
@@ -87,8 +89,8 @@ def _rows(directory: Path):
     with (directory / "relations.csv").open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         next(reader)
-        for source, rel_type, target in reader:
-            yield "rel", (source, rel_type, target)
+        for row in reader:  # further columns (relation properties) are left out
+            yield "rel", tuple(row[:3])
 
 
 def naive_sqlite(directory: Path, db: Path) -> dict:
@@ -199,15 +201,17 @@ def _strip(run: dict, rows: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", default="100k", choices=["10k", "100k", "1m"])
+    parser.add_argument("--estate", default="demo", choices=["demo", "foreign"])
+    parser.add_argument("--size", default="100k", help="e.g. 100k, 200k, 1m")
     parser.add_argument("--stores", default="sqlite")
     parser.add_argument("--naive-rows", type=int, default=20_000)
     args = parser.parse_args()
-    directory, n_cis, n_rels = estate(args.size)
+    estate = prepare(args.estate, args.size)
+    directory, n_cis, n_rels = estate.directory, estate.cis, estate.relations
     rows = n_cis + n_rels
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                                  "load_average_at_start": list(os.getloadavg())},
-                     "size": args.size, "cis": n_cis, "relations": n_rels}
+                     "estate": args.estate, "size": args.size, "cis": n_cis, "relations": n_rels}
     print(f"== {args.size}: {n_cis} CIs, {n_rels} relations", flush=True)
     for store in args.stores.split(","):
         results[store] = (bench_sqlite(directory, rows) if store == "sqlite"

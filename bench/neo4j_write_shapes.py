@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.run import estate  # noqa: E402
+from bench.estates import prepare  # noqa: E402
 
 NODE = {"merge": "UNWIND $rows AS row MERGE (n:CI {id: row.id}) SET n = row",
         "create": "UNWIND $rows AS row CREATE (n:CI) SET n = row"}
@@ -91,7 +91,7 @@ def main() -> None:
     from tests.support.neo4j_server import start_server
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", default="200k", help="an estate size of bench/run.py, or a directory")
+    parser.add_argument("--size", default="200k", help="a size of the demo estate (bench/estates.py), or a directory")
     parser.add_argument("--shapes", default="merge,create")
     parser.add_argument("--batches", default="2000,10000,40000")
     parser.add_argument("--repeat", type=int, default=2)
@@ -99,7 +99,8 @@ def main() -> None:
     if Path(args.size).is_dir():  # any canonical inventory directory
         directory, n_cis, n_rels = Path(args.size), None, None
     else:
-        directory, n_cis, n_rels = estate(args.size)
+        demo = prepare("demo", args.size)
+        directory, n_cis, n_rels = demo.directory, demo.cis, demo.relations
     cis, rels = prepared_rows(directory)
     results = {"size": args.size, "cis": n_cis, "relations": n_rels, "cpus": os.cpu_count(),
                "load_average_at_start": list(os.getloadavg()), "runs": []}

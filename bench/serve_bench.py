@@ -1,6 +1,6 @@
 """Benchmark of ``itss serve``: how fast a warm server answers, beside the physical limit.
 
-Usage (from the repository root, after `make install`):
+Usage (from the repository root, after `make install` and `pip install -e ".[bench]"` (scipy)):
 
     .venv/bin/python bench/serve_bench.py                  # the 1M estate (generated and loaded once)
     .venv/bin/python bench/serve_bench.py --size 100k      # a quicker run
@@ -49,7 +49,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from run import DATA, ITSS, PROBES, RESULTS, csr_limit, estate  # noqa: E402
+from bench.estates import DATA, prepare  # noqa: E402
+from bench.flowgraph import FlowGraph  # noqa: E402
+
+ITSS = str(Path(sys.executable).with_name("itss"))
+RESULTS = REPO / "bench" / "results"
+CARRIER = "provider:ct"  # the demo estate's carrier everything external rests on (>=100k CIs at 1M)
 
 TARGETS = {"typical impact": 20.0, "closure ratio": 10.0, "node expansion": 50.0, "first paint": 1000.0}
 
@@ -111,7 +116,8 @@ def summary(values: list[float]) -> dict:
 
 
 def loaded_store(size: str) -> tuple[Path, Path, int, int, float | None]:
-    directory, n_cis, n_rels = estate(size)
+    demo = prepare("demo", size)
+    directory, n_cis, n_rels = demo.directory, demo.cis, demo.relations
     db = directory / "serve.db"
     took = None
     if not db.exists():
@@ -128,7 +134,7 @@ def bench_estate(size: str, repeat: int) -> dict:
 
     directory, db, n_cis, n_rels, load_s = loaded_store(size)
     out: dict = {"estate": {"size": size, "cis": n_cis, "relations": n_rels, "load_s": load_s}}
-    carrier = PROBES["high fan-in"]
+    carrier = CARRIER
     with server(db) as (url, start_s), httpx.Client() as client:
         out["server_start_s"] = round(start_s, 1)  # process start + warming (index, knowledge base)
         vms = [m["id"] for m in client.get(url + "/api/find", params={"q": "web1", "type": "vm", "limit": repeat + 1},
@@ -141,7 +147,7 @@ def bench_estate(size: str, repeat: int) -> dict:
             client_ms.append(c)
         out["typical impact"] = {"probe": f"{len(vms[:repeat])} VMs (e.g. {vms[0]})", "impacted": doc["summary"]["total"],
                                  "server_ms": summary(server_ms), "client_ms": summary(client_ms)}
-        bfs_s, bfs_reached = csr_limit(directory, carrier)
+        bfs_s, bfs_reached = FlowGraph(db).bfs_s(carrier)
         server_ms, client_ms = [], []
         for vm in vms[:max(3, repeat // 4)]:
             s, c, doc = ask(client, url, "/api/blast-radius", {"ci": [carrier, vm]})

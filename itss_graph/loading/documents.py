@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,103 @@ def parse_json(name: str, text: str) -> tuple[Any, list[Problem]]:
     return document, problems
 
 
+def parse_json_located(name: str, text: str) -> tuple[Any, list[Problem], dict[str, list[int]]]:
+    """As :func:`parse_json`, and the start line of every element of each array under a
+    top-level key — found while decoding (the text is decoded once: the top level is walked
+    here, each element decoded by the json module's C scanner as it is met).
+
+    >>> parse_json_located("x.json", '{"cis": [\\n {"id": "a"},\\n {"id": "b"}]}')[2]
+    {'cis': [2, 3]}
+    """
+    try:
+        pairs, lines = _walk_top_level(text)
+    except (_NotWalked, json.JSONDecodeError, RecursionError, IndexError):
+        # not an object, malformed, too deep: the whole-text parser says exactly what
+        document, problems = parse_json(name, text)
+        index = JsonLineIndex(text) if isinstance(document, dict) else None
+        return document, problems, {str(k): index.element_lines(k) for k, v in document.items()
+                                    if isinstance(v, list)} if index else {}
+    document = _pairs(pairs)
+    problems: list[Problem] = []
+    if isinstance(document, Duplicates):
+        key_lines = JsonLineIndex(text).key_lines()
+        for key in dict.fromkeys(document.duplicates):
+            where = key_lines.get(key, [1])
+            problems.append(Problem(name, where[1] if len(where) > 1 else where[0], key,
+                                    "key appears twice in the same object (only one can be kept)"))
+    return document, problems, lines
+
+
+class _NotWalked(Exception):
+    """The text is not a plain top-level object this walk follows (the parser will say why)."""
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _walk_top_level(text: str) -> tuple[list[tuple[str, Any]], dict[str, list[int]]]:
+    """The (key, value) pairs of a top-level JSON object and the element lines of its arrays
+    (of the last occurrence of a repeated key, whose value is the one kept)."""
+    decode = _LOCATING_DECODER.raw_decode
+    skip = _SPACE.match
+    i = skip(text, 0).end()
+    if text[i] != "{":
+        raise _NotWalked
+    pairs: list[tuple[str, Any]] = []
+    lines: dict[str, list[int]] = {}
+    line, counted = 1, 0
+    i = skip(text, i + 1).end()
+    if text[i] == "}":
+        i += 1
+    else:
+        while True:
+            if text[i] != '"':
+                raise _NotWalked
+            key, i = decode(text, i)
+            i = skip(text, i).end()
+            if text[i] != ":":
+                raise _NotWalked
+            i = skip(text, i + 1).end()
+            if text[i] == "[":
+                items: list[Any] = []
+                starts: list[int] = []
+                i = skip(text, i + 1).end()
+                if text[i] == "]":
+                    i += 1
+                else:
+                    while True:
+                        line += text.count("\n", counted, i)
+                        counted = i
+                        starts.append(line)
+                        item, i = decode(text, i)
+                        items.append(item)
+                        i = skip(text, i).end()
+                        if text[i] == ",":
+                            i = skip(text, i + 1).end()
+                        elif text[i] == "]":
+                            i += 1
+                            break
+                        else:
+                            raise _NotWalked
+                value: Any = items
+                lines[key] = starts
+            else:
+                value, i = decode(text, i)
+                lines.pop(key, None)
+            pairs.append((key, value))
+            i = skip(text, i).end()
+            if text[i] == ",":
+                i = skip(text, i + 1).end()
+            elif text[i] == "}":
+                i += 1
+                break
+            else:
+                raise _NotWalked
+    if skip(text, i).end() != len(text):
+        raise _NotWalked  # extra data after the document
+    return pairs, lines
+
+
 def _deep_offset(text: str, limit: int) -> int:
     """Offset of the first bracket nested more than ``limit`` levels (strings skipped)."""
     depth = 0
@@ -137,6 +235,9 @@ def _deep_offset(text: str, limit: int) -> int:
     return 0
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def value_problem(value: Any) -> tuple[str | None, str] | None:
     """The first reason a parsed document value cannot be loaded — a duplicate key, an
     oversized number, nesting deeper than :data:`MAX_DEPTH` — as (key or None, message); None
@@ -147,6 +248,8 @@ def value_problem(value: Any) -> tuple[str | None, str] | None:
     >>> value_problem({"n": Oversized("9" * 200)})[0]
     'n'
     """
+    if type(value) is dict and all(type(v) in _SCALARS for v in value.values()):
+        return None  # the common record: one level of plain values
     stack: list[tuple[Any, int, str | None]] = [(value, 1, None)]
     while stack:
         item, depth, key = stack.pop()
@@ -232,6 +335,8 @@ class JsonLineIndex:
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=dict, parse_int=lambda s: 0, parse_float=lambda s: 0.0)
+_LOCATING_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=lambda s: _number(s, int),
+                                     parse_float=lambda s: _number(s, float))
 
 
 # -- YAML -------------------------------------------------------------------------------------
@@ -252,11 +357,14 @@ def parse_yaml(name: str, text: str):
         try:
             root = loader.get_single_node()
         except RecursionError:
-            raise InputError([Problem(name, loader.line + 1, None,
+            raise InputError([Problem(name, getattr(loader, "line", 0) + 1, None,
                                       f"nested more than {MAX_DEPTH} levels deep")]) from None
         if root is None:
             return None, None, []
-        _check_nodes(name, root)
+        if "&" in text:  # anchors: aliases may share (and multiply) nodes
+            _check_nodes(name, root)
+        else:  # a tree as written: only its depth needs checking
+            _check_depth(name, root)
         document = loader.construct_document(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -264,6 +372,8 @@ def parse_yaml(name: str, text: str):
         if isinstance(exc, yaml.reader.ReaderError):
             line = text.count("\n", 0, exc.position) + 1
         problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+        if problem == LIBYAML_TOO_DEEP:  # libyaml's own bound (1000 levels) met before ours
+            raise InputError([Problem(name, line, None, f"nested more than {MAX_DEPTH} levels deep")]) from None
         raise InputError([Problem(name, line, None, f"malformed YAML: {problem}")]) from None
     finally:
         loader.dispose()
@@ -310,6 +420,30 @@ def _check_nodes(name: str, root) -> None:
             sizes[key], depths[key] = 1, 0
 
 
+def _check_depth(name: str, root) -> None:
+    """Refuse a node tree (no aliases) nested deeper than :data:`MAX_DEPTH`: level by level,
+    looking only at collections (most nodes are scalars)."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    level, depth = [root], 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise InputError([Problem(name, level[0].start_mark.line + 1, None,
+                                      f"nested more than {MAX_DEPTH} levels deep")])
+        below = []
+        for node in level:
+            if type(node) is MappingNode:
+                for key, value in node.value:
+                    if type(value) is not ScalarNode:
+                        below.append(value)
+                    if type(key) is not ScalarNode:
+                        below.append(key)
+            elif type(node) is SequenceNode:
+                below.extend(n for n in node.value if type(n) is not ScalarNode)
+        level = below
+
+
 def _children(node) -> list:
     from yaml.nodes import MappingNode, SequenceNode
 
@@ -323,18 +457,44 @@ def _children(node) -> list:
 _LOADER = None
 
 
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+MEMO_LIMIT = 100_000  # scalars whose resolved tag is remembered (values repeat across records)
+
+
 def _loader_class():
-    """The safe loader with this module's checks (built on first use: PyYAML loads lazily)."""
+    """The safe loader with this module's checks (built on first use: PyYAML loads lazily).
+
+    It parses and composes with libyaml (``CSafeLoader``: the nodes keep their line marks)
+    when PyYAML was built with it, about four times faster than the pure-Python parser;
+    only the values are made in Python.
+    """
     global _LOADER
     if _LOADER is not None:
         return _LOADER
     import yaml
     from yaml.constructor import SafeConstructor
 
-    class Loader(yaml.SafeLoader):
+    from yaml.nodes import ScalarNode
+
+    base = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
+
+    class Loader(base or yaml.SafeLoader):
         def __init__(self, stream):
+            self.tags: dict[tuple[str, tuple[bool, bool]], str] = {}  # before the parser asks
             super().__init__(stream)
             self.problems: list[tuple[int, str | None, str]] = []
+
+        def resolve(self, kind, value, implicit):
+            # libyaml asks for the tag of every scalar; keys and type names repeat
+            if kind is not ScalarNode:
+                return super().resolve(kind, value, implicit)
+            key = (value, implicit)
+            tag = self.tags.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self.tags) < MEMO_LIMIT:
+                    self.tags[key] = tag
+            return tag
 
         def note(self, node, key: str | None, message: str) -> None:
             self.problems.append((node.start_mark.line + 1, key, message))

@@ -33,8 +33,7 @@ from typing import Any, Iterator
 from itss_graph.errors import InputError, Problem
 from itss_graph.loading.csvfile import check_header, iter_csv_records, open_csv
 from itss_graph.loading.documents import (
-    MAX_JSON_BYTES, MAX_YAML_BYTES, JsonLineIndex, decode_text, parse_json, parse_yaml,
-    value_problem)
+    MAX_JSON_BYTES, MAX_YAML_BYTES, decode_text, parse_json_located, parse_yaml, value_problem)
 from itss_graph.loading.encoding import scan_file
 from itss_graph.loading.files import require_file
 from itss_graph.loading.tabular import read_table
@@ -135,12 +134,11 @@ def _read_xlsx(path: Path) -> Iterator[RawRow | Problem]:
 def _read_json(path: Path, encoding: str | None) -> Iterator[RawRow | Problem]:
     name = str(path)
     text, _ = decode_text(path, encoding, limit=MAX_JSON_BYTES)
-    document, problems = parse_json(name, text)
+    document, problems, lines = parse_json_located(name, text)
     check_document(name, document)
     yield from problems
-    lines = JsonLineIndex(text)
     for section, kind in (("cis", "ci"), ("relations", "relation")):
-        starts = lines.element_lines(section)
+        starts = lines.get(section, [])
         for index, item in enumerate(document.get(section) or []):
             line = starts[index] if index < len(starts) else 1
             yield located_item(name, line, kind, section, index, item)
@@ -165,7 +163,7 @@ def _read_yaml(path: Path, encoding: str | None) -> Iterator[RawRow | Problem]:
                 placed.update(inside)
                 rows.extend(problems[i] for i in inside)
                 continue
-            rows.append(located_item(name, line, kind, section, index, item))
+            rows.append(located_item(name, line, kind, section, index, item, checked=True))
     yield from (p for i, p in enumerate(problems) if i not in placed)
     yield from rows
 
@@ -185,17 +183,23 @@ def check_document(name: str, document: Any) -> None:
 
 
 def located_item(name: str, line: int, kind: str, section: str, index: int,
-                 item: Any) -> RawRow | Problem:
+                 item: Any, *, checked: bool = False) -> RawRow | Problem:
     """One element of a document section as a row, or the problem that it is not an object
-    (or holds a value no row may: a repeated key, a huge number, deep nesting).
+    (or holds a value no row may: a repeated key, a huge number, deep nesting; ``checked``
+    when the parser has refused those already, as the YAML reader does).
     YAML dates and times become ISO text (as a spreadsheet's CSV export has them)."""
     if not isinstance(item, dict):
         return Problem(name, line, f"{section}[{index}]", "must be an object of fields")
-    bad = value_problem(item)
-    if bad is not None:
-        return Problem(name, line, bad[0], bad[1])
-    fields = {str(k): _plain(v) for k, v in item.items() if v is not None and v != ""}
+    if not checked:
+        bad = value_problem(item)
+        if bad is not None:
+            return Problem(name, line, bad[0], bad[1])
+    fields = {k if type(k) is str else str(k): v if type(v) in _AS_IS else _plain(v)
+              for k, v in item.items() if v is not None and v != ""}
     return RawRow(kind, name, line, fields)
+
+
+_AS_IS = frozenset({str, int, float, bool})
 
 
 def _plain(value: Any) -> Any:

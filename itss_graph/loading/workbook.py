@@ -92,34 +92,58 @@ class SheetFacts:
     uncalculated: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
-_INTERESTING = re.compile(rb"<(?:\w+:)?(?:f|mergeCell)[\s>/]")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=[\"']([A-Za-z0-9:$]+)[\"']")
+_CARRY = 512  # bytes kept between chunks: longer than any element the patterns match
 
 
 def sheet_facts(path: Path, member: str | None) -> SheetFacts:
-    """Read merged ranges and uncalculated formulas from one worksheet's XML. The XML is
-    parsed only when a byte search finds either (most sheets have neither)."""
+    """Read merged ranges and uncalculated formulas from one worksheet's XML. One streamed byte
+    search finds the merged ranges (``<mergeCell ref=…>``) and whether any cell has a formula;
+    the XML is parsed only in that case (most sheets have none)."""
     facts = SheetFacts()
     if not member:
         return facts
     try:
         with zipfile.ZipFile(path) as archive:
-            if not _mentions(archive, member):
-                return facts
-            with archive.open(member) as fh:
-                _parse_sheet(fh, facts)
+            merges, formulas = _scan(archive, member)
+            if formulas:
+                with archive.open(member) as fh:
+                    _parse_sheet(fh, facts)
+            else:
+                facts.merged = [_merge_bounds(ref) for ref in merges]
     except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError, OSError):
         return SheetFacts()  # openpyxl reports a broken sheet while reading it
     return facts
 
 
-def _mentions(archive: zipfile.ZipFile, member: str) -> bool:
-    tail = b""
+def _scan(archive: zipfile.ZipFile, member: str) -> tuple[list[bytes], bool]:
+    """The ``ref`` of every merged range of a sheet's XML, and whether any formula is there."""
+    merges: list[bytes] = []
+    formulas = False
+    buffer = b""
     with archive.open(member) as fh:
         while chunk := fh.read(1 << 20):
-            if _INTERESTING.search(tail + chunk):
-                return True
-            tail = chunk[-32:]
-    return False
+            buffer += chunk
+            end = 0
+            for match in _MERGE.finditer(buffer):
+                merges.append(match.group(1))
+                end = match.end()
+            formulas = formulas or _FORMULA.search(buffer) is not None
+            buffer = buffer[max(end, len(buffer) - _CARRY):]
+    return merges, formulas
+
+
+def _merge_bounds(ref: bytes) -> tuple[int, int, int, int]:
+    """(first row, last row, first column, last column) of a range such as ``B3:B9``.
+
+    >>> _merge_bounds(b"B3:C9"), _merge_bounds(b"A1")
+    ((3, 9, 2, 3), (1, 1, 1, 1))
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+    return min_row, max_row if max_row is not None else min_row, min_col, max_col if max_col is not None else min_col
 
 
 def _parse_sheet(fh, facts: SheetFacts) -> None:
@@ -159,23 +183,35 @@ def _parse_sheet(fh, facts: SheetFacts) -> None:
 
 
 def _fill_merged(rows, merged: list[tuple[int, int, int, int]]):
-    """Rows (tuples of values) with each merged range's value copied into every cell of it."""
+    """Rows (tuples of values) with each merged range's value copied into every cell of it.
+    Only the ranges that cover the current row are looked at (a register merges thousands).
+
+    >>> list(_fill_merged([("a", 1), (None, 2), (None, 3)], [(1, 2, 1, 1)]))
+    [('a', 1), ('a', 2), (None, 3)]
+    """
     if not merged:
         yield from rows
         return
-    anchors: dict[tuple[int, int], Any] = {}
+    starting: dict[int, list[tuple[int, int, int, int]]] = {}
+    for bounds in merged:
+        starting.setdefault(bounds[0], []).append(bounds)
+    active: list[tuple[tuple[int, int, int, int], Any]] = []  # (range, its value)
     for number, values in enumerate(rows, start=1):
+        if active:
+            active = [a for a in active if a[0][1] >= number]
+        new = starting.pop(number, None)
+        if new is None and not active:
+            yield values
+            continue
         values = list(values)
-        for first_row, last_row, first_col, last_col in merged:
-            if not first_row <= number <= last_row:
-                continue
+        for bounds in new or ():
+            first_col = bounds[2]
+            active.append((bounds, values[first_col - 1] if first_col <= len(values) else None))
+        for (_, _, first_col, last_col), value in active:
+            if len(values) < last_col:
+                values.extend([None] * (last_col - len(values)))
             for col in range(first_col, last_col + 1):
-                if number == first_row and col == first_col:
-                    anchors[(first_row, first_col)] = values[col - 1] if col <= len(values) else None
-                else:
-                    while len(values) < col:
-                        values.append(None)
-                    values[col - 1] = anchors.get((first_row, first_col))
+                values[col - 1] = value
         yield tuple(values)
 
 
