@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from itss_graph.cli.deliverables import deliverable_options, emit_csv, emit_xlsx, reject_csv_options, slug
+from itss_graph.cli.deliverables import deliverable_options, emit_csv, emit_text, emit_xlsx, reject_csv_options, slug
 from itss_graph.cli.options import lang_option
 
 
@@ -60,12 +60,7 @@ def gap(profile_path: Path, show_met: bool, fail_on_gap: bool, verbose: bool, ou
         from itss_graph.render.formats import to_json
 
         text = to_json(report.as_dict())
-        if output is not None:
-            from itss_graph.render.page import write_text_atomic
-
-            write_text_atomic(output, text)
-        else:
-            click.echo(text, nl=False)
+        emit_text(text, output)
     elif output_format == "csv":
         from itss_graph.render.knowledge_text import gap_csv
 
@@ -79,14 +74,6 @@ def gap(profile_path: Path, show_met: bool, fail_on_gap: bool, verbose: bool, ou
     else:
         from itss_graph.render.knowledge_text import gap_text
 
-        text = gap_text(report, show_met=show_met, verbose=verbose)
-        if output is not None:
-            from itss_graph.render.page import write_text_atomic
-
-            write_text_atomic(output, text + "\n")
-        else:
-            from itss_graph.render.table import fit_lines
-
-            click.echo(fit_lines(text))
+        emit_text(gap_text(report, show_met=show_met, verbose=verbose), output, fit=True)
     if fail_on_gap and report.gaps:
         sys.exit(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from itss_graph.cli.deliverables import deliverable_options, emit_csv, emit_xlsx, reject_csv_options, slug
+from itss_graph.cli.deliverables import deliverable_options, emit_csv, emit_text, emit_xlsx, reject_csv_options, slug
 from itss_graph.cli.options import check_ci_type, lang_option, store_options
 
 
@@ -70,12 +70,7 @@ def standards(ci_id: str | None, ci_type: str | None, code: str | None, profile_
         from itss_graph.render.formats import to_json
 
         text = to_json(answer.as_dict())
-        if output is not None:
-            from itss_graph.render.page import write_text_atomic
-
-            write_text_atomic(output, text)
-        else:
-            click.echo(text, nl=False)
+        emit_text(text, output)
     elif output_format == "csv":
         from itss_graph.render.knowledge_text import standards_csv
 
@@ -89,12 +84,4 @@ def standards(ci_id: str | None, ci_type: str | None, code: str | None, profile_
     else:
         from itss_graph.render.knowledge_text import standards_text
 
-        text = standards_text(answer, brief=brief, verbose=verbose)
-        if output is not None:
-            from itss_graph.render.page import write_text_atomic
-
-            write_text_atomic(output, text + "\n")
-        else:
-            from itss_graph.render.table import fit_lines
-
-            click.echo(fit_lines(text))
+        emit_text(standards_text(answer, brief=brief, verbose=verbose), output, fit=True)

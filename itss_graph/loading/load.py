@@ -64,16 +64,21 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
             candidates = found
         else:
             candidates = [path]
-        for candidate in candidates:
-            problem = input_problem(candidate)
-            if problem is None:
-                files.append(candidate)
-            else:
-                problems.append(problem)
+        _keep_readable(candidates, files, problems)
     if problems:
         raise InputError(problems)
     # CIs before relations only matters for readability of errors; order does not change results
     return sorted(dict.fromkeys(files), key=lambda p: (p.stem != "cis", str(p)))
+
+
+def _keep_readable(candidates: Iterable[Path], files: list[Path], problems: list[Problem]) -> None:
+    """Each candidate goes to ``files`` if it may be read, else its problem to ``problems``."""
+    for candidate in candidates:
+        problem = input_problem(candidate)
+        if problem is None:
+            files.append(candidate)
+        else:
+            problems.append(problem)
 
 
 def _entries(directory: Path, problems: list[Problem]) -> list[Path]:
@@ -376,12 +381,7 @@ def expand_profile_inputs(paths: Iterable[Path]) -> list[Path]:
                 problems.append(Problem(str(path), None, None, "directory holds no tables"))
         else:
             found = [path]
-        for candidate in found:
-            problem = input_problem(candidate)
-            if problem is None:
-                files.append(candidate)
-            else:
-                problems.append(problem)
+        _keep_readable(found, files, problems)
     if problems:
         raise InputError(problems)
     return list(dict.fromkeys(files))

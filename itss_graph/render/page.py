@@ -15,8 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -107,18 +105,7 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     >>> p.read_text()
     '<p>hi</p>'
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        mask = os.umask(0)  # mkstemp makes the file private; a page is as readable as any new file
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    from itss_graph.render.atomic_file import write_atomic
+
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
