@@ -1,14 +1,14 @@
 package dev.itssgraph.procedures;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
+import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
+import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
@@ -31,7 +31,6 @@ import org.neo4j.procedure.Procedure;
  */
 public class FurtherProcedure {
 
-    private static final Label CI = Label.label("CI");
     private static final String DOWN = "down";
 
     @Context
@@ -51,23 +50,21 @@ public class FurtherProcedure {
                                    @Name("targetIds") List<String> targetIds,
                                    @Name("towardSource") Map<String, Object> towardSource,
                                    @Name("towardTarget") Map<String, Object> towardTarget) {
-        Map<String, String> toSource = ImpactProcedure.asEffects(towardSource);
-        Map<String, String> toTarget = ImpactProcedure.asEffects(towardTarget);
-        ImpactProcedure.Walk walk = new ImpactProcedure().new Walk(toSource, toTarget);
-        Set<Long> lost = nodes(walk, lostIds);
-        Set<Long> targets = nodes(walk, targetIds);
+        ImpactProcedure.Walk walk = new ImpactProcedure.Walk(Steps.effects(towardSource), Steps.effects(towardTarget));
+        LongHashSet lost = nodes(walk, lostIds);
+        LongHashSet targets = nodes(walk, targetIds);
         Further out = new Further();
         for (String id : candidateIds) {
             List<String> takes = new ArrayList<>();
-            Node node = tx.findNode(CI, "id", id);
+            Node node = tx.findNode(Steps.CI, "id", id);
             if (node != null) {
-                long c = walk.remember(node, id);
+                long c = walk.steps.meet(node, id);
                 if (!lost.contains(c)) {
-                    for (long m : lostWith(walk, lost, c, toSource, toTarget)) {
+                    lostWith(walk, lost, c).forEach(m -> {
                         if (m != c && targets.contains(m)) {
-                            takes.add(walk.idOf.get(m));
+                            takes.add(walk.steps.id(m));
                         }
-                    }
+                    });
                 }
             }
             out.candidates.add(id);
@@ -77,26 +74,29 @@ public class FurtherProcedure {
     }
 
     /** The CIs lost when c fails on top of lost (c included). */
-    private static Set<Long> lostWith(ImpactProcedure.Walk walk, Set<Long> lost, long c,
-                                      Map<String, String> toSource, Map<String, String> toTarget) {
-        Set<Long> mine = new HashSet<>();
-        mine.add(c);
-        List<Long> frontier = List.of(c);
+    private static LongHashSet lostWith(ImpactProcedure.Walk walk, LongHashSet lost, long c) {
+        LongHashSet mine = LongHashSet.newSetWith(c);
+        LongArrayList frontier = LongArrayList.newListWith(c);
+        // providers left per group, counted once per level (mine only grows between levels)
+        Map<ImpactProcedure.GroupRef, Integer> left = new HashMap<>();
         while (!frontier.isEmpty()) {
-            Set<Long> lostNow = new HashSet<>();
-            for (long f : frontier) {
-                Node from = walk.nodeOf.get(f);
+            LongHashSet lostNow = new LongHashSet();
+            left.clear();
+            for (int k = 0; k < frontier.size(); k++) {
+                Node from = walk.steps.node(frontier.get(k));
                 for (Relationship r : from.getRelationships(Direction.BOTH)) {
                     String rel = r.getType().name();
                     boolean fromIsSource = r.getStartNode().equals(from);
-                    String effect = fromIsSource ? toTarget.get(rel) : toSource.get(rel);
+                    String effect = fromIsSource ? walk.towardTarget.get(rel) : walk.towardSource.get(rel);
                     if (effect == null) {
                         continue;
                     }
-                    long n = walk.remember(r.getOtherNode(from), null);
-                    if (lost.contains(n) || mine.contains(n) || lostNow.contains(n)) {
+                    Node end = r.getOtherNode(from);
+                    long n = Steps.key(end);
+                    if (mine.contains(n) || lostNow.contains(n) || lost.contains(n)) {
                         continue;
                     }
+                    walk.steps.meet(end, null);
                     String key = ImpactProcedure.groupKey(effect, rel, fromIsSource ? "in" : "out",
                             r.getProperty("redundancy_group", null));
                     if (key == null) {
@@ -106,33 +106,27 @@ public class FurtherProcedure {
                         continue;
                     }
                     ImpactProcedure.GroupRef ref = new ImpactProcedure.GroupRef(n, key);
-                    if (!walk.groups.containsKey(ref)) {
-                        walk.loadGroups(n);
-                    }
-                    ImpactProcedure.Group group = walk.groups.get(ref);
-                    int left = 0;
-                    for (long p : group.providers()) {
-                        if (!lost.contains(p) && !mine.contains(p)) {
-                            left++;
-                        }
-                    }
-                    if (left < group.minUp()) {
+                    ImpactProcedure.Group group = walk.group(ref);
+                    int up = left.computeIfAbsent(ref, x -> group.providers().count(
+                            p -> !lost.contains(p) && !mine.contains(p)));
+                    if (up < group.minUp()) {
                         lostNow.add(n);
                     }
                 }
             }
             mine.addAll(lostNow);
-            frontier = new ArrayList<>(lostNow);
+            frontier = new LongArrayList(lostNow.size());
+            frontier.addAll(lostNow);
         }
         return mine;
     }
 
-    private Set<Long> nodes(ImpactProcedure.Walk walk, List<String> ids) {
-        Set<Long> out = new HashSet<>();
+    private LongHashSet nodes(ImpactProcedure.Walk walk, List<String> ids) {
+        LongHashSet out = new LongHashSet();
         for (String id : ids) {
-            Node node = tx.findNode(CI, "id", id);
+            Node node = tx.findNode(Steps.CI, "id", id);
             if (node != null) {
-                out.add(walk.remember(node, id));
+                out.add(walk.steps.meet(node, id));
             }
         }
         return out;

@@ -2,14 +2,14 @@ package dev.itssgraph.procedures;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
+import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap;
+import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
@@ -37,7 +37,6 @@ import org.neo4j.procedure.Procedure;
  */
 public class ImpactProcedure {
 
-    private static final Label CI = Label.label("CI");
     private static final String DOWN = "down";
     private static final String REDUNDANT = "redundant";
 
@@ -75,7 +74,7 @@ public class ImpactProcedure {
 
     record GroupRef(long ci, String key) {}
 
-    record Group(Set<Long> providers, int minUp) {}
+    record Group(LongHashSet providers, int minUp) {}
 
     @Procedure(name = "itss.impact", mode = Mode.READ)
     @Description("itss.impact(failedIds, towardSource, towardTarget, maxDepth) :: the CIs lost or "
@@ -85,9 +84,9 @@ public class ImpactProcedure {
                                    @Name("towardSource") Map<String, Object> towardSource,
                                    @Name("towardTarget") Map<String, Object> towardTarget,
                                    @Name(value = "maxDepth", defaultValue = "-1") Long maxDepth) {
-        Walk walk = new Walk(asEffects(towardSource), asEffects(towardTarget));
+        Walk walk = new Walk(Steps.effects(towardSource), Steps.effects(towardTarget));
         for (String id : failedIds) {
-            Node node = tx.findNode(CI, "id", id);
+            Node node = tx.findNode(Steps.CI, "id", id);
             if (node != null) {
                 walk.fail(node, id);
             }
@@ -96,51 +95,43 @@ public class ImpactProcedure {
         return Stream.of(walk.answer());
     }
 
-    /** The walk's state; {@code itss.further} shares its group reading. */
-    final class Walk {
+    /** The walk's state; {@code itss.further} shares its group reading. Nodes are kept by
+     * internal id in primitive maps (boxed keys cost most of the walk, measured). */
+    static final class Walk {
         final Map<String, String> towardSource;
         final Map<String, String> towardTarget;
-        final Set<Long> failed = new HashSet<>();
-        final Map<Long, String> idOf = new HashMap<>();
-        final Map<Long, Node> nodeOf = new HashMap<>();
-        final Map<Long, Reached> down = new HashMap<>();
-        final Map<Long, Reached> degraded = new HashMap<>();
+        final Steps steps;
+        final LongHashSet failed = new LongHashSet();
+        final LongObjectHashMap<Reached> down = new LongObjectHashMap<>();
+        final LongObjectHashMap<Reached> degraded = new LongObjectHashMap<>();
         final Map<GroupRef, Group> groups = new HashMap<>();
-        final Map<GroupRef, Set<Long>> lostProviders = new HashMap<>();
-        List<Long> frontier = new ArrayList<>();
+        final Map<GroupRef, LongHashSet> lostProviders = new HashMap<>();
+        LongArrayList frontier = new LongArrayList();
 
         Walk(Map<String, String> towardSource, Map<String, String> towardTarget) {
             this.towardSource = towardSource;
             this.towardTarget = towardTarget;
+            this.steps = new Steps(List.copyOf(towardSource.keySet()), List.copyOf(towardTarget.keySet()));
         }
 
         void fail(Node node, String id) {
-            long key = remember(node, id);
+            long key = steps.meet(node, id);
             if (failed.add(key)) {
                 frontier.add(key);
             }
-        }
-
-        long remember(Node node, String id) {
-            @SuppressWarnings("deprecation")
-            long key = node.getId();
-            if (!idOf.containsKey(key)) {
-                idOf.put(key, id != null ? id : (String) node.getProperty("id"));
-                nodeOf.put(key, node);
-            }
-            return key;
         }
 
         void run(long maxDepth) {
             int depth = 0;
             while (!frontier.isEmpty() && (maxDepth < 0 || depth < maxDepth)) {
                 depth++;
-                Map<Long, Cause> lostNow = new HashMap<>();
-                Map<Long, Cause> degradedNow = new HashMap<>();
+                LongObjectHashMap<Cause> lostNow = new LongObjectHashMap<>();
+                LongObjectHashMap<Cause> degradedNow = new LongObjectHashMap<>();
                 Map<GroupRef, Cause> touched = new HashMap<>();
-                for (long f : frontier) {
-                    Node from = nodeOf.get(f);
-                    String fromId = idOf.get(f);
+                for (int k = 0; k < frontier.size(); k++) {
+                    long f = frontier.get(k);
+                    Node from = steps.node(f);
+                    String fromId = steps.id(f);
                     for (Relationship r : from.getRelationships(Direction.BOTH)) {
                         String rel = r.getType().name();
                         boolean fromIsSource = r.getStartNode().equals(from);
@@ -148,15 +139,17 @@ public class ImpactProcedure {
                         if (effect == null) {
                             continue;
                         }
-                        long c = remember(r.getOtherNode(from), null);
-                        if (failed.contains(c) || down.containsKey(c)) {
+                        Node end = r.getOtherNode(from);
+                        long c = Steps.key(end);
+                        if (down.containsKey(c) || failed.contains(c)) {
                             continue;
                         }
+                        steps.meet(end, null);
                         String key = groupKey(effect, rel, fromIsSource ? "in" : "out",
                                 r.getProperty("redundancy_group", null));
                         if (key != null) {
                             GroupRef ref = new GroupRef(c, key);
-                            lostProviders.computeIfAbsent(ref, k -> new HashSet<>()).add(f);
+                            lostProviders.computeIfAbsent(ref, x -> new LongHashSet()).add(f);
                             keepFirst(touched, ref, new Cause(1, rel, fromId));
                         } else if (DOWN.equals(effect)) {
                             keepFirst(lostNow, c, new Cause(0, rel, fromId));
@@ -167,37 +160,38 @@ public class ImpactProcedure {
                 }
                 for (Map.Entry<GroupRef, Cause> e : touched.entrySet()) {
                     GroupRef ref = e.getKey();
-                    if (!groups.containsKey(ref)) {
-                        loadGroups(ref.ci());
-                    }
-                    Group group = groups.get(ref);
-                    int lost = 0;
-                    for (long p : lostProviders.get(ref)) {
-                        if (group.providers().contains(p)) {
-                            lost++;
-                        }
-                    }
+                    Group group = group(ref);
+                    int lost = lostProviders.get(ref).count(group.providers()::contains);
                     boolean gone = group.providers().size() - lost < group.minUp();
                     keepFirst(gone ? lostNow : degradedNow, ref.ci(), e.getValue());
                 }
-                for (Map.Entry<Long, Cause> e : lostNow.entrySet()) {
-                    down.put(e.getKey(), Reached.of(depth, e.getValue()));
-                    degraded.remove(e.getKey());
-                }
-                for (Map.Entry<Long, Cause> e : degradedNow.entrySet()) {
-                    long c = e.getKey();
+                int level = depth;
+                lostNow.forEachKeyValue((c, cause) -> {
+                    down.put(c, Reached.of(level, cause));
+                    degraded.remove(c);
+                });
+                degradedNow.forEachKeyValue((c, cause) -> {
                     if (!down.containsKey(c) && !degraded.containsKey(c)) {
-                        degraded.put(c, Reached.of(depth, e.getValue()));
+                        degraded.put(c, Reached.of(level, cause));
                     }
-                }
-                frontier = new ArrayList<>(lostNow.keySet());
+                });
+                frontier = new LongArrayList(lostNow.size());
+                frontier.addAll(lostNow.keySet());
             }
+        }
+
+        /** The group ref names (its CI's groups read when first needed). */
+        Group group(GroupRef ref) {
+            if (!groups.containsKey(ref)) {
+                loadGroups(ref.ci());
+            }
+            return groups.get(ref);
         }
 
         /** Every redundancy group of CI c: its providers and the min_up that applies. */
         void loadGroups(long c) {
-            Node node = nodeOf.get(c);
-            Map<String, Set<Long>> members = new HashMap<>();
+            Node node = steps.node(c);
+            Map<String, LongHashSet> members = new HashMap<>();
             Map<String, Integer> edgeMinUp = new HashMap<>();
             for (Relationship r : node.getRelationships(Direction.BOTH)) {
                 String rel = r.getType().name();
@@ -211,7 +205,7 @@ public class ImpactProcedure {
                 if (key == null) {
                     continue;
                 }
-                members.computeIfAbsent(key, k -> new HashSet<>()).add(remember(r.getOtherNode(node), null));
+                members.computeIfAbsent(key, k -> new LongHashSet()).add(steps.other(r, node));
                 if (key.startsWith("prop")) {
                     Long m = asLong(r.getProperty("min_up", null));
                     int value = (m == null || m == 0) ? 1 : (int) Math.max(Integer.MIN_VALUE, Math.min(m, Integer.MAX_VALUE));
@@ -219,7 +213,7 @@ public class ImpactProcedure {
                 }
             }
             int nodeMinUp = minUpOf(node.getProperty("min_up", null));
-            for (Map.Entry<String, Set<Long>> e : members.entrySet()) {
+            for (Map.Entry<String, LongHashSet> e : members.entrySet()) {
                 int minUp = e.getKey().startsWith("prop") ? edgeMinUp.get(e.getKey()) : nodeMinUp;
                 groups.put(new GroupRef(c, e.getKey()), new Group(e.getValue(), minUp));
             }
@@ -232,18 +226,18 @@ public class ImpactProcedure {
             return out;
         }
 
-        void add(Impacted out, Map<Long, Reached> table, String effect) {
-            for (Map.Entry<Long, Reached> e : table.entrySet()) {
-                Node node = nodeOf.get(e.getKey());
-                out.ids.add(idOf.get(e.getKey()));
+        void add(Impacted out, LongObjectHashMap<Reached> table, String effect) {
+            table.forEachKeyValue((c, reached) -> {
+                Node node = steps.node(c);
+                out.ids.add(steps.id(c));
                 out.types.add((String) node.getProperty("type", null));
                 out.names.add((String) node.getProperty("name", null));
-                out.depths.add((long) e.getValue().depth());
+                out.depths.add((long) reached.depth());
                 out.effects.add(effect);
-                out.vias.add(e.getValue().rel());
-                out.froms.add(e.getValue().from());
-                out.classes.add((long) e.getValue().cls());
-            }
+                out.vias.add(reached.rel());
+                out.froms.add(reached.from());
+                out.classes.add((long) reached.cls());
+            });
         }
     }
 
@@ -294,6 +288,13 @@ public class ImpactProcedure {
         }
     }
 
+    static void keepFirst(LongObjectHashMap<Cause> table, long key, Cause cause) {
+        Cause current = table.get(key);
+        if (current == null || cause.compareTo(current) < 0) {
+            table.put(key, cause);
+        }
+    }
+
     /** Python compares strings by code point; Java's compareTo by UTF-16 unit. */
     static int byCodePoint(String a, String b) {
         int i = 0, j = 0;
@@ -306,11 +307,5 @@ public class ImpactProcedure {
             j += Character.charCount(y);
         }
         return Integer.compare(a.length() - i, b.length() - j);
-    }
-
-    static Map<String, String> asEffects(Map<String, Object> raw) {
-        Map<String, String> out = new HashMap<>();
-        raw.forEach((k, v) -> out.put(k, String.valueOf(v)));
-        return out;
     }
 }

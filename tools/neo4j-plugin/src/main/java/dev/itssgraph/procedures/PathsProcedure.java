@@ -1,15 +1,15 @@
 package dev.itssgraph.procedures;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap;
+import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
@@ -33,8 +33,6 @@ import org.neo4j.procedure.Procedure;
  */
 public class PathsProcedure {
 
-    private static final Label CI = Label.label("CI");
-
     @Context
     public Transaction tx;
 
@@ -47,7 +45,8 @@ public class PathsProcedure {
         public List<String> froms = new ArrayList<>();
     }
 
-    private record Parent(String rel, long from, String fromId) {}
+    /** How a CI was first reached: over rel, from the CI whose internal id is from. */
+    private record Parent(String rel, long from) {}
 
     @Procedure(name = "itss.paths", mode = Mode.READ)
     @Description("itss.paths(startIds, incomingTypes, outgoingTypes, onlyTypes) :: the CIs on the "
@@ -57,85 +56,72 @@ public class PathsProcedure {
                                 @Name("incomingTypes") List<String> incomingTypes,
                                 @Name("outgoingTypes") List<String> outgoingTypes,
                                 @Name(value = "onlyTypes", defaultValue = "[]") List<String> onlyTypes) {
-        Set<String> incoming = new HashSet<>(incomingTypes);
-        Set<String> outgoing = new HashSet<>(outgoingTypes);
+        Steps steps = new Steps(incomingTypes, outgoingTypes);
         Set<String> wanted = new HashSet<>(onlyTypes);
-        Map<Long, Node> nodeOf = new HashMap<>();
-        Map<Long, String> idOf = new HashMap<>();
-        Map<Long, Parent> parent = new HashMap<>();  // start CIs map to null
-        List<Long> frontier = new ArrayList<>();
-        for (String id : startIds) {
-            Node node = tx.findNode(CI, "id", id);
-            if (node == null) {
-                continue;
-            }
-            @SuppressWarnings("deprecation")
-            long key = node.getId();
-            if (!parent.containsKey(key)) {
-                parent.put(key, null);
-                nodeOf.put(key, node);
-                idOf.put(key, id);
-                frontier.add(key);
-            }
-        }
-        List<Long> reached = new ArrayList<>();
+        LongArrayList start = steps.start(tx, startIds);
+        LongObjectHashMap<Parent> parent = new LongObjectHashMap<>();
+        LongHashSet known = LongHashSet.newSet(start);  // reached, start CIs included
+        LongArrayList reached = new LongArrayList();
+        LongArrayList frontier = start;
         while (!frontier.isEmpty()) {
-            Map<Long, Parent> best = new HashMap<>();
-            for (long f : frontier) {
-                Node from = nodeOf.get(f);
-                String fromId = idOf.get(f);
+            LongObjectHashMap<Parent> best = new LongObjectHashMap<>();
+            for (int k = 0; k < frontier.size(); k++) {
+                long f = frontier.get(k);
+                Node from = steps.node(f);
                 for (Relationship r : from.getRelationships(Direction.BOTH)) {
                     String rel = r.getType().name();
-                    boolean fromIsSource = r.getStartNode().equals(from);
-                    if (fromIsSource ? !outgoing.contains(rel) : !incoming.contains(rel)) {
+                    if (!steps.crosses(rel, r.getStartNode().equals(from))) {
                         continue;
                     }
-                    Node other = r.getOtherNode(from);
-                    @SuppressWarnings("deprecation")
-                    long c = other.getId();
-                    if (parent.containsKey(c)) {
+                    Node end = r.getOtherNode(from);
+                    long c = Steps.key(end);
+                    if (known.contains(c)) {
                         continue;
                     }
-                    nodeOf.putIfAbsent(c, other);
+                    steps.meet(end, null);
                     Parent now = best.get(c);
-                    if (now == null || smaller(rel, fromId, now)) {
-                        best.put(c, new Parent(rel, f, fromId));
+                    if (now == null || smaller(steps, rel, f, now)) {
+                        best.put(c, new Parent(rel, f));
                     }
                 }
             }
+            frontier = new LongArrayList(best.size());
+            frontier.addAll(best.keySet());
+            known.addAll(frontier);
             parent.putAll(best);
-            frontier = new ArrayList<>(best.keySet());
-            for (long c : frontier) {
-                idOf.put(c, (String) nodeOf.get(c).getProperty("id"));
-            }
             reached.addAll(frontier);
         }
-        Set<Long> onChains = new HashSet<>();
-        for (long c : reached) {
-            if (!wanted.isEmpty() && !wanted.contains((String) nodeOf.get(c).getProperty("type", ""))) {
+        LongHashSet onChains = new LongHashSet();
+        for (int k = 0; k < reached.size(); k++) {
+            long c = reached.get(k);
+            if (!wanted.isEmpty() && !wanted.contains((String) steps.node(c).getProperty("type", ""))) {
                 continue;
             }
-            Long here = c;
-            while (here != null && onChains.add(here)) {
+            long here = c;
+            while (onChains.add(here)) {
                 Parent p = parent.get(here);
-                here = p == null ? null : p.from();
+                if (p == null) {
+                    break;  // a start CI
+                }
+                here = p.from();
             }
         }
         Chains out = new Chains();
-        for (long c : onChains) {
-            Node node = nodeOf.get(c);
+        onChains.forEach(c -> {
+            Node node = steps.node(c);
             Parent p = parent.get(c);
-            out.ids.add(idOf.get(c));
+            out.ids.add(steps.id(c));
             out.types.add((String) node.getProperty("type", null));
             out.names.add((String) node.getProperty("name", null));
             out.vias.add(p == null ? null : p.rel());
-            out.froms.add(p == null ? null : p.fromId());
-        }
+            out.froms.add(p == null ? null : steps.id(p.from()));
+        });
         return Stream.of(out);
     }
 
-    private static boolean smaller(String rel, String fromId, Parent than) {
+    /** (rel, from's id) before than's, by code point; ids are read only on a tie of relations. */
+    private static boolean smaller(Steps steps, String rel, long from, Parent than) {
         int c = ImpactProcedure.byCodePoint(rel, than.rel());
-        return c != 0 ? c < 0 : ImpactProcedure.byCodePoint(fromId, than.fromId()) < 0;
+        return c != 0 ? c < 0 : ImpactProcedure.byCodePoint(steps.id(from), steps.id(than.from())) < 0;
     }
 }

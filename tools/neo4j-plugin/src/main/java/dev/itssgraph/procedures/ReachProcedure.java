@@ -1,14 +1,14 @@
 package dev.itssgraph.procedures;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
+import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
@@ -24,8 +24,6 @@ import org.neo4j.procedure.Procedure;
  * optionally only CIs of some types. Breadth-first, each CI visited once.
  */
 public class ReachProcedure {
-
-    private static final Label CI = Label.label("CI");
 
     @Context
     public Transaction tx;
@@ -43,40 +41,30 @@ public class ReachProcedure {
                                  @Name("incomingTypes") List<String> incomingTypes,
                                  @Name("outgoingTypes") List<String> outgoingTypes,
                                  @Name(value = "onlyTypes", defaultValue = "[]") List<String> onlyTypes) {
-        Set<String> incoming = new HashSet<>(incomingTypes);
-        Set<String> outgoing = new HashSet<>(outgoingTypes);
+        Steps steps = new Steps(incomingTypes, outgoingTypes);
         Set<String> wanted = new HashSet<>(onlyTypes);
-        Set<Node> seen = new HashSet<>();
-        Set<Node> start = new HashSet<>();
-        ArrayDeque<Node> queue = new ArrayDeque<>();
-        for (String id : startIds) {
-            Node node = tx.findNode(CI, "id", id);
-            if (node != null && seen.add(node)) {
-                start.add(node);
-                queue.add(node);
+        LongArrayList start = steps.start(tx, startIds);
+        LongHashSet seen = LongHashSet.newSet(start);
+        LongArrayList queue = new LongArrayList();
+        queue.addAll(start);
+        for (int head = 0; head < queue.size(); head++) {
+            Node x = steps.node(queue.get(head));
+            for (Relationship r : x.getRelationships(Direction.BOTH)) {
+                if (!steps.crosses(r.getType().name(), r.getStartNode().equals(x))) {
+                    continue;
+                }
+                Node end = r.getOtherNode(x);
+                long next = Steps.key(end);
+                if (seen.add(next)) {
+                    queue.add(steps.meet(end, null));
+                }
             }
         }
         Reached out = new Reached();
-        while (!queue.isEmpty()) {
-            Node x = queue.poll();
-            for (Relationship r : x.getRelationships(Direction.BOTH)) {
-                String type = r.getType().name();
-                boolean xIsSource = r.getStartNode().equals(x);
-                if (xIsSource ? !outgoing.contains(type) : !incoming.contains(type)) {
-                    continue;
-                }
-                Node next = r.getOtherNode(x);
-                if (seen.add(next)) {
-                    queue.add(next);
-                }
-            }
-        }
-        for (Node node : seen) {
-            if (start.contains(node)) {
-                continue;
-            }
-            if (wanted.isEmpty() || wanted.contains((String) node.getProperty("type", ""))) {
-                out.ids.add((String) node.getProperty("id"));
+        for (int k = start.size(); k < queue.size(); k++) {
+            long c = queue.get(k);
+            if (wanted.isEmpty() || wanted.contains((String) steps.node(c).getProperty("type", ""))) {
+                out.ids.add(steps.id(c));
             }
         }
         return Stream.of(out);
