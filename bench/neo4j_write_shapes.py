@@ -1,6 +1,6 @@
 """Neo4j write shapes: which statement and batch size the loader's write path uses, measured.
 
-Usage (from the repository root):
+Usage (from the repository root; --heap/--pagecache size the fresh test server):
 
     .venv/bin/python bench/neo4j_write_shapes.py --size 200k --batches 2000,10000,40000
 
@@ -13,7 +13,15 @@ Side by side, in one run, against a fresh test server, each configuration twice,
 * ``merge``  — ``UNWIND … MERGE`` of nodes and of relationships (idempotent by itself);
 * ``create`` — ``UNWIND … CREATE`` (what the writer uses into an empty database, guarded
   against replays by the id constraint and a per-batch marker node);
+* ``create-byid`` — as ``create``, the CREATE of nodes returning their internal ids and the
+  relationships made between nodes found by internal id (no index seek on ``id``): what the
+  writer uses into an empty database now;
 * for each, the batch sizes given (rows per transaction).
+
+The server's CPU per node and per relationship is recorded beside the rates (the machine is
+shared: the CPU per row is the figure that survives its load). The database has the store's
+own constraints and indexes (itss_graph.stores.layout.neo4j_schema) and the statements keep
+their first plan, as the writer's do.
 
 Results print as JSON lines and are saved to bench/results/neo4j-shapes-<time>.json, with the
 load average. Nothing here asserts a time.
@@ -33,13 +41,19 @@ sys.path.insert(0, str(REPO))
 
 from bench.estates import prepare  # noqa: E402
 
+KEEP_PLAN = "CYPHER replan=skip "  # as the writer (itss_graph.stores.neo4j_write)
 NODE = {"merge": "UNWIND $rows AS row MERGE (n:CI {id: row.id}) SET n = row",
-        "create": "UNWIND $rows AS row CREATE (n:CI) SET n = row"}
+        "create": "UNWIND $rows AS row CREATE (n:CI) SET n = row",
+        # the node's internal id back, in the rows' order: relationships then need no index seek
+        "create-byid": "UNWIND $rows AS row CREATE (n:CI) SET n = row RETURN collect(id(n))"}
 REL = {"merge": "UNWIND $rows AS row MATCH (a:CI {{id: row.src}}) MATCH (b:CI {{id: row.dst}}) "
                 "MERGE (a)-[r:{t}]->(b) SET r = row.props",
        "create": "CREATE (:ItssBatch {{key: $batch}}) WITH * UNWIND $rows AS row "
                  "MATCH (a:CI {{id: row.src}}) MATCH (b:CI {{id: row.dst}}) "
-                 "CREATE (a)-[r:{t}]->(b) SET r = row.props"}
+                 "CREATE (a)-[r:{t}]->(b) SET r = row.props",
+       "create-byid": "CREATE (:ItssBatch {{key: $batch}}) WITH * UNWIND $rows AS row "
+                      "MATCH (a) WHERE id(a) = row.s MATCH (b) WHERE id(b) = row.d "
+                      "CREATE (a)-[r:{t}]->(b) SET r = row.props"}
 
 
 def prepared_rows(directory: Path) -> tuple[list[dict], dict[str, list[dict]]]:
@@ -62,27 +76,39 @@ def prepared_rows(directory: Path) -> tuple[list[dict], dict[str, list[dict]]]:
     return cis, rels
 
 
-def run_one(driver, shape: str, size: int, cis: list[dict], rels: dict[str, list[dict]]) -> dict:
+def run_one(driver, shape: str, size: int, cis: list[dict], rels: dict[str, list[dict]],
+            server_pid: int | None = None) -> dict:
+    from bench.neo4j_side_by_side import process_cpu
     from itss_graph.stores.neo4j_write import rel_type
 
     with driver.session() as session:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-    start = time.perf_counter()
+    load_average = os.getloadavg()
+    cpu0, start = process_cpu(server_pid), time.perf_counter()
+    internal: dict[str, int] = {}
     for i in range(0, len(cis), size):
-        driver.execute_query(NODE[shape], {"rows": cis[i:i + size]})
-    nodes_done = time.perf_counter()
+        records, _, _ = driver.execute_query(KEEP_PLAN + NODE[shape], {"rows": cis[i:i + size]})
+        if shape == "create-byid":
+            internal.update(zip((c["id"] for c in cis[i:i + size]), records[0][0]))
+    cpu1, nodes_done = process_cpu(server_pid), time.perf_counter()
     n_rels, batch = 0, 0
     for type_name, rows in rels.items():
-        query = REL[shape].format(t=rel_type(type_name))
+        query = KEEP_PLAN + REL[shape].format(t=rel_type(type_name))
         for i in range(0, len(rows), size):
             batch += 1
-            driver.execute_query(query, {"rows": rows[i:i + size], "batch": f"b{batch}"})
-            n_rels += len(rows[i:i + size])
-    end = time.perf_counter()
+            chunk = rows[i:i + size]
+            if shape == "create-byid":
+                chunk = [{"s": internal[r["src"]], "d": internal[r["dst"]], "props": r["props"]} for r in chunk]
+            driver.execute_query(query, {"rows": chunk, "batch": f"b{batch}"})
+            n_rels += len(chunk)
+    cpu2, end = process_cpu(server_pid), time.perf_counter()
     return {"shape": shape, "batch": size, "nodes_per_s": round(len(cis) / (nodes_done - start)),
             "relationships_per_s": round(n_rels / (end - nodes_done)),
             "rows_per_s": round((len(cis) + n_rels) / (end - start)),
-            "load_average": round(os.getloadavg()[0], 1)}
+            "server_us_per_node": round((cpu1 - cpu0) / len(cis) * 1e6, 1),
+            "server_us_per_relationship": round((cpu2 - cpu1) / max(n_rels, 1) * 1e6, 1),
+            "load_average_start": [round(x, 1) for x in load_average],
+            "load_average_end": [round(x, 1) for x in os.getloadavg()]}
 
 
 def main() -> None:
@@ -95,6 +121,8 @@ def main() -> None:
     parser.add_argument("--shapes", default="merge,create")
     parser.add_argument("--batches", default="2000,10000,40000")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--heap", default="1g")
+    parser.add_argument("--pagecache", default="512m")
     args = parser.parse_args()
     if Path(args.size).is_dir():  # any canonical inventory directory
         directory, n_cis, n_rels = Path(args.size), None, None
@@ -104,14 +132,16 @@ def main() -> None:
     cis, rels = prepared_rows(directory)
     results = {"size": args.size, "cis": n_cis, "relations": n_rels, "cpus": os.cpu_count(),
                "load_average_at_start": list(os.getloadavg()), "runs": []}
-    with start_server(heap="1g", pagecache="512m") as server:
-        driver = neo4j.GraphDatabase.driver(server.uri)
-        driver.execute_query("CREATE CONSTRAINT itss_ci_id IF NOT EXISTS FOR (n:CI) REQUIRE n.id IS UNIQUE")
-        driver.execute_query("CREATE CONSTRAINT itss_batch_key IF NOT EXISTS FOR (n:ItssBatch) REQUIRE n.key IS UNIQUE")
+    with start_server(heap=args.heap, pagecache=args.pagecache) as server:
+        from itss_graph.stores.layout import neo4j_schema
+
+        driver = neo4j.GraphDatabase.driver(server.uri, notifications_min_severity="OFF")
+        for statement in neo4j_schema():  # the store's own constraints and indexes
+            driver.execute_query(statement)
         for _ in range(args.repeat):
             for shape in args.shapes.split(","):
                 for size in map(int, args.batches.split(",")):
-                    result = run_one(driver, shape, size, cis, rels)
+                    result = run_one(driver, shape, size, cis, rels, server.pid)
                     results["runs"].append(result)
                     print(json.dumps(result), flush=True)
         driver.close()

@@ -97,9 +97,11 @@ class Neo4jStore(Store):
 
         return read(self, query, params)
 
-    def _write(self, query: str, **params) -> None:
-        self.driver.execute_query(query, params, database_=self.database, routing_="w",
-                                  bookmark_manager_=self.bookmarks)
+    def _write(self, query: str, **params) -> list[tuple]:
+        """Run ``query`` in a write transaction; its rows (most writes return none)."""
+        records, _, _ = self.driver.execute_query(query, params, database_=self.database, routing_="w",
+                                                  bookmark_manager_=self.bookmarks)
+        return [tuple(r.values()) for r in records]
 
     def ensure_schema(self) -> None:
         """The declared constraints and indexes (:func:`itss_graph.stores.layout.neo4j_schema`)."""

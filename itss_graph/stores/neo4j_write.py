@@ -2,7 +2,8 @@
 ``UNWIND … MERGE`` transactions, with sources (claims), pruning, the change history and the
 load lock.
 
-* Into an empty database every row is new: nothing is read back, batches are written at once.
+* Into an empty database every row is new: nothing is read back, batches are written at once
+  (``CREATE``; relationships between the new nodes found by internal id, :data:`KEYS_MAX`).
   Otherwise each batch of CIs (then of relations, per type) is read first — one ``UNWIND …
   MATCH`` (relations by their distinct sources) — to tell created / updated / unchanged and the
   field diff; only rows that change are written. Every write is a MERGE, so a load cut short
@@ -53,11 +54,19 @@ from itss_graph.stores.batch import ENSURE, MERGE, SCHEMA, Batch, attached, end_
 from itss_graph.stores.diff import ci_diff, props_diff
 
 BATCH = 10_000  # ids per read, rows per pruning statement
-# rows per write transaction: bench/neo4j_write_shapes.py on the 200k demo estate, two
-# interleaved runs on a shared 2-core machine — CREATE 2k 6.1k/8.7k rows/s, 10k 5.4k/7.4k,
-# 40k 3.8k; MERGE 2k 4.6k/7.9k, 10k 4.9k/5.9k, 40k 4.0k/4.6k (smaller transactions keep the
-# server's transaction state small; one is in flight while the next is prepared)
-WRITE_BATCH = 2_000
+# rows per write transaction: bench/neo4j_write_shapes.py on the 200k foreign estate, fresh
+# server, relationships by internal id (bench/reported/neo4j-write-shapes-*.json): 10k rows per
+# transaction spend less server CPU per row than 2k (fewer commits; the commit was ~30 % of a
+# load's server CPU in a profile)
+WRITE_BATCH = 10_000
+# Into an empty database the CI nodes' internal ids come back with each CREATE batch, and the
+# relationships are then created between nodes found by internal id instead of two index seeks
+# on `id` per relationship: half the server's CPU per relationship (bench/neo4j_write_shapes.py,
+# `create-byid`). The id map costs ~100 bytes per CI in this process: above this many CIs the
+# relationships are matched by `id` again. Internal ids are only used within the load that
+# created the nodes (no node is deleted meanwhile: the load holds the load lock).
+KEYS_MAX = 5_000_000
+RETURN_KEYS = " RETURN collect(row.id), collect(id(n))"
 # Batch statements keep their first plan: while a load fills the database its statistics change
 # faster than Neo4j's replanning threshold, and every statement was planned again and again
 # (a fifth of the server's CPU in a profile of a load); their plans are index seeks by unique
@@ -322,6 +331,7 @@ class _Merge:
         self.changes: list[dict] = []
         self.sender = _Sender()
         self.batches = 0  # write batches sent (names the replay markers of CREATE batches)
+        self.keys: dict[str, int] | None = None  # CI id -> internal node id, in a fresh load
 
     def run(self) -> LoadReport:
         store = self.store
@@ -330,9 +340,13 @@ class _Merge:
             self.load_id = self._start_load()
         else:
             self.load_id = None
+        if self.fresh and not self.dry_run:
+            self.keys = {}
         for rows in iter_cis(self.batch, WRITE_BATCH):
             self._cis(rows)
             self._tick(len(rows))
+        if self.keys is not None:
+            self.sender.drain()  # every CI's internal id is known before relationships are made
         for rows in iter_relations(self.batch, WRITE_BATCH):
             for rel_type, group in _by_type(rows).items():
                 self._relations(rel_type, group)
@@ -354,12 +368,13 @@ class _Merge:
         if self.progress is not None:
             self.progress(self.seen)
 
-    def _submit(self, query: str, rows: list[dict], *, replay: str | None = None, **params) -> None:
+    def _submit(self, query: str, rows: list[dict], *, replay: str | None = None, keep=None,
+                **params) -> None:
         """Send one batch of rows to the writer thread: an idempotent MERGE statement, or a
         CREATE statement (into an empty database) that a replay after a lost acknowledgement
         cannot duplicate — ``replay`` is then what to do when the server refuses it as one:
         ``"merge"`` runs ``params["merge"]`` instead, ``"skip"`` drops it (the batch marker
-        proves it applied)."""
+        proves it applied). ``keep`` receives the statement's rows (on the writer thread)."""
         lease = getattr(self.store, "_lease", None)
         if lease is not None and lease.lost:
             raise StoreError(f"the load lock of Neo4j at {self.store.uri} was lost (not renewed "
@@ -375,12 +390,16 @@ class _Merge:
             from neo4j.exceptions import ConstraintError
 
             try:
-                self.store._write(KEEP_PLAN + query, rows=rows, **params)
+                result = self.store._write(KEEP_PLAN + query, rows=rows, **params)
             except ConstraintError:
                 if replay == "merge":
-                    self.store._write(KEEP_PLAN + fallback, rows=rows, **params)
+                    result = self.store._write(KEEP_PLAN + fallback, rows=rows, **params)
                 elif replay != "skip":
                     raise
+                else:
+                    result = None
+            if keep is not None and result:
+                keep(result)
             self.written += len(rows)
 
         self.sender.put(write)
@@ -475,8 +494,9 @@ class _Merge:
         claim = f", n:{self.label}" if self.label else ""
         merge = f"UNWIND $rows AS row MERGE (n:CI {{id: row.id}}) SET n = row{claim}"
         if new and self.fresh:  # CREATE: measured faster than MERGE (bench/load_bench.py)
-            self._submit(f"UNWIND $rows AS row CREATE (n:CI) SET n = row{claim}", new,
-                         replay="merge", merge=merge)
+            keys = self.keys is not None
+            self._submit(f"UNWIND $rows AS row CREATE (n:CI) SET n = row{claim}" + RETURN_KEYS * keys, new,
+                         replay="merge", merge=merge + RETURN_KEYS * keys, keep=self._keep_keys if keys else None)
         elif new:
             self._submit(merge, new)
         if known:  # existing nodes: keep their claims and creation load, atomically
@@ -493,6 +513,30 @@ class _Merge:
         if unpad and not self.fresh:
             self._send(f"UNWIND $ids AS id MATCH (n:CI:{PADDED} {{id: id}}) REMOVE n:{PADDED}",
                        ids=unpad)
+
+    def _keep_keys(self, result: list[tuple]) -> None:
+        """The internal ids of a batch of CIs just created (on the writer thread)."""
+        if self.keys is None:
+            return
+        [(ids, keys)] = result
+        self.keys.update(zip(ids, keys))
+        if len(self.keys) > KEYS_MAX:
+            self.keys = None  # too large to keep here: relationships match by `id`
+
+    def _by_internal_id(self, rows: list[dict]) -> tuple[list[dict], list[dict]]:
+        """(relationship rows with both ends' internal ids, rows with an end this load did not
+        create)."""
+        keys = self.keys
+        if keys is None:
+            return [], rows
+        by_key, rest = [], []
+        for row in rows:
+            a, b = keys.get(row["src"]), keys.get(row["dst"])
+            if a is None or b is None:
+                rest.append(row)
+            else:
+                by_key.append({"a": a, "b": b, "props": row["props"]})
+        return by_key, rest
 
     # -- relations ----------------------------------------------------------------------------
     def _relations(self, type_name: str, rows: list[tuple]) -> None:
@@ -526,6 +570,13 @@ class _Merge:
             return
         claim = f" SET a:{self.label}" if self.label else ""
         if new and self.fresh:  # CREATE, with a marker a replay of the batch would collide with
+            by_key, new = self._by_internal_id(new)
+            if by_key:
+                self._submit(f"""CREATE (:ItssBatch {{key: $batch, load: $load}}) WITH * UNWIND $rows AS row
+                                 MATCH (a) WHERE id(a) = row.a MATCH (b) WHERE id(b) = row.b
+                                 CREATE (a)-[r:{cypher_type}]->(b) SET r = row.props{claim}""", by_key,
+                             replay="skip")
+        if new and self.fresh:
             self._submit(f"""CREATE (:ItssBatch {{key: $batch, load: $load}}) WITH * UNWIND $rows AS row
                              MATCH (a:CI {{id: row.src}}) MATCH (b:CI {{id: row.dst}})
                              CREATE (a)-[r:{cypher_type}]->(b) SET r = row.props{claim}""", new,

@@ -27,12 +27,17 @@ def estate(tmp_path):
 
 @pytest.mark.parametrize("cut_after_bytes, phase", [(1_000_000, "cis"), (3_000_000, "relations")])
 def test_lost_connection_mid_load_is_clear_and_a_rerun_completes(neo4j_server, neo4j_driver, estate,
-                                                                tmp_path, cut_after_bytes, phase):
+                                                                tmp_path, cut_after_bytes, phase,
+                                                                monkeypatch):
     """Cut while the CIs are written (1 MB from the driver: the schema, a few batches of
     CIs), or while the relationships are (3 MB: CREATE batches with replay markers): the rerun
     completes the load without duplicates either way."""
+    from itss_graph.stores import neo4j_write
     from itss_graph.stores.neo4j import Neo4jStore
     from itss_graph.stores.sqlite import SQLiteStore
+
+    # batches of 2,000 rows: the cuts then fall between batches of either phase of this estate
+    monkeypatch.setattr(neo4j_write, "WRITE_BATCH", 2_000)
 
     directory, n_cis, n_rels = estate
     target = urllib.parse.urlsplit(neo4j_server.uri)
