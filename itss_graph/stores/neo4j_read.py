@@ -1,6 +1,7 @@
 """The engine's reads on Neo4j: the connection (driver, routing, bookmarks), one round trip
 per batch of ids with results as one record of parallel lists, and the calls of ITSS Graph's
-optional server procedures (``tools/neo4j-plugin``: ``itss.impact``, ``itss.reach``).
+optional server procedures (``tools/neo4j-plugin``: ``itss.impact``, ``itss.reach``,
+``itss.paths``, ``itss.further``), and the chains of ``itss.paths`` in plain Cypher without them.
 
 Where a cold ``itss impact`` on Neo4j spends its time beyond the embedded store's (measured,
 docs/scaling.md): importing the driver, the walk inside the server, and round trips. Hence the
@@ -326,16 +327,74 @@ def walk_reach(store: Neo4jReads, start: Sequence[str], incoming: Sequence[str],
 
 
 def walk_paths(store: Neo4jReads, start: Sequence[str], incoming: Sequence[str],
-               outgoing: Sequence[str], only_types: Collection[str] | None) -> dict | None:
-    """The shortest chains by the server's ``itss.paths`` (id -> (type, name, via, from)), or
-    None without it."""
+               outgoing: Sequence[str], only_types: Collection[str] | None) -> dict:
+    """The shortest chains (id -> (type, name, via, from) of every CI on them) by the server's
+    ``itss.paths``, or without it by :func:`paths_in_cypher`."""
     rows = call_procedure(store, "itss.paths", NEO4J_PATHS_PROCEDURE, ids=list(start),
                           incoming=list(incoming), outgoing=list(outgoing),
                           only_types=sorted(only_types or ()))
     if rows is None:
-        return None
+        return paths_in_cypher(store, start, incoming, outgoing, only_types)
     [(ids, types, names, vias, froms)] = rows
     return {i: (t, n, v, f) for i, t, n, v, f in zip(ids, types, names, vias, froms)}
+
+
+# One breadth-first level of paths_in_cypher: the relations from the frontier (internal ids) to
+# CIs not seen yet, with those CIs' headers. Both directions in one statement; the server drops
+# the edges back into what was seen (most of them), so only the new level crosses the wire.
+NEO4J_PATHS_LEVEL = """UNWIND $frontier AS k
+MATCH (f) WHERE id(f) = k
+MATCH (f)-[r]-(o:CI)
+WITH k, r, o, startNode(r) = f AS outgoing
+WHERE (outgoing AND type(r) IN $outgoing) OR (NOT outgoing AND type(r) IN $incoming)
+WITH k, r, o WHERE NOT id(o) IN $seen
+RETURN collect(k), collect(type(r)), collect(id(o)), collect(o.id), collect(o.type), collect(o.name)"""
+
+NEO4J_PATHS_START = """UNWIND $ids AS id
+MATCH (n:CI {id: id})
+RETURN collect(id(n)), collect(n.id), collect(n.type), collect(n.name)"""
+
+
+def paths_in_cypher(store: Neo4jReads, start: Sequence[str], incoming: Sequence[str],
+                    outgoing: Sequence[str], only_types: Collection[str] | None) -> dict:
+    """``itss.paths`` in plain Cypher (servers without the plugin): one round trip per level
+    that returns only the relations into CIs not seen yet (:data:`NEO4J_PATHS_LEVEL`, nodes by
+    internal id), the tie-break — smallest (relation, from id) — done here as Python compares
+    strings. Returns the CIs on the chains to CIs of ``only_types`` (all when None), as
+    :func:`walk_paths`."""
+    [(keys, ids, types, names)] = store._read(NEO4J_PATHS_START, ids=sorted(set(start)))
+    header = dict(zip(keys, zip(ids, types, names)))  # internal id -> (id, type, name)
+    parent: dict[int, tuple[str, int] | None] = {k: None for k in keys}
+    frontier = sorted(keys)
+    params = {"incoming": list(incoming), "outgoing": list(outgoing)}
+    while frontier:
+        [(froms, rels, ends, end_ids, end_types, end_names)] = store._read(
+            NEO4J_PATHS_LEVEL, frontier=frontier, seen=list(parent), **params)
+        best: dict[int, tuple[str, str, int]] = {}  # CI -> (relation, from id, from)
+        for f, rel, c, i, t, n in zip(froms, rels, ends, end_ids, end_types, end_names):
+            header[c] = (i, t, n)
+            cause = (rel, header[f][0], f)
+            if c not in best or cause[:2] < best[c][:2]:
+                best[c] = cause
+        for c, (rel, _, f) in best.items():
+            parent[c] = (rel, f)
+        frontier = sorted(best)
+    wanted = None if only_types is None else set(only_types)
+    on_chains: set[int] = set()
+    for c in parent:
+        if parent[c] is None or (wanted is not None and header[c][1] not in wanted):
+            continue
+        here: int | None = c
+        while here is not None and here not in on_chains:
+            on_chains.add(here)
+            link = parent[here]
+            here = None if link is None else link[1]
+    out = {}
+    for c in on_chains:
+        i, t, n = header[c]
+        link = parent[c]
+        out[i] = (t, n, None, None) if link is None else (t, n, link[0], header[link[1]][0])
+    return out
 
 
 def walk_further(store: Neo4jReads, lost: Collection[str], candidates: Sequence[str],
