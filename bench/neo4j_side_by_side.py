@@ -16,7 +16,10 @@ clean stop checkpoints; Community has no db.checkpoint()):
     .venv/bin/python bench/neo4j_side_by_side.py --estate ESTATE_DIR --heap 4g --pagecache 1g \\
         --probe typical=rack:dc1-2-851 --probe "core switch=switch:dc1-core-1" --out result.json
 
-Each probe runs ``--repeat`` times per configuration, interleaved (embedded, procedures, plain,
+Before the timed runs, each probe runs ``--warmup`` times per configuration, untimed: a server
+that has been up for a while has compiled its query plans and the procedures' code (a fresh
+server's JIT compiles them during the first calls, on the server's CPU), and every store's
+files are in the page cache. Then each probe runs ``--repeat`` times per configuration, interleaved (embedded, procedures, plain,
 embedded, ...) so a change of the machine's load touches all three alike. Per configuration:
 median wall, median CPU of the process (user + sys: what the client itself spent, steady on a
 loaded machine where walls are not; with ``--server-pid`` plus the Neo4j server's CPU during
@@ -124,6 +127,8 @@ def main() -> None:
                         help="with --estate: keep both stores (the server's data directory) afterwards")
     parser.add_argument("--probe", action="append", required=True, metavar="LABEL=ID")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=0,
+                        help="untimed runs of each probe per configuration first (a warm server)")
     parser.add_argument("--itss", action="append", default=[], metavar="NAME=PATH",
                         help="another client to measure the same way (before/after)")
     parser.add_argument("--format", default="table", choices=["table", "json"],
@@ -138,7 +143,8 @@ def main() -> None:
         parser.error("give --estate, or both --sqlite and --neo4j-uri")
     base = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     clients = {"now": ITSS, **dict(c.split("=", 1) for c in args.itss)}
-    result: dict = {"load_average_start": os.getloadavg(), "repeat": args.repeat, "probes": {}}
+    result: dict = {"load_average_start": os.getloadavg(), "repeat": args.repeat, "warmup": args.warmup,
+                    "probes": {}}
     server = load_estate(args, base, result) if args.estate is not None else None
     try:
         probe_all(args, clients, base, result)
@@ -164,6 +170,13 @@ def probe_all(args, clients: dict, base: dict, result: dict) -> None:
         label, ci = probe.split("=", 1)
         runs: dict = {}
         reached = None
+        for _ in range(args.warmup):
+            for itss in clients.values():
+                for name, (store_args, extra) in configs.items():
+                    if name == "embedded":
+                        store_args = ["--store", str(args.sqlite)]
+                    cold([itss, "impact", ci, "--format", args.format, *store_args], {**base, **extra})
+        result.setdefault("load_average_after_warmup", {})[label] = os.getloadavg()
         for _ in range(args.repeat):
             for client, itss in clients.items():
                 for name, (store_args, extra) in configs.items():
@@ -189,7 +202,7 @@ def probe_all(args, clients: dict, base: dict, result: dict) -> None:
 
 def report(args, result: dict) -> None:
     print(f"load average at start {result['load_average_start']}, at end {result['load_average_end']}; "
-          f"medians of {args.repeat}, cold CLI")
+          f"medians of {args.repeat}, cold CLI, after {args.warmup} untimed runs of each")
     keys = [k for k in next(iter(result["probes"].values())) if k not in ("id", "reached")]
     print("| probe | " + " | ".join(keys) + " |")
     print("|---|" + "---|" * len(keys))
