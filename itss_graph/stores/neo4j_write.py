@@ -54,15 +54,17 @@ from itss_graph.stores.batch import ENSURE, MERGE, SCHEMA, Batch, attached, end_
 from itss_graph.stores.diff import ci_diff, props_diff
 
 BATCH = 10_000  # ids per read, rows per pruning statement
-# rows per write transaction: bench/neo4j_write_shapes.py on the 200k foreign estate, fresh
-# server, relationships by internal id (bench/reported/neo4j-write-shapes-*.json): 10k rows per
-# transaction spend less server CPU per row than 2k (fewer commits; the commit was ~30 % of a
-# load's server CPU in a profile)
-WRITE_BATCH = 10_000
+# rows per write transaction: bench/neo4j_load_configs.py, `itss load`'s own path into fresh
+# servers, demo 200k, one after the other at load 4-8 (bench/reported/neo4j-load-configs-demo-200k.json):
+# server CPU per row, relationships by internal id / by index: 2k rows 66.0 / 70.9 us, 10k rows
+# 76.5 / 73.4 us (bench/neo4j_write_shapes.py, the statements alone on a warm server, had
+# favoured 10k; the whole load path on a fresh server does not).
+WRITE_BATCH = 2_000
 # Into an empty database the CI nodes' internal ids come back with each CREATE batch, and the
 # relationships are then created between nodes found by internal id instead of two index seeks
-# on `id` per relationship: half the server's CPU per relationship (bench/neo4j_write_shapes.py,
-# `create-byid`). The id map costs ~100 bytes per CI in this process: above this many CIs the
+# on `id` per relationship: half the server's CPU per relationship in the statement alone
+# (bench/neo4j_write_shapes.py, `create-byid`), ~7 % of the server's CPU per row in a whole
+# load (bench/neo4j_load_configs.py, above). The id map costs ~100 bytes per CI in this process: above this many CIs the
 # relationships are matched by `id` again. Internal ids are only used within the load that
 # created the nodes (no node is deleted meanwhile: the load holds the load lock).
 KEYS_MAX = 5_000_000
@@ -340,7 +342,7 @@ class _Merge:
             self.load_id = self._start_load()
         else:
             self.load_id = None
-        if self.fresh and not self.dry_run:
+        if self.fresh and not self.dry_run and KEYS_MAX > 0:
             self.keys = {}
         for rows in iter_cis(self.batch, WRITE_BATCH):
             self._cis(rows)
