@@ -8,7 +8,7 @@ import click
 
 from itss_graph.cli.deliverables import deliverable_options
 from itss_graph.cli.options import lang_option, open_configured_store, store_options
-from itss_graph.cli.queries_cmd import _show_query_option
+from itss_graph.cli.query_option import show_query_option
 
 
 @click.command()
@@ -26,7 +26,7 @@ from itss_graph.cli.queries_cmd import _show_query_option
 @store_options
 @deliverable_options
 @lang_option
-@_show_query_option("impact")
+@show_query_option("impact")
 def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, limit: int,
            no_obligations: bool, explain_id: str | None, store_settings, output_format: str,
            output: Path | None, excel: bool, encoding: str | None, lang: str) -> None:
