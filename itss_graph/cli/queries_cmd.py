@@ -293,8 +293,8 @@ def spof(target, limit, html_path, store_settings, output_format, output, excel,
                m=answer.services_examined) + "\n" + _table(headers, rows, limit))
     _emit(output_format, answer.as_dict(), headers, rows, text,
           sheets=lambda: spof_sheets([*headers, "services"],
-                                     [[*row, " ".join(e.services)] for row, e in zip(rows, answer.entries)],
-                                     "SPOF"), **options)
+                                     [[*row, " ".join(e.services)] for row, e in zip(rows, answer.entries)]),
+          **options)
 
 
 def _progress(what: str):
