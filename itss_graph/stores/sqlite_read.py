@@ -48,11 +48,14 @@ def edges_with_groups(store: SQLiteFile, ids: Sequence[str], direction: str,
 def engine_statements() -> list[tuple[str, str]]:
     from itss_graph.stores.sqlite_index import INDEX_EDGE_CODES_SQL, INDEX_EDGE_PROPS_SQL, INDEX_NODES_SQL
 
-    return [("SQLite: closure index nodes (once per store generation, then memory-mapped)", INDEX_NODES_SQL),
-            ("SQLite: closure index edges, relation types coded by the ontology's names "
-             "(once per store generation)", INDEX_EDGE_CODES_SQL.format(cases="WHEN ? THEN 0 ...")),
-            ("SQLite: ... and the redundancy properties of the relations that have any", INDEX_EDGE_PROPS_SQL),
-            ("then: breadth-first levels over the CSR arrays in memory (numpy), no SQL", "")]
+    from itss_graph.i18n import N_
+
+    # (what it does: marked for the catalogue, translated where it is shown; the statement)
+    return [(N_("SQLite: closure index nodes (once per store generation, then memory-mapped)"), INDEX_NODES_SQL),
+            (N_("SQLite: closure index edges, relation types coded by the ontology's names "
+                "(once per store generation)"), INDEX_EDGE_CODES_SQL.format(cases="WHEN ? THEN 0 ...")),
+            (N_("SQLite: ... and the redundancy properties of the relations that have any"), INDEX_EDGE_PROPS_SQL),
+            (N_("then: breadth-first levels over the CSR arrays in memory (numpy), no SQL"), "")]
 
 
 def run_read_only(store: SQLiteFile, statement: str, params: dict) -> tuple[list[str], list[list]]:
