@@ -384,8 +384,8 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
     else:
         text = (_("Shortest: {chain}").format(chain=_chain_text(answer.shortest)) + "\n\n"
                 + _n("{n} chain", "{n} chains", len(answer.paths))
-                + (_(" (bounded; more exist)") if answer.truncated else "") + ":\n"
-                + _table(headers, rows))
+                + (_(" (bounded; more exist)") if answer.truncated else "") + _(":") + "\n"
+                + _table(headers, [[*row[:-1], _chain_text(p)] for row, p in zip(rows, answer.paths)]))
     _emit(output_format, doc, headers, rows, text)
 
     def view():
