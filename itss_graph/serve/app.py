@@ -31,6 +31,7 @@ from itss_graph.serve.profiles import ProfileShelf
 from itss_graph.serve.options import DEFAULT_PORT, Limits, ServeOptions
 from itss_graph.serve.runner import Runner
 from itss_graph.serve.security import Guard, is_loopback, new_token
+from itss_graph.i18n import M_
 
 
 def warm(runner: Runner) -> None:
@@ -123,7 +124,7 @@ def run(store_settings, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, to
     try:
         sock = bind(host, port)
     except OSError as exc:
-        raise ItssError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise ItssError(M_("cannot listen on {host}:{port}: {reason}", host=host, port=port, reason=exc.strerror or exc)) from None
     options = replace(options, port=sock.getsockname()[1])
     if on_ready is not None:
         on_ready(options.url("/"), token, generated)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from itss_graph.errors import StoreError
 from itss_graph.stores.base import Store
+from itss_graph.i18n import M_
 
 DEFAULT_STORE = "itss.db"
 
@@ -66,7 +67,7 @@ def settings_from_environment() -> StoreSettings:
         try:
             config = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise StoreError(f"cannot read config file {path}: {exc}") from exc
+            raise StoreError(M_("cannot read config file {path}: {exc}", path=path, exc=exc)) from exc
         store = config.get("store", {})
         neo4j = config.get("neo4j", {})
         settings = replace(settings, path=store.get("path", settings.path),

@@ -16,6 +16,7 @@ from typing import Sequence
 from itss_graph.errors import StoreError
 from itss_graph.stores.base import OUTGOING, Edge, int_or_none
 from itss_graph.stores.sqlite_file import SQLiteFile
+from itss_graph.i18n import M_
 
 # The statement the engine runs per breadth-first level when it walks by queries.
 SQLITE_EDGES = """SELECT f.id, r.type, o.id,
@@ -66,14 +67,14 @@ def run_read_only(store: SQLiteFile, statement: str, params: dict) -> tuple[list
     try:
         db = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {store.path} read-only: {exc}") from None
+        raise StoreError(M_("cannot open {path} read-only: {exc}", path=store.path, exc=exc)) from None
     try:
         db.execute("PRAGMA query_only = ON")
         cursor = db.execute(statement, sql_params)
         columns = [d[0] for d in cursor.description or []]
         rows = [list(r) for r in cursor.fetchall()]
     except sqlite3.Error as exc:
-        raise StoreError(f"failed on the embedded store: {exc}") from None
+        raise StoreError(M_("failed on the embedded store: {exc}", exc=exc)) from None
     finally:
         db.close()
     return columns, rows
