@@ -178,7 +178,7 @@ DATA_TOKEN = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\S*[:/\\$@=\d]\S*|--[\w-]+|
 LATIN = re.compile(r"(?<![\u3000-\u9fff\w])[A-Za-z][\w-]*[A-Za-z](?![\u3000-\u9fff\w])")
 NAMES = {"CSV", "JSON", "YAML", "UTF", "Excel", "LibreOffice", "NetBox", "Unicode", "HTTP", "HTML", "URL", "MiB",
          "ITSS", "SLA", "GB", "IT", "UTC", "SQLite", "Neo4j", "Cypher", "Browser", "CSR", "numpy", "SQL", "APOC",
-         "Graph", "BOM", "FIFO", "itss-graph", "openpyxl"}
+         "Graph", "BOM", "FIFO", "itss-graph", "openpyxl", "FILE", "VALUE"}  # names, and metavars
 # what was asked, as typed (`ci-type database`, `code 04`, `has` of a profile): not interface words
 AS_TYPED = {"ci", "ci-type", "code", "profile", "has"}
 
@@ -293,3 +293,16 @@ def test_canned_queries_show_in_chinese():
         assert lines and lines[0].startswith("-- 预置查询"), (query.name, done.stderr)
         left = {line: latin_left(line) for line in lines}
         assert not any(left.values()), (query.name, {k: v for k, v in left.items() if v})
+
+
+@pytest.mark.parametrize("args", [
+    ["standards", "--code", "99"], ["gap", "--profile", "nothing.yaml"], ["kb", "show", "nothing"],
+    ["query", "nothing"], ["query", "cis-of-type"], ["impact", "switch:dc1-core-1", "--store", "nothing/x.db"],
+    ["kb", "sparql", "DELETE WHERE { ?s ?p ?o }"],
+])
+def test_errors_of_lower_layers_in_chinese(args, tmp_path):
+    """Errors raised below the CLI (knowledge, catalogue, stores) are shown in the language in use."""
+    done = run("--lang", "zh", *args, cwd=str(tmp_path))
+    assert done.returncode == 2, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert first.startswith("itss：错误：") and not latin_left(first), first
