@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from itss_graph.errors import ItssError
-from itss_graph.resources import resource_dirs
 from itss_graph.i18n import M_
+from itss_graph.resources import resource_dirs
 
 NOT_QUERIES = {"obligations.yaml", "criticality.yaml"}  # policy files beside the queries
 

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from itss_graph.errors import ItssError
-from itss_graph.resources import resource_dirs
 from itss_graph.i18n import M_
+from itss_graph.resources import resource_dirs
 
 POLICY_FILE = "criticality.yaml"
 

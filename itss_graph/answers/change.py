@@ -28,9 +28,9 @@ from typing import Sequence
 
 from itss_graph.engine.blast import blast_radius
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import Store
-from itss_graph.i18n import M_
 
 
 def change_impact(store: Store, ci_ids: Sequence[str], *, schema: Schema | None = None) -> dict:

@@ -19,10 +19,10 @@ from itss_graph.engine.result import ImpactResult
 from itss_graph.engine.spof import spof
 from itss_graph.engine.upstream import Subgraph, upstream_subgraph
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.model import CI
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import Store
-from itss_graph.i18n import M_
 
 DIRECTIONS = ("up", "down", "both")
 

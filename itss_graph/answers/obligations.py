@@ -23,8 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from itss_graph.errors import ItssError
-from itss_graph.resources import resource_dirs
 from itss_graph.i18n import M_
+from itss_graph.resources import resource_dirs
 
 POLICY_FILE = "obligations.yaml"
 KINDS = ("emergency_tasks", "processes", "roles", "resources", "reports", "quality_hit")

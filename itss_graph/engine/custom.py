@@ -24,8 +24,8 @@ from typing import Any
 
 from itss_graph.catalogue import CannedQuery
 from itss_graph.errors import ItssError, StoreError
-from itss_graph.stores.base import Store
 from itss_graph.i18n import M_
+from itss_graph.stores.base import Store
 
 _STORE_OF_LANGUAGE = {"cypher": "Neo4j", "sql": "embedded"}
 

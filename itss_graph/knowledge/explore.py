@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.knowledge.kb import DCTERMS, ITSS, RDFS, SKOS, TYPE, SourceRef, is_literal
 from itss_graph.knowledge.names import iri_key, normalize
 from itss_graph.knowledge.reasons import Node
-from itss_graph.i18n import M_
 from itss_graph.textmatch import did_you_mean
 
 if TYPE_CHECKING:

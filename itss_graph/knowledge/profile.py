@@ -48,9 +48,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itss_graph.errors import ItssError, Problem
+from itss_graph.i18n import M_
 from itss_graph.knowledge.applicability import Declared
 from itss_graph.knowledge.kb import ITSS
-from itss_graph.i18n import M_
 from itss_graph.textmatch import did_you_mean
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from itss_graph.errors import ItssError
-from itss_graph.knowledge.kb import PREFIXES
 from itss_graph.i18n import M_
+from itss_graph.knowledge.kb import PREFIXES
 
 if TYPE_CHECKING:
     import rdflib

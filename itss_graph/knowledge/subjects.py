@@ -21,10 +21,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.knowledge.applicability import Declared, Query
 from itss_graph.knowledge.kb import ITSS
 from itss_graph.knowledge.reasons import Node, Step, kb_step
-from itss_graph.i18n import M_
 
 if TYPE_CHECKING:
     from itss_graph.knowledge.kb import KnowledgeBase

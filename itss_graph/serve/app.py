@@ -25,13 +25,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 import itss_graph as itss
+from itss_graph.i18n import M_
 from itss_graph.serve import api, pages
 from itss_graph.errors import ItssError
 from itss_graph.serve.profiles import ProfileShelf
 from itss_graph.serve.options import DEFAULT_PORT, Limits, ServeOptions
 from itss_graph.serve.runner import Runner
 from itss_graph.serve.security import Guard, is_loopback, new_token
-from itss_graph.i18n import M_
 
 
 def warm(runner: Runner) -> None:

@@ -21,8 +21,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from itss_graph.errors import StoreError
-from itss_graph.model import CI, Relation
 from itss_graph.i18n import M_
+from itss_graph.model import CI, Relation
 
 if TYPE_CHECKING:
     from itss_graph.schema import Schema

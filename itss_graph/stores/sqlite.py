@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from itss_graph.errors import StoreError
+from itss_graph.i18n import M_
 from itss_graph.model import CI, Relation
 from itss_graph.stores.base import INCOMING, OUTGOING, LoadReport, Store, key_whitespace
 from itss_graph.stores.layout import SQLITE_VERSION
-from itss_graph.i18n import M_
 
 if TYPE_CHECKING:
     from itss_graph.stores.batch import Batch

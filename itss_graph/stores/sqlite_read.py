@@ -14,9 +14,9 @@ import sqlite3
 from typing import Sequence
 
 from itss_graph.errors import StoreError
+from itss_graph.i18n import M_
 from itss_graph.stores.base import OUTGOING, Edge, int_or_none
 from itss_graph.stores.sqlite_file import SQLiteFile
-from itss_graph.i18n import M_
 
 # The statement the engine runs per breadth-first level when it walks by queries.
 SQLITE_EDGES = """SELECT f.id, r.type, o.id,

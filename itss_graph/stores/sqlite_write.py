@@ -42,11 +42,11 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from itss_graph.errors import StoreError
+from itss_graph.i18n import M_
 from itss_graph.stores import layout
 from itss_graph.stores.base import LoadReport, RelationDuplicates
 from itss_graph.stores.batch import ENSURE, MERGE, SCHEMA, Batch, attached, iter_cis, iter_relations, line_sql
 from itss_graph.stores.diff import ci_diff, props_diff
-from itss_graph.i18n import M_
 
 REL_REVERSE = next(s for s in layout.sqlite_ddl() if "rel_reverse" in s)
 BIG_LOAD = 4  # rebuild the reverse index when a load adds more than 1/BIG_LOAD of the relations

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from itss_graph.loading.netbox.transform import ENDPOINTS, NetBoxTransform
 from itss_graph.i18n import M_
+from itss_graph.loading.netbox.transform import ENDPOINTS, NetBoxTransform
 
 
 def netbox_rows(source, *, profile=None, extras: bool = False, schema=None) -> Iterator:
