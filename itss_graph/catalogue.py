@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.resources import resource_dirs
 
 NOT_QUERIES = {"obligations.yaml", "criticality.yaml"}  # policy files beside the queries
@@ -77,7 +78,7 @@ def catalogue() -> dict[str, CannedQuery]:
                         "name", "category", "title", "question", "audience", "parameters", "cli",
                         "algorithm", "reference_cypher"}})
             except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
-                raise ItssError(f"{path}: not a valid canned-query file: {exc}") from None
+                raise ItssError(M_("{path}: not a valid canned-query file: {exc}", path=path, exc=exc)) from None
             found[query.name] = query
     return dict(sorted(found.items()))
 
@@ -87,8 +88,7 @@ def get(name: str) -> CannedQuery:
     if name not in queries:
         from itss_graph.textmatch import closest, did_you_mean
 
-        raise ItssError(f"no canned query named {name!r}{did_you_mean(closest(name, list(queries)))}; "
-                        "`itss queries` lists them")
+        raise ItssError(M_("no canned query named {name!r}{did_you_mean}; `itss queries` lists them", name=name, did_you_mean=did_you_mean(closest(name, list(queries)), deferred=True)))
     return queries[name]
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.resources import resource_dirs
 
 POLICY_FILE = "criticality.yaml"
@@ -90,7 +91,7 @@ def policy_path() -> Path:
     """The criticality policy in force: the last one found in the queries directories."""
     found = [d / POLICY_FILE for d in resource_dirs("queries") if (d / POLICY_FILE).is_file()]
     if not found:
-        raise ItssError(f"no {POLICY_FILE} in the queries directories")
+        raise ItssError(M_("no {file} in the queries directories", file=POLICY_FILE))
     return found[-1]
 
 
@@ -113,28 +114,27 @@ def parse_policy(path: Path) -> CriticalityPolicy:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise ItssError(f"{path}: cannot read the criticality policy: {exc}") from None
+        raise ItssError(M_("{path}: cannot read the criticality policy: {exc}", path=path, exc=exc)) from None
     if not isinstance(doc, dict):
-        raise ItssError(f"{path}: the criticality policy must be a mapping with properties and levels")
+        raise ItssError(M_("{path}: the criticality policy must be a mapping with properties and levels", path=path))
     properties = doc.get("properties")
     if not isinstance(properties, list) or not properties or not all(isinstance(p, str) for p in properties):
-        raise ItssError(f"{path}: properties: give a list of property names, e.g. [criticality, tier]")
+        raise ItssError(M_("{path}: properties: give a list of property names, e.g. [criticality, tier]", path=path))
     levels, labels, values = [], {}, {}
     for k, entry in enumerate(doc.get("levels") or [], start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
-            raise ItssError(f"{path}: levels[{k}]: each level needs a name")
+            raise ItssError(M_("{path}: levels[{k}]: each level needs a name", path=path, k=k))
         name = entry["name"]
         if name in levels:
-            raise ItssError(f"{path}: levels[{k}]: level {name!r} is listed twice")
+            raise ItssError(M_("{path}: levels[{k}]: level {name!r} is listed twice", path=path, k=k, name=name))
         levels.append(name)
         labels[name] = {"en": name, "zh": name, **(entry.get("label") or {})}
         for value in entry.get("values") or []:
             key = normalise(value)
             if key in values and values[key] != name:
-                raise ItssError(f"{path}: levels[{k}]: value {value!r} is already a value of "
-                                f"level {values[key]!r}")
+                raise ItssError(M_("{path}: levels[{k}]: value {value!r} is already a value of level {level!r}", path=path, k=k, value=value, level=values[key]))
             values[key] = name
         values.setdefault(normalise(name), name)
     if not levels:
-        raise ItssError(f"{path}: levels: give at least one level")
+        raise ItssError(M_("{path}: levels: give at least one level", path=path))
     return CriticalityPolicy(tuple(properties), tuple(levels), labels, values, str(path))

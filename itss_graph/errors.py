@@ -14,6 +14,13 @@ class ItssError(Exception):
 
     exit_code = 2
 
+    def localized(self) -> str:
+        """The message in the language in use: a lower layer raises its error with an
+        :class:`itss_graph.i18n.Message`, translated here, where it is shown."""
+        from itss_graph.i18n import localize
+
+        return localize(self.args[0]) if len(self.args) == 1 else str(self)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -41,6 +48,16 @@ class Problem:
         label = self.column or self.field
         field = f" {label}:" if label else ""
         return f"{where}:{field} {self.message}"
+
+    def localized(self) -> str:
+        """The problem as :meth:`__str__` writes it, its message in the language in use
+        (``str()`` and :meth:`as_dict` keep the English, the same in every language)."""
+        from itss_graph.i18n import localize
+
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        label = self.column or self.field
+        field = f" {label}:" if label else ""
+        return f"{where}:{field} {localize(self.message)}"
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "field": self.field,

@@ -131,3 +131,102 @@ def pick(labels: dict, lang: str | None = None) -> str:
     ('服务器', 'Server')
     """
     return labels.get(lang or language()) or labels.get("en") or ""
+
+
+class Message(str):
+    """A message made where the language is not known yet (the loader's problems, lower-layer
+    errors): the English text as a ``str`` — so JSON, CSV and logs stay the same in every
+    language — that carries its catalogue template and values, shown translated with
+    :meth:`localized` (or :func:`localize`) where people read it. Values that are Messages
+    themselves are translated too. Write it ``M_("template {value!r}", value=...)`` so the
+    template goes to the catalogue.
+
+    >>> m = M_("unknown CI type {name}", name=M_("{a}{b}", a="'sever'", b=M_(" (did you mean {names}?)", names="'server'")))
+    >>> m
+    "unknown CI type 'sever' (did you mean 'server'?)"
+    >>> set_language("zh"); m.localized()
+    'zh'
+    "未知的配置项类型 'sever'（是否指 'server'？）"
+    >>> set_language("en"); Message.decode(m.encode()).localized() == m
+    'en'
+    True
+    """
+
+    template: str
+    values: dict
+
+    plural: str | None = None
+    number: int | None = None
+
+    def __new__(cls, template: str, /, **values) -> "Message":
+        self = super().__new__(cls, template.format(**values))
+        self.template = template
+        self.values = values
+        return self
+
+    @classmethod
+    def plural_of(cls, singular: str, plural: str, n: int, /, **values) -> "Message":
+        """The form of a counted message for ``n`` (``{n}`` is formatted), like :func:`ngettext`.
+
+        >>> Mn_("{n} row was skipped", "{n} rows were skipped", 2)
+        '2 rows were skipped'
+        """
+        self = super().__new__(cls, (singular if n == 1 else plural).format(n=n, **values))
+        self.template, self.plural, self.number, self.values = singular, plural, n, values
+        return self
+
+    def __reduce__(self):
+        return (_unplain, (_plain(self),))
+
+    def localized(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the language in use)."""
+        catalogue = translation(lang) if lang else _catalogue()
+        values = {k: v.localized(lang) if isinstance(v, Message) else v for k, v in self.values.items()}
+        if self.plural is not None:
+            return catalogue.ngettext(self.template, self.plural, self.number).format(n=self.number, **values)
+        return catalogue.gettext(self.template).format(**values)
+
+    def encode(self) -> str:
+        """Template and values as JSON (to keep a Message in a table, e.g. the loader's staging)."""
+        import json
+
+        return json.dumps(_plain(self), ensure_ascii=False)
+
+    @staticmethod
+    def decode(text: str) -> "Message":
+        import json
+
+        return _unplain(json.loads(text))
+
+
+def _plain(value):
+    if isinstance(value, Message):
+        plain = {"$m": value.template, "values": {k: _plain(v) for k, v in value.values.items()}}
+        if value.plural is not None:
+            plain.update(plural=value.plural, n=value.number)
+        return plain
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)  # a path, say: kept as the text it shows
+
+
+def _unplain(value):
+    if isinstance(value, dict) and "$m" in value:
+        values = {k: _unplain(v) for k, v in value["values"].items()}
+        if "plural" in value:
+            return Message.plural_of(value["$m"], value["plural"], value["n"], **values)
+        return Message(value["$m"], **values)
+    return value
+
+
+M_ = Message  # the catalogue's keywords for a Message's template(s)
+Mn_ = Message.plural_of
+
+
+def localize(text) -> str:
+    """``text`` in the language in use when it is a :class:`Message`, else as it is.
+
+    >>> localize("as written"), localize(M_("missing {field}", field="id"))
+    ('as written', 'missing id')
+    """
+    return text.localized() if isinstance(text, Message) else str(text)

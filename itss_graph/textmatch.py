@@ -123,24 +123,31 @@ def suggest_known(text: str, known: Iterable[str]) -> str:
     """
     import difflib
 
+    from itss_graph.i18n import M_
+
     known = list(known)
     close = difflib.get_close_matches(text.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
     if close:
         match = next(k for k in known if k.lower() == close[0])
-        return f" (did you mean {match!r}?)"
+        return M_(" (did you mean {names}?)", names=repr(match))
     if len(known) <= 40:
-        return f"; known: {', '.join(sorted(known))}"
-    return f" (`itss types` lists the {len(known)} known ones)"
+        return M_("; known: {names}", names=", ".join(sorted(known)))
+    return M_(" (`itss types` lists the {n} known ones)", n=len(known))
 
 
-def did_you_mean(suggestions: Iterable[str], *, quoted: bool = False) -> str:
+def did_you_mean(suggestions: Iterable[str], *, quoted: bool = False, deferred: bool = False) -> str:
     """The hint appended to an error message: `` (did you mean 'a', 'b'?)`` or ``""``
-    (``quoted``: the suggestions are already written as they should show).
+    (``quoted``: the suggestions are already written as they should show; ``deferred``: a
+    :class:`~itss_graph.i18n.Message`, translated where it is shown).
 
     >>> did_you_mean([]), did_you_mean(["a", "b"])
     ('', " (did you mean 'a', 'b'?)")
     """
-    from itss_graph.i18n import _
+    from itss_graph.i18n import M_, _
 
     found = list(suggestions) if quoted else [repr(s) for s in suggestions]
-    return _(" (did you mean {names}?)").format(names=", ".join(found)) if found else ""
+    if not found:
+        return ""
+    if deferred:
+        return M_(" (did you mean {names}?)", names=", ".join(found))
+    return _(" (did you mean {names}?)").format(names=", ".join(found))

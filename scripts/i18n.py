@@ -24,7 +24,7 @@ PACKAGE = REPO / "itss_graph"
 LOCALE = PACKAGE / "locale"
 POT = LOCALE / "itss.pot"
 LANGUAGES = ("zh",)
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "_n": (1, 2), "C_": ((1, "c"), 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "M_": None, "Mn_": (1, 2), "ngettext": (1, 2), "_n": (1, 2), "C_": ((1, "c"), 2), "pgettext": ((1, "c"), 2)}
 
 # click's own messages shown by `itss` (help layout and usage errors); msgids as click writes them
 CLICK_MESSAGES = [

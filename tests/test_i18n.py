@@ -167,3 +167,142 @@ def test_json_is_the_same_in_both_languages(tmp_path):
         if args[0] == "types":  # labels are the language's by design
             continue
         assert en == zh, args
+
+
+# -- loader problems, workbooks, Word reports and canned queries in Chinese -------------------------
+# Stricter than ENGLISH: any Latin word left, once data is taken out — ids, paths, quoted values,
+# options, CI names of the store, the English beside a Chinese label, and Latin that is part of a
+# Chinese term ("Web服务器", "SWOT分析") — is English the reader did not ask for.
+DATA_TOKEN = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\S*[:/\\$@=\d]\S*|--[\w-]+|\.\w+|itss-graph|itss(?: [a-z-]+)*"
+                        r"|\S*[a-z]_[a-z]\S*")  # ... and lower-case names (shift_jis, min_up; not MEMBER_OF)
+LATIN = re.compile(r"(?<![\u3000-\u9fff\w])[A-Za-z][\w-]*[A-Za-z](?![\u3000-\u9fff\w])")
+NAMES = {"CSV", "JSON", "YAML", "UTF", "Excel", "LibreOffice", "NetBox", "Unicode", "HTTP", "HTML", "URL", "MiB",
+         "ITSS", "SLA", "GB", "IT", "UTC", "SQLite", "Neo4j", "Cypher", "Browser", "CSR", "numpy", "SQL", "APOC",
+         "Graph", "BOM", "FIFO", "itss-graph", "openpyxl", "FILE", "VALUE"}  # names, and metavars
+# what was asked, as typed (`ci-type database`, `code 04`, `has` of a profile): not interface words
+AS_TYPED = {"ci", "ci-type", "code", "profile", "has"}
+
+
+def latin_left(text: str, data: set[str] = frozenset()) -> list[str]:
+    """The Latin words of Chinese ``text`` that are neither data nor names (see above).
+
+    >>> latin_left("未知的配置项类型 'sever'（是否指 'server'？）"), latin_left("status at-risk 中断")
+    ([], ['status', 'at-risk'])
+    """
+    for value in sorted((d for d in data if d in text), key=len, reverse=True):
+        text = text.replace(value, " ")
+    text = DATA_TOKEN.sub(" ", BESIDE.sub("", text))
+    return [w for w in LATIN.findall(text) if w not in NAMES and w not in AS_TYPED]
+
+
+def _problem_message(line: str) -> str:
+    """A problem line without its location (``file:line: field:``: the user's own names)."""
+    return re.sub(r"^\s*\S+?(:\d+)?: (\S+?: )?", "", line)
+
+
+@pytest.mark.parametrize("files, options", [
+    ({"cis.csv": "id,name,type\nserver:1,s1,sever\nserver:2,,\nserver:3,\x07bell,server\n"}, []),
+    ({"cis.csv": "id,name,type\nserver:1,s1,server\n", "relations.csv": "source,type,target\nserver:1,RUNS_ONN,vm:9\n"}, []),
+    ({"cis.csv": "id,name,type\n"}, ["--prune", "--source", "s"]),
+    ({"cis.csv": "id,name,type\nserver:1,数据库,server\n".encode("gbk")}, ["--encoding", "shift_jis"]),
+    ({"cis.csv": b"id,name,type\nserver:1,\xff\xfe\x80,server\n"}, []),
+    ({"cis.csv": "id,name,type\n"}, ["--profile", "cn-asset-registr"]),
+    ({"inventory.json": '{"cis": [{"id": "server:1", "id": "x", "type": "server"}], "extra": 1}'}, []),
+    ({"missing.csv": None}, []),
+])
+def test_loader_errors_in_chinese(files, options, tmp_path):
+    paths = []
+    for name, content in files.items():
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif content is not None:
+            path.write_text(content, encoding="utf-8")
+        paths.append(str(path))
+    done = run("--lang", "zh", "load", *paths, *options, "--store", str(tmp_path / "s.db"))
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("itss：错误：") and len(lines) > 1, done.stderr
+    from itss_graph.loading.profiles import available_profiles
+
+    left = {line: latin_left(_problem_message(line), set(available_profiles())) for line in lines[1:]}
+    assert not any(left.values()), "\n".join(f"{k}  {v}" for k, v in left.items() if v)
+
+
+def test_loader_problems_stay_english_in_json(tmp_path):
+    """The report's JSON is one contract in every language: the problem's message is English."""
+    (tmp_path / "cis.csv").write_text("id,name,type\nserver:1,s1,sever\nserver:2,s2,server\n", encoding="utf-8")
+    docs = [run("--lang", lang, "load", str(tmp_path / "cis.csv"), "--on-error", "skip", "--dry-run",
+                "--format", "json", "--store", str(tmp_path / "s.db")) for lang in ("en", "zh")]
+    assert docs[0].stdout == docs[1].stdout and "unknown CI type 'sever'" in docs[0].stdout
+    assert "未知的配置项类型 'sever'" in run("--lang", "zh", "load", str(tmp_path / "cis.csv"), "--on-error", "skip",
+                                          "--dry-run", "--store", str(tmp_path / "s.db")).stdout
+
+
+def _workbook_texts(path: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    return [ws.title for ws in book.worksheets] + [
+        cell for ws in book.worksheets for row in ws.iter_rows(values_only=True) for cell in row
+        if isinstance(cell, str)]
+
+
+def _word_texts(path: Path) -> list[str]:
+    import docx
+
+    document = docx.Document(str(path))
+    return [p.text for p in document.paragraphs] + [
+        cell.text for table in document.tables for row in table.rows for cell in row.cells]
+
+
+@pytest.mark.parametrize("args", [
+    ["impact", "switch:dc1-core-1", "--store", "DEMO", "--format", "xlsx"],
+    ["blast-radius", "switch:dc1-core-1", "--store", "DEMO", "--format", "xlsx"],
+    ["spof", "service:0003", "--store", "DEMO", "--format", "xlsx"],
+    ["spof", "--store", "DEMO", "--format", "xlsx"],
+    ["gap", "--profile", "examples/profiles/scenario-2.yaml", "--format", "xlsx"],
+    ["standards", "--ci-type", "database", "--format", "xlsx"],
+    ["report", "gap", "--profile", "examples/profiles/scenario-2.yaml", "--docx"],
+    ["report", "standards", "--code", "040301", "--docx"],
+])
+def test_workbooks_and_word_reports_in_chinese(args, demo_db, tmp_path):
+    import sqlite3
+
+    out = tmp_path / ("answer.docx" if "--docx" in args else "answer.xlsx")
+    args = [demo_db if a == "DEMO" else a for a in args]
+    done = run(*args, *([str(out)] if "--docx" in args else ["-o", str(out)]), "--lang", "zh", cwd=str(REPO))
+    assert done.returncode == 0, done.stderr
+    texts = _word_texts(out) if out.suffix == ".docx" else _workbook_texts(out)
+    with sqlite3.connect(demo_db) as db:
+        names = {name for (name,) in db.execute("SELECT name FROM ci") if name}
+    asked = set(args)  # what was asked (a CI type, a code) is shown as typed
+    left = {text: latin_left(text, names | asked) for text in texts}
+    assert not any(left.values()), "\n".join(f"{k[:120]}  {v}" for k, v in left.items() if v)
+
+
+def test_canned_queries_show_in_chinese():
+    """`queries --show NAME`: the interface lines (``-- …``) are Chinese; the statements and the
+    reference Cypher are query text, shown as written."""
+    from itss_graph.catalogue import catalogue
+
+    for query in catalogue().values():
+        done = run("--lang", "zh", "queries", "--show", query.name)
+        assert done.returncode == 0, done.stderr
+        lines = [line for line in done.stderr.splitlines() if line.startswith("-- ")]
+        assert lines and lines[0].startswith("-- 预置查询"), (query.name, done.stderr)
+        left = {line: latin_left(line) for line in lines}
+        assert not any(left.values()), (query.name, {k: v for k, v in left.items() if v})
+
+
+@pytest.mark.parametrize("args", [
+    ["standards", "--code", "99"], ["gap", "--profile", "nothing.yaml"], ["kb", "show", "nothing"],
+    ["query", "nothing"], ["query", "cis-of-type"], ["impact", "switch:dc1-core-1", "--store", "nothing/x.db"],
+    ["kb", "sparql", "DELETE WHERE { ?s ?p ?o }"],
+])
+def test_errors_of_lower_layers_in_chinese(args, tmp_path):
+    """Errors raised below the CLI (knowledge, catalogue, stores) are shown in the language in use."""
+    done = run("--lang", "zh", *args, cwd=str(tmp_path))
+    assert done.returncode == 2, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert first.startswith("itss：错误：") and not latin_left(first), first

@@ -28,6 +28,7 @@ from typing import Sequence
 
 from itss_graph.engine.blast import blast_radius
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import Store
 
@@ -47,7 +48,7 @@ def change_impact(store: Store, ci_ids: Sequence[str], *, schema: Schema | None 
     for cell in knowledge.get("roles_from", []):
         iri = kb.expand(cell)
         if iri not in kb:
-            raise ItssError(f"{query.path}: {cell} is not in the knowledge base")
+            raise ItssError(M_("{path}: {cell} is not in the knowledge base", path=query.path, cell=cell))
         roles += [describe_entity(kb, kb.qname(role), query.path) for role in kb.objects(iri, "itss:requires")]
     windows = query.extra.get("windows", {})
     key, driven_by = window_key(radius, windows)

@@ -19,6 +19,7 @@ from itss_graph.engine.result import ImpactResult
 from itss_graph.engine.spof import spof
 from itss_graph.engine.upstream import Subgraph, upstream_subgraph
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.model import CI
 from itss_graph.schema import Schema, load_schema
 from itss_graph.stores.base import Store
@@ -45,7 +46,7 @@ def dependency_map(store: Store, ci_id: str, *, direction: str = "up", max_depth
     points of failure), ``down`` what its failure takes with it, or ``both``; places of the CIs
     when the map will be grouped by rack or site."""
     if direction not in DIRECTIONS:
-        raise ItssError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
+        raise ItssError(M_("direction must be one of {directions}, not {direction!r}", directions=', '.join(DIRECTIONS), direction=direction))
     schema = schema or load_schema()
     out = DependencyMap()
     if direction in ("up", "both"):
@@ -85,7 +86,7 @@ def service_map(store: Store, service: str, *, group_by: str = "type", max_nodes
     sub = upstream_subgraph(store, [service], schema=schema)
     kind = sub.types[sub.position[service]]
     if kind not in schema.service_types():
-        raise ItssError(f"{service} is a {kind}, not a service (`itss view deps {service}` maps any CI)")
+        raise ItssError(M_("{service} is a {kind}, not a service (`itss view deps {service}` maps any CI)", service=service, kind=kind))
     spofs = {p.id for p in spof(store, service, schema=schema).points}
     cis = store.get_cis(sub.ids)
     locations = locations_of(store, sub.ids, schema) if group_by != "type" and len(sub.ids) > max_nodes else None

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.resources import resource_dirs
 
 POLICY_FILE = "obligations.yaml"
@@ -65,7 +66,7 @@ def policy_path() -> Path:
     """The obligations policy in force: the last one found in the queries directories."""
     found = [d / POLICY_FILE for d in resource_dirs("queries") if (d / POLICY_FILE).is_file()]
     if not found:
-        raise ItssError(f"no {POLICY_FILE} in the queries directories")
+        raise ItssError(M_("no {file} in the queries directories", file=POLICY_FILE))
     return found[-1]
 
 
@@ -83,7 +84,7 @@ def _parse_policy(path: Path) -> dict:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as exc:
-        raise ItssError(f"{path}: cannot read the obligations policy: {exc}") from None
+        raise ItssError(M_("{path}: cannot read the obligations policy: {exc}", path=path, exc=exc)) from None
 
 
 def _holds(condition: dict, situation: Situation, level: int | None) -> bool:
@@ -104,7 +105,7 @@ def _holds(condition: dict, situation: Situation, level: int | None) -> bool:
             if not match or level is None or level > int(match.group(1)):
                 return False
         else:
-            raise ItssError(f"{policy_path()}: unknown condition {key!r}")
+            raise ItssError(M_("{policy_path}: unknown condition {key!r}", policy_path=policy_path(), key=key))
     return True
 
 
@@ -164,7 +165,7 @@ def _describe_sections(path: Path) -> list:
 def _iri(kb, name: str, path: Path) -> str:
     iri = kb.expand(name)
     if iri not in kb:
-        raise ItssError(f"{path}: {name} is not in the knowledge base")
+        raise ItssError(M_("{path}: {name} is not in the knowledge base", path=path, name=name))
     return iri
 
 

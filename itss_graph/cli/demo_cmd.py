@@ -70,13 +70,17 @@ def demo(out_dir: Path, failed: tuple[str, ...], scale: float) -> None:
                                         rows[:25]).replace("\n", "\n   "))
         if len(rows) > 25:
             click.echo("   " + _("... and {n} more").format(n=len(rows) - 25))
+    from itss_graph.i18n import language, pick
+    from itss_graph.render.labels import type_label
+
     click.echo("   " + _("Impacted CIs by type: {types}").format(
-        types=", ".join(f"{t} {n}" for t, n in summary["by_type"].items())))
-    click.echo(_("4. What ITSS obliges the team to do — event level: {level}").format(level=level_text(obligations)))
+        types=_(", ").join(f"{type_label(t)} {n}" for t, n in summary["by_type"].items())))
+    click.echo(_("4. What ITSS obliges the team to do — event level: {level}").format(
+        level=level_text(obligations, language())))
     for section in obligations["sections"]:
         items = section["items"].get("processes") or section["items"].get("emergency_tasks") or []
         labels = [item["label"]["zh"] or item["label"]["en"] for item in items]
-        click.echo(f"   ■ {section['title']['en']}" + (f": {', '.join(labels)}" if labels else ""))
+        click.echo(f"   ■ {pick(section['title'])}" + (_(": {items}").format(items=_(", ").join(labels)) if labels else ""))
     click.echo("   " + _("(each with its white-paper source: {command})").format(
         command=f"itss impact {failed[0]} --store {store_path}"))
     html = itss.write_html(itss.impact_view(result, obligations=obligations, radius=radius), out_dir / "impact.html")

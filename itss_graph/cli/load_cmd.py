@@ -165,7 +165,7 @@ def _print_report(report, store_settings, output_format: str, row_report: bool) 
         else:
             click.echo(to_csv(headers, rows), nl=False)
         return
-    from itss_graph.i18n import _
+    from itss_graph.i18n import _, localize
     from itss_graph.render.labels import relation_label, type_label, word
 
     totals = report.totals()
@@ -194,7 +194,7 @@ def _print_report(report, store_settings, output_format: str, row_report: bool) 
                 _("Pruned {cis} CIs and {relations} relations that source {source!r} no longer has."))
         click.echo(line.format(cis=report.pruned["cis"], relations=report.pruned["relations"], source=report.source))
     for note in report.notes:
-        click.echo(_("Note: {note}").format(note=note))
+        click.echo(_("Note: {note}").format(note=localize(note)))
     if row_report and report.rows:
         click.echo("\n" + _("Rows:"))
         click.echo(render_table([_("file"), _("line"), _("kind"), _("id"), _("outcome"), _("changes")],
@@ -203,11 +203,11 @@ def _print_report(report, store_settings, output_format: str, row_report: bool) 
     if report.warnings:
         click.echo("\n" + _("Warnings ({n}):").format(n=len(report.warnings)))
         for warning in report.warnings:
-            click.echo(f"  {warning}")
+            click.echo(f"  {warning.localized()}")
     if report.skipped:
         click.echo("\n" + _("Skipped rows ({n}):").format(n=report.skipped_total))
         for problem in report.skipped:
-            click.echo(f"  {problem}")
+            click.echo(f"  {problem.localized()}")
         if report.skipped_total > len(report.skipped):
             click.echo("  " + _("... and {n} more").format(n=report.skipped_total - len(report.skipped)))
 

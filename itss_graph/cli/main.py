@@ -165,11 +165,11 @@ def _report(exc, input_error) -> None:
             "{n} problem in the input; nothing was written", "{n} problems in the input; nothing was written",
             n).format(n=n)), err=True)
         for problem in exc.problems:
-            click.echo(f"  {problem}", err=True)
+            click.echo(f"  {problem.localized()}", err=True)
         if exc.total > len(exc.problems):
             click.echo("  " + _("... and {n} more").format(n=exc.total - len(exc.problems)), err=True)
     else:
-        click.echo(_("itss: error: {message}").format(message=exc), err=True)
+        click.echo(_("itss: error: {message}").format(message=exc.localized()), err=True)
     sys.exit(exc.exit_code)
 
 

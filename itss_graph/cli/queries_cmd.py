@@ -257,8 +257,8 @@ def spof(target, limit, html_path, store_settings, output_format, output, excel,
                m=answer.services_examined) + "\n" + _table(headers, rows, limit))
     _emit(output_format, answer.as_dict(), headers, rows, text,
           sheets=lambda: spof_sheets([*headers, "services"],
-                                     [[*row, " ".join(e.services)] for row, e in zip(rows, answer.entries)],
-                                     "SPOF"), **options)
+                                     [[*row, " ".join(e.services)] for row, e in zip(rows, answer.entries)]),
+          **options)
 
 
 def _progress(what: str):
@@ -348,8 +348,8 @@ def path(dependant, provider, max_length, max_paths, html_path, store_settings, 
     else:
         text = (_("Shortest: {chain}").format(chain=_chain_text(answer.shortest)) + "\n\n"
                 + _n("{n} chain", "{n} chains", len(answer.paths))
-                + (_(" (bounded; more exist)") if answer.truncated else "") + ":\n"
-                + _table(headers, rows))
+                + (_(" (bounded; more exist)") if answer.truncated else "") + _(":") + "\n"
+                + _table(headers, [[*row[:-1], _chain_text(p)] for row, p in zip(rows, answer.paths)]))
     _emit(output_format, doc, headers, rows, text)
 
     def view():

@@ -40,7 +40,7 @@ def print_query(name: str, settings, lang: str) -> None:
     click.echo("-- " + _("algorithm: {text}").format(text=query.algorithm.get(lang) or query.algorithm.get("en", "")),
                err=True)
     for what, statement in itss.engine_statements(settings):
-        click.echo(f"-- {what}", err=True)
+        click.echo(f"-- {_(what)}", err=True)
         if statement:
             click.echo(statement, err=True)
     click.echo("-- " + _("reference Cypher (for Neo4j Browser):"), err=True)

@@ -24,6 +24,7 @@ from typing import Any
 
 from itss_graph.catalogue import CannedQuery
 from itss_graph.errors import ItssError, StoreError
+from itss_graph.i18n import M_
 from itss_graph.stores.base import Store
 
 _STORE_OF_LANGUAGE = {"cypher": "Neo4j", "sql": "embedded"}
@@ -48,7 +49,7 @@ def run_custom_query(store: Store, query: CannedQuery, values: dict[str, str]) -
     try:
         columns, rows = store.run_read_only(statement, params)
     except StoreError as exc:
-        raise ItssError(f"query {query.name!r} ({query.path}) {exc}") from None
+        raise ItssError(M_("query {name!r} ({path}) {exc}", name=query.name, path=query.path, exc=exc)) from None
     return QueryAnswer(columns, rows)
 
 
@@ -59,9 +60,8 @@ def statement_for(query: CannedQuery, language: str) -> str:
     if not statement:
         other = "sql" if language == "cypher" else "cypher"
         if query.extra.get(other):
-            raise ItssError(f"query {query.name!r} ({query.path}) has no `{language}:` for the "
-                            f"{_STORE_OF_LANGUAGE[language]} store, only `{other}:`")
-        raise ItssError(f"query {query.name!r} is answered by its own command: {query.cli or 'itss ' + query.name}")
+            raise ItssError(M_("query {name!r} ({path}) has no `{language}:` for the {store} store, only `{other}:`", name=query.name, path=query.path, language=language, store=_STORE_OF_LANGUAGE[language], other=other))
+        raise ItssError(M_("query {name!r} is answered by its own command: {command}", name=query.name, command=query.cli or 'itss ' + query.name))
     return str(statement)
 
 
@@ -71,14 +71,13 @@ def bind_parameters(query: CannedQuery, values: dict[str, str]) -> dict[str, Any
     declared = {p["name"]: p for p in query.parameters}
     unknown = sorted(set(values) - set(declared))
     if unknown:
-        raise ItssError(f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}; "
-                        f"it takes: {', '.join(declared) or 'none'}")
+        raise ItssError(M_("query {name!r} has no parameter {unknown}; it takes: {declared}", name=query.name, unknown=', '.join(map(repr, unknown)), declared=', '.join(declared) or M_('none')))
     params: dict[str, Any] = {}
     for name, spec in declared.items():
         raw = values.get(name)
         if raw is None:
             if spec.get("required"):
-                raise ItssError(f"query {query.name!r} needs --param {name}=VALUE")
+                raise ItssError(M_("query {name!r} needs --param {param}=VALUE", name=query.name, param=name))
             raw = spec.get("default")
             if raw is None:
                 params[name] = None
@@ -94,7 +93,7 @@ def _convert(query: CannedQuery, name: str, kind: str, value: Any) -> Any:
         try:
             return int(value)
         except (TypeError, ValueError):
-            raise ItssError(f"query {query.name!r}: --param {name} must be an integer, not {value!r}") from None
+            raise ItssError(M_("query {name!r}: --param {param} must be an integer, not {value!r}", name=query.name, param=name, value=value)) from None
     if kind == "ci-type":
         from itss_graph.schema import load_schema
 
@@ -103,7 +102,7 @@ def _convert(query: CannedQuery, name: str, kind: str, value: Any) -> Any:
         try:
             return load_schema().require_ci_type(str(value))
         except UnknownNameError as exc:
-            raise ItssError(f"query {query.name!r}: --param {name}: {exc} (itss types)") from None
+            raise ItssError(M_("query {name!r}: --param {param}: {exc} (itss types)", name=query.name, param=name, exc=exc)) from None
     if kind == "relation-type":
         from itss_graph.errors import UnknownNameError
         from itss_graph.schema import load_schema
@@ -111,7 +110,7 @@ def _convert(query: CannedQuery, name: str, kind: str, value: Any) -> Any:
         try:
             return load_schema().require_relation_type(str(value))
         except UnknownNameError as exc:
-            raise ItssError(f"query {query.name!r}: --param {name}: {exc} (itss types)") from None
+            raise ItssError(M_("query {name!r}: --param {param}: {exc} (itss types)", name=query.name, param=name, exc=exc)) from None
     return str(value)
 
 

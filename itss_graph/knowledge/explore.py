@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.knowledge.kb import DCTERMS, ITSS, RDFS, SKOS, TYPE, SourceRef, is_literal
 from itss_graph.knowledge.names import iri_key, normalize
 from itss_graph.knowledge.reasons import Node
+from itss_graph.textmatch import did_you_mean
 
 if TYPE_CHECKING:
     from itss_graph.knowledge.kb import KnowledgeBase
@@ -176,8 +178,8 @@ def find_entity(kb: "KnowledgeBase", name: str) -> tuple[str, list[str]]:
     found = kb.resolve(name)
     if not found:
         hints = [h.node.id for h in search(kb, name, limit=3)]
-        hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
-        raise UnknownEntityError(f"no entity named {name!r} in the knowledge base{hint}")
+        hint = did_you_mean(hints, quoted=True, deferred=True)
+        raise UnknownEntityError(M_("no entity named {name!r} in the knowledge base{hint}", name=name, hint=hint))
     keyed = [f for f in found if iri_key(f) == normalize(name)]
     ranked = sorted(found, key=lambda f: (f not in keyed, -len(kb.incoming(f)), f))
     return ranked[0], ranked[1:]

@@ -48,23 +48,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itss_graph.errors import ItssError, Problem
+from itss_graph.i18n import M_
 from itss_graph.knowledge.applicability import Declared
 from itss_graph.knowledge.kb import ITSS
+from itss_graph.textmatch import did_you_mean
 
 if TYPE_CHECKING:
     from itss_graph.knowledge.kb import KnowledgeBase
 
 #: facet fields: profile key -> (facet, class of the values, what the values are called)
 FACET_FIELDS: dict[str, tuple[str, str, str]] = {
-    "party": ("party", ITSS + "Party", "party"),
-    "parties": ("party", ITSS + "Party", "party"),
-    "organization_types": ("organization_type", ITSS + "OrganizationType", "organisation type"),
-    "business_types": ("business_type", ITSS + "BusinessType", "business type"),
-    "categories": ("category", ITSS + "ServiceCategory", "GB/T 29264 category"),
-    "service_objects": ("service_object", ITSS + "ServiceObject", "service object"),
-    "activities": ("activity", ITSS + "Activity", "activity"),
-    "lifecycle_stage": ("stage", ITSS + "LifecycleStage", "lifecycle stage"),
-    "stages": ("stage", ITSS + "LifecycleStage", "lifecycle stage"),
+    "party": ("party", ITSS + "Party", M_("party")),
+    "parties": ("party", ITSS + "Party", M_("party")),
+    "organization_types": ("organization_type", ITSS + "OrganizationType", M_("organisation type")),
+    "business_types": ("business_type", ITSS + "BusinessType", M_("business type")),
+    "categories": ("category", ITSS + "ServiceCategory", M_("GB/T 29264 category")),
+    "service_objects": ("service_object", ITSS + "ServiceObject", M_("service object")),
+    "activities": ("activity", ITSS + "Activity", M_("activity")),
+    "lifecycle_stage": ("stage", ITSS + "LifecycleStage", M_("lifecycle stage")),
+    "stages": ("stage", ITSS + "LifecycleStage", M_("lifecycle stage")),
 }
 
 #: what an organisation declares it has: profile key under ``has`` -> class of the items
@@ -90,6 +92,14 @@ class ProfileError(ItssError):
         first = str(problems[0])
         more = "".join(f"\n  {p}" for p in problems[1:])
         super().__init__(first + (f" (and {len(problems) - 1} more){more}" if more else ""))
+
+    def localized(self) -> str:
+        """The problems in the language in use (``str()`` stays English)."""
+        from itss_graph.i18n import _
+
+        first, rest = self.problems[0].localized(), self.problems[1:]
+        more = "".join(f"\n  {p.localized()}" for p in rest)
+        return first + (_(" (and {n} more)").format(n=len(rest)) + more if rest else "")
 
 
 @dataclass(frozen=True)
@@ -157,18 +167,18 @@ def _read_yaml(path: Path) -> _Value:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ProfileError([Problem(name, None, None, "no such file")]) from None
+        raise ProfileError([Problem(name, None, None, M_("no such file"))]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError([Problem(name, None, None, f"cannot read the file: {exc}")]) from None
+        raise ProfileError([Problem(name, None, None, M_("cannot read the file: {exc}", exc=exc))]) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise ProfileError([Problem(name, mark.line + 1 if mark else None, None,
-                                    f"malformed YAML: {problem}")]) from None
+                                    M_("malformed YAML: {problem}", problem=problem))]) from None
     if root is None:
-        raise ProfileError([Problem(name, None, None, "the profile is empty")])
+        raise ProfileError([Problem(name, None, None, M_("the profile is empty"))])
 
     loader = yaml.SafeLoader("")
 
@@ -209,7 +219,7 @@ def _names(value: _Value, file: str, key: str, problems: list[Problem]) -> list[
             if text:
                 out.append((text, item.line))
                 continue
-        problems.append(Problem(file, item.line, where, "expected a name (text)"))
+        problems.append(Problem(file, item.line, where, M_("expected a name (text)")))
     return out
 
 
@@ -226,7 +236,7 @@ def _suggest(kb: "KnowledgeBase", cls: str, text: str) -> str:
     if not close:
         norm = normalize(text)
         close = [n for n in names if norm and norm in normalize(n)][:3]
-    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    return did_you_mean(close, deferred=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,15 +251,14 @@ def load_profile(path: str | Path, kb: "KnowledgeBase", lang: str = "en") -> Pro
     root = _read_yaml(path)
     problems: list[Problem] = []
     if not isinstance(root.value, dict):
-        raise ProfileError([Problem(file, root.line, None, "a profile is a mapping of fields "
-                                                           f"({', '.join(ALL_FIELDS)})")])
+        raise ProfileError([Problem(file, root.line, None, M_("a profile is a mapping of fields ({fields})", fields=', '.join(ALL_FIELDS)))])
     fields: dict[str, _Value] = root.value
     for key, wrapped in fields.items():
         if key not in ALL_FIELDS:
-            hint = (" — a profile describes the organisation; the applicable standards are the answer"
+            hint = (M_(" — a profile describes the organisation; the applicable standards are the answer")
                     if key in ("standards", "standard", "applies_standard") else "")
             problems.append(Problem(file, wrapped.line, key,
-                                    f"unknown field{hint}; expected one of {', '.join(ALL_FIELDS)}"))
+                                    M_("unknown field{hint}; expected one of {fields}", hint=hint, fields=', '.join(ALL_FIELDS))))
 
     declared: list[Declared] = []
     declarations: list[Declaration] = []
@@ -262,11 +271,11 @@ def load_profile(path: str | Path, kb: "KnowledgeBase", lang: str = "en") -> Pro
                 declared.append(Declared(facet, found[0]))
                 declarations.append(Declaration(key, text, line, found[0]))
             elif not found:
-                problems.append(Problem(file, line, key, f"unknown {what} {text!r}{_suggest(kb, cls, text)}",
+                problems.append(Problem(file, line, key, M_("unknown {what} {text!r}{suggest}", what=what, text=text, suggest=_suggest(kb, cls, text)),
                                         text))
             else:
                 choices = ", ".join(kb.qname(f) for f in found)
-                problems.append(Problem(file, line, key, f"ambiguous {what} {text!r}: {choices}", text))
+                problems.append(Problem(file, line, key, M_("ambiguous {what} {text!r}: {choices}", what=what, text=text, choices=choices), text))
 
     # an organisation type a scope names is, in that engagement, a party (itss:actsAs): 建设单位 → 需方
     from itss_graph.knowledge.reasons import kb_step
@@ -288,7 +297,7 @@ def load_profile(path: str | Path, kb: "KnowledgeBase", lang: str = "en") -> Pro
         for text, line in _names(fields["ci_types"].value, file, "ci_types", problems):
             name = schema.resolve_ci_type(text)
             if name is None:
-                problems.append(Problem(file, line, "ci_types", f"unknown CI type {text!r} (see `itss types`)",
+                problems.append(Problem(file, line, "ci_types", M_("unknown CI type {text!r} (see `itss types`)", text=text),
                                         text))
                 continue
             ci_types.append(name)
@@ -303,13 +312,13 @@ def load_profile(path: str | Path, kb: "KnowledgeBase", lang: str = "en") -> Pro
         inner = fields["has"].value
         if not isinstance(inner.value, dict):
             problems.append(Problem(file, inner.line, "has",
-                                    f"expected a mapping with keys {', '.join(HAS_FIELDS)}"))
+                                    M_("expected a mapping with keys {fields}", fields=', '.join(HAS_FIELDS))))
         else:
             for key, wrapped in inner.value.items():
                 where = f"has.{key}"
                 if key not in HAS_FIELDS:
                     problems.append(Problem(file, wrapped.line, where,
-                                            f"unknown field; expected one of {', '.join(HAS_FIELDS)}"))
+                                            M_("unknown field; expected one of {fields}", fields=', '.join(HAS_FIELDS))))
                     continue
                 items = has.setdefault(key, [])
                 if wrapped.value.value is None:
@@ -323,7 +332,7 @@ def load_profile(path: str | Path, kb: "KnowledgeBase", lang: str = "en") -> Pro
 
     for key in TEXT_FIELDS:
         if key in fields and not isinstance(fields[key].value.value, (str, type(None))):
-            problems.append(Problem(file, fields[key].line, key, "expected text"))
+            problems.append(Problem(file, fields[key].line, key, M_("expected text")))
     if problems:
         raise ProfileError(problems)
     text = {k: str(fields[k].value.value or "") for k in TEXT_FIELDS if k in fields}

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.knowledge.kb import PREFIXES
 
 if TYPE_CHECKING:
@@ -149,8 +150,8 @@ def sparql(kb: "KnowledgeBase", query: str, bindings: dict[str, str] | None = No
         text = query.lstrip().upper()
         if any(text.startswith(w) or f"\n{w}" in text for w in ("INSERT", "DELETE", "LOAD", "CLEAR",
                                                                   "DROP", "CREATE", "ADD", "MOVE", "COPY")):
-            raise SparqlError("only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are allowed") from None
-        raise SparqlError(f"invalid SPARQL: {exc}".splitlines()[0]) from None
+            raise SparqlError(M_("only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are allowed")) from None
+        raise SparqlError(M_("invalid SPARQL: {error}", error=(str(exc).splitlines() or [""])[0])) from None
     init = {}
     for var, value in (bindings or {}).items():
         iri = kb.expand(value)
@@ -159,7 +160,7 @@ def sparql(kb: "KnowledgeBase", query: str, bindings: dict[str, str] | None = No
     try:
         result = to_dataset(kb).query(prepared, initBindings=init)
     except Exception as exc:
-        raise SparqlError(f"query failed: {exc}".splitlines()[0]) from None
+        raise SparqlError(M_("query failed: {error}", error=(str(exc).splitlines() or [""])[0])) from None
     if result.type == "ASK":
         return SparqlResult("ask", boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):

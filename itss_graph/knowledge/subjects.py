@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 from itss_graph.knowledge.applicability import Declared, Query
 from itss_graph.knowledge.kb import ITSS
 from itss_graph.knowledge.reasons import Node, Step, kb_step
@@ -48,8 +49,9 @@ def resolve_code(kb: "KnowledgeBase", code: str) -> str:
     found = kb.resolve(code, [SERVICE_CATEGORY])
     if len(found) != 1:
         raise UnknownSubjectError(
-            f"unknown GB/T 29264 code {code!r}" if not found
-            else f"ambiguous GB/T 29264 category {code!r}: {', '.join(kb.notation(f) or f for f in found)}")
+            M_("unknown GB/T 29264 code {code!r}", code=code) if not found
+            else M_("ambiguous GB/T 29264 category {code!r}: {codes}", code=code,
+                    codes=", ".join(kb.notation(f) or f for f in found)))
     return found[0]
 
 
@@ -64,7 +66,7 @@ def declared_for_code(kb: "KnowledgeBase", code: str, lang: str = "en") -> tuple
 def _ci_type(schema: "Schema", type_name: str):
     name = schema.resolve_ci_type(type_name)
     if name is None:
-        raise UnknownSubjectError(f"unknown CI type {type_name!r} (see `itss types`)")
+        raise UnknownSubjectError(M_("unknown CI type {type_name!r} (see `itss types`)", type_name=type_name))
     return schema.ci_types[name]
 
 

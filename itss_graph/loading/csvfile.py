@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from itss_graph.errors import InputError, Problem
+from itss_graph.i18n import M_
 from itss_graph.loading.encoding import FileScan
 
 CSV_FIELD_LIMIT = 1 << 20  # 1 MiB per field
@@ -49,9 +50,9 @@ def open_csv(path: Path, scan: FileScan) -> tuple[IO[str], Any, list[str]]:
         try:
             header = next(reader)
         except StopIteration:
-            raise InputError([Problem(name, 1, None, "empty file: expected a header row")]) from None
+            raise InputError([Problem(name, 1, None, M_("empty file: expected a header row"))]) from None
         except csv.Error as exc:
-            raise InputError([Problem(name, 1, None, f"malformed CSV: {exc}")]) from None
+            raise InputError([Problem(name, 1, None, M_("malformed CSV: {exc}", exc=exc))]) from None
     except BaseException:
         fh.close()
         raise
@@ -66,10 +67,11 @@ def check_header(name: str, columns: list[str], line: int = 1) -> None:
     problem at once."""
     if len(columns) > MAX_COLUMNS:
         raise InputError([Problem(name, line, None,
-                                  f"the header has {len(columns)} columns; at most {MAX_COLUMNS}")])
-    problems = [Problem(name, line, column, "column appears twice in the header")
+                                  M_("the header has {len_columns} columns; at most {MAX_COLUMNS}",
+                                     len_columns=len(columns), MAX_COLUMNS=MAX_COLUMNS))])
+    problems = [Problem(name, line, column, M_("column appears twice in the header"))
                 for column, n in sorted(Counter(columns).items()) if n > 1 and column]
-    problems += [Problem(name, line, None, f"column {i + 1} of the header has no name")
+    problems += [Problem(name, line, None, M_("column {value} of the header has no name", value=i + 1))
                  for i, column in enumerate(columns) if column == ""]
     if problems:
         raise InputError(problems)
@@ -88,7 +90,7 @@ def iter_csv_records(path: Path, reader: Any, columns: list[str]
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Problem(name, line, None, f"malformed CSV: {exc}")
+            yield Problem(name, line, None, M_("malformed CSV: {exc}", exc=exc))
             line = reader.line_num + 1
             continue
         if not values or not any(v.strip() for v in values):  # blank line
@@ -96,7 +98,8 @@ def iter_csv_records(path: Path, reader: Any, columns: list[str]
             continue
         if len(values) != width:
             yield Problem(name, line, None,
-                          f"row has {len(values)} fields but the header has {width}")
+                          M_("row has {len_values} fields but the header has {width}",
+                             len_values=len(values), width=width))
         else:
             yield line, {c: v for c, v in zip(columns, values) if v != ""}
         line = reader.line_num + 1

@@ -19,6 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from itss_graph.errors import Problem
+from itss_graph.i18n import M_
 from itss_graph.stores.base import OUTGOING
 
 
@@ -105,7 +106,8 @@ def _check_type(staging, store, names: "_Names", rel_type: str, src, dst, limit:
         if not staged_pairs:  # already in the store: not this input's doing
             a, b = pairs[0]
             staging.warn("(store)", None, None,
-                         f"the store already holds a cycle over {rel_type}: {_cycle_text(labels, rel_type)}")
+                         M_("the store already holds a cycle over {rel_type}: {cycle_text}",
+                            rel_type=rel_type, cycle_text=_cycle_text(labels, rel_type)))
             edges[a].discard(b)
             continue
         rows = [_row_of(staging, rel_type, names, a, b) for a, b in staged_pairs]
@@ -115,8 +117,8 @@ def _check_type(staging, store, names: "_Names", rel_type: str, src, dst, limit:
         labels = labels[start:] + labels[:start]
         problems.append(Problem(
             file, line, "target",
-            f"closes a cycle of {rel_type} relations, which the ontology forbids: "
-            f"{_cycle_text(labels, rel_type)}"))
+            M_("closes a cycle of {rel_type} relations, which the ontology forbids: {cycle_text}",
+               rel_type=rel_type, cycle_text=_cycle_text(labels, rel_type))))
         edges[culprit[0]].discard(culprit[1])
         staged_edges.discard(culprit)
         if drop:

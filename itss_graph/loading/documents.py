@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from itss_graph.errors import InputError, Problem
+from itss_graph.i18n import M_
 
 MAX_DEPTH = 32                 # nesting levels of one document value
 MAX_NUMBER_CHARS = 100         # characters of one number literal
@@ -47,8 +48,7 @@ class Oversized:
         self.text = text
 
     def message(self) -> str:
-        return (f"number {self.text[:20]}… has {len(self.text)} characters; at most "
-                f"{MAX_NUMBER_CHARS} (write it in quotes to keep it as text)")
+        return (M_("number {text}… has {len} characters; at most {MAX_NUMBER_CHARS} (write it in quotes to keep it as text)", text=self.text[:20], len=len(self.text), MAX_NUMBER_CHARS=MAX_NUMBER_CHARS))
 
 
 class Duplicates(dict):
@@ -66,8 +66,8 @@ def decode_text(path: Path, encoding: str | None = None, *, limit: int | None = 
     scan = scan_file(path, encoding)
     if limit is not None and scan.size > limit:
         raise InputError([Problem(str(path), None, None,
-                                  f"is {scan.size >> 20} MiB; documents are read whole, at most "
-                                  f"{limit >> 20} MiB: split it or convert it to CSV")])
+                                  M_("is {size} MiB; documents are read whole, at most {limit} MiB: split it or convert it to CSV",
+                                     size=scan.size >> 20, limit=limit >> 20))])
     try:
         text = path.read_bytes().decode(scan.encoding)
     except OSError as exc:
@@ -100,18 +100,20 @@ def parse_json(name: str, text: str) -> tuple[Any, list[Problem]]:
                               parse_int=lambda s: _number(s, int),
                               parse_float=lambda s: _number(s, float))
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, exc.lineno, None, f"malformed JSON: {exc.msg}")]) from None
+        raise InputError([Problem(name, exc.lineno, None, M_("malformed JSON: {msg}",
+                                                             msg=exc.msg))]) from None
     except RecursionError:
         offset = _deep_offset(text, MAX_DEPTH)
         raise InputError([Problem(name, text.count("\n", 0, offset) + 1, None,
-                                  f"nested more than {MAX_DEPTH} levels deep")]) from None
+                                  M_("nested more than {MAX_DEPTH} levels deep",
+                                     MAX_DEPTH=MAX_DEPTH))]) from None
     problems: list[Problem] = []
     if isinstance(document, Duplicates):
         lines = JsonLineIndex(text).key_lines()
         for key in dict.fromkeys(document.duplicates):
             where = lines.get(key, [1])
             problems.append(Problem(name, where[1] if len(where) > 1 else where[0], key,
-                                    "key appears twice in the same object (only one can be kept)"))
+                                    M_("key appears twice in the same object (only one can be kept)")))
     return document, problems
 
 
@@ -138,7 +140,7 @@ def parse_json_located(name: str, text: str) -> tuple[Any, list[Problem], dict[s
         for key in dict.fromkeys(document.duplicates):
             where = key_lines.get(key, [1])
             problems.append(Problem(name, where[1] if len(where) > 1 else where[0], key,
-                                    "key appears twice in the same object (only one can be kept)"))
+                                    M_("key appears twice in the same object (only one can be kept)")))
     return document, problems, lines
 
 
@@ -257,9 +259,9 @@ def value_problem(value: Any) -> tuple[str | None, str] | None:
             return key, item.message()
         if isinstance(item, (dict, list)):
             if depth > MAX_DEPTH:
-                return key, f"nested more than {MAX_DEPTH} levels deep"
+                return key, M_("nested more than {MAX_DEPTH} levels deep", MAX_DEPTH=MAX_DEPTH)
             if isinstance(item, Duplicates):
-                return item.duplicates[0], "key appears twice in the same object (only one can be kept)"
+                return item.duplicates[0], M_("key appears twice in the same object (only one can be kept)")
             if isinstance(item, dict):
                 stack.extend((v, depth + 1, key if depth > 1 else str(k)) for k, v in item.items())
             else:
@@ -351,14 +353,15 @@ def parse_yaml(name: str, text: str):
         loader = _loader_class()(text)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, found up front
         line = text.count("\n", 0, exc.position) + 1
-        raise InputError([Problem(name, line, None, f"malformed YAML: unacceptable character "
-                                                    f"#x{exc.character:04x}: {exc.reason}")]) from None
+        raise InputError([Problem(name, line, None, M_("malformed YAML: unacceptable character #x{character:04x}: {reason}",
+                                                       character=exc.character, reason=exc.reason))]) from None
     try:
         try:
             root = loader.get_single_node()
         except RecursionError:
             raise InputError([Problem(name, getattr(loader, "line", 0) + 1, None,
-                                      f"nested more than {MAX_DEPTH} levels deep")]) from None
+                                      M_("nested more than {MAX_DEPTH} levels deep",
+                                         MAX_DEPTH=MAX_DEPTH))]) from None
         if root is None:
             return None, None, []
         if "&" in text:  # anchors: aliases may share (and multiply) nodes
@@ -373,8 +376,10 @@ def parse_yaml(name: str, text: str):
             line = text.count("\n", 0, exc.position) + 1
         problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
         if problem == LIBYAML_TOO_DEEP:  # libyaml's own bound (1000 levels) met before ours
-            raise InputError([Problem(name, line, None, f"nested more than {MAX_DEPTH} levels deep")]) from None
-        raise InputError([Problem(name, line, None, f"malformed YAML: {problem}")]) from None
+            raise InputError([Problem(name, line, None, M_("nested more than {MAX_DEPTH} levels deep",
+                                                           MAX_DEPTH=MAX_DEPTH))]) from None
+        raise InputError([Problem(name, line, None, M_("malformed YAML: {problem}",
+                                                       problem=problem))]) from None
     finally:
         loader.dispose()
     problems = [Problem(name, line, key, message) for line, key, message in loader.problems]
@@ -400,18 +405,18 @@ def _check_nodes(name: str, root) -> None:
             depths[key] = 1 + max((depths[id(c)] for c in children), default=0)
             if sizes[key] > MAX_YAML_NODES:
                 raise InputError([Problem(name, node.start_mark.line + 1, None,
-                                          f"aliases expand to more than {MAX_YAML_NODES:,} values "
-                                          "(a document that grows exponentially)")])
+                                          M_("aliases expand to more than {MAX_YAML_NODES:,} values (a document that grows exponentially)",
+                                             MAX_YAML_NODES=MAX_YAML_NODES))])
             if depths[key] > MAX_DEPTH:
                 raise InputError([Problem(name, node.start_mark.line + 1, None,
-                                          f"nested more than {MAX_DEPTH} levels deep")])
+                                          M_("nested more than {MAX_DEPTH} levels deep",
+                                             MAX_DEPTH=MAX_DEPTH))])
             continue
         if key in sizes:
             continue
         if key in on_path:
             raise InputError([Problem(name, node.start_mark.line + 1, None,
-                                      "an alias refers to the value that contains it "
-                                      "(a recursive document)")])
+                                      M_("an alias refers to the value that contains it (a recursive document)"))])
         if isinstance(node, (MappingNode, SequenceNode)):
             on_path.add(key)
             stack.append((node, True))
@@ -430,7 +435,7 @@ def _check_depth(name: str, root) -> None:
         depth += 1
         if depth > MAX_DEPTH:
             raise InputError([Problem(name, level[0].start_mark.line + 1, None,
-                                      f"nested more than {MAX_DEPTH} levels deep")])
+                                      M_("nested more than {MAX_DEPTH} levels deep", MAX_DEPTH=MAX_DEPTH))])
         below = []
         for node in level:
             if type(node) is MappingNode:
@@ -508,7 +513,7 @@ def _loader_class():
                     marker = (key_node.tag, key_node.value)
                     if marker in seen:
                         self.note(key_node, str(key_node.value),
-                                  "key appears twice in the same mapping (only one can be kept)")
+                                  M_("key appears twice in the same mapping (only one can be kept)"))
                     seen.add(marker)
             return super().construct_mapping(node, deep=deep)
 
@@ -528,8 +533,7 @@ def _loader_class():
             try:
                 return SafeConstructor.construct_yaml_timestamp(self, node)
             except (ValueError, OverflowError):
-                self.note(node, None, f"{node.value!r} is not a valid date or time "
-                                      "(write it in quotes to keep it as text)")
+                self.note(node, None, M_("{value!r} is not a valid date or time (write it in quotes to keep it as text)", value=node.value))
                 return node.value
 
     Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from itss_graph.errors import InputError, Problem
+from itss_graph.i18n import M_
 from itss_graph.loading.files import read_problem, require_file
 
 CHUNK = 1 << 20
@@ -52,8 +53,8 @@ INVISIBLE = re.compile(
     "\U000e0020-\U000e007f]")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 # Other encodings people's files come in, tried only to name the likely one when refusing.
-_GUESSES = (("big5", "Big5 (Traditional Chinese)"), ("shift_jis", "Shift-JIS (Japanese)"),
-            ("cp1252", "Windows-1252 (Western European)"))
+_GUESSES = (("big5", M_("Big5 (Traditional Chinese)")), ("shift_jis", M_("Shift-JIS (Japanese)")),
+            ("cp1252", M_("Windows-1252 (Western European)")))
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
@@ -87,7 +88,7 @@ def normalise_encoding(name: str, *, where: str = "--encoding") -> str:
     itss_graph.errors.InputError: --encoding: 'rot13' is not a text encoding (utf-8, gbk, gb18030, utf-16, big5, ...)
     """
     if not isinstance(name, str) or not name.strip():
-        raise InputError([Problem(where, None, None, f"unknown encoding {name!r}")])
+        raise InputError([Problem(where, None, None, M_("unknown encoding {name!r}", name=name))])
     key = name.strip().lower().replace("_", "-")
     key = _ALIASES.get(key, key)
     if key == "utf-8-sig":
@@ -95,11 +96,11 @@ def normalise_encoding(name: str, *, where: str = "--encoding") -> str:
     try:
         info = codecs.lookup(key)
     except LookupError:
-        raise InputError([Problem(where, None, None, f"unknown encoding {name!r}")]) from None
+        raise InputError([Problem(where, None, None, M_("unknown encoding {name!r}", name=name))]) from None
     if not getattr(info, "_is_text_encoding", True):
         raise InputError([Problem(where, None, None,
-                                  f"{name!r} is not a text encoding "
-                                  "(utf-8, gbk, gb18030, utf-16, big5, ...)")])
+                                  M_("{name!r} is not a text encoding (utf-8, gbk, gb18030, utf-16, big5, ...)",
+                                     name=name))])
     return info.name
 
 
@@ -119,15 +120,15 @@ def scan_file(path: Path, declared: str | None = None) -> FileScan:
             encoding = _declared(name, declared or "", encoding, bom_encoding)
             if wide and not encoding.startswith(("utf-16", "utf-32")):
                 raise InputError([Problem(name, 1, None,
-                                          f"looks like UTF-16 ({wide}-endian) without a byte-order "
-                                          f"mark, but --encoding says {declared}")])
+                                          M_("looks like UTF-16 ({wide}-endian) without a byte-order mark, but --encoding says {declared}",
+                                             wide=wide, declared=declared))])
             return _scan_or_refuse(path, encoding, bom, declared)
         if bom_encoding:
             return _scan_or_refuse(path, bom_encoding, bom, None)
         if wide:
             raise InputError([Problem(name, 1, None,
-                                      f"looks like UTF-16 ({wide}-endian) without a byte-order mark; "
-                                      f"name its encoding with --encoding utf-16-{wide[0]}e")])
+                                      M_("looks like UTF-16 ({wide}-endian) without a byte-order mark; name its encoding with --encoding utf-16-{order}e",
+                                         wide=wide, order=wide[0]))])
         scan, failure = _pass(path, "utf-8", 0)
         if scan is not None:
             return scan
@@ -145,14 +146,13 @@ def _declared(name: str, declared: str, encoding: str, bom_encoding: str | None)
         return "utf-8-sig"
     if encoding in ("utf-16", "utf-32") and bom_encoding != encoding:
         raise InputError([Problem(name, 1, None,
-                                  f"--encoding {declared} needs a byte-order mark, which the file "
-                                  f"does not start with; name the byte order: {encoding}-le or "
-                                  f"{encoding}-be")])
+                                  M_("--encoding {declared} needs a byte-order mark, which the file does not start with; name the byte order: {encoding}-le or {encoding}-be",
+                                     declared=declared, encoding=encoding))])
     if bom_encoding and not _bom_fits(bom_encoding, encoding):
         shown = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}[bom_encoding]
         raise InputError([Problem(name, 1, None,
-                                  f"starts with a {shown} byte-order mark, but --encoding says "
-                                  f"{declared}")])
+                                  M_("starts with a {shown} byte-order mark, but --encoding says {declared}",
+                                     shown=shown, declared=declared))])
     return encoding
 
 
@@ -168,10 +168,9 @@ def _scan_or_refuse(path: Path, encoding: str, bom: int, declared: str | None) -
         return scan
     shown = declared or encoding
     if failure.byte is None:
-        message = f"cannot decode as {shown}: the file ends inside a character"
+        message = M_("cannot decode as {shown}: the file ends inside a character", shown=shown)
     else:
-        message = (f"cannot decode as {shown}: byte 0x{failure.byte:02x} at offset "
-                   f"{failure.offset} is invalid")
+        message = (M_("cannot decode as {shown}: byte 0x{byte:02x} at offset {offset} is invalid", shown=shown, byte=failure.byte, offset=failure.offset))
     raise InputError([Problem(str(path), failure.line, None, message)])
 
 
@@ -264,12 +263,11 @@ def _reads_as_chinese(non_ascii: int, outside: int, private: int) -> bool:
 
 def _refusal(path: Path, failure: _Failure, tried: str) -> str:
     """Why a file without a declared encoding was refused, naming the encoding it looks like."""
-    byte = f"byte 0x{failure.byte:02x}" if failure.byte is not None else "a cut character"
+    byte = M_("byte 0x{byte:02x}", byte=failure.byte) if failure.byte is not None else M_("a cut character")
     guess = _guess(path)
-    hint = (f"; it looks like {guess[1]}: name it with --encoding {guess[0]}" if guess
-            else "; save the file as UTF-8 or name its encoding with --encoding")
-    return (f"cannot decode: not UTF-8 ({byte} at offset {failure.offset}), and not "
-            f"{'GB18030' if tried == 'gb18030' else tried} text{hint}")
+    hint = (M_("; it looks like {label}: name it with --encoding {encoding}", label=guess[1], encoding=guess[0]) if guess
+            else M_("; save the file as UTF-8 or name its encoding with --encoding"))
+    return (M_("cannot decode: not UTF-8 ({byte} at offset {offset}), and not {encoding} text{hint}", byte=byte, offset=failure.offset, encoding='GB18030' if tried == 'gb18030' else tried, hint=hint))
 
 
 def _guess(path: Path) -> tuple[str, str] | None:

@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 
 from itss_graph.errors import InputError, Problem
+from itss_graph.i18n import M_
 
 
 def input_problem(path: Path) -> Problem | None:
@@ -34,15 +35,16 @@ def input_problem(path: Path) -> Problem | None:
     except FileNotFoundError:
         if os.path.islink(path):
             return Problem(name, None, None,
-                           f"is a symbolic link to {os.readlink(path)!r}, which does not exist")
-        return Problem(name, None, None, "no such file or directory")
+                           M_("is a symbolic link to {readlink!r}, which does not exist",
+                              readlink=os.readlink(path)))
+        return Problem(name, None, None, M_("no such file or directory"))
     except OSError as exc:
         return Problem(name, None, None, _os_reason(exc))
     if stat.S_ISDIR(info.st_mode):
-        return Problem(name, None, None, "is a directory, not a file")
+        return Problem(name, None, None, M_("is a directory, not a file"))
     if not stat.S_ISREG(info.st_mode):
-        return Problem(name, None, None, f"is {_kind(info.st_mode)}, not a regular file; "
-                                         "save the data to a file and load that")
+        return Problem(name, None, None, M_("is {kind}, not a regular file; save the data to a file and load that",
+                                            kind=_kind(info.st_mode)))
     try:  # the kernel's answer, not os.access(): root, ACLs and read-only mounts included
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
@@ -60,24 +62,25 @@ def require_file(path: Path) -> None:
 
 def read_problem(path: Path, exc: OSError) -> InputError:
     """An ``OSError`` met while reading an input (it changed under us) as an input error."""
-    return InputError([Problem(str(path), None, None, f"cannot be read: {_os_reason(exc)}")])
+    return InputError([Problem(str(path), None, None, M_("cannot be read: {os_reason}",
+                                                         os_reason=_os_reason(exc)))])
 
 
 def _os_reason(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
-        return "is a symbolic link loop (a link that leads back to itself)"
+        return M_("is a symbolic link loop (a link that leads back to itself)")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied: the file cannot be read by this user"
+        return M_("permission denied: the file cannot be read by this user")
     if exc.errno == errno.ENAMETOOLONG:
-        return "the path is too long"
+        return M_("the path is too long")
     return exc.strerror or str(exc)
 
 
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return M_("a named pipe (FIFO)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return M_("a socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
+        return M_("a device")
+    return M_("not a regular file")

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from itss_graph.errors import IncompleteRead, InputError, Problem, RowWarning
+from itss_graph.i18n import M_, Mn_
 from itss_graph.loading.files import input_problem, read_problem
 from itss_graph.loading.progress import Progress
 from itss_graph.loading.readers import RawRow, read_rows
@@ -60,7 +61,7 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
                            if p.stem in CANONICAL_STEMS and p.suffix.lower() in INVENTORY_SUFFIXES)
             if not found and not problems:
                 problems.append(Problem(str(path), None, None,
-                                        "directory holds no cis.csv, relations.csv or inventory.json/yaml"))
+                                        M_("directory holds no cis.csv, relations.csv or inventory.json/yaml")))
             candidates = found
         else:
             candidates = [path]
@@ -153,7 +154,7 @@ class Loader:
                 self.file_failed(exc)
         for kind in ("ci", "other", "relation"):
             for path, scan in tables[kind]:
-                self.progress.start(f"reading {path.name}", scan.size if scan else 0)
+                self.progress.start(M_("reading {name}", name=path.name), scan.size if scan else 0)
                 before = self.rows_read
                 done = False
                 if scan is not None:
@@ -161,7 +162,7 @@ class Loader:
                     done = self._bulk(path, scan)
                     self.rows_read += self.staging.staged_rows() - staged if done else 0
                 if not done:  # row by row: progress in rows
-                    self.progress.start(f"reading {path.name}")
+                    self.progress.start(M_("reading {name}", name=path.name))
                     self.stage_items(read_rows(path, encoding=encoding))
                 if self.rows_read == before and self.complete:
                     self.empty_inputs.append(str(path))
@@ -186,7 +187,7 @@ class Loader:
         profile = find_profile(profile) if isinstance(profile, str) else profile
         for path in expand_profile_inputs(paths):
             self.inputs.append(str(path))
-            self.progress.start(f"reading {path.name}")
+            self.progress.start(M_("reading {name}", name=path.name))
             before, complete = self.rows_read, self.complete
             self.stage_items(profile_items(profile, path, self.schema, encoding=encoding))
             if self.rows_read == before and self.complete == complete:
@@ -289,8 +290,9 @@ class Loader:
         report.warnings = self.staging.warnings()
         if prune and partial:
             report.notes.append(
-                f"not pruned: {self.total} row{'s' if self.total != 1 else ''} could not be read "
-                "or were skipped, so this is not a complete load of the source")
+                Mn_("not pruned: {n} row could not be read or was skipped, so this is not a complete load of the source",
+                    "not pruned: {n} rows could not be read or were skipped, so this is not a complete load of the "
+                    "source", self.total))
         return report
 
     def _refuse_incomplete_prune(self) -> None:
@@ -298,8 +300,8 @@ class Loader:
         export): pruning would delete everything of that part, so the load is refused."""
         if self.unread:
             raise InputError([Problem(w.file, w.line, w.field,
-                                      f"{w.message}: --prune needs a complete read of the source, "
-                                      "or it would delete what was not read") for w in self.unread])
+                                      M_("{message}: --prune needs a complete read of the source, or it would delete what was not read",
+                                         message=w.message)) for w in self.unread])
 
     def _refuse_empty_prune(self, source: str | None) -> None:
         """An input with no rows would make prune delete everything its source has: that
@@ -309,8 +311,8 @@ class Loader:
         if empty:
             raise InputError([Problem(
                 name, None, None,
-                f"holds no rows; with --prune this load would delete every CI and relation "
-                f"source {source!r} loaded before: add --allow-empty if that is meant")
+                M_("holds no rows; with --prune this load would delete every CI and relation source {source!r} loaded before: add --allow-empty if that is meant",
+                   source=source))
                 for name in empty])
 
     def _partial(self) -> bool:
@@ -378,7 +380,7 @@ def expand_profile_inputs(paths: Iterable[Path]) -> list[Path]:
             found = sorted(p for p in _entries(path, problems)
                            if p.suffix.lower() in (*TABLE_SUFFIXES, ".json"))
             if not found and not problems:
-                problems.append(Problem(str(path), None, None, "directory holds no tables"))
+                problems.append(Problem(str(path), None, None, M_("directory holds no tables")))
         else:
             found = [path]
         _keep_readable(found, files, problems)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from itss_graph.errors import InputError, Problem, RowWarning
+from itss_graph.i18n import M_
 from itss_graph.loading.profiles import CISpec, EndSpec, Profile, RelationSpec, TableSpec
 from itss_graph.loading.readers import RawRow
 from itss_graph.loading.tabular import Table, read_table
@@ -58,14 +59,16 @@ def open_for_profile(profile: Profile, path: Path, encoding: str | None = None
                 _close(table)
                 raise InputError([profile.problem(
                     f"{spec.where}.fill_down",
-                    f"column {c!r} is not in {table.name} (its columns: {', '.join(table.columns)})")
+                    M_("column {column!r} is not in {name} (its columns: {columns})",
+                       column=c, name=table.name, columns=', '.join(table.columns)))
                     for c in missing])
             return spec, table
         tried.append(", ".join(table.columns))
         _close(table)
-    shown = f"; its columns: {tried[0]}" if tried else ""
+    shown = M_("; its columns: {tried}", tried=tried[0]) if tried else ""
     raise InputError([Problem(str(path), None, None,
-                              f"no table of profile {profile.name!r} fits this file{shown}")])
+                              M_("no table of profile {name!r} fits this file{shown}",
+                                 name=profile.name, shown=shown))])
 
 
 def _close(table: Table) -> None:
@@ -128,7 +131,7 @@ class _RowMapper:
         where = f"{self.spec.where}.cis[{index}]"
         if ci_id is None and ci.id.columns:
             empty = _empty_column(ci.id, row)
-            yield Problem(name, line, "id", "empty, but the CI's id is made from it", None, empty)
+            yield Problem(name, line, "id", M_("empty, but the CI's id is made from it"), None, empty)
             return
         if ci.id.columns:
             columns["id"] = ci.id.columns[0]
@@ -140,13 +143,13 @@ class _RowMapper:
             resolved = self.schema.resolve_ci_type(str(type_value))
             if resolved is None:
                 yield Problem(name, line, "type",
-                              f"unknown CI type {type_value!r}{_suggest(str(type_value), self.schema.ci_types)};"
-                              f" map it in profile {self.profile.name!r} ({where}.type.map) or "
-                              f"{ONTOLOGY_HINT}", str(type_value), ci.type.label)
+                              M_("unknown CI type {type_value!r}{suggest}; map it in profile {name!r} ({where}.type.map) or {hint}",
+                                 type_value=type_value, suggest=_suggest(str(type_value), self.schema.ci_types), name=self.profile.name, where=where, hint=ONTOLOGY_HINT), str(type_value), ci.type.label)
                 return
             fields["type"] = resolved
             if defaulted:
-                yield RowWarning(name, line, "type", f"empty; the profile's default {resolved!r} is used",
+                yield RowWarning(name, line, "type", M_("empty; the profile's default {resolved!r} is used",
+                                                        resolved=resolved),
                                  None, ci.type.label)
         if ci.display is not None:
             display, _ = ci.display.get(row)
@@ -183,8 +186,8 @@ class _RowMapper:
             return
         self.unmapped.add(marker)
         yield RowWarning(self.table.name, line, key,
-                         f"{value!r} is not in the profile's map ({where}.map); kept as is "
-                         "(this row and every other with it)", str(value), spec.label)
+                         M_("{value!r} is not in the profile's map ({where}.map); kept as is (this row and every other with it)",
+                            value=value, where=where), str(value), spec.label)
 
     # -- relations ----------------------------------------------------------------------------
     def _relation(self, line: int, row: dict[str, Any], rel: RelationSpec,
@@ -217,7 +220,8 @@ class _RowMapper:
             for target in targets:
                 if source is _MISSING or target is _MISSING:
                     missing = "source" if source is _MISSING else "target"
-                    yield Problem(name, line, missing, f"missing {missing}", None, columns.get(missing))
+                    yield Problem(name, line, missing, M_("missing {missing}",
+                                                          missing=missing), None, columns.get(missing))
                     continue
                 fields = {"source": source, "type": rel_type, "target": target, **props}
                 result = validate_relation(RawRow("relation", name, line, fields, columns),

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from itss_graph.errors import InputError, Problem
+from itss_graph.i18n import M_
 
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
 
@@ -264,10 +265,11 @@ def find_profile(name: str) -> Profile:
     if name not in profiles:
         from itss_graph.textmatch import closest, did_you_mean
 
-        known = ", ".join(sorted(profiles)) or "none"
-        hint = did_you_mean(closest(name, list(profiles)))
+        known = ", ".join(sorted(profiles)) or M_("none")
+        hint = did_you_mean(closest(name, list(profiles)), deferred=True)
         raise InputError([Problem("--profile", None, None,
-                                  f"no mapping profile {name!r}{hint}; available: {known}")])
+                                  M_("no mapping profile {name!r}{hint}; available: {known}",
+                                     name=name, hint=hint, known=known))])
     return load_profile(profiles[name])
 
 
@@ -275,12 +277,12 @@ def find_profile(name: str) -> Profile:
 
 MAX_PROFILE_BYTES = 1 << 20
 OPTIONS = {  # settings of `itss load netbox` (netbox.yaml): type, check, what it must be
-    "device_roles": (dict, None, "a mapping of device role slugs or names to CI types"),
-    "default_device_type": (str, None, "a CI type"),
-    "page_size": (int, lambda v: 1 <= v <= 1000, "a number of objects per page, 1 to 1000"),
-    "timeout": ((int, float), lambda v: 0 < v <= 3600, "seconds, more than 0 and at most 3600"),
-    "retries": (int, lambda v: 0 <= v <= 10, "a number of retries, 0 to 10"),
-    "max_pages": (int, lambda v: v >= 1, "a number of pages, 1 or more"),
+    "device_roles": (dict, None, M_("a mapping of device role slugs or names to CI types")),
+    "default_device_type": (str, None, M_("a CI type")),
+    "page_size": (int, lambda v: 1 <= v <= 1000, M_("a number of objects per page, 1 to 1000")),
+    "timeout": ((int, float), lambda v: 0 < v <= 3600, M_("seconds, more than 0 and at most 3600")),
+    "retries": (int, lambda v: 0 <= v <= 10, M_("a number of retries, 0 to 10")),
+    "max_pages": (int, lambda v: v >= 1, M_("a number of pages, 1 or more")),
 }
 
 
@@ -307,7 +309,7 @@ class _Checker:
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in (
             types if isinstance(types, tuple) else (types,)))
         if not ok:
-            self.fail(where, f"must be {what}, not {_shown_kind(value)}")
+            self.fail(where, M_("must be {what}, not {shown_kind}", what=what, shown_kind=_shown_kind(value)))
         return ok
 
     def flag(self, where: str, value: Any, default: bool = False) -> bool:
@@ -316,7 +318,7 @@ class _Checker:
             return default
         if isinstance(value, bool):
             return value
-        self.fail(where, f"must be true or false (without quotes), not {_shown_kind(value)}")
+        self.fail(where, M_("must be true or false (without quotes), not {shown_kind}", shown_kind=_shown_kind(value)))
         return default
 
     def text(self, where: str, value: Any, what: str = "text") -> str | None:
@@ -327,15 +329,15 @@ class _Checker:
 
 def _shown_kind(value: Any) -> str:
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return M_("the boolean {lower}", lower=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        return M_("the number {value!r}", value=value)
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return M_("the text {value!r}", value=value)
     if isinstance(value, list):
-        return "a list"
+        return M_("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return M_("a mapping")
     return "null" if value is None else type(value).__name__
 
 
@@ -351,15 +353,15 @@ def load_profile(path: Path) -> Profile:
     lines = yaml_lines(root) if root is not None else {}
     check = _Checker(path, lines)
     if not isinstance(document, dict):
-        raise InputError([Problem(str(path), 1, None, "a profile is a mapping with 'tables'")])
+        raise InputError([Problem(str(path), 1, None, M_("a profile is a mapping with 'tables'"))])
     _unknown(check, "", document, {"name", "description", "version", "tables", "options"})
-    name = check.text("name", document.get("name"), "a name (text)")
+    name = check.text("name", document.get("name"), M_("a name (text)"))
     description = check.text("description", document.get("description"))
     if document.get("version") is not None:
-        check.kind("version", document["version"], (int, str), "a version number or text")
+        check.kind("version", document["version"], (int, str), M_("a version number or text"))
     tables = document.get("tables")
     if not isinstance(tables, list) or not tables:
-        check.fail("tables", "must be a non-empty list")
+        check.fail("tables", M_("must be a non-empty list"))
         tables = []
     specs = tuple(_table(check, f"tables[{i}]", t) for i, t in enumerate(tables))
     options = _options(check, document.get("options"))
@@ -372,7 +374,7 @@ def _options(check: _Checker, options: Any) -> dict[str, Any]:
     if options is None:
         return {}
     if not isinstance(options, dict):
-        check.fail("options", "must be a mapping")
+        check.fail("options", M_("must be a mapping"))
         return {}
     _unknown(check, "options", options, set(OPTIONS))
     out: dict[str, Any] = {}
@@ -383,12 +385,12 @@ def _options(check: _Checker, options: Any) -> dict[str, Any]:
         if not check.kind(f"options.{key}", value, types, what):
             continue
         if test is not None and not test(value):
-            check.fail(f"options.{key}", f"must be {what}, not {value!r}")
+            check.fail(f"options.{key}", M_("must be {what}, not {value!r}", what=what, value=value))
             continue
         if key == "device_roles":
             for role, ci_type in value.items():
                 if not isinstance(ci_type, str) or not ci_type.strip():
-                    check.fail(f"options.device_roles.{role}", f"must be a CI type, not {_shown_kind(ci_type)}")
+                    check.fail(f"options.device_roles.{role}", M_("must be a CI type, not {shown_kind}", shown_kind=_shown_kind(ci_type)))
             value = {str(k): v for k, v in value.items()}
         out[key] = value
     return out
@@ -398,7 +400,7 @@ def _unknown(check: _Checker, where: str, item: dict, known: set[str]) -> None:
     for key in item:
         if key not in known:
             check.fail(f"{where}.{key}".lstrip("."),
-                       f"unknown key; expected one of {', '.join(sorted(known))}")
+                       M_("unknown key; expected one of {keys}", keys=', '.join(sorted(known))))
 
 
 def _names(check: _Checker, where: str, value: Any) -> tuple[str, ...]:
@@ -408,46 +410,46 @@ def _names(check: _Checker, where: str, value: Any) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    check.fail(where, f"must be a column name or a list of them, not {_shown_kind(value)}")
+    check.fail(where, M_("must be a column name or a list of them, not {shown_kind}", shown_kind=_shown_kind(value)))
     return ()
 
 
 def _table(check: _Checker, where: str, item: Any) -> TableSpec:
     if not isinstance(item, dict):
-        check.fail(where, "must be a mapping")
+        check.fail(where, M_("must be a mapping"))
         return TableSpec(where=where)
     _unknown(check, where, item, {"match", "sheet", "header_row", "encoding", "records",
                                   "fill_down", "defaults", "cis", "relations"})
     match = item.get("match") or {}
     if not isinstance(match, dict):
-        check.fail(f"{where}.match", "must be a mapping with 'columns' and/or 'file'")
+        check.fail(f"{where}.match", M_("must be a mapping with 'columns' and/or 'file'"))
         match = {}
     _unknown(check, f"{where}.match", match, {"columns", "file"})
     cis_raw = item.get("cis") or []
     rels_raw = item.get("relations") or []
     if not isinstance(cis_raw, list):
-        check.fail(f"{where}.cis", "must be a list")
+        check.fail(f"{where}.cis", M_("must be a list"))
         cis_raw = []
     if not isinstance(rels_raw, list):
-        check.fail(f"{where}.relations", "must be a list")
+        check.fail(f"{where}.relations", M_("must be a list"))
         rels_raw = []
     if not cis_raw and not rels_raw:
-        check.fail(where, "maps nothing: give 'cis' and/or 'relations'")
+        check.fail(where, M_("maps nothing: give 'cis' and/or 'relations'"))
     cis = tuple(_ci(check, f"{where}.cis[{i}]", c) for i, c in enumerate(cis_raw))
     names = [c.name for c in cis]
     for dup in sorted({n for n in names if names.count(n) > 1}):
-        check.fail(f"{where}.cis", f"two CIs are named {dup!r}; give each its own 'as'")
+        check.fail(f"{where}.cis", M_("two CIs are named {dup!r}; give each its own 'as'", dup=dup))
     rels = tuple(_relation(check, f"{where}.relations[{i}]", r, set(names))
                  for i, r in enumerate(rels_raw))
     header_row = item.get("header_row")
     if header_row is not None and (not isinstance(header_row, int) or isinstance(header_row, bool)
                                    or header_row < 1):
-        check.fail(f"{where}.header_row", f"must be a row number (1 or more), not {_shown_kind(header_row)}")
+        check.fail(f"{where}.header_row", M_("must be a row number (1 or more), not {shown_kind}", shown_kind=_shown_kind(header_row)))
         header_row = None
     sheet = item.get("sheet")
-    if sheet is not None and not check.kind(f"{where}.sheet", sheet, (str, int), "a sheet name or number"):
+    if sheet is not None and not check.kind(f"{where}.sheet", sheet, (str, int), M_("a sheet name or number")):
         sheet = None
-    encoding = check.text(f"{where}.encoding", item.get("encoding"), "an encoding name (text)")
+    encoding = check.text(f"{where}.encoding", item.get("encoding"), M_("an encoding name (text)"))
     if encoding is not None:
         from itss_graph.loading.encoding import normalise_encoding
 
@@ -458,16 +460,16 @@ def _table(check: _Checker, where: str, item: Any) -> TableSpec:
             encoding = None
     defaults = item.get("defaults") or {}
     if not isinstance(defaults, dict):
-        check.fail(f"{where}.defaults", "must map columns to values")
+        check.fail(f"{where}.defaults", M_("must map columns to values"))
         defaults = {}
     for key, value in defaults.items():
         if isinstance(value, (dict, list)):
-            check.fail(f"{where}.defaults.{key}", f"must be a value for the cell, not {_shown_kind(value)}")
+            check.fail(f"{where}.defaults.{key}", M_("must be a value for the cell, not {shown_kind}", shown_kind=_shown_kind(value)))
     return TableSpec(columns=_names(check, f"{where}.match.columns", match.get("columns")),
-                     file=check.text(f"{where}.match.file", match.get("file"), "a file name pattern (text)"),
+                     file=check.text(f"{where}.match.file", match.get("file"), M_("a file name pattern (text)")),
                      sheet=sheet, header_row=header_row, encoding=encoding,
                      records=check.text(f"{where}.records", item.get("records"),
-                                        "a path such as data.items (text)"),
+                                        M_("a path such as data.items (text)")),
                      fill_down=_names(check, f"{where}.fill_down", item.get("fill_down")),
                      defaults={str(k): v for k, v in defaults.items()}, cis=cis, relations=rels,
                      where=where)
@@ -476,7 +478,7 @@ def _table(check: _Checker, where: str, item: Any) -> TableSpec:
 def _template(check: _Checker, where: str, value: Any) -> Template | None:
     if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
         return Template(str(value))
-    check.fail(where, "must be a text template such as \"{column}\" or \"prefix:{column}\"")
+    check.fail(where, M_('must be a text template such as "{{column}}" or "prefix:{{column}}"'))
     return None
 
 
@@ -488,28 +490,28 @@ def _value(check: _Checker, where: str, value: Any, *, constant_ok: bool = True)
         return ValueSpec(column=value) if not constant_ok else ValueSpec(template=Template(value))
     if isinstance(value, dict):
         _unknown(check, where, value, {"column", "template", "map", "default"})
-        column = check.text(f"{where}.column", value.get("column"), "a column name (text)")
-        template = check.text(f"{where}.template", value.get("template"), "a template (text)")
+        column = check.text(f"{where}.column", value.get("column"), M_("a column name (text)"))
+        template = check.text(f"{where}.template", value.get("template"), M_("a template (text)"))
         if column is not None and template is not None:
-            check.fail(where, "give 'column' or 'template', not both")
+            check.fail(where, M_("give 'column' or 'template', not both"))
         mapping = value.get("map") or {}
         if not isinstance(mapping, dict):
-            check.fail(f"{where}.map", "must map values to values")
+            check.fail(f"{where}.map", M_("must map values to values"))
             mapping = {}
         for key, target in mapping.items():
             if isinstance(target, (dict, list)) or target is None:
-                check.fail(f"{where}.map.{key}", f"must map to a value, not {_shown_kind(target)}")
+                check.fail(f"{where}.map.{key}", M_("must map to a value, not {shown_kind}", shown_kind=_shown_kind(target)))
         default = value.get("default")
         if isinstance(default, (dict, list)):
-            check.fail(f"{where}.default", f"must be a value, not {_shown_kind(default)}")
+            check.fail(f"{where}.default", M_("must be a value, not {shown_kind}", shown_kind=_shown_kind(default)))
             default = None
         if column is None and template is None and "default" not in value:
-            check.fail(where, "needs 'column', 'template' or 'default'")
+            check.fail(where, M_("needs 'column', 'template' or 'default'"))
         return ValueSpec(column=column, template=Template(template) if template is not None else None,
                          map={str(k): v for k, v in mapping.items()}, default=default)
     if isinstance(value, (int, float, bool)) and constant_ok:
         return ValueSpec(default=value)
-    check.fail(where, f"must be a column name, a template or a mapping, not {_shown_kind(value)}")
+    check.fail(where, M_("must be a column name, a template or a mapping, not {shown_kind}", shown_kind=_shown_kind(value)))
     return ValueSpec()
 
 
@@ -517,12 +519,12 @@ def _properties(check: _Checker, where: str, value: Any) -> dict[str, ValueSpec]
     if value is None:
         return {}
     if not isinstance(value, dict):
-        check.fail(where, "must map property names to columns")
+        check.fail(where, M_("must map property names to columns"))
         return {}
     out = {}
     for key, spec in value.items():
         if str(key) in ("id", "name", "type", "source", "target"):
-            check.fail(f"{where}.{key}", "is a field of its own, not a property")
+            check.fail(f"{where}.{key}", M_("is a field of its own, not a property"))
             continue
         # a plain string is a column here (properties copy columns); templates have braces
         out[str(key)] = (ValueSpec(column=spec) if isinstance(spec, str) and "{" not in spec
@@ -535,20 +537,20 @@ def _keep(check: _Checker, where: str, value: Any) -> bool:
         return False
     if value is True or value == "keep":
         return True
-    check.fail(where, f"must be keep or drop, not {_shown_kind(value)}")
+    check.fail(where, M_("must be keep or drop, not {shown_kind}", shown_kind=_shown_kind(value)))
     return False
 
 
 def _ci(check: _Checker, where: str, item: Any) -> CISpec:
     if not isinstance(item, dict):
-        check.fail(where, "must be a mapping")
+        check.fail(where, M_("must be a mapping"))
         return CISpec("?", Template("?"), ValueSpec(), None, {})
     _unknown(check, where, item, {"as", "id", "name", "type", "properties", "when", "stub",
                                   "identify", "other_columns", "merge"})
-    name = check.text(f"{where}.as", item.get("as"), "a name for the CI (text)") or "ci"
+    name = check.text(f"{where}.as", item.get("as"), M_("a name for the CI (text)")) or "ci"
     ci_id = _template(check, f"{where}.id", item.get("id")) or Template("?")
     if "type" not in item:
-        check.fail(f"{where}.type", "missing: a CI type, or {column: ..., map: ...}")
+        check.fail(f"{where}.type", M_("missing: a CI type, or {{column: ..., map: ...}}"))
     ci_type = _value(check, f"{where}.type", item.get("type", ""))
     display = _value(check, f"{where}.name", item["name"]) if "name" in item else None
     spec = CISpec(name, ci_id, ci_type, display,
@@ -559,44 +561,44 @@ def _ci(check: _Checker, where: str, item: Any) -> CISpec:
                   other_columns=_keep(check, f"{where}.other_columns", item.get("other_columns")),
                   merge=check.flag(f"{where}.merge", item.get("merge")))
     if spec.stub and spec.merge:
-        check.fail(f"{where}.merge", "a stub never changes a CI: 'merge' has no meaning with 'stub'")
+        check.fail(f"{where}.merge", M_("a stub never changes a CI: 'merge' has no meaning with 'stub'"))
     return spec
 
 
 def _end(check: _Checker, where: str, value: Any, names: set[str]) -> EndSpec:
     if isinstance(value, str):
         if value not in names:
-            check.fail(where, f"no CI named {value!r} in this table (known: {', '.join(sorted(names)) or 'none'})")
+            check.fail(where, M_("no CI named {value!r} in this table (known: {names})", value=value, names=', '.join(sorted(names)) or M_('none')))
         return EndSpec(ci=value)
     if isinstance(value, dict):
         _unknown(check, where, value, {"id", "match", "type", "column", "split", "optional"})
         match = value.get("match") or {}
         if not isinstance(match, dict) or not all(isinstance(k, str) for k in match):
-            check.fail(f"{where}.match", "must map key fields to templates, e.g. {name: \"{host}\"}")
+            check.fail(f"{where}.match", M_('must map key fields to templates, e.g. {{name: "{{host}}"}}'))
             match = {}
         spec = EndSpec(id=_template(check, f"{where}.id", value["id"]) if "id" in value else None,
                        match=tuple((k, t) for k, v in match.items()
                                    if (t := _template(check, f"{where}.match.{k}", v)) is not None),
-                       type=check.text(f"{where}.type", value.get("type"), "a CI type (text)"),
-                       column=check.text(f"{where}.column", value.get("column"), "a column name (text)"),
-                       split=check.text(f"{where}.split", value.get("split"), "a separator (text)"),
+                       type=check.text(f"{where}.type", value.get("type"), M_("a CI type (text)")),
+                       column=check.text(f"{where}.column", value.get("column"), M_("a column name (text)")),
+                       split=check.text(f"{where}.split", value.get("split"), M_("a separator (text)")),
                        optional=check.flag(f"{where}.optional", value.get("optional")))
         if spec.optional and not spec.match:
-            check.fail(f"{where}.optional", "only references by 'match' can be optional")
+            check.fail(f"{where}.optional", M_("only references by 'match' can be optional"))
         if (spec.id is None) == (not spec.match):
-            check.fail(where, "needs either 'id' (a template) or 'match' (key fields → templates)")
+            check.fail(where, M_("needs either 'id' (a template) or 'match' (key fields → templates)"))
         if spec.split is not None and not spec.column:
-            check.fail(f"{where}.split", "needs 'column': the cell to split")
+            check.fail(f"{where}.split", M_("needs 'column': the cell to split"))
         if spec.split == "":
-            check.fail(f"{where}.split", "must not be empty")
+            check.fail(f"{where}.split", M_("must not be empty"))
         return spec
-    check.fail(where, "must name a CI of the table, or be {id: ...} or {match: {...}}")
+    check.fail(where, M_("must name a CI of the table, or be {{id: ...}} or {{match: {{...}}}}"))
     return EndSpec()
 
 
 def _relation(check: _Checker, where: str, item: Any, names: set[str]) -> RelationSpec:
     if not isinstance(item, dict):
-        check.fail(where, "must be a mapping")
+        check.fail(where, M_("must be a mapping"))
         return RelationSpec(EndSpec(), EndSpec(), ValueSpec())
     _unknown(check, where, item, {"from", "to", "type", "properties", "when", "unless",
                                   "when_empty", "other_columns"})
@@ -606,7 +608,7 @@ def _relation(check: _Checker, where: str, item: Any, names: set[str]) -> Relati
     unless = _names(check, f"{where}.unless", item.get("unless"))
     for name in unless:
         if name not in names:
-            check.fail(f"{where}.unless", f"no CI named {name!r} in this table")
+            check.fail(f"{where}.unless", M_("no CI named {name!r} in this table", name=name))
     return RelationSpec(_end(check, f"{where}.from", item.get("from"), names),
                         _end(check, f"{where}.to", item.get("to"), names),
                         _value(check, f"{where}.type", item.get("type", "")),

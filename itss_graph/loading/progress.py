@@ -19,6 +19,8 @@ import sys
 import time
 from typing import TextIO
 
+from itss_graph.i18n import localize, ngettext
+
 WIDTH = 24
 
 
@@ -44,7 +46,7 @@ class Progress:
 
     def start(self, label: str, total: int = 0) -> None:
         """A new phase; ``total`` in bytes or rows (0: unknown, the count so far is shown)."""
-        self.label, self.total = label, total
+        self.label, self.total = localize(label), total
         self._last = 0.0
         self.update(0, force=True)
 
@@ -62,7 +64,7 @@ class Progress:
             bar = "█" * filled + "·" * (WIDTH - filled)
             text = f"{self.label} {bar} {share:4.0%}"
         elif done:
-            text = f"{self.label} {done:,} rows"
+            text = ngettext("{label} {n} row", "{label} {n} rows", done).format(label=self.label, n=f"{done:,}")
         else:
             text = f"{self.label} …"
         self.stream.write(f"\r\x1b[K{text}  {elapsed:5.1f}s")

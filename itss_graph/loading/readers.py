@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from itss_graph.errors import InputError, Problem
+from itss_graph.i18n import M_
 from itss_graph.loading.csvfile import check_header, iter_csv_records, open_csv
 from itss_graph.loading.documents import (
     MAX_JSON_BYTES, MAX_YAML_BYTES, decode_text, parse_json_located, parse_yaml, value_problem)
@@ -62,8 +63,8 @@ def read_rows(path: Path, *, encoding: str | None = None) -> Iterator[RawRow | P
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", *DOCUMENT_SUFFIXES):
         raise InputError([Problem(str(path), None, None,
-                                  f"unsupported file type {suffix or '(none)'!r}; "
-                                  "expected .csv, .xlsx, .json, .yaml or .yml")])
+                                  M_("unsupported file type {value!r}; expected .csv, .xlsx, .json, .yaml or .yml",
+                                     value=suffix or '(none)'))])
     require_file(path)
     if suffix in (".csv", ".tsv", ".txt"):
         yield from _read_csv(path, encoding)
@@ -95,15 +96,14 @@ def csv_kind(name: str, columns: list[str]) -> str:
             return "ci" if columns[0] == "id" else "relation"
         raise InputError([Problem(
             name, 1, None,
-            "the header has id and also source and target: put id first for a table of CIs, "
-            "source first for a table of relations")])
+            M_("the header has id and also source and target: put id first for a table of CIs, source first for a table of relations"))])
     if is_relation:
         return "relation"
     if is_ci:
         return "ci"
     raise InputError([Problem(
         name, 1, None,
-        "header names neither CIs (id,name,type,...) nor relations (source,type,target,...)")])
+        M_("header names neither CIs (id,name,type,...) nor relations (source,type,target,...)"))])
 
 
 def _read_csv(path: Path, encoding: str | None) -> Iterator[RawRow | Problem]:
@@ -173,10 +173,10 @@ def check_document(name: str, document: Any) -> None:
     every way it is not is reported at once."""
     if not isinstance(document, dict):
         raise InputError([Problem(name, 1, None,
-                                  'expected a document {"cis": [...], "relations": [...]}')])
-    problems = [Problem(name, 1, str(key), "unknown top-level key; expected 'cis' and 'relations'")
+                                  M_('expected a document {{"cis": [...], "relations": [...]}}'))])
+    problems = [Problem(name, 1, str(key), M_("unknown top-level key; expected 'cis' and 'relations'"))
                 for key in sorted(set(document) - {"cis", "relations"}, key=str)]
-    problems += [Problem(name, 1, section, "must be a list") for section in ("cis", "relations")
+    problems += [Problem(name, 1, section, M_("must be a list")) for section in ("cis", "relations")
                  if document.get(section) is not None and not isinstance(document[section], list)]
     if problems:
         raise InputError(problems)
@@ -189,7 +189,7 @@ def located_item(name: str, line: int, kind: str, section: str, index: int,
     when the parser has refused those already, as the YAML reader does).
     YAML dates and times become ISO text (as a spreadsheet's CSV export has them)."""
     if not isinstance(item, dict):
-        return Problem(name, line, f"{section}[{index}]", "must be an object of fields")
+        return Problem(name, line, f"{section}[{index}]", M_("must be an object of fields"))
     if not checked:
         bad = value_problem(item)
         if bad is not None:

@@ -24,6 +24,7 @@ from collections import defaultdict
 from typing import Any
 
 from itss_graph.errors import Problem
+from itss_graph.i18n import M_
 
 MAX_LISTED = 5
 
@@ -34,7 +35,9 @@ def _describe(keys: list[list[str]]) -> str:
 
 def _listed(ids: list[str]) -> str:
     shown = ", ".join(sorted(ids)[:MAX_LISTED])
-    return shown + (f" (and {len(ids) - MAX_LISTED} more)" if len(ids) > MAX_LISTED else "")
+    if len(ids) > MAX_LISTED:
+        return M_("{ids} (and {n} more)", ids=shown, n=len(ids) - MAX_LISTED)
+    return shown
 
 
 def key_value(ci: tuple[str, str, str, dict[str, Any]], field: str) -> str | None:
@@ -83,15 +86,15 @@ def _identify_cis(staging, store, limit: int, drop: bool) -> list[Problem]:
                     if ci_id != first[1]:
                         problems.append(Problem(
                             file, line_no, "id",
-                            f"has the same identification keys ({_describe(parsed)}) as "
-                            f"{first[2]}:{first[3]} but another id ({ci_id!r} vs {first[1]!r})", ci_id))
+                            M_("has the same identification keys ({describe}) as {file}:{line} but another id ({ci_id!r} vs {other!r})",
+                               describe=_describe(parsed), file=first[2], line=first[3], ci_id=ci_id, other=first[1]), ci_id))
                         bad_rows.append(k)
             elif len(matches) > 1:
                 for k, ci_id, file, line_no in rows:
                     problems.append(Problem(
                         file, line_no, parsed[0][0],
-                        f"identification keys {_describe(parsed)} match {len(matches)} CIs in the "
-                        f"store: {_listed(matches)}; make the keys unique or give the id", parsed[0][1]))
+                        M_("identification keys {describe} match {len_matches} CIs in the store: {listed}; make the keys unique or give the id",
+                           describe=_describe(parsed), len_matches=len(matches), listed=_listed(matches)), parsed[0][1]))
                     bad_rows.append(k)
             elif len(matches) == 1 and matches[0] != ids[0]:
                 db.execute("UPDATE ci SET id = ? WHERE keys = ?", (matches[0], keys))
@@ -137,13 +140,13 @@ def _resolve_refs(staging, store, limit: int, drop: bool) -> list[Problem]:
             for ci_id, stored_type in in_store.get(values, []):
                 if (ci_type is None or stored_type == ci_type) and ci_id not in candidates:
                     candidates[ci_id] = ci_id
-            what = f"{ci_type} with {_describe(parsed)}" if ci_type else _describe(parsed)
+            what = M_("{ci_type} with {describe}", ci_type=ci_type, describe=_describe(parsed)) if ci_type else _describe(parsed)
             if len(candidates) == 1:
                 resolved[n] = next(iter(candidates.values()))
             elif not candidates:
-                unresolved[n] = f"no CI with {what} in the input nor in the store"
+                unresolved[n] = M_("no CI with {what} in the input nor in the store", what=what)
             else:
-                unresolved[n] = f"{len(candidates)} CIs match {what}: {_listed(list(candidates))}"
+                unresolved[n] = M_("{len_candidates} CIs match {what}: {listed}", len_candidates=len(candidates), what=what, listed=_listed(list(candidates)))
     staging.has_text_ends = True  # ends resolved to CIs of the store are ids
     db.execute("CREATE TEMP TABLE refmap (n INTEGER PRIMARY KEY, target NOT NULL)")
     db.executemany("INSERT INTO refmap VALUES (?, ?)", resolved.items())
@@ -163,7 +166,7 @@ def _resolve_refs(staging, store, limit: int, drop: bool) -> list[Problem]:
         for field, end in (("source", src), ("target", dst)):
             if isinstance(end, int) and end < 0 and -end in unresolved:
                 if -end in optional and unresolved[-end].startswith("no CI"):
-                    staging.warn(file, line_no, field, unresolved[-end] + "; relation left out")
+                    staging.warn(file, line_no, field, M_("{reason}; relation left out", reason=unresolved[-end]))
                     db.execute("DELETE FROM rel WHERE rowid = ?", (rowid,))
                     staging.rows_deleted()
                     reported = None
@@ -176,7 +179,8 @@ def _resolve_refs(staging, store, limit: int, drop: bool) -> list[Problem]:
         if not reported:  # both ends resolved to the same CI
             one = resolved.get(-src) if isinstance(src, int) and src < 0 else src
             problems.append(Problem(file, line_no, "target",
-                                    f"relation from {staging.end_label(one)!r} to itself"))
+                                    M_("relation from {end_label!r} to itself",
+                                       end_label=staging.end_label(one))))
         if drop:
             db.execute("DELETE FROM rel WHERE rowid = ?", (rowid,))
             staging.rows_deleted()

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from itss_graph.i18n import M_
 from itss_graph.loading.load import Loader
 from itss_graph.loading.progress import Progress
 from itss_graph.stores.base import LoadReport
@@ -99,7 +100,7 @@ def _stage_netbox(loader: Loader, netbox: NetBoxSource, profile: str | None, pru
                   if k in options}  # checked when the profile was read
         source = NetBoxClient(netbox.url, netbox.token, verify_tls=not netbox.insecure, **limits)
         loader.inputs.append(netbox.url)
-    loader.progress.start("reading NetBox")
+    loader.progress.start(M_("reading NetBox"))
     loader.stage_items(netbox_rows(source, profile=found, extras=netbox.extras,
                                    schema=loader.schema))
     loader.progress.done()

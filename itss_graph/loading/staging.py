@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from itss_graph.errors import Problem
+from itss_graph.i18n import M_, Message
 from itss_graph.loading.validate import (
     MAX_ID_LENGTH, MODE_ENSURE, WHITESPACE, KeyRef, StagedCI, StagedRelation)
 from itss_graph.stores.batch import CI_DDL, REL_DDL, Batch, end_id_sql
@@ -67,7 +68,8 @@ SCHEMA = f"""
 {BATCH_DDL}
 CREATE TABLE ref (n INTEGER PRIMARY KEY, keys TEXT NOT NULL, type TEXT,
                   optional INTEGER NOT NULL DEFAULT 0, column_name TEXT);
-CREATE TABLE warning (fid INTEGER, line INTEGER, field TEXT, message TEXT, value TEXT);
+CREATE TABLE warning (fid INTEGER, line INTEGER, field TEXT, message TEXT, value TEXT,
+                      template TEXT);  -- the message's catalogue form (i18n.Message.encode)
 CREATE TABLE skipped_id (id TEXT PRIMARY KEY) WITHOUT ROWID;  -- CIs whose rows had errors
 -- rows per type, counted where it is cheap (bulk workers, row by row); see type_counts()
 CREATE TABLE tally (kind TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL);
@@ -188,8 +190,9 @@ class Staging:
     def warn(self, file: str, line: int | None, field: str | None, message: str,
              value: str | None = None) -> None:
         """Record a warning for the row report (the row is loaded)."""
-        self.db.execute("INSERT INTO warning VALUES (?, ?, ?, ?, ?)",
-                        (self.file_id(file), line, field, message, value))
+        template = message.encode() if isinstance(message, Message) else None
+        self.db.execute("INSERT INTO warning VALUES (?, ?, ?, ?, ?, ?)",
+                        (self.file_id(file), line, field, message, value, template))
 
     def note_skipped(self, ci_id: str) -> None:
         """A CI row with this id had errors and was left out (relations to it are then told so)."""
@@ -315,11 +318,13 @@ class Staging:
                 if (ci_type, name, props) != first[1:4]:
                     problems.append(Problem(
                         file, line_no, "id",
-                        f"CI {ci_id!r} is also defined, differently, at {first[4]}:{first[5]}",
+                        M_("CI {ci_id!r} is also defined, differently, at {file}:{line}",
+                           ci_id=ci_id, file=first[4], line=first[5]),
                         ci_id))
                 elif mode != MODE_ENSURE:  # stubs repeat by design (one per row naming them)
                     self.warn(file, line_no, "id",
-                              f"CI {ci_id!r} repeats {first[4]}:{first[5]} identically; folded", ci_id)
+                              M_("CI {ci_id!r} repeats {file}:{line} identically; folded",
+                                 ci_id=ci_id, file=first[4], line=first[5]), ci_id)
         if not problems or drop:
             self._apply_remap(remap)
         return problems[:limit]
@@ -354,11 +359,12 @@ class Staging:
                 if distinct > 1:
                     problems.append(Problem(
                         file, line_no, "source",
-                        f"relation {shown} is also given, with other properties, "
-                        f"at {first_file}:{first_line}"))
+                        M_("relation {shown} is also given, with other properties, at {first_file}:{first_line}",
+                           shown=shown, first_file=first_file, first_line=first_line)))
                 elif not quiet:
                     self.warn(file, line_no, "source",
-                              f"relation {shown} repeats {first_file}:{first_line} identically; folded")
+                              M_("relation {shown} repeats {first_file}:{first_line} identically; folded",
+                                 shown=shown, first_file=first_file, first_line=first_line))
                 gone.append(rowid)
         if (not problems or drop) and gone:
             self.db.executemany("DELETE FROM rel WHERE rowid = ?", ((r,) for r in gone))
@@ -412,12 +418,13 @@ class Staging:
             "SELECT id FROM skipped_id WHERE id IN (SELECT id FROM unknown_ids)")}
         for rowid, src, dst, file, line_no, src_missing in rows:
             field, ref = ("source", src) if src_missing else ("target", dst)
-            why = ("its row has errors" if ref in skipped
-                   else "not in the input nor in the store")
+            why = (M_("its row has errors") if ref in skipped
+                   else M_("not in the input nor in the store"))
             if ref in skipped and not report_skipped:
                 continue
             if len(problems) < limit:
-                problems.append(Problem(file, line_no, field, f"unknown CI {ref!r}: {why}", ref))
+                problems.append(Problem(file, line_no, field, M_("unknown CI {ref!r}: {why}",
+                                                                 ref=ref, why=why), ref))
         if drop and rows:
             self.db.executemany("DELETE FROM rel WHERE rowid = ?", ((r[0],) for r in rows))
             self.rows_deleted()
@@ -434,8 +441,9 @@ class Staging:
         return self.db.execute("SELECT COUNT(*) FROM rel").fetchone()[0]
 
     def warnings(self) -> list[Problem]:
-        return [Problem(f, line, field, message, value) for f, line, field, message, value in
-                self.db.execute("""SELECT f.name, w.line, w.field, w.message, w.value
+        return [Problem(f, line, field, Message.decode(template) if template else message, value)
+                for f, line, field, message, value, template in
+                self.db.execute("""SELECT f.name, w.line, w.field, w.message, w.value, w.template
                                    FROM warning w LEFT JOIN file f USING (fid)
                                    ORDER BY f.name, w.line""")]
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from itss_graph.errors import InputError, Problem
+from itss_graph.i18n import M_
 from itss_graph.loading.csvfile import check_header, iter_csv_records, open_csv
 from itss_graph.loading.documents import (
     MAX_JSON_BYTES, JsonLineIndex, decode_text, parse_json, value_problem)
@@ -59,8 +60,8 @@ def read_table(path: Path, *, sheet: str | int | None = None, header_row: int | 
     if suffix in (".csv", ".tsv", ".txt"):
         return _csv_table(path, encoding, header_row, header_hint)
     raise InputError([Problem(str(path), None, None,
-                              f"unsupported table file {suffix or '(none)'!r}; "
-                              "expected .csv, .tsv, .xlsx or .json")])
+                              M_("unsupported table file {value!r}; expected .csv, .tsv, .xlsx or .json",
+                                 value=suffix or '(none)'))])
 
 
 # -- CSV ------------------------------------------------------------------------------------
@@ -76,10 +77,10 @@ def _csv_table(path: Path, encoding: str | None, header_row: int | None,
                 columns = [c.strip() for c in next(reader)]
             except StopIteration:
                 raise InputError([Problem(str(path), target, None,
-                                          "the file ends before its header row")]) from None
+                                          M_("the file ends before its header row"))]) from None
             except csv.Error as exc:
                 raise InputError([Problem(str(path), reader.line_num, None,
-                                          f"malformed CSV: {exc}")]) from None
+                                          M_("malformed CSV: {exc}", exc=exc))]) from None
         check_header(str(path), columns, reader.line_num or 1)
     except BaseException:
         fh.close()
@@ -118,10 +119,11 @@ def _json_table(path: Path, encoding: str | None, records: str | None) -> Table:
     for key in path_keys:
         if not isinstance(items, dict) or key not in items:
             raise InputError([Problem(name, 1, None,
-                                      f"expected a list of records{' under ' + repr(records) if records else ''}")])
+                                      M_("expected a list of records under {key!r}", key=records) if records
+                                      else M_("expected a list of records"))])
         items = items[key]
     if not isinstance(items, list):
-        raise InputError([Problem(name, 1, None, "expected a list of records")])
+        raise InputError([Problem(name, 1, None, M_("expected a list of records"))])
     lines = _element_lines(text, path_keys)
 
     def body() -> Iterator[tuple[int, dict[str, Any]] | Problem]:
@@ -129,7 +131,7 @@ def _json_table(path: Path, encoding: str | None, records: str | None) -> Table:
         for index, item in enumerate(items):
             line = lines[index] if index < len(lines) else 1
             if not isinstance(item, dict):
-                yield Problem(name, line, f"[{index}]", "must be an object of fields")
+                yield Problem(name, line, f"[{index}]", M_("must be an object of fields"))
                 continue
             bad = value_problem(item)
             if bad is not None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from itss_graph.errors import Problem
+from itss_graph.i18n import M_
 from itss_graph.loading.encoding import INVISIBLE
 from itss_graph.loading.readers import RawRow
 from itss_graph.model import CI_FIELDS, RELATION_FIELDS, canonical_json
@@ -41,8 +42,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # only JSON/YAML escapes make these:
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
 # how a user adds what the ontology lacks: said by every "unknown type" message
-ONTOLOGY_HINT = ("add a type or an alias in a user ontology file (a .ttl file in "
-                 "~/.config/itss-graph/ontology/ or $ITSS_ONTOLOGY_PATH; see loaders/README.md)")
+ONTOLOGY_HINT = M_("add a type or an alias in a user ontology file (a .ttl file in "
+                   "~/.config/itss-graph/ontology/ or $ITSS_ONTOLOGY_PATH; see loaders/README.md)")
 
 # how a CI row meets a stored CI of the same id: the loader→store contract declares it
 MODE_UPSERT, MODE_ENSURE, MODE_MERGE = UPSERT, ENSURE, MERGE
@@ -60,7 +61,7 @@ class KeyRef:
 
     def describe(self) -> str:
         text = ", ".join(f"{k}={v!r}" for k, v in self.keys)
-        return f"{self.type} with {text}" if self.type else text
+        return M_("{type} with {text}", type=self.type, text=text) if self.type else text
 
 
 @dataclass(frozen=True)
@@ -104,17 +105,21 @@ def validate_ci(row: RawRow, schema: Schema, *, mode: int = MODE_UPSERT,
     name = f.get("name", ci_id)
     if name is not None and not isinstance(name, str):
         if isinstance(name, (dict, list)):
-            problems.append(_problem(row, "name", f"must be text, not {_json_kind(name)}"))
+            problems.append(_problem(row, "name", M_("must be text, not {json_kind}",
+                                                     json_kind=_json_kind(name))))
             name = None
         else:
             name = str(name)  # JSON/YAML may give numbers as names
     if name is not None:
         if _SURROGATE.search(name):
-            problems.append(_problem(row, "name", f"{shown(name)} is not valid Unicode (a lone surrogate)"))
+            problems.append(_problem(row, "name", M_("{shown} is not valid Unicode (a lone surrogate)",
+                                                     shown=shown(name))))
         elif len(name) > MAX_NAME_LENGTH:
-            problems.append(_problem(row, "name", f"is {len(name)} characters long; at most {MAX_NAME_LENGTH}"))
+            problems.append(_problem(row, "name", M_("is {len_name} characters long; at most {MAX_NAME_LENGTH}",
+                                                     len_name=len(name), MAX_NAME_LENGTH=MAX_NAME_LENGTH)))
         elif _CONTROL.search(name):
-            problems.append(_problem(row, "name", f"contains a control character: {shown(name)}", name))
+            problems.append(_problem(row, "name", M_("contains a control character: {shown}",
+                                                     shown=shown(name)), name))
     props = {k: v for k, v in f.items() if k not in CI_FIELDS}
     problems.extend(_check_props(row, props))
     problems.extend(check_special_properties(row, props))
@@ -124,7 +129,7 @@ def validate_ci(row: RawRow, schema: Schema, *, mode: int = MODE_UPSERT,
         for key in keys:
             value = {"id": ci_id, "type": type_name, "name": name}.get(key, props.get(key))
             if value is None or str(value).strip() == "":
-                problems.append(_problem(row, key, f"missing {key}: it is an identification key"))
+                problems.append(_problem(row, key, M_("missing {key}: it is an identification key", key=key)))
             else:
                 values.append([key, str(value).strip()])
         key_json = canonical_json(values)
@@ -144,17 +149,17 @@ def validate_relation(row: RawRow, schema: Schema, *, quiet: bool = False
     raw_type = row.fields.get("type")
     rel_type = None
     if raw_type is None or str(raw_type).strip() == "":
-        problems.append(_problem(row, "type", "missing relation type"))
+        problems.append(_problem(row, "type", M_("missing relation type")))
     else:
         rel_type = schema.resolve_relation_type(str(raw_type))
         if rel_type is None:
             problems.append(_problem(
                 row, "type",
-                f"unknown relation type {raw_type!r}{_suggest(str(raw_type), schema.relation_types)}"
-                f"; {ONTOLOGY_HINT}", str(raw_type)))
+                M_("unknown relation type {raw_type!r}{suggest}; {hint}",
+                   raw_type=raw_type, suggest=_suggest(str(raw_type), schema.relation_types), hint=ONTOLOGY_HINT), str(raw_type)))
     if source is not None and source == target:
         shown = source.describe() if isinstance(source, KeyRef) else repr(source)
-        problems.append(_problem(row, "target", f"relation from {shown} to itself",
+        problems.append(_problem(row, "target", M_("relation from {shown} to itself", shown=shown),
                                  None if isinstance(source, KeyRef) else source))
     props = {k: v for k, v in row.fields.items() if k not in RELATION_FIELDS}
     problems.extend(_check_props(row, props))
@@ -168,28 +173,31 @@ def check_identifier(row: RawRow, field: str, problems: list[Problem]) -> str | 
     """The row's ``field`` as a valid id, or None after adding a problem."""
     value = row.fields.get(field)
     if value is None or (isinstance(value, str) and value.strip() == ""):
-        problems.append(_problem(row, field, f"missing {field}"))
+        problems.append(_problem(row, field, M_("missing {field}", field=field)))
         return None
     if not isinstance(value, (str, int)) or isinstance(value, bool):
-        problems.append(_problem(row, field, f"must be a string, not {_json_kind(value)}", str(value)))
+        problems.append(_problem(row, field, M_("must be a string, not {json_kind}",
+                                                json_kind=_json_kind(value)), str(value)))
         return None
     text = str(value)
     if _SURROGATE.search(text):
-        problems.append(_problem(row, field, f"{shown(text)} is not valid Unicode "
-                                             "(a lone surrogate escape such as \\ud800)"))
+        problems.append(_problem(row, field, M_("{shown} is not valid Unicode (a lone surrogate escape such as \\ud800)",
+                                                shown=shown(text))))
         return None
     if not text.isascii():  # one id, one spelling: NFD and NFC forms name the same CI
         text = unicodedata.normalize("NFC", text)
     if text != text.strip():
-        problems.append(_problem(row, field, f"{text!r} has leading or trailing whitespace", text))
+        problems.append(_problem(row, field, M_("{text!r} has leading or trailing whitespace",
+                                                text=text), text))
     elif _CONTROL_IN_ID.search(text):
-        problems.append(_problem(row, field, f"{text!r} contains a control character", text))
+        problems.append(_problem(row, field, M_("{text!r} contains a control character", text=text), text))
     elif (invisible := INVISIBLE.search(text)) is not None:
         char = invisible.group()
-        problems.append(_problem(row, field, f"{text!r} contains an invisible character U+{ord(char):04X} "
-                                             f"({unicodedata.name(char, 'format character')})", text))
+        problems.append(_problem(row, field, M_("{text!r} contains an invisible character U+{ord:04X} ({name})",
+                                                text=text, ord=ord(char), name=unicodedata.name(char, 'format character')), text))
     elif len(text) > MAX_ID_LENGTH:
-        problems.append(_problem(row, field, f"is {len(text)} characters long; at most {MAX_ID_LENGTH}",
+        problems.append(_problem(row, field, M_("is {len_text} characters long; at most {MAX_ID_LENGTH}",
+                                                len_text=len(text), MAX_ID_LENGTH=MAX_ID_LENGTH),
                                  text[:80] + "…"))
     else:
         return text
@@ -199,12 +207,13 @@ def check_identifier(row: RawRow, field: str, problems: list[Problem]) -> str | 
 def _ci_type(row: RawRow, schema: Schema, problems: list[Problem]) -> str | None:
     raw = row.fields.get("type")
     if raw is None or str(raw).strip() == "":
-        problems.append(_problem(row, "type", "missing CI type"))
+        problems.append(_problem(row, "type", M_("missing CI type")))
         return None
     resolved = schema.resolve_ci_type(str(raw))
     if resolved is None:
         problems.append(_problem(
-            row, "type", f"unknown CI type {raw!r}{_suggest(str(raw), schema.ci_types)}; {ONTOLOGY_HINT}",
+            row, "type", M_("unknown CI type {raw!r}{suggest}; {hint}",
+                            raw=raw, suggest=_suggest(str(raw), schema.ci_types), hint=ONTOLOGY_HINT),
             str(raw)))
     return resolved
 
@@ -213,14 +222,13 @@ def _check_props(row: RawRow, props: dict[str, Any]) -> list[Problem]:
     problems = []
     for key, value in props.items():
         if _SURROGATE.search(key) or _has_surrogate(value):
-            problems.append(_problem(row, shown(key), "is not valid Unicode (a lone surrogate escape "
-                                                      "such as \\ud800 in the name or the value)"))
+            problems.append(_problem(row, shown(key), M_("is not valid Unicode (a lone surrogate escape such as \\ud800 in the name or the value)")))
             continue
         if _CONTROL_IN_ID.search(key):
-            problems.append(_problem(row, repr(key), "property name contains a control character", key))
+            problems.append(_problem(row, repr(key), M_("property name contains a control character"), key))
             continue
         if key != key.strip() or key == "":
-            problems.append(_problem(row, repr(key), "property name has leading or trailing whitespace", key))
+            problems.append(_problem(row, repr(key), M_("property name has leading or trailing whitespace"), key))
             continue
         unsupported = _unsupported(value)
         if unsupported:
@@ -228,9 +236,11 @@ def _check_props(row: RawRow, props: dict[str, Any]) -> list[Problem]:
             continue
         text = value if isinstance(value, str) else canonical_json(value)
         if len(text) > MAX_VALUE_LENGTH:
-            problems.append(_problem(row, key, f"value is {len(text)} characters long; at most {MAX_VALUE_LENGTH}"))
+            problems.append(_problem(row, key, M_("value is {len_text} characters long; at most {MAX_VALUE_LENGTH}",
+                                                  len_text=len(text), MAX_VALUE_LENGTH=MAX_VALUE_LENGTH)))
         elif _has_control(value):
-            problems.append(_problem(row, key, f"contains a control character: {shown(value)}",
+            problems.append(_problem(row, key, M_("contains a control character: {shown}",
+                                                  shown=shown(value)),
                                      value if isinstance(value, str) else text))
     return problems
 
@@ -263,12 +273,12 @@ def check_special_properties(row: RawRow, props: dict[str, Any], *, relation: bo
     problems = []
     value = props.get("min_up")
     if value is not None and positive_whole_number(value) is None:
-        problems.append(_problem(row, "min_up", f"{shown(value)} is not a whole number of at least 1 "
-                                 "(how many providers must stay up)", str(value)))
+        problems.append(_problem(row, "min_up", M_("{shown} is not a whole number of at least 1 (how many providers must stay up)",
+                                                   shown=shown(value)), str(value)))
     group = props.get("redundancy_group") if relation else None
     if group is not None and (isinstance(group, (bool, list, dict)) or str(group).strip() == ""):
-        problems.append(_problem(row, "redundancy_group", f"{shown(group)} is not a group name "
-                                 "(give text, e.g. uplinks)", str(group)))
+        problems.append(_problem(row, "redundancy_group", M_("{shown} is not a group name (give text, e.g. uplinks)",
+                                                             shown=shown(group)), str(group)))
     return problems
 
 
@@ -295,13 +305,13 @@ def special_property_warnings(staging, schema: Schema) -> None:
     for file, line, text in rows:
         props = json.loads(text)
         for key, value in policy.unknown_values(props):
-            staging.warn(file, line, key, f"criticality value {shown(value)} is not in {policy_path()} "
-                         f"(known: {known}, …): the service ranks last", str(value))
+            staging.warn(file, line, key, M_("criticality value {shown} is not in {policy_path} (known: {known}, …): the service ranks last",
+                                             shown=shown(value), policy_path=policy_path(), known=known), str(value))
         for key in ("sla", "users"):
             value = props.get(key)
             if value is not None and str(value).strip() and not _is_number(value, percent=key == "sla"):
-                staging.warn(file, line, key, f"{shown(value)} is not a number: services are ranked "
-                             f"by {key}", str(value))
+                staging.warn(file, line, key, M_("{shown} is not a number: services are ranked by {key}",
+                                                 shown=shown(value), key=key), str(value))
 
 
 def _is_number(value: Any, *, percent: bool = False) -> bool:
@@ -331,14 +341,14 @@ def _unsupported(value: Any) -> str | None:
     import math
 
     if isinstance(value, float) and not math.isfinite(value):
-        return f"{value} is not a finite number"
+        return M_("{value} is not a finite number", value=value)
     if isinstance(value, (str, int, float, bool)) or value is None:
         return None
     if isinstance(value, list):
         return next((why for v in value if (why := _unsupported(v))), None)
     if isinstance(value, dict):
         return next((why for v in value.values() if (why := _unsupported(v))), None)
-    return f"a {type(value).__name__} value cannot be stored; give text, a number or a list"
+    return M_("a {kind} value cannot be stored; give text, a number or a list", kind=type(value).__name__)
 
 
 def _has_surrogate(value: Any) -> bool:
@@ -362,7 +372,7 @@ def _has_control(value: Any) -> bool:
 
 
 def _json_kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", bool: "a boolean", float: "a number"}.get(
+    return {dict: M_("an object"), list: M_("a list"), bool: M_("a boolean"), float: M_("a number")}.get(
         type(value), type(value).__name__)
 
 

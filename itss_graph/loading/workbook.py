@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from itss_graph.errors import InputError, Problem
+from itss_graph.i18n import M_
 
 MAX_MEMBERS = 10_000
 MAX_UNCOMPRESSED = 1 << 30   # bytes, all members together
@@ -65,21 +66,20 @@ def check_archive(path: Path) -> None:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise InputError([Problem(name, None, None,
-                                  f"cannot read as an Excel workbook: {exc}")]) from None
+                                  M_("cannot read as an Excel workbook: {exc}", exc=exc))]) from None
     except OSError as exc:
         from itss_graph.loading.files import read_problem
 
         raise read_problem(path, exc) from None
     if len(infos) > MAX_MEMBERS:
         raise InputError([Problem(name, None, None,
-                                  f"cannot read as an Excel workbook: the archive has {len(infos)} "
-                                  f"members; at most {MAX_MEMBERS}")])
+                                  M_("cannot read as an Excel workbook: the archive has {members} members; at most {limit}",
+                                     members=len(infos), limit=MAX_MEMBERS))])
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED:
         raise InputError([Problem(name, None, None,
-                                  f"cannot read as an Excel workbook: it decompresses to "
-                                  f"{total >> 20} MiB; at most {MAX_UNCOMPRESSED >> 20} MiB "
-                                  "(a zip bomb, or save the sheet as CSV)")])
+                                  M_("cannot read as an Excel workbook: it decompresses to {size} MiB; at most {limit} MiB (a zip bomb, or save the sheet as CSV)",
+                                     size=total >> 20, limit=MAX_UNCOMPRESSED >> 20))])
 
 
 @dataclass
@@ -172,7 +172,7 @@ def _parse_sheet(fh, facts: SheetFacts) -> None:
             value = next((c for c in element if c.tag.rpartition("}")[2] in ("v", "is")), None)
             if formula is not None and (value is None or (value.text in (None, "")
                                                           and not len(value))):
-                facts.uncalculated[(row_number, column)] = formula.text or "(shared formula)"
+                facts.uncalculated[(row_number, column)] = formula.text or M_("(shared formula)")
             element.clear()
         elif tag == "mergeCell":
             min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
@@ -218,7 +218,7 @@ def _fill_merged(rows, merged: list[tuple[int, int, int, int]]):
 def _pick_sheet(path: Path, book, sheet: str | int | None):
     names = book.sheetnames
     if not names:
-        raise InputError([Problem(str(path), None, None, "the workbook has no sheets")])
+        raise InputError([Problem(str(path), None, None, M_("the workbook has no sheets"))])
     if sheet is None:
         return book[names[0]]
     if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit()):
@@ -228,7 +228,8 @@ def _pick_sheet(path: Path, book, sheet: str | int | None):
     elif sheet in names:
         return book[sheet]
     raise InputError([Problem(str(path), None, None,
-                              f"no sheet {sheet!r}; the workbook has {', '.join(names)}")])
+                              M_("no sheet {sheet!r}; the workbook has {sheets}",
+                                 sheet=sheet, sheets=', '.join(names)))])
 
 
 def _column_letter(index: int) -> str:
@@ -247,12 +248,12 @@ def read_sheet(path: Path, sheet: str | int | None, header_row: int | None,
     try:
         import openpyxl  # lazy: ~0.2 s to import
     except ImportError:  # pragma: no cover - a declared dependency
-        raise InputError([Problem(str(path), None, None, "reading .xlsx needs openpyxl")]) from None
+        raise InputError([Problem(str(path), None, None, M_("reading .xlsx needs openpyxl"))]) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors ...
         raise InputError([Problem(str(path), None, None,
-                                  f"cannot read as an Excel workbook: {exc}")]) from None
+                                  M_("cannot read as an Excel workbook: {exc}", exc=exc))]) from None
     try:
         ws = _pick_sheet(path, book, sheet)
         name = f"{path}[{ws.title}]"
@@ -273,8 +274,8 @@ def read_sheet(path: Path, sheet: str | int | None, header_row: int | None,
                 break
         if columns is None:
             raise InputError([Problem(name, None, None,
-                                      "no header row found" + (f" with columns {', '.join(sorted(hint))}"
-                                                               if hint else ""))])
+                                      M_("no header row found with columns {columns}", columns=", ".join(sorted(hint)))
+                                      if hint else M_("no header row found"))])
         while columns and columns[-1] == "":  # trailing empty header cells (formatting only)
             columns.pop()
         formula_problems = [Problem(name, number, None, _formula_message(number, col, formula))
@@ -309,7 +310,8 @@ def read_sheet(path: Path, sheet: str | int | None, header_row: int | None,
                     continue
                 if extra:
                     yield Problem(name, line, None,
-                                  f"row has {width + len(extra)} filled cells but the header has {width}")
+                                  M_("row has {cells} filled cells but the header has {width}",
+                                     cells=width + len(extra), width=width))
                     continue
                 yield line, record
         finally:
@@ -320,15 +322,15 @@ def read_sheet(path: Path, sheet: str | int | None, header_row: int | None,
 
 def _formula_message(row: int, column: int, formula: str) -> str:
     shown = formula if len(formula) <= 40 else formula[:39] + "…"
-    return (f"cell {_column_letter(column)}{row} holds the formula ={shown} but no calculated "
-            "value; open and save the workbook in Excel or LibreOffice so its values are stored")
+    return (M_("cell {column_letter}{row} holds the formula ={shown} but no calculated value; open and save the workbook in Excel or LibreOffice so its values are stored", column_letter=_column_letter(column), row=row, shown=shown))
 
 
 def _bounded(name: str, rows):
     for number, values in enumerate(rows, start=1):
         if number > MAX_ROWS:
             raise InputError([Problem(name, number, None,
-                                      f"the sheet has more than {MAX_ROWS:,} rows (Excel's limit)")])
+                                      M_("the sheet has more than {limit:,} rows (Excel's limit)",
+                                         limit=MAX_ROWS))])
         yield values
 
 
@@ -344,5 +346,5 @@ def _guarded(name: str, rows):
             raise
         except Exception as exc:  # XML or value errors inside openpyxl: the file is broken
             raise InputError([Problem(name, None, None,
-                                      f"cannot read as an Excel workbook: {exc}")]) from None
+                                      M_("cannot read as an Excel workbook: {exc}", exc=exc))]) from None
         yield values

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 from itss_graph.i18n import N_, _, ngettext
+from itss_graph.render.labels import relation_label, type_label
 from itss_graph.render.table import render_table
 
 # CSV headers are column names for programs: not translated
@@ -53,7 +54,7 @@ def find_text(answer) -> str:
         on = m.field or ""
         if on.startswith("props.") or m.match == "similar":
             on += f" = {m.value}" if on.startswith("props.") else f" ({m.score:.2f})"
-        rows.append([m.id, m.type, m.name, _(MATCHES[m.match]) if m.match else "", on])
+        rows.append([m.id, type_label(m.type), m.name, _(MATCHES[m.match]) if m.match else "", on])
     out = head.format(n=n, query=_query_text(answer)) + "\n" + render_table([_(h) for h in _FIND_TABLE], rows)
     if answer.truncated:
         out += "\n" + _("… more match (--limit N shows more)")
@@ -94,7 +95,8 @@ def show_text(answer) -> str:
             continue
         out += ["", f"{_(title)} ({_count(len(rels), total)})",
                 render_table([_("relation"), _("id"), _("type"), _("name"), _("when it fails"), _("when this fails")],
-                             [[r.type, r.other_id, r.other_type, r.other_name, _(EFFECTS[r.when_other_fails]),
+                             [[relation_label(r.type), r.other_id, type_label(r.other_type), r.other_name,
+                               _(EFFECTS[r.when_other_fails]),
                                _(EFFECTS[r.when_this_fails])] for r in rels])]
     if answer.services:
         down, at_risk = answer.services_summary["down"], answer.services_summary["at_risk"]

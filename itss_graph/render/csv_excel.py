@@ -17,6 +17,7 @@ import json
 from typing import Any, Sequence
 
 from itss_graph.errors import ItssError
+from itss_graph.i18n import M_
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gbk")
 
@@ -40,7 +41,7 @@ def csv_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, encoding
     and column (nothing is replaced silently)."""
     encoding = encoding or ("utf-8-sig" if excel else "utf-8")
     if encoding not in ENCODINGS:
-        raise CsvEncodingError(f"unknown CSV encoding {encoding!r}; use one of {', '.join(ENCODINGS)}")
+        raise CsvEncodingError(M_("unknown CSV encoding {encoding!r}; use one of {encodings}", encoding=encoding, encodings=', '.join(ENCODINGS)))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
     table = [list(headers), *([_value(v) for v in row] for row in rows)]
@@ -54,7 +55,6 @@ def csv_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, encoding
                     char = text[exc.start]
                     where = "the header" if number == 0 else f"row {number}"
                     raise CsvEncodingError(
-                        f"cannot write {char!r} (U+{ord(char):04X}) in GBK: {where}, column {column!r}; "
-                        "use --encoding utf-8-sig (Excel reads it too)") from None
+                        M_("cannot write {char!r} (U+{ord:04X}) in GBK: {where}, column {column!r}; use --encoding utf-8-sig (Excel reads it too)", char=char, ord=ord(char), where=where, column=column)) from None
         writer.writerow(row)
     return buffer.getvalue().encode(encoding)

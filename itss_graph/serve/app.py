@@ -25,6 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 import itss_graph as itss
+from itss_graph.i18n import M_
 from itss_graph.serve import api, pages
 from itss_graph.errors import ItssError
 from itss_graph.serve.profiles import ProfileShelf
@@ -123,7 +124,7 @@ def run(store_settings, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, to
     try:
         sock = bind(host, port)
     except OSError as exc:
-        raise ItssError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise ItssError(M_("cannot listen on {host}:{port}: {reason}", host=host, port=port, reason=exc.strerror or exc)) from None
     options = replace(options, port=sock.getsockname()[1])
     if on_ready is not None:
         on_ready(options.url("/"), token, generated)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itss_graph.errors import StoreError
+from itss_graph.i18n import M_
 
 if TYPE_CHECKING:  # the store classes (and the CI model) load only when a store is opened
     from itss_graph.stores.base import Store
@@ -69,7 +70,7 @@ def settings_from_environment() -> StoreSettings:
         try:
             config = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise StoreError(f"cannot read config file {path}: {exc}") from exc
+            raise StoreError(M_("cannot read config file {path}: {exc}", path=path, exc=exc)) from exc
         store = config.get("store", {})
         neo4j = config.get("neo4j", {})
         settings = replace(settings, path=store.get("path", settings.path),

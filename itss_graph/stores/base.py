@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from itss_graph.errors import StoreError
+from itss_graph.i18n import M_
 from itss_graph.model import CI, Relation
 
 if TYPE_CHECKING:
@@ -286,7 +287,7 @@ class Store(ABC):
     def run_read_only(self, statement: str, params: dict) -> tuple[list[str], list[list]]:
         """Run a user's statement (in :attr:`query_language`) read-only with bound parameters:
         (column names, rows). Raises :class:`StoreError` when the store refuses it."""
-        raise StoreError(f"this store runs no {self.query_language} statements")
+        raise StoreError(M_("this store runs no {query_language} statements", query_language=self.query_language))
 
     def generation(self) -> str:
         """A token that changes whenever the store's content changes (for caches of derived

@@ -21,6 +21,8 @@ Example (what the loader does, see :func:`itss_graph.loading.run.load_into`):
 
 from __future__ import annotations
 
+from itss_graph.i18n import M_
+
 import os
 from pathlib import Path
 
@@ -80,8 +82,7 @@ class StoreForLoad:
             self.store = SQLiteStore(self.temp, create=True)
         except StoreError as exc:  # name the store asked for, not the private name
             cause = exc.__cause__ or exc
-            raise StoreError(f"cannot create store {self.target}: {cause}; nothing was "
-                             "written") from None
+            raise StoreError(M_("cannot create store {target}: {cause}; nothing was written", target=self.target, cause=cause)) from None
         return self.store
 
     def written(self) -> bool:

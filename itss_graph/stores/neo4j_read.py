@@ -411,15 +411,18 @@ def walk_further(store: Neo4jReads, lost: Collection[str], candidates: Sequence[
 
 
 def engine_statements() -> list[tuple[str, str]]:
-    return [("Neo4j, impact when the server has ITSS Graph's procedures (tools/neo4j-plugin): "
-             "the whole walk in one call", NEO4J_IMPACT_PROCEDURE),
-            ("Neo4j otherwise, per breadth-first level: the relations failure crosses from the "
-             "CIs lost at that level, both directions in one round trip", NEO4J_FLOW),
-            ("Neo4j: the members of redundancy groups of the CIs reached (as providers)",
+    from itss_graph.i18n import N_
+
+    # (what it does: marked for the catalogue, translated where it is shown; the statement)
+    return [(N_("Neo4j, impact when the server has ITSS Graph's procedures (tools/neo4j-plugin): "
+                "the whole walk in one call"), NEO4J_IMPACT_PROCEDURE),
+            (N_("Neo4j otherwise, per breadth-first level: the relations failure crosses from the "
+                "CIs lost at that level, both directions in one round trip"), NEO4J_FLOW),
+            (N_("Neo4j: the members of redundancy groups of the CIs reached (as providers)"),
              NEO4J_EDGES.format(pattern="(f)-[r]->(o:CI)")),
-            ("Neo4j: ... and over relations written provider -> dependant",
+            (N_("Neo4j: ... and over relations written provider -> dependant"),
              NEO4J_EDGES.format(pattern="(f)<-[r]-(o:CI)")),
-            ("Neo4j: types and names of the CIs reached", NEO4J_HEADERS)]
+            (N_("Neo4j: types and names of the CIs reached"), NEO4J_HEADERS)]
 
 
 # -- finding CIs ---------------------------------------------------------------------------------

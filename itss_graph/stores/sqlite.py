@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from itss_graph.errors import StoreError
+from itss_graph.i18n import M_
 from itss_graph.model import CI, Relation
 from itss_graph.stores.base import INCOMING, OUTGOING, LoadReport, Store, key_whitespace
 from itss_graph.stores.layout import SQLITE_VERSION
@@ -52,10 +53,10 @@ class SQLiteStore(Store):
         budget = os.environ.get("ITSS_INDEX_AFTER_EDGES", "").strip()
         if budget:
             if not budget.isdigit():
-                raise StoreError(f"ITSS_INDEX_AFTER_EDGES must be a number of relations, not {budget!r}")
+                raise StoreError(M_("ITSS_INDEX_AFTER_EDGES must be a number of relations, not {budget!r}", budget=budget))
             self.index_after_edges = int(budget)
         if self.path != ":memory:" and not create and not Path(self.path).exists():
-            raise StoreError(f"no store at {self.path}: load an inventory first (itss load FILE...)")
+            raise StoreError(M_("no store at {path}: load an inventory first (itss load FILE...)", path=self.path))
         try:
             self.db = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None,
                                       check_same_thread=False)
@@ -66,15 +67,14 @@ class SQLiteStore(Store):
             self.db.execute("PRAGMA temp_store=MEMORY")
             self._ensure_schema()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+            raise StoreError(M_("cannot open store {path}: {exc}", path=self.path, exc=exc)) from exc
 
     def _ensure_schema(self) -> None:
         version = self._schema_version()
         if version == SCHEMA_VERSION:
             return
         if version not in (None, "1"):
-            raise StoreError(f"store {self.path} has schema version {version}; "
-                             f"this version of itss reads {SCHEMA_VERSION}")
+            raise StoreError(M_("store {path} has schema version {version}; this version of itss reads {supported}", path=self.path, version=version, supported=SCHEMA_VERSION))
         self.db.execute("BEGIN IMMEDIATE")
         try:
             # another process may have done it meanwhile: read the version again

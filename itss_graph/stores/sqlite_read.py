@@ -14,6 +14,7 @@ import sqlite3
 from typing import Sequence
 
 from itss_graph.errors import StoreError
+from itss_graph.i18n import M_
 from itss_graph.stores.base import OUTGOING, Edge, int_or_none
 from itss_graph.stores.sqlite_file import SQLiteFile
 
@@ -48,11 +49,14 @@ def edges_with_groups(store: SQLiteFile, ids: Sequence[str], direction: str,
 def engine_statements() -> list[tuple[str, str]]:
     from itss_graph.stores.sqlite_index import INDEX_EDGE_CODES_SQL, INDEX_EDGE_PROPS_SQL, INDEX_NODES_SQL
 
-    return [("SQLite: closure index nodes (once per store generation, then memory-mapped)", INDEX_NODES_SQL),
-            ("SQLite: closure index edges, relation types coded by the ontology's names "
-             "(once per store generation)", INDEX_EDGE_CODES_SQL.format(cases="WHEN ? THEN 0 ...")),
-            ("SQLite: ... and the redundancy properties of the relations that have any", INDEX_EDGE_PROPS_SQL),
-            ("then: breadth-first levels over the CSR arrays in memory (numpy), no SQL", "")]
+    from itss_graph.i18n import N_
+
+    # (what it does: marked for the catalogue, translated where it is shown; the statement)
+    return [(N_("SQLite: closure index nodes (once per store generation, then memory-mapped)"), INDEX_NODES_SQL),
+            (N_("SQLite: closure index edges, relation types coded by the ontology's names "
+                "(once per store generation)"), INDEX_EDGE_CODES_SQL.format(cases="WHEN ? THEN 0 ...")),
+            (N_("SQLite: ... and the redundancy properties of the relations that have any"), INDEX_EDGE_PROPS_SQL),
+            (N_("then: breadth-first levels over the CSR arrays in memory (numpy), no SQL"), "")]
 
 
 def run_read_only(store: SQLiteFile, statement: str, params: dict) -> tuple[list[str], list[list]]:
@@ -63,14 +67,14 @@ def run_read_only(store: SQLiteFile, statement: str, params: dict) -> tuple[list
     try:
         db = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {store.path} read-only: {exc}") from None
+        raise StoreError(M_("cannot open {path} read-only: {exc}", path=store.path, exc=exc)) from None
     try:
         db.execute("PRAGMA query_only = ON")
         cursor = db.execute(statement, sql_params)
         columns = [d[0] for d in cursor.description or []]
         rows = [list(r) for r in cursor.fetchall()]
     except sqlite3.Error as exc:
-        raise StoreError(f"failed on the embedded store: {exc}") from None
+        raise StoreError(M_("failed on the embedded store: {exc}", exc=exc)) from None
     finally:
         db.close()
     return columns, rows

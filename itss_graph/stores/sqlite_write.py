@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from itss_graph.errors import StoreError
+from itss_graph.i18n import M_
 from itss_graph.stores import layout
 from itss_graph.stores.base import LoadReport, RelationDuplicates
 from itss_graph.stores.batch import ENSURE, MERGE, SCHEMA, Batch, attached, iter_cis, iter_relations, line_sql
@@ -99,10 +100,9 @@ def load_lock(store, wait_s: float | None = None) -> Iterator[None]:
         if lock is not None:
             lock.close()
         if "locked" not in str(exc):
-            raise StoreError(f"cannot take the load lock {path} ({exc}); nothing was written") from None
+            raise StoreError(M_("cannot take the load lock {path} ({exc}); nothing was written", path=path, exc=exc)) from None
         waited = time.monotonic() - start
-        raise StoreError(f"another load of {store.path} held its load lock for {waited:.0f} s "
-                         f"({exc}); nothing was written: try again when it is done") from None
+        raise StoreError(M_("another load of {path} held its load lock for {waited:.0f} s ({exc}); nothing was written: try again when it is done", path=store.path, waited=waited, exc=exc)) from None
     try:
         store._load_lock_depth = 1
         try:
@@ -169,7 +169,7 @@ class _Merge:
         except sqlite3.IntegrityError as exc:
             db.execute("ROLLBACK")
             raise StoreError(
-                f"the store changed during the load ({exc}); nothing was written: run it again"
+                M_("the store changed during the load ({exc}); nothing was written: run it again", exc=exc)
             ) from None
         except BaseException:
             if db.in_transaction:
@@ -342,8 +342,7 @@ class _Merge:
             FROM stg.rel s""")
         lost = db.execute("SELECT r FROM rmap WHERE src IS NULL OR dst IS NULL LIMIT 1").fetchone()
         if lost:
-            raise StoreError("a relation lost an end during the load (a CI was deleted by another "
-                             "process since the checks); nothing was written: run it again")
+            raise StoreError(M_("a relation lost an end during the load (a CI was deleted by another process since the checks); nothing was written: run it again"))
         existing = db.execute("SELECT count(*) FROM rel").fetchone()[0]
         for rel_type, outcome, n in db.execute("""
                 SELECT m.type, CASE WHEN r.src IS NULL THEN 'created'

@@ -86,7 +86,7 @@ def test_no_prune_after_a_partial_read(any_store, write):
     report = load_inventory([partial], any_store, source="s", prune=True, on_error="skip")
     assert report.skipped_total == 1 and not report.complete
     assert report.pruned == {"cis": 0, "relations": 0}
-    assert report.notes == ["not pruned: 1 row could not be read or were skipped, so this is not a "
+    assert report.notes == ["not pruned: 1 row could not be read or was skipped, so this is not a "
                             "complete load of the source"]
     assert sorted(any_store.existing_ids(["a", "b", "c"])) == ["a", "b", "c"]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from itss_graph.i18n import M_
 from itss_graph.loading.netbox.transform import ENDPOINTS, NetBoxTransform
 
 
@@ -29,8 +30,8 @@ def netbox_rows(source, *, profile=None, extras: bool = False, schema=None) -> I
     failed: list = []
     for endpoint in getattr(source, "missing", lambda e: [])(ENDPOINTS):
         yield IncompleteRead(str(source.directory), None, None,
-                         f"no {endpoint.replace('/', '.')}.json in the export: no "
-                         f"{endpoint.split('/')[1]} were read")
+                         M_("no {file}.json in the export: no {kind} were read",
+                            file=endpoint.replace('/', '.'), kind=endpoint.split('/')[1]))
 
     def objects(endpoint):
         try:

@@ -30,6 +30,7 @@ import urllib.request
 from typing import Any, Iterator
 
 from itss_graph.errors import SourceError
+from itss_graph.i18n import M_
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 MAX_PAGES = 100_000  # per endpoint: 100 million objects at the default page size
@@ -44,13 +45,12 @@ class NetBoxClient:
                  backoff: float = 0.5, max_pages: int = MAX_PAGES):
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise SourceError(f"not a NetBox URL: {url!r} (expected http(s)://host[:port])")
+            raise SourceError(M_("not a NetBox URL: {url!r} (expected http(s)://host[:port])", url=url))
         self.url = url.rstrip("/")
         if self.url.endswith("/api"):
             self.url = self.url[:-4]
         if token is not None and (not token.isprintable() or not token.isascii()):
-            raise SourceError("the NetBox token holds a line break, a control character or a "
-                              "non-ASCII character: check NETBOX_TOKEN")
+            raise SourceError(M_("the NetBox token holds a line break, a control character or a non-ASCII character: check NETBOX_TOKEN"))
         self.token = token
         self.page_size = page_size
         self.timeout = timeout
@@ -85,28 +85,29 @@ class NetBoxClient:
             except urllib.error.HTTPError as exc:
                 detail = _detail(exc)
                 if exc.code in (401, 403):
-                    raise SourceError(f"NetBox at {self.url} refused the token (HTTP {exc.code}"
-                                      f"{': ' + detail if detail else ''})") from None
+                    raise SourceError(M_("NetBox at {url} refused the token (HTTP {code}{detail})",
+                                         url=self.url, code=exc.code, detail=': ' + detail if detail else '')) from None
                 if exc.code == 404:
-                    raise SourceError(f"NetBox at {self.url} has no {shown} (HTTP 404): "
-                                      "is it NetBox 4 or later, and is the URL right?") from None
+                    raise SourceError(M_("NetBox at {url} has no {shown} (HTTP 404): is it NetBox 4 or later, and is the URL right?",
+                                         url=self.url, shown=shown)) from None
                 if exc.code in RETRY_STATUS:
-                    last_error = f"HTTP {exc.code}{': ' + detail if detail else ''}"
+                    last_error = M_("HTTP {code}{detail}", code=exc.code, detail=': ' + detail if detail else '')
                     continue
-                raise SourceError(f"NetBox answered HTTP {exc.code} for {shown}"
-                                  f"{': ' + detail if detail else ''}") from None
+                raise SourceError(M_("NetBox answered HTTP {code} for {shown}{detail}",
+                                     code=exc.code, shown=shown, detail=': ' + detail if detail else '')) from None
             except (urllib.error.URLError, TimeoutError, ConnectionError, OSError,
                     http.client.HTTPException) as exc:  # IncompleteRead, BadStatusLine ...
                 last_error = str(getattr(exc, "reason", exc)) or type(exc).__name__
                 continue
             except ValueError as exc:  # a URL or header urllib refuses to send
-                raise SourceError(f"cannot request {shown} from NetBox: {exc}") from None
+                raise SourceError(M_("cannot request {shown} from NetBox: {exc}",
+                                     shown=shown, exc=exc)) from None
             if len(body) > MAX_ANSWER_BYTES:
-                raise SourceError(f"NetBox answer for {shown} is larger than "
-                                  f"{MAX_ANSWER_BYTES >> 20} MiB; lower page_size")
+                raise SourceError(M_("NetBox answer for {shown} is larger than {limit} MiB; lower page_size",
+                                     shown=shown, limit=MAX_ANSWER_BYTES >> 20))
             return _json(body, shown)
-        raise SourceError(f"cannot read {shown} from NetBox after {self.retries + 1} attempts: "
-                          f"{last_error}")
+        raise SourceError(M_("cannot read {shown} from NetBox after {attempts} attempts: {last_error}",
+                             shown=shown, attempts=self.retries + 1, last_error=last_error))
 
     def iter_objects(self, endpoint: str) -> Iterator[dict]:
         """Every object of a list endpoint such as ``dcim/devices``, in id order, read by keyset
@@ -121,8 +122,8 @@ class NetBoxClient:
         read = 0
         for pages in itertools.count(1):
             if pages > self.max_pages:
-                raise SourceError(f"NetBox answer for {shown} goes on for more than {self.max_pages} "
-                                  "pages (a paging loop?); nothing was loaded")
+                raise SourceError(M_("NetBox answer for {shown} goes on for more than {max_pages} pages (a paging loop?); nothing was loaded",
+                                     shown=shown, max_pages=self.max_pages))
             query = {"limit": self.page_size, "ordering": "id"}
             if last_id is not None:
                 query["id__gt"] = last_id
@@ -131,28 +132,27 @@ class NetBoxClient:
             previous = last_id
             for obj in results:  # ids first: a page that repeats is a loop, not a change
                 if previous is not None and obj["id"] <= previous:
-                    raise SourceError(f"NetBox answer for {shown} did not page by id (object {obj['id']} "
-                                      f"after {previous}): a paging loop, or a NetBox that ignores "
-                                      "id__gt; nothing was loaded")
+                    raise SourceError(M_("NetBox answer for {shown} did not page by id (object {obj} after {previous}): a paging loop, or a NetBox that ignores id__gt; nothing was loaded",
+                                         shown=shown, obj=obj['id'], previous=previous))
                 previous = obj["id"]
             if total is None:
                 total = count
             elif count != total - read:
-                raise _changed(shown, f"{count} objects left to read where {total - read} were expected")
+                raise _changed(shown, M_("{count} objects left to read where {expected} were expected", count=count, expected=total - read))
             for obj in results:
                 last_id = obj["id"]
                 read += 1
                 yield obj
             if not page.get("next"):
                 if len(results) != count:
-                    raise _changed(shown, f"{count} objects announced, {len(results)} on the last page")
+                    raise _changed(shown, M_("{count} objects announced, {len_results} on the last page", count=count, len_results=len(results)))
                 break
             if not results:
-                raise SourceError(f"NetBox answer for {shown} is an empty page that links to a next "
-                                  "one; nothing was loaded")
+                raise SourceError(M_("NetBox answer for {shown} is an empty page that links to a next one; nothing was loaded",
+                                     shown=shown))
         recount = _page(self.get(f"{base}?{urllib.parse.urlencode({'limit': 1})}"), shown)[1]
         if recount != read:
-            raise _changed(shown, f"{read} objects read, {recount} there now")
+            raise _changed(shown, M_("{read} objects read, {recount} there now", read=read, recount=recount))
 
 
 def _json(body: bytes, shown: str) -> Any:
@@ -164,35 +164,37 @@ def _json(body: bytes, shown: str) -> Any:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SourceError(f"NetBox answer for {shown} is not JSON (starts {body[:60]!r})") from None
+        raise SourceError(M_("NetBox answer for {shown} is not JSON (starts {body!r})",
+                             shown=shown, body=body[:60])) from None
     try:
         document, problems = parse_json(shown, text)
     except InputError as exc:
-        raise SourceError(f"NetBox answer for {shown} is not JSON that can be read: "
-                          f"{exc.problems[0].message} (starts {body[:60]!r})") from None
+        raise SourceError(M_("NetBox answer for {shown} is not JSON that can be read: {message} (starts {body!r})",
+                             shown=shown, message=exc.problems[0].message, body=body[:60])) from None
     bad = value_problem(document) if not problems else (problems[0].field, problems[0].message)
     if bad is not None:
-        raise SourceError(f"NetBox answer for {shown} holds a value that cannot be loaded"
-                          f"{' (' + str(bad[0]) + ')' if bad[0] else ''}: {bad[1]}")
+        raise SourceError(M_("NetBox answer for {shown} holds a value that cannot be loaded{where}: {why}",
+                             shown=shown, where=' (' + str(bad[0]) + ')' if bad[0] else '', why=bad[1]))
     return document
 
 
 def _page(page: Any, shown: str) -> tuple[list[dict], int]:
     """The objects and ``count`` of one API list page; SourceError for any other shape."""
     if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-        raise SourceError(f"NetBox answer for {shown} is not a list page (no 'results')")
+        raise SourceError(M_("NetBox answer for {shown} is not a list page (no 'results')", shown=shown))
     count = page.get("count")
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise SourceError(f"NetBox answer for {shown} has no object count")
+        raise SourceError(M_("NetBox answer for {shown} has no object count", shown=shown))
     for obj in page["results"]:
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), int) or isinstance(obj["id"], bool):
-            raise SourceError(f"NetBox answer for {shown} holds an object without a numeric id")
+            raise SourceError(M_("NetBox answer for {shown} holds an object without a numeric id",
+                                 shown=shown))
     return page["results"], count
 
 
 def _changed(shown: str, detail: str) -> SourceError:
-    return SourceError(f"NetBox changed while {shown} was read ({detail}); nothing was loaded: "
-                       "run it again")
+    return SourceError(M_("NetBox changed while {shown} was read ({detail}); nothing was loaded: run it again",
+                          shown=shown, detail=detail))
 
 
 def _detail(exc: urllib.error.HTTPError) -> str:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from itss_graph.errors import InputError, Problem
+from itss_graph.i18n import M_
 from itss_graph.loading.documents import MAX_JSON_BYTES, decode_text, parse_json, value_problem
 from itss_graph.loading.files import input_problem
 
@@ -38,14 +39,13 @@ class JsonExport:
         self.directory = Path(directory)
         if not self.directory.is_dir():
             raise InputError([Problem(str(directory), None, None,
-                                      "not a directory of NetBox JSON files")])
+                                      M_("not a directory of NetBox JSON files"))])
         missing = [e for e in required if self.file_for(e) is None]
         if missing:
             raise InputError([Problem(
                 str(self.directory), None, None,
-                f"has no {e.replace('/', '.')}.json: --prune needs every NetBox endpoint "
-                "exported (an endpoint without objects as an empty list), or it would delete "
-                "what the export left out") for e in missing])
+                M_("has no {file}.json: --prune needs every NetBox endpoint exported (an endpoint without objects as an empty list), or it would delete what the export left out",
+                   file=e.replace('/', '.'))) for e in missing])
 
     def file_for(self, endpoint: str) -> Path | None:
         app, name = endpoint.strip("/").split("/")
@@ -75,12 +75,12 @@ class JsonExport:
         seen: set[Any] = set()
         for index, obj in enumerate(objects):
             if not isinstance(obj, dict) or "id" not in obj:
-                problems.append(Problem(name, None, f"[{index}]", "a NetBox object needs an 'id'"))
+                problems.append(Problem(name, None, f"[{index}]", M_("a NetBox object needs an 'id'")))
                 continue
             obj_id = obj["id"]
             if not isinstance(obj_id, (int, str)) or isinstance(obj_id, bool):
                 problems.append(Problem(name, None, f"[{index}].id",
-                                        "a NetBox id is a number, not " + type(obj_id).__name__))
+                                        M_("a NetBox id is a number, not {kind}", kind=type(obj_id).__name__)))
                 continue
             bad = value_problem(obj)
             if bad is not None:
@@ -88,7 +88,8 @@ class JsonExport:
                 continue
             if obj_id in seen:
                 problems.append(Problem(name, None, f"[{index}].id",
-                                        f"object {obj_id} is saved twice (pages that overlap)"))
+                                        M_("object {obj_id} is saved twice (pages that overlap)",
+                                           obj_id=obj_id)))
             seen.add(obj_id)
         if problems:
             raise InputError(problems)
@@ -111,28 +112,27 @@ def _objects(name: str, document: Any) -> Iterator[Any]:
         objects = page.get("results") if isinstance(page, dict) else None
         if not isinstance(objects, list):
             raise InputError([Problem(name, 1, None,
-                                      "expected a list of NetBox objects or an API page")])
+                                      M_("expected a list of NetBox objects or an API page"))])
         count = page.get("count")
         if count is not None and (not isinstance(count, int) or isinstance(count, bool)):
-            raise InputError([Problem(name, 1, "count", "must be a number of objects")])
+            raise InputError([Problem(name, 1, "count", M_("must be a number of objects"))])
         if count is not None:
             if announced is not None and count != announced:
                 raise InputError([Problem(name, 1, "count",
-                                          f"page {number} says {count} objects, page 1 said {announced}: "
-                                          "pages of different reads")])
+                                          M_("page {number} says {count} objects, page 1 said {announced}: pages of different reads",
+                                             number=number, count=count, announced=announced))])
             announced = count
         total += len(objects)
         yield from objects
     last = pages[-1] if isinstance(pages[-1], dict) else {}
     if last.get("next"):
         raise InputError([Problem(name, 1, "next",
-                                  f"the saved page links to a next one ({str(last['next'])[:80]}): "
-                                  "the export is incomplete; save every page, or all objects with "
-                                  "?limit=0")])
+                                  M_("the saved page links to a next one ({url}): the export is incomplete; save every page, or all objects with ?limit=0",
+                                     url=str(last['next'])[:80]))])
     if announced is not None and announced != total:
         raise InputError([Problem(name, 1, "count",
-                                  f"says {announced} objects but holds {total}: the export is "
-                                  "incomplete")])
+                                  M_("says {announced} objects but holds {total}: the export is incomplete",
+                                     announced=announced, total=total))])
 
 
 def save_export(client: Any, directory: Path, endpoints) -> list[Path]:

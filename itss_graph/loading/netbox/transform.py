@@ -40,6 +40,7 @@ import itertools
 from typing import Any, Iterable, Iterator
 
 from itss_graph.errors import Problem, RowWarning
+from itss_graph.i18n import M_
 from itss_graph.loading.readers import RawRow
 
 ENDPOINTS = (
@@ -111,8 +112,8 @@ class NetBoxTransform:
                     rows = list(handlers[endpoint](obj))
                 except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
                     yield Problem(self._where(kind, obj if isinstance(obj, dict) else {}), None, None,
-                                  f"a NetBox {kind.split('.')[1]} object of an unexpected shape "
-                                  f"({type(exc).__name__}: {str(exc)[:120]})")
+                                  M_("a NetBox {kind} object of an unexpected shape ({error}: {detail})",
+                                     kind=kind.split('.')[1], error=type(exc).__name__, detail=str(exc)[:120]))
                     continue
                 yield from rows
 
@@ -190,13 +191,13 @@ class NetBoxTransform:
             if label not in self.warned_roles:
                 self.warned_roles.add(label)
                 notes.append(RowWarning(where, None, "role",
-                                        f"device role {label!r} has no CI type in the netbox profile; "
-                                        f"{self.default_type!r} is used for every device with it",
+                                        M_("device role {label!r} has no CI type in the netbox profile; {default_type!r} is used for every device with it",
+                                           label=label, default_type=self.default_type),
                                         label))
             return self.default_type, notes
         return None, [Problem(where, None, "role",
-                              f"device role {label!r} has no CI type: add it to device_roles "
-                              "in the netbox profile", label)]
+                              M_("device role {label!r} has no CI type: add it to device_roles in the netbox profile",
+                                 label=label), label)]
 
     def _device(self, obj: dict) -> Iterator:
         where = self._where("dcim.device", obj)
@@ -287,7 +288,7 @@ class NetBoxTransform:
             if kind_a in DATA_PORTS and kind_b in DATA_PORTS:
                 if ci_a == ci_b:
                     yield RowWarning(where, None, None,
-                                     f"cable joins two ports of {ci_a}: no relation", ci_a)
+                                     M_("cable joins two ports of {ci_a}: no relation", ci_a=ci_a), ci_a)
                     continue
                 yield from self._data_cable(where, ci_a, ci_b)
             elif {kind_a, kind_b} == {"dcim.powerport", "dcim.poweroutlet"}:
