@@ -96,17 +96,33 @@ class IndexedColumns(ImpactColumns):
 
     def chain_at(self, k: int) -> list[dict]:
         """:meth:`ImpactColumns.chain_at` walked in index positions (decoded once at the end)."""
+        return self.chains_at([k])[0]
+
+    def chains_at(self, rows) -> list[list[dict]]:
+        """The chains of several rows, walked in index positions; the ids and names of all
+        their steps are decoded in one pass."""
         from itss_graph.engine.indexed import FAILED
 
         closure, index = self.closure, self._index
-        chain = [int(self._positions[k])]
-        while closure.state[chain[-1]] != FAILED and len(chain) <= index.size:
-            chain.append(int(closure.origin[chain[-1]]))
-        chain.reverse()
-        ids, names = index.ids_of(chain), index.names_of(chain)
+        state, origin, limit = closure.state, closure.origin, index.size
+        walks = []
+        for k in rows:
+            chain = [int(self._positions[k])]
+            while state[chain[-1]] != FAILED and len(chain) <= limit:
+                chain.append(int(origin[chain[-1]]))
+            chain.reverse()
+            walks.append(chain)
+        flat = [p for chain in walks for p in chain]
+        ids, names = index.ids_of(flat), index.names_of(flat)
+        types = index.type_code[flat].tolist() if flat else []
+        vias = closure.via[flat].tolist() if flat else []
         rel_names, type_names = index.rel_names, index.type_names
-        return [{"id": ids[n], "type": type_names[int(index.type_code[p])], "name": names[n],
-                 "via": rel_names[int(closure.via[p])] if n else None} for n, p in enumerate(chain)]
+        out, at = [], 0
+        for chain in walks:
+            out.append([{"id": ids[at + n], "type": type_names[types[at + n]], "name": names[at + n],
+                         "via": rel_names[vias[at + n]] if n else None} for n in range(len(chain))])
+            at += len(chain)
+        return out
 
     def index_arrays(self) -> tuple:
         """(index, positions, is_down, via codes): for callers that work in index positions."""

@@ -78,6 +78,10 @@ class ImpactColumns:
         steps.reverse()
         return steps
 
+    def chains_at(self, rows: Iterable[int]) -> list[list[dict]]:
+        """:meth:`chain_at` of several rows (columns that can, do it in one pass)."""
+        return [self.chain_at(k) for k in rows]
+
     def within(self, max_depth: int) -> "ImpactColumns":
         """The rows at most ``max_depth`` relations from a failed CI, in the same order."""
         keep = [k for k, d in enumerate(self.depths) if d <= max_depth]
@@ -165,12 +169,22 @@ class ImpactResult:
         k = whole.row_of.get(ci_id)
         if k is None:
             return []
-        steps = whole.columns.chain_at(k)
-        source = sources.get(steps[0]["id"])
-        if source is None:
-            return []
-        steps[0] = {"id": source.id, "type": source.type, "name": source.name, "via": None}
-        return steps
+        return self.chains_at([k])[0]
+
+    def chains_at(self, rows: Iterable[int]) -> list[list[dict]]:
+        """:meth:`chain` of the CIs at ``rows`` of the whole answer's columns, in one pass
+        (an answer from the closure index decodes the ids and names of all chains at once)."""
+        whole = self.whole
+        sources = {s.id: s for s in whole.sources}
+        out = []
+        for steps in whole.columns.chains_at(rows):
+            source = sources.get(steps[0]["id"])
+            if source is None:
+                out.append([])
+                continue
+            steps[0] = {"id": source.id, "type": source.type, "name": source.name, "via": None}
+            out.append(steps)
+        return out
 
     @cached_property
     def impacted(self) -> list[ImpactedCI]:
