@@ -160,10 +160,7 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
                                     chain=({"id": source.id, "type": source.type, "name": source.name,
                                             "via": None},))
     rows = []
-    for k, ci_type in enumerate(columns.types):
-        if ci_type not in services:
-            break  # services come first
-        i, _, _, depth, effect, _, _ = columns.row(k)
+    for k, (i, _, _, depth, effect, _, _) in enumerate(columns.rows_in(0, columns.leading(services))):
         if effect == DOWN:
             found[i] = dict(status=DOWN, depth=depth)
         elif i in is_weakened:
@@ -177,7 +174,8 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     # every service lost (failed, or down in the answer) is in ``found`` already
     below = {s: path for s, path in below.items() if s not in found}
     starts = sorted({path[0]["id"] for path in below.values()})  # CIs the answer lists as degraded
-    to_start = dict(zip(starts, whole.chains_at([whole.row_of[i] for i in starts])))
+    at_row = columns.rows_of(starts, store)
+    to_start = dict(zip(starts, whole.chains_at([at_row[i] for i in starts])))
     for s, path in sorted(below.items()):
         start = path[0]["id"]
         chain = to_start[start] + path[1:]

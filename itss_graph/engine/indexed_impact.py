@@ -128,6 +128,33 @@ class IndexedColumns(ImpactColumns):
         """(index, positions, is_down, via codes): for callers that work in index positions."""
         return self._index, self._positions, self._is_down, self._via
 
+    def rows_in(self, start: int, stop: int) -> list[tuple]:
+        """Rows ``start`` to ``stop`` (excluded), their ids and names decoded in one pass."""
+        stop = min(stop, len(self))
+        if stop <= start:
+            return []
+        index, part = self._index, slice(start, stop)
+        positions = self._positions[part]
+        types, rels = index.type_names, index.rel_names
+        return list(zip(index.ids_of(positions), [types[c] for c in self._codes[part].tolist()],
+                        index.names_of(positions), self._depth[part].tolist(),
+                        ["down" if d else "degraded" for d in self._is_down[part].tolist()],
+                        [rels[v] for v in self._via[part].tolist()], index.ids_of(self._origin[part])))
+
+    def rows_of(self, ids, store=None) -> dict[str, int]:
+        """Rows of ``ids`` found through the store's positions, without decoding every id."""
+        ids = list(ids)
+        if store is None or not ids:
+            return super().rows_of(ids)
+        rows = np.flatnonzero(np.isin(self._positions, store.index_positions(self._index, ids)))
+        return dict(zip(self._index.ids_of(self._positions[rows]), rows.tolist()))
+
+    def leading(self, kinds) -> int:
+        """How many rows, from the first, have a type among ``kinds``, counted in type codes."""
+        wanted = np.array([t in kinds for t in self._index.type_names] or [False], dtype=bool)
+        other = np.flatnonzero(~wanted[self._codes])
+        return int(other[0]) if len(other) else len(self)
+
     def row(self, k: int) -> tuple:
         index, pos = self._index, int(self._positions[k])
         return (index.id_of(pos), index.type_names[int(self._codes[k])], index.name_of(pos),
