@@ -47,8 +47,11 @@ def criticality_rank(props: dict) -> int:
     return policy.rank(policy.level_of(props))
 
 
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
 def _number(value) -> float:
-    match = re.search(r"\d+(\.\d+)?", str(value or ""))
+    match = _NUMBER.search(str(value or ""))
     return float(match.group()) if match else 0.0
 
 

@@ -144,7 +144,9 @@ class IndexedColumns(ImpactColumns):
     def rows_of(self, ids, store=None) -> dict[str, int]:
         """Rows of ``ids`` found through the store's positions, without decoding every id."""
         ids = list(ids)
-        if store is None or not ids:
+        if not ids:
+            return {}
+        if store is None:
             return super().rows_of(ids)
         rows = np.flatnonzero(np.isin(self._positions, store.index_positions(self._index, ids)))
         return dict(zip(self._index.ids_of(self._positions[rows]), rows.tolist()))
