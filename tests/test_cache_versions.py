@@ -35,3 +35,36 @@ def test_the_closure_index_directory_is_keyed_by_version(tmp_path):
     [directory] = [p for p in (tmp_path / "x.db.index").iterdir()]
     assert directory.name.endswith(f"-v{version.__version__}")
     store.close()
+
+
+def test_the_content_hash_is_remembered_while_no_input_changes(monkeypatch, tmp_path):
+    monkeypatch.setenv("ITSS_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "kb.ttl"
+    source.write_text("kb:a kb:b kb:c .\n", encoding="utf-8")
+    settled = source.stat().st_mtime_ns - 10_000_000_000  # written "ten seconds ago": not racy
+    import os
+
+    os.utime(source, ns=(settled, settled))
+    monkeypatch.setattr(cache.time, "time_ns", lambda: source.stat().st_ctime_ns + 10_000_000_000)
+    first = cache.content_key([source], salt="kb")
+    assert list((tmp_path / "cache").glob("stamp-kb-*.txt"))
+
+    reads = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or original(self))
+    assert cache.content_key([source], salt="kb") == first
+    assert reads == []  # unchanged stat: the remembered hash, no read
+
+    source.write_text("kb:a kb:b kb:d .\n", encoding="utf-8")  # same size, new content
+    os.utime(source, ns=(settled, settled))  # even with the old mtime: the ctime moved
+    changed = cache.content_key([source], salt="kb")
+    assert changed != first and reads == [source]
+
+
+def test_a_file_changed_in_the_last_seconds_is_hashed_every_time(monkeypatch, tmp_path):
+    monkeypatch.setenv("ITSS_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "kb.ttl"
+    source.write_text("kb:a kb:b kb:c .\n", encoding="utf-8")
+    monkeypatch.setattr(cache.time, "time_ns", lambda: source.stat().st_ctime_ns)  # just written
+    cache.content_key([source], salt="kb")
+    assert not list((tmp_path / "cache").glob("stamp-kb-*.txt"))

@@ -8,7 +8,7 @@ import click
 
 from itss_graph.cli.deliverables import deliverable_options
 from itss_graph.cli.options import lang_option, open_configured_store, store_options
-from itss_graph.cli.queries_cmd import _show_query_option
+from itss_graph.cli.query_option import show_query_option
 
 
 @click.command()
@@ -26,7 +26,7 @@ from itss_graph.cli.queries_cmd import _show_query_option
 @store_options
 @deliverable_options
 @lang_option
-@_show_query_option("impact")
+@show_query_option("impact")
 def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, limit: int,
            no_obligations: bool, explain_id: str | None, store_settings, output_format: str,
            output: Path | None, excel: bool, encoding: str | None, lang: str) -> None:
@@ -55,14 +55,14 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
     """
     import itss_graph as itss
     from itss_graph.cli.deliverables import emit_csv, emit_text, emit_xlsx, reject_csv_options, slug
-    from itss_graph.render.documents import impact_csv, impact_document
-    from itss_graph.render.formats import to_json
     from itss_graph.render.impact import explain_text, impact_table
 
     reject_csv_options(output_format, excel, encoding)
     with open_configured_store(store_settings) as store:
         result = itss.impact(store, list(ci_ids), max_depth=depth, with_props=html_path is not None)
         if output_format == "csv" and explain_id is None:
+            from itss_graph.render.documents import impact_csv
+
             emit_csv(*impact_csv(result), output=output, excel=excel, encoding=encoding)
             radius = obligations = None
         else:
@@ -70,11 +70,15 @@ def impact(ci_ids: tuple[str, ...], depth: int | None, html_path: Path | None, l
             obligations = None if no_obligations else itss.obligations(store, result, radius=radius)
         if explain_id is not None:
             answer = itss.explain_ci(store, radius, explain_id)
+            from itss_graph.render.formats import to_json
+
             emit_text(to_json(answer) if output_format == "json" else explain_text(answer), output,
                       fit=output_format != "json")
             return
         links = itss.failure_links(store, result) if html_path is not None else None
     if output_format == "json":
+        from itss_graph.render.documents import impact_document
+
         emit_text(impact_document(result, radius, obligations), output)
     elif output_format == "xlsx":
         from itss_graph.render.impact_sheets import impact_sheets

@@ -3,7 +3,6 @@ orphans, hotspots, change-impact. Each takes --format table|json|csv, --lang and
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Callable
 
@@ -12,42 +11,7 @@ import click
 from itss_graph.cli.deliverables import deliverable_options
 from itss_graph.cli.options import (format_option, lang_option, open_configured_store, resolve_ci_types,
                                     store_options)
-
-
-def _show_query_option(name: str) -> Callable:
-    """--show-query: print the catalogue entry and the statements the engine runs, then answer."""
-
-    def decorator(func: Callable) -> Callable:
-        @click.option("--show-query", is_flag=True,
-                      help="Print the query behind the answer (catalogue entry and engine statements).")
-        @functools.wraps(func)
-        def wrapper(*args, show_query: bool, **kwargs):
-            if show_query:
-                _print_query(name, kwargs.get("store_settings"), kwargs.get("lang", "en"))
-            return func(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _print_query(name: str, settings, lang: str) -> None:
-    import itss_graph as itss
-
-    query = itss.canned_query(name)
-    from itss_graph.i18n import _
-
-    click.echo("-- " + _("canned query {name} ({path})").format(name=query.name, path=query.path), err=True)
-    click.echo(f"-- {query.question.get(lang) or query.question.get('en', '')}", err=True)
-    click.echo("-- " + _("algorithm: {text}").format(text=query.algorithm.get(lang) or query.algorithm.get("en", "")),
-               err=True)
-    for what, statement in itss.engine_statements(settings):
-        click.echo(f"-- {what}", err=True)
-        if statement:
-            click.echo(statement, err=True)
-    click.echo("-- " + _("reference Cypher (for Neo4j Browser):"), err=True)
-    click.echo(itss.reference_cypher(query).rstrip(), err=True)
-    click.echo("", err=True)
+from itss_graph.cli.query_option import print_query, show_query_option
 
 
 def _html_option(what: str) -> Callable:
@@ -138,7 +102,7 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
 
             click.echo(to_json(query_entry_document(query, itss.reference_cypher(query), lang)), nl=False)
             return
-        _print_query(query.name, None, lang)
+        print_query(query.name, None, lang)
         return
     found = itss.search_queries(search, category, lang)
     from itss_graph.i18n import _
@@ -158,7 +122,7 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
 @store_options
 @deliverable_options
 @lang_option
-@_show_query_option("blast-radius")
+@show_query_option("blast-radius")
 def blast_radius(ci_ids, limit, html_path, store_settings, output_format, output, excel, encoding,
                  lang) -> None:
     """Business services that CI_IDS' failure takes down (a failed service is down) or leaves
@@ -210,7 +174,7 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, output
 @store_options
 @format_option
 @lang_option
-@_show_query_option("root-cause")
+@show_query_option("root-cause")
 def root_cause(symptoms, limit, store_settings, output_format, lang) -> None:
     """Rank the upstream CIs whose single failure explains the most of SYMPTOMS (CIs or
     services seen failing), redundancy taken into account.
@@ -245,7 +209,7 @@ def root_cause(symptoms, limit, store_settings, output_format, lang) -> None:
 @store_options
 @deliverable_options
 @lang_option
-@_show_query_option("spof")
+@show_query_option("spof")
 def spof(target, limit, html_path, store_settings, output_format, output, excel, encoding, lang) -> None:
     """Single points of failure of TARGET (a service or CI): the CIs whose failure alone takes
     it down. Without TARGET: every CI that is a single point of failure of some business
@@ -320,7 +284,7 @@ def _progress(what: str):
 @store_options
 @format_option
 @lang_option
-@_show_query_option("depends")
+@show_query_option("depends")
 def depends(target, depth, limit, html_path, store_settings, output_format, lang) -> None:
     """Everything TARGET rests on, nearest first; single points of failure are marked.
 
@@ -359,7 +323,7 @@ def depends(target, depth, limit, html_path, store_settings, output_format, lang
 @store_options
 @format_option
 @lang_option
-@_show_query_option("path")
+@show_query_option("path")
 def path(dependant, provider, max_length, max_paths, html_path, store_settings, output_format, lang) -> None:
     """How DEPENDANT depends on PROVIDER: the shortest chain of relations along which the
     provider's failure reaches it, and all simple chains up to --max-length.
@@ -414,7 +378,7 @@ def _chain_text(steps: list[dict]) -> str:
 @store_options
 @format_option
 @lang_option
-@_show_query_option("orphans")
+@show_query_option("orphans")
 def orphans(types, limit, store_settings, output_format, lang) -> None:
     """CIs that support no business service.
 
@@ -446,7 +410,7 @@ def orphans(types, limit, store_settings, output_format, lang) -> None:
 @store_options
 @format_option
 @lang_option
-@_show_query_option("hotspots")
+@show_query_option("hotspots")
 def hotspots(top, store_settings, output_format, lang) -> None:
     """The CIs whose single failure takes down the most business services (and how many CIs
     with them).
@@ -472,7 +436,7 @@ def hotspots(top, store_settings, output_format, lang) -> None:
 @store_options
 @format_option
 @lang_option
-@_show_query_option("change-impact")
+@show_query_option("change-impact")
 def change_impact(ci_ids, limit, store_settings, output_format, lang) -> None:
     """What a planned change taking CI_IDS down touches: the services down (a changed service
     is down) or left without redundancy (at risk), most important first, each with why; the

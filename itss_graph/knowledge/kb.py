@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple, Union
@@ -165,7 +166,8 @@ class KnowledgeBase:
         self._ops: dict = data["ops"]
         self._units: dict = data["units"]
         self._graph_files: dict = data["graph_files"]
-        self._names: dict = data["names"]
+        self._names: Mapping = data["names"]
+        self._subclass_lists: dict[str, list[str]] = data["subclasses"]
         self._subclasses: dict[str, set[str]] | None = None
 
     # -- loading ----------------------------------------------------------------------------
@@ -282,20 +284,7 @@ class KnowledgeBase:
     # -- classes ----------------------------------------------------------------------------
     def _subclass_map(self) -> dict[str, set[str]]:
         if self._subclasses is None:
-            direct: dict[str, set[str]] = {}
-            for sub, sup in ((s, o) for o, preds in self._ops.items()
-                             for s in preds.get(SUBCLASS, ())):
-                direct.setdefault(sup, set()).add(sub)
-            closure: dict[str, set[str]] = {}
-            for cls in direct:
-                seen, todo = {cls}, [cls]
-                while todo:
-                    for sub in direct.get(todo.pop(), ()):
-                        if sub not in seen:
-                            seen.add(sub)
-                            todo.append(sub)
-                closure[cls] = seen
-            self._subclasses = closure
+            self._subclasses = {cls: set(members) for cls, members in self._subclass_lists.items()}
         return self._subclasses
 
     def subclasses(self, cls: str) -> set[str]:
@@ -357,7 +346,7 @@ class KnowledgeBase:
                     return o[0]
         return self.qname(iri)
 
-    def name_index(self) -> dict[str, list[tuple[int, str]]]:
+    def name_index(self) -> Mapping[str, list[tuple[int, str]]]:
         """``{normalised name: [(strength, subject), ...]}``, see :mod:`itss_graph.knowledge.names`."""
         return self._names
 

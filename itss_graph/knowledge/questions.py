@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itss_graph.knowledge.applicability import Answer, Query, evaluate
-from itss_graph.knowledge.profile import Profile, load_profile
 from itss_graph.knowledge.subjects import declared_for_code, query_for_ci_type
 
 if TYPE_CHECKING:
     from itss_graph.knowledge.kb import KnowledgeBase
+    from itss_graph.knowledge.profile import Profile
 
 
 def applicability_answer(kb: "KnowledgeBase", *, code: str | None = None, ci_type: str | None = None,
@@ -44,6 +44,8 @@ def applicability_answer(kb: "KnowledgeBase", *, code: str | None = None, ci_typ
     elif ci_type:
         query, declared = query_for_ci_type(kb, ci_type, lang)
     elif profile is not None:
+        from itss_graph.knowledge.profile import Profile, load_profile  # YAML profiles only
+
         loaded = profile if isinstance(profile, Profile) else load_profile(profile, kb, lang)
         query, declared = Query("profile", loaded.path, loaded.name), loaded.declared
         extra = {"profile": loaded.as_dict()}

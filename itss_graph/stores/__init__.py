@@ -15,9 +15,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from itss_graph.errors import StoreError
-from itss_graph.stores.base import Store
+
+if TYPE_CHECKING:  # the store classes (and the CI model) load only when a store is opened
+    from itss_graph.stores.base import Store
 
 DEFAULT_STORE = "itss.db"
 

@@ -22,7 +22,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -194,4 +193,6 @@ def claim_label(source: str) -> str:
 
 
 def _digest(text: str) -> str:
+    import hashlib  # ~3 ms to import: only the Neo4j writer names claim labels
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
