@@ -206,12 +206,14 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
 
     from itss_graph.stores.graph_index import concat_ranges
 
+    from itss_graph.engine.indexed import zeros
+
     n = index.size
     # parent and via are written only where a chain passes (np.empty: a small walk of a
     # million-CI index touches a few pages, not 16 MB)
     parent = np.empty(n, dtype=np.int64)
     via = np.empty(n, dtype=np.int64)
-    seen = np.zeros(n, dtype=bool)
+    seen = zeros(n, bool)
     frontier = np.unique(store.index_positions(index, start).astype(np.int64))
     seen[frontier] = True
     parent[frontier] = -1
