@@ -31,6 +31,7 @@ from itss_graph.i18n import M_
 from itss_graph.resources import resource_dirs
 
 POLICY_FILE = "criticality.yaml"
+_SPACES = re.compile(r"\s+")
 
 
 def normalise(value: Any) -> str:
@@ -40,7 +41,7 @@ def normalise(value: Any) -> str:
     ('tier 1', 'p1', '2')
     """
     text = unicodedata.normalize("NFKC", str(value)).strip().lower()
-    return re.sub(r"\s+", " ", text)
+    return _SPACES.sub(" ", text)
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from itss_graph.criticality import criticality_policy
-from itss_graph.engine.explain import (GroupLoss, lost_ids, next_failures, redundancy_losses,
-                                       with_new_spof)
+from itss_graph.engine.explain import GroupLoss, next_failures, redundancy_losses, with_new_spof
 from itss_graph.engine.impact import impact
 from itss_graph.engine.reach import downstream_paths
 from itss_graph.engine.result import ImpactResult
@@ -48,8 +47,11 @@ def criticality_rank(props: dict) -> int:
     return policy.rank(policy.level_of(props))
 
 
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
 def _number(value) -> float:
-    match = re.search(r"\d+(\.\d+)?", str(value or ""))
+    match = _NUMBER.search(str(value or ""))
     return float(match.group()) if match else 0.0
 
 
@@ -150,9 +152,9 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     services = schema.service_types()
     whole = result.whole
     columns = whole.columns
-    lost = lost_ids(result)
-    losses = redundancy_losses(store, result, schema=schema, lost=lost)
+    losses = redundancy_losses(store, result, schema=schema)
     weakened = sorted({g.id for g in losses if g.effect == DEGRADED})
+    is_weakened = set(weakened)
 
     found: dict[str, dict] = {}  # service id -> fields
     for source in result.sources:
@@ -160,21 +162,26 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
             found[source.id] = dict(status=DOWN, depth=0, failed=True,
                                     chain=({"id": source.id, "type": source.type, "name": source.name,
                                             "via": None},))
-    for k, ci_type in enumerate(columns.types):
-        if ci_type not in services:
-            break  # services come first
-        i, _, _, depth, effect, _, _ = columns.row(k)
+    rows = []
+    for k, (i, _, _, depth, effect, _, _) in enumerate(columns.rows_in(0, columns.leading(services))):
         if effect == DOWN:
-            found[i] = dict(status=DOWN, depth=depth, chain=tuple(result.chain(i)))
-        elif i in weakened:
-            found[i] = dict(status=AT_RISK, depth=depth, chain=tuple(result.chain(i)),
-                            lost_redundancy_at=i)
-    below = downstream_paths(store, weakened, schema=schema, only_types=services)
-    for s, path in sorted(below.items()):
-        if s in lost or s in found:
+            found[i] = dict(status=DOWN, depth=depth)
+        elif i in is_weakened:
+            found[i] = dict(status=AT_RISK, depth=depth, lost_redundancy_at=i)
+        else:
             continue
+        rows.append((i, k))
+    for (i, _), chain in zip(rows, whole.chains_at([k for _, k in rows])):
+        found[i]["chain"] = tuple(chain)
+    below = downstream_paths(store, weakened, schema=schema, only_types=services)
+    # every service lost (failed, or down in the answer) is in ``found`` already
+    below = {s: path for s, path in below.items() if s not in found}
+    starts = sorted({path[0]["id"] for path in below.values()})  # CIs the answer lists as degraded
+    at_row = columns.rows_of(starts, store)
+    to_start = dict(zip(starts, whole.chains_at([at_row[i] for i in starts])))
+    for s, path in sorted(below.items()):
         start = path[0]["id"]
-        chain = result.chain(start) + path[1:]
+        chain = to_start[start] + path[1:]
         found[s] = dict(status=AT_RISK, depth=len(chain) - 1, chain=tuple(chain), lost_redundancy_at=start)
 
     at_risk = [s for s, f in found.items() if f["status"] == AT_RISK]
@@ -182,7 +189,7 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     groups = {name for name, ci_type in schema.ci_types.items() if ci_type.is_group}
     left = sorted({c for g in losses if g.effect == DEGRADED for c in g.left})
     candidates = [c for c, (ci_type, _) in store.headers(left).items() if ci_type not in groups]
-    nexts = next_failures(store, result, candidates, [*at_risk, *weakened], schema=schema, lost=lost)
+    nexts = next_failures(store, result, candidates, [*at_risk, *weakened], schema=schema)
     for s in at_risk:
         found[s]["next_failure"] = tuple(nexts.of(s))
     losses = with_new_spof(losses, nexts)

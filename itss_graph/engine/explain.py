@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from itss_graph.engine.budget import UNLIMITED, EdgeBudget, small_first
+from itss_graph.engine.group_loss import GroupLoss
 from itss_graph.engine.impact import further_losses, group_details
 from itss_graph.engine.result import GROUP, ImpactResult
 from itss_graph.schema import Schema, load_schema
@@ -38,76 +39,6 @@ from itss_graph.stores.base import Store
 # at most this many CIs are failed one by one to find what a next failure would take down;
 # the answer says when there were more (``complete`` false)
 MAX_NEXT_FAILURES = 1000
-
-
-@dataclass(frozen=True)
-class GroupLoss:
-    """A redundancy group of one CI that lost members in the failure."""
-
-    id: str
-    type: str
-    name: str
-    effect: str  # "down": lost through this group; "degraded": lost redundancy
-    depth: int
-    relations: tuple[str, ...]  # relation types joining the CI to the group's members
-    direction: str | None  # relation groups: "out" (members are targets) or "in"; else None
-    group: str | None  # the redundancy_group property's value, for property groups
-    min_up: int
-    lost: tuple[str, ...]
-    left: tuple[str, ...]
-    new_spof: tuple[str, ...] = ()  # members left whose failure alone now takes the CI down
-
-    @property
-    def members(self) -> int:
-        return len(self.lost) + len(self.left)
-
-    def group_text(self) -> str:
-        from itss_graph.i18n import _
-
-        relations = _relations_text(self.relations)
-        return (_("redundancy group {group!r} ({relations})").format(group=self.group, relations=relations)
-                if self.group else relations)
-
-    def reason(self, with_spof: bool = True) -> str:
-        """``lost 1 of 2 POWERED_BY providers (min_up 1): pdu:a; left: pdu:b`` (in the language
-        in use)."""
-        from itss_graph.i18n import _, ngettext
-
-        relations = _relations_text(self.relations)
-        what = (_("members of redundancy group {group!r} ({relations})").format(group=self.group, relations=relations)
-                if self.group else _("{relations} providers").format(relations=relations))
-        line = _("lost {lost} of {members} {what} (min_up {min_up}): {lost_ids}; left: {left}").format(
-            lost=len(self.lost), members=self.members, what=what, min_up=self.min_up,
-            lost_ids=", ".join(self.lost), left=", ".join(self.left) or _("none"))
-        if self.new_spof and with_spof:
-            line += ngettext("; now single point of failure: {ids}", "; now single points of failure: {ids}",
-                             len(self.new_spof)).format(ids=", ".join(self.new_spof))
-        return line
-
-    def text(self) -> str:
-        """``server:db1 degraded: lost 1 of 2 POWERED_BY providers …``."""
-        from itss_graph.i18n import _
-
-        return _("{id} {effect}: {reason}").format(id=self.id, effect=_(self.effect), reason=self.reason())
-
-    def as_dict(self) -> dict:
-        group = ({"kind": "property", "name": self.group, "relations": list(self.relations)}
-                 if self.group else
-                 {"kind": "relation", "relation": self.relations[0], "direction": self.direction})
-        return {"id": self.id, "type": self.type, "name": self.name, "effect": self.effect,
-                "depth": self.depth, "group": group, "min_up": self.min_up,
-                "members": self.members, "lost": list(self.lost), "left": list(self.left),
-                "new_spof": list(self.new_spof)}
-
-
-def _relations_text(relations: Sequence[str]) -> str:
-    """Relation types joined by ``/``: their codes in English, their Chinese labels in zh."""
-    from itss_graph.i18n import language
-
-    if language() != "zh":
-        return "/".join(relations)
-    types = load_schema().relation_types
-    return "/".join(types[r].label_zh if r in types and types[r].label_zh else r for r in relations)
 
 
 def lost_ids(result: ImpactResult) -> set[str]:
@@ -123,6 +54,10 @@ def redundancy_losses(store: Store, result: ImpactResult, *, schema: Schema | No
     schema = schema or load_schema()
     whole = result.whole
     columns = whole.columns
+    if getattr(columns, "closure", None) is not None:  # the answer came from the closure index
+        from itss_graph.engine.losses_indexed import losses_in_index
+
+        return losses_in_index(columns)
     rows = [k for k, c in enumerate(columns.classes) if c == GROUP]
     if not rows:
         return []

@@ -96,21 +96,66 @@ class IndexedColumns(ImpactColumns):
 
     def chain_at(self, k: int) -> list[dict]:
         """:meth:`ImpactColumns.chain_at` walked in index positions (decoded once at the end)."""
+        return self.chains_at([k])[0]
+
+    def chains_at(self, rows) -> list[list[dict]]:
+        """The chains of several rows, walked in index positions; the ids and names of all
+        their steps are decoded in one pass."""
         from itss_graph.engine.indexed import FAILED
 
         closure, index = self.closure, self._index
-        chain = [int(self._positions[k])]
-        while closure.state[chain[-1]] != FAILED and len(chain) <= index.size:
-            chain.append(int(closure.origin[chain[-1]]))
-        chain.reverse()
-        ids, names = index.ids_of(chain), index.names_of(chain)
+        state, origin, limit = closure.state, closure.origin, index.size
+        walks = []
+        for k in rows:
+            chain = [int(self._positions[k])]
+            while state[chain[-1]] != FAILED and len(chain) <= limit:
+                chain.append(int(origin[chain[-1]]))
+            chain.reverse()
+            walks.append(chain)
+        flat = [p for chain in walks for p in chain]
+        ids, names = index.ids_of(flat), index.names_of(flat)
+        types = index.type_code[flat].tolist() if flat else []
+        vias = closure.via[flat].tolist() if flat else []
         rel_names, type_names = index.rel_names, index.type_names
-        return [{"id": ids[n], "type": type_names[int(index.type_code[p])], "name": names[n],
-                 "via": rel_names[int(closure.via[p])] if n else None} for n, p in enumerate(chain)]
+        out, at = [], 0
+        for chain in walks:
+            out.append([{"id": ids[at + n], "type": type_names[types[at + n]], "name": names[at + n],
+                         "via": rel_names[vias[at + n]] if n else None} for n in range(len(chain))])
+            at += len(chain)
+        return out
 
     def index_arrays(self) -> tuple:
         """(index, positions, is_down, via codes): for callers that work in index positions."""
         return self._index, self._positions, self._is_down, self._via
+
+    def rows_in(self, start: int, stop: int) -> list[tuple]:
+        """Rows ``start`` to ``stop`` (excluded), their ids and names decoded in one pass."""
+        stop = min(stop, len(self))
+        if stop <= start:
+            return []
+        index, part = self._index, slice(start, stop)
+        positions = self._positions[part]
+        types, rels = index.type_names, index.rel_names
+        return list(zip(index.ids_of(positions), [types[c] for c in self._codes[part].tolist()],
+                        index.names_of(positions), self._depth[part].tolist(),
+                        ["down" if d else "degraded" for d in self._is_down[part].tolist()],
+                        [rels[v] for v in self._via[part].tolist()], index.ids_of(self._origin[part])))
+
+    def rows_of(self, ids, store=None) -> dict[str, int]:
+        """Rows of ``ids`` found through the store's positions, without decoding every id."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        if store is None:
+            return super().rows_of(ids)
+        rows = np.flatnonzero(np.isin(self._positions, store.index_positions(self._index, ids)))
+        return dict(zip(self._index.ids_of(self._positions[rows]), rows.tolist()))
+
+    def leading(self, kinds) -> int:
+        """How many rows, from the first, have a type among ``kinds``, counted in type codes."""
+        wanted = np.array([t in kinds for t in self._index.type_names] or [False], dtype=bool)
+        other = np.flatnonzero(~wanted[self._codes])
+        return int(other[0]) if len(other) else len(self)
 
     def row(self, k: int) -> tuple:
         index, pos = self._index, int(self._positions[k])

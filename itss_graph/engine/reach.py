@@ -206,12 +206,18 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
 
     from itss_graph.stores.graph_index import concat_ranges
 
+    from itss_graph.engine.indexed import zeros
+
     n = index.size
-    parent = np.full(n, -1, dtype=np.int64)
-    via = np.full(n, -1, dtype=np.int64)
-    seen = np.zeros(n, dtype=bool)
+    # parent and via are written only where a chain passes (np.empty: a small walk of a
+    # million-CI index touches a few pages, not 16 MB)
+    parent = np.empty(n, dtype=np.int64)
+    via = np.empty(n, dtype=np.int64)
+    seen = zeros(n, bool)
     frontier = np.unique(store.index_positions(index, start).astype(np.int64))
     seen[frontier] = True
+    parent[frontier] = -1
+    found = []
     while len(frontier):
         starts = index.flow_ptr[frontier]
         counts = index.flow_ptr[frontier + 1] - starts
@@ -229,8 +235,9 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
         first[1:] = c[1:] != c[:-1]
         c, f, rel = c[first], f[first], rel[first]
         parent[c], via[c], seen[c] = f, rel, True
+        found.append(c)
         frontier = c
-    reached = np.flatnonzero(parent >= 0)
+    reached = np.sort(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     if only_types is not None:
         codes = [k for k, name in enumerate(index.type_names) if name in set(only_types)]
         reached = reached[np.isin(index.type_code[reached], codes)]

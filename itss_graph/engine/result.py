@@ -78,6 +78,18 @@ class ImpactColumns:
         steps.reverse()
         return steps
 
+    def rows_of(self, ids: Iterable[str], store=None) -> dict[str, int]:
+        """The row of each of ``ids`` that is in the columns (``store``: where columns that
+        hold index positions look ids up)."""
+        rows = self.__dict__.get("_by_id")
+        if rows is None:
+            rows = self.__dict__["_by_id"] = {i: n for n, i in enumerate(self.ids)}
+        return {i: rows[i] for i in ids if i in rows}
+
+    def chains_at(self, rows: Iterable[int]) -> list[list[dict]]:
+        """:meth:`chain_at` of several rows (columns that can, do it in one pass)."""
+        return [self.chain_at(k) for k in rows]
+
     def within(self, max_depth: int) -> "ImpactColumns":
         """The rows at most ``max_depth`` relations from a failed CI, in the same order."""
         keep = [k for k, d in enumerate(self.depths) if d <= max_depth]
@@ -95,6 +107,19 @@ class ImpactColumns:
     def row(self, k: int) -> tuple:
         return (self.ids[k], self.types[k], self.names[k], self.depths[k], self.effects[k],
                 self.vias[k], self.froms[k])
+
+    def rows_in(self, start: int, stop: int) -> list[tuple]:
+        """The rows ``start`` to ``stop`` (excluded), as :meth:`row` gives them."""
+        return [self.row(k) for k in range(start, min(stop, len(self)))]
+
+    def leading(self, kinds) -> int:
+        """How many rows, from the first, have a type among ``kinds`` (the services come first)."""
+        n = 0
+        for ci_type in self.types:
+            if ci_type not in kinds:
+                break
+            n += 1
+        return n
 
     @classmethod
     def from_records(cls, records: Iterable[ImpactedCI]) -> "ImpactColumns":
@@ -165,12 +190,22 @@ class ImpactResult:
         k = whole.row_of.get(ci_id)
         if k is None:
             return []
-        steps = whole.columns.chain_at(k)
-        source = sources.get(steps[0]["id"])
-        if source is None:
-            return []
-        steps[0] = {"id": source.id, "type": source.type, "name": source.name, "via": None}
-        return steps
+        return self.chains_at([k])[0]
+
+    def chains_at(self, rows: Iterable[int]) -> list[list[dict]]:
+        """:meth:`chain` of the CIs at ``rows`` of the whole answer's columns, in one pass
+        (an answer from the closure index decodes the ids and names of all chains at once)."""
+        whole = self.whole
+        sources = {s.id: s for s in whole.sources}
+        out = []
+        for steps in whole.columns.chains_at(rows):
+            source = sources.get(steps[0]["id"])
+            if source is None:
+                out.append([])
+                continue
+            steps[0] = {"id": source.id, "type": source.type, "name": source.name, "via": None}
+            out.append(steps)
+        return out
 
     @cached_property
     def impacted(self) -> list[ImpactedCI]:
@@ -178,12 +213,8 @@ class ImpactResult:
 
     @property
     def services(self) -> list[ImpactedCI]:
-        out = []
-        for k, ci_type in enumerate(self.columns.types):  # services come first
-            if ci_type not in self.service_types:
-                break
-            out.append(ImpactedCI(*self.columns.row(k)))
-        return out
+        columns = self.columns
+        return [ImpactedCI(*row) for row in columns.rows_in(0, columns.leading(self.service_types))]
 
     def summary(self) -> dict:
         effects = Counter(self.columns.effects)

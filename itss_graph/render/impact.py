@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import json
+from collections import Counter
 from itertools import groupby
 from json import encoder as json_encoder
 
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from itss_graph.engine.blast import chain_text
 from itss_graph.engine.result import ImpactResult
+from itss_graph.render.formats import to_json
 from itss_graph.render.table import render_table
 
 if TYPE_CHECKING:
@@ -207,15 +209,14 @@ def impact_json(result: ImpactResult, extra: dict | None = None, summary: dict |
         f'"effect": "{e}", "via": {encode(v)}, "from": {encode(f)}}}'
         for i, t, n, d, e, v, f in result.columns.rows())
     parts.append(f'  "impacted": [\n    {rows}' if rows else '  "impacted": [')
-    summary = json.dumps({**result.summary(), **(summary or {})}, ensure_ascii=False,
-                         indent=2).replace("\n", "\n  ")
+    summary = to_json({**result.summary(), **(summary or {})})[:-1].replace("\n", "\n  ")
     parts.append(f"\n  ],\n  \"summary\": {summary}")
     for key, value in (extra or {}).items():
         if isinstance(value, list):  # services, redundancy: one entry per line, like impacted
             items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
             parts.append(f",\n  {encode(key)}: [\n    {items}\n  ]" if value else f",\n  {encode(key)}: []")
             continue
-        parts.append(f",\n  {encode(key)}: " + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        parts.append(f",\n  {encode(key)}: " + to_json(value)[:-1].replace("\n", "\n  "))
     parts.append("\n}\n")
     return "".join(parts)
 
@@ -269,7 +270,7 @@ def impact_table(result: ImpactResult, limit: int = 50, radius: "BlastRadius | N
         shown = range(start, start + (count if not limit else min(count, limit)))
         lines.append("")
         lines.append(f"{type_label(ci_type)} ({count})")
-        rows = (columns.row(k) for k in shown)
+        rows = columns.rows_in(shown.start, shown.stop)
         lines.append(render_table(headers, [[i, n, word(e), d, relation_label(v), f] for i, _t, n, d, e, v, f in rows]))
         if len(shown) < count:
             lines.append(_("... and {n} more (--limit 0 shows all; --format csv lists every row)").format(
@@ -284,7 +285,7 @@ def _counted(result: ImpactResult) -> str:
 
     if not len(result.columns) and not result.beyond_depth:
         return _("Nothing else is impacted.")
-    effects = result.summary()["by_effect"]
+    effects = Counter(result.columns.effects)
     text = ngettext("{n} CI impacted ({down} down, {degraded} degraded)",
                     "{n} CIs impacted ({down} down, {degraded} degraded)", len(result.columns)).format(
         n=len(result.columns), down=effects["down"], degraded=effects["degraded"])

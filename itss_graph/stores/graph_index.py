@@ -7,8 +7,9 @@ integers ``0..N-1``; everything the engine needs is an array indexed by position
 * ``flow_*``: for each CI, the edges failure leaves it by (towards its dependants), with the
   relation code, an explanation class (0 hard, 1 redundancy group, 2 degrading) and, for class
   1, the redundancy-group slot; ``up_*``: the same edges from the dependant's side;
-* ``group_owner``, ``group_size``, ``group_min_up``: one slot per redundancy group
-  (:mod:`itss_graph.semantics`);
+* ``group_owner``, ``group_size``, ``group_min_up``, ``group_name``: one slot per redundancy
+  group (:mod:`itss_graph.semantics`); ``group_name`` indexes ``group_names`` (the
+  ``redundancy_group`` property of a property group, -1 for a group by relation type);
 * ``id_rank`` (order of ids as strings, for deterministic tie-breaking), type codes, ``min_up``,
   and the ids and names as UTF-8 blobs with offsets.
 
@@ -40,8 +41,8 @@ _ARRAYS = ("keys", "id_rank", "type_code", "min_up", "id_blob", "id_off", "id_ch
            "name_off", "name_chars",
            "flow_ptr", "flow_dst", "flow_rel", "flow_class", "flow_group",
            "up_ptr", "up_src", "up_rel", "up_class", "up_group", "up_outgoing",
-           "group_owner", "group_size", "group_min_up")
-FORMAT = 3
+           "group_owner", "group_size", "group_min_up", "group_name")
+FORMAT = 4
 _EFFECT_CODE = {"down": 0, "degraded": 1, "redundant": 2}
 
 
@@ -103,6 +104,8 @@ class GraphIndex:
     group_owner: np.ndarray
     group_size: np.ndarray
     group_min_up: np.ndarray
+    group_name: np.ndarray  # per slot: index into group_names, -1 for a group by relation type
+    group_names: list[str]
 
     @property
     def size(self) -> int:
@@ -220,6 +223,7 @@ class GraphIndex:
         slot_min_up = node_min_up[owners].astype(np.int32) if len(owners) else np.empty(0, dtype=np.int32)
         prop_slots = (unique_keys & (1 << 30)) == 0
         slot_min_up[prop_slots] = 1
+        slot_name = np.where(prop_slots, unique_keys & ((1 << 30) - 1), -1).astype(np.int32)
         pm = np.flatnonzero(by_property)
         np.maximum.at(slot_min_up, slot[pm], np.maximum(edge_min_up[pm], 1).astype(np.int32))
         group_size = np.zeros(len(owners), dtype=np.int32)
@@ -246,6 +250,7 @@ class GraphIndex:
             id_blob=id_blob, id_off=id_off, id_chars=id_chars,
             name_blob=name_blob, name_off=name_off, name_chars=name_chars,
             **flow, **up, group_owner=owners, group_size=group_size, group_min_up=slot_min_up,
+            group_name=slot_name, group_names=list(edges.group_names),
         )
 
     # -- persistence --------------------------------------------------------------------------
@@ -258,7 +263,8 @@ class GraphIndex:
                 np.save(tmp / f"{name}.npy", getattr(self, name), allow_pickle=False)
             (tmp / "meta.json").write_text(json.dumps({
                 "format": FORMAT, "generation": self.generation,
-                "type_names": self.type_names, "rel_names": self.rel_names}))
+                "type_names": self.type_names, "rel_names": self.rel_names,
+                "group_names": self.group_names}))
             os.replace(tmp, directory)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -279,7 +285,7 @@ class GraphIndex:
         except (OSError, ValueError):
             return None
         return cls(generation=meta["generation"], type_names=meta["type_names"],
-                   rel_names=meta["rel_names"], **arrays)
+                   rel_names=meta["rel_names"], group_names=meta["group_names"], **arrays)
 
 
 def concat_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
