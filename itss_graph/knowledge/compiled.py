@@ -22,7 +22,7 @@ Structure (a ``dict``, see :data:`FORMAT`):
   both are stored with each subject's (object's) entry marshalled on its own and are read as
   :class:`LazyIndex` mappings that decode an entry when it is first asked for: an answer
   reads a few hundred of the 3,500 subjects, and unpickling the whole nested index cost ~16 ms
-  of every ``itss standards`` (decoding on demand: ~1.5 ms to read, 0.1 ms per 200 subjects);
+  of every ``itss standards`` (now ~6 ms to unpickle, then tens of microseconds per subject read);
 * ``units``: ``{unit IRI: {"label": {lang: text}, "section", "kind", "start", "end", "files"}}``;
 * ``graph_files``: ``{graph IRI: [file name, ...]}``;
 * ``names``: ``{normalised name: [(strength, subject), ...]}`` (:mod:`itss_graph.knowledge.names`),

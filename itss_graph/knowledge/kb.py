@@ -59,7 +59,6 @@ PREFIXES: dict[str, str] = {
 
 TYPE = RDF + "type"
 LABEL = RDFS + "label"
-SUBCLASS = RDFS + "subClassOf"
 PREF_LABEL = SKOS + "prefLabel"
 ALT_LABEL = SKOS + "altLabel"
 NOTATION = SKOS + "notation"
