@@ -110,6 +110,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "gap_report": ("itss_graph.render.report_knowledge", "gap_report"),
     "write_docx": ("itss_graph.render.word", "write_docx"),
     "write_xlsx": ("itss_graph.render.spreadsheet", "write_xlsx"),
+    "write_atomic": ("itss_graph.atomic_file", "write_atomic"),
     "report_tables": ("itss_graph.render.spreadsheet", "report_tables"),
     "SheetTable": ("itss_graph.render.spreadsheet", "SheetTable"),
     # the web explorer (itss serve)

@@ -54,7 +54,7 @@ def content_key(paths: Iterable[Path], *, salt: str) -> str:
     key = _hash_contents(paths, header)
     settled = time.time_ns() - 2_000_000_000
     if all(max(st.st_mtime_ns, st.st_ctime_ns) < settled for st in stamps):
-        _write_atomic(memo, f"{stamp}\n{key}".encode("utf-8"))
+        _store(memo, f"{stamp}\n{key}".encode("utf-8"))
     return key
 
 
@@ -68,28 +68,21 @@ def _hash_contents(paths: list[Path], header: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file and a rename (readers never see
-    half a file); a read-only cache directory only costs speed."""
-    import tempfile  # only to write: a warm cache is read only
+def _store(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` atomically; a read-only cache directory only costs speed."""
+    from itss_graph.atomic_file import write_atomic  # tempfile: only to write, a warm cache only reads
 
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+        write_atomic(target, lambda tmp: tmp.write_bytes(data))
     except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+        pass
 
 
 def cached(name: str, paths: Iterable[Path], build: Callable[[], T]) -> T:
     """Return the artefact ``name`` compiled from ``paths``, building and storing it if needed.
 
     The artefact is pickled; a corrupt or unreadable cache entry is rebuilt. Writes are atomic
-    (temporary file + rename) so concurrent processes never read half a file.
+    (:mod:`itss_graph.atomic_file`) so concurrent processes never read half a file.
     """
     paths = list(paths)
     target = cache_dir() / f"{name}-{content_key(paths, salt=name)}.pickle"
@@ -99,5 +92,5 @@ def cached(name: str, paths: Iterable[Path], build: Callable[[], T]) -> T:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
     value = build()
-    _write_atomic(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    _store(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return value

@@ -65,9 +65,9 @@ def emit_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, output: P
         stream.write(data)
         stream.flush()
         return
-    from itss_graph.render.atomic_file import write_atomic
+    import itss_graph as itss
 
-    write_atomic(output, lambda tmp: tmp.write_bytes(data))
+    itss.write_atomic(output, lambda tmp: tmp.write_bytes(data))
     from itss_graph.i18n import _
 
     click.echo(_("CSV written to {path}").format(path=output), err=True)

@@ -105,7 +105,7 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     >>> p.read_text()
     '<p>hi</p>'
     """
-    from itss_graph.render.atomic_file import write_atomic
+    from itss_graph.atomic_file import write_atomic
 
     return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 

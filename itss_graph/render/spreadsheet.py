@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from itss_graph.render.atomic_file import write_atomic
+from itss_graph.atomic_file import write_atomic
 from itss_graph.render.table import display_width
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itss_graph.i18n import N_, translation
-from itss_graph.render.atomic_file import write_atomic
+from itss_graph.atomic_file import write_atomic
 
 if TYPE_CHECKING:
     from itss_graph.render.report import Report

@@ -189,15 +189,11 @@ def save_bookmarks(store: Neo4jReads) -> None:
     current = sorted(store.bookmarks.get_bookmarks())
     if not current or current == sorted(saved_bookmarks(store.uri, store.database)):
         return
-    import tempfile
+    from itss_graph.atomic_file import write_atomic
 
+    text = json.dumps({"uri": store.uri, "database": store.database, "at": time.time(), "bookmarks": current})
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"uri": store.uri, "database": store.database, "at": time.time(),
-                       "bookmarks": current}, fh)
-        os.replace(tmp, path)
+        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     except OSError:
         pass  # a cache: the next process then reads without waiting for this one's writes
 
