@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 from itss_graph.criticality import criticality_policy
@@ -51,7 +52,12 @@ _NUMBER = re.compile(r"\d+(\.\d+)?")
 
 
 def _number(value) -> float:
-    match = _NUMBER.search(str(value or ""))
+    return _number_in(str(value or ""))
+
+
+@lru_cache(maxsize=4096)
+def _number_in(text: str) -> float:  # SLAs and user counts repeat across services
+    match = _NUMBER.search(text)
     return float(match.group()) if match else 0.0
 
 
@@ -173,9 +179,8 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
         rows.append((i, k))
     for (i, _), chain in zip(rows, whole.chains_at([k for _, k in rows])):
         found[i]["chain"] = tuple(chain)
-    below = downstream_paths(store, weakened, schema=schema, only_types=services)
     # every service lost (failed, or down in the answer) is in ``found`` already
-    below = {s: path for s, path in below.items() if s not in found}
+    below = downstream_paths(store, weakened, schema=schema, only_types=services, except_ends=found)
     starts = sorted({path[0]["id"] for path in below.values()})  # CIs the answer lists as degraded
     at_row = columns.rows_of(starts, store)
     to_start = dict(zip(starts, whole.chains_at([at_row[i] for i in starts])))
@@ -195,18 +200,46 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     losses = with_new_spof(losses, nexts)
 
     policy = criticality_policy()
+    level_of = _memo_levels(policy)
     cis = store.get_cis(sorted(found))
     out = []
     for s, fields in found.items():
         ci = cis.get(s)
         props = ci.props if ci else {}
         out.append(AffectedService(
-            s, ci.name if ci else s, fields.pop("status"), policy.level_of(props) or "",
+            s, ci.name if ci else s, fields.pop("status"), level_of(props) or "",
             str(props.get("sla", "")), str(props.get("users", props.get("customers", ""))),
             **fields))
     out.sort(key=lambda a: (a.status != DOWN, policy.rank(a.criticality or None),
                             -_number(a.sla), -_number(a.users), a.id))
     return BlastRadius(result, out, losses, nexts.complete)
+
+
+def _memo_levels(policy):
+    """``policy.level_of`` remembered per combination of the policy's property values: 17k
+    services of an estate share a handful (each call folds the values by NFKC).
+
+    >>> level_of = _memo_levels(criticality_policy())
+    >>> level_of({"tier": "1"}), level_of({"tier": "1", "x": 2}), level_of({"tier": ["1"]})
+    ('critical', 'critical', None)
+    >>> level_of({"tier": 1}), level_of({"tier": 1.0})
+    ('critical', None)
+    """
+    known: dict[tuple, str | None] = {}
+    keys = policy.properties
+
+    def level_of(props: dict) -> str | None:
+        # with the types: 1, 1.0 and True are equal keys but fold to different texts
+        key = tuple((type(v), v) for v in map(props.get, keys))
+        try:
+            return known[key]
+        except KeyError:
+            level = known[key] = policy.level_of(props)
+            return level
+        except TypeError:  # a value that is a list or a mapping
+            return policy.level_of(props)
+
+    return level_of
 
 
 def services_at_risk(store: Store, result: ImpactResult, schema: Schema) -> set[str]:

@@ -99,30 +99,34 @@ class IndexedColumns(ImpactColumns):
         return self.chains_at([k])[0]
 
     def chains_at(self, rows) -> list[list[dict]]:
-        """The chains of several rows, walked in index positions; the ids and names of all
-        their steps are decoded in one pass."""
+        """The chains of several rows, walked back along ``origin`` for all rows at once; each
+        position on them is decoded once, and its step is one dict that every chain passing
+        through it shares (steps are read, never changed)."""
         from itss_graph.engine.indexed import FAILED
 
+        rows = np.asarray(list(rows), dtype=np.int64)
+        if not len(rows):
+            return []
         closure, index = self.closure, self._index
-        state, origin, limit = closure.state, closure.origin, index.size
-        walks = []
-        for k in rows:
-            chain = [int(self._positions[k])]
-            while state[chain[-1]] != FAILED and len(chain) <= limit:
-                chain.append(int(origin[chain[-1]]))
-            chain.reverse()
-            walks.append(chain)
-        flat = [p for chain in walks for p in chain]
-        ids, names = index.ids_of(flat), index.names_of(flat)
-        types = index.type_code[flat].tolist() if flat else []
-        vias = closure.via[flat].tolist() if flat else []
+        state, origin = closure.state, closure.origin
+        # walk[k][r]: the k-th step back from row r's CI (-1 once its chain reached a failed CI)
+        current = self._positions[rows].astype(np.int64)
+        walk = np.full((len(rows), 1), -1, dtype=np.int64)
+        walk[:, 0] = current
+        alive = np.flatnonzero(state[current] != FAILED)
+        while len(alive) and walk.shape[1] <= index.size:
+            current = origin[walk[alive, -1]].astype(np.int64)
+            walk = np.hstack([walk, np.full((len(rows), 1), -1, dtype=np.int64)])
+            walk[alive, -1] = current
+            alive = alive[state[current] != FAILED]
+        on_chains = np.unique(walk[walk >= 0])
         rel_names, type_names = index.rel_names, index.type_names
-        out, at = [], 0
-        for chain in walks:
-            out.append([{"id": ids[at + n], "type": type_names[types[at + n]], "name": names[at + n],
-                         "via": rel_names[vias[at + n]] if n else None} for n in range(len(chain))])
-            at += len(chain)
-        return out
+        failed = (state[on_chains] == FAILED).tolist()
+        step = {p: {"id": i, "type": type_names[t], "name": name, "via": None if first else rel_names[v]}
+                for p, i, t, name, v, first in zip(
+                    on_chains.tolist(), index.ids_of(on_chains), index.type_code[on_chains].tolist(),
+                    index.names_of(on_chains), closure.via[on_chains].tolist(), failed)}
+        return [[step[p] for p in reversed(chain) if p >= 0] for chain in walk.tolist()]
 
     def index_arrays(self) -> tuple:
         """(index, positions, is_down, via codes): for callers that work in index positions."""

@@ -130,12 +130,14 @@ def closure_mask(index, start, *, forward: bool = True,
 
 
 def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None = None,
-                     only_types: Collection[str] | None = None) -> dict[str, list[dict]]:
+                     only_types: Collection[str] | None = None,
+                     except_ends: Collection[str] = ()) -> dict[str, list[dict]]:
     """For every CI resting on ``ids`` (as :func:`downstream`), the shortest chain that links it
     to one of them: steps ``{"id", "type", "name", "via"}`` from the start (``via`` None) to the
     CI (``via``: the relation crossed to reach the step). Breadth first from all of ``ids`` at
     once; a CI reached at one level from several CIs keeps the first by (relation name, id).
-    With ``only_types``, only chains ending at CIs of those types.
+    With ``only_types``, only chains ending at CIs of those types; ``except_ends``: no chains
+    to these CIs (a caller that knows them already; the walk still passes through them).
 
     >>> from itss_graph.loading.example import example_store
     >>> chain = downstream_paths(example_store(), ["server:db1"], only_types={"business-service"})["service:shop"]
@@ -146,20 +148,21 @@ def downstream_paths(store: Store, ids: Iterable[str], *, schema: Schema | None 
     start = sorted(set(ids))
     if not start or (only_types is not None and not only_types):
         return {}
+    skip = frozenset(except_ends)
     return small_first(store, schema,
-                       lambda budget: _paths_levels(store, schema, start, only_types, budget),
-                       lambda index: _paths_index(store, index, start, only_types))
+                       lambda budget: _paths_levels(store, schema, start, only_types, budget, skip),
+                       lambda index: _paths_index(store, index, start, only_types, skip))
 
 
 def _paths_levels(store: Store, schema: Schema, start: list[str], only_types,
-                  budget: EdgeBudget) -> dict[str, list[dict]]:
+                  budget: EdgeBudget, skip: frozenset = frozenset()) -> dict[str, list[dict]]:
     rules = Rules.from_schema(schema)
     steps = [(direction, [r for r, effect in table.items() if effect != "degraded"])
              for direction, table in ((INCOMING, rules.toward_source), (OUTGOING, rules.toward_target))]
     walked = store.walk_paths(start, dict(steps)[INCOMING], dict(steps)[OUTGOING], only_types)
     if walked is not None:  # the chains' CIs with their parent links, from the store itself
         starts = set(start)
-        ends = [i for i in sorted(walked) if i not in starts
+        ends = [i for i in sorted(walked) if i not in starts and i not in skip
                 and (only_types is None or walked[i][0] in only_types)]
         return _chains({i: None if i in starts or v is None else (v, f) for i, (_, _, v, f) in walked.items()},
                        ends, {i: (t, n) for i, (t, n, _, _) in walked.items()}, store)
@@ -176,7 +179,7 @@ def _paths_levels(store: Store, schema: Schema, start: list[str], only_types,
                     best[c] = (rel, f)
         parent.update(best)
         frontier = sorted(best)
-    reached = sorted(i for i in parent if parent[i] is not None)
+    reached = sorted(i for i in parent if parent[i] is not None and i not in skip)
     headers = store.headers(reached)
     if only_types is not None:
         wanted = set(only_types)
@@ -201,7 +204,8 @@ def _chains(parent: dict, reached: list[str], headers: dict, store: Store) -> di
                            for i, via in chain] for chain in chains}
 
 
-def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str, list[dict]]:
+def _paths_index(store: Store, index, start: list[str], only_types,
+                 skip: frozenset = frozenset()) -> dict[str, list[dict]]:
     import numpy as np
 
     from itss_graph.stores.graph_index import concat_ranges
@@ -241,6 +245,9 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
     if only_types is not None:
         codes = [k for k, name in enumerate(index.type_names) if name in set(only_types)]
         reached = reached[np.isin(index.type_code[reached], codes)]
+    if skip:
+        reached = np.array([p for p, i in zip(reached.tolist(), index.ids_of(reached)) if i not in skip],
+                           dtype=np.int64)
     chains = []
     for pos in reached.tolist():
         chain = [pos]
