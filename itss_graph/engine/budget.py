@@ -40,6 +40,16 @@ class EdgeBudget:
     def __init__(self, limit: int | None):
         self.limit = self.left = limit
 
+    @property
+    def read_limit(self) -> dict:
+        """Keyword arguments for a store read that needs no more relations than it takes to
+        exhaust the budget (one more than is left): ``{}`` without a limit.
+
+        >>> EdgeBudget(10).read_limit, UNLIMITED.read_limit
+        ({'limit': 11}, {})
+        """
+        return {} if self.left is None else {"limit": max(self.left, 0) + 1}
+
     def spend(self, n: int) -> None:
         if self.left is None:
             return

@@ -229,7 +229,8 @@ def _candidates(store: Store, rules: Rules, frontier: list[str], budget: EdgeBud
     frontier (in no particular order: the caller keeps the smallest explanation)."""
     toward_target, toward_source = rules.toward_target, rules.toward_source
     budget.spend(len(frontier))  # at least a relation each: a wide frontier stops before reading
-    edges = store.flow_edges(frontier, list(toward_source), list(toward_target))
+    # a level that would exhaust the budget is read only as far as it takes to know
+    edges = store.flow_edges(frontier, list(toward_source), list(toward_target), **budget.read_limit)
     budget.spend(len(edges))
     for f, rel, c, f_is_source, group, _ in edges:
         if f_is_source:

@@ -70,7 +70,7 @@ def _walk_levels(store: Store, schema: Schema, start: list[str], forward: bool,
         found = set()
         for direction, rels in steps:
             budget.spend(len(frontier))  # a wide frontier stops before reading
-            edges = store.edges_with_groups(frontier, direction, rels)
+            edges = store.edges_with_groups(frontier, direction, rels, **budget.read_limit)
             budget.spend(len(edges))
             found.update(edge[2] for edge in edges)
         frontier = sorted(found - seen)
@@ -172,7 +172,7 @@ def _paths_levels(store: Store, schema: Schema, start: list[str], only_types,
         best: dict[str, tuple[str, str]] = {}  # CI -> (relation, from), smallest wins
         for direction, rels in steps:
             budget.spend(len(frontier))  # a wide frontier stops before reading
-            edges = store.edges_with_groups(frontier, direction, rels)
+            edges = store.edges_with_groups(frontier, direction, rels, **budget.read_limit)
             budget.spend(len(edges))
             for f, rel, c, _, _ in edges:
                 if c not in parent and (c not in best or (rel, f) < best[c]):

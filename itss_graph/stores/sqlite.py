@@ -145,10 +145,10 @@ class SQLiteStore(Store):
                 (*rel_types, *params)))
         return out
 
-    def edges_with_groups(self, ids, direction, rel_types):
+    def edges_with_groups(self, ids, direction, rel_types, *, limit=None):
         from itss_graph.stores.sqlite_read import edges_with_groups
 
-        return edges_with_groups(self, ids, direction, rel_types)
+        return edges_with_groups(self, ids, direction, rel_types, limit=limit)
 
     def closure_index(self, schema):
         from itss_graph.stores.sqlite_index import graph_index

@@ -30,8 +30,9 @@ _IN_LIST_LIMIT = 500  # above this, ids go as one JSON array instead of IN (?, .
 
 
 def edges_with_groups(store: SQLiteFile, ids: Sequence[str], direction: str,
-                      rel_types: Sequence[str]) -> list[Edge]:
-    """Edges around ``ids`` with each relation's redundancy group and min_up (or None)."""
+                      rel_types: Sequence[str], *, limit: int | None = None) -> list[Edge]:
+    """Edges around ``ids`` with each relation's redundancy group and min_up (or None); at
+    most ``limit`` of them (any), when given."""
     if not ids or not rel_types:
         return []
     near, far = ("src", "dst") if direction == OUTGOING else ("dst", "src")
@@ -41,8 +42,10 @@ def edges_with_groups(store: SQLiteFile, ids: Sequence[str], direction: str,
         where, params = f"f.id IN ({','.join('?' * len(ids))})", tuple(ids)
     else:
         where, params = "f.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
-    rows = store.db.execute(SQLITE_EDGES.format(near=near, far=far, types=marks, where=where),
-                            (*rel_types, *params))
+    statement = SQLITE_EDGES.format(near=near, far=far, types=marks, where=where)
+    if limit is not None:
+        statement, params = statement + "\nLIMIT ?", (*params, int(limit))
+    rows = store.db.execute(statement, (*rel_types, *params))
     return [(i, t, o, None if g is None else str(g), int_or_none(m)) for i, t, o, g, m in rows]
 
 
