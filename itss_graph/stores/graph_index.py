@@ -123,14 +123,26 @@ class GraphIndex:
         positions = np.asarray(positions, dtype=np.int64)
         blob, offsets, chars = (getattr(self, f"{kind}_blob"), getattr(self, f"{kind}_off"),
                                 getattr(self, f"{kind}_chars"))
-        if len(positions) < len(offsets) // 50:  # few: decode each one
+        if len(positions) < 64:  # few: decode each one
             view = memoryview(blob)
             return [str(view[a:b], "utf-8") for a, b in zip(offsets[positions].tolist(),
                                                               offsets[positions + 1].tolist())]
         if len(positions) < len(offsets) // 3:
-            # a good part: gather their bytes, decode once, slice by character lengths
+            # a good part: gather their bytes with a newline after each, decode once and split
+            # (in C: ~4x faster than slicing each text out in Python)
             starts = offsets[positions]
-            text = bytes(blob[concat_ranges(starts, offsets[positions + 1] - starts)]).decode("utf-8")
+            lengths = offsets[positions + 1] - starts
+            gathered = blob[concat_ranges(starts, lengths)]
+            if not np.count_nonzero(gathered == 10):
+                lines = np.full(len(gathered) + len(positions), 10, dtype=np.uint8)
+                text_byte = np.ones(len(lines), dtype=bool)
+                text_byte[np.cumsum(lengths + 1) - 1] = False
+                lines[text_byte] = gathered
+                texts = str(memoryview(lines), "utf-8").split("\n")
+                texts.pop()  # after the last newline
+                return texts
+            # a text with a newline in it: slice by character lengths instead
+            text = str(memoryview(gathered), "utf-8")
             ends = np.cumsum(chars[positions + 1] - chars[positions])
             return [text[a:b] for a, b in zip((ends - (chars[positions + 1] - chars[positions])).tolist(),
                                                ends.tolist())]
@@ -138,7 +150,7 @@ class GraphIndex:
         cache = self.__dict__.setdefault("_decoded", {})
         whole = cache.get(kind)
         if whole is None:
-            whole = cache[kind] = bytes(blob).decode("utf-8")
+            whole = cache[kind] = str(memoryview(blob), "utf-8")
         return [whole[a:b] for a, b in zip(chars[positions].tolist(), chars[positions + 1].tolist())]
 
     def id_of(self, pos: int) -> str:
