@@ -126,12 +126,12 @@ def services_text(radius: "BlastRadius", limit: int = 50) -> str:
 
     if not radius.services:
         return ""
-    rows = service_rows(radius)
-    shown = rows[:limit] if limit else rows
-    out = [_("Business services ({n}), most critical first:").format(n=len(rows)),
+    services = radius.services
+    shown = [[getattr(s, h) for h in SERVICE_HEADERS] for s in (services[:limit] if limit else services)]
+    out = [_("Business services ({n}), most critical first:").format(n=len(services)),
            render_table([_(h) for h in SERVICE_HEADERS], shown_service_rows(shown))]
-    if len(shown) < len(rows):
-        out.append(_more(len(rows) - len(shown)))
+    if len(shown) < len(services):
+        out.append(_more(len(services) - len(shown)))
     out.append("")
     out.append(_("Why:"))
     out.extend(why_lines(radius, limit))
