@@ -177,8 +177,8 @@ def heavy_imports(itss: str, store: Path, probe: str) -> list[str]:
                            "pandas", "yaml", "jinja2"})
 
 
-def ensure_store(estate: Path, itss: str) -> tuple[Path, dict | None]:
-    store = estate / "itss.db"
+def ensure_store(estate: Path, itss: str, name: str = "itss.db") -> tuple[Path, dict | None]:
+    store = estate / name
     if store.exists():
         return store, None
     wall, peak, _, rc, _ = timed([itss, "load", str(estate), "--store", str(store)])
@@ -236,6 +236,8 @@ def main() -> None:
                         help="load each estate into a fresh store first and time the first query")
     parser.add_argument("--first-probe", default=None, metavar="ID",
                         help="the first query after the load (default: the largest probe)")
+    parser.add_argument("--store-name", default="itss.db", metavar="FILE",
+                        help="the estate's store file (e.g. fresh.db: the one --first-after-load left)")
     parser.add_argument("--label", default="", help="a name for this run (e.g. before, after)")
     parser.add_argument("--baseline", default=None, metavar="ITSS",
                         help="another itss executable (e.g. main's) measured beside, in the same run")
@@ -281,7 +283,7 @@ def main() -> None:
             entry["first_after_load"] = first_after_load(estate, opts.itss, opts.first_probe)
             store, loaded = estate / "fresh.db", None
         else:
-            store, loaded = ensure_store(estate, opts.itss)
+            store, loaded = ensure_store(estate, opts.itss, opts.store_name)
         entry.update(store=str(store), loaded=loaded)
         # the closure index built (as `itss load` leaves it for a large store): no probe pays for it
         timed([PYTHON, "-m", "itss_graph.stores.index_at_load", str(store)])
