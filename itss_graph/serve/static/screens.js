@@ -253,13 +253,18 @@
     return box;
   }
 
+  // a group's members as the answer names them: the first page, and how many more there are
+  function page(ids, count) {
+    return ids.join(", ") + (count > ids.length ? t("whatif.members_more", {n: count - ids.length}) : "");
+  }
+
   // the redundancy groups that lost members: what is left, what became a single point of failure
   function redundancyTable(losses) {
     return table([["id", "col.id", function (g) { return ITSS.ciLink(g.id, g.name); }], ["type", "col.type"],
                   ["effect", "col.effect", function (g) { return effectCell(g.effect); }],
                   ["group", "col.group", function (g) { return g.group.kind === "property" ? g.group.name : g.group.relation; }],
-                  ["lost", "col.lost", function (g) { return g.lost.length + " / " + g.members + ": " + g.lost.join(", "); }],
-                  ["left", "col.left", function (g) { return g.left.join(", "); }],
+                  ["lost", "col.lost", function (g) { return g.lost_count + " / " + g.members + ": " + page(g.lost, g.lost_count); }],
+                  ["left", "col.left", function (g) { return page(g.left, g.left_count); }],
                   ["new_spof", "col.new_spof", function (g) { return g.new_spof.join(", "); }]], losses, {limit: 50});
   }
 
