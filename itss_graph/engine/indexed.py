@@ -59,12 +59,12 @@ def zeros(n: int, dtype) -> np.ndarray:
     return np.frombuffer(mmap.mmap(-1, n * dtype.itemsize), dtype=dtype, count=n)
 
 
-class _Winners:
+class Winners:
     """For each distinct target of a level's edges, the edge of the smallest ordering key: a
     scatter of the best key per target into a scratch array over all positions (no sort; the
     scratch is zeroed lazily and cleared where written, so a small question touches few pages).
 
-    >>> w = _Winners(5)
+    >>> w = Winners(5)
     >>> sorted(w.first_per_target(np.array([3, 1, 3, 1]), np.array([7, 2, 5, 4])).tolist())
     [1, 2]
     >>> len(w.first_per_target(np.array([4, 4]), np.array([9, 9])))  # equal edges: one kept
@@ -167,7 +167,7 @@ def _levels(index: GraphIndex, state: np.ndarray, group_lost: np.ndarray, fronti
     ``group_lost`` in place. The frontier holds distinct positions."""
     n = index.size
     rel_count = max(len(index.rel_names), 1)
-    winners = _Winners(n)
+    winners = Winners(n)
     level = 0
     while len(frontier) and (max_depth is None or level < max_depth):
         level += 1
