@@ -59,6 +59,22 @@ def zeros(n: int, dtype) -> np.ndarray:
     return np.frombuffer(mmap.mmap(-1, n * dtype.itemsize), dtype=dtype, count=n)
 
 
+def distinct(values) -> np.ndarray:
+    """The distinct values of a 1-D integer array, ascending: ``np.unique`` by one sort (numpy
+    2.3+ answers ``np.unique`` through a hash table, several times slower on 100k random ints).
+
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(np.asarray(values).ravel())
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 class Winners:
     """For each distinct target of a level's edges, the edge of the smallest ordering key: a
     scatter of the best key per target into a scratch array over all positions (no sort; the
@@ -108,7 +124,7 @@ def _count_lost_members(group_lost: np.ndarray, slot: np.ndarray, member: np.nda
             several = np.zeros(len(member), dtype=bool)
             several[1:] = same
             several[:-1] |= same
-            pairs = np.unique(member[several] * len(group_lost) + slot[several])
+            pairs = distinct(member[several] * len(group_lost) + slot[several])
             slot = np.concatenate([slot[~several], pairs % len(group_lost)])
     np.add.at(group_lost, slot, np.ones(len(slot), dtype=group_lost.dtype))  # the array form is fast
 
@@ -126,7 +142,7 @@ def propagate(index: GraphIndex, failed: np.ndarray, max_depth: int | None = Non
     origin = np.empty(n, dtype=np.int32)
     cause = np.empty(n, dtype=np.int8)
     group_lost = zeros(len(index.group_owner), np.int32)
-    failed = np.unique(np.asarray(failed, dtype=np.int64))
+    failed = distinct(np.asarray(failed, dtype=np.int64))
     state[failed] = FAILED
     via[failed], origin[failed], cause[failed] = -1, -1, -1
     lost_order: list[np.ndarray] = []

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from itss_graph.engine.group_loss import MEMBER_PAGE, GroupLoss, Members
-from itss_graph.engine.indexed import LOST
+from itss_graph.engine.indexed import LOST, distinct
 from itss_graph.engine.result import GROUP
 from itss_graph.semantics import DOWN
 from itss_graph.stores.base import INCOMING, OUTGOING
@@ -48,7 +48,7 @@ def losses_in_index(columns) -> list[GroupLoss]:
     edges, slot_of = edges[slot_of >= 0], slot_of[slot_of >= 0]
     provider = index.up_src[edges].astype(np.int64)
     # the slots that lost a member (a provider down or failed); each slot has one owner
-    slots = np.unique(slot_of[state[provider] >= LOST])
+    slots = distinct(slot_of[state[provider] >= LOST])
     if not len(slots):
         return []
     owners = index.group_owner[slots].astype(np.int64)
@@ -59,7 +59,7 @@ def losses_in_index(columns) -> list[GroupLoss]:
     outgoing = index.up_outgoing[edges]
 
     # relation types per slot (codes rank names: sorted codes are sorted names)
-    pairs = np.unique(at * len(index.rel_names) + rel)
+    pairs = distinct(at * len(index.rel_names) + rel)
     rel_slot, rel_code = np.divmod(pairs, len(index.rel_names))
     rel_bounds = np.searchsorted(rel_slot, np.arange(len(slots) + 1))
     direction = np.zeros(len(slots), dtype=np.int8)
@@ -67,7 +67,7 @@ def losses_in_index(columns) -> list[GroupLoss]:
 
     # members per slot, each once: the lost ones (down or failed) first, each part in id order
     gone = state[provider] >= LOST
-    order = np.lexsort((index.id_rank[provider], ~gone, at))
+    order = np.argsort((at * 2 + ~gone) * index.size + index.id_rank[provider], kind="stable")  # (slot, lost first, id)
     at_m, member, gone = at[order], provider[order], gone[order]
     first = np.ones(len(member), dtype=bool)
     first[1:] = (at_m[1:] != at_m[:-1]) | (member[1:] != member[:-1])

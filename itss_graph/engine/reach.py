@@ -107,19 +107,20 @@ def closure_mask(index, start, *, forward: bool = True,
     """
     import numpy as np
 
+    from itss_graph.engine.indexed import distinct
     from itss_graph.stores.graph_index import concat_ranges
 
     ptr, nxt, cls = ((index.flow_ptr, index.flow_dst, index.flow_class) if forward
                      else (index.up_ptr, index.up_src, index.up_class))
     seen = np.zeros(index.size, dtype=bool)
-    frontier = np.unique(np.asarray(start, dtype=np.int64))
+    frontier = distinct(np.asarray(start, dtype=np.int64))
     seen[frontier] = True
     origin = frontier.copy()
     while len(frontier):
         starts = ptr[frontier]
         edges = concat_ranges(starts, ptr[frontier + 1] - starts)
         edges = edges[cls[edges] != 2]  # degrading relations cost no service
-        found = np.unique(nxt[edges])
+        found = distinct(nxt[edges])
         frontier = found[~seen[found]]
         seen[frontier] = True
     seen[origin] = False
@@ -206,7 +207,7 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
 
     from itss_graph.stores.graph_index import concat_ranges
 
-    from itss_graph.engine.indexed import Winners, zeros
+    from itss_graph.engine.indexed import Winners, distinct, zeros
 
     n = index.size
     winners = Winners(n)
@@ -215,7 +216,7 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
     parent = np.empty(n, dtype=np.int64)
     via = np.empty(n, dtype=np.int64)
     seen = zeros(n, bool)
-    frontier = np.unique(store.index_positions(index, start).astype(np.int64))
+    frontier = distinct(store.index_positions(index, start).astype(np.int64))
     seen[frontier] = True
     parent[frontier] = -1
     found = []
@@ -253,7 +254,7 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
             break
         steps.append(up)
     walks = np.stack(steps[::-1], axis=1)  # per reached CI: -1 padding, then start .. CI
-    positions = np.unique(walks[walks >= 0])
+    positions = distinct(walks[walks >= 0])
     ids, names = index.ids_of(positions), index.names_of(positions)
     rel_names, type_names = index.rel_names, index.type_names
     types = [type_names[t] for t in index.type_code[positions].tolist()]
