@@ -1,7 +1,8 @@
 """The engine's reads on Neo4j: the connection (driver, routing, bookmarks), one round trip
 per batch of ids with results as one record of parallel lists, and the calls of ITSS Graph's
 optional server procedures (``tools/neo4j-plugin``: ``itss.impact``, ``itss.reach``,
-``itss.paths``, ``itss.further``), and the chains of ``itss.paths`` in plain Cypher without them.
+``itss.paths``, ``itss.further``), and the chains of ``itss.paths`` in plain Cypher without them
+(``itss.further``'s are in :mod:`itss_graph.stores.neo4j_further`).
 
 Where a cold ``itss impact`` on Neo4j spends its time beyond the embedded store's (measured,
 docs/scaling.md): importing the driver, the walk inside the server, and round trips. Hence the
@@ -407,12 +408,24 @@ def paths_in_cypher(store: Neo4jReads, start: Sequence[str], incoming: Sequence[
 def walk_further(store: Neo4jReads, lost: Collection[str], candidates: Sequence[str],
                  targets: Collection[str], toward_source: dict, toward_target: dict) -> dict | None:
     """What each candidate's failure takes down among ``targets``, by the server's
-    ``itss.further``, or None without it."""
+    ``itss.further``, or without it by :func:`itss_graph.stores.neo4j_further.further_in_cypher`
+    (None when that cannot represent the walks: the engine then walks by the reference)."""
     rows = call_procedure(store, "itss.further", NEO4J_FURTHER_PROCEDURE, lost=sorted(lost),
                           candidates=list(candidates), targets=sorted(targets),
                           toward_source=dict(toward_source), toward_target=dict(toward_target))
     if rows is None:
-        return None
+        from neo4j.exceptions import ClientError
+
+        from itss_graph.stores.neo4j_further import Unrepresentable, further_in_cypher
+
+        try:
+            return further_in_cypher(store, lost, candidates, targets, toward_source, toward_target)
+        except Unrepresentable:
+            return None
+        except ClientError as exc:
+            if "Arithmetic" not in (exc.code or ""):  # 64-bit overflow of a (walk, CI) key
+                raise
+            return None
     [(found, takes)] = rows
     return {c: set(t) for c, t in zip(found, takes)}
 
