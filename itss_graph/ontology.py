@@ -18,9 +18,8 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from itss_graph.errors import ItssError
 from itss_graph.resources import resource_dirs
@@ -44,8 +43,7 @@ class KnowledgeFileError(ItssError, ValueError):
         self.path = path
 
 
-@dataclass(frozen=True)
-class OntologyFiles:
+class OntologyFiles(NamedTuple):
     """The Turtle files of the ontology, split by role."""
 
     tbox: tuple[Path, ...]

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from itss_graph.errors import ItssError
 from itss_graph.i18n import M_
@@ -30,8 +31,7 @@ POLICY_FILE = "obligations.yaml"
 KINDS = ("emergency_tasks", "processes", "roles", "resources", "reports", "quality_hit")
 
 
-@dataclass(frozen=True)
-class Situation:
+class Situation(NamedTuple):
     """What an impact answer amounts to, for the policy's conditions."""
 
     services_down: dict[str, int]  # criticality level (queries/criticality.yaml) or "unknown" -> count

@@ -8,6 +8,7 @@ Errors: one line on stderr first, detail after; exit status 2 for usage and inpu
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -135,6 +136,11 @@ def _language_from(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> None:
     from itss_graph.i18n import _, ngettext, set_language
+
+    # The engine's numpy work is element-wise, never BLAS; OpenBLAS would start a thread per core
+    # when numpy is imported, ~0.1 s of CPU in a cold process for nothing (set before any import
+    # of numpy; a user's own setting wins)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
     set_language(_language_from(sys.argv[1:] if argv is None else argv))
     translate_help(cli)

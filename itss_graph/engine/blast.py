@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from itss_graph.criticality import criticality_policy
 from itss_graph.engine.explain import GroupLoss, next_failures, redundancy_losses, with_new_spof
@@ -55,8 +55,7 @@ def _number(value) -> float:
     return float(match.group()) if match else 0.0
 
 
-@dataclass(frozen=True)
-class AffectedService:
+class AffectedService(NamedTuple):
     id: str
     name: str
     status: str  # "down" or "at-risk"

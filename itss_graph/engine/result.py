@@ -19,17 +19,15 @@ Example:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from itss_graph.model import CI
 from itss_graph.schema import Schema
 from itss_graph.semantics import DEGRADED, DOWN
 
 
-@dataclass(frozen=True)
-class ImpactedCI:
+class ImpactedCI(NamedTuple):
     """A CI lost or degraded by the failure, and how the failure reached it."""
 
     id: str
