@@ -246,6 +246,37 @@ def test_a_ci_lost_through_a_group_names_every_provider_that_had_to_go(tmp_path)
         assert (loss.id, loss.effect, loss.lost, loss.left) == ("srv", "down", ("pa", "pb"), ())
 
 
+def test_a_group_larger_than_the_page_is_named_by_counts_and_a_page(tmp_path):
+    # 130 servers in one group (min_up 1); 70 of them rest on pa: its failure degrades the group
+    from itss_graph.engine.blast import blast_radius
+    from itss_graph.engine.group_loss import MEMBER_PAGE
+    from itss_graph.render.impact import explain_text
+
+    members = [f"n{k:03d}" for k in range(130)]
+    lost, left = members[:70], members[70:]
+    store = _estate(tmp_path, "id,name,type,min_up\npa,pa,pdu,\ng,g,redundancy-group,1\nsvc,svc,business-service,\n"
+                    + "".join(f"{m},{m},server,\n" for m in members),
+                    "source,type,target\ng,SUPPORTS,svc\n" + "".join(f"{m},MEMBER_OF,g\n" for m in members)
+                    + "".join(f"{m},POWERED_BY,pa\n" for m in lost))
+    store.index_after_edges = 0  # the first answer from the closure index, the other by queries
+    answers = []
+    for s in _both(store):
+        radius = blast_radius(s, ["pa"])
+        [loss] = [g for g in radius.losses if g.id == "g"]  # (each server lost its one feed too)
+        assert (loss.effect, list(loss.lost), list(loss.left)) == ("degraded", lost, left)
+        doc = loss.as_dict()
+        assert (doc["members"], doc["lost_count"], doc["left_count"]) == (130, 70, 60)
+        assert (doc["lost"], doc["left"]) == (lost[:MEMBER_PAGE], left[:MEMBER_PAGE])
+        assert loss.text() == ("g degraded: lost 70 of 130 MEMBER_OF providers (min_up 1): "
+                               f"{', '.join(lost[:MEMBER_PAGE])} (and 20 more); "
+                               f"left: {', '.join(left[:MEMBER_PAGE])} (and 10 more)")
+        explained = explain_text({"id": "g", "type": "redundancy-group", "name": "g", "status": "degraded",
+                                  "depth": 1, "chain": [], "redundancy": [doc]})
+        assert "lost 70 of 130" in explained and "(and 20 more)" in explained and "(and 10 more)" in explained
+        answers.append(radius.as_dict())
+    assert answers[0] == answers[1]
+
+
 def test_a_depth_limit_never_contradicts_the_whole_answer(tmp_path):
     # c needs one of p1, p2; p1 is lost at depth 1, p2 at depth 2: c is lost at depth 3
     store = _estate(tmp_path, "id,name,type\nf,f,server\np1,p1,vm\np2,p2,vm\nx,x,vm\nc,c,application\n",

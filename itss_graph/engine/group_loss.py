@@ -1,5 +1,11 @@
 """One redundancy group that lost members in a failure, as answers report it.
 
+Its members lost and left are complete sequences for the engine (next failures, new single
+points of failure), but answers name a page of each: the first :data:`MEMBER_PAGE` in id order,
+beside ``lost_count`` and ``left_count``. (A group of a million-CI estate can have 128k members:
+naming them all made a what-if answer 6 MB of ids.) :class:`Members` holds a page decoded and
+the rest undecoded until someone iterates over it.
+
 Example:
     >>> loss = GroupLoss("server:db1", "server", "db1", "degraded", 1, ("POWERED_BY",), "out",
     ...                  None, 1, ("pdu:a",), ("pdu:b",))
@@ -9,10 +15,68 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from itss_graph.schema import load_schema
+
+MEMBER_PAGE = 50  # members lost, and members left, named per group in answers (in id order)
+
+
+class Members(SequenceABC):
+    """Member ids in id order, ``count`` of them, of which the first ``page`` are decoded;
+    ``all_ids`` decodes them all, on the first access beyond the page.
+
+    >>> m = Members(("a", "b"), 3, lambda: ["a", "b", "c"])
+    >>> len(m), m[:2], list(m), m == ("a", "b", "c")
+    (3, ('a', 'b'), ['a', 'b', 'c'], True)
+    """
+
+    __slots__ = ("_page", "_count", "_all_ids", "_all")
+
+    def __init__(self, page: Sequence[str], count: int, all_ids: Callable[[], Sequence[str]]):
+        self._page, self._count, self._all_ids, self._all = tuple(page), count, all_ids, None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _every(self) -> tuple[str, ...]:
+        if self._all is None:
+            self._all = self._page if len(self._page) == self._count else tuple(self._all_ids())
+        return self._all
+
+    def __getitem__(self, k):
+        if isinstance(k, slice) and k.start in (None, 0) and k.step in (None, 1) \
+                and k.stop is not None and 0 <= k.stop <= len(self._page):
+            return self._page[:k.stop]
+        return self._every()[k]
+
+    def __iter__(self):
+        return iter(self._every())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SequenceABC) and not isinstance(other, str) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._every())
+
+    def __repr__(self) -> str:
+        return f"Members({list(self._page)!r}, {self._count})"
+
+
+def page_text(ids: Sequence[str]) -> str:
+    """The first :data:`MEMBER_PAGE` ids, comma-separated, and how many more there are.
+
+    >>> page_text(["a", "b"]), page_text([str(k) for k in range(52)])[-19:]
+    ('a, b', '48, 49 (and 2 more)')
+    """
+    from itss_graph.i18n import _
+
+    text = ", ".join(ids[:MEMBER_PAGE])
+    if len(ids) > MEMBER_PAGE:
+        text += _(" (and {n} more)").format(n=len(ids) - MEMBER_PAGE)
+    return text
 
 
 @dataclass(frozen=True)
@@ -28,8 +92,8 @@ class GroupLoss:
     direction: str | None  # relation groups: "out" (members are targets) or "in"; else None
     group: str | None  # the redundancy_group property's value, for property groups
     min_up: int
-    lost: tuple[str, ...]
-    left: tuple[str, ...]
+    lost: Sequence[str]  # every member lost (down or failed), in id order (a tuple or Members)
+    left: Sequence[str]  # every member left, in id order
     new_spof: tuple[str, ...] = ()  # members left whose failure alone now takes the CI down
 
     @property
@@ -53,7 +117,7 @@ class GroupLoss:
                 if self.group else _("{relations} providers").format(relations=relations))
         line = _("lost {lost} of {members} {what} (min_up {min_up}): {lost_ids}; left: {left}").format(
             lost=len(self.lost), members=self.members, what=what, min_up=self.min_up,
-            lost_ids=", ".join(self.lost), left=", ".join(self.left) or _("none"))
+            lost_ids=page_text(self.lost), left=page_text(self.left) or _("none"))
         if self.new_spof and with_spof:
             line += ngettext("; now single point of failure: {ids}", "; now single points of failure: {ids}",
                              len(self.new_spof)).format(ids=", ".join(self.new_spof))
@@ -71,7 +135,8 @@ class GroupLoss:
                  {"kind": "relation", "relation": self.relations[0], "direction": self.direction})
         return {"id": self.id, "type": self.type, "name": self.name, "effect": self.effect,
                 "depth": self.depth, "group": group, "min_up": self.min_up,
-                "members": self.members, "lost": list(self.lost), "left": list(self.left),
+                "members": self.members, "lost_count": len(self.lost), "left_count": len(self.left),
+                "lost": list(self.lost[:MEMBER_PAGE]), "left": list(self.left[:MEMBER_PAGE]),
                 "new_spof": list(self.new_spof)}
 
 
@@ -85,4 +150,4 @@ def _relations_text(relations: Sequence[str]) -> str:
     return "/".join(types[r].label_zh if r in types and types[r].label_zh else r for r in relations)
 
 
-__all__ = ["GroupLoss"]
+__all__ = ["GroupLoss", "MEMBER_PAGE", "Members", "page_text"]

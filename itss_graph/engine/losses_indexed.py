@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from itss_graph.engine.group_loss import GroupLoss
-from itss_graph.engine.indexed import LOST
+from itss_graph.engine.group_loss import MEMBER_PAGE, GroupLoss, Members
+from itss_graph.engine.indexed import LOST, distinct
 from itss_graph.engine.result import GROUP
 from itss_graph.semantics import DOWN
 from itss_graph.stores.base import INCOMING, OUTGOING
@@ -48,7 +48,7 @@ def losses_in_index(columns) -> list[GroupLoss]:
     edges, slot_of = edges[slot_of >= 0], slot_of[slot_of >= 0]
     provider = index.up_src[edges].astype(np.int64)
     # the slots that lost a member (a provider down or failed); each slot has one owner
-    slots = np.unique(slot_of[state[provider] >= LOST])
+    slots = distinct(slot_of[state[provider] >= LOST])
     if not len(slots):
         return []
     owners = index.group_owner[slots].astype(np.int64)
@@ -59,7 +59,7 @@ def losses_in_index(columns) -> list[GroupLoss]:
     outgoing = index.up_outgoing[edges]
 
     # relation types per slot (codes rank names: sorted codes are sorted names)
-    pairs = np.unique(at * len(index.rel_names) + rel)
+    pairs = distinct(at * len(index.rel_names) + rel)
     rel_slot, rel_code = np.divmod(pairs, len(index.rel_names))
     rel_bounds = np.searchsorted(rel_slot, np.arange(len(slots) + 1))
     direction = np.zeros(len(slots), dtype=np.int8)
@@ -67,15 +67,26 @@ def losses_in_index(columns) -> list[GroupLoss]:
 
     # members per slot, each once: the lost ones (down or failed) first, each part in id order
     gone = state[provider] >= LOST
-    order = np.lexsort((index.id_rank[provider], ~gone, at))
+    order = np.argsort((at * 2 + ~gone) * index.size + index.id_rank[provider], kind="stable")  # (slot, lost first, id)
     at_m, member, gone = at[order], provider[order], gone[order]
     first = np.ones(len(member), dtype=bool)
     first[1:] = (at_m[1:] != at_m[:-1]) | (member[1:] != member[:-1])
     at_m, member, gone = at_m[first], member[first], gone[first]
-    member_ids = index.ids_of(member)
     bounds = np.searchsorted(at_m, np.arange(len(slots) + 1))
-    cuts = (bounds[:-1] + np.bincount(at_m[gone], minlength=len(slots))).tolist()
-    bounds = bounds.tolist()
+    cuts = bounds[:-1] + np.bincount(at_m[gone], minlength=len(slots))
+    # the ids an answer names: the first MEMBER_PAGE of each part, decoded in one pass (the
+    # rest only if someone iterates over them: Members)
+    part_starts = np.stack([bounds[:-1], cuts], axis=1).ravel()
+    part_counts = np.stack([cuts - bounds[:-1], bounds[1:] - cuts], axis=1).ravel()
+    shown = np.minimum(part_counts, MEMBER_PAGE)
+    page_ids = index.ids_of(member[concat_ranges(part_starts, shown)])
+    page_at = np.concatenate([[0], np.cumsum(shown)]).tolist()
+    part_starts, part_counts = part_starts.tolist(), part_counts.tolist()
+
+    def members(part: int) -> Members:
+        start, count = part_starts[part], part_counts[part]
+        return Members(page_ids[page_at[part]:page_at[part + 1]], count,
+                       lambda: index.ids_of(member[start:start + count]))
 
     # each slot's relations and key, and its place in the order of the answer
     rel_names, group_names = index.rel_names, index.group_names
@@ -112,8 +123,7 @@ def losses_in_index(columns) -> list[GroupLoss]:
         relations, way, group = described[kind_of[k]]
         out.append(GroupLoss(owner_ids[k], type_names[types[k]], owner_names[k],
                              DOWN if down[k] else "degraded", depths[k], relations, way, group,
-                             min_ups[k], tuple(member_ids[bounds[k]:cuts[k]]),
-                             tuple(member_ids[cuts[k]:bounds[k + 1]])))
+                             min_ups[k], members(2 * k), members(2 * k + 1)))
     return out
 
 __all__ = ["losses_in_index"]

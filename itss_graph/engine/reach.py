@@ -107,19 +107,20 @@ def closure_mask(index, start, *, forward: bool = True,
     """
     import numpy as np
 
+    from itss_graph.engine.indexed import distinct
     from itss_graph.stores.graph_index import concat_ranges
 
     ptr, nxt, cls = ((index.flow_ptr, index.flow_dst, index.flow_class) if forward
                      else (index.up_ptr, index.up_src, index.up_class))
     seen = np.zeros(index.size, dtype=bool)
-    frontier = np.unique(np.asarray(start, dtype=np.int64))
+    frontier = distinct(np.asarray(start, dtype=np.int64))
     seen[frontier] = True
     origin = frontier.copy()
     while len(frontier):
         starts = ptr[frontier]
         edges = concat_ranges(starts, ptr[frontier + 1] - starts)
         edges = edges[cls[edges] != 2]  # degrading relations cost no service
-        found = np.unique(nxt[edges])
+        found = distinct(nxt[edges])
         frontier = found[~seen[found]]
         seen[frontier] = True
     seen[origin] = False
@@ -206,15 +207,16 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
 
     from itss_graph.stores.graph_index import concat_ranges
 
-    from itss_graph.engine.indexed import zeros
+    from itss_graph.engine.indexed import Winners, distinct, zeros
 
     n = index.size
+    winners = Winners(n)
     # parent and via are written only where a chain passes (np.empty: a small walk of a
     # million-CI index touches a few pages, not 16 MB)
     parent = np.empty(n, dtype=np.int64)
     via = np.empty(n, dtype=np.int64)
     seen = zeros(n, bool)
-    frontier = np.unique(store.index_positions(index, start).astype(np.int64))
+    frontier = distinct(store.index_positions(index, start).astype(np.int64))
     seen[frontier] = True
     parent[frontier] = -1
     found = []
@@ -229,10 +231,8 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
         new = ~seen[c]
         edges, f, c = edges[new], f[new], c[new]
         rel = index.flow_rel[edges].astype(np.int64)
-        order = np.lexsort((index.id_rank[f], rel, c))  # per CI: smallest (relation, from id)
-        c, f, rel = c[order], f[order], rel[order]
-        first = np.ones(len(c), dtype=bool)
-        first[1:] = c[1:] != c[:-1]
+        # per CI: the smallest (relation, from id)
+        first = winners.first_per_target(c, rel * n + index.id_rank[f])
         c, f, rel = c[first], f[first], rel[first]
         parent[c], via[c], seen[c] = f, rel, True
         found.append(c)
@@ -241,17 +241,29 @@ def _paths_index(store: Store, index, start: list[str], only_types) -> dict[str,
     if only_types is not None:
         codes = [k for k, name in enumerate(index.type_names) if name in set(only_types)]
         reached = reached[np.isin(index.type_code[reached], codes)]
-    chains = []
-    for pos in reached.tolist():
-        chain = [pos]
-        while parent[chain[-1]] >= 0:
-            chain.append(int(parent[chain[-1]]))
-        chains.append(chain[::-1])
-    positions = sorted({p for chain in chains for p in chain})
-    ids = dict(zip(positions, index.ids_of(positions)))
-    names = dict(zip(positions, index.names_of(positions)))
+    if not len(reached):
+        return {}
+    # the chains, walked up the parent links for all of them at once (one row per step back)
+    steps = [reached]
+    while True:
+        here = steps[-1]
+        up = np.full(len(here), -1, dtype=np.int64)
+        walking = np.flatnonzero(here >= 0)
+        up[walking] = parent[here[walking]]
+        if not (up >= 0).any():
+            break
+        steps.append(up)
+    walks = np.stack(steps[::-1], axis=1)  # per reached CI: -1 padding, then start .. CI
+    positions = distinct(walks[walks >= 0])
+    ids, names = index.ids_of(positions), index.names_of(positions)
     rel_names, type_names = index.rel_names, index.type_names
-    return {ids[chain[-1]]: [{"id": ids[p], "type": type_names[int(index.type_code[p])], "name": names[p],
-                              "via": rel_names[int(via[p])] if k else None}
-                             for k, p in enumerate(chain)]
-            for chain in chains}
+    types = [type_names[t] for t in index.type_code[positions].tolist()]
+    vias = [rel_names[v] if v >= 0 else None  # a start has no parent (and no via written)
+            for v in np.where(parent[positions] >= 0, via[positions], -1).tolist()]
+    at = {p: k for k, p in enumerate(positions.tolist())}
+    out = {}
+    for walk in walks.tolist():
+        rows = [at[p] for p in walk if p >= 0]
+        out[ids[rows[-1]]] = [{"id": ids[k], "type": types[k], "name": names[k], "via": vias[k] if j else None}
+                              for j, k in enumerate(rows)]
+    return out

@@ -48,8 +48,14 @@ def impact_csv(result: "ImpactResult") -> Table:
 
 
 def blast_document(answer: "BlastRadius", obligations: dict | None) -> dict:
-    """``itss blast-radius --format json``."""
-    return {**answer.as_dict(), "obligations": obligations}
+    """``itss blast-radius --format json``: the services and the redundancy lost one entry per
+    line, as ``itss impact`` writes them (a what-if of the 1M estate ranks 1,500 services)."""
+    from itss_graph.render.formats import OneLine
+
+    document = answer.as_dict()
+    for key in ("services", "redundancy"):
+        document[key] = OneLine(document[key])
+    return {**document, "obligations": obligations}
 
 
 def blast_csv(answer: "BlastRadius") -> Table:

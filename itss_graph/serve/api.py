@@ -123,6 +123,16 @@ async def blast_radius(request: Request, ci: list[str] = Query(...), lang: Lang 
         s, ci, lang=lang, with_props=format == "html"), format, download)
 
 
+@router.get("/impacted", summary="A page of the CIs a failure impacts (the rows of itss impact)",
+            responses=ANSWER_RESPONSES)
+async def impacted(request: Request, ci: list[str] = Query(..., description="Failed CI ids (together)"),
+                   offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000),
+                   format: Format = "json", download: bool = False):
+    _limit(len(ci), request.app.state.options.limits.failed_cis, "failed CIs")
+    return await answer(request, "impacted", lambda s, t: verbs.impacted_page(s, ci, offset=offset, limit=limit),
+                        format, download)
+
+
 @router.get("/root-cause", summary="Upstream CIs that explain failing ones (itss root-cause)",
             responses=ANSWER_RESPONSES)
 async def root_cause(request: Request, symptom: list[str] = Query(...), limit: int = Query(20, ge=1),

@@ -93,6 +93,25 @@ def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool
                   extra={"blast": answer, "obligations": duties})
 
 
+IMPACTED_KEYS = ("id", "type", "name", "depth", "effect", "via", "from")
+
+
+def impacted_page(store, ci_ids: list[str], *, offset: int = 0, limit: int = 100) -> Answer:
+    """A page of ``impact``'s ``impacted`` list (the same rows in the same order): the what-if
+    screen shows the counts and fetches rows a page at a time, not 128k of them at once.
+
+    >>> import itss_graph as itss
+    >>> page = impacted_page(itss.example_store(), ["pdu:a"], offset=1, limit=1).document
+    >>> page["total"], [r["id"] for r in page["impacted"]]
+    (5, ['server:app1'])
+    """
+    result = itss.impact(store, ci_ids, with_props=False)  # rows only: no CI's properties read
+    rows = result.columns.rows_in(offset, offset + limit)
+    document = {"total": len(result.columns), "offset": offset,
+                "impacted": [dict(zip(IMPACTED_KEYS, row)) for row in rows]}
+    return Answer(document, lambda: (list(IMPACTED_KEYS), [list(row) for row in rows]))
+
+
 def root_cause(store, symptoms: list[str], *, limit: int = 20, lang: str = "en") -> Answer:
     answer = itss.root_cause(store, symptoms, limit=limit)
     headers, rows = documents.root_cause_csv(answer)

@@ -114,3 +114,21 @@ def test_every_query_verb_of_the_cli_is_covered():
                    or v in ("history", "stats", "types", "standards", "gap", "find", "show")}
     covered = {args[0] for _, _, args in ALL}
     assert query_verbs - covered == set()
+
+
+def test_impacted_pages_are_the_rows_of_impact_in_order(demo_client):
+    # the what-if screen shows the counts and fetches the impacted CIs a page at a time
+    failed = [("ci", "switch:dc1-core-1"), ("ci", "storage-array:dc1-san1")]
+    whole = demo_client.get("/api/impact", params=failed).json()["impacted"]
+    assert len(whole) > 250
+    pages, offset = [], 0
+    while True:
+        page = demo_client.get("/api/impacted", params=[*failed, ("offset", offset), ("limit", 250)]).json()
+        assert (page["total"], page["offset"]) == (len(whole), offset)
+        if not page["impacted"]:
+            break
+        assert len(page["impacted"]) <= 250
+        pages += page["impacted"]
+        offset += len(page["impacted"])
+    assert pages == whole
+    assert demo_client.get("/api/impacted", params=[*failed, ("limit", 1001)]).status_code == 400

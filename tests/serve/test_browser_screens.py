@@ -44,3 +44,23 @@ def test_every_screen_in_both_languages(demo_server):
                 assert messages(lang)[word] in page.inner_text("body"), (name, lang)
                 screenshot(page, f"serve-screen-{name}-{lang}.png")
     visit.assert_clean()
+
+
+def test_the_what_if_screen_fetches_the_impacted_cis_a_page_at_a_time(demo_server):
+    import httpx2 as httpx
+
+    failed = ["switch:dc1-core-1", "storage-array:dc1-san1"]
+    whole = httpx.get(demo_server.url + "/api/impact", params={"ci": failed}, timeout=60).json()["impacted"]
+    assert len(whole) > 200
+    rows = ".impacted-block table.impacted tbody tr"
+    with browser_page(demo_server.url) as (page, visit):
+        page.goto(demo_server.url + "/whatif?" + urlencode({"fail": failed}, doseq=True))
+        ready(page, f"{rows}:nth-child(100)")
+        assert page.locator(rows).count() == 100
+        page.click(".impacted-block button.more")
+        page.wait_for_selector(f"{rows}:nth-child(200)")
+        shown = page.eval_on_selector_all(f"{rows} td:first-child a", "as => as.map(a => a.title)")
+        assert shown == [r["id"] for r in whole[:200]]
+        summary = page.inner_text(".whatif .summary")
+        assert str(len(whole)) in summary
+    visit.assert_clean()

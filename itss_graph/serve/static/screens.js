@@ -253,14 +253,57 @@
     return box;
   }
 
+  // a group's members as the answer names them: the first page, and how many more there are
+  function page(ids, count) {
+    return ids.join(", ") + (count > ids.length ? t("whatif.members_more", {n: count - ids.length}) : "");
+  }
+
   // the redundancy groups that lost members: what is left, what became a single point of failure
   function redundancyTable(losses) {
     return table([["id", "col.id", function (g) { return ITSS.ciLink(g.id, g.name); }], ["type", "col.type"],
                   ["effect", "col.effect", function (g) { return effectCell(g.effect); }],
                   ["group", "col.group", function (g) { return g.group.kind === "property" ? g.group.name : g.group.relation; }],
-                  ["lost", "col.lost", function (g) { return g.lost.length + " / " + g.members + ": " + g.lost.join(", "); }],
-                  ["left", "col.left", function (g) { return g.left.join(", "); }],
+                  ["lost", "col.lost", function (g) { return g.lost_count + " / " + g.members + ": " + page(g.lost, g.lost_count); }],
+                  ["left", "col.left", function (g) { return page(g.left, g.left_count); }],
                   ["new_spof", "col.new_spof", function (g) { return g.new_spof.join(", "); }]], losses, {limit: 50});
+  }
+
+  // the impacted CIs of a failure, fetched a page at a time (/api/impacted: the rows of impact)
+  var IMPACTED_PAGE = 100;
+  var IMPACTED_COLUMNS = [["id", "col.id", function (r) { return ITSS.ciLink(r.id, r.id); }], ["type", "col.type"],
+                          ["name", "col.name"], ["effect", "col.effect", function (r) { return effectCell(r.effect); }],
+                          ["depth", "col.depth"], ["via", "col.via"],
+                          ["from", "col.from", function (r) { return ITSS.ciLink(r.from, r.from); }]];
+
+  function impactedTable(failed, total) {
+    if (!total) return el("p", {class: "empty", text: t("common.none")});
+    var body = el("tbody");
+    var wrap = el("div", {class: "table-wrap"}, [el("table", {class: "data impacted"}, [
+      el("thead", {}, [el("tr", {}, IMPACTED_COLUMNS.map(function (c) { return el("th", {text: t(c[1])}); }))]), body])]);
+    var shown = 0;
+    var button = el("button", {class: "more", type: "button", onclick: more});
+    button.hidden = true;
+    wrap.appendChild(button);
+    function more() {
+      button.disabled = true;
+      api("impacted", {ci: failed, offset: shown, limit: IMPACTED_PAGE}).then(function (page) {
+        page.impacted.forEach(function (row) {
+          body.appendChild(el("tr", {}, IMPACTED_COLUMNS.map(function (c) {
+            var value = c[2] ? c[2](row) : row[c[0]];
+            var cell = el("td");
+            if (value instanceof Node) cell.appendChild(value);
+            else cell.textContent = value === null || value === undefined ? "" : String(value);
+            return cell;
+          })));
+        });
+        shown += page.impacted.length;
+        button.disabled = false;
+        button.hidden = shown >= page.total || !page.impacted.length;
+        button.textContent = t("common.more", {n: Math.min(IMPACTED_PAGE, page.total - shown), total: page.total - shown});
+      }, function (error) { wrap.appendChild(ITSS.failure(error)); });
+    }
+    more();
+    return wrap;
   }
 
   // -- what if ---------------------------------------------------------------------------------
@@ -287,32 +330,29 @@
     }
     var out = el("div", {class: "whatif"}, [ITSS.loading()]);
     main.appendChild(out);
-    // one question: the impact answer carries the ranked services, the redundancy lost and the
-    // obligations as well as every impacted CI (the blast-radius answer is its services part)
-    return api("impact", {ci: failed})
-      .then(function (impact) {
+    // the services ranked, the redundancy lost and the obligations (the blast-radius answer);
+    // the impacted CIs counted there and fetched a page at a time (a failure can reach 100k)
+    return api("blast-radius", {ci: failed})
+      .then(function (blast) {
         ITSS.clear(out);
-        var s = impact.summary;
-        out.appendChild(el("p", {class: "summary big", text: t("whatif.summary", {down: s.services_down, risk: s.services_at_risk, cis: s.total})}));
+        var s = blast.summary;
+        out.appendChild(el("p", {class: "summary big", text: t("whatif.summary", {down: s.down, risk: s.at_risk, cis: s.impacted_cis})}));
         out.appendChild(el("nav", {class: "actions"}, [
           ITSS.link("/graph", {ci: failed}, t("whatif.on_graph")),
-          ITSS.link("/root-cause", {symptom: impact.services.filter(function (x) { return x.status === "down"; })
+          ITSS.link("/root-cause", {symptom: blast.services.filter(function (x) { return x.status === "down"; })
             .slice(0, 20).map(function (x) { return x.id; })}, t("whatif.rootcause"))]));
         var cols = el("div", {class: "two-columns"});
         out.appendChild(cols);
-        cols.appendChild(section(t("whatif.services"), [servicesTable(impact.services, true), ITSS.downloads("blast-radius", {ci: failed})], "services-block"));
-        cols.appendChild(section(t("whatif.obligations"), [ITSS.obligations(impact.obligations)], "obligations-block"));
-        if ((impact.redundancy || []).length) {
-          out.appendChild(section(t("whatif.redundancy", {n: impact.redundancy.length}), [
-            el("p", {class: "hint", text: t("whatif.redundancy_hint")}), redundancyTable(impact.redundancy)], "redundancy-block"));
+        cols.appendChild(section(t("whatif.services"), [servicesTable(blast.services, true), ITSS.downloads("blast-radius", {ci: failed})], "services-block"));
+        cols.appendChild(section(t("whatif.obligations"), [ITSS.obligations(blast.obligations)], "obligations-block"));
+        if ((blast.redundancy || []).length) {
+          out.appendChild(section(t("whatif.redundancy", {n: blast.redundancy.length}), [
+            el("p", {class: "hint", text: t("whatif.redundancy_hint")}), redundancyTable(blast.redundancy)], "redundancy-block"));
         }
-        out.appendChild(section(t("whatif.impacted", {n: impact.impacted.length}), [
+        out.appendChild(section(t("whatif.impacted", {n: s.impacted_cis}), [
           el("p", {class: "hint", text: t("whatif.impacted_hint")}),
-          table([["id", "col.id", function (r) { return ITSS.ciLink(r.id, r.id); }], ["type", "col.type"], ["name", "col.name"],
-                 ["effect", "col.effect", function (r) { return effectCell(r.effect); }], ["depth", "col.depth"],
-                 ["via", "col.via"], ["from", "col.from", function (r) { return ITSS.ciLink(r.from, r.from); }]],
-                impact.impacted, {limit: 100}),
-          ITSS.downloads("impact", {ci: failed})]));
+          impactedTable(failed, s.impacted_cis),
+          ITSS.downloads("impact", {ci: failed})], "impacted-block"));
       }, function (error) { ITSS.clear(out); out.appendChild(ITSS.failure(error)); });
   });
 
