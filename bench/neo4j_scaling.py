@@ -7,7 +7,8 @@ Usage (from the repository root, after `make install` and `make neo4j-test-serve
     .venv/bin/python bench/neo4j_scaling.py ESTATE_DIR --start --heap 4g --pagecache 2g
 
 ``ESTATE_DIR`` holds ``cis.csv`` and ``relations.csv`` (bench/run.py or bench/estates.py make
-them). With ``--start`` a test server (tools/neo4j-test-server, procedures installed) is started
+them); ``SHAPE-SIZE`` instead (``foreign-3m``, ``demo-1m``) generates the estate into bench/data/
+first (bench/estates.py, cached). With ``--start`` a test server (tools/neo4j-test-server, procedures installed) is started
 on a fresh data directory and the estate loaded with `itss load` (wall time, rows/s); with
 ``--uri`` an already loaded server is measured (``--store-dir``: its data directory, for sizes).
 
@@ -21,6 +22,10 @@ Measured, and printed as JSON (also saved with ``--out``):
   the transfer and the answer's assembly), with procedures and with plain Cypher; p50, p95, max
   and the CIs reached; plus the cold-process constant (``itss --version`` → store open), so a cold
   CLI answer is about constant + warm time;
+* ``embedded`` (with ``--embedded``): the same estate loaded into a new embedded store (wall,
+  rows/s, the store's file and closure index on disk) and the same sample's warm impacts, so the
+  growth of both stores is read from one run;
+* CPU time (user + sys) of every `itss load` child, and of the Neo4j server over the run;
 * the machine's load average at start and end (on a shared machine, read times with it).
 
 Nothing here asserts a time: benchmarks report, they do not pass or fail.
@@ -108,6 +113,47 @@ def warm_impacts(uri: str, ids: list[str], procedures: bool) -> dict:
             "reached_p50": percentile(reached, 0.5), "reached_max": max(reached)}
 
 
+def dir_mb(path: Path) -> float:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return round(sum(p.stat().st_size for p in files) / 2**20, 1)
+
+
+def timed_load(estate: Path, target: list[str]) -> dict:
+    """`itss load` of the estate into ``target`` (CLI store options): wall, rows/s, CPU."""
+    rows = sum(1 for p in ("cis.csv", "relations.csv") for _ in (estate / p).open()) - 2
+    before = os.times()
+    load_avg = os.getloadavg()
+    start = time.perf_counter()
+    subprocess.run([ITSS, "load", str(estate), *target, "--format", "json"], check=True,
+                   stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return {"rows": rows, "wall_s": round(wall, 1), "rows_per_s": round(rows / wall),
+            "loader_cpu_s": round(cpu, 1), "load_average": [load_avg, os.getloadavg()]}
+
+
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def resolve_estate(text: str) -> Path:
+    """A directory, or ``SHAPE-SIZE`` generated (once) by bench/estates.py."""
+    path = Path(text)
+    if path.is_dir():
+        return path
+    from bench.estates import prepare
+
+    shape, _, size = text.partition("-")
+    start = time.perf_counter()
+    estate = prepare(shape, size)
+    print(f"estate {estate.name}: {estate.cis:,} CIs, {estate.relations:,} relations "
+          f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)
+    return estate.directory
+
+
 def cold_constant(uri: str, repeat: int = 3) -> float:
     """Median wall of a fresh process that imports itss and opens the store (no query)."""
     code = ("import itss_graph\nfrom itss_graph.stores import open_store\n"
@@ -122,7 +168,7 @@ def cold_constant(uri: str, repeat: int = 3) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("estate", type=Path)
+    parser.add_argument("estate", help="a directory with cis.csv and relations.csv, or SHAPE-SIZE")
     parser.add_argument("--uri")
     parser.add_argument("--store-dir", type=Path, help="the server's data directory (for sizes)")
     parser.add_argument("--start", action="store_true", help="start a test server and load the estate")
@@ -130,7 +176,11 @@ def main() -> None:
     parser.add_argument("--pagecache", default="2g")
     parser.add_argument("--sample", type=int, default=40)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--embedded", action="store_true",
+                        help="also load the estate into a new embedded store and measure it alike")
+    parser.add_argument("--skip-plain", action="store_true", help="no plain-Cypher sample")
     args = parser.parse_args()
+    args.estate = resolve_estate(args.estate)
     result: dict = {"estate": str(args.estate), "load_average_start": os.getloadavg()}
     server = None
     if args.start:
@@ -141,24 +191,42 @@ def main() -> None:
         args.store_dir = Path(tempfile.mkdtemp(prefix="itss-neo4j-scaling-"))
         server = start_server(heap=args.heap, pagecache=args.pagecache, data_dir=args.store_dir)
         args.uri = server.uri
+    server_cpu_start = process_cpu_s(server.pid) if server is not None else None
     try:
         if server is not None:
-            rows = sum(1 for p in ("cis.csv", "relations.csv") for _ in (args.estate / p).open()) - 2
-            start = time.perf_counter()
-            subprocess.run([ITSS, "load", str(args.estate), "--neo4j-uri", args.uri, "--format", "json"],
-                           check=True, stdout=subprocess.DEVNULL)
-            wall = time.perf_counter() - start
-            result["load"] = {"rows": rows, "wall_s": round(wall, 1), "rows_per_s": round(rows / wall)}
+            result["load"] = timed_load(args.estate, ["--neo4j-uri", args.uri])
+            result["load"]["server_cpu_s"] = round(process_cpu_s(server.pid) - server_cpu_start, 1)
+            print(f"neo4j load: {result['load']}", file=sys.stderr)
         if args.store_dir and server is None:  # (a running server's files lag its page cache)
             result["store"] = store_sizes(args.store_dir)
         ids = sample_ids(args.estate, args.sample)
         result["impact_with_procedures"] = warm_impacts(args.uri, ids, procedures=True)
-        result["impact_plain_cypher"] = warm_impacts(args.uri, ids, procedures=False)
+        print(f"with procedures: {result['impact_with_procedures']}", file=sys.stderr)
+        if not args.skip_plain:
+            result["impact_plain_cypher"] = warm_impacts(args.uri, ids, procedures=False)
+            print(f"plain Cypher: {result['impact_plain_cypher']}", file=sys.stderr)
         result["cold_process_constant_s"] = cold_constant(args.uri)
+        if server is not None:
+            result["server_cpu_s_whole_run"] = round(process_cpu_s(server.pid) - server_cpu_start, 1)
     finally:
         if server is not None:
             server.stop()  # a clean stop checkpoints: the store files then hold the whole graph
             result["store"] = store_sizes(args.store_dir)
+            import shutil
+
+            shutil.rmtree(args.store_dir, ignore_errors=True)
+    if args.embedded:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="itss-embedded-scaling-") as scratch:
+            db = Path(scratch) / "itss.db"
+            embedded = timed_load(args.estate, ["--store", str(db)])
+            embedded["store_file_mb"] = dir_mb(db)
+            index = db.with_name(db.name + ".index")
+            embedded["impact"] = warm_impacts(str(db), ids, procedures=False)
+            embedded["closure_index_mb"] = dir_mb(index) if index.exists() else 0.0
+            result["embedded"] = embedded
+            print(f"embedded: {embedded}", file=sys.stderr)
     result["load_average_end"] = os.getloadavg()
     text = json.dumps(result, indent=1)
     print(text)

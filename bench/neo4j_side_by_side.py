@@ -143,6 +143,13 @@ def main() -> None:
         parser.error("give --estate, or both --sqlite and --neo4j-uri")
     base = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     clients = {"now": ITSS, **dict(c.split("=", 1) for c in args.itss)}
+    # an installed package has its bytecode; with PYTHONDONTWRITEBYTECODE set (as on the team's
+    # machine) an editable one whose sources changed would compile ~30 modules in every cold run
+    # (~50 ms, measured) — for every configuration alike, which would flatten the ratios.
+    # Clients given with --itss are the caller's to compile.
+    import compileall
+
+    compileall.compile_dir(str(REPO / "itss_graph"), quiet=1)
     result: dict = {"load_average_start": os.getloadavg(), "repeat": args.repeat, "warmup": args.warmup,
                     "probes": {}}
     server = load_estate(args, base, result) if args.estate is not None else None

@@ -25,3 +25,27 @@ def test_numpy_already_imported_is_left_alone():
             "assert sys.modules['numpy'] is numpy\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_every_optional_module_hidden_for_the_driver_is_restored():
+    """numpy, pandas and pyarrow are hidden only while the driver imports: afterwards none is
+    left mapped to None (which would make every later import of it fail), and a module already
+    imported — here a stand-in for pyarrow — is the same object as before."""
+    code = ("import sys, types\n"
+            "fake = sys.modules['pyarrow'] = types.ModuleType('pyarrow')\n"
+            "from itss_graph.stores.neo4j_read import _DRIVER_OPTIONAL, import_driver\n"
+            "import_driver()\n"
+            "assert sys.modules['pyarrow'] is fake\n"
+            "left = [n for n in _DRIVER_OPTIONAL if n in sys.modules and sys.modules[n] is None]\n"
+            "assert not left, left\n"
+            "assert 'numpy' not in sys.modules and 'pandas' not in sys.modules\n"
+            "import neo4j._optional_deps as deps\n"
+            "assert deps.np is None and deps.pd is None\n"
+            "import numpy\n"
+            "assert numpy.arange(3).tolist() == [0, 1, 2]\n"
+            "try:\n"
+            "    import pandas\n"
+            "except ImportError as exc:\n"
+            "    assert 'halted' not in str(exc), exc  # not installed: fine; hidden: not fine\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

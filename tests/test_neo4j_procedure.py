@@ -171,3 +171,30 @@ def test_paths_and_further_procedures_answer_as_the_per_level_queries(neo4j_stor
         by_queries = questions()
         assert calls and not any("itss." in q for q in calls)
     assert in_server == by_queries
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+def test_further_losses_in_plain_cypher_answer_as_the_reference(neo4j_store, neo4j_driver, estate):
+    """Without the plugin, what one more failure takes down is walked with the redundancy groups
+    counted inside the server, one round trip per level for all candidates
+    (``neo4j_further.further_in_cypher``): the same losses as the engine's reference walk
+    (``further_losses``: every relation and group read back and decided in Python), with every
+    CI a candidate and a target — candidates already lost included."""
+    from itss_graph.engine.explain import lost_ids
+    from itss_graph.engine.impact import further_losses
+    from itss_graph.semantics import Rules
+    from itss_graph.stores.neo4j_further import further_in_cypher
+
+    nodes, edges, failed, _ = estate
+    wipe_database(neo4j_driver)
+    with tempfile.TemporaryDirectory() as tmp:
+        load_inventory([_write(Path(tmp) / "in", nodes, edges)], neo4j_store)
+    every = sorted(n[0] for n in nodes)
+    rules = Rules.from_schema(load_schema())
+    lost = lost_ids(impact(neo4j_store, failed))
+    reference = further_losses(neo4j_store, rules, lost, every)
+    in_cypher = further_in_cypher(neo4j_store, lost, every, every, rules.toward_source, rules.toward_target)
+    assert in_cypher == {c: hit & set(every) for c, hit in reference.items()}
+    assert reference  # not vacuous: one entry per candidate

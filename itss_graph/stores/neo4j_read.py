@@ -1,7 +1,8 @@
 """The engine's reads on Neo4j: the connection (driver, routing, bookmarks), one round trip
 per batch of ids with results as one record of parallel lists, and the calls of ITSS Graph's
 optional server procedures (``tools/neo4j-plugin``: ``itss.impact``, ``itss.reach``,
-``itss.paths``, ``itss.further``), and the chains of ``itss.paths`` in plain Cypher without them.
+``itss.paths``, ``itss.further``), and the chains of ``itss.paths`` in plain Cypher without them
+(``itss.further``'s are in :mod:`itss_graph.stores.neo4j_further`).
 
 Where a cold ``itss impact`` on Neo4j spends its time beyond the embedded store's (measured,
 docs/scaling.md): importing the driver, the walk inside the server, and round trips. Hence the
@@ -86,26 +87,37 @@ BOOKMARKS_MAX_AGE_S = 3600
 _PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound"
 
 
-def import_driver():
-    """The ``neo4j`` package, imported without numpy.
+# What the driver imports when it can, only for numpy/pandas/pyarrow hydration (Vector.from_numpy,
+# Result.to_df) that ITSS Graph never uses: numpy alone is a third of the driver's import.
+_DRIVER_OPTIONAL = ("numpy", "pandas", "pyarrow", "pyarrow.compute")
 
-    The driver imports numpy when it can, only to accept numpy arrays as query parameters;
-    ITSS Graph never passes any, and numpy's import is a third of the driver's (~0.1 s of CPU
-    per CLI run, measured). numpy stays importable afterwards for everything else.
+
+def import_driver():
+    """The ``neo4j`` package, imported without its optional numpy/pandas/pyarrow hooks.
+
+    The driver imports numpy, pandas and pyarrow when it can (``neo4j._optional_deps``), only to
+    hydrate values into them; ITSS Graph never asks for that, and numpy's import is a third of
+    the driver's (~0.07 s of CPU per CLI run, measured). Each of them not imported yet is hidden
+    (``sys.modules[name] = None`` makes ``import name`` fail) while the driver imports, then
+    un-hidden: they stay importable afterwards for everything else, and one already imported
+    is left alone.
 
     >>> import_driver().__name__
     'neo4j'
+    >>> import sys; [name for name in _DRIVER_OPTIONAL if name in sys.modules and sys.modules[name] is None]
+    []
     """
     if "neo4j" in sys.modules:
         return sys.modules["neo4j"]
-    block = "numpy" not in sys.modules
-    if block:
-        sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail
+    hidden = [name for name in _DRIVER_OPTIONAL if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
     try:
         import neo4j
     finally:
-        if block and sys.modules.get("numpy", 0) is None:
-            del sys.modules["numpy"]
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
     return neo4j
 
 
@@ -396,12 +408,24 @@ def paths_in_cypher(store: Neo4jReads, start: Sequence[str], incoming: Sequence[
 def walk_further(store: Neo4jReads, lost: Collection[str], candidates: Sequence[str],
                  targets: Collection[str], toward_source: dict, toward_target: dict) -> dict | None:
     """What each candidate's failure takes down among ``targets``, by the server's
-    ``itss.further``, or None without it."""
+    ``itss.further``, or without it by :func:`itss_graph.stores.neo4j_further.further_in_cypher`
+    (None when that cannot represent the walks: the engine then walks by the reference)."""
     rows = call_procedure(store, "itss.further", NEO4J_FURTHER_PROCEDURE, lost=sorted(lost),
                           candidates=list(candidates), targets=sorted(targets),
                           toward_source=dict(toward_source), toward_target=dict(toward_target))
     if rows is None:
-        return None
+        from neo4j.exceptions import ClientError
+
+        from itss_graph.stores.neo4j_further import Unrepresentable, further_in_cypher
+
+        try:
+            return further_in_cypher(store, lost, candidates, targets, toward_source, toward_target)
+        except Unrepresentable:
+            return None
+        except ClientError as exc:
+            if "Arithmetic" not in (exc.code or ""):  # 64-bit overflow of a (walk, CI) key
+                raise
+            return None
     [(found, takes)] = rows
     return {c: set(t) for c, t in zip(found, takes)}
 
