@@ -6,6 +6,12 @@ import subprocess
 import sys
 
 
+def _python_succeeds(code: str) -> None:
+    """Run ``code`` in a fresh interpreter (module state as a cold ``itss`` process has it)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_the_driver_is_imported_without_numpy_and_numpy_stays_importable():
     code = ("import sys\n"
             "from itss_graph.stores.neo4j_read import import_driver\n"
@@ -14,8 +20,7 @@ def test_the_driver_is_imported_without_numpy_and_numpy_stays_importable():
             "assert 'numpy' not in sys.modules, 'the driver imported numpy'\n"
             "import numpy\n"
             "assert numpy.zeros(2).sum() == 0\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    _python_succeeds(code)
 
 
 def test_numpy_already_imported_is_left_alone():
@@ -23,8 +28,7 @@ def test_numpy_already_imported_is_left_alone():
             "from itss_graph.stores.neo4j_read import import_driver\n"
             "import_driver()\n"
             "assert sys.modules['numpy'] is numpy\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    _python_succeeds(code)
 
 
 def test_every_optional_module_hidden_for_the_driver_is_restored():
@@ -47,5 +51,4 @@ def test_every_optional_module_hidden_for_the_driver_is_restored():
             "    import pandas\n"
             "except ImportError as exc:\n"
             "    assert 'halted' not in str(exc), exc  # not installed: fine; hidden: not fine\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    _python_succeeds(code)
