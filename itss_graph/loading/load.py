@@ -104,7 +104,6 @@ class Loader:
         self.max_problems = max_problems
         self.progress = progress or Progress()
         self.workers = workers
-        self.staging = Staging()
         self.problems: list[Problem] = []
         self.total = 0
         self.complete = True  # no file was left unread
@@ -114,6 +113,9 @@ class Loader:
         self.rows_read = 0       # rows (and unreadable rows) met in the inputs so far
         self.empty_inputs: list[str] = []  # inputs that held no rows at all
         self.unread: list[IncompleteRead] = []  # parts of the source the input does not hold
+        # last: once its file exists, only close() deletes it (a signal in between leaves it
+        # to the next load's sweep of dead processes' staging files)
+        self.staging = Staging()
 
     # -- problems -----------------------------------------------------------------------------
     def problem(self, problem: Problem) -> None:

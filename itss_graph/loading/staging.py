@@ -134,12 +134,21 @@ class Staging:
     def __init__(self, directory: Path | None = None):
         sweep_stale(directory)
         fd, name = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=".db", dir=directory)
-        os.close(fd)
         self.path = Path(name)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.db.executescript("PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; "
-                              "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;" + SCHEMA)
-        self.db.execute("BEGIN")
+        db = None
+        try:  # until __init__ returns, no caller can close it: an interruption here (SIGTERM
+            # right after the file appears) must delete the file itself
+            os.close(fd)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.executescript("PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; "
+                             "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;" + SCHEMA)
+            db.execute("BEGIN")
+        except BaseException:
+            if db is not None:
+                db.close()
+            self.path.unlink(missing_ok=True)
+            raise
+        self.db = db
         self._ci_buffer: list[tuple] = []
         self._rel_buffer: list[tuple] = []
         self._files: dict[str, int] = {}

@@ -267,11 +267,27 @@ def test_sigterm_during_a_load_removes_its_staging_files(tmp_path, netbox_dir):
     while not _staging_files(temp) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _staging_files(temp), "the load never started staging"
+    time.sleep(0.2)  # into the staging itself (its set-up has a test of its own, below)
+    assert proc.poll() is None, "the load ended before it could be stopped"
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=120)
     assert proc.returncode == 128 + signal.SIGTERM
     assert _staging_files(temp) == []
     assert not (tmp_path / "s.db").exists()
+
+
+def test_staging_interrupted_while_it_sets_up_deletes_its_file(tmp_path, monkeypatch):
+    """A signal right after the staging file appears (inside ``Staging()``, before any caller
+    holds the object that would close it) still leaves no file behind."""
+    import sqlite3
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sqlite3, "connect", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Staging(tmp_path)
+    assert _staging_files(tmp_path) == []
 
 
 def test_staging_files_of_killed_loads_are_swept(tmp_path):
