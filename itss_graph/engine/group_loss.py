@@ -65,18 +65,17 @@ class Members(SequenceABC):
         return f"Members({list(self._page)!r}, {self._count})"
 
 
-def page_text(ids: Sequence[str]) -> str:
-    """The first :data:`MEMBER_PAGE` ids, comma-separated, and how many more there are.
+def page_text(page: Sequence[str], count: int) -> str:
+    """A page of ``count`` member ids, comma-separated, and how many more there are (a group's
+    members here, or the ``lost``/``left`` page of an answer's ``redundancy`` entry).
 
-    >>> page_text(["a", "b"]), page_text([str(k) for k in range(52)])[-19:]
-    ('a, b', '48, 49 (and 2 more)')
+    >>> page_text(["a", "b"], 2), page_text(["a", "b"], 5)
+    ('a, b', 'a, b (and 3 more)')
     """
     from itss_graph.i18n import _
 
-    text = ", ".join(ids[:MEMBER_PAGE])
-    if len(ids) > MEMBER_PAGE:
-        text += _(" (and {n} more)").format(n=len(ids) - MEMBER_PAGE)
-    return text
+    text = ", ".join(page)
+    return text + _(" (and {n} more)").format(n=count - len(page)) if count > len(page) else text
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,8 @@ class GroupLoss:
                 if self.group else _("{relations} providers").format(relations=relations))
         line = _("lost {lost} of {members} {what} (min_up {min_up}): {lost_ids}; left: {left}").format(
             lost=len(self.lost), members=self.members, what=what, min_up=self.min_up,
-            lost_ids=page_text(self.lost), left=page_text(self.left) or _("none"))
+            lost_ids=page_text(self.lost[:MEMBER_PAGE], len(self.lost)),
+            left=page_text(self.left[:MEMBER_PAGE], len(self.left)) or _("none"))
         if self.new_spof and with_spof:
             line += ngettext("; now single point of failure: {ids}", "; now single points of failure: {ids}",
                              len(self.new_spof)).format(ids=", ".join(self.new_spof))

@@ -315,6 +315,7 @@ def explain_text(answer: dict) -> str:
     ...                     "depth": None, "chain": [], "redundancy": []}))
     x (vm, x): not impacted
     """
+    from itss_graph.engine.group_loss import page_text
     from itss_graph.i18n import _
     from itss_graph.render.labels import relation_label, type_label, word
 
@@ -339,8 +340,8 @@ def explain_text(answer: dict) -> str:
             id=g["id"], effect=word(g["effect"]),
             reason=_("lost {lost} of {members} {what} (min_up {min_up}): {lost_ids}; left: {left}").format(
                 lost=g["lost_count"], members=g["members"], what=what, min_up=g["min_up"],
-                lost_ids=_page_text(g["lost"], g["lost_count"]),
-                left=_page_text(g["left"], g["left_count"]) or _("none")))
+                lost_ids=page_text(g["lost"], g["lost_count"]),
+                left=page_text(g["left"], g["left_count"]) or _("none")))
         if g["new_spof"]:
             from itss_graph.i18n import ngettext
 
@@ -353,18 +354,6 @@ def explain_text(answer: dict) -> str:
         lines.append("  " + (_("next failure that takes it down: {ids}").format(ids=", ".join(nxt)) if nxt
                              else _("no single next failure takes it down")))
     return "\n".join(lines)
-
-
-def _page_text(ids: list[str], count: int) -> str:
-    """A page of a group's members (an answer's ``lost`` or ``left``) and how many more there are.
-
-    >>> _page_text(["a", "b"], 5)
-    'a, b (and 3 more)'
-    """
-    from itss_graph.i18n import _
-
-    text = ", ".join(ids)
-    return text + _(" (and {n} more)").format(n=count - len(ids)) if count > len(ids) else text
 
 
 def _status_word(status: str) -> str:
