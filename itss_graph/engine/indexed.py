@@ -108,6 +108,25 @@ class Winners:
 _KEY_LIMIT = np.int64(1) << 62
 
 
+def walk_up(up: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The chains from ``positions`` up the links ``up`` (a parent position, -1 at a chain's
+    root), walked for all of them at once: one row per position, root first, -1 padding before
+    it (a closure's ``origin``, a breadth-first walk's parents).
+
+    >>> walk_up(np.array([-1, 0, 1, -1]), np.array([2, 3])).tolist()
+    [[0, 1, 2], [-1, -1, 3]]
+    """
+    steps = [np.asarray(positions, dtype=np.int64)]
+    while True:
+        here = steps[-1]
+        above = np.full(len(here), -1, dtype=np.int64)
+        walking = np.flatnonzero(here >= 0)
+        above[walking] = up[here[walking]]
+        if not (above >= 0).any():
+            return np.stack(steps[::-1], axis=1)
+        steps.append(above)
+
+
 def _count_lost_members(group_lost: np.ndarray, slot: np.ndarray, member: np.ndarray) -> None:
     """Add one to ``group_lost`` per distinct (slot, member) pair; ``member`` runs are
     contiguous (edges come per frontier position), so only members with several grouped edges

@@ -102,31 +102,23 @@ class IndexedColumns(ImpactColumns):
         """The chains of several rows, walked back along ``origin`` for all rows at once; each
         position on them is decoded once, and its step is one dict that every chain passing
         through it shares (steps are read, never changed)."""
-        from itss_graph.engine.indexed import FAILED
+        from itss_graph.engine.indexed import FAILED, distinct, walk_up
 
         rows = np.asarray(list(rows), dtype=np.int64)
         if not len(rows):
             return []
         closure, index = self.closure, self._index
-        state, origin = closure.state, closure.origin
-        # walk[k][r]: the k-th step back from row r's CI (-1 once its chain reached a failed CI)
-        current = self._positions[rows].astype(np.int64)
-        walk = np.full((len(rows), 1), -1, dtype=np.int64)
-        walk[:, 0] = current
-        alive = np.flatnonzero(state[current] != FAILED)
-        while len(alive) and walk.shape[1] <= index.size:
-            current = origin[walk[alive, -1]].astype(np.int64)
-            walk = np.hstack([walk, np.full((len(rows), 1), -1, dtype=np.int64)])
-            walk[alive, -1] = current
-            alive = alive[state[current] != FAILED]
-        on_chains = np.unique(walk[walk >= 0])
+        state = closure.state
+        # per row: -1 padding, then the failed CI .. the row's CI (origin is -1 at a failed CI)
+        walks = walk_up(closure.origin, self._positions[rows])
+        on_chains = distinct(walks[walks >= 0])
         rel_names, type_names = index.rel_names, index.type_names
         failed = (state[on_chains] == FAILED).tolist()
         step = {p: {"id": i, "type": type_names[t], "name": name, "via": None if first else rel_names[v]}
                 for p, i, t, name, v, first in zip(
                     on_chains.tolist(), index.ids_of(on_chains), index.type_code[on_chains].tolist(),
                     index.names_of(on_chains), closure.via[on_chains].tolist(), failed)}
-        return [[step[p] for p in reversed(chain) if p >= 0] for chain in walk.tolist()]
+        return [[step[p] for p in chain if p >= 0] for chain in walks.tolist()]
 
     def index_arrays(self) -> tuple:
         """(index, positions, is_down, via codes): for callers that work in index positions."""

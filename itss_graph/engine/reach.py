@@ -211,7 +211,7 @@ def _paths_index(store: Store, index, start: list[str], only_types,
 
     from itss_graph.stores.graph_index import concat_ranges
 
-    from itss_graph.engine.indexed import Winners, distinct, zeros
+    from itss_graph.engine.indexed import Winners, distinct, walk_up, zeros
 
     n = index.size
     winners = Winners(n)
@@ -250,17 +250,7 @@ def _paths_index(store: Store, index, start: list[str], only_types,
                            dtype=np.int64)
     if not len(reached):
         return {}
-    # the chains, walked up the parent links for all of them at once (one row per step back)
-    steps = [reached]
-    while True:
-        here = steps[-1]
-        up = np.full(len(here), -1, dtype=np.int64)
-        walking = np.flatnonzero(here >= 0)
-        up[walking] = parent[here[walking]]
-        if not (up >= 0).any():
-            break
-        steps.append(up)
-    walks = np.stack(steps[::-1], axis=1)  # per reached CI: -1 padding, then start .. CI
+    walks = walk_up(parent, reached)  # per reached CI: -1 padding, then start .. CI
     positions = distinct(walks[walks >= 0])
     ids, names = index.ids_of(positions), index.names_of(positions)
     rel_names, type_names = index.rel_names, index.type_names
