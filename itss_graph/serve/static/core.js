@@ -154,7 +154,19 @@ var ITSS = (function () {
     return el("div", {class: "error", role: "alert", text: t("common.error", {message: error.message})});
   }
 
-  // a table: columns are [key, heading key, optional cell(row) -> node or text]
+  // one row of a table: columns are [key, heading key, optional cell(row) -> node or text];
+  // values reach the cell as text (or as the node a column's cell function built)
+  function tableRow(columns, row) {
+    return el("tr", {}, columns.map(function (c) {
+      var value = c[2] ? c[2](row) : row[c[0]];
+      var cell = el("td");
+      if (value instanceof Node) cell.appendChild(value);
+      else cell.textContent = value === null || value === undefined ? "" : String(value);
+      return cell;
+    }));
+  }
+
+  // a table of rows (columns as for tableRow), shown a page of options.limit at a time
   function table(columns, rows, options) {
     options = options || {};
     var limit = options.limit || 200;
@@ -166,15 +178,7 @@ var ITSS = (function () {
     wrap.appendChild(tableNode);
     var shown = 0;
     function more() {
-      rows.slice(shown, shown + limit).forEach(function (row) {
-        body.appendChild(el("tr", {}, columns.map(function (c) {
-          var value = c[2] ? c[2](row) : row[c[0]];
-          var cell = el("td");
-          if (value instanceof Node) cell.appendChild(value);
-          else cell.textContent = value === null || value === undefined ? "" : String(value);
-          return cell;
-        })));
-      });
+      rows.slice(shown, shown + limit).forEach(function (row) { body.appendChild(tableRow(columns, row)); });
       shown = Math.min(rows.length, shown + limit);
       button.hidden = shown >= rows.length;
       button.textContent = t("common.more", {n: Math.min(limit, rows.length - shown), total: rows.length - shown});
@@ -357,7 +361,7 @@ var ITSS = (function () {
 
   return {state: state, t: t, el: el, clear: clear, label: label, params: params, href: href, go: go,
           replaceParams: replaceParams, link: link, ciLink: ciLink, api: api, apiUrl: apiUrl,
-          downloads: downloads, loading: loading, failure: failure, table: table, section: section,
+          downloads: downloads, loading: loading, failure: failure, table: table, tableRow: tableRow, section: section,
           obligations: obligations, chip: chip, register: register, render: render, setTitle: setTitle,
           needVis: needVis, provenanceText: provenanceText};
 })();

@@ -287,15 +287,7 @@
     function more() {
       button.disabled = true;
       api("impacted", {ci: failed, offset: shown, limit: IMPACTED_PAGE}).then(function (page) {
-        page.impacted.forEach(function (row) {
-          body.appendChild(el("tr", {}, IMPACTED_COLUMNS.map(function (c) {
-            var value = c[2] ? c[2](row) : row[c[0]];
-            var cell = el("td");
-            if (value instanceof Node) cell.appendChild(value);
-            else cell.textContent = value === null || value === undefined ? "" : String(value);
-            return cell;
-          })));
-        });
+        page.impacted.forEach(function (row) { body.appendChild(ITSS.tableRow(IMPACTED_COLUMNS, row)); });
         shown += page.impacted.length;
         button.disabled = false;
         button.hidden = shown >= page.total || !page.impacted.length;
