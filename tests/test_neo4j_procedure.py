@@ -181,10 +181,13 @@ def test_further_losses_in_plain_cypher_answer_as_the_reference(neo4j_store, neo
     counted inside the server, one round trip per level for all candidates
     (``neo4j_further.further_in_cypher``): the same losses as the engine's reference walk
     (``further_losses``: every relation and group read back and decided in Python), with every
-    CI a candidate and a target — candidates already lost included."""
+    CI a candidate and a target — candidates already lost included. Both ways of excluding the
+    lost CIs answer alike: resolved to internal ids (a small lost set) and sent as ids (a large
+    one; forced here with ``LOST_KEYS_MAX = -1``)."""
     from itss_graph.engine.explain import lost_ids
     from itss_graph.engine.impact import further_losses
     from itss_graph.semantics import Rules
+    from itss_graph.stores import neo4j_further
     from itss_graph.stores.neo4j_further import further_in_cypher
 
     nodes, edges, failed, _ = estate
@@ -195,6 +198,14 @@ def test_further_losses_in_plain_cypher_answer_as_the_reference(neo4j_store, neo
     rules = Rules.from_schema(load_schema())
     lost = lost_ids(impact(neo4j_store, failed))
     reference = further_losses(neo4j_store, rules, lost, every)
-    in_cypher = further_in_cypher(neo4j_store, lost, every, every, rules.toward_source, rules.toward_target)
-    assert in_cypher == {c: hit & set(every) for c, hit in reference.items()}
+    expected = {c: hit & set(every) for c, hit in reference.items()}
+    by_keys = further_in_cypher(neo4j_store, lost, every, every, rules.toward_source, rules.toward_target)
+    kept = neo4j_further.LOST_KEYS_MAX
+    neo4j_further.LOST_KEYS_MAX = -1  # not monkeypatch: hypothesis reuses the function's fixtures
+    try:
+        by_ids = further_in_cypher(neo4j_store, lost, every, every, rules.toward_source, rules.toward_target)
+    finally:
+        neo4j_further.LOST_KEYS_MAX = kept
+    assert by_keys == expected
+    assert by_ids == expected
     assert reference  # not vacuous: one entry per candidate

@@ -12,6 +12,10 @@ CI and group — nodes as internal ids, no properties but the ``min_up`` values 
 compares with. The client keeps what the reference decides in Python: the ``min_up`` of a group
 (parsed exactly as the reference parses it), hence which CIs are lost at the level.
 
+The answer's lost CIs are sent with every level: as internal ids when there are few, as ids when
+there are many (a fan-in service loses ~21k: resolving them all cost more than the walks,
+:data:`LOST_KEYS_MAX`).
+
 One walk's exclusions are one parameter list for all walks: each (walk, CI) is the integer
 ``internal id * walks + walk``, so the server's ``IN`` check stays a hashed lookup. A product
 beyond 64 bits (an internal id above 2^53 with 1,000 walks; Neo4j's record format stays below
@@ -31,17 +35,17 @@ MATCH (n:CI {id: id})
 RETURN collect(n.id), collect(id(n))"""
 
 # One level for every walk: $frontier holds [walk, internal id] pairs, $lost the answer's lost
-# CIs (internal ids), $mine each walk's own losses (internal id * $walks + walk). A row per CI
+# CIs (internal ids, or ids: below), $mine each walk's own losses (internal id * $walks + walk). A row per CI
 # reached over a relation failure crosses: kind '' when the relation alone takes it down, else
 # its redundancy group ('prop' by the relation's redundancy_group, 'rel' by a redundant
 # relation type), with the providers left and the group's relations' min_up values.
-NEO4J_FURTHER_LEVEL = """UNWIND $frontier AS pair
+_LEVEL = """UNWIND $frontier AS pair
 MATCH (f) WHERE id(f) = pair[1]
 MATCH (f)-[r]-(c:CI)
 WITH pair[0] AS w, r, c, startNode(r) = f AS fromIsSource
 WITH w, r, c, fromIsSource,
      CASE WHEN fromIsSource THEN $toward_target[type(r)] ELSE $toward_source[type(r)] END AS effect
-WHERE effect IS NOT NULL AND NOT id(c) IN $lost AND NOT id(c) * $walks + w IN $mine
+WHERE effect IS NOT NULL AND @c_not_lost@ AND NOT id(c) * $walks + w IN $mine
 WITH w, c, effect, type(r) AS rel, fromIsSource, coalesce(toString(r.redundancy_group), '') AS g
 WITH w, c, rel, fromIsSource, g,
      CASE WHEN g <> '' THEN CASE WHEN effect IN [$down, $redundant] THEN 'prop' END
@@ -62,14 +66,32 @@ CALL {
   WHERE e2 IS NOT NULL
     AND ((kind = 'prop' AND g2 = g AND e2 IN [$down, $redundant])
          OR (kind = 'rel' AND g2 = '' AND e2 = $redundant AND type(r2) = rel AND cIsSource = providersOut))
-  RETURN collect(DISTINCT id(p)) AS providers, collect(coalesce(toString(r2.min_up), '')) AS minUps
+  RETURN collect(DISTINCT @provider@) AS providers, collect(coalesce(toString(r2.min_up), '')) AS minUps
 }
 RETURN collect(w), collect(id(c)), collect(kind),
-       collect(size([x IN providers WHERE NOT x IN $lost AND NOT x * $walks + w IN $mine])),
+       collect(size([x IN providers WHERE @x_not_lost@NOT x * $walks + w IN $mine])),
        collect(CASE kind WHEN 'prop' THEN minUps ELSE [] END),
        collect(CASE kind WHEN 'rel' THEN c.id ELSE '' END)"""
 
+
+def _level(c_not_lost: str, provider: str, x_not_lost: str) -> str:
+    return (_LEVEL.replace("@c_not_lost@", c_not_lost).replace("@provider@", provider)
+            .replace("@x_not_lost@", x_not_lost))
+
+
+# $lost as internal ids (a hashed integer set) ...
+NEO4J_FURTHER_LEVEL = _level("NOT id(c) IN $lost", "id(p)", "NOT x IN $lost AND ")
+# ... or as ids, checked against each CI reached (collect() drops the nulls of lost providers)
+NEO4J_FURTHER_LEVEL_BY_ID = _level("NOT c.id IN $lost", "CASE WHEN NOT p.id IN $lost THEN id(p) END", "")
+
 _LIMIT = 2**63
+# Up to this many lost CIs are resolved to internal ids (one lookup, then an integer set per
+# level); a larger lost set is sent as ids and checked against each CI reached (a property read
+# per row instead of a lookup of every lost CI). bench/neo4j_further_lost.py, demo 200k, warm,
+# client + server CPU of the further walks (bench/reported/neo4j-further-lost-demo-200k.json):
+# fan-in service (21,415 lost) 0.18 s by internal ids, 0.08 s by ids; core switch (1 lost, a
+# walk of ~100k CIs) 1.99 s by internal ids, 2.04 s by ids.
+LOST_KEYS_MAX = 5_000
 
 
 class Unrepresentable(Exception):
@@ -84,10 +106,17 @@ def further_in_cypher(store, lost: Collection[str], candidates: Sequence[str], t
     lost take nothing. Raises :class:`Unrepresentable` when internal ids are too large to
     pack (the caller walks by the reference instead)."""
     candidates = list(dict.fromkeys(candidates))
-    keys = _node_keys(store, {*lost, *candidates, *targets})
+    if len(lost) > LOST_KEYS_MAX:
+        keys = _node_keys(store, {*candidates, *targets})
+        lost_set = {keys[i] for i in lost if i in keys}
+        lost_param = sorted(lost)
+        level = NEO4J_FURTHER_LEVEL_BY_ID
+    else:
+        keys = _node_keys(store, {*lost, *candidates, *targets})
+        lost_param = sorted(keys[i] for i in lost if i in keys)
+        lost_set = set(lost_param)
+        level = NEO4J_FURTHER_LEVEL
     walks = len(candidates)
-    lost_keys = sorted(keys[i] for i in lost if i in keys)
-    lost_set = set(lost_keys)
     gone: list[set[int]] = [set() for _ in candidates]
     frontier: list[list[int]] = []
     for w, c in enumerate(candidates):
@@ -97,10 +126,10 @@ def further_in_cypher(store, lost: Collection[str], candidates: Sequence[str], t
     mine = [_pack(k, walks, w) for w, k in frontier]
     node_min_up: dict[str, int] = {}
     params = {"toward_source": dict(toward_source), "toward_target": dict(toward_target),
-              "walks": walks, "lost": lost_keys, "down": DOWN, "redundant": REDUNDANT}
+              "walks": walks, "lost": lost_param, "down": DOWN, "redundant": REDUNDANT}
     while frontier:
         [(ws, ends, kinds, ups, edge_min_ups, ids)] = store._read(
-            NEO4J_FURTHER_LEVEL, frontier=frontier, mine=mine, **params)
+            level, frontier=frontier, mine=mine, **params)
         unknown = {i for kind, i in zip(kinds, ids) if kind == "rel" and i not in node_min_up}
         if unknown:
             node_min_up.update(store.min_ups(sorted(unknown)))
