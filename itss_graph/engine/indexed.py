@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,29 +187,67 @@ def _use_numpy_kernel() -> None:
     _compiled = None
 
 
+class _Scratch(threading.local):
+    """The compiled walk's scratch arrays, one set per thread, kept from question to question:
+    a fresh array's pages fault one by one as a walk first touches them (~3 µs each here; a
+    100k-CI closure of a 1M index touches nearly all), a reused one's are mapped already. The
+    walk leaves ``best`` and ``counted_by`` all zeros; the edge buffers grow to the largest
+    level seen."""
+
+    def arrays(self, n: int, groups: int, most_edges: int = 0):
+        if getattr(self, "shape", None) != (n, groups):
+            self.shape = (n, groups)
+            self.best, self.counted_by = np.zeros(n, np.int64), np.zeros(groups, np.int64)
+            self.lost_out, self.deg_out = np.empty(n, np.int64), np.empty(n, np.int64)
+            self.edge_buffers = _edge_buffers(1024)
+        if most_edges > len(self.edge_buffers[0]):
+            self.edge_buffers = _edge_buffers(most_edges)
+        return self
+
+
+def _edge_buffers(size: int):
+    return (np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.bool_))
+
+
+_scratch = _Scratch()
+
+
 def _walk_compiled(walk, index: GraphIndex, state, group_lost, frontier, max_depth, record=None):
+    """(lost positions in order, degraded positions in order) of the compiled walk."""
     n = index.size
     if record is None:
         record = (np.empty(0, np.int32), np.empty(0, np.int16), np.empty(0, np.int32), np.empty(0, np.int8))
-    return walk(index.flow_ptr, index.flow_dst, index.flow_class, index.flow_rel, index.flow_group,
-                index.group_size, index.group_min_up, index.id_rank, max(len(index.rel_names), 1),
-                state, group_lost, frontier, -1 if max_depth is None else max_depth, len(record[0]) > 0,
-                *record, zeros(n, np.int64), zeros(len(index.group_owner), np.int64))
+    scratch = _scratch.arrays(n, len(index.group_owner))
+    try:
+        lost, degraded, most = walk(
+            index.flow_ptr, index.flow_dst, index.flow_class, index.flow_rel, index.flow_group,
+            index.group_size, index.group_min_up, index.id_rank, max(len(index.rel_names), 1),
+            state, group_lost, frontier, -1 if max_depth is None else max_depth, len(record[0]) > 0, *record,
+            scratch.best, scratch.counted_by, scratch.lost_out, scratch.deg_out, *scratch.edge_buffers)
+    except BaseException:
+        scratch.shape = None  # a walk stopped midway (out of memory) leaves marks: start afresh
+        raise
+    out = scratch.lost_out[:lost].copy(), scratch.deg_out[:degraded].copy()
+    scratch.arrays(n, len(index.group_owner), most)
+    return out
 
 
 def _propagate_compiled(walk, index: GraphIndex, failed: np.ndarray, max_depth: int | None) -> Closure:
+    # np.zeros, not zeros(): in a long-running process the allocator serves these from its
+    # heap (pages already mapped; clearing 20 MB ~0.5 ms), where fresh pages of zeros() would
+    # fault one by one as a 100k-CI closure touches nearly all of them (~13 ms at 1M CIs)
     n = index.size
-    state = zeros(n, np.int8)
-    depth = zeros(n, np.int32)
+    state = np.zeros(n, np.int8)
+    depth = np.zeros(n, np.int32)
     via = np.empty(n, dtype=np.int16)
     origin = np.empty(n, dtype=np.int32)
     cause = np.empty(n, dtype=np.int8)
-    group_lost = zeros(len(index.group_owner), np.int32)
+    group_lost = np.zeros(len(index.group_owner), np.int32)
     failed = distinct(np.asarray(failed, dtype=np.int64))
     state[failed] = FAILED
     via[failed], origin[failed], cause[failed] = -1, -1, -1
-    lost, degraded, _ = _walk_compiled(walk, index, state, group_lost, failed, max_depth,
-                                       (depth, via, origin, cause))
+    lost, degraded = _walk_compiled(walk, index, state, group_lost, failed, max_depth,
+                                    (depth, via, origin, cause))
     degraded = degraded[state[degraded] == DEGRADED_STATE]  # some were lost later
     return Closure(state, depth, via, origin, lost, degraded, cause, group_lost)
 

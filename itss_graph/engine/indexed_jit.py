@@ -53,22 +53,23 @@ def fits(index) -> bool:
 @njit(cache=True, nogil=True)
 def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group_min_up, id_rank,
          rel_count, state, group_lost, frontier, max_depth, record, depth, via, origin, cause,
-         best, counted_by):  # pragma: no cover - compiled; parity tested
+         best, counted_by, lost_out, deg_out, edges, froms, ranks, causes):  # pragma: no cover - compiled; parity tested
     """Walks the levels from ``frontier`` (distinct positions), updating ``state`` and
     ``group_lost``; with ``record``, writes depth, via, origin and cause where it reaches.
-    Returns (lost positions in order, degraded positions in order, level count).
+    Writes the lost positions in the order reached to ``lost_out`` and the degraded ones to
+    ``deg_out`` (one slot per position each) and returns (lost count, degraded count, the most
+    edges a level had).
 
-    ``best`` (zeros, one per position) and ``counted_by`` (zeros, one per group slot) are
-    scratch: ``best`` holds 1 + the best rank of a target's candidate edges and is cleared
-    where written; ``counted_by`` holds 1 + the provider that counted a slot's loss (a position
-    is on a frontier at most once per walk)."""
+    Scratch, reused from question to question (fresh pages cost a fault each, ~3 µs here):
+    ``best`` (one per position) and ``counted_by`` (one per group slot) hold zeros and are left
+    so; ``edges``, ``froms``, ``ranks``, ``causes`` hold a level's live edges (a level with more
+    allocates its own)."""
     n = state.shape[0]
-    lost_out = np.empty(n, dtype=np.int64)
-    deg_out = np.empty(n, dtype=np.int64)
     n_lost = 0
     n_deg = 0
     level = 0
     start = 0
+    most = 0
     cur = frontier
     while cur.shape[0] > 0 and (max_depth < 0 or level < max_depth):
         level += 1
@@ -76,11 +77,15 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
         for k in range(cur.shape[0]):
             f = cur[k]
             total += flow_ptr[f + 1] - flow_ptr[f]
-        edges = np.empty(total, dtype=np.int64)
-        froms = np.empty(total, dtype=np.int64)
+        most = max(most, total)
+        if total > edges.shape[0]:
+            edges = np.empty(total, dtype=np.int64)
+            froms = np.empty(total, dtype=np.int64)
+            ranks = np.empty(total, dtype=np.int64)
+            causes = np.empty(total, dtype=np.bool_)
         m = 0
         # the level's live edges, frontier order then CSR order; a group slot counts each
-        # lost provider once
+        # lost provider once (counted_by: 1 + the provider that counted it, this level)
         for k in range(cur.shape[0]):
             f = cur[k]
             for e in range(flow_ptr[f], flow_ptr[f + 1]):
@@ -94,13 +99,12 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
                     if counted_by[slot] != f + 1:
                         counted_by[slot] = f + 1
                         group_lost[slot] += 1
-        causes = np.empty(m, dtype=np.bool_)
-        ranks = np.empty(m, dtype=np.int64)
         for j in range(m):
             e = edges[j]
             cls = flow_class[e]
             if cls == 1:
                 slot = flow_group[e]
+                counted_by[slot] = 0
                 causes[j] = group_size[slot] - group_lost[slot] < group_min_up[slot]
             else:
                 causes[j] = cls == 0
@@ -148,4 +152,4 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
                         origin[c] = froms[j]
                         cause[c] = flow_class[e]
         cur = lost_out[start:n_lost]
-    return lost_out[:n_lost].copy(), deg_out[:n_deg].copy(), level
+    return n_lost, n_deg, most
