@@ -281,3 +281,32 @@ def test_a_walk_that_turns_to_the_index_midway_gives_the_same_answer(estate, bud
         assert impact(store, failed, max_depth=depth).as_dict() == \
             impact_by_queries(store, failed, max_depth=depth).as_dict()
         store.close()
+
+
+@SETTINGS
+@given(estates(), st.integers(min_value=0, max_value=12), st.booleans())
+def test_the_store_counts_a_level_as_it_would_read_it(estate, limit, outgoing):
+    # a walk with a budget counts a level from the indexes before reading it: the count must
+    # be what the read returns (up to the limit), or the path chosen would change
+    from itss_graph.semantics import Rules
+    from itss_graph.stores.base import INCOMING, OUTGOING, Store
+
+    nodes, edges, failed, _ = estate
+    rules = Rules.from_schema(load_schema())
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStore(Path(tmp) / "x.db")
+        load_inventory([_write(Path(tmp) / "in", nodes, edges)], store)
+        ids = sorted({n[0] for n in nodes})
+        direction = OUTGOING if outgoing else INCOMING
+        types = sorted(rules.toward_source if outgoing else rules.toward_target)
+        for frontier in (failed, ids):
+            read = store.edges_with_groups(frontier, direction, types)
+            assert store.count_edges(frontier, direction, types, limit=limit) == min(len(read), limit)
+            flow = store.flow_edges(frontier, sorted(rules.toward_source), sorted(rules.toward_target))
+            counted = store.count_flow_edges(frontier, sorted(rules.toward_source),
+                                             sorted(rules.toward_target), limit=limit)
+            assert counted == min(len(flow), limit)
+            # the generic count (any store: it reads) agrees with the embedded store's own
+            assert Store.count_edges(store, frontier, direction, types, limit=limit) == \
+                store.count_edges(frontier, direction, types, limit=limit)
+        store.close()

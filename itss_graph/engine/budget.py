@@ -40,15 +40,25 @@ class EdgeBudget:
     def __init__(self, limit: int | None):
         self.limit = self.left = limit
 
-    @property
-    def read_limit(self) -> dict:
-        """Keyword arguments for a store read that needs no more relations than it takes to
-        exhaust the budget (one more than is left): ``{}`` without a limit.
+    def read(self, count: Callable[[int], int], read: Callable[[], list]) -> list:
+        """``read()`` a level if it fits what is left: ``count(limit)`` first (how many rows
+        the read would return, counted up to ``limit``; cheap on a store that counts from
+        its indexes), so a level that would exhaust the budget is never read at all.
 
-        >>> EdgeBudget(10).read_limit, UNLIMITED.read_limit
-        ({'limit': 11}, {})
+        >>> rows = list(range(8))
+        >>> EdgeBudget(10).read(lambda limit: min(len(rows), limit), lambda: rows)
+        [0, 1, 2, 3, 4, 5, 6, 7]
+        >>> EdgeBudget(5).read(lambda limit: min(len(rows), limit), lambda: rows)
+        Traceback (most recent call last):
+        ...
+        itss_graph.engine.budget.Exhausted: more than 5 relations read level by level
+        >>> UNLIMITED.read(lambda limit: 1 / 0, lambda: rows)  # no budget: no count
+        [0, 1, 2, 3, 4, 5, 6, 7]
         """
-        return {} if self.left is None else {"limit": max(self.left, 0) + 1}
+        if self.left is None:
+            return read()
+        self.spend(count(max(self.left, 0) + 1))
+        return read()
 
     def spend(self, n: int) -> None:
         if self.left is None:

@@ -229,9 +229,10 @@ def _candidates(store: Store, rules: Rules, frontier: list[str], budget: EdgeBud
     frontier (in no particular order: the caller keeps the smallest explanation)."""
     toward_target, toward_source = rules.toward_target, rules.toward_source
     budget.spend(len(frontier))  # at least a relation each: a wide frontier stops before reading
-    # a level that would exhaust the budget is read only as far as it takes to know
-    edges = store.flow_edges(frontier, list(toward_source), list(toward_target), **budget.read_limit)
-    budget.spend(len(edges))
+    # a level that would exhaust the budget is counted (from the indexes), never read
+    sources, targets = list(toward_source), list(toward_target)
+    edges = budget.read(lambda limit: store.count_flow_edges(frontier, sources, targets, limit=limit),
+                        lambda: store.flow_edges(frontier, sources, targets))
     for f, rel, c, f_is_source, group, _ in edges:
         if f_is_source:
             effect = toward_target[rel]

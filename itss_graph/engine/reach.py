@@ -70,8 +70,9 @@ def _walk_levels(store: Store, schema: Schema, start: list[str], forward: bool,
         found = set()
         for direction, rels in steps:
             budget.spend(len(frontier))  # a wide frontier stops before reading
-            edges = store.edges_with_groups(frontier, direction, rels, **budget.read_limit)
-            budget.spend(len(edges))
+            edges = budget.read(
+                lambda limit: store.count_edges(frontier, direction, rels, limit=limit),
+                lambda: store.edges_with_groups(frontier, direction, rels))
             found.update(edge[2] for edge in edges)
         frontier = sorted(found - seen)
         seen.update(frontier)
@@ -173,8 +174,9 @@ def _paths_levels(store: Store, schema: Schema, start: list[str], only_types,
         best: dict[str, tuple[str, str]] = {}  # CI -> (relation, from), smallest wins
         for direction, rels in steps:
             budget.spend(len(frontier))  # a wide frontier stops before reading
-            edges = store.edges_with_groups(frontier, direction, rels, **budget.read_limit)
-            budget.spend(len(edges))
+            edges = budget.read(
+                lambda limit: store.count_edges(frontier, direction, rels, limit=limit),
+                lambda: store.edges_with_groups(frontier, direction, rels))
             for f, rel, c, _, _ in edges:
                 if c not in parent and (c not in best or (rel, f) < best[c]):
                     best[c] = (rel, f)

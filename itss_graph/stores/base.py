@@ -212,30 +212,37 @@ class Store(ABC):
     index_after_edges: int | None = None
 
     def edges_with_groups(self, ids: Sequence[str], direction: str,
-                          rel_types: Sequence[str], *, limit: int | None = None) -> list[Edge]:
+                          rel_types: Sequence[str]) -> list[Edge]:
         """:meth:`edges` plus each relation's ``redundancy_group`` and ``min_up`` properties
-        (None where absent): ``(id, type, other, group, min_up)``. ``limit``: at most that
-        many (any of them; asked only of stores that keep a closure index, by a walk that
-        needs to know whether its budget holds, see :mod:`itss_graph.engine.budget`)."""
-        return [(i, t, o, None, None) for i, t, o in self.edges(ids, direction, rel_types)][:limit]
+        (None where absent): ``(id, type, other, group, min_up)``."""
+        return [(i, t, o, None, None) for i, t, o in self.edges(ids, direction, rel_types)]
+
+    def count_edges(self, ids: Sequence[str], direction: str, rel_types: Sequence[str], *,
+                    limit: int) -> int:
+        """How many edges :meth:`edges_with_groups` would return, counted up to ``limit``
+        (asked only of stores that keep a closure index, by a walk that must know whether a
+        level fits its budget before reading it, see :mod:`itss_graph.engine.budget`)."""
+        return min(len(self.edges_with_groups(ids, direction, rel_types)), limit)
 
     def flow_edges(self, ids: Sequence[str], toward_source: Sequence[str],
-                   toward_target: Sequence[str], *, limit: int | None = None) -> list[FlowEdge]:
+                   toward_target: Sequence[str]) -> list[FlowEdge]:
         """Edges failure can cross from ``ids``: ``(id, type, other, id is the source, group,
         min_up)``. ``toward_source`` relation types are crossed from their target to their
-        source, ``toward_target`` ones from source to target. ``limit`` as for
-        :meth:`edges_with_groups`."""
+        source, ``toward_target`` ones from source to target."""
         if not ids:
             return []
-        limited = {} if limit is None else {"limit": limit}
-        out = [(i, t, o, False, g, m) for i, t, o, g, m in self.edges_with_groups(ids, INCOMING, toward_source,
-                                                                                   **limited)]
-        if limit is not None:
-            if len(out) >= limit:
-                return out
-            limited = {"limit": limit - len(out)}
-        return out + [(i, t, o, True, g, m)
-                      for i, t, o, g, m in self.edges_with_groups(ids, OUTGOING, toward_target, **limited)]
+        return ([(i, t, o, False, g, m) for i, t, o, g, m in self.edges_with_groups(ids, INCOMING, toward_source)]
+                + [(i, t, o, True, g, m) for i, t, o, g, m in self.edges_with_groups(ids, OUTGOING, toward_target)])
+
+    def count_flow_edges(self, ids: Sequence[str], toward_source: Sequence[str],
+                         toward_target: Sequence[str], *, limit: int) -> int:
+        """How many edges :meth:`flow_edges` would return, counted up to ``limit``."""
+        if not ids:
+            return 0
+        counted = self.count_edges(ids, INCOMING, toward_source, limit=limit)
+        if counted >= limit:
+            return limit
+        return counted + self.count_edges(ids, OUTGOING, toward_target, limit=limit - counted)
 
     def headers(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """id -> (type, name) for the CIs among ``ids`` (no properties: cheaper than get_cis)."""

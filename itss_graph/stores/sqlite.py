@@ -145,17 +145,23 @@ class SQLiteStore(Store):
                 (*rel_types, *params)))
         return out
 
-    def edges_with_groups(self, ids, direction, rel_types, *, limit=None):
+    def edges_with_groups(self, ids, direction, rel_types):
         from itss_graph.stores.sqlite_read import edges_with_groups
 
-        return edges_with_groups(self, ids, direction, rel_types, limit=limit)
+        return edges_with_groups(self, ids, direction, rel_types)
+
+    def count_edges(self, ids, direction, rel_types, *, limit):
+        from itss_graph.stores.sqlite_read import count_edges
+
+        return count_edges(self, ids, direction, rel_types, limit)
 
     def closure_index(self, schema):
         from itss_graph.stores.sqlite_index import graph_index
 
-        index = graph_index(self, schema)
-        self._opened_index = index.generation
-        return index
+        # one answer asks several times (impact, then redundancy and next failures): the
+        # index this store opened is reused while its generation is current
+        self._opened_index = graph_index(self, schema, getattr(self, "_opened_index", None))
+        return self._opened_index
 
     def closure_index_open(self):
         return getattr(self, "_opened_index", None) is not None

@@ -38,17 +38,22 @@ INDEX_EDGE_PROPS_SQL = """SELECT json_extract(props, '$.redundancy_group'), json
 FROM rel WHERE props <> '{}' ORDER BY src, type, dst"""
 
 
-def graph_index(store: SQLiteFile, schema: Schema | None = None) -> GraphIndex:
-    """The current index of the store: from disk when the generation matches, else built."""
+def graph_index(store: SQLiteFile, schema: Schema | None = None,
+                opened: GraphIndex | None = None) -> GraphIndex:
+    """The current index of the store: ``opened`` (an index this process already holds) when
+    it is still current, else from disk when the generation matches, else built."""
     schema = schema or load_schema()
     generation = f"{store.generation()}-{_schema_fingerprint(schema)}"
+    if store.path != ":memory:":
+        from itss_graph.stores.graph_index import FORMAT
+
+        # the array layout (FORMAT) and the code that reads it (the package version) key the files
+        generation = f"{generation}-f{FORMAT}-v{__version__}"
+    if opened is not None and opened.generation == generation:
+        return opened
     if store.path == ":memory:":
         return _build(store, schema, generation)
-    from itss_graph.stores.graph_index import FORMAT
-
     base = _index_dir(store)
-    # the array layout (FORMAT) and the code that reads it (the package version) key the files
-    generation = f"{generation}-f{FORMAT}-v{__version__}"
     target = base / generation
     index = GraphIndex.open(target)
     if index is not None:
