@@ -11,18 +11,21 @@ knowledge base in memory:
 * **typical impact** — ``/api/impact?ci=VM`` for distinct VMs (none answered from the cache):
   the server's own time (``Server-Timing: answer``: the answer and its JSON, excluding the
   HTTP exchange) and the time a client waits. Target ≤ 20 ms server-side.
-* **120k-CI closure** — the what-if question (``/api/blast-radius``: the impact closure with its
-  failure semantics, the services down and at risk, ranked, and the ITSS obligations) for the
-  carrier everything external rests on (≥100k CIs at 1M), each time with another VM failing
-  beside it (a new question, the same closure), beside an in-memory CSR breadth-first search of
-  the same closure (scipy, graph already in memory, measured in this run: the physical limit;
-  it follows every relation failure crosses, redundancy ignored, so it visits a superset of the
-  closure). Target ≤ 10×. Beside it, the closure walk alone in this process (the numpy kernel,
-  ``engine/indexed.propagate``, on the same memory-mapped index); a page of 100 impacted CIs
-  (``/api/impacted``: what the what-if screen asks beside the blast radius); and the same
-  closure as ``/api/impact``'s full JSON (every impacted CI, ~20 MB, with the services,
-  redundancy lost and obligations: the download; depth limits beyond the estate's depth make
-  each a new question).
+* **120k-CI closure** — the what-if question for the carrier everything external rests on
+  (≥100k CIs at 1M), each time with another VM failing beside it (a new question, the same
+  closure), beside an in-memory CSR breadth-first search of the same closure (scipy, graph
+  already in memory, measured in this run: the physical limit; it follows every relation
+  failure crosses, redundancy ignored, so it visits a superset of the closure). Target ≤ 10×.
+  Measured: the what-if **as the screen asks it** — ``/api/blast-radius`` with the first 50
+  services ranked (the impact closure with its failure semantics, every service down and at
+  risk counted and ranked, the redundancy lost, the next failures, the ITSS obligations) and
+  ``/api/impacted``'s first page of 100 CIs; the full blast-radius answer (all ~1,500 services
+  with their chains, 1.5 MB: the download); the closure walk alone in this process with the
+  compiled kernel the server uses (numba, ``engine/indexed_jit``) and the numpy kernel the CLI
+  uses (``engine/indexed.propagate``), on the same memory-mapped index; and the same closure as
+  ``/api/impact``'s full JSON (every impacted CI, ~20 MB: the download; depth limits beyond
+  the estate's depth make each a new question). The server's closure kernel is compiled in the
+  background at start; the benchmark waits until ``/api/status`` says it is in use.
 * **node expansion** — ``/api/neighbours?ci=X&limit=50`` (the graph's "expand") for distinct
   servers, VMs, racks, switches. Target ≤ 50 ms server-side. A site's expansion (≈100k CIs
   located in it, 50 returned) is reported beside.
@@ -59,6 +62,8 @@ ITSS = str(Path(sys.executable).with_name("itss"))
 RESULTS = REPO / "bench" / "results"
 CARRIER = "provider:ct"  # the demo estate's carrier everything external rests on (>=100k CIs at 1M)
 
+SERVICES_PAGE = 50  # what the what-if screen lists at first (static/screens.js SERVICES_PAGE)
+IMPACTED_PAGE = 100  # and its first page of impacted CIs (IMPACTED_PAGE)
 TARGETS = {"typical impact": 20.0, "closure ratio": 10.0, "node expansion": 50.0, "first paint": 1000.0}
 
 
@@ -133,23 +138,41 @@ def loaded_store(size: str) -> tuple[Path, Path, int, int, float | None]:
 
 
 def kernel_ms(db: Path, failed: list[str], repeat: int) -> dict:
-    """The closure walk alone (engine/indexed.propagate), warm, in this process."""
+    """The closure walk alone (engine/indexed.propagate), warm, in this process: with the
+    compiled kernel (the server's) and the numpy kernel (the CLI's), alternating."""
     import itss_graph as itss
-    from itss_graph.engine.indexed import propagate
+    from itss_graph.engine import indexed
 
     store = itss.open_store(str(db))
+    times: dict[str, list[float]] = {"compiled": [], "numpy": []}
     try:
         index = store.closure_index(itss.load_schema())
         positions = store.index_positions(index, failed)
-        propagate(index, positions)
-        times = []
-        for _ in range(repeat):
+        indexed.use_compiled_kernel()
+        for k in range(2 * repeat + 2):
+            kernel = ("compiled", "numpy")[k % 2]
+            if kernel == "compiled":
+                indexed.use_compiled_kernel()
+            else:
+                indexed._use_numpy_kernel()
             t = time.perf_counter()
-            propagate(index, positions)
-            times.append((time.perf_counter() - t) * 1000)
+            indexed.propagate(index, positions)
+            if k >= 2:  # the first of each warms
+                times[kernel].append((time.perf_counter() - t) * 1000)
     finally:
+        indexed._use_numpy_kernel()
         store.close()
-    return summary(times)
+    return {kernel: summary(values) for kernel, values in times.items()}
+
+
+def wait_for_compiled_kernel(client, url: str) -> float:
+    """Seconds until the server says its compiled closure kernel is in use."""
+    t = time.perf_counter()
+    while client.get(url + "/api/status", timeout=900).json().get("closure_kernel") != "compiled":
+        if time.perf_counter() - t > 600:
+            raise RuntimeError("the server did not compile its closure kernel in 10 minutes")
+        time.sleep(0.1)
+    return time.perf_counter() - t
 
 
 def bench_estate(size: str, repeat: int) -> dict:
@@ -160,7 +183,8 @@ def bench_estate(size: str, repeat: int) -> dict:
     carrier = CARRIER
     with server(db) as (url, start_s), httpx.Client() as client:
         out["server_start_s"] = round(start_s, 1)  # process start + warming (index, knowledge base)
-        vms = [m["id"] for m in client.get(url + "/api/find", params={"q": "web1", "type": "vm", "limit": repeat + 1},
+        out["kernel_compiled_after_s"] = round(wait_for_compiled_kernel(client, url), 1)  # beyond the start
+        vms = [m["id"] for m in client.get(url + "/api/find", params={"q": "web1", "type": "vm", "limit": 2 * repeat + 1},
                                            timeout=900).json()["matches"]]
         ask(client, url, "/api/impact", {"ci": vms[-1]})  # the first impact reads the obligations policy
         server_ms, client_ms = [], []
@@ -171,25 +195,37 @@ def bench_estate(size: str, repeat: int) -> dict:
         out["typical impact"] = {"probe": f"{len(vms[:repeat])} VMs (e.g. {vms[0]})", "impacted": doc["summary"]["total"],
                                  "server_ms": summary(server_ms), "client_ms": summary(client_ms)}
         bfs_s, bfs_reached = FlowGraph(db).bfs_s(carrier)
+        bfs_ms = bfs_s * 1000
+        # the what-if screen: the blast radius with its first page of services, then the first
+        # page of impacted CIs (each VM a new question)
+        screen_ms, blast_ms, page_ms, client_ms = [], [], [], []
+        for vm in vms[:repeat]:
+            s1, c1, doc = ask(client, url, "/api/blast-radius", {"ci": [carrier, vm], "services_limit": SERVICES_PAGE})
+            s2, c2, page = ask(client, url, "/api/impacted", {"ci": [carrier, vm], "offset": 0, "limit": IMPACTED_PAGE})
+            screen_ms.append(s1 + s2)
+            blast_ms.append(s1)
+            page_ms.append(s2)
+            client_ms.append(c1 + c2)
+        out["closure"] = {"probe": f"what-if of {carrier} (and one VM) as the screen asks it: blast-radius with "
+                                   f"{SERVICES_PAGE} services, then {IMPACTED_PAGE} impacted CIs",
+                          "impacted": doc["summary"]["impacted_cis"],
+                          "services": {"down": doc["summary"]["down"], "at_risk": doc["summary"]["at_risk"]},
+                          "server_ms": summary(screen_ms), "client_ms": summary(client_ms),
+                          "blast_radius_page_ms": summary(blast_ms), "impacted_page_ms": summary(page_ms),
+                          "csr_bfs_ms": round(bfs_ms, 2), "csr_bfs_reached": bfs_reached,
+                          "ratio": round(statistics.median(screen_ms) / bfs_ms, 1)}
         server_ms, client_ms = [], []
-        for vm in vms[:max(3, repeat // 4)]:
+        for vm in vms[repeat:repeat + max(3, repeat // 4)]:
             s, c, doc = ask(client, url, "/api/blast-radius", {"ci": [carrier, vm]})
             server_ms.append(s)
             client_ms.append(c)
-        out["closure"] = {"probe": f"blast-radius of {carrier} (and one VM)", "impacted": doc["summary"]["impacted_cis"],
-                          "services": {"down": doc["summary"]["down"], "at_risk": doc["summary"]["at_risk"]},
-                          "server_ms": summary(server_ms), "client_ms": summary(client_ms),
-                          "csr_bfs_ms": round(bfs_s * 1000, 1), "csr_bfs_reached": bfs_reached,
-                          "ratio": round(statistics.median(server_ms) / (bfs_s * 1000), 1)}
-        out["closure"]["kernel_ms"] = kernel_ms(db, [carrier, vms[0]], repeat)
-        out["closure"]["kernel_ratio"] = round(out["closure"]["kernel_ms"]["median"] / (bfs_s * 1000), 1)
-        server_ms, client_ms = [], []
-        for k in range(3):
-            s, c, doc = ask(client, url, "/api/impacted", {"ci": [carrier, vms[k]], "offset": 100 * k, "limit": 100})
-            server_ms.append(s)
-            client_ms.append(c)
-        out["impacted page"] = {"probe": f"/api/impacted of {carrier} and a VM, 100 rows", "total": doc["total"],
-                                "server_ms": summary(server_ms), "client_ms": summary(client_ms)}
+        out["full blast radius"] = {"probe": f"blast-radius of {carrier} (and one VM), every service listed",
+                                    "services_listed": len(doc["services"]),
+                                    "server_ms": summary(server_ms), "client_ms": summary(client_ms),
+                                    "ratio": round(statistics.median(server_ms) / bfs_ms, 1)}
+        kernels = kernel_ms(db, [carrier, vms[0]], repeat)
+        out["closure"]["kernel_ms"] = kernels
+        out["closure"]["kernel_ratio"] = {k: round(v["median"] / bfs_ms, 1) for k, v in kernels.items()}
         server_ms, client_ms = [], []
         for k in range(3):
             s, c, doc = ask(client, url, "/api/impact", {"ci": carrier, "depth": 1000 + k})
@@ -265,18 +301,26 @@ def main() -> None:
     e = results["estate"]
     print(f"estate {e['size']}: {e['cis']} CIs, {e['relations']} relations; load average "
           f"{results['load_before'][0]:.1f} -> {results['load_after'][0]:.1f} on {results['cpus']} cores")
-    print(f"server start (process + warm index and knowledge base): {results['server_start_s']} s")
+    print(f"server start (process + warm index and knowledge base): {results['server_start_s']} s; "
+          f"compiled closure kernel in use {results['kernel_compiled_after_s']} s later")
     rows = [
         ("typical impact", results["typical impact"]["server_ms"]["median"], results["typical impact"]["client_ms"]["median"],
          f"≤ {TARGETS['typical impact']:g} ms", results["typical impact"]["server_ms"]["median"] <= TARGETS["typical impact"]),
-        (f"what-if closure {results['closure']['impacted']} CIs", results["closure"]["server_ms"]["median"],
+        (f"what-if {results['closure']['impacted']} CIs (screen)", results["closure"]["server_ms"]["median"],
          results["closure"]["client_ms"]["median"],
          f"≤ {TARGETS['closure ratio']:g}× CSR BFS {results['closure']['csr_bfs_ms']} ms = {results['closure']['ratio']}×",
          results["closure"]["ratio"] <= TARGETS["closure ratio"]),
-        ("  closure walk alone (kernel)", results["closure"]["kernel_ms"]["median"], "",
-         f"{results['closure']['kernel_ratio']}× CSR BFS (numpy, in this process)", None),
-        ("  impacted page (100 rows)", results["impacted page"]["server_ms"]["median"],
-         results["impacted page"]["client_ms"]["median"], "what the what-if screen asks beside it", None),
+        (f"  blast-radius, {SERVICES_PAGE} services", results["closure"]["blast_radius_page_ms"]["median"], "",
+         "the screen's first question", None),
+        (f"  impacted page ({IMPACTED_PAGE} rows)", results["closure"]["impacted_page_ms"]["median"], "",
+         "the screen's second question", None),
+        ("  closure walk, compiled kernel", results["closure"]["kernel_ms"]["compiled"]["median"], "",
+         f"{results['closure']['kernel_ratio']['compiled']}× CSR BFS (numba, the server's; in this process)", None),
+        ("  closure walk, numpy kernel", results["closure"]["kernel_ms"]["numpy"]["median"], "",
+         f"{results['closure']['kernel_ratio']['numpy']}× CSR BFS (the CLI's; in this process)", None),
+        (f"  full blast-radius ({results['full blast radius']['services_listed']} services)",
+         results["full blast radius"]["server_ms"]["median"], results["full blast radius"]["client_ms"]["median"],
+         f"{results['full blast radius']['ratio']}× CSR BFS (the download, 1.5 MB)", None),
         (f"  full impact JSON, {results['closure as impact JSON']['impacted']} CIs",
          results["closure as impact JSON"]["server_ms"]["median"], results["closure as impact JSON"]["client_ms"]["median"],
          f"{results['closure as impact JSON']['ratio']}× CSR BFS (writing ~20 MB of JSON)", None),

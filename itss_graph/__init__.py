@@ -49,6 +49,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     # impact and the canned questions
     "impact": ("itss_graph.engine.impact", "impact"),
     "blast_radius": ("itss_graph.engine.blast", "blast_radius"),
+    "use_compiled_kernel": ("itss_graph.engine.indexed", "use_compiled_kernel"),
+    "compiled_kernel_in_use": ("itss_graph.engine.indexed", "compiled_kernel_in_use"),
     "assess_impact": ("itss_graph.engine.blast", "assess"),
     "explain_ci": ("itss_graph.engine.blast", "explain_ci"),
     "criticality_policy": ("itss_graph.criticality", "criticality_policy"),

@@ -71,6 +71,7 @@ def test_a_large_impact_turns_to_the_closure_index(tmp_path, monkeypatch):
     monkeypatch.setenv("ITSS_INDEX_AFTER_EDGES", "0")
     modules = _modules("impact", "pdu:a", "--store", str(db))
     assert "numpy" in modules and "itss_graph.stores.graph_index" in modules
+    assert "numba" not in {m.split(".")[0] for m in modules}  # the compiled kernel is the server's
     large = subprocess.run([sys.executable, "-m", "itss_graph.cli.main", "impact", "pdu:a",
                             "--format", "json", "--store", str(db)], capture_output=True, text=True)
     assert small.returncode == large.returncode == 0, small.stderr + large.stderr

@@ -59,7 +59,7 @@ def change_impact(store: Store, ci_ids: Sequence[str], *, schema: Schema | None 
         "knowledge": {"processes": processes, "roles": roles},
         "summary": {"services_down": len(radius.down),
                     "services_at_risk": len(radius.at_risk),
-                    "cis_down": sum(1 for e in radius.impact.whole.columns.effects if e == "down")},
+                    "cis_down": radius.impact.whole.columns.count_down()},
         "redundancy": [g.as_dict() for g in radius.losses],
         "policy": str(query.path),
     }

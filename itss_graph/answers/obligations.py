@@ -190,7 +190,7 @@ def situation_of(store, result, schema=None, radius=None) -> Situation:
     for service in radius.down:
         key = service.criticality or "unknown"
         by_criticality[key] = by_criticality.get(key, 0) + 1
-    cis_down = sum(1 for e in result.whole.columns.effects if e == "down")
+    cis_down = result.whole.columns.count_down()
     return Situation(by_criticality, len(radius.at_risk), cis_down + len(result.sources))
 
 

@@ -118,13 +118,17 @@ def queries(search: str, category: str | None, show_name: str | None, output_for
 @click.argument("ci_ids", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Table: at most N services (0: all).")
+@click.option("--services-offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="JSON and CSV: list the ranked services from the Nth (0: the first).")
+@click.option("--services-limit", type=click.IntRange(min=1), default=None,
+              help="JSON and CSV: list at most N services (the summary counts all) [default: all].")
 @_html_option("the impacted subgraph, with the ITSS obligations")
 @store_options
 @deliverable_options
 @lang_option
 @show_query_option("blast-radius")
-def blast_radius(ci_ids, limit, html_path, store_settings, output_format, output, excel, encoding,
-                 lang) -> None:
+def blast_radius(ci_ids, limit, services_offset, services_limit, html_path, store_settings, output_format,
+                 output, excel, encoding, lang) -> None:
     """Business services that CI_IDS' failure takes down (a failed service is down) or leaves
     at risk (still up, without redundancy of its own or below it), most important first
     (criticality, SLA, users), each with why — the chain from the failed CI, or the redundancy
@@ -135,6 +139,7 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, output
       itss blast-radius storage-array:dc1-san1
       itss blast-radius switch:dc1-core-1 switch:dc1-core-2 --format json
       itss blast-radius switch:dc1-core-1 --format xlsx -o core1-services.xlsx
+      itss blast-radius switch:dc1-core-1 --format json --services-limit 50 --services-offset 50
     """
     import itss_graph as itss
     from itss_graph.cli.deliverables import reject_csv_options, slug
@@ -147,7 +152,8 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, output
         obligations = itss.obligations(store, answer.impact, radius=answer)
         links = itss.failure_links(store, answer.impact) if html_path is not None else None
     reject_csv_options(output_format, excel, encoding)
-    headers, rows = blast_csv(answer)
+    page = dict(services_offset=services_offset, services_limit=services_limit)
+    headers, rows = blast_csv(answer, **page)
     summary = answer.summary()
     text = "\n\n".join(part for part in (
         headline(answer, obligations, lang) + "; "
@@ -156,7 +162,7 @@ def blast_radius(ci_ids, limit, html_path, store_settings, output_format, output
         obligations_text(obligations, lang)) if part)
     from itss_graph.render.impact_sheets import radius_sheets
 
-    _emit(output_format, blast_document(answer, obligations), headers, rows, text,
+    _emit(output_format, blast_document(answer, obligations, **page), headers, rows, text,
           output=output, excel=excel, encoding=encoding, sheets=lambda: radius_sheets(answer),
           default=f"blast-radius-{slug(ci_ids[0])}.xlsx")
 

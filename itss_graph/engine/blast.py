@@ -122,9 +122,15 @@ class BlastRadius:
                 "redundancy_lost": sum(g.effect == DEGRADED for g in self.losses),
                 "next_failure_complete": self.next_failure_complete}
 
-    def as_dict(self) -> dict:
+    def services_page(self, offset: int = 0, limit: int | None = None) -> list[AffectedService]:
+        """The ranked services from ``offset``, at most ``limit`` (None: all)."""
+        return self.services[offset:None if limit is None else offset + limit]
+
+    def as_dict(self, services_offset: int = 0, services_limit: int | None = None) -> dict:
+        """The answer; ``services`` a page of the ranked services when ``services_offset`` or
+        ``services_limit`` say so (the summary counts them all)."""
         return {"sources": [{"id": s.id, "type": s.type, "name": s.name} for s in self.impact.sources],
-                "services": [s.as_dict() for s in self.services],
+                "services": [s.as_dict() for s in self.services_page(services_offset, services_limit)],
                 "summary": self.summary(),
                 "redundancy": [g.as_dict() for g in self.losses]}
 

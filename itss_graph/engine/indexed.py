@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,10 +149,115 @@ def _count_lost_members(group_lost: np.ndarray, slot: np.ndarray, member: np.nda
     np.add.at(group_lost, slot, np.ones(len(slot), dtype=group_lost.dtype))  # the array form is fast
 
 
+_compiled = None  # the module engine/indexed_jit once use_compiled_kernel() ran (itss serve only)
+
+
+def use_compiled_kernel() -> None:
+    """From now on, walk closures with the numba kernel (:mod:`itss_graph.engine.indexed_jit`):
+    the same arrays, ~6× faster on a 100k-CI closure. Imports numba and compiles (or loads the
+    compiled code from its disk cache) on a tiny graph first, so the first question does not
+    pay it: for a long-running process; a one-shot CLI question keeps the numpy kernel.
+
+    >>> use_compiled_kernel(); compiled_kernel_in_use()
+    True
+    >>> _use_numpy_kernel()
+    """
+    global _compiled
+    from itss_graph.engine import indexed_jit
+
+    idx = GraphIndex.build(generation="warm", keys=[1, 2], ids=["h", "v"], names=["h", "v"],
+                           types=["server", "vm"], min_up=[1, 1], edges=[(1, "RUNS_ON", 0, None, None)],
+                           toward_source={"RUNS_ON": "down"}, toward_target={})
+    for read_only in (False, True):  # a saved index is memory-mapped read-only: another signature
+        if read_only:
+            for array in vars(idx).values():
+                if isinstance(array, np.ndarray):
+                    array.setflags(write=False)
+        _propagate_compiled(indexed_jit.walk, idx, np.array([0], dtype=np.int64), None)
+    _compiled = indexed_jit
+
+
+def compiled_kernel_in_use() -> bool:
+    return _compiled is not None
+
+
+def _use_numpy_kernel() -> None:
+    """Back to the numpy kernel (tests compare the two)."""
+    global _compiled
+    _compiled = None
+
+
+class _Scratch(threading.local):
+    """The compiled walk's scratch arrays, one set per thread, kept from question to question:
+    a fresh array's pages fault one by one as a walk first touches them (~3 µs each here; a
+    100k-CI closure of a 1M index touches nearly all), a reused one's are mapped already. The
+    walk leaves ``best`` and ``counted_by`` all zeros; the edge buffers grow to the largest
+    level seen."""
+
+    def arrays(self, n: int, groups: int, most_edges: int = 0):
+        if getattr(self, "shape", None) != (n, groups):
+            self.shape = (n, groups)
+            self.best, self.counted_by = np.zeros(n, np.int64), np.zeros(groups, np.int64)
+            self.lost_out, self.deg_out = np.empty(n, np.int64), np.empty(n, np.int64)
+            self.edge_buffers = _edge_buffers(1024)
+        if most_edges > len(self.edge_buffers[0]):
+            self.edge_buffers = _edge_buffers(most_edges)
+        return self
+
+
+def _edge_buffers(size: int):
+    return (np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.bool_))
+
+
+_scratch = _Scratch()
+
+
+def _walk_compiled(walk, index: GraphIndex, state, group_lost, frontier, max_depth, record=None):
+    """(lost positions in order, degraded positions in order) of the compiled walk."""
+    n = index.size
+    if record is None:
+        record = (np.empty(0, np.int32), np.empty(0, np.int16), np.empty(0, np.int32), np.empty(0, np.int8))
+    scratch = _scratch.arrays(n, len(index.group_owner))
+    try:
+        lost, degraded, most = walk(
+            index.flow_ptr, index.flow_dst, index.flow_class, index.flow_rel, index.flow_group,
+            index.group_size, index.group_min_up, index.id_rank, max(len(index.rel_names), 1),
+            state, group_lost, frontier, -1 if max_depth is None else max_depth, len(record[0]) > 0, *record,
+            scratch.best, scratch.counted_by, scratch.lost_out, scratch.deg_out, *scratch.edge_buffers)
+    except BaseException:
+        scratch.shape = None  # a walk stopped midway (out of memory) leaves marks: start afresh
+        raise
+    out = scratch.lost_out[:lost].copy(), scratch.deg_out[:degraded].copy()
+    scratch.arrays(n, len(index.group_owner), most)
+    return out
+
+
+def _propagate_compiled(walk, index: GraphIndex, failed: np.ndarray, max_depth: int | None) -> Closure:
+    # np.zeros, not zeros(): in a long-running process the allocator serves these from its
+    # heap (pages already mapped; clearing 20 MB ~0.5 ms), where fresh pages of zeros() would
+    # fault one by one as a 100k-CI closure touches nearly all of them (~13 ms at 1M CIs)
+    n = index.size
+    state = np.zeros(n, np.int8)
+    depth = np.zeros(n, np.int32)
+    via = np.empty(n, dtype=np.int16)
+    origin = np.empty(n, dtype=np.int32)
+    cause = np.empty(n, dtype=np.int8)
+    group_lost = np.zeros(len(index.group_owner), np.int32)
+    failed = distinct(np.asarray(failed, dtype=np.int64))
+    state[failed] = FAILED
+    via[failed], origin[failed], cause[failed] = -1, -1, -1
+    lost, degraded = _walk_compiled(walk, index, state, group_lost, failed, max_depth,
+                                    (depth, via, origin, cause))
+    degraded = degraded[state[degraded] == DEGRADED_STATE]  # some were lost later
+    return Closure(state, depth, via, origin, lost, degraded, cause, group_lost)
+
+
 def propagate(index: GraphIndex, failed: np.ndarray, max_depth: int | None = None) -> Closure:
     """Failure propagation from the ``failed`` positions (see the level semantics in
     :func:`itss_graph.engine.impact.impact_by_queries`), up to ``max_depth`` levels (None: the
     whole closure; answers filter by depth afterwards, see ``ImpactResult.limited``)."""
+    if _compiled is not None and _compiled.fits(index):
+        return _propagate_compiled(_compiled.walk, index, failed, max_depth)
     n = index.size
     state = zeros(n, np.int8)
     depth = zeros(n, np.int32)
@@ -190,6 +296,8 @@ def further_losses(index: GraphIndex, closure: Closure, extra: int) -> np.ndarra
         return np.empty(0, dtype=np.int64)
     group_lost = closure.group_lost.copy()
     state[extra] = FAILED
+    if _compiled is not None and _compiled.fits(index):
+        return _walk_compiled(_compiled.walk, index, state, group_lost, np.array([extra], dtype=np.int64), None)[0]
     found = [lost_c for _, lost_c, _, _ in _levels(index, state, group_lost,
                                                    np.array([extra], dtype=np.int64), None)]
     return np.concatenate(found) if found else np.empty(0, dtype=np.int64)

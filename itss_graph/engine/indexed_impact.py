@@ -69,6 +69,9 @@ class IndexedColumns(ImpactColumns):
         names = self._index.type_names
         return [names[c] for c in self._codes.tolist()]
 
+    def count_down(self) -> int:
+        return int(np.count_nonzero(self._is_down))
+
     @cached_property
     def effects(self) -> list[str]:
         return ["down" if d else "degraded" for d in self._is_down.tolist()]

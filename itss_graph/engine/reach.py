@@ -259,10 +259,14 @@ def _paths_index(store: Store, index, start: list[str], only_types,
     types = [type_names[t] for t in index.type_code[positions].tolist()]
     vias = [rel_names[v] if v >= 0 else None  # a start has no parent (and no via written)
             for v in np.where(parent[positions] >= 0, via[positions], -1).tolist()]
-    at = {p: k for k, p in enumerate(positions.tolist())}
+    # one step dict per CI past the start, shared by the chains through it (1,500 chains of
+    # the 1M estate's what-if pass a few thousand CIs); a start's step has no via
+    steps = {p: {"id": ids[k], "type": types[k], "name": names[k], "via": vias[k]}
+             for k, p in enumerate(positions.tolist())}
     out = {}
     for walk in walks.tolist():
-        rows = [at[p] for p in walk if p >= 0]
-        out[ids[rows[-1]]] = [{"id": ids[k], "type": types[k], "name": names[k], "via": vias[k] if j else None}
-                              for j, k in enumerate(rows)]
+        chain = [steps[p] for p in walk if p >= 0]
+        first = chain[0]
+        chain[0] = {**first, "via": None}
+        out[chain[-1]["id"]] = chain
     return out

@@ -98,6 +98,10 @@ class ImpactColumns:
     def __len__(self) -> int:
         return len(self.types)
 
+    def count_down(self) -> int:
+        """How many of the rows are down (the others are degraded)."""
+        return self.effects.count("down")
+
     def rows(self):
         """(id, type, name, depth, effect, via, from) tuples."""
         return zip(self.ids, self.types, self.names, self.depths, self.effects, self.vias, self.froms)

@@ -47,20 +47,25 @@ def impact_csv(result: "ImpactResult") -> Table:
     return list(CSV_HEADERS), impact_rows(result)
 
 
-def blast_document(answer: "BlastRadius", obligations: dict | None) -> dict:
+def blast_document(answer: "BlastRadius", obligations: dict | None, *, services_offset: int = 0,
+                   services_limit: int | None = None) -> dict:
     """``itss blast-radius --format json``: the services and the redundancy lost one entry per
-    line, as ``itss impact`` writes them (a what-if of the 1M estate ranks 1,500 services)."""
+    line, as ``itss impact`` writes them (a what-if of the 1M estate ranks 1,500 services);
+    ``services_offset``/``services_limit``: a page of the ranked services (the summary counts
+    them all), as a screen asks for them."""
     from itss_graph.render.formats import OneLine
 
-    document = answer.as_dict()
+    document = answer.as_dict(services_offset, services_limit)
     for key in ("services", "redundancy"):
         document[key] = OneLine(document[key])
     return {**document, "obligations": obligations}
 
 
-def blast_csv(answer: "BlastRadius") -> Table:
-    """``itss blast-radius --format csv``: the services, most important first."""
-    return list(SERVICE_CSV_HEADERS), service_rows(answer, SERVICE_CSV_HEADERS)
+def blast_csv(answer: "BlastRadius", *, services_offset: int = 0, services_limit: int | None = None) -> Table:
+    """``itss blast-radius --format csv``: the services, most important first (a page of them
+    with ``services_offset``/``services_limit``)."""
+    rows = service_rows(answer, SERVICE_CSV_HEADERS)
+    return list(SERVICE_CSV_HEADERS), rows[services_offset:None if services_limit is None else services_offset + services_limit]
 
 
 def change_impact_csv(answer: dict) -> Table:

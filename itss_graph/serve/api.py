@@ -92,6 +92,8 @@ async def status(request: Request):
     limits = state.options.limits
     return {"version": itss.__version__, "store": state.store_settings.describe(),
             "generation": await _generation(request),
+            # "compiled" once the background compilation at start is done (same answers)
+            "closure_kernel": "compiled" if itss.compiled_kernel_in_use() else "numpy",
             "limits": {"failed_cis": limits.failed_cis, "ids_per_request": limits.ids_per_request,
                        "expand_nodes": limits.expand_nodes, "query_seconds": limits.query_seconds}}
 
@@ -117,10 +119,14 @@ async def impact(request: Request, ci: list[str] = Query(..., description="Faile
 @router.get("/blast-radius", summary="Services a failure affects, ranked (itss blast-radius)",
             responses=ANSWER_RESPONSES)
 async def blast_radius(request: Request, ci: list[str] = Query(...), lang: Lang = "en",
+                       services_offset: int = Query(0, ge=0, description="First ranked service listed"),
+                       services_limit: int | None = Query(None, ge=1, description="At most N services listed "
+                                                          "(the summary counts all)"),
                        format: Format = "json", download: bool = False):
     _limit(len(ci), request.app.state.options.limits.failed_cis, "failed CIs")
     return await answer(request, "blast-radius", lambda s, t: verbs.blast_radius(
-        s, ci, lang=lang, with_props=format == "html"), format, download)
+        s, ci, lang=lang, with_props=format == "html", services_offset=services_offset,
+        services_limit=services_limit), format, download)
 
 
 @router.get("/impacted", summary="A page of the CIs a failure impacts (the rows of itss impact)",

@@ -35,11 +35,26 @@ from itss_graph.serve.security import Guard, is_loopback, new_token
 
 
 def warm(runner: Runner) -> None:
-    """Load what every question needs once: the ontology, the knowledge base, the closure index."""
+    """Load what every question needs once: the ontology, the knowledge base, the closure index;
+    in the background, the compiled closure kernel (numba: ~1 s to import and load from its
+    disk cache, longer the first time it compiles; questions use the numpy kernel until then,
+    with the same answers)."""
+    import threading
+
+    threading.Thread(target=_compile_kernel, name="itss-compile-kernel", daemon=True).start()
     schema = itss.load_schema()
     itss.KnowledgeBase.load()
     with runner.sessions.reading() as store:
         store.closure_index(schema)
+
+
+def _compile_kernel() -> None:
+    try:
+        itss.use_compiled_kernel()
+    except Exception as exc:  # numba missing or unable to compile here: the numpy kernel stays
+        import logging
+
+        logging.getLogger("itss.serve").warning("closure kernel not compiled (%s); using numpy", exc)
 
 
 def create_app(store_settings, options: ServeOptions | None = None, *, warm_up: bool = True):

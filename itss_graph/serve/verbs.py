@@ -81,7 +81,11 @@ def impact(store, ci_ids: list[str], *, depth: int | None = None, obligations: b
                   extra={"result": result, "radius": radius, "obligations": duties})
 
 
-def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool = False) -> Answer:
+def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool = False,
+                 services_offset: int = 0, services_limit: int | None = None) -> Answer:
+    """``itss blast-radius`` (``services_offset``/``services_limit``: a page of the ranked
+    services in the JSON and CSV, as ``--services-offset``/``--services-limit``)."""
+    page = dict(services_offset=services_offset, services_limit=services_limit)
     answer = itss.blast_radius(store, ci_ids, with_props=with_props)
     duties = itss.obligations(store, answer.impact, radius=answer)
     links = itss.failure_links(store, answer.impact) if with_props else None  # for the HTML report
@@ -89,7 +93,7 @@ def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool
     def report() -> str:
         return _report_page(itss.impact_report(answer, duties, lang=lang, links=links))
 
-    return Answer(documents.blast_document(answer, duties), lambda: documents.blast_csv(answer), report,
+    return Answer(documents.blast_document(answer, duties, **page), lambda: documents.blast_csv(answer, **page), report,
                   extra={"blast": answer, "obligations": duties})
 
 

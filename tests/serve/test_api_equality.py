@@ -20,7 +20,8 @@ OPTIONS = {"--depth": "depth", "--limit": "limit", "--type": "type", "--top": "t
            "--show": "show", "--category": "category", "--no-obligations": "obligations",
            "--max-length": "max_length", "--max-paths": "max_paths", "--ci-type": "ci_type", "--code": "code",
            "--ci": "ci", "--profile": "profile", "--where": "where", "--history": "history",
-           "--services": "services", "--standards": "standards"}
+           "--services": "services", "--standards": "standards", "--services-offset": "services_offset",
+           "--services-limit": "services_limit"}
 TABLE_ONLY = {("spof", "--limit"), ("impact", "--limit"), ("blast-radius", "--limit"), ("depends", "--limit"),
               ("orphans", "--limit")}  # options that only shorten the table: the JSON is the same
 
@@ -49,6 +50,9 @@ MORE_CASES = [
     ("show-service-zh", "demo", ["show", "service:0001", "--lang", "zh", "--limit", "10", "--history", "2"]),
     ("show-netbox", "netbox", ["show", "device:1", "--standards", "0"]),
     ("path-bounded", "demo", ["path", "service:0001", "site:dc1", "--max-length", "6", "--max-paths", "5"]),
+    ("blast-radius-page", "demo", ["blast-radius", "switch:dc1-core-1", "switch:dc1-core-2",
+                                   "--services-offset", "3", "--services-limit", "4"]),
+    ("blast-radius-page-past-end", "demo", ["blast-radius", "storage-array:dc1-san1", "--services-offset", "100000"]),
 ]
 ALL = CASES + MORE_CASES
 
@@ -132,3 +136,24 @@ def test_impacted_pages_are_the_rows_of_impact_in_order(demo_client):
         offset += len(page["impacted"])
     assert pages == whole
     assert demo_client.get("/api/impacted", params=[*failed, ("limit", 1001)]).status_code == 400
+
+
+def test_pages_of_blast_radius_services_are_the_ranked_services_in_order(demo_client):
+    # the what-if screen shows the first services ranked and fetches more with a button
+    failed = [("ci", "switch:dc1-core-1"), ("ci", "switch:dc1-core-2")]
+    whole = demo_client.get("/api/blast-radius", params=failed).json()
+    assert len(whole["services"]) > 20
+    pages, offset = [], 0
+    while True:
+        page = demo_client.get("/api/blast-radius", params=[*failed, ("services_offset", offset),
+                                                            ("services_limit", 7)]).json()
+        # everything but the listed services is the whole answer's: counts, redundancy, obligations
+        assert {k: v for k, v in page.items() if k != "services"} == {k: v for k, v in whole.items() if k != "services"}
+        if not page["services"]:
+            break
+        assert len(page["services"]) <= 7
+        pages += page["services"]
+        offset += len(page["services"])
+    assert pages == whole["services"]
+    assert whole["summary"]["down"] + whole["summary"]["at_risk"] == len(pages)
+    assert demo_client.get("/api/blast-radius", params=[*failed, ("services_limit", 0)]).status_code == 400

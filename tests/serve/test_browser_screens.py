@@ -64,3 +64,31 @@ def test_the_what_if_screen_fetches_the_impacted_cis_a_page_at_a_time(demo_serve
         summary = page.inner_text(".whatif .summary")
         assert str(len(whole)) in summary
     visit.assert_clean()
+
+
+def test_the_what_if_screen_lists_the_ranked_services_a_page_at_a_time(demo_server):
+    import httpx2 as httpx
+
+    failed = ["switch:dc1-core-1", "storage-array:dc1-san1"]
+    whole = httpx.get(demo_server.url + "/api/blast-radius", params={"ci": failed}, timeout=60).json()
+    assert len(whole["services"]) > 100
+    rows = ".services-block table.services tbody tr"
+    more = ".services-block button.more"
+    with browser_page(demo_server.url) as (page, visit):
+        page.goto(demo_server.url + "/whatif?" + urlencode({"fail": failed}, doseq=True))
+        ready(page, f"{rows}:nth-child(50)")
+        assert page.locator(rows).count() == 50
+        left = len(whole["services"]) - 50
+        assert page.inner_text(more) == messages("en")["common.more"].format(n=50, total=left)
+        page.click(more)
+        page.wait_for_selector(f"{rows}:nth-child(100)")
+        while page.is_visible(more):  # to the last service: then the button goes
+            count = page.locator(rows).count()
+            page.click(more)
+            page.wait_for_selector(f"{rows}:nth-child({count + 1})")
+        shown = page.eval_on_selector_all(f"{rows} td:first-child a", "as => as.map(a => a.title)")
+        assert shown == [s["id"] for s in whole["services"]]
+        # each page's services came with their why: the chain of the last one is the API's
+        chain = page.eval_on_selector_all(f"{rows}:last-child .chain a", "as => as.map(a => a.title)")
+        assert chain == [step["id"] for step in whole["services"][-1]["chain"]]
+    visit.assert_clean()

@@ -55,3 +55,21 @@ def test_the_rest_of_the_cli_does_not_import_the_web_stack():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
     assert "serve" in run("--help").stdout
+
+
+def test_the_server_compiles_its_closure_kernel_in_the_background(stores, tmp_path):
+    # it answers at once (numpy kernel) and says when the compiled kernel took over
+    import time
+
+    with running_server(stores["demo"], env={"ITSS_CACHE_DIR": str(tmp_path / "cache")}) as server:
+        deadline = time.monotonic() + 300
+        while True:
+            status = httpx.get(server.url + "/api/status", timeout=60).json()
+            if status["closure_kernel"] == "compiled" or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert status["closure_kernel"] == "compiled"
+        answer = httpx.get(server.url + "/api/blast-radius", params={"ci": ["switch:dc1-core-1", "switch:dc1-core-2"]},
+                           timeout=60)
+        assert answer.status_code == 200 and answer.json()["summary"]["down"] > 0
+    assert "Traceback" not in "".join(server.output)

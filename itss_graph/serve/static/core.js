@@ -166,10 +166,13 @@ var ITSS = (function () {
     }));
   }
 
-  // a table of rows (columns as for tableRow), shown a page of options.limit at a time
+  // a table of rows (columns as for tableRow), shown a page of options.limit at a time; with
+  // options.total and options.fetch(offset, count) -> promise of rows, the rows given are the
+  // first of options.total and the button asks the server for the next page
   function table(columns, rows, options) {
     options = options || {};
     var limit = options.limit || 200;
+    var total = options.fetch ? options.total : rows.length;
     var wrap = el("div", {class: "table-wrap"});
     var body = el("tbody");
     var head = el("tr", {}, columns.map(function (c) { return el("th", {text: t(c[1])}); }));
@@ -177,16 +180,26 @@ var ITSS = (function () {
                        [el("thead", {}, [head]), body]);
     wrap.appendChild(tableNode);
     var shown = 0;
-    function more() {
+    function show() {
       rows.slice(shown, shown + limit).forEach(function (row) { body.appendChild(tableRow(columns, row)); });
       shown = Math.min(rows.length, shown + limit);
-      button.hidden = shown >= rows.length;
-      button.textContent = t("common.more", {n: Math.min(limit, rows.length - shown), total: rows.length - shown});
+      button.hidden = shown >= total;
+      button.textContent = t("common.more", {n: Math.min(limit, total - shown), total: total - shown});
+    }
+    function more() {
+      if (shown < rows.length || !options.fetch) return show();
+      button.disabled = true;
+      options.fetch(shown, limit).then(function (page) {
+        rows = rows.concat(page);
+        if (!page.length) total = rows.length;  // the answer changed meanwhile: nothing more
+        button.disabled = false;
+        show();
+      }, function (error) { button.disabled = false; wrap.appendChild(failure(error)); });
     }
     var button = el("button", {class: "more", type: "button", onclick: more});
     wrap.appendChild(button);
     if (!rows.length) wrap.replaceChild(el("p", {class: "empty", text: t("common.none")}), tableNode);
-    more();
+    show();
     return wrap;
   }
 

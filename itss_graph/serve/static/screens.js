@@ -222,13 +222,14 @@
     }).join("; ");
   }
 
-  function servicesTable(services, withWhy) {
+  // options (optional): {total, fetch} for services the server lists a page at a time
+  function servicesTable(services, withWhy, options) {
     var columns = [["id", "col.service", function (s) { return ITSS.ciLink(s.id, s.name); }],
                    ["status", "col.status", function (s) { return statusCell(s.status); }],
                    ["criticality", "col.criticality", function (s) { return s.criticality ? t("criticality." + s.criticality) : ""; }],
                    ["sla", "col.sla"], ["users", "col.users"], ["depth", "col.depth"]];
     if (withWhy) columns.push(["why", "col.why", whyCell]);
-    return table(columns, services, {cls: "services"});
+    return table(columns, services, Object.assign({cls: "services"}, options || {}));
   }
 
   // why a service is down or at risk: the chain the failure took to it; for a service at risk,
@@ -270,6 +271,7 @@
 
   // the impacted CIs of a failure, fetched a page at a time (/api/impacted: the rows of impact)
   var IMPACTED_PAGE = 100;
+  var SERVICES_PAGE = 50;  // the what-if's services listed at first and per "more"
   var IMPACTED_COLUMNS = [["id", "col.id", function (r) { return ITSS.ciLink(r.id, r.id); }], ["type", "col.type"],
                           ["name", "col.name"], ["effect", "col.effect", function (r) { return effectCell(r.effect); }],
                           ["depth", "col.depth"], ["via", "col.via"],
@@ -322,9 +324,10 @@
     }
     var out = el("div", {class: "whatif"}, [ITSS.loading()]);
     main.appendChild(out);
-    // the services ranked, the redundancy lost and the obligations (the blast-radius answer);
-    // the impacted CIs counted there and fetched a page at a time (a failure can reach 100k)
-    return api("blast-radius", {ci: failed})
+    // the services ranked, the redundancy lost and the obligations (the blast-radius answer),
+    // its first SERVICES_PAGE services listed and the next ones fetched with a button; the
+    // impacted CIs counted there and fetched a page at a time (a failure can reach 100k)
+    return api("blast-radius", {ci: failed, services_limit: SERVICES_PAGE})
       .then(function (blast) {
         ITSS.clear(out);
         var s = blast.summary;
@@ -335,7 +338,12 @@
             .slice(0, 20).map(function (x) { return x.id; })}, t("whatif.rootcause"))]));
         var cols = el("div", {class: "two-columns"});
         out.appendChild(cols);
-        cols.appendChild(section(t("whatif.services"), [servicesTable(blast.services, true), ITSS.downloads("blast-radius", {ci: failed})], "services-block"));
+        var services = servicesTable(blast.services, true, {
+          limit: SERVICES_PAGE, total: s.down + s.at_risk, fetch: function (offset, count) {
+            return api("blast-radius", {ci: failed, services_offset: offset, services_limit: count})
+              .then(function (next) { return next.services; });
+          }});
+        cols.appendChild(section(t("whatif.services"), [services, ITSS.downloads("blast-radius", {ci: failed})], "services-block"));
         cols.appendChild(section(t("whatif.obligations"), [ITSS.obligations(blast.obligations)], "obligations-block"));
         if ((blast.redundancy || []).length) {
           out.appendChild(section(t("whatif.redundancy", {n: blast.redundancy.length}), [

@@ -1,0 +1,155 @@
+"""The closure walk of :mod:`itss_graph.engine.indexed` compiled by numba, for the warm server.
+
+One loop over the level's edges instead of a dozen numpy passes over them: the same levels, the
+same winner per target (the explanation of the smallest (class, relation, from id) key, the
+last of equal edges, as ``Winners``), positions reported in the same order, so every array of
+the :class:`~itss_graph.engine.indexed.Closure` is identical to the numpy kernel's
+(tests/test_closure_kernels.py checks it on random estates and on the demo estate).
+
+Only ``itss serve`` uses it (:func:`itss_graph.engine.indexed.use_compiled_kernel`, called in a
+background thread at start): importing numba and compiling cost ~1 s and ~100 MB that a
+one-shot CLI question must not pay. Compiled code is cached on disk (``NUMBA_CACHE_DIR``, set
+here to a user cache directory when the package directory is not writable).
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _cache_dir() -> None:
+    """Point numba's on-disk cache at a user directory when the package's own ``__pycache__``
+    cannot be written (a read-only install); an explicit ``NUMBA_CACHE_DIR`` wins."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    if os.access(here, os.W_OK):
+        return
+    from itss_graph.resources import cache_dir
+
+    os.environ["NUMBA_CACHE_DIR"] = str(cache_dir() / "numba")
+
+
+_cache_dir()
+
+import numpy as np  # noqa: E402
+from numba import njit  # noqa: E402
+
+LOST, FAILED, OK, DEGRADED_STATE = 2, 3, 0, 1
+
+
+# A candidate edge's rank within its level, one int64: the explanation key (class, relation,
+# from id) in the high bits, then the edge's reverse place in the level (of equal keys the last
+# edge wins, as in Winners). Keys stay below 2**31 while 3 * relations * positions does.
+_PLACES = 1 << 31
+
+
+def fits(index) -> bool:
+    """Whether ``index`` is small enough for the packed ranks (3 classes × relations × CIs
+    below 2**31: 10M CIs with 70 relation types)."""
+    return 3 * max(len(index.rel_names), 1) * max(index.size, 1) < _PLACES
+
+
+@njit(cache=True, nogil=True)
+def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group_min_up, id_rank,
+         rel_count, state, group_lost, frontier, max_depth, record, depth, via, origin, cause,
+         best, counted_by, lost_out, deg_out, edges, froms, ranks, causes):  # pragma: no cover - compiled; parity tested
+    """Walks the levels from ``frontier`` (distinct positions), updating ``state`` and
+    ``group_lost``; with ``record``, writes depth, via, origin and cause where it reaches.
+    Writes the lost positions in the order reached to ``lost_out`` and the degraded ones to
+    ``deg_out`` (one slot per position each) and returns (lost count, degraded count, the most
+    edges a level had).
+
+    Scratch, reused from question to question (fresh pages cost a fault each, ~3 µs here):
+    ``best`` (one per position) and ``counted_by`` (one per group slot) hold zeros and are left
+    so; ``edges``, ``froms``, ``ranks``, ``causes`` hold a level's live edges (a level with more
+    allocates its own)."""
+    n = state.shape[0]
+    n_lost = 0
+    n_deg = 0
+    level = 0
+    start = 0
+    most = 0
+    cur = frontier
+    while cur.shape[0] > 0 and (max_depth < 0 or level < max_depth):
+        level += 1
+        total = 0
+        for k in range(cur.shape[0]):
+            f = cur[k]
+            total += flow_ptr[f + 1] - flow_ptr[f]
+        most = max(most, total)
+        if total > edges.shape[0]:
+            edges = np.empty(total, dtype=np.int64)
+            froms = np.empty(total, dtype=np.int64)
+            ranks = np.empty(total, dtype=np.int64)
+            causes = np.empty(total, dtype=np.bool_)
+        m = 0
+        # the level's live edges, frontier order then CSR order; a group slot counts each
+        # lost provider once (counted_by: 1 + the provider that counted it, this level)
+        for k in range(cur.shape[0]):
+            f = cur[k]
+            for e in range(flow_ptr[f], flow_ptr[f + 1]):
+                if state[flow_dst[e]] >= LOST:
+                    continue
+                edges[m] = e
+                froms[m] = f
+                m += 1
+                if flow_class[e] == 1:
+                    slot = flow_group[e]
+                    if counted_by[slot] != f + 1:
+                        counted_by[slot] = f + 1
+                        group_lost[slot] += 1
+        for j in range(m):
+            e = edges[j]
+            cls = flow_class[e]
+            if cls == 1:
+                slot = flow_group[e]
+                counted_by[slot] = 0
+                causes[j] = group_size[slot] - group_lost[slot] < group_min_up[slot]
+            else:
+                causes[j] = cls == 0
+            key = (np.int64(cls) * rel_count + flow_rel[e]) * n + id_rank[froms[j]]
+            ranks[j] = key * _PLACES + (_PLACES - 1 - j) + 1
+        # the lost: per target, the candidate of the smallest rank; reported in edge order
+        for j in range(m):
+            if causes[j]:
+                c = flow_dst[edges[j]]
+                if best[c] == 0 or ranks[j] < best[c]:
+                    best[c] = ranks[j]
+        start = n_lost
+        for j in range(m):
+            if causes[j]:
+                e = edges[j]
+                c = flow_dst[e]
+                if best[c] == ranks[j]:
+                    best[c] = 0
+                    state[c] = LOST
+                    lost_out[n_lost] = c
+                    n_lost += 1
+                    if record:
+                        depth[c] = level
+                        via[c] = flow_rel[e]
+                        origin[c] = froms[j]
+                        cause[c] = flow_class[e]
+        # the degraded: targets still OK after this level's losses
+        for j in range(m):
+            if not causes[j]:
+                c = flow_dst[edges[j]]
+                if state[c] == OK and (best[c] == 0 or ranks[j] < best[c]):
+                    best[c] = ranks[j]
+        for j in range(m):
+            if not causes[j]:
+                e = edges[j]
+                c = flow_dst[e]
+                if state[c] == OK and best[c] == ranks[j]:
+                    best[c] = 0
+                    state[c] = DEGRADED_STATE
+                    deg_out[n_deg] = c
+                    n_deg += 1
+                    if record:
+                        depth[c] = level
+                        via[c] = flow_rel[e]
+                        origin[c] = froms[j]
+                        cause[c] = flow_class[e]
+        cur = lost_out[start:n_lost]
+    return n_lost, n_deg, most
