@@ -147,15 +147,21 @@ def _next_in_index(store: Store, index, closure, tried: list[str], targets: set[
                    answer: NextFailures) -> None:
     import numpy as np
 
-    from itss_graph.engine.indexed import further_losses as further_in_index
+    from itss_graph.engine.indexed import compiled_kernel_in_use, further_losses
 
     wanted = store.index_positions(index, sorted(targets)).astype(np.int64)
     mask = np.zeros(index.size, dtype=bool)
     mask[wanted] = True
-    for c, pos in zip(tried, store.index_positions(index, tried).tolist()):
-        hit = further_in_index(index, closure, int(pos))
+    positions = store.index_positions(index, tried).astype(np.int64)
+    if compiled_kernel_in_use():  # one compiled walk each costs microseconds
+        found = [further_losses(index, closure, int(pos)) for pos in positions.tolist()]
+    else:  # numpy: all walks together, one set of array operations per level
+        from itss_graph.engine.further_indexed import further_losses_each
+
+        found = further_losses_each(index, closure, positions)
+    for c, hit in zip(tried, found):
         hit = hit[mask[hit]]
-        answer.takes[c] = set(index.ids_of(hit)) if len(hit) else set()
+        answer.takes[c] = set(index.ids_of(np.sort(hit))) if len(hit) else set()
 
 
 def with_new_spof(losses: Sequence[GroupLoss], found: NextFailures) -> list[GroupLoss]:
