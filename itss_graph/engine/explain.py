@@ -25,11 +25,11 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from itss_graph.engine.budget import UNLIMITED, EdgeBudget, small_first
-from itss_graph.engine.group_loss import GroupLoss
+from itss_graph.engine.group_loss import GroupLoss, with_spof
 from itss_graph.engine.impact import further_losses, group_details
 from itss_graph.engine.result import GROUP, ImpactResult
 from itss_graph.schema import Schema, load_schema
@@ -165,14 +165,23 @@ def _next_in_index(store: Store, index, closure, tried: list[str], targets: set[
 
 
 def with_new_spof(losses: Sequence[GroupLoss], found: NextFailures) -> list[GroupLoss]:
-    """The losses with, for degraded CIs, the members left whose failure takes them down."""
+    """The losses with, for degraded CIs, the members left whose failure takes them down.
+
+    Only a degraded CI that some candidate takes down has members to look through (a group of
+    a large closure can have thousands left, undecoded until then); every other loss is
+    returned as it is (its ``new_spof`` is empty already).
+    """
+    taken_by: dict[str, set[str]] = {}  # degraded CI -> candidates whose failure takes it down
+    for candidate, hits in found.takes.items():
+        for hit in hits:
+            taken_by.setdefault(hit, set()).add(candidate)
     out = []
     for loss in losses:
-        if loss.effect == DOWN:
-            out.append(loss)
+        takers = taken_by.get(loss.id) if loss.effect != DOWN else None
+        if not takers:
+            out.append(loss if not loss.new_spof or loss.effect == DOWN else with_spof(loss, ()))
             continue
-        spof = tuple(c for c in loss.left if loss.id in found.takes.get(c, ()))
-        out.append(replace(loss, new_spof=spof))
+        out.append(with_spof(loss, tuple(c for c in loss.left if c in takers)))
     return out
 
 

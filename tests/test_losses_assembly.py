@@ -1,0 +1,92 @@
+"""The cheaper assembly of redundancy losses gives what the plain loops gave.
+
+* ``slot_kinds`` (relation codes as bit sets, rows made distinct in numpy) names each slot
+  with the kind the per-slot tuple named, also past 64 relation codes (two words);
+* ``with_new_spof`` (only losses some candidate takes down are looked through, copies made
+  without ``__init__``) equals ``dataclasses.replace`` over every degraded loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from itss_graph.engine.explain import NextFailures, redundancy_losses, with_new_spof
+from itss_graph.engine.group_loss import GroupLoss, Members, group_loss
+from itss_graph.engine.impact import impact
+from itss_graph.engine.losses_indexed import slot_kinds
+from itss_graph.loading.example import example_store
+from itss_graph.stores.base import INCOMING, OUTGOING
+
+
+def _naive_kinds(rel_slot, rel_code, group, direction):
+    out = []
+    for slot in range(len(group)):
+        codes = tuple(int(c) for s, c in zip(rel_slot, rel_code) if s == slot)
+        g = int(group[slot])
+        out.append((codes, None if g >= 0 else (OUTGOING if direction[slot] else INCOMING), g))
+    return out
+
+
+@pytest.mark.parametrize("n_relations", [1, 5, 64, 65, 130])
+@pytest.mark.parametrize("seed", range(4))
+def test_slot_kinds_name_each_slot_as_the_loop_did(n_relations, seed):
+    rng = np.random.default_rng(seed)
+    n_slots = int(rng.integers(1, 60))
+    pairs = {(s, int(c)) for s in range(n_slots)
+             for c in rng.choice(n_relations, size=int(rng.integers(1, min(4, n_relations) + 1)), replace=False)}
+    # few relation codes in play, so that slots share kinds
+    pairs = sorted({(s, c % 3 if rng.random() < 0.7 else c) for s, c in pairs})
+    rel_slot = np.array([s for s, _ in pairs], dtype=np.int64)
+    rel_code = np.array([c for _, c in pairs], dtype=np.int64)
+    group = rng.choice([-1, -1, 0, 2], size=n_slots).astype(np.int64)
+    direction = rng.integers(0, 2, size=n_slots).astype(np.int8)
+    kind_of, kinds = slot_kinds(rel_slot, rel_code, n_relations, group, direction)
+    assert [kinds[k] for k in kind_of.tolist()] == _naive_kinds(rel_slot, rel_code, group, direction)
+    assert len(set(kinds)) == len(kinds)  # one number per kind
+
+
+def test_slot_kinds_tell_codes_64_apart():
+    # codes 1 and 65 share a bit position in different words
+    kind_of, kinds = slot_kinds(np.array([0, 1]), np.array([1, 65]), 66, np.array([-1, -1]),
+                                np.array([1, 1], dtype=np.int8))
+    assert sorted(kinds) == [((1,), OUTGOING, -1), ((65,), OUTGOING, -1)]
+    assert kind_of[0] != kind_of[1]
+
+
+def _replaced(losses, found):  # the loop it replaces
+    out = []
+    for loss in losses:
+        if loss.effect == "down":
+            out.append(loss)
+            continue
+        out.append(replace(loss, new_spof=tuple(c for c in loss.left if loss.id in found.takes.get(c, ()))))
+    return out
+
+
+def _loss(i, effect, left, spof=()):
+    return group_loss(i, "server", i, effect, 1, ("POWERED_BY",), OUTGOING, None, 1, ("pdu:x",), left, spof)
+
+
+def test_with_new_spof_equals_replace_on_every_degraded_loss():
+    many = Members(tuple(f"m{k:03d}" for k in range(50)), 120, lambda: [f"m{k:03d}" for k in range(120)])
+    losses = [_loss("a", "degraded", ("p", "q")), _loss("b", "down", ("p",)),
+              _loss("c", "degraded", many), _loss("d", "degraded", ("q",), ("stale",)),
+              _loss("e", "degraded", ("p", "q", "r"))]
+    found = NextFailures(takes={"p": {"a", "b", "e"}, "q": {"e", "zz"}, "m100": {"c"}, "m007": {"c"},
+                                "r": set()}, candidates=5)
+    got = with_new_spof(losses, found)
+    assert got == _replaced(losses, found)
+    assert [g.new_spof for g in got] == [("p",), (), ("m007", "m100"), (), ("p", "q")]
+    assert all(isinstance(g, GroupLoss) for g in got)
+
+
+def test_with_new_spof_on_an_answer_of_the_example_estate():
+    store = example_store()
+    result = impact(store, ["pdu:a"])
+    losses = redundancy_losses(store, result)
+    found = NextFailures(takes={"pdu:b": {"server:db1"}, "vm:web2": {"application:shop"}}, candidates=2)
+    assert with_new_spof(losses, found) == _replaced(losses, found)
+    assert [g.new_spof for g in with_new_spof(losses, found)] == [(), ("pdu:b",), ("vm:web2",)]
