@@ -2,13 +2,11 @@
 
 * ``slot_kinds`` (relation codes as bit sets, rows made distinct in numpy) names each slot
   with the kind the per-slot tuple named, also past 64 relation codes (two words);
-* ``with_new_spof`` (only losses some candidate takes down are looked through, copies made
-  without ``__init__``) equals ``dataclasses.replace`` over every degraded loss.
+* ``with_new_spof`` (only losses some candidate takes down are looked through) equals
+  ``_replace`` over every degraded loss.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -62,7 +60,7 @@ def _replaced(losses, found):  # the loop it replaces
         if loss.effect == "down":
             out.append(loss)
             continue
-        out.append(replace(loss, new_spof=tuple(c for c in loss.left if loss.id in found.takes.get(c, ()))))
+        out.append(loss._replace(new_spof=tuple(c for c in loss.left if loss.id in found.takes.get(c, ()))))
     return out
 
 

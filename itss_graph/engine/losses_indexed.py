@@ -23,9 +23,11 @@ Example:
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 
-from itss_graph.engine.group_loss import MEMBER_PAGE, GroupLoss, Members, group_loss
+from itss_graph.engine.group_loss import MEMBER_PAGE, GroupLoss, Members
 from itss_graph.engine.indexed import LOST, distinct
 from itss_graph.engine.result import GROUP
 from itss_graph.semantics import DOWN
@@ -78,11 +80,13 @@ def losses_in_index(columns) -> list[GroupLoss]:
     part_starts = np.stack([bounds[:-1], cuts], axis=1).ravel()
     part_counts = np.stack([cuts - bounds[:-1], bounds[1:] - cuts], axis=1).ravel()
     shown = np.minimum(part_counts, MEMBER_PAGE)
-    page_ids = index.ids_of(member[concat_ranges(part_starts, shown)])
+    # (the same few providers are lost by thousands of slots: each decoded once)
+    named, named_at = np.unique(member[concat_ranges(part_starts, shown)], return_inverse=True)
+    page_ids = tuple(np.array(index.ids_of(named), dtype=object)[named_at.reshape(-1)].tolist())
     page_at = np.concatenate([[0], np.cumsum(shown)]).tolist()
-    # every part's page as a tuple; a Members for the few parts beyond a page (a Members each
-    # cost ~0.2 kB and ~1 us: 0.4 s and 100 MB for the 441k parts of a 1M core switch)
-    pages: list = [tuple(page_ids[a:b]) for a, b in zip(page_at, page_at[1:])]
+    # every part's page as a tuple, sliced in C; a Members for the few parts beyond a page (a
+    # Members each cost ~0.2 kB and ~1 us: 0.4 s and 100 MB for the 441k parts of a 1M core switch)
+    pages: list = list(map(page_ids.__getitem__, map(slice, page_at, page_at[1:])))
     for part in np.flatnonzero(part_counts > MEMBER_PAGE).tolist():
         start, count = int(part_starts[part]), int(part_counts[part])
         pages[part] = Members(pages[part], count,
@@ -107,8 +111,7 @@ def losses_in_index(columns) -> list[GroupLoss]:
     depths = closure.depth[owners]
     order = np.lexsort((kind_rank[kind_of], index.id_rank[owners], depths, ~down))
 
-    # the answer's losses in its order, each built without the dataclass __init__ (~4x cheaper:
-    # a core switch of a 200k estate loses 22k slots)
+    # the answer's losses in its order (a core switch of a 200k estate loses 22k slots)
     owner_ids, owner_names = index.ids_of(owners[order]), index.names_of(owners[order])
     type_names = index.type_names
     types = [type_names[t] for t in index.type_code[owners[order]].tolist()]
@@ -117,9 +120,9 @@ def losses_in_index(columns) -> list[GroupLoss]:
     parts = order.tolist()
     lost = [pages[2 * k] for k in parts]
     left = [pages[2 * k + 1] for k in parts]
-    return [group_loss(*row) for row in zip(
-        owner_ids, types, owner_names, effects, depths[order].tolist(),
-        *zip(*kinds_in_order), index.group_min_up[slots][order].tolist(), lost, left)]
+    return [new_loss(GroupLoss, row) for row in zip(
+        owner_ids, types, owner_names, effects, depths[order].tolist(), *zip(*kinds_in_order),
+        index.group_min_up[slots][order].tolist(), lost, left, repeat(()))]
 
 
 def slot_kinds(rel_slot: np.ndarray, rel_code: np.ndarray, n_relations: int, group: np.ndarray,
@@ -127,7 +130,8 @@ def slot_kinds(rel_slot: np.ndarray, rel_code: np.ndarray, n_relations: int, gro
     """Each slot's kind — (its relation codes, ascending; its direction, ``OUTGOING`` or
     ``INCOMING`` for a group by relation type, else None; its group-name index, -1 for none) —
     as a kind number per slot and the kinds, found in arrays: each slot's relation codes as a
-    bit set (64 codes a word), beside its direction and group, rows made distinct at once.
+    bit set (64 codes a word), beside its direction and group, numbered densely a column at a
+    time.
     ``rel_slot``/``rel_code`` are the distinct (slot, relation code) pairs in ascending order.
 
     >>> kind_of, kinds = slot_kinds(np.array([0, 0, 1, 2]), np.array([1, 3, 1, 3]), 4,
@@ -136,19 +140,40 @@ def slot_kinds(rel_slot: np.ndarray, rel_code: np.ndarray, n_relations: int, gro
     [((1, 3), 'out', -1), ((1,), 'in', -1), ((3,), None, 5)]
     """
     n_slots = len(group)
-    words = max(1, -(-n_relations // 64))
-    bits = np.zeros((n_slots, words), dtype=np.uint64)
-    np.bitwise_or.at(bits, (rel_slot, rel_code // 64),
-                     np.left_shift(np.uint64(1), (rel_code % 64).astype(np.uint64)))
+    slot_starts = np.searchsorted(rel_slot, np.arange(n_slots))  # every slot has a relation
     way = np.where(group >= 0, 2, direction.astype(np.int64))  # 2: no direction (a property group)
-    rows = np.concatenate([bits.view(np.int64), way[:, None], group[:, None]], axis=1)
-    unique, first, kind_of = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    # the kind as one dense number, a column at a time
+    kind_of = dense_ranks(way * (int(group.max()) + 2) + group + 1)
+    for word in range(max(1, -(-n_relations // 64))):
+        in_word = rel_code // 64 == word
+        # distinct codes of a slot: their bits' sum is their bit set
+        bits = np.where(in_word, np.left_shift(np.uint64(1), (rel_code % 64).astype(np.uint64)), np.uint64(0))
+        mask = dense_ranks(np.add.reduceat(bits, slot_starts))
+        kind_of = dense_ranks(kind_of * (int(mask.max()) + 1) + mask)
+    first = np.full(int(kind_of.max()) + 1, n_slots, dtype=np.int64)
+    np.minimum.at(first, kind_of, np.arange(n_slots))  # a slot of each kind
     kinds = []
     for slot in first.tolist():
         codes = rel_code[np.searchsorted(rel_slot, slot):np.searchsorted(rel_slot, slot, "right")]
         w, g = int(way[slot]), int(group[slot])
         kinds.append((tuple(codes.tolist()), None if w == 2 else (OUTGOING if w else INCOMING), g))
-    return kind_of.reshape(-1), kinds
+    return kind_of, kinds
 
 
-__all__ = ["losses_in_index", "slot_kinds"]
+def dense_ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the distinct values (0, 1, …): by a table when the values are
+    small numbers (a kind's parts are), else by sorting.
+
+    >>> dense_ranks(np.array([7, 3, 7, 0])).tolist(), dense_ranks(np.array([2**63, 5], dtype=np.uint64)).tolist()
+    ([2, 1, 2, 0], [1, 0])
+    """
+    if len(values) and values.dtype.kind in "iu" and 0 <= values.min() and values.max() < 4 * len(values) + 1024:
+        present = np.zeros(int(values.max()) + 1, dtype=np.int64)
+        present[values] = 1
+        return (np.cumsum(present) - 1)[values]
+    return np.unique(values, return_inverse=True)[1].reshape(-1).astype(np.int64)
+
+
+new_loss = tuple.__new__  # a GroupLoss from its fields, no argument handling
+
+__all__ = ["dense_ranks", "losses_in_index", "slot_kinds"]
