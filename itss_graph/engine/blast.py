@@ -235,7 +235,8 @@ def _memo_levels(policy):
 
     def level_of(props: dict) -> str | None:
         # with the types: 1, 1.0 and True are equal keys but fold to different texts
-        key = tuple((type(v), v) for v in map(props.get, keys))
+        values = tuple(map(props.get, keys))
+        key = (values, tuple(map(type, values)))
         try:
             return known[key]
         except KeyError:
