@@ -3,7 +3,9 @@
 * ``slot_kinds`` (relation codes as bit sets, rows made distinct in numpy) names each slot
   with the kind the per-slot tuple named, also past 64 relation codes (two words);
 * ``with_new_spof`` (only losses some candidate takes down are looked through) equals
-  ``_replace`` over every degraded loss.
+  ``_replace`` over every degraded loss;
+* the embedded store's ``names_and_props`` (each distinct properties text decoded once) equals
+  the base method every store inherits (from ``get_cis``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from itss_graph.engine.group_loss import GroupLoss, Members, group_loss
 from itss_graph.engine.impact import impact
 from itss_graph.engine.losses_indexed import slot_kinds
 from itss_graph.loading.example import example_store
-from itss_graph.stores.base import INCOMING, OUTGOING
+from itss_graph.stores.base import INCOMING, OUTGOING, Store
 
 
 def _naive_kinds(rel_slot, rel_code, group, direction):
@@ -88,3 +90,15 @@ def test_with_new_spof_on_an_answer_of_the_example_estate():
     found = NextFailures(takes={"pdu:b": {"server:db1"}, "vm:web2": {"application:shop"}}, candidates=2)
     assert with_new_spof(losses, found) == _replaced(losses, found)
     assert [g.new_spof for g in with_new_spof(losses, found)] == [(), ("pdu:b",), ("vm:web2",)]
+
+
+def test_names_and_props_of_the_embedded_store_equal_the_base_method():
+    store = example_store()
+    ids = [i for (i,) in store.db.execute("SELECT id FROM ci")] + ["not-there"]
+    shared = store.names_and_props(ids)
+    assert shared == Store.names_and_props(store, ids)
+    assert len(shared) == len(ids) - 1
+    by_text = {}
+    for i, (_, props) in shared.items():  # equal properties: one dict
+        by_text.setdefault(str(sorted(props.items())), set()).add(id(props))
+    assert all(len(dicts) == 1 for dicts in by_text.values())

@@ -206,13 +206,12 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
 
     policy = criticality_policy()
     level_of = _memo_levels(policy)
-    cis = store.get_cis(sorted(found))
+    cis = store.names_and_props(sorted(found))
     out = []
     for s, fields in found.items():
-        ci = cis.get(s)
-        props = ci.props if ci else {}
+        name, props = cis.get(s, (s, {}))
         out.append(AffectedService(
-            s, ci.name if ci else s, fields.pop("status"), level_of(props) or "",
+            s, name, fields.pop("status"), level_of(props) or "",
             str(props.get("sla", "")), str(props.get("users", props.get("customers", ""))),
             **fields))
     out.sort(key=lambda a: (a.status != DOWN, policy.rank(a.criticality or None),

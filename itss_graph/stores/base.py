@@ -248,6 +248,11 @@ class Store(ABC):
         """id -> (type, name) for the CIs among ``ids`` (no properties: cheaper than get_cis)."""
         return {ci.id: (ci.type, ci.name) for ci in self.get_cis(ids).values()}
 
+    def names_and_props(self, ids: Sequence[str]) -> dict[str, tuple[str, dict]]:
+        """id -> (name, properties) for the CIs among ``ids``, for answers that only read the
+        properties: CIs with equal properties may share one dict (never change it)."""
+        return {ci.id: (ci.name, ci.props) for ci in self.get_cis(ids).values()}
+
     def min_ups(self, ids: Sequence[str]) -> dict[str, int]:
         """id -> ``min_up`` (:func:`itss_graph.semantics.min_up_of`) for the CIs among ``ids``."""
         from itss_graph.semantics import min_up_of

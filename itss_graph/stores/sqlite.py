@@ -104,6 +104,25 @@ class SQLiteStore(Store):
                 out[ci_id] = CI(ci_id, ci_type, name, json.loads(props))
         return out
 
+    def names_and_props(self, ids):
+        """As the base method; the properties' JSON decoded once per distinct text (the 3,400
+        services a core switch of a 200k estate affects have ~250 distinct ones).
+
+        >>> from itss_graph.loading.example import example_store
+        >>> found = example_store().names_and_props(["server:db1", "pdu:a", "pdu:b", "x"])
+        >>> found["server:db1"], found["pdu:a"][1] is found["pdu:b"][1], "x" in found
+        (('DB host 1', {'min_up': '1'}), True, False)
+        """
+        out: dict[str, tuple[str, dict]] = {}
+        decoded: dict[str, dict] = {}
+        for chunk_sql, params in self._id_filter(list(dict.fromkeys(ids)), "id"):
+            for ci_id, name, text in self.db.execute(f"SELECT id, name, props FROM ci WHERE {chunk_sql}", params):
+                props = decoded.get(text)
+                if props is None:
+                    props = decoded[text] = json.loads(text)
+                out[ci_id] = (name, props)
+        return out
+
     def headers(self, ids):
         out: dict[str, tuple[str, str]] = {}
         for chunk_sql, params in self._id_filter(list(dict.fromkeys(ids)), "id"):
