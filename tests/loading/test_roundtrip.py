@@ -21,9 +21,11 @@ from tests.conftest import store_dump
 TEXT = st.characters(blacklist_categories=("Cs", "Cc"))
 ID = st.text(TEXT, min_size=1, max_size=10)
 NAME = st.text(TEXT | st.sampled_from("\t\n"), min_size=1, max_size=12)
-CI_KEY = st.text(TEXT, min_size=1, max_size=8).filter(lambda s: s not in ("id", "name", "type")) \
+# never min_up: it is validated (a whole number >= 1), so a drawn key "min_up" with another value
+# is refused, rightly, and the round trip has nothing to compare
+CI_KEY = st.text(TEXT, min_size=1, max_size=8).filter(lambda s: s not in ("id", "name", "type", "min_up")) \
     | st.sampled_from(["source", "target"])
-REL_KEY = st.text(TEXT, min_size=1, max_size=8).filter(lambda s: s not in ("source", "type", "target")) \
+REL_KEY = st.text(TEXT, min_size=1, max_size=8).filter(lambda s: s not in ("source", "type", "target", "min_up")) \
     | st.just("id")
 SCALAR = st.one_of(st.text(TEXT, min_size=1, max_size=10), st.integers(-2**53, 2**53),
                    st.floats(allow_nan=False, allow_infinity=False), st.booleans())
