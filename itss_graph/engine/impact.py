@@ -57,9 +57,10 @@ def impact(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = N
     the same answer. Raises :class:`UnknownCIError` naming any id that is not in the store.
     """
     schema = schema or load_schema()
-    checked = require_cis(store, failed_ids)  # once, whichever walk answers
+    checked = None  # the failed CIs, read once for the walks below (the indexed one reads its own)
     if store.index_after_edges is not None and not store.closure_index_open():
         # small questions by SQL levels, no index (itss_graph.engine.budget)
+        checked = require_cis(store, failed_ids)
         try:
             return impact_by_queries(store, failed_ids, max_depth=max_depth, schema=schema,
                                      with_props=with_props,
@@ -72,6 +73,7 @@ def impact(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = N
 
         return impact_indexed(store, index, failed_ids, max_depth=max_depth, schema=schema,
                               with_props=with_props)
+    checked = checked or require_cis(store, failed_ids)
     answer = impact_in_store(store, failed_ids, max_depth=max_depth, schema=schema,
                              with_props=with_props, checked=checked)
     if answer is not None:
