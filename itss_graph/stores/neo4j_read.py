@@ -494,12 +494,11 @@ def engine_statements() -> list[tuple[str, str]]:
     return [(N_("Neo4j, impact when the server has ITSS Graph's procedures (tools/neo4j-plugin): "
                 "the whole walk in one call"), NEO4J_IMPACT_PROCEDURE),
             (N_("Neo4j otherwise, per breadth-first level: the relations failure crosses from the "
-                "CIs lost at that level, both directions in one round trip"), NEO4J_FLOW),
+                "CIs lost at that level, both directions in one round trip"), NEO4J_FLOW_HEADED),
+            # the CIs' types and names come with the flow statement, a group's relations in
+            # both directions and the CIs' min_up with this one
             (N_("Neo4j: the members of redundancy groups of the CIs reached (as providers)"),
-             NEO4J_EDGES.format(pattern="(f)-[r]->(o:CI)")),
-            (N_("Neo4j: ... and over relations written provider -> dependant"),
-             NEO4J_EDGES.format(pattern="(f)<-[r]-(o:CI)")),
-            (N_("Neo4j: types and names of the CIs reached"), NEO4J_HEADERS)]
+             NEO4J_PROVIDERS)]
 
 
 # -- finding CIs ---------------------------------------------------------------------------------
