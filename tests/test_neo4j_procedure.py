@@ -66,6 +66,9 @@ def test_procedure_answers_exactly_as_the_reference_engines(neo4j_store, neo4j_d
     by_queries = impact_by_queries(neo4j_store, failed, max_depth=depth)
     assert in_server.as_dict() == by_queries.as_dict()
     assert in_server.as_dict() == indexed.as_dict()
+    # without properties (as the CLI asks): the walk takes the headers read with its edges
+    assert (impact_by_queries(neo4j_store, failed, max_depth=depth, with_props=False).as_dict()
+            == impact_in_store(neo4j_store, failed, max_depth=depth, with_props=False).as_dict())
     # the explanation classes too (they decide which CIs lost redundancy)
     assert in_server.columns.classes == by_queries.columns.classes == indexed.columns.classes
 
@@ -209,3 +212,30 @@ def test_further_losses_in_plain_cypher_answer_as_the_reference(neo4j_store, neo
     assert by_keys == expected
     assert by_ids == expected
     assert reference  # not vacuous: one entry per candidate
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+def test_the_combined_level_reads_read_what_the_separate_reads_do(neo4j_store, neo4j_driver, estate):
+    """flow_edges_headed and provider_edges (one round trip each) against the reads they
+    replace: flow_edges + headers, edges_with_groups both ways + min_ups."""
+    from collections import Counter
+
+    from itss_graph.semantics import Rules
+    from itss_graph.stores.base import INCOMING, OUTGOING
+
+    nodes, edges, failed, _ = estate
+    wipe_database(neo4j_driver)
+    with tempfile.TemporaryDirectory() as tmp:
+        load_inventory([_write(Path(tmp) / "in", nodes, edges)], neo4j_store)
+    rules = Rules.from_schema(load_schema())
+    sources, targets = list(rules.toward_source), list(rules.toward_target)
+    ids = sorted({n[0] for n in nodes})
+    flow, found = neo4j_store.flow_edges_headed(ids, sources, targets)
+    assert Counter(flow) == Counter(neo4j_store.flow_edges(ids, sources, targets))
+    assert found == neo4j_store.headers(sorted({e[2] for e in flow}))
+    outgoing, incoming, min_ups = neo4j_store.provider_edges(ids, sources, targets)
+    assert Counter(outgoing) == Counter(neo4j_store.edges_with_groups(ids, OUTGOING, sources))
+    assert Counter(incoming) == Counter(neo4j_store.edges_with_groups(ids, INCOMING, targets))
+    assert min_ups == neo4j_store.min_ups(ids)

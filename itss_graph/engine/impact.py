@@ -57,12 +57,14 @@ def impact(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = N
     the same answer. Raises :class:`UnknownCIError` naming any id that is not in the store.
     """
     schema = schema or load_schema()
+    checked = None  # the failed CIs, read once for the walks below (the indexed one reads its own)
     if store.index_after_edges is not None and not store.closure_index_open():
         # small questions by SQL levels, no index (itss_graph.engine.budget)
+        checked = require_cis(store, failed_ids)
         try:
             return impact_by_queries(store, failed_ids, max_depth=max_depth, schema=schema,
                                      with_props=with_props,
-                                     budget=EdgeBudget(store.index_after_edges))
+                                     budget=EdgeBudget(store.index_after_edges), checked=checked)
         except Exhausted:
             pass
     index = store.closure_index(schema)
@@ -71,21 +73,25 @@ def impact(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = N
 
         return impact_indexed(store, index, failed_ids, max_depth=max_depth, schema=schema,
                               with_props=with_props)
+    checked = checked or require_cis(store, failed_ids)
     answer = impact_in_store(store, failed_ids, max_depth=max_depth, schema=schema,
-                             with_props=with_props)
+                             with_props=with_props, checked=checked)
     if answer is not None:
         return answer
     return impact_by_queries(store, failed_ids, max_depth=max_depth, schema=schema,
-                             with_props=with_props)
+                             with_props=with_props, checked=checked)
 
 
 def impact_in_store(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = None,
-                    schema: Schema | None = None, with_props: bool = True) -> ImpactResult | None:
+                    schema: Schema | None = None, with_props: bool = True,
+                    checked: tuple[list[str], dict] | None = None) -> ImpactResult | None:
     """:func:`impact` walked by the store itself in one call (``Store.walk_impact``: on Neo4j,
     ITSS Graph's ``itss.impact`` procedure, with the ontology's semantics passed in), or None
-    when the store cannot. Same level semantics as :func:`impact_by_queries`."""
+    when the store cannot. Same level semantics as :func:`impact_by_queries`. ``checked``:
+    what :func:`~itss_graph.engine.lookup.require_cis` returned for ``failed_ids``, when the
+    caller has it (the failed CIs are then not read again)."""
     schema = schema or load_schema()
-    failed_ids, sources = require_cis(store, failed_ids)
+    failed_ids, sources = checked or require_cis(store, failed_ids)
     rules = Rules.from_schema(schema)
     walked = store.walk_impact(failed_ids, rules.toward_source, rules.toward_target, None)
     if walked is None:
@@ -97,7 +103,8 @@ def impact_in_store(store: Store, failed_ids: Sequence[str], *, max_depth: int |
 
 def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = None,
                       schema: Schema | None = None, with_props: bool = True,
-                      budget: EdgeBudget = UNLIMITED) -> ImpactResult:
+                      budget: EdgeBudget = UNLIMITED,
+                      checked: tuple[list[str], dict] | None = None) -> ImpactResult:
     """:func:`impact` by one batched store read per breadth-first level (any store).
 
     Level semantics: the CIs lost at depth d (the failed CIs at depth 0) are expanded
@@ -111,10 +118,10 @@ def impact_by_queries(store: Store, failed_ids: Sequence[str], *, max_depth: int
     This is the reference implementation, valid for every store. The indexed one answers the
     same question from a CSR snapshot of the embedded store; the test suite holds the two to
     identical answers. Raises :class:`Exhausted` when the walk reads more relations than
-    ``budget``.
+    ``budget``. ``checked``: as for :func:`impact_in_store`.
     """
     schema = schema or load_schema()
-    failed_ids, sources = require_cis(store, failed_ids)
+    failed_ids, sources = checked or require_cis(store, failed_ids)
     rules = Rules.from_schema(schema)
     headers = None if with_props else HeaderPrefetch(store)
     walk = LevelWalk(store, rules, failed_ids, headers, budget)
@@ -146,7 +153,7 @@ class LevelWalk:
             degraded_now: dict[str, tuple] = {}
             touched: dict[tuple[str, tuple], tuple[str, str]] = {}
             # the explanation of each CI is the smallest (class, relation, from) among its causes
-            for c, effect, rel, f, key in _candidates(store, rules, frontier, self.budget):
+            for c, effect, rel, f, key in _candidates(store, rules, frontier, self.budget, self.headers):
                 if c in failed or c in down:
                     continue
                 if key is not None:
@@ -224,15 +231,24 @@ def _keep_first(table: dict, key: str, value: tuple) -> None:
         table[key] = value
 
 
-def _candidates(store: Store, rules: Rules, frontier: list[str], budget: EdgeBudget):
+def _candidates(store: Store, rules: Rules, frontier: list[str], budget: EdgeBudget,
+                headers: HeaderPrefetch | None = None):
     """(CI, effect, relation, from, group key) for every neighbour failure reaches from the
-    frontier (in no particular order: the caller keeps the smallest explanation)."""
+    frontier (in no particular order: the caller keeps the smallest explanation). With
+    ``headers``, the neighbours' headers the store reads with the edges are handed to it."""
     toward_target, toward_source = rules.toward_target, rules.toward_source
     budget.spend(len(frontier))  # at least a relation each: a wide frontier stops before reading
     # a level that would exhaust the budget is counted (from the indexes), never read
     sources, targets = list(toward_source), list(toward_target)
+    if headers is None:
+        read = lambda: store.flow_edges(frontier, sources, targets)  # noqa: E731
+    else:
+        def read():
+            edges, found = store.flow_edges_headed(frontier, sources, targets)
+            headers.known(found)
+            return edges
     edges = budget.read(lambda limit: store.count_flow_edges(frontier, sources, targets, limit=limit),
-                        lambda: store.flow_edges(frontier, sources, targets))
+                        read)
     for f, rel, c, f_is_source, group, _ in edges:
         if f_is_source:
             effect = toward_target[rel]
@@ -255,15 +271,19 @@ def group_details(store: Store, rules: Rules, ids: Iterable[str]
     members: dict[tuple[str, tuple], set[str]] = defaultdict(set)
     relations: dict[tuple[str, tuple], set[str]] = defaultdict(set)
     edge_min_up: dict[tuple[str, tuple], int] = {}
-    for direction, table in ((OUTGOING, rules.toward_source), (INCOMING, rules.toward_target)):
-        for c, rel, p, group, m in store.edges_with_groups(ids, direction, list(table)):
+    outgoing, incoming, node_min_up = store.provider_edges(ids, list(rules.toward_source),
+                                                           list(rules.toward_target))
+    for direction, table, edges in ((OUTGOING, rules.toward_source, outgoing),
+                                    (INCOMING, rules.toward_target, incoming)):
+        for c, rel, p, group, m in edges:
             key = group_key(table[rel], rel, direction, group)
             if key is not None:
                 members[(c, key)].add(p)
                 relations[(c, key)].add(rel)
                 if key[0] == "prop":
                     edge_min_up[(c, key)] = max(edge_min_up.get((c, key), 1), m or 1)
-    node_min_up = store.min_ups(ids) if members else {}
+    if node_min_up is None:
+        node_min_up = store.min_ups(ids) if members else {}
     return {k: (v, edge_min_up[k] if k[1][0] == "prop" else node_min_up.get(k[0], 1), relations[k])
             for k, v in members.items()}
 

@@ -234,6 +234,22 @@ class Store(ABC):
         return ([(i, t, o, False, g, m) for i, t, o, g, m in self.edges_with_groups(ids, INCOMING, toward_source)]
                 + [(i, t, o, True, g, m) for i, t, o, g, m in self.edges_with_groups(ids, OUTGOING, toward_target)])
 
+    def flow_edges_headed(self, ids: Sequence[str], toward_source: Sequence[str],
+                          toward_target: Sequence[str]) -> tuple[list[FlowEdge], dict[str, tuple[str, str]]]:
+        """:meth:`flow_edges`, and the headers (id -> (type, name)) of the other ends when the
+        store reads them in the same round trip (a server: one round trip less per level of a
+        walk); ``{}`` when it does not, and the engine asks :meth:`headers` for those it needs."""
+        return self.flow_edges(ids, toward_source, toward_target), {}
+
+    def provider_edges(self, ids: Sequence[str], outgoing: Sequence[str], incoming: Sequence[str]
+                       ) -> tuple[list[Edge], list[Edge], "dict[str, int] | None"]:
+        """The relations a redundancy group is made of, around ``ids``: :meth:`edges_with_groups`
+        OUTGOING over ``outgoing`` types, INCOMING over ``incoming`` types, and :meth:`min_ups`
+        of ``ids`` when the store reads them in the same round trip (None when it does not: the
+        engine then asks for them only if a group was found)."""
+        return (self.edges_with_groups(ids, OUTGOING, outgoing),
+                self.edges_with_groups(ids, INCOMING, incoming), None)
+
     def count_flow_edges(self, ids: Sequence[str], toward_source: Sequence[str],
                          toward_target: Sequence[str], *, limit: int) -> int:
         """How many edges :meth:`flow_edges` would return, counted up to ``limit``."""

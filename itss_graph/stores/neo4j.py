@@ -156,6 +156,16 @@ class Neo4jStore(Store):
 
         return flow_edges(self, ids, toward_source, toward_target)
 
+    def flow_edges_headed(self, ids, toward_source, toward_target):
+        from itss_graph.stores.neo4j_read import flow_edges_headed
+
+        return flow_edges_headed(self, ids, toward_source, toward_target)
+
+    def provider_edges(self, ids, outgoing, incoming):
+        from itss_graph.stores.neo4j_read import provider_edges
+
+        return provider_edges(self, ids, outgoing, incoming)
+
     def headers(self, ids):
         from itss_graph.stores.neo4j_read import headers
 

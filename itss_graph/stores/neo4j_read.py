@@ -61,6 +61,26 @@ WHERE (outgoing AND type(r) IN $toward_target) OR (NOT outgoing AND type(r) IN $
 RETURN collect(id), collect(type(r)), collect(o.id), collect(outgoing),
        collect(coalesce(toString(r.redundancy_group), '')), collect(coalesce(toString(r.min_up), ''))"""
 
+# NEO4J_FLOW plus the other ends' headers: a walk then needs no separate read of them per level
+NEO4J_FLOW_HEADED = NEO4J_FLOW + """,
+       collect(coalesce(o.type, '')), collect(coalesce(o.name, ''))"""
+
+# The relations redundancy groups are made of, both directions, and each CI's properties (its
+# own min_up) in one round trip; per CI, as lists (an aggregating subquery yields one row even
+# when it matches nothing).
+NEO4J_PROVIDERS = """UNWIND $ids AS id
+MATCH (f:CI {id: id})
+CALL (f) { MATCH (f)-[r]->(o:CI) WHERE type(r) IN $outgoing
+           RETURN collect(type(r)) AS ot, collect(o.id) AS oo,
+                  collect(coalesce(toString(r.redundancy_group), '')) AS og,
+                  collect(coalesce(toString(r.min_up), '')) AS om }
+CALL (f) { MATCH (f)<-[r]-(o:CI) WHERE type(r) IN $incoming
+           RETURN collect(type(r)) AS it, collect(o.id) AS io,
+                  collect(coalesce(toString(r.redundancy_group), '')) AS ig,
+                  collect(coalesce(toString(r.min_up), '')) AS im }
+RETURN collect(id), collect(coalesce(f.props, '{}')),
+       collect(ot), collect(oo), collect(og), collect(om), collect(it), collect(io), collect(ig), collect(im)"""
+
 # The impact walk inside the server, when ITSS Graph's procedures are installed there. A
 # standalone call yields every output (ids, types, names, depths, effects, vias, froms,
 # classes): a jar older than the `classes` output yields seven and is not used.
@@ -281,6 +301,43 @@ def flow_edges(store: Neo4jReads, ids: Sequence[str], toward_source: Sequence[st
     return out
 
 
+def flow_edges_headed(store: Neo4jReads, ids: Sequence[str], toward_source: Sequence[str],
+                      toward_target: Sequence[str]) -> tuple[list[FlowEdge], dict[str, tuple[str, str]]]:
+    """:func:`flow_edges` and the other ends' (type, name), in the same round trips."""
+    if not ids:
+        return [], {}
+    params = {"toward_source": list(toward_source), "toward_target": list(toward_target)}
+    out: list[FlowEdge] = []
+    found: dict[str, tuple[str, str]] = {}
+    for records in _batched_reads(store, NEO4J_FLOW_HEADED, list(ids), params):
+        for i, t, o, d, g, m, types, names in records:
+            out.extend((a, b, c, bool(x), y or None, int_or_none(z or None))
+                       for a, b, c, x, y, z in zip(i, t, o, d, g, m))
+            found.update(zip(o, zip(types, names)))
+    return out, found
+
+
+def provider_edges(store: Neo4jReads, ids: Sequence[str], outgoing: Sequence[str],
+                   incoming: Sequence[str]) -> tuple[list[Edge], list[Edge], dict[str, int]]:
+    """``Store.provider_edges`` in one round trip per batch (:data:`NEO4J_PROVIDERS`)."""
+    from itss_graph.semantics import min_up_of
+
+    out: list[Edge] = []
+    into: list[Edge] = []
+    min_ups: dict[str, int] = {}
+    if not ids:
+        return out, into, min_ups
+    params = {"outgoing": list(outgoing), "incoming": list(incoming)}
+    for records in _batched_reads(store, NEO4J_PROVIDERS, list(ids), params):
+        for found, props, *columns in records:
+            for k, (i, p) in enumerate(zip(found, props)):
+                ot, oo, og, om, it, io, ig, im = (c[k] for c in columns)
+                out.extend((i, t, o, g or None, int_or_none(m or None)) for t, o, g, m in zip(ot, oo, og, om))
+                into.extend((i, t, o, g or None, int_or_none(m or None)) for t, o, g, m in zip(it, io, ig, im))
+                min_ups[i] = min_up_of(json.loads(p))
+    return out, into, min_ups
+
+
 def headers(store: Neo4jReads, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for records in _batched_reads(store, NEO4J_HEADERS, list(dict.fromkeys(ids)), {}):
@@ -437,12 +494,11 @@ def engine_statements() -> list[tuple[str, str]]:
     return [(N_("Neo4j, impact when the server has ITSS Graph's procedures (tools/neo4j-plugin): "
                 "the whole walk in one call"), NEO4J_IMPACT_PROCEDURE),
             (N_("Neo4j otherwise, per breadth-first level: the relations failure crosses from the "
-                "CIs lost at that level, both directions in one round trip"), NEO4J_FLOW),
+                "CIs lost at that level, both directions in one round trip"), NEO4J_FLOW_HEADED),
+            # the CIs' types and names come with the flow statement, a group's relations in
+            # both directions and the CIs' min_up with this one
             (N_("Neo4j: the members of redundancy groups of the CIs reached (as providers)"),
-             NEO4J_EDGES.format(pattern="(f)-[r]->(o:CI)")),
-            (N_("Neo4j: ... and over relations written provider -> dependant"),
-             NEO4J_EDGES.format(pattern="(f)<-[r]-(o:CI)")),
-            (N_("Neo4j: types and names of the CIs reached"), NEO4J_HEADERS)]
+             NEO4J_PROVIDERS)]
 
 
 # -- finding CIs ---------------------------------------------------------------------------------
