@@ -8,18 +8,14 @@ demo estate; and the answers the server builds on them are the same JSON.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given
 
 from itss_graph.engine import indexed
-from itss_graph.loading.load import load_inventory
 from itss_graph.schema import load_schema
 from itss_graph.stores.sqlite import SQLiteStore
-from tests.test_engine_properties import SETTINGS, _write, estates
+from tests.test_engine_properties import SETTINGS, estates, loaded_store
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -69,15 +65,9 @@ def _compare_on(index, failed, depth, further=True) -> int:
 @given(estates(max_nodes=20))
 def test_the_compiled_kernel_gives_the_numpy_kernels_arrays(estate):
     nodes, edges, failed, depth = estate
-    with tempfile.TemporaryDirectory() as tmp:
-        store = SQLiteStore(Path(tmp) / "x.db")
-        try:
-            load_inventory([_write(Path(tmp) / "in", nodes, edges)], store)
-            index = store.closure_index(load_schema())
-            positions = store.index_positions(index, failed)
-            _compare_on(index, positions, depth)
-        finally:
-            store.close()
+    with loaded_store(nodes, edges) as store:
+        index = store.closure_index(load_schema())
+        _compare_on(index, store.index_positions(index, failed), depth)
 
 
 @pytest.fixture(scope="module")

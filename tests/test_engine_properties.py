@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -66,6 +67,18 @@ def _write(directory: Path, nodes, edges) -> Path:
         w.writerow(["source", "type", "target", "redundancy_group", "min_up"])
         w.writerows([(s, r, t, g, m) for (s, r, t), (g, m) in sorted(edges.items())])
     return directory
+
+
+@contextmanager
+def loaded_store(nodes, edges):
+    """A fresh embedded store (in a temporary directory) holding a drawn estate."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStore(Path(tmp) / "x.db")
+        try:
+            load_inventory([_write(Path(tmp) / "in", nodes, edges)], store)
+            yield store
+        finally:
+            store.close()
 
 
 class WithoutIndex:

@@ -20,7 +20,7 @@ from itss_graph.engine.further_indexed import further_losses_each
 from itss_graph.loading.load import load_inventory
 from itss_graph.schema import load_schema
 from itss_graph.stores.sqlite import SQLiteStore
-from tests.test_engine_properties import SETTINGS, _write, estates
+from tests.test_engine_properties import SETTINGS, estates, loaded_store
 
 
 @pytest.fixture(autouse=True)
@@ -43,18 +43,11 @@ def _assert_each_as_alone(index, closure) -> int:
 @given(estates(max_nodes=20))
 def test_walks_together_find_what_each_walk_alone_finds(estate):
     nodes, edges, failed, _ = estate
-    with tempfile.TemporaryDirectory() as tmp:
-        store = SQLiteStore(Path(tmp) / "x.db")
-        try:
-            load_inventory([_write(Path(tmp) / "in", nodes, edges)], store)
-            index = store.closure_index(load_schema())
-            closure = indexed.propagate(index, store.index_positions(index, failed))
-            _assert_each_as_alone(index, closure)
-            # and from nothing failed yet: each CI's own closure, beyond itself
-            nothing = indexed.propagate(index, np.empty(0, dtype=np.int64))
-            _assert_each_as_alone(index, nothing)
-        finally:
-            store.close()
+    with loaded_store(nodes, edges) as store:
+        index = store.closure_index(load_schema())
+        _assert_each_as_alone(index, indexed.propagate(index, store.index_positions(index, failed)))
+        # and from nothing failed yet: each CI's own closure, beyond itself
+        _assert_each_as_alone(index, indexed.propagate(index, np.empty(0, dtype=np.int64)))
 
 
 def test_walks_together_on_the_demo_estate():
