@@ -143,9 +143,11 @@ def test_an_invalid_profile_upload_says_where_it_is_wrong(shop):
 
 
 def test_a_slow_question_is_given_up_and_the_server_goes_on(stores):
-    with make_client(stores["demo"], limits=Limits(query_seconds=1.0, workers=1)) as client:
-        slow = client.get("/api/hotspots", params={"top": 5})  # a closure per service: seconds
-        assert slow.status_code == 504 and "longer than 1 s" in slow.json()["error"]
+    # hotspots walks a closure per service, ~1 s on the demo estate: the limit sits far below
+    # that (at 1 s, a run on a quiet machine answered in time and the test failed)
+    with make_client(stores["demo"], limits=Limits(query_seconds=0.05, workers=1)) as client:
+        slow = client.get("/api/hotspots", params={"top": 5})
+        assert slow.status_code == 504 and "longer than 0.05 s" in slow.json()["error"]
         # the single worker was told to stop (hotspots checks its ticket between services): free again
         assert client.get("/api/status").status_code == 200
         assert client.get("/api/types").status_code == 200
