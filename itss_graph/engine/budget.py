@@ -22,7 +22,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import Callable, Sequence, TypeVar
 
 from itss_graph.schema import Schema
 from itss_graph.stores.base import Store
@@ -55,10 +55,18 @@ class EdgeBudget:
         >>> UNLIMITED.read(lambda limit: 1 / 0, lambda: rows)  # no budget: no count
         [0, 1, 2, 3, 4, 5, 6, 7]
         """
-        if self.left is None:
-            return read()
-        self.spend(count(max(self.left, 0) + 1))
+        if self.left is not None:
+            self.spend(count(max(self.left, 0) + 1))
         return read()
+
+    def read_level(self, store: Store, frontier: Sequence[str], direction: str,
+                   rel_types: Sequence[str]) -> list:
+        """A walk's level of ``store.edges_with_groups``, within the budget: at least a relation
+        per frontier CI is spent first (a wide frontier stops before counting), then the level
+        is counted and read as :meth:`read` does."""
+        self.spend(len(frontier))
+        return self.read(lambda limit: store.count_edges(frontier, direction, rel_types, limit=limit),
+                         lambda: store.edges_with_groups(frontier, direction, rel_types))
 
     def spend(self, n: int) -> None:
         if self.left is None:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from itss_graph.engine.indexed import LOST, Closure, distinct
-from itss_graph.stores.graph_index import GraphIndex, concat_ranges
+from itss_graph.stores.graph_index import GraphIndex, edges_from
 
 
 def further_losses_each(index: GraphIndex, closure: Closure, extras: np.ndarray) -> list[np.ndarray]:
@@ -49,11 +49,7 @@ def further_losses_each(index: GraphIndex, closure: Closure, extras: np.ndarray)
     taken = np.empty(0, dtype=np.int64)
     found = []
     while len(frontier):
-        starts = index.flow_ptr[frontier]
-        counts = index.flow_ptr[frontier + 1] - starts
-        edge = concat_ranges(starts, counts)
-        walk = np.repeat(frontier_walk, counts)
-        member = np.repeat(frontier, counts)
+        edge, walk, member = edges_from(index.flow_ptr, frontier, frontier_walk, frontier)
         c = index.flow_dst[edge].astype(np.int64)
         pair = walk * n + c
         alive = (closure.state[c] < LOST) & ~_contains(lost, pair)

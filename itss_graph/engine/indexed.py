@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from itss_graph.stores.graph_index import GraphIndex, concat_ranges as _ranges
+from itss_graph.stores.graph_index import GraphIndex, edges_from
 
 OK, DEGRADED_STATE, LOST, FAILED = 0, 1, 2, 3
 
@@ -314,13 +314,10 @@ def _levels(index: GraphIndex, state: np.ndarray, group_lost: np.ndarray, fronti
     level = 0
     while len(frontier) and (max_depth is None or level < max_depth):
         level += 1
-        starts = index.flow_ptr[frontier]
-        counts = index.flow_ptr[frontier + 1] - starts
-        edge = _ranges(starts, counts)
+        edge, f = edges_from(index.flow_ptr, frontier, frontier)
         c = index.flow_dst[edge]
         alive = np.flatnonzero(state[c] < LOST)
-        edge, c = edge[alive], c[alive]
-        f = np.repeat(frontier, counts)[alive]
+        edge, c, f = edge[alive], c[alive], f[alive]
         cls = index.flow_class[edge]
         rel = index.flow_rel[edge]
         causes_loss = cls == 0

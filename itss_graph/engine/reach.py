@@ -69,10 +69,7 @@ def _walk_levels(store: Store, schema: Schema, start: list[str], forward: bool,
     while frontier:
         found = set()
         for direction, rels in steps:
-            budget.spend(len(frontier))  # a wide frontier stops before reading
-            edges = budget.read(
-                lambda limit: store.count_edges(frontier, direction, rels, limit=limit),
-                lambda: store.edges_with_groups(frontier, direction, rels))
+            edges = budget.read_level(store, frontier, direction, rels)
             found.update(edge[2] for edge in edges)
         frontier = sorted(found - seen)
         seen.update(frontier)
@@ -109,7 +106,7 @@ def closure_mask(index, start, *, forward: bool = True,
     import numpy as np
 
     from itss_graph.engine.indexed import distinct
-    from itss_graph.stores.graph_index import concat_ranges
+    from itss_graph.stores.graph_index import edges_from
 
     ptr, nxt, cls = ((index.flow_ptr, index.flow_dst, index.flow_class) if forward
                      else (index.up_ptr, index.up_src, index.up_class))
@@ -118,8 +115,7 @@ def closure_mask(index, start, *, forward: bool = True,
     seen[frontier] = True
     origin = frontier.copy()
     while len(frontier):
-        starts = ptr[frontier]
-        edges = concat_ranges(starts, ptr[frontier + 1] - starts)
+        edges, = edges_from(ptr, frontier)
         edges = edges[cls[edges] != 2]  # degrading relations cost no service
         found = distinct(nxt[edges])
         frontier = found[~seen[found]]
@@ -173,10 +169,7 @@ def _paths_levels(store: Store, schema: Schema, start: list[str], only_types,
     while frontier:
         best: dict[str, tuple[str, str]] = {}  # CI -> (relation, from), smallest wins
         for direction, rels in steps:
-            budget.spend(len(frontier))  # a wide frontier stops before reading
-            edges = budget.read(
-                lambda limit: store.count_edges(frontier, direction, rels, limit=limit),
-                lambda: store.edges_with_groups(frontier, direction, rels))
+            edges = budget.read_level(store, frontier, direction, rels)
             for f, rel, c, _, _ in edges:
                 if c not in parent and (c not in best or (rel, f) < best[c]):
                     best[c] = (rel, f)
@@ -211,7 +204,7 @@ def _paths_index(store: Store, index, start: list[str], only_types,
                  skip: frozenset = frozenset()) -> dict[str, list[dict]]:
     import numpy as np
 
-    from itss_graph.stores.graph_index import concat_ranges
+    from itss_graph.stores.graph_index import edges_from
 
     from itss_graph.engine.indexed import Winners, distinct, walk_up, zeros
 
@@ -227,10 +220,7 @@ def _paths_index(store: Store, index, start: list[str], only_types,
     parent[frontier] = -1
     found = []
     while len(frontier):
-        starts = index.flow_ptr[frontier]
-        counts = index.flow_ptr[frontier + 1] - starts
-        edges = concat_ranges(starts, counts)
-        f = np.repeat(frontier, counts)
+        edges, f = edges_from(index.flow_ptr, frontier, frontier)
         keep = index.flow_class[edges] != 2  # degrading relations cost no service
         edges, f = edges[keep], f[keep]
         c = index.flow_dst[edges].astype(np.int64)
@@ -259,14 +249,13 @@ def _paths_index(store: Store, index, start: list[str], only_types,
     types = [type_names[t] for t in index.type_code[positions].tolist()]
     vias = [rel_names[v] if v >= 0 else None  # a start has no parent (and no via written)
             for v in np.where(parent[positions] >= 0, via[positions], -1).tolist()]
-    # one step dict per CI past the start, shared by the chains through it (1,500 chains of
-    # the 1M estate's what-if pass a few thousand CIs); a start's step has no via
+    # one step dict per CI, shared by the chains through it (1,500 chains of the 1M estate's
+    # what-if pass a few thousand CIs; steps are read, never changed). A chain's first step is
+    # a start, whose via is None already
     steps = {p: {"id": ids[k], "type": types[k], "name": names[k], "via": vias[k]}
              for k, p in enumerate(positions.tolist())}
     out = {}
     for walk in walks.tolist():
         chain = [steps[p] for p in walk if p >= 0]
-        first = chain[0]
-        chain[0] = {**first, "via": None}
         out[chain[-1]["id"]] = chain
     return out

@@ -127,7 +127,7 @@ def _from_index(store: Store, index, targets: list[str]) -> Subgraph:
     microseconds; a 450k-CI subgraph has over a million edges)."""
     import numpy as np
 
-    from itss_graph.stores.graph_index import concat_ranges
+    from itss_graph.stores.graph_index import edges_from
 
     sub = Subgraph()
     start = store.index_positions(index, targets)
@@ -141,10 +141,7 @@ def _from_index(store: Store, index, targets: list[str]) -> Subgraph:
     while frontier:
         level += 1
         f = np.asarray(frontier, dtype=np.int64)
-        starts = index.up_ptr[f]
-        counts = index.up_ptr[f + 1] - starts
-        edges = concat_ranges(starts, counts)
-        owners = np.repeat(f, counts)
+        edges, owners = edges_from(index.up_ptr, f, f)
         keep = index.up_class[edges] != 2  # degrading relations cost no service
         edges, owners = edges[keep], owners[keep]
         new: list[int] = []

@@ -313,6 +313,21 @@ def concat_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + shifts
 
 
+def edges_from(ptr: np.ndarray, frontier: np.ndarray, *per_node: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The CSR edges of the ``frontier`` positions (``ptr``: an index's ``flow_ptr`` or
+    ``up_ptr``), then each of ``per_node`` (arrays aligned with ``frontier``) repeated once per
+    edge, so that edge k's row is ``per_node[j][k]``.
+
+    >>> ptr = np.array([0, 2, 2, 5])
+    >>> edges, sources = edges_from(ptr, np.array([2, 0]), np.array([2, 0]))
+    >>> edges.tolist(), sources.tolist()
+    ([2, 3, 4, 0, 1], [2, 2, 2, 0, 0])
+    """
+    starts = ptr[frontier]
+    counts = ptr[frontier + 1] - starts
+    return (concat_ranges(starts, counts), *(np.repeat(values, counts) for values in per_node))
+
+
 def _blob(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Concatenated UTF-8 with byte offsets and character offsets."""
     n = len(texts)
