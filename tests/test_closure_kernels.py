@@ -15,7 +15,7 @@ from hypothesis import given
 from itss_graph.engine import indexed
 from itss_graph.schema import load_schema
 from itss_graph.stores.sqlite import SQLiteStore
-from tests.test_engine_properties import SETTINGS, estates, loaded_store
+from tests.test_engine_properties import SETTINGS, estates, loaded_store, two_relations_into_one_group
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -113,14 +113,7 @@ def test_answers_are_the_same_json_with_either_kernel(demo_store):
 
 
 def test_a_provider_with_two_relations_into_one_redundancy_group_counts_once():
-    from itss_graph.stores.graph_index import GraphIndex
-
-    # vm v runs on s1 or s2 (group g1); s1 is tied to v by two relations of the group
-    index = GraphIndex.build(
-        generation="1", keys=[1, 2, 3], ids=["s1", "s2", "v"], names=["s1", "s2", "v"],
-        types=["server", "server", "vm"], min_up=[1, 1, 1],
-        edges=[(2, "RUNS_ON", 0, "g1", None), (2, "HOSTED_ON", 0, "g1", None), (2, "RUNS_ON", 1, "g1", None)],
-        toward_source={"RUNS_ON": "down", "HOSTED_ON": "down"}, toward_target={})
+    index = two_relations_into_one_group()
     for kernel in ("numpy", "numba"):
         one = _closure(kernel, index, np.array([0]))
         assert one.state.tolist() == [indexed.FAILED, indexed.OK, indexed.DEGRADED_STATE], kernel

@@ -81,6 +81,18 @@ def loaded_store(nodes, edges):
             store.close()
 
 
+def two_relations_into_one_group():
+    """A closure index where vm v runs on s1 or s2 (redundancy group g1) and s1 is tied to v by
+    two relations of the group: s1 must count once among the group's members lost."""
+    from itss_graph.stores.graph_index import GraphIndex
+
+    return GraphIndex.build(
+        generation="1", keys=[1, 2, 3], ids=["s1", "s2", "v"], names=["s1", "s2", "v"],
+        types=["server", "server", "vm"], min_up=[1, 1, 1],
+        edges=[(2, "RUNS_ON", 0, "g1", None), (2, "HOSTED_ON", 0, "g1", None), (2, "RUNS_ON", 1, "g1", None)],
+        toward_source={"RUNS_ON": "down", "HOSTED_ON": "down"}, toward_target={})
+
+
 class WithoutIndex:
     """A store seen without its closure index: every answer then comes from the per-level
     queries, as on a store that keeps no index (Neo4j without ITSS Graph's procedures)."""

@@ -20,7 +20,7 @@ from itss_graph.engine.further_indexed import further_losses_each
 from itss_graph.loading.load import load_inventory
 from itss_graph.schema import load_schema
 from itss_graph.stores.sqlite import SQLiteStore
-from tests.test_engine_properties import SETTINGS, estates, loaded_store
+from tests.test_engine_properties import SETTINGS, estates, loaded_store, two_relations_into_one_group
 
 
 @pytest.fixture(autouse=True)
@@ -69,14 +69,7 @@ def test_walks_together_on_the_demo_estate():
 
 
 def test_a_provider_with_two_relations_into_one_group_counts_once_in_each_walk():
-    from itss_graph.stores.graph_index import GraphIndex
-
-    # vm v runs on s1 or s2 (group g1); s1 is tied to v by two relations of the group
-    index = GraphIndex.build(
-        generation="1", keys=[1, 2, 3], ids=["s1", "s2", "v"], names=["s1", "s2", "v"],
-        types=["server", "server", "vm"], min_up=[1, 1, 1],
-        edges=[(2, "RUNS_ON", 0, "g1", None), (2, "HOSTED_ON", 0, "g1", None), (2, "RUNS_ON", 1, "g1", None)],
-        toward_source={"RUNS_ON": "down", "HOSTED_ON": "down"}, toward_target={})
+    index = two_relations_into_one_group()
     nothing = indexed.propagate(index, np.empty(0, dtype=np.int64))
     assert [f.tolist() for f in further_losses_each(index, nothing, np.array([0, 1, 2]))] == [[], [], []]
     one = indexed.propagate(index, np.array([0]))
