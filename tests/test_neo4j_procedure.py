@@ -148,7 +148,7 @@ def test_paths_and_further_procedures_answer_as_the_per_level_queries(neo4j_stor
     radius that uses both."""
     from itss_graph.engine.blast import blast_radius
     from itss_graph.engine.explain import next_failures
-    from itss_graph.engine.reach import downstream_paths
+    from itss_graph.engine.reach_paths import downstream_paths
 
     nodes, edges, failed, _ = estate
     wipe_database(neo4j_driver)

@@ -54,7 +54,7 @@ def change_impact(store: Store, ci_ids: Sequence[str], *, schema: Schema | None 
     key, driven_by = window_key(radius, windows)
     return {
         "changed": [{"id": s.id, "type": s.type, "name": s.name} for s in radius.impact.sources],
-        "services": [s.as_dict() for s in radius.services],
+        "services": [s.as_dict() for s in radius.services_page()],
         "window": {"driven_by": driven_by, "criticality": key, "text": windows.get(key, {})},
         "knowledge": {"processes": processes, "roles": roles},
         "summary": {"services_down": len(radius.down),

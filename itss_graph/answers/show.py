@@ -127,8 +127,8 @@ def show(store: Store, ci_id: str, *, relations: int = 50, history: int = 5, ser
     answer.history, answer.history_total = (events[-history:] if history else []), len(events)
     if services:
         radius = blast_radius(store, [ci_id], schema=schema)
-        answer.services = [s.as_dict() for s in radius.services[:services]]
-        summary = radius.as_dict()["summary"]
+        answer.services = [s.as_dict() for s in radius.services_page(0, services)]
+        summary = radius.summary()
         answer.services_summary = {"down": summary["down"], "at_risk": summary["at_risk"]}
     if standards:
         ranked = standards_for_ci(store, ci_id, lang, schema)

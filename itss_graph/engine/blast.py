@@ -31,9 +31,10 @@ from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 from itss_graph.criticality import criticality_policy
+from itss_graph.engine.chains import LazyChain, materialise
 from itss_graph.engine.explain import GroupLoss, next_failures, redundancy_losses, with_new_spof
 from itss_graph.engine.impact import impact
-from itss_graph.engine.reach import downstream_paths
+from itss_graph.engine.reach_paths import PathTree, downstream_tree
 from itss_graph.engine.result import ImpactResult
 from itss_graph.schema import Schema, load_schema
 from itss_graph.semantics import DEGRADED, DOWN
@@ -70,7 +71,7 @@ class AffectedService(NamedTuple):
     users: str
     depth: int | None  # relations from a failed CI along ``chain`` (0: failed itself)
     failed: bool = False
-    chain: tuple[dict, ...] = ()
+    chain: Sequence[dict] = ()  # a tuple, or a LazyChain (built when first read; reads as its tuple)
     lost_redundancy_at: str | None = None
     next_failure: tuple[str, ...] = ()
 
@@ -123,8 +124,11 @@ class BlastRadius:
                 "next_failure_complete": self.next_failure_complete}
 
     def services_page(self, offset: int = 0, limit: int | None = None) -> list[AffectedService]:
-        """The ranked services from ``offset``, at most ``limit`` (None: all)."""
-        return self.services[offset:None if limit is None else offset + limit]
+        """The ranked services from ``offset``, at most ``limit`` (None: all), their chains
+        built together."""
+        page = self.services[offset:None if limit is None else offset + limit]
+        materialise(s.chain for s in page)
+        return page
 
     def as_dict(self, services_offset: int = 0, services_limit: int | None = None) -> dict:
         """The answer; ``services`` a page of the ranked services when ``services_offset`` or
@@ -173,26 +177,24 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
             found[source.id] = dict(status=DOWN, depth=0, failed=True,
                                     chain=({"id": source.id, "type": source.type, "name": source.name,
                                             "via": None},))
-    rows = []
+    # the chains are built when read (a screen shows a page of 1,500 services at risk)
+    in_answer = _AnswerChains(whole)
     for k, (i, _, _, depth, effect, _, _) in enumerate(columns.rows_in(0, columns.leading(services))):
         if effect == DOWN:
-            found[i] = dict(status=DOWN, depth=depth)
+            found[i] = dict(status=DOWN, depth=depth, chain=LazyChain(in_answer, k))
         elif i in is_weakened:
-            found[i] = dict(status=AT_RISK, depth=depth, lost_redundancy_at=i)
-        else:
-            continue
-        rows.append((i, k))
-    for (i, _), chain in zip(rows, whole.chains_at([k for _, k in rows])):
-        found[i]["chain"] = tuple(chain)
+            found[i] = dict(status=AT_RISK, depth=depth, chain=LazyChain(in_answer, k), lost_redundancy_at=i)
     # every service lost (failed, or down in the answer) is in ``found`` already
-    below = downstream_paths(store, weakened, schema=schema, only_types=services, except_ends=found)
-    starts = sorted({path[0]["id"] for path in below.values()})  # CIs the answer lists as degraded
+    below = downstream_tree(store, weakened, schema=schema, only_types=services, except_ends=found)
+    ends = below.ends
+    starts = sorted({start for start, _ in ends.values()})  # CIs the answer lists as degraded
     at_row = columns.rows_of(starts, store)
     to_start = dict(zip(starts, whole.chains_at([at_row[i] for i in starts])))
-    for s, path in sorted(below.items()):
-        start = path[0]["id"]
-        chain = to_start[start] + path[1:]
-        found[s] = dict(status=AT_RISK, depth=len(chain) - 1, chain=tuple(chain), lost_redundancy_at=start)
+    through = _ChainsThrough(to_start, below)
+    for s in sorted(ends):
+        start, level = ends[s]
+        found[s] = dict(status=AT_RISK, depth=len(to_start[start]) - 1 + level, chain=LazyChain(through, s),
+                        lost_redundancy_at=start)
 
     at_risk = [s for s, f in found.items() if f["status"] == AT_RISK]
     # a redundancy group fails only when its members do: never a single point of failure
@@ -217,6 +219,27 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     out.sort(key=lambda a: (a.status != DOWN, policy.rank(a.criticality or None),
                             -_number(a.sla), -_number(a.users), a.id))
     return BlastRadius(result, out, losses, nexts.complete)
+
+
+class _AnswerChains:
+    """The chains of rows of an impact answer (:meth:`ImpactResult.chains_at`)."""
+
+    def __init__(self, whole: ImpactResult):
+        self.whole = whole
+
+    def chains_of(self, rows: list[int]) -> list[list[dict]]:
+        return self.whole.chains_at(rows)
+
+
+class _ChainsThrough:
+    """The chains of services below a CI that lost redundancy: the answer's chain to that CI,
+    then the tree's chain from it to the service."""
+
+    def __init__(self, to_start: dict[str, list[dict]], tree: PathTree):
+        self.to_start, self.tree = to_start, tree
+
+    def chains_of(self, ids: list[str]) -> list[list[dict]]:
+        return [self.to_start[path[0]["id"]] + path[1:] for path in self.tree.chains_of(ids)]
 
 
 def _memo_levels(policy):

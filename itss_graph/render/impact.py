@@ -19,6 +19,7 @@ from json import encoder as json_encoder
 from typing import TYPE_CHECKING
 
 from itss_graph.engine.blast import chain_text
+from itss_graph.engine.chains import materialise
 from itss_graph.engine.result import ImpactResult
 from itss_graph.render.formats import to_json
 from itss_graph.render.table import render_table
@@ -94,7 +95,7 @@ def why_lines(radius: "BlastRadius", limit: int = 0) -> list[str]:
         losses.setdefault(g.id, g)
     from itss_graph.i18n import _
 
-    shown = radius.services[:limit] if limit else radius.services
+    shown = radius.services_page(0, limit or None)  # their chains built together
     lines = []
     for s in shown:
         loss = losses.get(s.lost_redundancy_at)
@@ -160,13 +161,15 @@ def services_panel(radius: "BlastRadius", lang: str = "en", limit: int = 50):
                if s.next_failure else _("no single next failure takes it down"))
         return "; ".join(x for x in (_chain_text(s.chain), reason, nxt) if x)
 
-    groups = [(_("Down ({n})").format(n=len(radius.down)),
-               [(label(s), _("failed itself") if s.failed else _chain_text(s.chain)) for s in radius.down[:limit]]),
-              (_("At risk ({n})").format(n=len(radius.at_risk)),
-               [(label(s), at_risk_note(s)) for s in radius.at_risk[:limit]]),
+    down, at_risk = radius.down, radius.at_risk
+    materialise(s.chain for s in down[:limit] + at_risk[:limit])  # the chains shown, built together
+    groups = [(_("Down ({n})").format(n=len(down)),
+               [(label(s), _("failed itself") if s.failed else _chain_text(s.chain)) for s in down[:limit]]),
+              (_("At risk ({n})").format(n=len(at_risk)),
+               [(label(s), at_risk_note(s)) for s in at_risk[:limit]]),
               (_("Redundancy lost ({n})").format(n=len(radius.losses)),
                [(g.text(), "") for g in radius.losses[:limit]])]
-    intro = _("{down} down, {at_risk} at risk").format(down=len(radius.down), at_risk=len(radius.at_risk))
+    intro = _("{down} down, {at_risk} at risk").format(down=len(down), at_risk=len(at_risk))
     return Panel(_("Business services"), intro=intro, groups=[(h, items) for h, items in groups if items])
 
 
@@ -236,7 +239,7 @@ def impact_answer_json(result: ImpactResult, radius: "BlastRadius", obligations:
     >>> doc["summary"]["services_at_risk"], [s["id"] for s in doc["services"]]
     (2, ['service:shop', 'service:reports'])
     """
-    extra: dict = {"services": [s.as_dict() for s in radius.services],
+    extra: dict = {"services": [s.as_dict() for s in radius.services_page()],
                    "redundancy": [g.as_dict() for g in radius.losses]}
     if obligations:
         extra["obligations"] = obligations

@@ -55,7 +55,7 @@ def radius_sheets(radius: "BlastRadius") -> list[SheetTable]:
 
     services = [[s.id, s.name, s.status, s.criticality, s.sla, s.users, s.depth,
                  _("failed itself") if s.failed else _chain_text(s.chain), ", ".join(s.next_failure)]
-                for s in radius.services]
+                for s in radius.services_page()]  # their chains built together
     losses = [[g.id, g.type, g.name, g.effect, g.depth, g.group_text(), g.min_up, ", ".join(g.lost),
                ", ".join(g.left), ", ".join(g.new_spof)] for g in radius.losses]
     return [_sheet(_("Services"), SERVICE_COLUMNS, services), _sheet(_("Redundancy lost"), REDUNDANCY_COLUMNS, losses)]
