@@ -171,19 +171,20 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     weakened = sorted({g.id for g in losses if g.effect == DEGRADED})
     is_weakened = set(weakened)
 
-    found: dict[str, dict] = {}  # service id -> fields
+    # service id -> [status, depth, failed, chain, lost_redundancy_at] (AffectedService's fields)
+    found: dict[str, list] = {}
     for source in result.sources:
         if source.type in services:
-            found[source.id] = dict(status=DOWN, depth=0, failed=True,
-                                    chain=({"id": source.id, "type": source.type, "name": source.name,
-                                            "via": None},))
+            found[source.id] = [DOWN, 0, True, ({"id": source.id, "type": source.type, "name": source.name,
+                                                 "via": None},), None]
     # the chains are built when read (a screen shows a page of 1,500 services at risk)
     in_answer = _AnswerChains(whole)
-    for k, (i, _, _, depth, effect, _, _) in enumerate(columns.rows_in(0, columns.leading(services))):
+    rows = columns.rows_in(0, columns.leading(services))
+    for k, (i, _, _, depth, effect, _, _) in enumerate(rows):
         if effect == DOWN:
-            found[i] = dict(status=DOWN, depth=depth, chain=LazyChain(in_answer, k))
+            found[i] = [DOWN, depth, False, LazyChain(in_answer, k), None]
         elif i in is_weakened:
-            found[i] = dict(status=AT_RISK, depth=depth, chain=LazyChain(in_answer, k), lost_redundancy_at=i)
+            found[i] = [AT_RISK, depth, False, LazyChain(in_answer, k), i]
     # every service lost (failed, or down in the answer) is in ``found`` already
     below = downstream_tree(store, weakened, schema=schema, only_types=services, except_ends=found)
     ends = below.ends
@@ -193,32 +194,66 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     through = _ChainsThrough(to_start, below)
     for s in sorted(ends):
         start, level = ends[s]
-        found[s] = dict(status=AT_RISK, depth=len(to_start[start]) - 1 + level, chain=LazyChain(through, s),
-                        lost_redundancy_at=start)
+        found[s] = [AT_RISK, len(to_start[start]) - 1 + level, False, LazyChain(through, s), start]
 
-    at_risk = [s for s, f in found.items() if f["status"] == AT_RISK]
+    at_risk = [s for s, f in found.items() if f[0] == AT_RISK]
     # a redundancy group fails only when its members do: never a single point of failure
     groups = {name for name, ci_type in schema.ci_types.items() if ci_type.is_group}
     left = sorted({c for g in losses if g.effect == DEGRADED for c in g.left})
     candidates = [c for c, (ci_type, _) in store.headers(left).items() if ci_type not in groups]
-    nexts = next_failures(store, result, candidates, [*at_risk, *weakened], schema=schema)
-    for s in at_risk:
-        found[s]["next_failure"] = tuple(nexts.of(s))
+    nexts = next_failures(store, result, candidates, [*at_risk, *weakened], schema=schema,
+                          positions=_positions(columns, rows, below))
     losses = with_new_spof(losses, nexts)
 
-    policy = criticality_policy()
-    level_of = _memo_levels(policy)
+    graded = _grades(criticality_policy())
     cis = store.names_and_props(sorted(found))
-    out = []
-    for s, fields in found.items():
-        name, props = cis.get(s, (s, {}))
-        out.append(AffectedService(
-            s, name, fields.pop("status"), level_of(props) or "",
-            str(props.get("sla", "")), str(props.get("users", props.get("customers", ""))),
-            **fields))
-    out.sort(key=lambda a: (a.status != DOWN, policy.rank(a.criticality or None),
-                            -_number(a.sla), -_number(a.users), a.id))
-    return BlastRadius(result, out, losses, nexts.complete)
+    none: dict = {}
+    out, keys = [], []
+    for s, (status, depth, failed, chain, lost_at) in found.items():
+        name, props = cis.get(s) or (s, none)
+        level, sla, users, rank = graded(props)
+        out.append(new_service(AffectedService, (s, name, status, level, sla, users, depth, failed, chain, lost_at,
+                                                 tuple(nexts.of(s)) if status == AT_RISK else ())))
+        keys.append((status != DOWN, rank, s))
+    return BlastRadius(result, [out[k] for k in sorted(range(len(out)), key=keys.__getitem__)], losses,
+                       nexts.complete)
+
+
+new_service = tuple.__new__  # an AffectedService from all its fields, no argument handling
+
+
+def _grades(policy):
+    """A service's (criticality level or "", SLA, users, rank): the fields of
+    :class:`AffectedService` its properties give, and its place by them (criticality, then SLA
+    and users, the larger first); remembered per properties dict (services with equal
+    properties share one: 1,500 services of a what-if have ~20 distinct).
+
+    >>> graded = _grades(criticality_policy())
+    >>> graded({"tier": "1", "sla": 99.9, "customers": "12k"})
+    ('critical', '99.9', '12k', (0, -99.9, -12.0))
+    """
+    level_of = _memo_levels(policy)
+    known: dict[int, tuple] = {}  # id(props) -> (props, grades): props kept, so ids stay theirs
+
+    def graded(props: dict) -> tuple:
+        found = known.get(id(props))
+        if found is None:
+            level = level_of(props) or ""
+            sla, users = str(props.get("sla", "")), str(props.get("users", props.get("customers", "")))
+            found = known[id(props)] = (props, (level, sla, users,
+                                                (policy.rank(level or None), -_number(sla), -_number(users))))
+        return found[1]
+
+    return graded
+
+
+def _positions(columns, rows: list[tuple], below: PathTree) -> dict[str, int]:
+    """The closure-index positions of the services an answer from the index graded (its
+    service rows, the downstream walk's ends): none for an answer read level by level."""
+    if getattr(columns, "closure", None) is None:
+        return {}
+    at = columns.index_arrays()[1][:len(rows)].tolist()
+    return {**dict(zip((row[0] for row in rows), at)), **below.positions}
 
 
 class _AnswerChains:

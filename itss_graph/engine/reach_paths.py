@@ -32,6 +32,8 @@ class PathTree:
     """Chains known whole (a small walk, or a store's own): ``ends`` maps each CI reached to
     (the start its chain leaves from, the relations it crosses), in the walk's order."""
 
+    positions: dict[str, int] = {}  # CI of ``ends`` -> its closure-index position, when walked there
+
     def __init__(self, chains: dict[str, list[dict]]):
         self._chains = chains
         self.ends: dict[str, tuple[str, int]] = {i: (chain[0]["id"], len(chain) - 1) for i, chain in chains.items()}
@@ -162,16 +164,17 @@ class IndexPathTree(PathTree):
             parent[c], via[c], seen[c], root[c], level[c] = f, rel, True, root[f], depth
             found.append(c)
             frontier = c
-        reached = np.sort(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
-        if only_types is not None:
-            codes = [k for k, name in enumerate(index.type_names) if name in set(only_types)]
-            reached = reached[np.isin(index.type_code[reached], codes)]
+        reached = np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+        if only_types is not None:  # (before sorting: the services among 20k CIs reached)
+            wanted = np.array([name in only_types for name in index.type_names], dtype=bool)
+            reached = reached[wanted[index.type_code[reached]]]
+        reached = np.sort(reached)
         ids = index.ids_of(reached)
         if skip:
             kept = [k for k, i in enumerate(ids) if i not in skip]
             reached, ids = reached[kept], [ids[k] for k in kept]
         self._index, self._parent, self._via = index, parent, via
-        self._position = dict(zip(ids, reached.tolist()))
+        self.positions = dict(zip(ids, reached.tolist()))
         self.ends = {}
         if len(reached):  # the starts decoded once each
             roots, root_at = np.unique(root[reached], return_inverse=True)
@@ -185,7 +188,7 @@ class IndexPathTree(PathTree):
         from itss_graph.engine.indexed import distinct, walk_up
 
         index, parent, via = self._index, self._parent, self._via
-        wanted = np.array([self._position[i] for i in ids], dtype=np.int64)
+        wanted = np.array([self.positions[i] for i in ids], dtype=np.int64)
         if not len(wanted):
             return []
         walks = walk_up(parent, wanted)  # per CI: -1 padding, then start .. CI
