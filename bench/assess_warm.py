@@ -6,7 +6,11 @@ side by side (e.g. a ``git archive`` of the base on ``PYTHONPATH`` with ``python
 Usage (repository root)::
 
     .venv/bin/python bench/assess_warm.py --estate bench/data/foreign-200k --estate bench/data/demo-200k \\
-        --what-if bench/data/demo-1m/serve.db
+        --what-if bench/data/demo-1m/serve.db [--compiled]
+
+``--compiled``: the what-if also with the compiled kernel, as ``itss serve`` runs it (numba);
+each what-if is measured whole (``/api/blast-radius``'s answer with its first 50 services) and
+its service assessment alone (``assess`` of one impact answer, as above).
 
 Each estate directory holds ``itss.db`` and ``probes.json`` (label -> {"id": ...}). Prints JSON
 with the load average before and after. Nothing asserts a time.
@@ -39,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--estate", action="append", type=Path, default=[])
     parser.add_argument("--what-if", type=Path, default=None, help="the 1M demo store (provider:ct and a VM fail)")
+    parser.add_argument("--compiled", action="store_true", help="also the what-if with the compiled kernel")
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     import itss_graph as itss
@@ -51,12 +56,21 @@ def main() -> None:
         for probe in json.loads((estate / "probes.json").read_text()).values():
             result = itss.impact(store, [probe["id"]], with_props=False)
             out[f"{estate.name} {probe['id']} assess"] = measure(lambda: itss.assess_impact(store, result), args.repeat)
+            # the whole answer as a document: every service with its chain, as `itss impact --format json`
+            out[f"{estate.name} {probe['id']} assess, as a document (every chain)"] = measure(
+                lambda: itss.assess_impact(store, result).as_dict(), args.repeat)
     if args.what_if:
         from itss_graph.serve import verbs
 
         store = SQLiteStore(str(args.what_if))
-        out["1m what-if blast-radius, 50 services (numpy kernel)"] = measure(
-            lambda: verbs.blast_radius(store, ["provider:ct", "vm:0001-web1"], services_limit=50).json_text(), args.repeat)
+        failed = ["provider:ct", "vm:0001-web1"]
+        for kernel in ("numpy", "compiled") if args.compiled else ("numpy",):
+            if kernel == "compiled":
+                itss.use_compiled_kernel()
+            out[f"1m what-if blast-radius, 50 services ({kernel} kernel)"] = measure(
+                lambda: verbs.blast_radius(store, failed, services_limit=50).json_text(), args.repeat)
+            result = itss.impact(store, failed, with_props=False)
+            out[f"1m what-if assess ({kernel} kernel)"] = measure(lambda: itss.assess_impact(store, result), args.repeat)
     out["load_after"] = os.getloadavg()
     print(json.dumps(out, indent=1))
 
