@@ -34,6 +34,7 @@ from itss_graph.criticality import criticality_policy
 from itss_graph.engine.chains import LazyChain, materialise
 from itss_graph.engine.explain import GroupLoss, next_failures, redundancy_losses, with_new_spof
 from itss_graph.engine.impact import impact
+from itss_graph.engine.props_memo import names_and_props
 from itss_graph.engine.reach_paths import PathTree, downstream_tree
 from itss_graph.engine.result import ImpactResult
 from itss_graph.schema import Schema, load_schema
@@ -206,7 +207,7 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     losses = with_new_spof(losses, nexts)
 
     graded = _grades(criticality_policy())
-    cis = store.names_and_props(sorted(found))
+    cis = names_and_props(store, sorted(found), _index_of(columns))
     none: dict = {}
     out, keys = [], []
     for s, (status, depth, failed, chain, lost_at) in found.items():
@@ -245,6 +246,11 @@ def _grades(policy):
         return found[1]
 
     return graded
+
+
+def _index_of(columns):
+    """The closure index an answer came from (None: it was read level by level)."""
+    return columns.index_arrays()[0] if getattr(columns, "closure", None) is not None else None
 
 
 def _positions(columns, rows: list[tuple], below: PathTree) -> dict[str, int]:

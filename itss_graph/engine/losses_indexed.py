@@ -47,27 +47,30 @@ def losses_in_index(columns) -> list[GroupLoss]:
     starts = index.up_ptr[owner_set]
     edges = concat_ranges(starts, index.up_ptr[owner_set + 1] - starts)
     slot_of = index.up_group[edges].astype(np.int64)
-    edges, slot_of = edges[slot_of >= 0], slot_of[slot_of >= 0]
+    grouped = slot_of >= 0
+    if not grouped.all():
+        edges, slot_of = edges[grouped], slot_of[grouped]
     provider = index.up_src[edges].astype(np.int64)
     # the slots that lost a member (a provider down or failed); each slot has one owner
-    slots = distinct(slot_of[state[provider] >= LOST])
+    gone = state[provider] >= LOST
+    slots = distinct_ints(slot_of[gone])
     if not len(slots):
         return []
     owners = index.group_owner[slots].astype(np.int64)
     at = np.searchsorted(slots, slot_of)
     mine = (at < len(slots)) & (slots[np.minimum(at, len(slots) - 1)] == slot_of)
-    edges, at, provider = edges[mine], at[mine], provider[mine]
+    if not mine.all():  # (the members of groups that lost none)
+        edges, at, provider, gone = edges[mine], at[mine], provider[mine], gone[mine]
     rel = index.up_rel[edges].astype(np.int64)
     outgoing = index.up_outgoing[edges]
 
     # relation types per slot (codes rank names: sorted codes are sorted names)
-    pairs = distinct(at * len(index.rel_names) + rel)
+    pairs = distinct_ints(at * len(index.rel_names) + rel)
     rel_slot, rel_code = np.divmod(pairs, len(index.rel_names))
     direction = np.zeros(len(slots), dtype=np.int8)
     direction[at] = outgoing  # a group by relation type has one direction
 
     # members per slot, each once: the lost ones (down or failed) first, each part in id order
-    gone = state[provider] >= LOST
     order = np.argsort((at * 2 + ~gone) * index.size + index.id_rank[provider], kind="stable")  # (slot, lost first, id)
     at_m, member, gone = at[order], provider[order], gone[order]
     first = np.ones(len(member), dtype=bool)
@@ -160,6 +163,21 @@ def slot_kinds(rel_slot: np.ndarray, rel_code: np.ndarray, n_relations: int, gro
     return kind_of, kinds
 
 
+def distinct_ints(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, ascending: counted in a table when they span
+    a small range (the 128k members of a 1M estate's group fall in three slots), else sorted.
+
+    >>> distinct_ints(np.array([9, 7, 9, 8])).tolist(), distinct_ints(np.array([5, 2**40])).tolist()
+    ([7, 8, 9], [5, 1099511627776])
+    """
+    if not len(values):
+        return values
+    low, high = int(values.min()), int(values.max())
+    if high - low < 4 * len(values) + 1024:
+        return np.flatnonzero(np.bincount(values - low, minlength=high - low + 1)) + low
+    return distinct(values)
+
+
 def dense_ranks(values: np.ndarray) -> np.ndarray:
     """Each value's rank among the distinct values (0, 1, …): by a table when the values are
     small numbers (a kind's parts are), else by sorting.
@@ -176,4 +194,4 @@ def dense_ranks(values: np.ndarray) -> np.ndarray:
 
 new_loss = tuple.__new__  # a GroupLoss from its fields, no argument handling
 
-__all__ = ["dense_ranks", "losses_in_index", "slot_kinds"]
+__all__ = ["dense_ranks", "distinct_ints", "losses_in_index", "slot_kinds"]

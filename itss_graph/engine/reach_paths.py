@@ -126,13 +126,14 @@ def _chains(parent: dict, reached: list[str], headers: dict, store: Store) -> di
 
 
 class IndexPathTree(PathTree):
-    """The walk over the closure index's CSR arrays: per CI reached, its parent, the relation
-    from it, its start and level, in arrays; a chain is walked up and decoded when asked for."""
+    """The walk over the closure index's CSR arrays: per CI reached, its parent and the
+    relation from it, in arrays; each end's start and level come from walking the parent links
+    up (positions only), its chain's steps are decoded when asked for."""
 
     def __init__(self, store: Store, index, start: list[str], only_types, skip: frozenset = frozenset()):
         import numpy as np
 
-        from itss_graph.engine.indexed import Winners, distinct, zeros
+        from itss_graph.engine.indexed import Winners, distinct, walk_up, zeros
         from itss_graph.stores.graph_index import edges_from
 
         n = index.size
@@ -141,16 +142,12 @@ class IndexPathTree(PathTree):
         # touches a few pages, not megabytes)
         parent = np.empty(n, dtype=np.int64)
         via = np.empty(n, dtype=np.int64)
-        root = np.empty(n, dtype=np.int64)
-        level = np.empty(n, dtype=np.int32)
         seen = zeros(n, bool)
         frontier = distinct(store.index_positions(index, start).astype(np.int64))
         seen[frontier] = True
-        parent[frontier], root[frontier], level[frontier] = -1, frontier, 0
+        parent[frontier] = -1
         found = []
-        depth = 0
         while len(frontier):
-            depth += 1
             edges, f = edges_from(index.flow_ptr, frontier, frontier)
             keep = index.flow_class[edges] != 2  # degrading relations cost no service
             edges, f = edges[keep], f[keep]
@@ -161,7 +158,7 @@ class IndexPathTree(PathTree):
             # per CI: the smallest (relation, from id)
             first = winners.first_per_target(c, rel * n + index.id_rank[f])
             c, f, rel = c[first], f[first], rel[first]
-            parent[c], via[c], seen[c], root[c], level[c] = f, rel, True, root[f], depth
+            parent[c], via[c], seen[c] = f, rel, True
             found.append(c)
             frontier = c
         reached = np.concatenate(found) if found else np.empty(0, dtype=np.int64)
@@ -176,11 +173,13 @@ class IndexPathTree(PathTree):
         self._index, self._parent, self._via = index, parent, via
         self.positions = dict(zip(ids, reached.tolist()))
         self.ends = {}
-        if len(reached):  # the starts decoded once each
-            roots, root_at = np.unique(root[reached], return_inverse=True)
-            root_ids = index.ids_of(roots)
+        if len(reached):  # each end's start and level from the parent links (no chain decoded)
+            walks = walk_up(parent, reached)  # per end: -1 padding, then start .. end
+            padding = (walks < 0).sum(axis=1)
+            roots, root_at = np.unique(walks[np.arange(len(reached)), padding], return_inverse=True)
+            root_ids = index.ids_of(roots)  # each start decoded once
             self.ends = dict(zip(ids, zip([root_ids[k] for k in root_at.reshape(-1).tolist()],
-                                          level[reached].tolist())))
+                                          (walks.shape[1] - 1 - padding).tolist())))
 
     def chains_of(self, ids: Iterable[str]) -> list[list[dict]]:
         import numpy as np
