@@ -187,13 +187,15 @@ def with_new_spof(losses: Sequence[GroupLoss], found: NextFailures) -> list[Grou
     for candidate, hits in found.takes.items():
         for hit in hits:
             taken_by.setdefault(hit, set()).add(candidate)
-    out = []
-    for loss in losses:
+    out = list(losses)
+    # only the losses to change are looked at (a core switch's answer has 66k, a few taken)
+    for k in [k for k, loss in enumerate(out) if loss.new_spof or loss.id in taken_by]:
+        loss = out[k]
         takers = taken_by.get(loss.id) if loss.effect != DOWN else None
         if not takers:
-            out.append(loss if not loss.new_spof or loss.effect == DOWN else with_spof(loss, ()))
-            continue
-        out.append(with_spof(loss, tuple(c for c in loss.left if c in takers)))
+            out[k] = loss if not loss.new_spof or loss.effect == DOWN else with_spof(loss, ())
+        else:
+            out[k] = with_spof(loss, tuple(c for c in loss.left if c in takers))
     return out
 
 
