@@ -206,7 +206,8 @@ class _Scratch(threading.local):
 
 
 def _edge_buffers(size: int):
-    return (np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.bool_))
+    """A level's edges, their from and target positions, ranks and whether each loses its target."""
+    return (*(np.empty(size, np.int32) for _ in range(3)), np.empty(size, np.int64), np.empty(size, np.bool_))
 
 
 _scratch = _Scratch()
