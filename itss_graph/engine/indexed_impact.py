@@ -169,15 +169,19 @@ def _impacted_in_contract_order(index, closure, schema: Schema) -> ImpactColumns
     if not len(positions):
         return ImpactColumns()
     services = schema.service_types()
-    type_is_service = np.array([t in services for t in index.type_names], dtype=bool)
-    type_layer = np.array([schema.layer(t) for t in index.type_names], dtype=np.int32)
+    # (services first, layer, type code) as one rank per type code; small keys sort by radix
+    by_type = sorted(range(len(index.type_names)),
+                     key=lambda c: (index.type_names[c] not in services, schema.layer(index.type_names[c]), c))
+    type_rank = np.empty(len(by_type), dtype=np.int16)
+    type_rank[by_type] = np.arange(len(by_type))
     codes = index.type_code[positions]
     is_down = np.zeros(len(positions), dtype=bool)
     is_down[:len(closure.lost)] = True
-    order = np.lexsort((index.id_rank[positions], closure.depth[positions], ~is_down, codes,
-                        type_layer[codes], ~type_is_service[codes]))
+    depth = closure.depth[positions]
+    order = np.lexsort((index.id_rank[positions], depth.astype(np.int16) if depth.max() < 1 << 15 else depth,
+                        ~is_down, type_rank[codes]))
     positions = positions[order]
-    return IndexedColumns(index, positions, is_down[order], closure.depth[positions],
+    return IndexedColumns(index, positions, is_down[order], depth[order],
                           closure.via[positions], closure.origin[positions].astype(np.int64),
                           closure.cause[positions], closure)
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import shutil
 
+from contextlib import contextmanager
+
 import itss_graph as itss
+from itss_graph.serve.recent import RecentImpacts
 from tests.serve.conftest import make_client
 
 SAN = "storage-array:dc1-san1"
@@ -22,6 +25,14 @@ SCREEN = [
 ]
 
 
+@contextmanager
+def _client_keeping_every_closure(store):
+    """A server that keeps closures of any size (the demo estate's are below the default's)."""
+    with make_client(store) as client:
+        recent = client.app.app.state.recent = RecentImpacts(least=1)  # client.app: the guard around the app
+        yield client, recent
+
+
 def _fresh_answer(store, path: str, params: dict) -> str:
     with make_client(store) as client:  # a new server: nothing kept
         response = client.get(path, params=params)
@@ -30,15 +41,15 @@ def _fresh_answer(store, path: str, params: dict) -> str:
 
 
 def test_one_what_if_asked_several_ways_walks_its_closure_once_and_answers_as_a_fresh_server(stores):
-    with make_client(stores["demo"]) as client:
+    with _client_keeping_every_closure(stores["demo"]) as (client, recent):
         answers = []
         for path, params in SCREEN:
             response = client.get(path, params=params)
             assert response.status_code == 200, response.text
             answers.append(response.text)
-        assert client.app.app.state.recent.walked == 1  # (client.app is the guard around the application)
+        assert recent.walked == 1
         client.get("/api/impacted", params={"ci": [CORE, SAN]})  # another order: another question
-        assert client.app.app.state.recent.walked == 2
+        assert recent.walked == 2
     for (path, params), answer in zip(SCREEN, answers):
         assert answer == _fresh_answer(stores["demo"], path, params), (path, params)
 
@@ -52,7 +63,7 @@ def test_a_load_makes_the_next_question_walk_the_new_store(stores, tmp_path):
     (extra / "relations.csv").write_text(f"source,type,target\napplication:9999,DEPENDS_ON,{SAN}\n",
                                          encoding="utf-8")
     params = {"ci": SAN, "limit": 1000}
-    with make_client(db) as client:
+    with _client_keeping_every_closure(db) as (client, recent):
         before = client.get("/api/impacted", params=params).json()
         store = itss.open_store(str(db))
         try:
@@ -60,7 +71,15 @@ def test_a_load_makes_the_next_question_walk_the_new_store(stores, tmp_path):
         finally:
             store.close()
         after = client.get("/api/impacted", params=params).json()
-        assert client.app.app.state.recent.walked == 2
+        assert recent.walked == 2
     assert "application:9999" not in {row["id"] for row in before["impacted"]}
     assert "application:9999" in {row["id"] for row in after["impacted"]}
     assert after["total"] == before["total"] + 1
+
+
+def test_small_closures_are_not_kept(stores):
+    with make_client(stores["demo"]) as client:
+        recent = client.app.app.state.recent
+        for offset in (0, 1):  # two requests (the answer cache keeps whole requests), one question
+            assert client.get("/api/impacted", params={"ci": "vm:0030-web1", "offset": offset}).status_code == 200
+        assert recent.walked == 2
