@@ -197,7 +197,7 @@ class _Scratch(threading.local):
     def arrays(self, n: int, groups: int, most_edges: int = 0):
         if getattr(self, "shape", None) != (n, groups):
             self.shape = (n, groups)
-            self.best, self.counted_by = np.zeros(n, np.int64), np.zeros(groups, np.int64)
+            self.best, self.counted_by = np.zeros(n, np.int32), np.zeros(groups, np.int64)
             self.lost_out, self.deg_out = np.empty(n, np.int64), np.empty(n, np.int64)
             self.edge_buffers = _edge_buffers(1024)
         if most_edges > len(self.edge_buffers[0]):

@@ -62,8 +62,9 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
     edges a level had).
 
     Scratch, reused from question to question (fresh pages cost a fault each, ~3 µs here):
-    ``best`` (one per position) and ``counted_by`` (one per group slot) hold zeros and are left
-    so; ``edges``, ``froms``, ``targets``, ``ranks``, ``causes`` hold a level's live edges (a
+    ``best`` (one int32 per position: 1 + the level's edge that explains the position so far,
+    half the memory of keeping the rank itself) and ``counted_by`` (one per group slot) hold
+    zeros and are left so; ``edges``, ``froms``, ``targets``, ``ranks``, ``causes`` hold a level's live edges (a
     level with more allocates its own)."""
     n = state.shape[0]
     n_lost = 0
@@ -123,14 +124,14 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
             ranks[j] = rank
             if loses:
                 c = targets[j]
-                if best[c] == 0 or rank < best[c]:
-                    best[c] = rank
+                if best[c] == 0 or rank < ranks[best[c] - 1]:
+                    best[c] = j + 1
         # the lost, reported in edge order
         start = n_lost
         for j in range(m):
             if causes[j]:
                 c = targets[j]
-                if best[c] == ranks[j]:
+                if best[c] == j + 1:
                     best[c] = 0
                     state[c] = LOST
                     lost_out[n_lost] = c
@@ -145,12 +146,12 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
         for j in range(m):
             if not causes[j]:
                 c = targets[j]
-                if state[c] == OK and (best[c] == 0 or ranks[j] < best[c]):
-                    best[c] = ranks[j]
+                if state[c] == OK and (best[c] == 0 or ranks[j] < ranks[best[c] - 1]):
+                    best[c] = j + 1
         for j in range(m):
             if not causes[j]:
                 c = targets[j]
-                if state[c] == OK and best[c] == ranks[j]:
+                if state[c] == OK and best[c] == j + 1:
                     best[c] = 0
                     state[c] = DEGRADED_STATE
                     deg_out[n_deg] = c
