@@ -183,7 +183,7 @@ class ContractOrderColumns(IndexedColumns):
 
     def __init__(self, index, closure, schema: Schema):
         self._index, self.closure = index, closure
-        self._unsorted = np.concatenate([closure.lost, closure.degraded]).astype(np.int64)
+        self._unsorted = np.concatenate([closure.lost, closure.degraded]).astype(np.int64, copy=False)
         services = schema.service_types()
         # (services first, layer, type code) as one rank per type code; small keys sort by radix
         by_type = sorted(range(len(index.type_names)),
