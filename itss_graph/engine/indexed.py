@@ -192,13 +192,14 @@ class _Scratch(threading.local):
     a fresh array's pages fault one by one as a walk first touches them (~3 µs each here; a
     100k-CI closure of a 1M index touches nearly all), a reused one's are mapped already. The
     walk leaves ``best`` and ``counted_by`` all zeros; the edge buffers grow to the largest
-    level seen."""
+    level seen. Positions and edge numbers are 32-bit (``indexed_jit.fits``): half the memory
+    traffic of 64-bit ones, ~15 % of a 100k-CI walk."""
 
     def arrays(self, n: int, groups: int, most_edges: int = 0):
         if getattr(self, "shape", None) != (n, groups):
             self.shape = (n, groups)
-            self.best, self.counted_by = np.zeros(n, np.int64), np.zeros(groups, np.int64)
-            self.lost_out, self.deg_out = np.empty(n, np.int64), np.empty(n, np.int64)
+            self.best, self.counted_by = np.zeros(n, np.int32), np.zeros(groups, np.int32)
+            self.lost_out, self.deg_out = np.empty(n, np.int32), np.empty(n, np.int32)
             self.edge_buffers = _edge_buffers(1024)
         if most_edges > len(self.edge_buffers[0]):
             self.edge_buffers = _edge_buffers(most_edges)
@@ -206,7 +207,8 @@ class _Scratch(threading.local):
 
 
 def _edge_buffers(size: int):
-    return (np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.bool_))
+    """A level's edges, their from and target positions, ranks and whether each loses its target."""
+    return (*(np.empty(size, np.int32) for _ in range(3)), np.empty(size, np.int64), np.empty(size, np.bool_))
 
 
 _scratch = _Scratch()
@@ -222,12 +224,13 @@ def _walk_compiled(walk, index: GraphIndex, state, group_lost, frontier, max_dep
         lost, degraded, most = walk(
             index.flow_ptr, index.flow_dst, index.flow_class, index.flow_rel, index.flow_group,
             index.group_size, index.group_min_up, index.id_rank, max(len(index.rel_names), 1),
-            state, group_lost, frontier, -1 if max_depth is None else max_depth, len(record[0]) > 0, *record,
+            state, group_lost, frontier.astype(np.int32), -1 if max_depth is None else max_depth,
+            len(record[0]) > 0, *record,
             scratch.best, scratch.counted_by, scratch.lost_out, scratch.deg_out, *scratch.edge_buffers)
     except BaseException:
         scratch.shape = None  # a walk stopped midway (out of memory) leaves marks: start afresh
         raise
-    out = scratch.lost_out[:lost].copy(), scratch.deg_out[:degraded].copy()
+    out = scratch.lost_out[:lost].astype(np.int64), scratch.deg_out[:degraded].astype(np.int64)
     scratch.arrays(n, len(index.group_owner), most)
     return out
 

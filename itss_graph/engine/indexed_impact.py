@@ -132,13 +132,9 @@ class IndexedColumns(ImpactColumns):
         stop = min(stop, len(self))
         if stop <= start:
             return []
-        index, part = self._index, slice(start, stop)
-        positions = self._positions[part]
-        types, rels = index.type_names, index.rel_names
-        return list(zip(index.ids_of(positions), [types[c] for c in self._codes[part].tolist()],
-                        index.names_of(positions), self._depth[part].tolist(),
-                        ["down" if d else "degraded" for d in self._is_down[part].tolist()],
-                        [rels[v] for v in self._via[part].tolist()], index.ids_of(self._origin[part])))
+        part = slice(start, stop)
+        return _rows(self._index, self._positions[part], self._codes[part], self._depth[part],
+                     self._is_down[part], self._via[part], self._origin[part])
 
     def rows_of(self, ids, store=None) -> dict[str, int]:
         """Rows of ``ids`` found through the store's positions, without decoding every id."""
@@ -163,23 +159,90 @@ class IndexedColumns(ImpactColumns):
                 index.rel_names[int(self._via[k])], index.id_of(int(self._origin[k])))
 
 
+def _rows(index, positions, codes, depth, is_down, via, origin) -> list[tuple]:
+    """Rows (id, type, name, depth, effect, via, from) of ``positions``, decoded in one pass."""
+    types, rels = index.type_names, index.rel_names
+    return list(zip(index.ids_of(positions), [types[c] for c in codes.tolist()], index.names_of(positions),
+                    depth.tolist(), ["down" if d else "degraded" for d in is_down.tolist()],
+                    [rels[v] for v in via.tolist()], index.ids_of(origin)))
+
+
+class ContractOrderColumns(IndexedColumns):
+    """:class:`IndexedColumns` of a closure, put in the contract's order (services first, then
+    by layer, type, effect, depth and id) only when a caller first needs more than a page.
+
+    The order sorts every impacted CI: ~3 ms of a 128k-CI closure, a quarter of the walk. A
+    page of rows (the server's ``/api/impacted``) needs only the rows it shows: rows fall in
+    buckets of equal (type rank, effect, depth), whose sizes a count gives, so a page sorts
+    only the buckets it spans, by id. Any other use sorts all rows once (the same order).
+    """
+
+    PAGE = 1000  # rows_in beyond this many rows sorts everything
+
+    _SORTED = ("_positions", "_is_down", "_depth", "_via", "_origin", "_cause", "_codes")
+
+    def __init__(self, index, closure, schema: Schema):
+        self._index, self.closure = index, closure
+        self._unsorted = np.concatenate([closure.lost, closure.degraded]).astype(np.int64, copy=False)
+        services = schema.service_types()
+        # (services first, layer, type code) as one rank per type code; small keys sort by radix
+        by_type = sorted(range(len(index.type_names)),
+                         key=lambda c: (index.type_names[c] not in services, schema.layer(index.type_names[c]), c))
+        self._type_rank = np.empty(len(by_type), dtype=np.int64)
+        self._type_rank[by_type] = np.arange(len(by_type))
+
+    def __len__(self) -> int:
+        return len(self._unsorted)
+
+    def count_down(self) -> int:
+        return len(self.closure.lost)
+
+    def __getattr__(self, name: str):
+        # the sorted columns, made on first use (IndexedColumns' methods read them)
+        if name not in self._SORTED:
+            raise AttributeError(name)
+        self._sort()
+        return self.__dict__[name]
+
+    def _keys(self) -> tuple:
+        """(type rank, whether down, depth) of the rows, unsorted (lost, then degraded)."""
+        positions = self._unsorted
+        is_down = np.zeros(len(positions), dtype=bool)
+        is_down[:len(self.closure.lost)] = True
+        return self._type_rank[self._index.type_code[positions]], is_down, self.closure.depth[positions]
+
+    def _sort(self) -> None:
+        index, closure, positions = self._index, self.closure, self._unsorted
+        type_rank, is_down, depth = self._keys()
+        order = np.lexsort((index.id_rank[positions], depth.astype(np.int16) if depth.max(initial=0) < 1 << 15 else depth,
+                            ~is_down, type_rank.astype(np.int16)))
+        positions = positions[order]
+        self.__dict__.update(_positions=positions, _is_down=is_down[order], _depth=depth[order],
+                             _via=closure.via[positions], _origin=closure.origin[positions].astype(np.int64),
+                             _cause=closure.cause[positions], _codes=index.type_code[positions])
+
+    def rows_in(self, start: int, stop: int) -> list[tuple]:
+        stop = min(stop, len(self))
+        if "_positions" in self.__dict__ or stop <= start or stop - start > self.PAGE:
+            return super().rows_in(start, stop)
+        index, closure, positions = self._index, self.closure, self._unsorted
+        type_rank, is_down, depth = self._keys()
+        bucket = (type_rank * 2 + ~is_down) * (int(depth.max(initial=0)) + 1) + depth
+        ends = np.cumsum(np.bincount(bucket))  # rows up to the end of each bucket
+        first, last = np.searchsorted(ends, [start, stop - 1], side="right")
+        before = int(ends[first - 1]) if first else 0
+        chosen = np.flatnonzero((bucket >= first) & (bucket <= last))
+        chosen = chosen[np.lexsort((index.id_rank[positions[chosen]], bucket[chosen]))][start - before:stop - before]
+        at = positions[chosen]
+        return _rows(index, at, index.type_code[at], depth[chosen], is_down[chosen], closure.via[at],
+                     closure.origin[at].astype(np.int64))
+
+
 def _impacted_in_contract_order(index, closure, schema: Schema) -> ImpactColumns:
     """The impacted CIs as lazy columns, sorted like make_result sorts them, in numpy."""
-    positions = np.concatenate([closure.lost, closure.degraded]).astype(np.int64)
-    if not len(positions):
+    if not len(closure.lost) + len(closure.degraded):
         return ImpactColumns()
-    services = schema.service_types()
-    type_is_service = np.array([t in services for t in index.type_names], dtype=bool)
-    type_layer = np.array([schema.layer(t) for t in index.type_names], dtype=np.int32)
-    codes = index.type_code[positions]
-    is_down = np.zeros(len(positions), dtype=bool)
-    is_down[:len(closure.lost)] = True
-    order = np.lexsort((index.id_rank[positions], closure.depth[positions], ~is_down, codes,
-                        type_layer[codes], ~type_is_service[codes]))
-    positions = positions[order]
-    return IndexedColumns(index, positions, is_down[order], closure.depth[positions],
-                          closure.via[positions], closure.origin[positions].astype(np.int64),
-                          closure.cause[positions], closure)
+    return ContractOrderColumns(index, closure, schema)
 
 
 __all__ = ["impact_indexed"]

@@ -113,7 +113,7 @@ async def impact(request: Request, ci: list[str] = Query(..., description="Faile
     _limit(len(ci), request.app.state.options.limits.failed_cis, "failed CIs")
     return await answer(request, "impact", lambda s, t: verbs.impact(
         s, ci, depth=depth, obligations=obligations, lang=lang, with_props=format == "html",
-        document=format != "csv"), format, download)
+        document=format != "csv", recent=request.app.state.recent), format, download)
 
 
 @router.get("/blast-radius", summary="Services a failure affects, ranked (itss blast-radius)",
@@ -126,7 +126,7 @@ async def blast_radius(request: Request, ci: list[str] = Query(...), lang: Lang 
     _limit(len(ci), request.app.state.options.limits.failed_cis, "failed CIs")
     return await answer(request, "blast-radius", lambda s, t: verbs.blast_radius(
         s, ci, lang=lang, with_props=format == "html", services_offset=services_offset,
-        services_limit=services_limit), format, download)
+        services_limit=services_limit, recent=request.app.state.recent), format, download)
 
 
 @router.get("/impacted", summary="A page of the CIs a failure impacts (the rows of itss impact)",
@@ -135,7 +135,8 @@ async def impacted(request: Request, ci: list[str] = Query(..., description="Fai
                    offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000),
                    format: Format = "json", download: bool = False):
     _limit(len(ci), request.app.state.options.limits.failed_cis, "failed CIs")
-    return await answer(request, "impacted", lambda s, t: verbs.impacted_page(s, ci, offset=offset, limit=limit),
+    return await answer(request, "impacted", lambda s, t: verbs.impacted_page(s, ci, offset=offset, limit=limit,
+                                                                           recent=request.app.state.recent),
                         format, download)
 
 

@@ -29,6 +29,7 @@ from itss_graph.i18n import M_
 from itss_graph.serve import api, pages
 from itss_graph.errors import ItssError
 from itss_graph.serve.profiles import ProfileShelf
+from itss_graph.serve.recent import RecentImpacts
 from itss_graph.serve.options import DEFAULT_PORT, Limits, ServeOptions
 from itss_graph.serve.runner import Runner
 from itss_graph.serve.security import Guard, is_loopback, new_token
@@ -93,6 +94,7 @@ def create_app(store_settings, options: ServeOptions | None = None, *, warm_up: 
                   description="The `itss` CLI as a JSON API: `/api/VERB` answers exactly what "
                               "`itss VERB --format json` prints for the same arguments.")
     app.state.runner = runner
+    app.state.recent = RecentImpacts()  # the last few closures, for one what-if asked several ways
     app.state.options = options
     app.state.store_settings = store_settings
     app.state.profiles = ProfileShelf(options.profiles_dir, kept=options.limits.uploads_kept)

@@ -65,10 +65,20 @@ def _table_report(title: str, headers: list[str], rows: list[list], lang: str, s
 
 # -- impact family ---------------------------------------------------------------------------------
 
+def _impact(store, ci_ids: list[str], *, max_depth: int | None = None, with_props: bool = False,
+            recent=None):
+    """``itss.impact``, from the server's recent closures (:class:`~itss_graph.serve.recent.RecentImpacts`)
+    when given; an answer with every CI's properties (for HTML) is walked afresh."""
+    if recent is None or with_props:
+        return itss.impact(store, ci_ids, max_depth=max_depth, with_props=with_props)
+    return recent.impact(store, ci_ids, max_depth=max_depth)
+
+
 def impact(store, ci_ids: list[str], *, depth: int | None = None, obligations: bool = True,
-           lang: str = "en", with_props: bool = False, document: bool = True) -> Answer:
-    """``itss impact`` (``document=False``: the CSV only, which needs no service classes)."""
-    result = itss.impact(store, ci_ids, max_depth=depth, with_props=with_props)
+           lang: str = "en", with_props: bool = False, document: bool = True, recent=None) -> Answer:
+    """``itss impact`` (``document=False``: the CSV only, which needs no service classes;
+    ``recent``: the server's recent closures)."""
+    result = _impact(store, ci_ids, max_depth=depth, with_props=with_props, recent=recent)
     radius = itss.assess_impact(store, result) if document else None
     duties = itss.obligations(store, result, radius=radius) if obligations and document else None
     links = itss.failure_links(store, result) if with_props else None  # for the HTML view
@@ -82,11 +92,11 @@ def impact(store, ci_ids: list[str], *, depth: int | None = None, obligations: b
 
 
 def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool = False,
-                 services_offset: int = 0, services_limit: int | None = None) -> Answer:
+                 services_offset: int = 0, services_limit: int | None = None, recent=None) -> Answer:
     """``itss blast-radius`` (``services_offset``/``services_limit``: a page of the ranked
     services in the JSON and CSV, as ``--services-offset``/``--services-limit``)."""
     page = dict(services_offset=services_offset, services_limit=services_limit)
-    answer = itss.blast_radius(store, ci_ids, with_props=with_props)
+    answer = itss.assess_impact(store, _impact(store, ci_ids, with_props=with_props, recent=recent))
     duties = itss.obligations(store, answer.impact, radius=answer)
     links = itss.failure_links(store, answer.impact) if with_props else None  # for the HTML report
 
@@ -100,7 +110,7 @@ def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool
 IMPACTED_KEYS = ("id", "type", "name", "depth", "effect", "via", "from")
 
 
-def impacted_page(store, ci_ids: list[str], *, offset: int = 0, limit: int = 100) -> Answer:
+def impacted_page(store, ci_ids: list[str], *, offset: int = 0, limit: int = 100, recent=None) -> Answer:
     """A page of ``impact``'s ``impacted`` list (the same rows in the same order): the what-if
     screen shows the counts and fetches rows a page at a time, not 128k of them at once.
 
@@ -109,7 +119,7 @@ def impacted_page(store, ci_ids: list[str], *, offset: int = 0, limit: int = 100
     >>> page["total"], [r["id"] for r in page["impacted"]]
     (5, ['server:app1'])
     """
-    result = itss.impact(store, ci_ids, with_props=False)  # rows only: no CI's properties read
+    result = _impact(store, ci_ids, recent=recent)  # rows only: no CI's properties read
     rows = result.columns.rows_in(offset, offset + limit)
     document = {"total": len(result.columns), "offset": offset,
                 "impacted": [dict(zip(IMPACTED_KEYS, row)) for row in rows]}
