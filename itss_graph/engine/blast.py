@@ -178,20 +178,28 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
         if source.type in services:
             found[source.id] = [DOWN, 0, True, ({"id": source.id, "type": source.type, "name": source.name,
                                                  "via": None},), None]
-    # the chains are built when read (a screen shows a page of 1,500 services at risk)
-    in_answer = _AnswerChains(whole)
-    rows = columns.rows_in(0, columns.leading(services))
-    for k, (i, _, _, depth, effect, _, _) in enumerate(rows):
-        if effect == DOWN:
-            found[i] = [DOWN, depth, False, LazyChain(in_answer, k), None]
+    # the impacted services (id, depth, down, key of its chain); the chains are built when
+    # read (a screen shows a page of 1,500 services at risk)
+    if getattr(columns, "closure", None) is not None:  # from the closure index: in positions,
+        from itss_graph.engine.closure_services import ClosureChains, services_in_closure
+
+        in_answer = ClosureChains(result)  # the answer's rows left unsorted
+        impacted = services_in_closure(columns, services)
+        index = in_answer.index
+    else:
+        in_answer, index = _AnswerChains(whole), None
+        impacted = [(i, depth, effect == DOWN, k) for k, (i, _, _, depth, effect, _, _)
+                    in enumerate(columns.rows_in(0, columns.leading(services)))]
+    for i, depth, down, key in impacted:
+        if down:
+            found[i] = [DOWN, depth, False, LazyChain(in_answer, key), None]
         elif i in is_weakened:
-            found[i] = [AT_RISK, depth, False, LazyChain(in_answer, k), i]
+            found[i] = [AT_RISK, depth, False, LazyChain(in_answer, key), i]
     # every service lost (failed, or down in the answer) is in ``found`` already
     below = downstream_tree(store, weakened, schema=schema, only_types=services, except_ends=found)
     ends = below.ends
     starts = sorted({start for start, _ in ends.values()})  # CIs the answer lists as degraded
-    at_row = columns.rows_of(starts, store)
-    to_start = dict(zip(starts, whole.chains_at([at_row[i] for i in starts])))
+    to_start = dict(zip(starts, in_answer.chains_to(store, starts)))
     through = _ChainsThrough(to_start, below)
     for s in sorted(ends):
         start, level = ends[s]
@@ -202,12 +210,13 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     groups = {name for name, ci_type in schema.ci_types.items() if ci_type.is_group}
     left = sorted({c for g in losses if g.effect == DEGRADED for c in g.left})
     candidates = [c for c, (ci_type, _) in store.headers(left).items() if ci_type not in groups]
+    known = {i: key for i, _, _, key in impacted} if index is not None else {}  # their positions
     nexts = next_failures(store, result, candidates, [*at_risk, *weakened], schema=schema,
-                          positions=_positions(columns, rows, below))
+                          positions={**known, **below.positions})
     losses = with_new_spof(losses, nexts)
 
     graded = _grades(criticality_policy())
-    cis = names_and_props(store, sorted(found), _index_of(columns))
+    cis = names_and_props(store, sorted(found), index)
     none: dict = {}
     out, keys = [], []
     for s, (status, depth, failed, chain, lost_at) in found.items():
@@ -248,20 +257,6 @@ def _grades(policy):
     return graded
 
 
-def _index_of(columns):
-    """The closure index an answer came from (None: it was read level by level)."""
-    return columns.index_arrays()[0] if getattr(columns, "closure", None) is not None else None
-
-
-def _positions(columns, rows: list[tuple], below: PathTree) -> dict[str, int]:
-    """The closure-index positions of the services an answer from the index graded (its
-    service rows, the downstream walk's ends): none for an answer read level by level."""
-    if getattr(columns, "closure", None) is None:
-        return {}
-    at = columns.index_arrays()[1][:len(rows)].tolist()
-    return {**dict(zip((row[0] for row in rows), at)), **below.positions}
-
-
 class _AnswerChains:
     """The chains of rows of an impact answer (:meth:`ImpactResult.chains_at`)."""
 
@@ -270,6 +265,11 @@ class _AnswerChains:
 
     def chains_of(self, rows: list[int]) -> list[list[dict]]:
         return self.whole.chains_at(rows)
+
+    def chains_to(self, store: Store, ids: list[str]) -> list[list[dict]]:
+        """The chains of some CIs of the answer, by id."""
+        at_row = self.whole.columns.rows_of(ids, store)
+        return self.whole.chains_at([at_row[i] for i in ids])
 
 
 class _ChainsThrough:

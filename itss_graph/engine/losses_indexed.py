@@ -28,6 +28,7 @@ from itertools import repeat
 import numpy as np
 
 from itss_graph.engine.group_loss import MEMBER_PAGE, GroupLoss, Members
+from itss_graph.engine.closure_services import closure_of, impacted_positions
 from itss_graph.engine.indexed import LOST, distinct
 from itss_graph.engine.result import GROUP
 from itss_graph.semantics import DOWN
@@ -39,8 +40,8 @@ def losses_in_index(columns) -> list[GroupLoss]:
     """The redundancy losses of a whole answer whose columns are
     :class:`itss_graph.engine.indexed_impact.IndexedColumns` (same list, same order as the
     store-read path: lost first, then by depth, id, group text and group key)."""
-    index, positions, _, _ = columns.index_arrays()
-    closure = columns.closure
+    index, closure = closure_of(columns)
+    positions, _ = impacted_positions(columns)  # (the rows' order does not matter here)
     state = closure.state
     # the CIs the answer explains by a redundancy group, and their edges to group members
     owner_set = np.sort(positions[closure.cause[positions] == GROUP]).astype(np.int64)
