@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -28,19 +28,62 @@ from itss_graph.stores.graph_index import GraphIndex, edges_from
 OK, DEGRADED_STATE, LOST, FAILED = 0, 1, 2, 3
 
 
-@dataclass
 class Closure:
     """Per-position state after propagation; ``lost``/``degraded`` list positions in the order
-    they were reached."""
+    they were reached (together, lost then degraded: the closure's rows).
 
-    state: np.ndarray
-    depth: np.ndarray
-    via: np.ndarray  # relation code (via, origin, cause: meaningful where state is not OK)
-    origin: np.ndarray  # position the failure came from
-    lost: np.ndarray
-    degraded: np.ndarray
-    cause: np.ndarray  # explanation class per position: 0 hard, 1 redundancy group, 2 degrading
-    group_lost: np.ndarray  # lost providers per redundancy-group slot
+    Why each reached position fell: its depth, via (relation code), origin (the position the
+    failure came from) and cause (explanation class: 0 hard, 1 redundancy group, 2 degrading),
+    held per position — ``depth``, ``via``, ``origin``, ``cause``: arrays over the whole index,
+    meaningful where state is not OK (-1 at a failed position, whose depth is 0) — or per row —
+    ``rows``: (depth, via, origin, cause) as one int32 row per lost, then degraded position. A
+    kernel gives one form; the other is made when first read. A page of a large closure reads
+    rows only, and never writes the 100k scattered entries of the per-position arrays (~2 ms at
+    1M CIs); a chain walk reads ``origin`` by position.
+    """
+
+    def __init__(self, state: np.ndarray, lost: np.ndarray, degraded: np.ndarray, group_lost: np.ndarray,
+                 *, failed: np.ndarray, per_position: tuple | None = None, rows: np.ndarray | None = None):
+        self.state, self.lost, self.degraded, self.failed = state, lost, degraded, failed
+        self.group_lost = group_lost  # lost providers per redundancy-group slot
+        if per_position is not None:
+            self.depth, self.via, self.origin, self.cause = per_position
+        if rows is not None:
+            self.rows = rows
+
+    @cached_property
+    def rows(self) -> np.ndarray:
+        at = np.concatenate([self.lost, self.degraded])
+        return np.stack([self.depth[at], self.via[at], self.origin[at], self.cause[at]], axis=1).astype(np.int32)
+
+    @cached_property
+    def _per_position(self) -> tuple:
+        n, rows = len(self.state), self.rows
+        at = np.concatenate([self.lost, self.degraded])
+        # np.zeros, not zeros(): in a long-running process the allocator serves these from its
+        # heap (pages already mapped), where fresh pages of zeros() would fault one by one as a
+        # 100k-CI closure touches nearly all of them (~13 ms at 1M CIs)
+        depth, via = np.zeros(n, np.int32), np.empty(n, np.int16)
+        origin, cause = np.empty(n, np.int32), np.empty(n, np.int8)
+        depth[at], via[at], origin[at], cause[at] = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
+        via[self.failed], origin[self.failed], cause[self.failed] = -1, -1, -1
+        return depth, via, origin, cause
+
+    @cached_property
+    def depth(self) -> np.ndarray:
+        return self._per_position[0]
+
+    @cached_property
+    def via(self) -> np.ndarray:
+        return self._per_position[1]
+
+    @cached_property
+    def origin(self) -> np.ndarray:
+        return self._per_position[2]
+
+    @cached_property
+    def cause(self) -> np.ndarray:
+        return self._per_position[3]
 
 
 def zeros(n: int, dtype) -> np.ndarray:
@@ -200,6 +243,7 @@ class _Scratch(threading.local):
             self.shape = (n, groups)
             self.best, self.counted_by = np.zeros(n, np.int32), np.zeros(groups, np.int32)
             self.lost_out, self.deg_out = np.empty(n, np.int32), np.empty(n, np.int32)
+            self.lost_rows, self.deg_rows = np.empty((n, 4), np.int32), np.empty((n, 4), np.int32)
             self.edge_buffers = _edge_buffers(1024)
         if most_edges > len(self.edge_buffers[0]):
             self.edge_buffers = _edge_buffers(most_edges)
@@ -214,45 +258,44 @@ def _edge_buffers(size: int):
 _scratch = _Scratch()
 
 
-def _walk_compiled(walk, index: GraphIndex, state, group_lost, frontier, max_depth, record=None):
-    """(lost positions in order, degraded positions in order) of the compiled walk."""
+_NO_ROWS = np.empty((0, 4), np.int32)
+
+
+def _walk_compiled(walk, index: GraphIndex, state, group_lost, frontier, max_depth, record: bool = False):
+    """(lost positions in order, degraded positions in order) of the compiled walk; with
+    ``record``, also their rows (depth, via, origin, cause) in the same orders: views of this
+    thread's scratch, valid until its next walk."""
     n = index.size
-    if record is None:
-        record = (np.empty(0, np.int32), np.empty(0, np.int16), np.empty(0, np.int32), np.empty(0, np.int8))
     scratch = _scratch.arrays(n, len(index.group_owner))
     try:
         lost, degraded, most = walk(
             index.flow_ptr, index.flow_dst, index.flow_class, index.flow_rel, index.flow_group,
             index.group_size, index.group_min_up, index.id_rank, max(len(index.rel_names), 1),
-            state, group_lost, frontier.astype(np.int32), -1 if max_depth is None else max_depth,
-            len(record[0]) > 0, *record,
+            state, group_lost, frontier.astype(np.int32), -1 if max_depth is None else max_depth, record,
+            scratch.lost_rows if record else _NO_ROWS, scratch.deg_rows if record else _NO_ROWS,
             scratch.best, scratch.counted_by, scratch.lost_out, scratch.deg_out, *scratch.edge_buffers)
     except BaseException:
         scratch.shape = None  # a walk stopped midway (out of memory) leaves marks: start afresh
         raise
     out = scratch.lost_out[:lost].astype(np.int64), scratch.deg_out[:degraded].astype(np.int64)
+    if record:
+        out += scratch.lost_rows[:lost], scratch.deg_rows[:degraded]
     scratch.arrays(n, len(index.group_owner), most)
     return out
 
 
 def _propagate_compiled(walk, index: GraphIndex, failed: np.ndarray, max_depth: int | None) -> Closure:
-    # np.zeros, not zeros(): in a long-running process the allocator serves these from its
-    # heap (pages already mapped; clearing 20 MB ~0.5 ms), where fresh pages of zeros() would
-    # fault one by one as a 100k-CI closure touches nearly all of them (~13 ms at 1M CIs)
-    n = index.size
-    state = np.zeros(n, np.int8)
-    depth = np.zeros(n, np.int32)
-    via = np.empty(n, dtype=np.int16)
-    origin = np.empty(n, dtype=np.int32)
-    cause = np.empty(n, dtype=np.int8)
+    state = np.zeros(index.size, np.int8)  # np.zeros: see Closure._per_position
     group_lost = np.zeros(len(index.group_owner), np.int32)
     failed = distinct(np.asarray(failed, dtype=np.int64))
     state[failed] = FAILED
-    via[failed], origin[failed], cause[failed] = -1, -1, -1
-    lost, degraded = _walk_compiled(walk, index, state, group_lost, failed, max_depth,
-                                    (depth, via, origin, cause))
-    degraded = degraded[state[degraded] == DEGRADED_STATE]  # some were lost later
-    return Closure(state, depth, via, origin, lost, degraded, cause, group_lost)
+    lost, degraded, lost_rows, deg_rows = _walk_compiled(walk, index, state, group_lost, failed, max_depth,
+                                                         record=True)
+    still = state[degraded] == DEGRADED_STATE  # some were lost later
+    if still.all():
+        return Closure(state, lost, degraded, group_lost, failed=failed, rows=np.concatenate([lost_rows, deg_rows]))
+    return Closure(state, lost, degraded[still], group_lost, failed=failed,
+                   rows=np.concatenate([lost_rows, deg_rows[still]]))
 
 
 def propagate(index: GraphIndex, failed: np.ndarray, max_depth: int | None = None) -> Closure:
@@ -287,7 +330,7 @@ def propagate(index: GraphIndex, failed: np.ndarray, max_depth: int | None = Non
     lost = np.concatenate(lost_order) if lost_order else np.empty(0, dtype=np.int64)
     degraded = np.concatenate(degraded_order) if degraded_order else np.empty(0, dtype=np.int64)
     degraded = degraded[state[degraded] == DEGRADED_STATE]  # some were lost later
-    return Closure(state, depth, via, origin, lost, degraded, cause, group_lost)
+    return Closure(state, lost, degraded, group_lost, failed=failed, per_position=(depth, via, origin, cause))
 
 
 def further_losses(index: GraphIndex, closure: Closure, extra: int) -> np.ndarray:

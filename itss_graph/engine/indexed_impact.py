@@ -209,17 +209,17 @@ class ContractOrderColumns(IndexedColumns):
         positions = self._unsorted
         is_down = np.zeros(len(positions), dtype=bool)
         is_down[:len(self.closure.lost)] = True
-        return self._type_rank[self._index.type_code[positions]], is_down, self.closure.depth[positions]
+        return self._type_rank[self._index.type_code[positions]], is_down, self.closure.rows[:, 0]
 
     def _sort(self) -> None:
         index, closure, positions = self._index, self.closure, self._unsorted
         type_rank, is_down, depth = self._keys()
         order = np.lexsort((index.id_rank[positions], depth.astype(np.int16) if depth.max(initial=0) < 1 << 15 else depth,
                             ~is_down, type_rank.astype(np.int16)))
-        positions = positions[order]
-        self.__dict__.update(_positions=positions, _is_down=is_down[order], _depth=depth[order],
-                             _via=closure.via[positions], _origin=closure.origin[positions].astype(np.int64),
-                             _cause=closure.cause[positions], _codes=index.type_code[positions])
+        positions, rows = positions[order], closure.rows[order]
+        self.__dict__.update(_positions=positions, _is_down=is_down[order], _depth=rows[:, 0],
+                             _via=rows[:, 1], _origin=rows[:, 2].astype(np.int64),
+                             _cause=rows[:, 3], _codes=index.type_code[positions])
 
     def rows_in(self, start: int, stop: int) -> list[tuple]:
         stop = min(stop, len(self))
@@ -233,9 +233,9 @@ class ContractOrderColumns(IndexedColumns):
         before = int(ends[first - 1]) if first else 0
         chosen = np.flatnonzero((bucket >= first) & (bucket <= last))
         chosen = chosen[np.lexsort((index.id_rank[positions[chosen]], bucket[chosen]))][start - before:stop - before]
-        at = positions[chosen]
-        return _rows(index, at, index.type_code[at], depth[chosen], is_down[chosen], closure.via[at],
-                     closure.origin[at].astype(np.int64))
+        at, rows = positions[chosen], closure.rows[chosen]
+        return _rows(index, at, index.type_code[at], rows[:, 0], is_down[chosen], rows[:, 1],
+                     rows[:, 2].astype(np.int64))
 
 
 def _impacted_in_contract_order(index, closure, schema: Schema) -> ImpactColumns:

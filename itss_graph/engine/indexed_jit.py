@@ -53,13 +53,14 @@ def fits(index) -> bool:
 
 @njit(cache=True, nogil=True)
 def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group_min_up, id_rank,
-         rel_count, state, group_lost, frontier, max_depth, record, depth, via, origin, cause,
+         rel_count, state, group_lost, frontier, max_depth, record, lost_rows, deg_rows,
          best, counted_by, lost_out, deg_out, edges, froms, targets, ranks, causes):  # pragma: no cover - compiled; parity tested
     """Walks the levels from ``frontier`` (distinct positions), updating ``state`` and
-    ``group_lost``; with ``record``, writes depth, via, origin and cause where it reaches.
-    Writes the lost positions in the order reached to ``lost_out`` and the degraded ones to
-    ``deg_out`` (one slot per position each) and returns (lost count, degraded count, the most
-    edges a level had).
+    ``group_lost``. Writes the lost positions in the order reached to ``lost_out`` and the
+    degraded ones to ``deg_out`` (one slot per position each) and, with ``record``, why each was
+    reached to the same row of ``lost_rows`` / ``deg_rows`` (depth, via, origin, cause: rows
+    written in order, not scattered over the index); returns (lost count, degraded count, the
+    most edges a level had).
 
     Scratch, reused from question to question (fresh pages cost a fault each, ~3 µs here):
     ``best`` (one int32 per position: 1 + the level's edge that explains the position so far,
@@ -135,13 +136,13 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
                     best[c] = 0
                     state[c] = LOST
                     lost_out[n_lost] = c
-                    n_lost += 1
                     if record:
                         e = edges[j]
-                        depth[c] = level
-                        via[c] = flow_rel[e]
-                        origin[c] = froms[j]
-                        cause[c] = flow_class[e]
+                        lost_rows[n_lost, 0] = level
+                        lost_rows[n_lost, 1] = flow_rel[e]
+                        lost_rows[n_lost, 2] = froms[j]
+                        lost_rows[n_lost, 3] = flow_class[e]
+                    n_lost += 1
         # the degraded: targets still OK after this level's losses
         for j in range(m):
             if not causes[j]:
@@ -155,12 +156,12 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
                     best[c] = 0
                     state[c] = DEGRADED_STATE
                     deg_out[n_deg] = c
-                    n_deg += 1
                     if record:
                         e = edges[j]
-                        depth[c] = level
-                        via[c] = flow_rel[e]
-                        origin[c] = froms[j]
-                        cause[c] = flow_class[e]
+                        deg_rows[n_deg, 0] = level
+                        deg_rows[n_deg, 1] = flow_rel[e]
+                        deg_rows[n_deg, 2] = froms[j]
+                        deg_rows[n_deg, 3] = flow_class[e]
+                    n_deg += 1
         cur = lost_out[start:n_lost]
     return n_lost, n_deg, most
