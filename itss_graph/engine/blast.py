@@ -180,10 +180,11 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
                                                  "via": None},), None]
     # the impacted services (id, depth, down, key of its chain); the chains are built when
     # read (a screen shows a page of 1,500 services at risk)
-    if getattr(columns, "closure", None) is not None:  # from the closure index: in positions,
+    if getattr(columns, "closure", None) is not None:
+        # from the closure index: read in positions (keys), the answer's rows left unsorted
         from itss_graph.engine.closure_services import ClosureChains, services_in_closure
 
-        in_answer = ClosureChains(result)  # the answer's rows left unsorted
+        in_answer = ClosureChains(result)
         impacted = services_in_closure(columns, services)
         index = in_answer.index
     else:
@@ -210,7 +211,7 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     groups = {name for name, ci_type in schema.ci_types.items() if ci_type.is_group}
     left = sorted({c for g in losses if g.effect == DEGRADED for c in g.left})
     candidates = [c for c, (ci_type, _) in store.headers(left).items() if ci_type not in groups]
-    known = {i: key for i, _, _, key in impacted} if index is not None else {}  # their positions
+    known = {i: key for i, _, _, key in impacted} if index is not None else {}  # keys are positions
     nexts = next_failures(store, result, candidates, [*at_risk, *weakened], schema=schema,
                           positions={**known, **below.positions})
     losses = with_new_spof(losses, nexts)

@@ -52,9 +52,14 @@ class LazyChain(Sequence):
 
     @property
     def steps(self) -> tuple[dict, ...]:
-        if self._steps is None:
-            self._set(self._source.chains_of([self._key])[0])
-        return self._steps
+        steps = self._steps
+        if steps is None:
+            source = self._source
+            if source is None:  # another thread built it meanwhile (steps are set first)
+                return self._steps
+            steps = tuple(source.chains_of([self._key])[0])
+            self._set(steps)
+        return steps
 
     def _set(self, steps: Iterable[dict]) -> None:
         self._steps = tuple(steps)
@@ -96,8 +101,8 @@ def materialise(chains: Iterable[Sequence[dict]]) -> None:
     sequences are built already and left alone)."""
     pending: dict[int, tuple[ChainSource, dict]] = {}  # id(source) -> (source, key -> chains)
     for chain in chains:
-        if isinstance(chain, LazyChain) and not chain.built:
-            source = chain._source
+        source = chain._source if isinstance(chain, LazyChain) else None
+        if source is not None and not chain.built:
             by_key = pending.setdefault(id(source), (source, {}))[1]
             by_key.setdefault(chain._key, []).append(chain)
     for source, by_key in pending.values():
