@@ -201,13 +201,16 @@ def bench_estate(size: str, repeat: int) -> dict:
         bfs_ms = bfs_s * 1000
         # the what-if screen: the blast radius with its first page of services, then the first
         # page of impacted CIs (each VM a new question)
-        screen_ms, blast_ms, page_ms, client_ms = [], [], [], []
+        screen_ms, blast_ms, page_ms, more_ms, client_ms = [], [], [], [], []
         for vm in vms[:repeat]:
             s1, c1, doc = ask(client, url, "/api/blast-radius", {"ci": [carrier, vm], "services_limit": SERVICES_PAGE})
             s2, c2, page = ask(client, url, "/api/impacted", {"ci": [carrier, vm], "offset": 0, "limit": IMPACTED_PAGE})
+            s3, _, _ = ask(client, url, "/api/blast-radius", {"ci": [carrier, vm], "services_offset": SERVICES_PAGE,
+                                                              "services_limit": SERVICES_PAGE})  # "more"
             screen_ms.append(s1 + s2)
             blast_ms.append(s1)
             page_ms.append(s2)
+            more_ms.append(s3)
             client_ms.append(c1 + c2)
         out["closure"] = {"probe": f"what-if of {carrier} (and one VM) as the screen asks it: blast-radius with "
                                    f"{SERVICES_PAGE} services, then {IMPACTED_PAGE} impacted CIs",
@@ -215,6 +218,7 @@ def bench_estate(size: str, repeat: int) -> dict:
                           "services": {"down": doc["summary"]["down"], "at_risk": doc["summary"]["at_risk"]},
                           "server_ms": summary(screen_ms), "client_ms": summary(client_ms),
                           "blast_radius_page_ms": summary(blast_ms), "impacted_page_ms": summary(page_ms),
+                          "more_services_ms": summary(more_ms),
                           "csr_bfs_ms": round(bfs_ms, 2), "csr_bfs_reached": bfs_reached,
                           "ratio": round(statistics.median(screen_ms) / bfs_ms, 1)}
         # the closure alone, served: the first page of impacted CIs as the first question of a
@@ -334,6 +338,8 @@ def main() -> None:
          "the screen's first question", None),
         (f"  impacted page ({IMPACTED_PAGE} rows)", results["closure"]["impacted_page_ms"]["median"], "",
          "the screen's second question", None),
+        (f"  \"more\": the next {SERVICES_PAGE} services", results["closure"]["more_services_ms"]["median"], "",
+         "the same failure's blast radius, next page", None),
         ("  closure walk, compiled kernel", results["closure"]["kernel_ms"]["compiled"]["median"], "",
          f"{results['closure']['kernel_ratio']['compiled']}× CSR BFS (numba, the server's; in this process)", None),
         ("  closure walk, numpy kernel", results["closure"]["kernel_ms"]["numpy"]["median"], "",

@@ -226,15 +226,21 @@ class ContractOrderColumns(IndexedColumns):
         if "_positions" in self.__dict__ or stop <= start or stop - start > self.PAGE:
             return super().rows_in(start, stop)
         index, closure, positions = self._index, self.closure, self._unsorted
-        type_rank, is_down, depth = self._keys()
-        bucket = (type_rank * 2 + ~is_down) * (int(depth.max(initial=0)) + 1) + depth
+        depth, lost = closure.rows[:, 0], len(closure.lost)
+        # bucket (type rank, degraded, depth) per row in 32 bits: the lost rows come first
+        levels = int(depth.max(initial=0)) + 1
+        bucket = self._type_rank.astype(np.int32)[index.type_code[positions]]
+        bucket *= 2
+        bucket[lost:] += 1
+        bucket *= levels
+        bucket += depth
         ends = np.cumsum(np.bincount(bucket))  # rows up to the end of each bucket
         first, last = np.searchsorted(ends, [start, stop - 1], side="right")
         before = int(ends[first - 1]) if first else 0
         chosen = np.flatnonzero((bucket >= first) & (bucket <= last))
         chosen = chosen[np.lexsort((index.id_rank[positions[chosen]], bucket[chosen]))][start - before:stop - before]
         at, rows = positions[chosen], closure.rows[chosen]
-        return _rows(index, at, index.type_code[at], rows[:, 0], is_down[chosen], rows[:, 1],
+        return _rows(index, at, index.type_code[at], rows[:, 0], chosen < lost, rows[:, 1],
                      rows[:, 2].astype(np.int64))
 
 

@@ -96,8 +96,11 @@ def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool
     """``itss blast-radius`` (``services_offset``/``services_limit``: a page of the ranked
     services in the JSON and CSV, as ``--services-offset``/``--services-limit``)."""
     page = dict(services_offset=services_offset, services_limit=services_limit)
-    answer = itss.assess_impact(store, _impact(store, ci_ids, with_props=with_props, recent=recent))
-    duties = itss.obligations(store, answer.impact, radius=answer)
+    if recent is None or with_props:
+        answer = itss.assess_impact(store, itss.impact(store, ci_ids, with_props=with_props))
+        duties = itss.obligations(store, answer.impact, radius=answer)
+    else:  # the server's recent answers: "more" services of one what-if grade them once
+        answer, duties = recent.assessed(store, ci_ids)
     links = itss.failure_links(store, answer.impact) if with_props else None  # for the HTML report
 
     def report() -> str:

@@ -1,5 +1,6 @@
 """The server's recent closures: the what-if screen's several views of one failure walk it
-once, answer exactly as a fresh server does, and a load makes the next question walk afresh."""
+and grade its services once, answer exactly as a fresh server does, and a load makes the next
+question walk afresh."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def test_one_what_if_asked_several_ways_walks_its_closure_once_and_answers_as_a_
             response = client.get(path, params=params)
             assert response.status_code == 200, response.text
             answers.append(response.text)
-        assert recent.walked == 1
+        assert (recent.walked, recent.graded) == (1, 1)
         client.get("/api/impacted", params={"ci": [CORE, SAN]})  # another order: another question
         assert recent.walked == 2
     for (path, params), answer in zip(SCREEN, answers):
