@@ -126,9 +126,11 @@ def _chains(parent: dict, reached: list[str], headers: dict, store: Store) -> di
 
 
 class IndexPathTree(PathTree):
-    """The walk over the closure index's CSR arrays: per CI reached, its parent and the
-    relation from it, in arrays; each end's start and level come from walking the parent links
-    up (positions only), its chain's steps are decoded when asked for."""
+    """The walk over the closure index's CSR arrays. Kept after it: the CIs on its chains
+    (``nodes``, sorted positions), each one's parent as a place in ``nodes`` (-1 at a start)
+    and the relation from it: ~20k entries for the 1M what-if, not arrays over the whole
+    index (a server keeps a large answer's blast radius for its next pages). Each end's start
+    and level come from walking these links up; a chain's steps are decoded when asked for."""
 
     def __init__(self, store: Store, index, start: list[str], only_types, skip: frozenset = frozenset()):
         import numpy as np
@@ -138,12 +140,12 @@ class IndexPathTree(PathTree):
 
         n = index.size
         winners = Winners(n)
-        # written only where the walk passes (np.empty: a small walk of a million-CI index
-        # touches a few pages, not megabytes)
+        # the walk's scratch, written only where it passes (np.empty: a small walk of a
+        # million-CI index touches a few pages, not megabytes), let go after it
         parent = np.empty(n, dtype=np.int64)
         via = np.empty(n, dtype=np.int64)
         seen = zeros(n, bool)
-        frontier = distinct(store.index_positions(index, start).astype(np.int64))
+        frontier = starts = distinct(store.index_positions(index, start).astype(np.int64))
         seen[frontier] = True
         parent[frontier] = -1
         found = []
@@ -161,6 +163,10 @@ class IndexPathTree(PathTree):
             parent[c], via[c], seen[c] = f, rel, True
             found.append(c)
             frontier = c
+        nodes = np.sort(np.concatenate([starts, *found]))
+        up = parent[nodes]
+        self._nodes, self._via = nodes, via[nodes]
+        self._up = np.where(up >= 0, np.searchsorted(nodes, np.maximum(up, 0)), -1)
         reached = np.concatenate(found) if found else np.empty(0, dtype=np.int64)
         if only_types is not None:  # (before sorting: the services among 20k CIs reached)
             wanted = np.array([name in only_types for name in index.type_names], dtype=bool)
@@ -170,13 +176,13 @@ class IndexPathTree(PathTree):
         if skip:
             kept = [k for k, i in enumerate(ids) if i not in skip]
             reached, ids = reached[kept], [ids[k] for k in kept]
-        self._index, self._parent, self._via = index, parent, via
+        self._index = index
         self.positions = dict(zip(ids, reached.tolist()))
         self.ends = {}
         if len(reached):  # each end's start and level from the parent links (no chain decoded)
-            walks = walk_up(parent, reached)  # per end: -1 padding, then start .. end
+            walks = walk_up(self._up, np.searchsorted(nodes, reached))  # -1 padding, then start .. end
             padding = (walks < 0).sum(axis=1)
-            roots, root_at = np.unique(walks[np.arange(len(reached)), padding], return_inverse=True)
+            roots, root_at = np.unique(nodes[walks[np.arange(len(reached)), padding]], return_inverse=True)
             root_ids = index.ids_of(roots)  # each start decoded once
             self.ends = dict(zip(ids, zip([root_ids[k] for k in root_at.reshape(-1).tolist()],
                                           (walks.shape[1] - 1 - padding).tolist())))
@@ -186,20 +192,21 @@ class IndexPathTree(PathTree):
 
         from itss_graph.engine.indexed import distinct, walk_up
 
-        index, parent, via = self._index, self._parent, self._via
+        index, nodes = self._index, self._nodes
         wanted = np.array([self.positions[i] for i in ids], dtype=np.int64)
         if not len(wanted):
             return []
-        walks = walk_up(parent, wanted)  # per CI: -1 padding, then start .. CI
-        positions = distinct(walks[walks >= 0])
+        walks = walk_up(self._up, np.searchsorted(nodes, wanted))  # places in nodes: -1 padding, start .. CI
+        on_chains = distinct(walks[walks >= 0])
+        positions = nodes[on_chains]
         names = index.names_of(positions)
         rel_names, type_names = index.rel_names, index.type_names
         types = [type_names[t] for t in index.type_code[positions].tolist()]
         vias = [rel_names[v] if v >= 0 else None  # a start has no parent (and no via written)
-                for v in np.where(parent[positions] >= 0, via[positions], -1).tolist()]
+                for v in np.where(self._up[on_chains] >= 0, self._via[on_chains], -1).tolist()]
         # one step dict per CI, shared by the chains through it (steps are read, never changed)
-        steps = {p: {"id": i, "type": t, "name": name, "via": v}
-                 for p, i, t, name, v in zip(positions.tolist(), index.ids_of(positions), types, names, vias)}
+        steps = {k: {"id": i, "type": t, "name": name, "via": v}
+                 for k, i, t, name, v in zip(on_chains.tolist(), index.ids_of(positions), types, names, vias)}
         return [[steps[p] for p in walk if p >= 0] for walk in walks.tolist()]
 
 
