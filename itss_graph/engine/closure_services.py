@@ -35,7 +35,7 @@ from itss_graph.engine.result import ImpactResult
 def closure_of(columns) -> tuple:
     """(index, closure) of whole-answer columns read from the closure index (``IndexedColumns``),
     without ordering their rows."""
-    return columns._index, columns.closure
+    return columns.index, columns.closure
 
 
 def impacted_positions(columns) -> tuple[np.ndarray, int]:

@@ -123,6 +123,11 @@ class IndexedColumns(ImpactColumns):
                     index.names_of(on_chains), closure.via[on_chains].tolist(), failed)}
         return [[step[p] for p in chain if p >= 0] for chain in walks.tolist()]
 
+    @property
+    def index(self):
+        """The closure index the rows were read from (reading it orders no row)."""
+        return self._index
+
     def index_arrays(self) -> tuple:
         """(index, positions, is_down, via codes): for callers that work in index positions."""
         return self._index, self._positions, self._is_down, self._via
