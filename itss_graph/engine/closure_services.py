@@ -28,8 +28,8 @@ from typing import Collection
 
 import numpy as np
 
-from itss_graph.engine.indexed import FAILED, distinct, walk_up
-from itss_graph.engine.result import ImpactResult
+from itss_graph.engine.indexed_impact import chains_of_positions
+from itss_graph.engine.result import ImpactResult, from_sources
 
 
 def closure_of(columns) -> tuple:
@@ -66,27 +66,7 @@ class ClosureChains:
     def chains_of(self, positions: list[int]) -> list[list[dict]]:
         if not len(positions):
             return []
-        index, closure = self.index, self.closure
-        # per CI: -1 padding, then the failed CI .. the CI (origin is -1 at a failed CI)
-        walks = walk_up(closure.origin, np.asarray(positions, dtype=np.int64))
-        on_chains = distinct(walks[walks >= 0])
-        rel_names, type_names = index.rel_names, index.type_names
-        failed = (closure.state[on_chains] == FAILED).tolist()
-        # one step dict per CI, shared by the chains through it (steps are read, never changed)
-        step = {p: {"id": i, "type": type_names[t], "name": name, "via": None if first else rel_names[v]}
-                for p, i, t, name, v, first in zip(
-                    on_chains.tolist(), index.ids_of(on_chains), index.type_code[on_chains].tolist(),
-                    index.names_of(on_chains), closure.via[on_chains].tolist(), failed)}
-        out = []
-        for walk in walks.tolist():
-            steps = [step[p] for p in walk if p >= 0]
-            source = self.sources.get(steps[0]["id"])
-            if source is None:
-                out.append([])
-                continue
-            steps[0] = {"id": source.id, "type": source.type, "name": source.name, "via": None}
-            out.append(steps)
-        return out
+        return from_sources(chains_of_positions(self.index, self.closure, positions), self.sources)
 
     def chains_to(self, store, ids: list[str]) -> list[list[dict]]:
         """The chains of some CIs of the answer, by id."""

@@ -102,26 +102,9 @@ class IndexedColumns(ImpactColumns):
         return self.chains_at([k])[0]
 
     def chains_at(self, rows) -> list[list[dict]]:
-        """The chains of several rows, walked back along ``origin`` for all rows at once; each
-        position on them is decoded once, and its step is one dict that every chain passing
-        through it shares (steps are read, never changed)."""
-        from itss_graph.engine.indexed import FAILED, distinct, walk_up
-
+        """The chains of several rows (:func:`chains_of_positions`)."""
         rows = np.asarray(list(rows), dtype=np.int64)
-        if not len(rows):
-            return []
-        closure, index = self.closure, self._index
-        state = closure.state
-        # per row: -1 padding, then the failed CI .. the row's CI (origin is -1 at a failed CI)
-        walks = walk_up(closure.origin, self._positions[rows])
-        on_chains = distinct(walks[walks >= 0])
-        rel_names, type_names = index.rel_names, index.type_names
-        failed = (state[on_chains] == FAILED).tolist()
-        step = {p: {"id": i, "type": type_names[t], "name": name, "via": None if first else rel_names[v]}
-                for p, i, t, name, v, first in zip(
-                    on_chains.tolist(), index.ids_of(on_chains), index.type_code[on_chains].tolist(),
-                    index.names_of(on_chains), closure.via[on_chains].tolist(), failed)}
-        return [[step[p] for p in chain if p >= 0] for chain in walks.tolist()]
+        return chains_of_positions(self._index, self.closure, self._positions[rows]) if len(rows) else []
 
     @property
     def index(self):
@@ -162,6 +145,24 @@ class IndexedColumns(ImpactColumns):
         return (index.id_of(pos), index.type_names[int(self._codes[k])], index.name_of(pos),
                 int(self._depth[k]), "down" if self._is_down[k] else "degraded",
                 index.rel_names[int(self._via[k])], index.id_of(int(self._origin[k])))
+
+
+def chains_of_positions(index, closure, positions) -> list[list[dict]]:
+    """The chain of each of ``positions`` (reached by ``closure``), walked back along ``origin``
+    for all at once; each position on them is decoded once, and its step is one dict that
+    every chain passing through it shares (steps are read, never changed)."""
+    from itss_graph.engine.indexed import FAILED, distinct, walk_up
+
+    # per position: -1 padding, then the failed CI .. the CI (origin is -1 at a failed CI)
+    walks = walk_up(closure.origin, np.asarray(positions, dtype=np.int64))
+    on_chains = distinct(walks[walks >= 0])
+    rel_names, type_names = index.rel_names, index.type_names
+    failed = (closure.state[on_chains] == FAILED).tolist()
+    step = {p: {"id": i, "type": type_names[t], "name": name, "via": None if first else rel_names[v]}
+            for p, i, t, name, v, first in zip(
+                on_chains.tolist(), index.ids_of(on_chains), index.type_code[on_chains].tolist(),
+                index.names_of(on_chains), closure.via[on_chains].tolist(), failed)}
+    return [[step[p] for p in chain if p >= 0] for chain in walks.tolist()]
 
 
 def _rows(index, positions, codes, depth, is_down, via, origin) -> list[tuple]:

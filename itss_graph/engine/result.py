@@ -198,16 +198,7 @@ class ImpactResult:
         """:meth:`chain` of the CIs at ``rows`` of the whole answer's columns, in one pass
         (an answer from the closure index decodes the ids and names of all chains at once)."""
         whole = self.whole
-        sources = {s.id: s for s in whole.sources}
-        out = []
-        for steps in whole.columns.chains_at(rows):
-            source = sources.get(steps[0]["id"])
-            if source is None:
-                out.append([])
-                continue
-            steps[0] = {"id": source.id, "type": source.type, "name": source.name, "via": None}
-            out.append(steps)
-        return out
+        return from_sources(whole.columns.chains_at(rows), {s.id: s for s in whole.sources})
 
     @cached_property
     def impacted(self) -> list[ImpactedCI]:
@@ -245,6 +236,26 @@ class ImpactResult:
                 "impacted": [{"id": i, "type": t, "name": n, "depth": d, "effect": e, "via": v, "from": f}
                              for i, t, n, d, e, v, f in self.columns.rows()],
                 "summary": self.summary()}
+
+
+def from_sources(chains: Iterable[list[dict]], sources: dict) -> list[list[dict]]:
+    """Chains whose first step is a failed CI named as the answer names it (``sources``: id ->
+    CI); a chain from elsewhere is empty. Each chain's list is changed in place.
+
+    >>> from itss_graph.model import CI
+    >>> from_sources([[{"id": "a", "via": None}, {"id": "b", "via": "RUNS_ON"}], [{"id": "x"}]],
+    ...              {"a": CI("a", "server", "A")})[0][0]
+    {'id': 'a', 'type': 'server', 'name': 'A', 'via': None}
+    """
+    out = []
+    for steps in chains:
+        source = sources.get(steps[0]["id"])
+        if source is None:
+            out.append([])
+            continue
+        steps[0] = {"id": source.id, "type": source.type, "name": source.name, "via": None}
+        out.append(steps)
+    return out
 
 
 def sorted_columns(schema: Schema, headers: dict, down: dict, degraded: dict) -> "ImpactColumns":
