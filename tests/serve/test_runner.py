@@ -133,3 +133,25 @@ def test_what_the_server_loaded_is_left_out_of_garbage_collections(demo_client):
 
     assert demo_client.get("/api/status").status_code == 200
     assert gc.get_freeze_count() > 0  # nothing else in the package freezes
+
+
+def test_the_warm_server_asks_no_transparent_huge_pages_unless_told(stores, monkeypatch):
+    """Huge-page faults on a fragmented machine stalled typical answers 20–120 ms at random
+    (serve/app.without_huge_pages); a user's NUMPY_MADVISE_HUGEPAGE still decides."""
+    from numpy._core import multiarray
+
+    from tests.serve.conftest import make_client
+
+    before = multiarray._get_madvise_hugepage()
+    try:
+        for told, expected in ((None, False), ("1", True)):
+            multiarray._set_madvise_hugepage(True)
+            if told is None:
+                monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+            else:
+                monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", told)
+            with make_client(stores["demo"]) as client:
+                assert client.get("/api/status").status_code == 200
+                assert multiarray._get_madvise_hugepage() is expected
+    finally:
+        multiarray._set_madvise_hugepage(before)
