@@ -42,7 +42,7 @@ def impacted_positions(columns) -> tuple[np.ndarray, int]:
     """The positions of the whole answer's impacted CIs (its rows, in no particular order) and
     how many of the first are down."""
     _, closure = closure_of(columns)
-    return np.concatenate([closure.lost, closure.degraded]).astype(np.int64, copy=False), len(closure.lost)
+    return closure.reached, len(closure.lost)
 
 
 def services_in_closure(columns, services: Collection[str]) -> list[tuple[str, int, bool, int]]:

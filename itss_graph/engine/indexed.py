@@ -52,14 +52,18 @@ class Closure:
             self.rows = rows
 
     @cached_property
+    def reached(self) -> np.ndarray:
+        """The positions of the rows: lost, then degraded."""
+        return np.concatenate([self.lost, self.degraded]).astype(np.int64, copy=False)
+
+    @cached_property
     def rows(self) -> np.ndarray:
-        at = np.concatenate([self.lost, self.degraded])
+        at = self.reached
         return np.stack([self.depth[at], self.via[at], self.origin[at], self.cause[at]], axis=1).astype(np.int32)
 
     @cached_property
     def _per_position(self) -> tuple:
-        n, rows = len(self.state), self.rows
-        at = np.concatenate([self.lost, self.degraded])
+        n, rows, at = len(self.state), self.rows, self.reached
         # np.zeros, not zeros(): in a long-running process the allocator serves these from its
         # heap (pages already mapped), where fresh pages of zeros() would fault one by one as a
         # 100k-CI closure touches nearly all of them (~13 ms at 1M CIs)
@@ -292,10 +296,9 @@ def _propagate_compiled(walk, index: GraphIndex, failed: np.ndarray, max_depth: 
     lost, degraded, lost_rows, deg_rows = _walk_compiled(walk, index, state, group_lost, failed, max_depth,
                                                          record=True)
     still = state[degraded] == DEGRADED_STATE  # some were lost later
-    if still.all():
-        return Closure(state, lost, degraded, group_lost, failed=failed, rows=np.concatenate([lost_rows, deg_rows]))
-    return Closure(state, lost, degraded[still], group_lost, failed=failed,
-                   rows=np.concatenate([lost_rows, deg_rows[still]]))
+    if not still.all():
+        degraded, deg_rows = degraded[still], deg_rows[still]
+    return Closure(state, lost, degraded, group_lost, failed=failed, rows=np.concatenate([lost_rows, deg_rows]))
 
 
 def propagate(index: GraphIndex, failed: np.ndarray, max_depth: int | None = None) -> Closure:

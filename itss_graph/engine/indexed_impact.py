@@ -189,9 +189,9 @@ class ContractOrderColumns(IndexedColumns):
 
     def __init__(self, index, closure, schema: Schema):
         self._index, self.closure = index, closure
-        self._unsorted = np.concatenate([closure.lost, closure.degraded]).astype(np.int64, copy=False)
+        self._unsorted = closure.reached
         services = schema.service_types()
-        # (services first, layer, type code) as one rank per type code; small keys sort by radix
+        # (services first, layer, type code) as one rank per type code
         by_type = sorted(range(len(index.type_names)),
                          key=lambda c: (index.type_names[c] not in services, schema.layer(index.type_names[c]), c))
         self._type_rank = np.empty(len(by_type), dtype=np.int64)
@@ -210,20 +210,25 @@ class ContractOrderColumns(IndexedColumns):
         self._sort()
         return self.__dict__[name]
 
-    def _keys(self) -> tuple:
-        """(type rank, whether down, depth) of the rows, unsorted (lost, then degraded)."""
-        positions = self._unsorted
-        is_down = np.zeros(len(positions), dtype=bool)
-        is_down[:len(self.closure.lost)] = True
-        return self._type_rank[self._index.type_code[positions]], is_down, self.closure.rows[:, 0]
+    @cached_property
+    def _buckets(self) -> np.ndarray:
+        """Per unsorted row, its bucket: (type rank, degraded, depth) as one number that sorts
+        as the three do; 32-bit while it fits. The lost rows come first."""
+        depth, lost = self.closure.rows[:, 0], len(self.closure.lost)
+        levels = int(depth.max(initial=0)) + 1
+        fits = 2 * len(self._type_rank) * levels < 1 << 31
+        bucket = self._type_rank.astype(np.int32 if fits else np.int64)[self._index.type_code[self._unsorted]]
+        bucket *= 2
+        bucket[lost:] += 1
+        bucket *= levels
+        bucket += depth
+        return bucket
 
     def _sort(self) -> None:
         index, closure, positions = self._index, self.closure, self._unsorted
-        type_rank, is_down, depth = self._keys()
-        order = np.lexsort((index.id_rank[positions], depth.astype(np.int16) if depth.max(initial=0) < 1 << 15 else depth,
-                            ~is_down, type_rank.astype(np.int16)))
+        order = np.lexsort((index.id_rank[positions], self._buckets))
         positions, rows = positions[order], closure.rows[order]
-        self.__dict__.update(_positions=positions, _is_down=is_down[order], _depth=rows[:, 0],
+        self.__dict__.update(_positions=positions, _is_down=order < len(closure.lost), _depth=rows[:, 0],
                              _via=rows[:, 1], _origin=rows[:, 2].astype(np.int64),
                              _cause=rows[:, 3], _codes=index.type_code[positions])
 
@@ -231,22 +236,14 @@ class ContractOrderColumns(IndexedColumns):
         stop = min(stop, len(self))
         if "_positions" in self.__dict__ or stop <= start or stop - start > self.PAGE:
             return super().rows_in(start, stop)
-        index, closure, positions = self._index, self.closure, self._unsorted
-        depth, lost = closure.rows[:, 0], len(closure.lost)
-        # bucket (type rank, degraded, depth) per row in 32 bits: the lost rows come first
-        levels = int(depth.max(initial=0)) + 1
-        bucket = self._type_rank.astype(np.int32)[index.type_code[positions]]
-        bucket *= 2
-        bucket[lost:] += 1
-        bucket *= levels
-        bucket += depth
+        index, closure, positions, bucket = self._index, self.closure, self._unsorted, self._buckets
         ends = np.cumsum(np.bincount(bucket))  # rows up to the end of each bucket
         first, last = np.searchsorted(ends, [start, stop - 1], side="right")
         before = int(ends[first - 1]) if first else 0
         chosen = np.flatnonzero((bucket >= first) & (bucket <= last))
         chosen = chosen[np.lexsort((index.id_rank[positions[chosen]], bucket[chosen]))][start - before:stop - before]
         at, rows = positions[chosen], closure.rows[chosen]
-        return _rows(index, at, index.type_code[at], rows[:, 0], chosen < lost, rows[:, 1],
+        return _rows(index, at, index.type_code[at], rows[:, 0], chosen < len(closure.lost), rows[:, 1],
                      rows[:, 2].astype(np.int64))
 
 

@@ -51,6 +51,15 @@ def fits(index) -> bool:
     return 3 * max(len(index.rel_names), 1) * max(index.size, 1) < _PLACES and len(index.flow_dst) < _PLACES
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _write_row(rows, k, level, edge, origin, flow_rel, flow_class):  # pragma: no cover - compiled
+    """Row ``k``: why a position was reached (depth, via, origin, cause) by ``edge`` from ``origin``."""
+    rows[k, 0] = level
+    rows[k, 1] = flow_rel[edge]
+    rows[k, 2] = origin
+    rows[k, 3] = flow_class[edge]
+
+
 @njit(cache=True, nogil=True)
 def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group_min_up, id_rank,
          rel_count, state, group_lost, frontier, max_depth, record, lost_rows, deg_rows,
@@ -65,8 +74,8 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
     Scratch, reused from question to question (fresh pages cost a fault each, ~3 µs here):
     ``best`` (one int32 per position: 1 + the level's edge that explains the position so far,
     half the memory of keeping the rank itself) and ``counted_by`` (one per group slot) hold
-    zeros and are left so; ``edges``, ``froms``, ``targets``, ``ranks``, ``causes`` hold a level's live edges (a
-    level with more allocates its own)."""
+    zeros and are left so; ``edges``, ``froms``, ``targets``, ``ranks``, ``causes`` hold a
+    level's live edges (a level with more allocates its own)."""
     n = state.shape[0]
     n_lost = 0
     n_deg = 0
@@ -137,11 +146,7 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
                     state[c] = LOST
                     lost_out[n_lost] = c
                     if record:
-                        e = edges[j]
-                        lost_rows[n_lost, 0] = level
-                        lost_rows[n_lost, 1] = flow_rel[e]
-                        lost_rows[n_lost, 2] = froms[j]
-                        lost_rows[n_lost, 3] = flow_class[e]
+                        _write_row(lost_rows, n_lost, level, edges[j], froms[j], flow_rel, flow_class)
                     n_lost += 1
         # the degraded: targets still OK after this level's losses
         for j in range(m):
@@ -157,11 +162,7 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
                     state[c] = DEGRADED_STATE
                     deg_out[n_deg] = c
                     if record:
-                        e = edges[j]
-                        deg_rows[n_deg, 0] = level
-                        deg_rows[n_deg, 1] = flow_rel[e]
-                        deg_rows[n_deg, 2] = froms[j]
-                        deg_rows[n_deg, 3] = flow_class[e]
+                        _write_row(deg_rows, n_deg, level, edges[j], froms[j], flow_rel, flow_class)
                     n_deg += 1
         cur = lost_out[start:n_lost]
     return n_lost, n_deg, most

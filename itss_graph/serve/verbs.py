@@ -97,7 +97,7 @@ def blast_radius(store, ci_ids: list[str], *, lang: str = "en", with_props: bool
     services in the JSON and CSV, as ``--services-offset``/``--services-limit``)."""
     page = dict(services_offset=services_offset, services_limit=services_limit)
     if recent is None or with_props:
-        answer = itss.assess_impact(store, itss.impact(store, ci_ids, with_props=with_props))
+        answer = itss.blast_radius(store, ci_ids, with_props=with_props)
         duties = itss.obligations(store, answer.impact, radius=answer)
     else:  # the server's recent answers: "more" services of one what-if grade them once
         answer, duties = recent.assessed(store, ci_ids)
