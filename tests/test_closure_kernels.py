@@ -34,7 +34,7 @@ def _closure(kernel: str, index, failed, depth=None):
 
 
 def _assert_same(a: indexed.Closure, b: indexed.Closure) -> None:
-    for name in ("state", "depth", "lost", "degraded", "group_lost"):
+    for name in ("state", "depth", "lost", "degraded", "group_lost", "depths"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
         assert getattr(a, name).dtype == getattr(b, name).dtype, name
     reached = a.state != indexed.OK  # via, origin, cause: written where the closure reaches

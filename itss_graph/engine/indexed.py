@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from functools import cached_property
 
 import numpy as np
@@ -29,27 +30,30 @@ OK, DEGRADED_STATE, LOST, FAILED = 0, 1, 2, 3
 
 
 class Closure:
-    """Per-position state after propagation; ``lost``/``degraded`` list positions in the order
-    they were reached (together, lost then degraded: the closure's rows).
+    """Per-position state after propagation; ``lost``/``degraded`` list positions level by
+    level, in the order they were reached (together, lost then degraded: the closure's rows).
 
     Why each reached position fell: its depth, via (relation code), origin (the position the
-    failure came from) and cause (explanation class: 0 hard, 1 redundancy group, 2 degrading),
-    held per position — ``depth``, ``via``, ``origin``, ``cause``: arrays over the whole index,
-    meaningful where state is not OK (-1 at a failed position, whose depth is 0) — or per row —
-    ``rows``: (depth, via, origin, cause) as one int32 row per lost, then degraded position. A
-    kernel gives one form; the other is made when first read. A page of a large closure reads
+    failure came from) and cause (explanation class: 0 hard, 1 redundancy group, 2 degrading).
+    Per row: ``depths`` and ``why`` — (via, origin, cause) as one int32 row per lost, then
+    degraded position; per position: ``depth``, ``via``, ``origin``, ``cause``, arrays over the
+    whole index, meaningful where state is not OK (-1 at a failed position, whose depth is 0).
+    A kernel gives one form; the other is made when first read. A page of a large closure reads
     rows only, and never writes the 100k scattered entries of the per-position arrays (~2 ms at
     1M CIs); a chain walk reads ``origin`` by position.
     """
 
     def __init__(self, state: np.ndarray, lost: np.ndarray, degraded: np.ndarray, group_lost: np.ndarray,
-                 *, failed: np.ndarray, per_position: tuple | None = None, rows: np.ndarray | None = None):
+                 *, failed: np.ndarray, per_position: tuple | None = None,
+                 depths: np.ndarray | None = None, why: np.ndarray | None = None):
         self.state, self.lost, self.degraded, self.failed = state, lost, degraded, failed
         self.group_lost = group_lost  # lost providers per redundancy-group slot
         if per_position is not None:
             self.depth, self.via, self.origin, self.cause = per_position
-        if rows is not None:
-            self.rows = rows
+        if depths is not None:
+            self.depths = depths
+        if why is not None:
+            self.why = why
 
     @cached_property
     def reached(self) -> np.ndarray:
@@ -57,37 +61,42 @@ class Closure:
         return np.concatenate([self.lost, self.degraded]).astype(np.int64, copy=False)
 
     @cached_property
-    def rows(self) -> np.ndarray:
-        at = self.reached
-        return np.stack([self.depth[at], self.via[at], self.origin[at], self.cause[at]], axis=1).astype(np.int32)
+    def depths(self) -> np.ndarray:
+        return self.depth[self.reached].astype(np.int32)
 
     @cached_property
-    def _per_position(self) -> tuple:
-        n, rows, at = len(self.state), self.rows, self.reached
-        # np.zeros, not zeros(): in a long-running process the allocator serves these from its
-        # heap (pages already mapped), where fresh pages of zeros() would fault one by one as a
-        # 100k-CI closure touches nearly all of them (~13 ms at 1M CIs)
-        depth, via = np.zeros(n, np.int32), np.empty(n, np.int16)
-        origin, cause = np.empty(n, np.int32), np.empty(n, np.int8)
-        depth[at], via[at], origin[at], cause[at] = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
-        via[self.failed], origin[self.failed], cause[self.failed] = -1, -1, -1
-        return depth, via, origin, cause
+    def why(self) -> np.ndarray:
+        at = self.reached
+        return np.stack([self.via[at], self.origin[at], self.cause[at]], axis=1).astype(np.int32)
 
     @cached_property
     def depth(self) -> np.ndarray:
-        return self._per_position[0]
+        # np.zeros, not zeros(): in a long-running process the allocator serves these from its
+        # heap (pages already mapped), where fresh pages of zeros() would fault one by one as a
+        # 100k-CI closure touches nearly all of them (~13 ms at 1M CIs)
+        depth = np.zeros(len(self.state), np.int32)
+        depth[self.reached] = self.depths
+        return depth
+
+    @cached_property
+    def _per_position(self) -> tuple:
+        n, why, at = len(self.state), self.why, self.reached
+        via, origin, cause = np.empty(n, np.int16), np.empty(n, np.int32), np.empty(n, np.int8)
+        via[at], origin[at], cause[at] = why[:, 0], why[:, 1], why[:, 2]
+        via[self.failed], origin[self.failed], cause[self.failed] = -1, -1, -1
+        return via, origin, cause
 
     @cached_property
     def via(self) -> np.ndarray:
-        return self._per_position[1]
+        return self._per_position[0]
 
     @cached_property
     def origin(self) -> np.ndarray:
-        return self._per_position[2]
+        return self._per_position[1]
 
     @cached_property
     def cause(self) -> np.ndarray:
-        return self._per_position[3]
+        return self._per_position[2]
 
 
 def zeros(n: int, dtype) -> np.ndarray:
@@ -234,71 +243,89 @@ def _use_numpy_kernel() -> None:
     _compiled = None
 
 
-class _Scratch(threading.local):
-    """The compiled walk's scratch arrays, one set per thread, kept from question to question:
+class _Scratch:
+    """The compiled walk's scratch arrays for one walk at a time, kept from question to question:
     a fresh array's pages fault one by one as a walk first touches them (~3 µs each here; a
     100k-CI closure of a 1M index touches nearly all), a reused one's are mapped already. The
-    walk leaves ``best`` and ``counted_by`` all zeros; the edge buffers grow to the largest
-    level seen. Positions and edge numbers are 32-bit (``indexed_jit.fits``): half the memory
-    traffic of 64-bit ones, ~15 % of a 100k-CI walk."""
+    walk leaves ``counted_by`` all zeros; the edge buffers grow to the largest level seen.
+    Positions and edge numbers are 32-bit (``indexed_jit.fits``): half the memory traffic."""
 
-    def arrays(self, n: int, groups: int, most_edges: int = 0):
-        if getattr(self, "shape", None) != (n, groups):
-            self.shape = (n, groups)
-            self.best, self.counted_by = np.zeros(n, np.int32), np.zeros(groups, np.int32)
-            self.lost_out, self.deg_out = np.empty(n, np.int32), np.empty(n, np.int32)
-            self.lost_rows, self.deg_rows = np.empty((n, 4), np.int32), np.empty((n, 4), np.int32)
-            self.edge_buffers = _edge_buffers(1024)
+    def __init__(self, n: int, groups: int):
+        self.shape = (n, groups)
+        self.counted_by = np.zeros(groups, np.int32)
+        self.slot_of = np.empty(n, np.int32)
+        self.lost_out, self.deg_out = np.empty(n, np.int32), np.empty(n, np.int32)
+        self.lost_depth, self.deg_depth = np.empty(n, np.int32), np.empty(n, np.int32)
+        self.lost_why, self.deg_why = np.empty((n, 3), np.int32), np.empty((n, 3), np.int32)
+        self.lost_key, self.deg_key = np.empty(n, np.int64), np.empty(n, np.int64)
+        self.edge_buffers = _edge_buffers(1024)
+
+    def grow(self, most_edges: int) -> None:
         if most_edges > len(self.edge_buffers[0]):
             self.edge_buffers = _edge_buffers(most_edges)
-        return self
 
 
 def _edge_buffers(size: int):
-    """A level's edges, their from and target positions, ranks and whether each loses its target."""
-    return (*(np.empty(size, np.int32) for _ in range(3)), np.empty(size, np.int64), np.empty(size, np.bool_))
+    """A level's losing edges and their from positions, then its degrading ones."""
+    return tuple(np.empty(size, np.int32) for _ in range(4))
 
 
-_scratch = _Scratch()
+class _ScratchPool:
+    """Scratch sets shared by the server's threads, the last one given back handed out first:
+    one question after another reuses one set, whose pages are mapped and partly in cache (a
+    set per thread went cold as questions moved between the server's workers)."""
+
+    def __init__(self):
+        self._free: list[_Scratch] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def taken(self, n: int, groups: int):
+        with self._lock:
+            while self._free and self._free[-1].shape != (n, groups):
+                self._free.pop(0 if self._free[0].shape != (n, groups) else -1)
+            scratch = self._free.pop() if self._free else None
+        scratch = scratch or _Scratch(n, groups)
+        yield scratch  # not given back after an error: a walk stopped midway leaves marks
+        with self._lock:
+            self._free.append(scratch)
 
 
-_NO_ROWS = np.empty((0, 4), np.int32)
+_scratch = _ScratchPool()
 
 
 def _walk_compiled(walk, index: GraphIndex, state, group_lost, frontier, max_depth, record: bool = False):
-    """(lost positions in order, degraded positions in order) of the compiled walk; with
-    ``record``, also their rows (depth, via, origin, cause) in the same orders: views of this
-    thread's scratch, valid until its next walk."""
-    n = index.size
-    scratch = _scratch.arrays(n, len(index.group_owner))
-    try:
+    """(lost positions, degraded positions, their depths) of the compiled walk (see
+    ``indexed_jit.walk`` for the order); with ``record``, also why each was reached, (via,
+    origin, cause) rows in the same orders. Copies: the scratch goes back to the pool."""
+    with _scratch.taken(index.size, len(index.group_owner)) as scratch:
         lost, degraded, most = walk(
             index.flow_ptr, index.flow_dst, index.flow_class, index.flow_rel, index.flow_group,
-            index.group_size, index.group_min_up, index.id_rank, max(len(index.rel_names), 1),
+            index.group_size, index.group_min_up, index.id_rank,
             state, group_lost, frontier.astype(np.int32), -1 if max_depth is None else max_depth, record,
-            scratch.lost_rows if record else _NO_ROWS, scratch.deg_rows if record else _NO_ROWS,
-            scratch.best, scratch.counted_by, scratch.lost_out, scratch.deg_out, *scratch.edge_buffers)
-    except BaseException:
-        scratch.shape = None  # a walk stopped midway (out of memory) leaves marks: start afresh
-        raise
-    out = scratch.lost_out[:lost].astype(np.int64), scratch.deg_out[:degraded].astype(np.int64)
-    if record:
-        out += scratch.lost_rows[:lost], scratch.deg_rows[:degraded]
-    scratch.arrays(n, len(index.group_owner), most)
+            scratch.lost_out, scratch.deg_out, scratch.lost_depth, scratch.deg_depth,
+            scratch.lost_why, scratch.deg_why, scratch.lost_key, scratch.deg_key, scratch.slot_of,
+            scratch.counted_by, *scratch.edge_buffers)
+        scratch.grow(most)
+        out = (scratch.lost_out[:lost].astype(np.int64), scratch.deg_out[:degraded].astype(np.int64),
+               scratch.lost_depth[:lost].copy(), scratch.deg_depth[:degraded].copy())
+        if record:
+            out += scratch.lost_why[:lost].copy(), scratch.deg_why[:degraded].copy()
     return out
 
 
 def _propagate_compiled(walk, index: GraphIndex, failed: np.ndarray, max_depth: int | None) -> Closure:
-    state = np.zeros(index.size, np.int8)  # np.zeros: see Closure._per_position
+    state = np.zeros(index.size, np.int8)  # np.zeros: see Closure.depth
     group_lost = np.zeros(len(index.group_owner), np.int32)
     failed = distinct(np.asarray(failed, dtype=np.int64))
     state[failed] = FAILED
-    lost, degraded, lost_rows, deg_rows = _walk_compiled(walk, index, state, group_lost, failed, max_depth,
-                                                         record=True)
+    lost, degraded, lost_depth, deg_depth, lost_why, deg_why = _walk_compiled(
+        walk, index, state, group_lost, failed, max_depth, record=True)
     still = state[degraded] == DEGRADED_STATE  # some were lost later
     if not still.all():
-        degraded, deg_rows = degraded[still], deg_rows[still]
-    return Closure(state, lost, degraded, group_lost, failed=failed, rows=np.concatenate([lost_rows, deg_rows]))
+        degraded, deg_depth, deg_why = degraded[still], deg_depth[still], deg_why[still]
+    return Closure(state, lost, degraded, group_lost, failed=failed,
+                   depths=np.concatenate([lost_depth, deg_depth]), why=np.concatenate([lost_why, deg_why]))
 
 
 def propagate(index: GraphIndex, failed: np.ndarray, max_depth: int | None = None) -> Closure:
@@ -356,7 +383,10 @@ def _levels(index: GraphIndex, state: np.ndarray, group_lost: np.ndarray, fronti
             max_depth: int | None):
     """The level walk: yields (level, lost positions, degraded positions, ((via, from, class)
     of the lost, (via, from, class) of the degraded)) per level, updating ``state`` and
-    ``group_lost`` in place. The frontier holds distinct positions."""
+    ``group_lost`` in place. The frontier holds distinct positions. A level's positions come in
+    the order of their first edge that loses (degrades) them, as in ``indexed_jit.walk``: hard
+    dependencies in edge order, then redundancy groups; each is explained by its edge of the
+    smallest (class, relation, from id) key."""
     n = index.size
     rel_count = max(len(index.rel_names), 1)
     winners = Winners(n)
@@ -370,23 +400,42 @@ def _levels(index: GraphIndex, state: np.ndarray, group_lost: np.ndarray, fronti
         cls = index.flow_class[edge]
         rel = index.flow_rel[edge]
         causes_loss = cls == 0
+        loss = np.flatnonzero(causes_loss)
         grouped = np.flatnonzero(cls == 1)
         if len(grouped):
             slot = index.flow_group[edge[grouped]]
             _count_lost_members(group_lost, slot, f[grouped])
-            gone = index.group_size[slot] - group_lost[slot] < index.group_min_up[slot]
-            causes_loss[grouped[gone]] = True
+            gone = grouped[index.group_size[slot] - group_lost[slot] < index.group_min_up[slot]]
+            causes_loss[gone] = True
+            loss = np.concatenate([loss, gone])
         # ordering key of an explanation: (class, relation name, from id), as one int64
         key = (cls.astype(np.int64) * rel_count + rel) * n + index.id_rank[f]
-        loss = np.flatnonzero(causes_loss)
-        loss = loss[winners.first_per_target(c[loss], key[loss])]
-        lost_c = c[loss].astype(np.int64)
+        loss = _first_reached(winners, c, key, loss)
+        lost_c = c[loss[0]].astype(np.int64)
         state[lost_c] = LOST
-        lost_why = (rel[loss], f[loss], cls[loss])
-        degrades = np.flatnonzero(~causes_loss & (state[c] == OK))
-        deg = degrades[winners.first_per_target(c[degrades], key[degrades])]
-        deg_c = c[deg].astype(np.int64)
+        degrades = _first_reached(winners, c, key, np.flatnonzero(~causes_loss & (state[c] == OK)))
+        deg_c = c[degrades[0]].astype(np.int64)
         state[deg_c] = DEGRADED_STATE
-        deg_why = (rel[deg], f[deg], cls[deg])
+        lost_why = (rel[loss[1]], f[loss[1]], cls[loss[1]])
+        deg_why = (rel[degrades[1]], f[degrades[1]], cls[degrades[1]])
         yield level, lost_c, deg_c, (lost_why, deg_why)
         frontier = lost_c
+
+
+def _first_reached(winners: Winners, target: np.ndarray, key: np.ndarray, edges: np.ndarray) -> tuple:
+    """Of ``edges`` (indices, in the order they reach their targets): (the first edge to each
+    distinct target, in order; the edge of the smallest ``key`` to the same target, aligned).
+
+    >>> first, best = _first_reached(Winners(9), np.array([7, 5, 7, 5]), np.array([4, 3, 1, 9]), np.arange(4))
+    >>> first.tolist(), best.tolist()
+    ([0, 1], [2, 1])
+    """
+    if not len(edges):
+        return edges, edges
+    at = target[edges]
+    first = edges[winners.first_per_target(at, np.arange(len(edges), dtype=np.int64))]
+    best = edges[winners.first_per_target(at, key[edges])]
+    if len(best) > 1:  # align by target: best's targets sorted, looked up from first's
+        by_target = np.argsort(target[best], kind="stable")
+        best = best[by_target][np.searchsorted(target[best][by_target], target[first])]
+    return first, best

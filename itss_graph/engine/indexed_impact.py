@@ -214,7 +214,7 @@ class ContractOrderColumns(IndexedColumns):
     def _buckets(self) -> np.ndarray:
         """Per unsorted row, its bucket: (type rank, degraded, depth) as one number that sorts
         as the three do; 32-bit while it fits. The lost rows come first."""
-        depth, lost = self.closure.rows[:, 0], len(self.closure.lost)
+        depth, lost = self.closure.depths, len(self.closure.lost)
         levels = int(depth.max(initial=0)) + 1
         fits = 2 * len(self._type_rank) * levels < 1 << 31
         bucket = self._type_rank.astype(np.int32 if fits else np.int64)[self._index.type_code[self._unsorted]]
@@ -227,10 +227,10 @@ class ContractOrderColumns(IndexedColumns):
     def _sort(self) -> None:
         index, closure, positions = self._index, self.closure, self._unsorted
         order = np.lexsort((index.id_rank[positions], self._buckets))
-        positions, rows = positions[order], closure.rows[order]
-        self.__dict__.update(_positions=positions, _is_down=order < len(closure.lost), _depth=rows[:, 0],
-                             _via=rows[:, 1], _origin=rows[:, 2].astype(np.int64),
-                             _cause=rows[:, 3], _codes=index.type_code[positions])
+        positions, why = positions[order], closure.why[order]
+        self.__dict__.update(_positions=positions, _is_down=order < len(closure.lost), _depth=closure.depths[order],
+                             _via=why[:, 0], _origin=why[:, 1].astype(np.int64),
+                             _cause=why[:, 2], _codes=index.type_code[positions])
 
     def rows_in(self, start: int, stop: int) -> list[tuple]:
         stop = min(stop, len(self))
@@ -242,9 +242,9 @@ class ContractOrderColumns(IndexedColumns):
         before = int(ends[first - 1]) if first else 0
         chosen = np.flatnonzero((bucket >= first) & (bucket <= last))
         chosen = chosen[np.lexsort((index.id_rank[positions[chosen]], bucket[chosen]))][start - before:stop - before]
-        at, rows = positions[chosen], closure.rows[chosen]
-        return _rows(index, at, index.type_code[at], rows[:, 0], chosen < len(closure.lost), rows[:, 1],
-                     rows[:, 2].astype(np.int64))
+        at, why = positions[chosen], closure.why[chosen]
+        return _rows(index, at, index.type_code[at], closure.depths[chosen], chosen < len(closure.lost),
+                     why[:, 0], why[:, 1].astype(np.int64))
 
 
 def _impacted_in_contract_order(index, closure, schema: Schema) -> ImpactColumns:
