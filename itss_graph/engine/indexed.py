@@ -295,9 +295,9 @@ _scratch = _ScratchPool()
 
 
 def _walk_compiled(walk, index: GraphIndex, state, group_lost, frontier, max_depth, record: bool = False):
-    """(lost positions, degraded positions, their depths) of the compiled walk (see
-    ``indexed_jit.walk`` for the order); with ``record``, also why each was reached, (via,
-    origin, cause) rows in the same orders. Copies: the scratch goes back to the pool."""
+    """(lost positions, degraded positions) of the compiled walk (see ``indexed_jit.walk`` for
+    the order); with ``record``, also the depths of those rows (lost, then degraded) and why
+    each was reached, (via, origin, cause) rows. Copies: the scratch goes back to the pool."""
     with _scratch.taken(index.size, len(index.group_owner)) as scratch:
         lost, degraded, most = walk(
             index.flow_ptr, index.flow_dst, index.flow_class, index.flow_rel, index.flow_group,
@@ -307,10 +307,10 @@ def _walk_compiled(walk, index: GraphIndex, state, group_lost, frontier, max_dep
             scratch.lost_why, scratch.deg_why, scratch.lost_key, scratch.deg_key, scratch.slot_of,
             scratch.counted_by, *scratch.edge_buffers)
         scratch.grow(most)
-        out = (scratch.lost_out[:lost].astype(np.int64), scratch.deg_out[:degraded].astype(np.int64),
-               scratch.lost_depth[:lost].copy(), scratch.deg_depth[:degraded].copy())
-        if record:
-            out += scratch.lost_why[:lost].copy(), scratch.deg_why[:degraded].copy()
+        out = scratch.lost_out[:lost].astype(np.int64), scratch.deg_out[:degraded].astype(np.int64)
+        if record:  # the rows of the closure, in one copy each
+            out += (np.concatenate([scratch.lost_depth[:lost], scratch.deg_depth[:degraded]]),
+                    np.concatenate([scratch.lost_why[:lost], scratch.deg_why[:degraded]]))
     return out
 
 
@@ -319,13 +319,12 @@ def _propagate_compiled(walk, index: GraphIndex, failed: np.ndarray, max_depth: 
     group_lost = np.zeros(len(index.group_owner), np.int32)
     failed = distinct(np.asarray(failed, dtype=np.int64))
     state[failed] = FAILED
-    lost, degraded, lost_depth, deg_depth, lost_why, deg_why = _walk_compiled(
-        walk, index, state, group_lost, failed, max_depth, record=True)
+    lost, degraded, depths, why = _walk_compiled(walk, index, state, group_lost, failed, max_depth, record=True)
     still = state[degraded] == DEGRADED_STATE  # some were lost later
     if not still.all():
-        degraded, deg_depth, deg_why = degraded[still], deg_depth[still], deg_why[still]
-    return Closure(state, lost, degraded, group_lost, failed=failed,
-                   depths=np.concatenate([lost_depth, deg_depth]), why=np.concatenate([lost_why, deg_why]))
+        keep = np.concatenate([np.ones(len(lost), dtype=bool), still])
+        degraded, depths, why = degraded[still], depths[keep], why[keep]
+    return Closure(state, lost, degraded, group_lost, failed=failed, depths=depths, why=why)
 
 
 def propagate(index: GraphIndex, failed: np.ndarray, max_depth: int | None = None) -> Closure:
