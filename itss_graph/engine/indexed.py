@@ -257,7 +257,6 @@ class _Scratch:
         self.lost_out, self.deg_out = np.empty(n, np.int32), np.empty(n, np.int32)
         self.lost_depth, self.deg_depth = np.empty(n, np.int32), np.empty(n, np.int32)
         self.lost_why, self.deg_why = np.empty((n, 3), np.int32), np.empty((n, 3), np.int32)
-        self.lost_key, self.deg_key = np.empty(n, np.int64), np.empty(n, np.int64)
         self.edge_buffers = _edge_buffers(1024)
 
     def grow(self, most_edges: int) -> None:
@@ -304,7 +303,7 @@ def _walk_compiled(walk, index: GraphIndex, state, group_lost, frontier, max_dep
             index.group_size, index.group_min_up, index.id_rank,
             state, group_lost, frontier.astype(np.int32), -1 if max_depth is None else max_depth, record,
             scratch.lost_out, scratch.deg_out, scratch.lost_depth, scratch.deg_depth,
-            scratch.lost_why, scratch.deg_why, scratch.lost_key, scratch.deg_key, scratch.slot_of,
+            scratch.lost_why, scratch.deg_why, scratch.slot_of,
             scratch.counted_by, *scratch.edge_buffers)
         scratch.grow(most)
         out = scratch.lost_out[:lost].astype(np.int64), scratch.deg_out[:degraded].astype(np.int64)

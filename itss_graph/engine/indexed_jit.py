@@ -46,10 +46,16 @@ def fits(index) -> bool:
     return len(index.rel_names) < 1 << 16 and index.size < 1 << 31 and len(index.flow_dst) < 1 << 31
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _key(cls, rel, from_rank):  # pragma: no cover - compiled
+    """The explanation order of an edge, (class, relation code, from id rank), as one int64."""
+    return (np.int64(cls) << 48) | (np.int64(rel) << 32) | np.int64(from_rank)
+
+
 @njit(cache=True, nogil=True)
 def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group_min_up, id_rank,
          state, group_lost, frontier, max_depth, record, lost_out, deg_out, lost_depth, deg_depth,
-         lost_rows, deg_rows, lost_key, deg_key, slot_of, counted_by,
+         lost_rows, deg_rows, slot_of, counted_by,
          lose_e, lose_f, pend_e, pend_f):  # pragma: no cover - compiled; parity tested
     """Walks the levels from ``frontier`` (distinct positions), updating ``state`` and
     ``group_lost``; returns (lost count, degraded count, the most edges a level had).
@@ -60,8 +66,8 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
     (frontier order, then CSR order), then redundancy groups lost by the level's counts.
 
     With ``record``, also why each was reached, to the same row of ``lost_rows`` / ``deg_rows``
-    (via, origin, cause: the edge of the smallest (class, relation, from id) key, packed in
-    ``lost_key`` / ``deg_key``). Without it (the walks for one more failure, which count what
+    (via, origin, cause: the edge of the smallest (class, relation, from id) key; a row's key
+    is read back from the row when another edge reaches its CI). Without it (the walks for one more failure, which count what
     they reach) the walk skips the keys and their lookups: ~40 % of a 100k-CI walk.
 
     Scratch, reused from question to question (fresh pages cost a fault each): ``slot_of`` (per
@@ -139,17 +145,14 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
                 lost_depth[n_lost] = level
                 if record:
                     slot_of[c] = n_lost
-                    key = (np.int64(flow_class[e]) << 48) | (np.int64(flow_rel[e]) << 32) | id_rank[lose_f[j]]
-                    lost_key[n_lost] = key
                     lost_rows[n_lost, 0] = flow_rel[e]
                     lost_rows[n_lost, 1] = lose_f[j]
                     lost_rows[n_lost, 2] = flow_class[e]
                 n_lost += 1
             elif record:
-                key = (np.int64(flow_class[e]) << 48) | (np.int64(flow_rel[e]) << 32) | id_rank[lose_f[j]]
                 row = slot_of[c]
-                if key < lost_key[row]:
-                    lost_key[row] = key
+                if _key(flow_class[e], flow_rel[e], id_rank[lose_f[j]]) < _key(
+                        lost_rows[row, 2], lost_rows[row, 0], id_rank[lost_rows[row, 1]]):
                     lost_rows[row, 0] = flow_rel[e]
                     lost_rows[row, 1] = lose_f[j]
                     lost_rows[row, 2] = flow_class[e]
@@ -163,17 +166,14 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
                 deg_depth[n_deg] = level
                 if record:
                     slot_of[c] = n_deg
-                    key = (np.int64(flow_class[e]) << 48) | (np.int64(flow_rel[e]) << 32) | id_rank[pend_f[j]]
-                    deg_key[n_deg] = key
                     deg_rows[n_deg, 0] = flow_rel[e]
                     deg_rows[n_deg, 1] = pend_f[j]
                     deg_rows[n_deg, 2] = flow_class[e]
                 n_deg += 1
             elif s == PENDING_DEGRADED and record:
-                key = (np.int64(flow_class[e]) << 48) | (np.int64(flow_rel[e]) << 32) | id_rank[pend_f[j]]
                 row = slot_of[c]
-                if key < deg_key[row]:
-                    deg_key[row] = key
+                if _key(flow_class[e], flow_rel[e], id_rank[pend_f[j]]) < _key(
+                        deg_rows[row, 2], deg_rows[row, 0], id_rank[deg_rows[row, 1]]):
                     deg_rows[row, 0] = flow_rel[e]
                     deg_rows[row, 1] = pend_f[j]
                     deg_rows[row, 2] = flow_class[e]
