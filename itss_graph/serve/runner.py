@@ -7,7 +7,8 @@ entirely after a concurrent ``itss load``. The store's generation is read in the
 and keys the cache: an answer computed before a load is never served after it.
 
 Each answer says how long it took to compute (``Server-Timing: answer;dur=MS``, 0 and
-``desc="cached"`` when it came from the cache). When a question outlives the limit the client gets 504 at once; the worker is told to stop (the
+``desc="cached"`` when it came from the cache), and the parts it measured
+(:mod:`itss_graph.serve.timing`, e.g. ``closure;dur=MS``: walking a failure's closure). When a question outlives the limit the client gets 504 at once; the worker is told to stop (the
 SQL statement it runs is interrupted, long loops check their ticket). When more questions are in
 flight than the pool and its queue allow, new ones get 503 instead of waiting without end.
 
@@ -29,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable
 
+from itss_graph.serve import timing
 from itss_graph.serve.options import Limits
 
 
@@ -144,11 +146,13 @@ class Runner:
                 if hit is not None:
                     return Rendered(hit.body, hit.media_type, hit.filename, generation,
                                     {**hit.headers, "server-timing": 'answer;dur=0;desc="cached"'})
+            timing.taken()  # nothing left from an earlier question of this thread
             started = time.perf_counter()
             answer = question(store, ticket)
             took = (time.perf_counter() - started) * 1000
+            parts = "".join(f", {name};dur={ms:.1f}" for name, ms in timing.taken())
             answer = Rendered(answer.body, answer.media_type, answer.filename, generation,
-                              {**answer.headers, "server-timing": f"answer;dur={took:.1f}"})
+                              {**answer.headers, "server-timing": f"answer;dur={took:.1f}{parts}"})
             if key is not None:
                 self.cache.put((generation, key), answer, len(answer.body))
             return answer

@@ -84,3 +84,20 @@ def test_small_closures_are_not_kept(stores):
         for offset in (0, 1):  # two requests (the answer cache keeps whole requests), one question
             assert client.get("/api/impacted", params={"ci": "vm:0030-web1", "offset": offset}).status_code == 200
         assert recent.walked == 2
+
+
+def _timing_parts(response) -> dict[str, float]:
+    parts = {}
+    for part in response.headers["server-timing"].split(","):
+        name, *fields = [f.strip() for f in part.split(";")]
+        parts[name] = float(next(f for f in fields if f.startswith("dur="))[4:])
+    return parts
+
+
+def test_server_timing_shows_the_closure_walk_of_the_question_that_walked_it(stores):
+    with _client_keeping_every_closure(stores["demo"]) as (client, recent):
+        first = _timing_parts(client.get("/api/impacted", params={"ci": [SAN, CORE], "limit": 10}))
+        assert set(first) == {"answer", "closure"} and 0 <= first["closure"] <= first["answer"]
+        kept = _timing_parts(client.get("/api/impacted", params={"ci": [SAN, CORE], "offset": 10, "limit": 10}))
+        assert set(kept) == {"answer"}  # the kept closure: nothing walked, nothing left over
+        assert recent.walked == 1
