@@ -152,3 +152,20 @@ def test_a_cached_help_is_dropped_when_a_file_it_comes_from_changes(tmp_path, mo
     assert help_cache.cached("en") == "Usage: itss\n"
     source.write_text("two, longer")
     assert help_cache.cached("en") is None
+
+
+def test_an_interrupt_is_reported_as_click_reports_it(db, tmp_path):
+    # the answer interrupted (Ctrl-C) before it is printed: "Aborted." and exit 130, both ways
+    code = ("import sys, signal, os\n"
+            "from itss_graph.cli import impact_run\n"
+            "def interrupted(*args):\n"
+            "    raise KeyboardInterrupt\n"
+            "impact_run.run_impact = interrupted\n"
+            "from itss_graph.cli.{module} import main\n"
+            "sys.argv = ['itss', 'impact', 'server:db1', '--store', sys.argv[1]]\n"
+            "main()\n")
+    outs = [subprocess.run([sys.executable, "-c", code.format(module=module), db], capture_output=True,
+                           env=_env(tmp_path), timeout=300) for module in ("main", "app")]
+    assert outs[0].returncode == outs[1].returncode == 130
+    assert outs[0].stderr == outs[1].stderr == b"\nAborted.\n"
+    assert outs[0].stdout == outs[1].stdout == b""

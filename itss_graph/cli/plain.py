@@ -130,6 +130,12 @@ def _attempt(run) -> bool:
 
     try:
         run()
+    except (KeyboardInterrupt, EOFError):  # as the click command line reports them (cli/app.py)
+        from itss_graph.i18n import _
+
+        output.echo("", err=True)
+        output.echo(_("Aborted."), err=True)
+        sys.exit(130)
     except Exception:
         if output.written:
             raise
