@@ -14,7 +14,8 @@ For each estate and probe CI, in the same run and on the same SQLite file:
 
 Then the CLI's fixed costs: ``python -c pass``, ``python -c "import click"``, ``itss --help``
 and ``itss standards --ci-type database`` (the compiled knowledge base warm), and which heavy
-modules (numpy, rdflib) the small impact imports.
+modules (numpy, rdflib) the small impact imports. The runs of the commands compared are taken
+in turns (itss, naive, baseline, itss, …), so a change of the machine's load weighs on all alike.
 
 With ``--first-after-load`` an estate's CSV pair is loaded into a fresh store by ``itss load``
 first and the first query after it is timed as well (peak RSS of both): the closure index cliff.
@@ -105,7 +106,21 @@ def timed(args: list[str]) -> tuple[float, float, str, int, float]:
 
 
 def median_of(args: list[str], repeat: int) -> dict:
-    runs = [timed(args) for _ in range(repeat)]
+    return _summary([timed(args) for _ in range(repeat)])
+
+
+def medians_interleaved(commands: dict[str, list[str]], repeat: int) -> dict[str, dict]:
+    """:func:`median_of` of each command, the runs taken in turns (a, b, c, a, b, c, …): on a
+    machine shared with others a change of load then weighs on every command alike, so the
+    ratios of one run compare like with like."""
+    runs: dict[str, list] = {label: [] for label in commands}
+    for _ in range(repeat):
+        for label, args in commands.items():
+            runs[label].append(timed(args))
+    return {label: _summary(measured) for label, measured in runs.items()}
+
+
+def _summary(runs: list) -> dict:
     return {"wall_s": round(statistics.median(r[0] for r in runs), 4),
             "cpu_s": round(statistics.median(r[4] for r in runs), 4),
             "walls_s": [round(r[0], 4) for r in runs],
@@ -267,9 +282,10 @@ def main() -> None:
                                                                 "database"]
         timed(fixed["baseline: itss standards --ci-type database"])
     timed(fixed["itss standards --ci-type database"])  # the compiled knowledge base is warm
+    timed(fixed["itss --help"])  # and the help click rendered last (the cache the plain entry reads)
     lines += ["| command | wall s (median) | cpu s | peak MB |", "|---|---|---|---|"]
-    for label, args in ({} if opts.no_fixed else fixed).items():
-        m = median_of(args, max(opts.repeat, 5))
+    measured = {} if opts.no_fixed else medians_interleaved(fixed, max(opts.repeat, 5))
+    for label, m in measured.items():
         result["fixed"][label] = {k: v for k, v in m.items() if k != "stdout"}
         lines.append(f"| `{label}` | {m['wall_s']:.3f} | {m['cpu_s']:.3f} | {m['peak_mb']:.0f} |")
     lines.append("")
@@ -294,12 +310,14 @@ def main() -> None:
                   + (" baseline s (cpu), MB, ÷ naive |" if opts.baseline else ""),
                   "|---|---|---|---|---|---|---|---|---|---|" + ("---|" if opts.baseline else "")]
         for label, ci_id in probes.items():
-            itss_run = median_of([opts.itss, "impact", ci_id, "--store", str(store)], opts.repeat)
-            naive = median_of([PYTHON, "-c", NAIVE_CTE, str(store), ci_id, ",".join(to_source),
-                               ",".join(to_target)], opts.repeat)
+            commands = {"itss": [opts.itss, "impact", ci_id, "--store", str(store)],
+                        "naive": [PYTHON, "-c", NAIVE_CTE, str(store), ci_id, ",".join(to_source),
+                                  ",".join(to_target)]}
+            if opts.baseline:
+                commands["baseline"] = [opts.baseline, "impact", ci_id, "--store", str(store)]
+            runs = medians_interleaved(commands, opts.repeat)
+            itss_run, naive, base = runs["itss"], runs["naive"], runs.get("baseline")
             limit_s, limit_reached = csr.limit_s(ci_id)
-            base = (median_of([opts.baseline, "impact", ci_id, "--store", str(store)], opts.repeat)
-                    if opts.baseline else None)
             reached = _reached(itss_run["stdout"])
             heavy = heavy_imports(opts.itss, store, ci_id)
             ratio = itss_run["wall_s"] / naive["wall_s"] if naive["wall_s"] else float("nan")

@@ -20,7 +20,10 @@ Heavy modules load on first use, so ``import itss_graph`` stays cheap.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs a cold process ~4 ms: annotations only
+    from typing import Any
 
 from itss_graph.version import __version__
 
@@ -113,6 +116,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "write_docx": ("itss_graph.render.word", "write_docx"),
     "write_xlsx": ("itss_graph.render.spreadsheet", "write_xlsx"),
     "write_atomic": ("itss_graph.atomic_file", "write_atomic"),
+    "cache_home": ("itss_graph.cache_location", "cache_home"),
     "report_tables": ("itss_graph.render.spreadsheet", "report_tables"),
     "SheetTable": ("itss_graph.render.spreadsheet", "SheetTable"),
     # the web explorer (itss serve)

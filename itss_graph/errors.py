@@ -6,8 +6,7 @@ formatted ``file:line: field: message`` like a compiler, so editors can jump to 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
     from itss_graph.problems import Problem
 

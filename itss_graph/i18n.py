@@ -28,8 +28,11 @@ Example:
 
 from __future__ import annotations
 
-import gettext as _gettext
 import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # gettext is imported when a language is set: `itss --help` reads no catalogue
+    import gettext as _gettext
 
 DOMAIN = "itss"
 LANGUAGES = ("en", "zh")
@@ -64,6 +67,8 @@ def set_language(lang: str | None) -> str:
     global _language, _translation
     lang = (lang or default_language()).lower()
     lang = "zh" if lang.startswith("zh") else "en"
+    import gettext as _gettext
+
     _language = lang
     _translation = _gettext.translation(DOMAIN, str(LOCALE_DIR), languages=[lang], fallback=True)
     # click asks the standard library's gettext, in the global domain: point it at ours
@@ -106,6 +111,8 @@ def translation(lang: str | None) -> _gettext.NullTranslations:
     """
     lang = "zh" if (lang or "").lower().startswith("zh") else "en"
     if lang not in _by_language:
+        import gettext as _gettext
+
         _by_language[lang] = _gettext.translation(DOMAIN, str(LOCALE_DIR), languages=[lang], fallback=True)
     return _by_language[lang]
 

@@ -47,10 +47,8 @@ def resource_dirs(kind: str) -> list[Path]:
 
 def cache_dir() -> Path:
     """Directory for compiled caches (``ITSS_CACHE_DIR`` or ``~/.cache/itss-graph``)."""
-    base = os.environ.get("ITSS_CACHE_DIR")
-    if base:
-        path = Path(base).expanduser()
-    else:
-        path = Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "itss-graph"
+    from itss_graph.cache_location import cache_home
+
+    path = Path(cache_home())
     path.mkdir(parents=True, exist_ok=True)
     return path

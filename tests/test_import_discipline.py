@@ -8,6 +8,7 @@ the times, side by side with a naive peer).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -28,9 +29,9 @@ sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 
-def _modules(*args: str) -> set[str]:
+def _modules(*args: str, env: dict | None = None) -> set[str]:
     done = subprocess.run([sys.executable, "-c", _RUN, json.dumps(list(args))],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
     return set(json.loads(line.removeprefix("MODULES ")))
@@ -40,14 +41,21 @@ def _heavy(modules: set[str]) -> set[str]:
     return {m for m in modules if m.split(".")[0] in HEAVY}
 
 
-def test_help_imports_click_and_the_command_table_only():
-    modules = _modules("--help")
+def test_help_imports_click_and_the_command_table_only_then_nothing_of_click(tmp_path):
+    env = {**os.environ, "ITSS_CACHE_DIR": str(tmp_path)}
+    modules = _modules("--help", env=env)  # no cached help yet: click renders it (and stores it)
     assert not _heavy(modules)
     ours = {m for m in modules if m.startswith("itss_graph")}
     assert ours <= {"itss_graph", "itss_graph.version", "itss_graph.cli", "itss_graph.cli.main",
+                    "itss_graph.cli.plain", "itss_graph.cli.output", "itss_graph.cli.help_cache",
+                    "itss_graph.cache_location", "itss_graph.cli.commands", "itss_graph.cli.app",
                     "itss_graph.cli.options", "itss_graph.i18n", "itss_graph.render",
                     "itss_graph.render.formats"}, ours
     assert "wcwidth" not in modules
+    modules = _modules("--help", env=env)  # the help click printed, from the cache
+    assert "click" not in modules and "itss_graph.cli.app" not in modules
+    assert not {"typing", "gettext", "pathlib", "dataclasses"} & modules, {"typing", "gettext", "pathlib",
+                                                                          "dataclasses"} & modules
 
 
 def test_a_small_impact_walks_by_sql_without_numpy_or_the_closure_index(tmp_path):

@@ -24,7 +24,6 @@ Example (the demo bank estate; its business services carry no GB/T 29264 code):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 from itss_graph.engine.impact import impact
 from itss_graph.errors import UnknownCIError
@@ -34,6 +33,7 @@ from itss_graph.knowledge.reasons import Node, Step
 from itss_graph.knowledge.subjects import SERVICE_CATEGORY, declared_for_ci_type
 from itss_graph.schema import load_schema
 
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
     from itss_graph.schema import Schema
     from itss_graph.stores.base import Store

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 from itss_graph.errors import ItssError
 from itss_graph.i18n import M_
@@ -31,12 +31,14 @@ POLICY_FILE = "obligations.yaml"
 KINDS = ("emergency_tasks", "processes", "roles", "resources", "reports", "quality_hit")
 
 
-class Situation(NamedTuple):
+class Situation(namedtuple("Situation", [
+        "services_down",  # dict[str, int]: criticality level (queries/criticality.yaml) or "unknown" -> count
+        "services_at_risk",  # int
+        "cis_down",  # int
+    ])):
     """What an impact answer amounts to, for the policy's conditions."""
 
-    services_down: dict[str, int]  # criticality level (queries/criticality.yaml) or "unknown" -> count
-    services_at_risk: int
-    cis_down: int
+    __slots__ = ()
 
     @property
     def any_service_down(self) -> int:

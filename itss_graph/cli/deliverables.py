@@ -21,6 +21,8 @@ from typing import Any, Callable, Sequence
 
 import click
 
+from itss_graph.cli.output import emit_csv, emit_text  # noqa: F401 (the commands import them from here)
+
 FORMATS = ("table", "json", "csv", "xlsx")
 ENCODINGS = ("utf-8", "utf-8-sig", "gbk")
 
@@ -54,25 +56,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text).strip("._")[:60] or "answer"
 
 
-def emit_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, output: Path | None, excel: bool,
-             encoding: str | None) -> None:
-    """Write the CSV to ``output`` (atomically) or to standard output, in the requested encoding."""
-    from itss_graph.render.csv_excel import csv_bytes
-
-    data = csv_bytes(headers, rows, encoding=encoding, excel=excel)
-    if output is None:
-        stream = click.get_binary_stream("stdout")
-        stream.write(data)
-        stream.flush()
-        return
-    import itss_graph as itss
-
-    itss.write_atomic(output, lambda tmp: tmp.write_bytes(data))
-    from itss_graph.i18n import _
-
-    click.echo(_("CSV written to {path}").format(path=output), err=True)
-
-
 def emit_xlsx(tables, output: Path | None, *, default: str, title: str = "") -> Path:
     """Write the workbook (one sheet per :class:`~itss_graph.render.spreadsheet.SheetTable`) to
     ``output`` or to ``default`` in the current directory; say where on standard error."""
@@ -83,21 +66,6 @@ def emit_xlsx(tables, output: Path | None, *, default: str, title: str = "") -> 
 
     click.echo(_("Workbook written to {path}").format(path=path), err=True)
     return path
-
-
-def emit_text(text: str, output: Path | None, *, fit: bool = False) -> None:
-    """Write JSON or text to ``output`` (atomically) or to standard output (``fit``: text tables
-    fitted to the terminal)."""
-    if output is not None:
-        from itss_graph.render.page import write_text_atomic
-
-        write_text_atomic(output, text if text.endswith("\n") else text + "\n")
-        return
-    if fit:
-        from itss_graph.render.table import fit_lines
-
-        text = fit_lines(text)
-    click.echo(text, nl=not text.endswith("\n"))
 
 
 def reject_csv_options(output_format: str, excel: bool, encoding: str | None) -> None:

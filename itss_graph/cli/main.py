@@ -1,182 +1,53 @@
-"""The ``itss`` command line.
+"""The ``itss`` command line: its entry point.
 
-Sub-commands live in their own modules and are imported only when called, so ``itss --help``
-and quick queries do not pay for rdflib, neo4j or pyvis (DESIGN.md §3: import costs).
-Errors: one line on stderr first, detail after; exit status 2 for usage and input errors.
+The common plain forms (``itss impact ID``, ``itss standards --ci-type T``, ``itss --help`` …)
+are answered by :mod:`itss_graph.cli.plain` without importing click (~40 ms of a cold process,
+more than the answer of a small question); everything else, and anything the plain path does
+not answer cleanly, goes to the click application (:mod:`itss_graph.cli.app`), which prints
+the same bytes for the plain forms. ``from itss_graph.cli.main import cli`` gives the click group.
 """
 
 from __future__ import annotations
 
-import importlib
+import gc
 import os
 import sys
 
-import click
-
-from itss_graph import __version__
-from itss_graph.cli.options import root_lang_option, wide_option
-
-# verb -> (module, function, one-line help)
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    # CMDB
-    "load": ("itss_graph.cli.load_cmd", "load", "Validate inventories and load them into the store."),
-    "find": ("itss_graph.cli.find_cmd", "find", "Find CIs by id, name or any property, ranked."),
-    "show": ("itss_graph.cli.find_cmd", "show", "Everything about one CI: relations, services, standards."),
-    "history": ("itss_graph.cli.history_cmd", "history", "How a CI changed across loads."),
-    "stats": ("itss_graph.cli.store_cmd", "stats", "Count the CIs and relations in the store."),
-    "export": ("itss_graph.cli.store_cmd", "export", "Export the store in the canonical inventory format."),
-    "types": ("itss_graph.cli.schema_cmd", "types", "List CI types and relation types from the ontology."),
-    # impact analysis (canned queries)
-    "impact": ("itss_graph.cli.impact_cmd", "impact", "What breaks or degrades when CIs fail."),
-    "queries": ("itss_graph.cli.queries_cmd", "queries", "List and search the canned queries."),
-    "query": ("itss_graph.cli.custom_cmd", "query", "Run a query file's own Cypher/SQL, read-only."),
-    "blast-radius": ("itss_graph.cli.queries_cmd", "blast_radius", "Services a failure affects, ranked."),
-    "root-cause": ("itss_graph.cli.queries_cmd", "root_cause", "Upstream CIs that explain failing CIs."),
-    "spof": ("itss_graph.cli.queries_cmd", "spof", "Single points of failure of a service or the estate."),
-    "depends": ("itss_graph.cli.queries_cmd", "depends", "Everything a CI or service depends on."),
-    "path": ("itss_graph.cli.queries_cmd", "path", "How one CI depends on another."),
-    "orphans": ("itss_graph.cli.queries_cmd", "orphans", "CIs that support no service."),
-    "hotspots": ("itss_graph.cli.queries_cmd", "hotspots", "CIs with the largest blast radius."),
-    "change-impact": ("itss_graph.cli.queries_cmd", "change_impact", "What a planned change touches, and how to run it."),
-    # ITSS knowledge
-    "standards": ("itss_graph.cli.standards_cmd", "standards", "Which ITSS standards apply, and why."),
-    "gap": ("itss_graph.cli.gap_cmd", "gap", "What an organisation lacks against the applicable standards."),
-    "kb": ("itss_graph.cli.kb_cmd", "kb", "Explore the ITSS knowledge base: stats, search, show, export, SPARQL."),
-    # views
-    "view": ("itss_graph.cli.view_cmd", "view", "Interactive HTML maps of dependencies, services, standards."),
-    "report": ("itss_graph.cli.report_cmd", "report", "Self-contained HTML or Markdown reports."),
-    "demo": ("itss_graph.cli.demo_cmd", "demo", "Generate the bank demo estate, load it, ask what breaks."),
-    "serve": ("itss_graph.cli.serve_cmd", "serve", "Explore the store and the standards in a web browser."),
-}
-
-
-def translate_help(command: click.Command) -> click.Command:
-    """The help of a command, its options and its sub-commands in the language in use (from
-    the catalogue: scripts/i18n.py extracts them from the commands themselves); English as
-    written is kept to translate again."""
-    from itss_graph.i18n import _, language
-
-    if getattr(command, "_itss_language", None) == language():
-        return command
-    originals = getattr(command, "_itss_originals", None)
-    if originals is None:
-        originals = command._itss_originals = (command.help, command.short_help,  # type: ignore[attr-defined]
-                                               [getattr(p, "help", None) for p in command.params])
-    help_text, short_help, params = originals
-    command.help = _(help_text) if help_text else help_text
-    command.short_help = _(short_help) if short_help else short_help
-    for param, text in zip(command.params, params):
-        if text:
-            param.help = _(text)  # type: ignore[attr-defined]
-    command._itss_language = language()  # type: ignore[attr-defined]
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            translate_help(sub)
-    return command
-
-
-class LazyGroup(click.Group):
-    """A click group whose sub-commands are imported on first use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in COMMANDS:
-            return None
-        module_name, attr, _ = COMMANDS[name]
-        return translate_help(getattr(importlib.import_module(module_name), attr))
-
-    def resolve_command(self, ctx: click.Context, args: list[str]):
-        name = args[0] if args else ""
-        if name in COMMANDS or name.startswith("-") or ctx.resilient_parsing:
-            return super().resolve_command(ctx, args)
-        import itss_graph as itss
-        from itss_graph.errors import ItssError
-
-        from itss_graph.i18n import _
-
-        hint = itss.did_you_mean(itss.closest_names(name, list(COMMANDS)))
-        raise ItssError(_("no such command {name}{hint}; `itss --help` lists them").format(name=repr(name), hint=hint))
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # help text from the table above: listing commands must not import them all
-        from itss_graph.i18n import _
-
-        translate_help(self)
-        with formatter.section(_("Commands")):
-            formatter.write_dl([(name, _(text)) for name, (_m, _a, text) in COMMANDS.items()])
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="itss")
-@wide_option
-@root_lang_option
-def cli() -> None:
-    """ITSS Graph: a CMDB and ITSS knowledge graph you can ask questions.
-
-    \b
-    Examples:
-      itss demo
-      itss load samples/netbox-demo/ --store netbox.db
-      itss impact switch:dc1-core-1 --depth 3 --html impact.html
-    """
-
-
-def _language_from(argv: list[str]) -> str | None:
-    """``--lang X`` / ``--lang=X`` anywhere on the command line: help and errors printed
-    before the command runs are in that language too."""
-    for k, arg in enumerate(argv):
-        if arg == "--lang" and k + 1 < len(argv):
-            return argv[k + 1]
-        if arg.startswith("--lang="):
-            return arg.partition("=")[2]
-    return None
+from itss_graph.cli.commands import COMMANDS  # noqa: F401 (imported from here by scripts/i18n.py and tests)
 
 
 def main(argv: list[str] | None = None) -> None:
-    from itss_graph.i18n import _, ngettext, set_language
-
     # The engine's numpy work is element-wise, never BLAS; OpenBLAS would start a thread per core
     # when numpy is imported, ~0.1 s of CPU in a cold process for nothing (set before any import
     # of numpy; a user's own setting wins)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # A cold process's imports and a plain answer leave no garbage cycles worth collecting: the
+    # collector's passes over the objects they allocate cost ~4 ms (enabled again afterwards)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from itss_graph.cli.plain import answer
 
-    set_language(_language_from(sys.argv[1:] if argv is None else argv))
-    translate_help(cli)
+        if answer(sys.argv[1:] if argv is None else list(argv)):
+            return
+    finally:
+        if enabled:
+            gc.enable()
+    from itss_graph.cli.app import main as click_main
+
+    click_main(argv)
+
+
+def __getattr__(name: str):
+    """The click application's names (``cli``, ``translate_help`` …), imported on first use."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from itss_graph.cli import app
 
     try:
-        cli.main(args=argv, prog_name="itss", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo(_("Aborted."), err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
-    except Exception as exc:  # the product's errors: imported only when one happened
-        from itss_graph.errors import InputError, ItssError
-
-        if not isinstance(exc, ItssError):
-            raise
-        _report(exc, InputError)
-
-
-def _report(exc, input_error) -> None:
-    """Print an error of the product (one line first, detail after) and exit with its status."""
-    from itss_graph.i18n import _, ngettext
-
-    if isinstance(exc, input_error):
-        n = len(exc.problems) if exc.total == len(exc.problems) else exc.total
-        click.echo(_("itss: error: {message}").format(message=ngettext(
-            "{n} problem in the input; nothing was written", "{n} problems in the input; nothing was written",
-            n).format(n=n)), err=True)
-        for problem in exc.problems:
-            click.echo(f"  {problem.localized()}", err=True)
-        if exc.total > len(exc.problems):
-            click.echo("  " + _("... and {n} more").format(n=exc.total - len(exc.problems)), err=True)
-    else:
-        click.echo(_("itss: error: {message}").format(message=exc.localized()), err=True)
-    sys.exit(exc.exit_code)
+        return getattr(app, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
 if __name__ == "__main__":

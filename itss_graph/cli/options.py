@@ -23,21 +23,9 @@ def store_options(func: Callable) -> Callable:
     @click.option("--neo4j-database", metavar="NAME", default=None, help="[env NEO4J_DATABASE]")
     @functools.wraps(func)
     def wrapper(*args, store_path, neo4j_uri, neo4j_user, neo4j_password, neo4j_database, **kwargs):
-        from dataclasses import replace
+        from itss_graph.cli.store_settings import configured_settings
 
-        import itss_graph as itss
-
-        settings = itss.settings_from_environment()
-        if store_path is not None:
-            settings = replace(settings, path=store_path, neo4j_uri=None)
-        if neo4j_uri is not None:
-            settings = replace(settings, neo4j_uri=neo4j_uri)
-        settings = replace(
-            settings,
-            neo4j_user=neo4j_user or settings.neo4j_user,
-            neo4j_password=neo4j_password or settings.neo4j_password,
-            neo4j_database=neo4j_database or settings.neo4j_database,
-        )
+        settings = configured_settings(store_path, neo4j_uri, neo4j_user, neo4j_password, neo4j_database)
         from itss_graph.errors import UnknownCIError
 
         try:

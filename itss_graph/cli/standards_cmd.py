@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
-from itss_graph.cli.deliverables import deliverable_options, emit_csv, emit_text, emit_xlsx, reject_csv_options, slug
+from itss_graph.cli.deliverables import deliverable_options, reject_csv_options
 from itss_graph.cli.options import check_ci_type, lang_option, store_options
-
 
 
 @click.command()
@@ -55,33 +54,7 @@ def standards(ci_id: str | None, ci_type: str | None, code: str | None, profile_
         raise click.UsageError(_("give exactly one of --ci, --ci-type, --code or --profile")
                                + (_(" (got {options})").format(options=", ".join(given)) if given else ""))
     reject_csv_options(output_format, excel, encoding)
-    import itss_graph as itss
+    from itss_graph.cli.standards_run import run_standards
 
-    kb = itss.KnowledgeBase.load()
-    if ci_id:
-        from itss_graph.cli.options import open_configured_store
-
-        with open_configured_store(store_settings) as store:
-            answer = itss.standards_for_ci(store, ci_id, lang, kb=kb)
-    else:
-        answer = itss.applicability_answer(kb, code=code, ci_type=ci_type, profile=profile_path, lang=lang)
-    subject = ci_id or ci_type or code or str(profile_path)
-    if output_format == "json":
-        from itss_graph.render.formats import to_json
-
-        text = to_json(answer.as_dict())
-        emit_text(text, output)
-    elif output_format == "csv":
-        from itss_graph.render.knowledge_text import standards_csv
-
-        headers, rows = standards_csv(answer, verbose=verbose)
-        emit_csv(headers, rows, output=output, excel=excel, encoding=encoding)
-    elif output_format == "xlsx":
-        from itss_graph.cli.report_cmd import kb_provenance, tool_provenance
-
-        doc = itss.standards_report(answer, kb, provenance=[tool_provenance(lang), kb_provenance(lang)])
-        emit_xlsx(itss.report_tables(doc), output, default=f"standards-{slug(subject)}.xlsx", title=doc.title)
-    else:
-        from itss_graph.render.knowledge_text import standards_text
-
-        emit_text(standards_text(answer, brief=brief, verbose=verbose), output, fit=True)
+    run_standards(ci_id, ci_type, code, profile_path, brief, verbose, store_settings, output_format, output,
+                  excel, encoding, lang)

@@ -22,12 +22,14 @@ Example:
 
 from __future__ import annotations
 
-from typing import Callable, Sequence, TypeVar
-
 from itss_graph.schema import Schema
 from itss_graph.stores.base import Store
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
+if TYPE_CHECKING:
+    from typing import Callable, Sequence, TypeVar
+
+    T = TypeVar("T")
 
 
 class Exhausted(Exception):

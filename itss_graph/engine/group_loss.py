@@ -15,10 +15,14 @@ Example:
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence as SequenceABC
-from typing import Callable, NamedTuple, Sequence
 
 from itss_graph.schema import load_schema
+
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
+if TYPE_CHECKING:
+    from typing import Callable, Sequence
 
 MEMBER_PAGE = 50  # members lost, and members left, named per group in answers (in id order)
 
@@ -77,22 +81,24 @@ def page_text(page: Sequence[str], count: int) -> str:
     return text + _(" (and {n} more)").format(n=count - len(page)) if count > len(page) else text
 
 
-class GroupLoss(NamedTuple):
+class GroupLoss(namedtuple("GroupLoss", [
+        "id",  # str
+        "type",  # str
+        "name",  # str
+        "effect",  # str: "down": lost through this group; "degraded": lost redundancy
+        "depth",  # int
+        "relations",  # tuple[str, ...]: relation types joining the CI to the group's members
+        "direction",  # str | None: relation groups: "out" (members are targets) or "in"; else None
+        "group",  # str | None: the redundancy_group property's value, for property groups
+        "min_up",  # int
+        "lost",  # Sequence[str]: every member lost (down or failed), in id order (a tuple or Members)
+        "left",  # Sequence[str]: every member left, in id order
+        "new_spof",  # tuple[str, ...]: members left whose failure alone now takes the CI down
+    ], defaults=((),))):
     """A redundancy group of one CI that lost members in the failure (a named tuple: a core
     switch's answer builds tens of thousands, each ~5x cheaper than a frozen dataclass)."""
 
-    id: str
-    type: str
-    name: str
-    effect: str  # "down": lost through this group; "degraded": lost redundancy
-    depth: int
-    relations: tuple[str, ...]  # relation types joining the CI to the group's members
-    direction: str | None  # relation groups: "out" (members are targets) or "in"; else None
-    group: str | None  # the redundancy_group property's value, for property groups
-    min_up: int
-    lost: Sequence[str]  # every member lost (down or failed), in id order (a tuple or Members)
-    left: Sequence[str]  # every member left, in id order
-    new_spof: tuple[str, ...] = ()  # members left whose failure alone now takes the CI down
+    __slots__ = ()
 
     @property
     def members(self) -> int:

@@ -24,9 +24,12 @@ Example:
 from __future__ import annotations
 
 import weakref
-from typing import Sequence
 
 from itss_graph.stores.base import Store
+
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
+if TYPE_CHECKING:
+    from typing import Sequence
 
 _remembered: tuple = (lambda: None, {})  # (weak reference to an index, id -> (name, props))
 

@@ -64,14 +64,15 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
 
 from itss_graph.knowledge.display import identifier, title
 from itss_graph.knowledge.kb import DCTERMS, ITSS, SKOS, is_literal
 from itss_graph.knowledge.reasons import Node, Step, chain_sources, chain_text, kb_step
 from itss_graph.knowledge.wording import chain_sentence, t
 
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
+    from typing import Iterable
     from itss_graph.knowledge.kb import KnowledgeBase
 
 

@@ -23,15 +23,20 @@ Example:
 
 from __future__ import annotations
 
-from collections import deque
+from collections import deque, namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, NamedTuple, Union
 
 from itss_graph.knowledge.compiled import load_compiled
 from itss_graph.knowledge.names import iri_key, normalize
 from itss_graph.ontology import CMDB, ITSS, KB, SRC, TBOX_GRAPH_PREFIX, OntologyFiles, ontology_files
+
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
+if TYPE_CHECKING:
+    from typing import Iterable, Union
+
+    Term = Union[str, "Literal"]
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -67,22 +72,21 @@ SOURCE = DCTERMS + "source"
 LINE = ITSS + "line"
 
 
-class Literal(NamedTuple):
+class Literal(namedtuple("Literal", [
+        "value",  # str
+        "lang",  # str | None
+        "datatype",  # str | None
+    ], defaults=(None, None))):
     """An RDF literal: lexical form, language tag (or None), datatype IRI (or None).
 
     >>> str(Literal("运行维护", "zh"))
     '运行维护'
     """
 
-    value: str
-    lang: str | None = None
-    datatype: str | None = None
+    __slots__ = ()
 
     def __str__(self) -> str:
         return self.value
-
-
-Term = Union[str, Literal]
 
 
 def is_literal(term: object) -> bool:

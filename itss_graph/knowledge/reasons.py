@@ -16,12 +16,13 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
 
 from itss_graph.knowledge.display import name
 from itss_graph.knowledge.kb import SourceRef
 
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
+    from typing import Sequence
     from itss_graph.knowledge.kb import KnowledgeBase
 
 

@@ -16,7 +16,6 @@ from collections import Counter
 from itertools import groupby
 from json import encoder as json_encoder
 
-from typing import TYPE_CHECKING
 
 from itss_graph.engine.blast import chain_text
 from itss_graph.engine.chains import materialise
@@ -24,6 +23,7 @@ from itss_graph.engine.result import ImpactResult
 from itss_graph.render.formats import to_json
 from itss_graph.render.table import render_table
 
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
     from itss_graph.engine.blast import BlastRadius
 

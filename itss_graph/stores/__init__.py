@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from itss_graph.errors import StoreError
 from itss_graph.i18n import M_
 
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:  # the store classes (and the CI model) load only when a store is opened
     from itss_graph.stores.base import Store
 

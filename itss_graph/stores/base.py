@@ -18,13 +18,14 @@ from collections import defaultdict
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from itss_graph.errors import StoreError
 from itss_graph.i18n import M_
 from itss_graph.model import CI, Relation
 
+TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
+    from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
     from itss_graph.schema import Schema
     from itss_graph.stores.batch import Batch
     from itss_graph.stores.graph_index import GraphIndex

@@ -23,42 +23,48 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from collections import namedtuple
 
 SQLITE_VERSION = 2  # 2 added load history, CI change history and source claims
 
 
 # Named tuples, not dataclasses: static descriptions, and every store opens this module (a
 # frozen dataclass costs ~0.5 ms to create in a cold process, a named tuple a tenth of that)
-class Column(NamedTuple):
-    name: str
-    sql: str                        # SQLite type and constraints
-    neo4j: str | None = ""          # property name on Neo4j ("" = same name; None = not kept there)
+class Column(namedtuple("Column", [
+        "name",  # str
+        "sql",  # str: SQLite type and constraints
+        "neo4j",  # str | None: property name on Neo4j ("" = same name; None = not kept there)
+    ], defaults=("",))):
+    __slots__ = ()
 
     @property
     def property(self) -> str | None:
         return self.name if self.neo4j == "" else self.neo4j
 
 
-class Index(NamedTuple):
-    name: str
-    columns: tuple[str, ...]
-    sqlite: bool = True  # False: a Neo4j lookup only (SQLite identifies CIs in one scan per load)
+class Index(namedtuple("Index", [
+        "name",  # str
+        "columns",  # tuple[str, ...]
+        "sqlite",  # bool: False: a Neo4j lookup only (SQLite identifies CIs in one scan per load)
+    ], defaults=(True,))):
+    __slots__ = ()
 
 
-class Record(NamedTuple):
+class Record(namedtuple("Record", [
+        "table",  # str | None: SQLite table (None: not kept there)
+        "label",  # str | None: Neo4j node label (None: not a node there)
+        "columns",  # tuple[Column, ...]
+        "key",  # tuple[str, ...]: identity: unique in both stores
+        "key_name",  # str: Neo4j constraint name
+        "surrogate",  # str | None: SQLite INTEGER PRIMARY KEY column when the key is UNIQUE
+        "lookups",  # tuple[Index, ...]
+        "without_rowid",  # bool
+        "since",  # int: SQLite schema version that introduced it
+        "note",  # str
+    ], defaults=("", None, (), False, 1, ""))):
     """One kind of stored record."""
 
-    table: str | None               # SQLite table (None: not kept there)
-    label: str | None               # Neo4j node label (None: not a node there)
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]            # identity: unique in both stores
-    key_name: str = ""              # Neo4j constraint name
-    surrogate: str | None = None    # SQLite INTEGER PRIMARY KEY column when the key is UNIQUE
-    lookups: tuple[Index, ...] = ()
-    without_rowid: bool = False
-    since: int = 1                  # SQLite schema version that introduced it
-    note: str = ""
+    __slots__ = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
