@@ -11,46 +11,53 @@ index does: while no input's ``stat`` changes the remembered hash is used; any c
 the contents again. Inputs changed in the last two seconds are never remembered (an edit within
 the same clock tick could leave ``stat`` unchanged).
 
+Inputs are paths or plain strings (a cold query passes strings: it does not import pathlib).
+
 Example:
     >>> from pathlib import Path
     >>> key = content_key([Path(__file__)], salt="doc")
-    >>> len(key)
-    16
+    >>> len(key), key == content_key([__file__], salt="doc")
+    (16, True)
 """
 
 from __future__ import annotations
 
 import os
-import pickle
 import time
 import zlib
-from pathlib import Path
 
-from itss_graph.resources import cache_dir
+try:  # the C unpickler alone: importing pickle.py (struct, its regular-expression scan of its own
+    from _pickle import UnpicklingError, load  # names) costs a cold query ~1 ms more
+except ImportError:  # an interpreter without the accelerator
+    from pickle import UnpicklingError, load
+
+from itss_graph.resources import cache_dir_name
 from itss_graph.version import __version__
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Callable, Iterable, TypeVar
 
     T = TypeVar("T")
 
-_FORMAT_VERSION = "1"
+_FORMAT_VERSION = "2"  # 2: the schema and policies pickled as plain classes, not dataclasses
 
 
-def content_key(paths: Iterable[Path], *, salt: str) -> str:
+def content_key(paths: Iterable[str | Path], *, salt: str) -> str:
     """A short hash of the paths' names and contents, plus a salt naming the artefact and the
     package version: compiled objects are pickles of this version's classes, so a cache written
     by another version (with other fields) is never read."""
-    paths = sorted(paths)
+    paths = sorted(map(os.fspath, paths))
     header = f"{_FORMAT_VERSION}:{__version__}:{salt}"
     stamps = [os.stat(path) for path in paths]
     stamp = "\n".join([header] + [f"{path}\t{st.st_size}\t{st.st_mtime_ns}\t{st.st_ctime_ns}\t{st.st_ino}"
                                    for path, st in zip(paths, stamps)])
     inputs = zlib.crc32("\n".join([header, *map(str, paths)]).encode())  # one memo per set of inputs
-    memo = cache_dir() / f"stamp-{salt}-{inputs:08x}.txt"
+    memo = os.path.join(cache_dir_name(), f"stamp-{salt}-{inputs:08x}.txt")
     try:
-        known, _, key = memo.read_text(encoding="utf-8").rpartition("\n")
+        with open(memo, encoding="utf-8") as fh:
+            known, _, key = fh.read().rpartition("\n")
         if known == stamp:
             return key
     except OSError:
@@ -62,39 +69,48 @@ def content_key(paths: Iterable[Path], *, salt: str) -> str:
     return key
 
 
-def _hash_contents(paths: list[Path], header: str) -> str:
+def _hash_contents(paths: list[str], header: str) -> str:
     import hashlib  # ~3 ms (OpenSSL): only when an input changed
 
     digest = hashlib.sha256(header.encode())
     for path in paths:
-        digest.update(str(path.name).encode())
-        digest.update(path.read_bytes())
+        digest.update(os.path.basename(path).encode())
+        digest.update(_read_bytes(path))
     return digest.hexdigest()[:16]
 
 
-def _store(target: Path, data: bytes) -> None:
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _store(target: str, data: bytes) -> None:
     """Write ``data`` to ``target`` atomically; a read-only cache directory only costs speed."""
+    from pathlib import Path
+
     from itss_graph.atomic_file import write_atomic  # tempfile: only to write, a warm cache only reads
 
     try:
-        write_atomic(target, lambda tmp: tmp.write_bytes(data))
+        write_atomic(Path(target), lambda tmp: tmp.write_bytes(data))
     except OSError:
         pass
 
 
-def cached(name: str, paths: Iterable[Path], build: Callable[[], T]) -> T:
+def cached(name: str, paths: Iterable[str | Path], build: Callable[[], T]) -> T:
     """Return the artefact ``name`` compiled from ``paths``, building and storing it if needed.
 
     The artefact is pickled; a corrupt or unreadable cache entry is rebuilt. Writes are atomic
     (:mod:`itss_graph.atomic_file`) so concurrent processes never read half a file.
     """
     paths = list(paths)
-    target = cache_dir() / f"{name}-{content_key(paths, salt=name)}.pickle"
+    target = os.path.join(cache_dir_name(), f"{name}-{content_key(paths, salt=name)}.pickle")
     try:
-        with target.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        with open(target, "rb") as fh:
+            return load(fh)
+    except (OSError, UnpicklingError, EOFError, AttributeError, ImportError):
         pass
     value = build()
+    import pickle
+
     _store(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return value

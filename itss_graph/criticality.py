@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+import os
 from functools import lru_cache
-from pathlib import Path
 
 from itss_graph.errors import ItssError
+from itss_graph.frozen import Frozen
 from itss_graph.i18n import M_
-from itss_graph.resources import resource_dirs
+from itss_graph.resources import resource_dir_names
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 POLICY_FILE = "criticality.yaml"
@@ -47,15 +48,25 @@ def normalise(value: Any) -> str:
     return _SPACES.sub(" ", text)
 
 
-@dataclass(frozen=True)
-class CriticalityPolicy:
+class CriticalityPolicy(Frozen):
     """Levels (most critical first), the properties that carry them and the value map."""
 
-    properties: tuple[str, ...]
-    levels: tuple[str, ...]
-    labels: dict[str, dict] = field(default_factory=dict)  # level -> {"en": ..., "zh": ...}
-    values: dict[str, str] = field(default_factory=dict)  # normalised value -> level
-    path: str = ""
+    __slots__ = (
+        "properties",  # tuple[str, ...]
+        "levels",  # tuple[str, ...]
+        "labels",  # dict[str, dict]: level -> {"en": ..., "zh": ...}
+        "values",  # dict[str, str]: normalised value -> level
+        "path",  # str
+    )
+
+    def __init__(self, properties: tuple[str, ...], levels: tuple[str, ...], labels: dict[str, dict] | None = None,
+                 values: dict[str, str] | None = None, path: str = ""):
+        init = object.__setattr__
+        init(self, "properties", properties)
+        init(self, "levels", levels)
+        init(self, "labels", {} if labels is None else labels)
+        init(self, "values", {} if values is None else values)
+        init(self, "path", path)
 
     def level_of(self, props: dict | None) -> str | None:
         """The level of the first property with a known value, or None."""
@@ -93,7 +104,15 @@ class CriticalityPolicy:
 
 def policy_path() -> Path:
     """The criticality policy in force: the last one found in the queries directories."""
-    found = [d / POLICY_FILE for d in resource_dirs("queries") if (d / POLICY_FILE).is_file()]
+    from pathlib import Path
+
+    return Path(policy_file())
+
+
+def policy_file() -> str:
+    """:func:`policy_path` as a plain string (no pathlib on a cold query's path)."""
+    found = [os.path.join(d, POLICY_FILE) for d in resource_dir_names("queries")
+             if os.path.isfile(os.path.join(d, POLICY_FILE))]
     if not found:
         raise ItssError(M_("no {file} in the queries directories", file=POLICY_FILE))
     return found[-1]
@@ -101,22 +120,23 @@ def policy_path() -> Path:
 
 def criticality_policy() -> CriticalityPolicy:
     """The policy in force (parsed once per content)."""
-    return _policy(policy_path())
+    return _policy(policy_file())
 
 
 @lru_cache(maxsize=4)
-def _policy(path: Path) -> CriticalityPolicy:
+def _policy(path: str) -> CriticalityPolicy:
     from itss_graph.cache import cached
 
     return cached("criticality-policy", [path], lambda: parse_policy(path))
 
 
-def parse_policy(path: Path) -> CriticalityPolicy:
+def parse_policy(path: str | Path) -> CriticalityPolicy:
     """Read and check a policy file; a mistake is an error naming the file and the entry."""
     import yaml
 
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh.read()) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ItssError(M_("{path}: cannot read the criticality policy: {exc}", path=path, exc=exc)) from None
     if not isinstance(doc, dict):

@@ -11,7 +11,8 @@ Example:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+
+from itss_graph.frozen import Frozen
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
@@ -20,28 +21,37 @@ if TYPE_CHECKING:
 CI_FIELDS = ("id", "name", "type")
 RELATION_FIELDS = ("source", "type", "target")
 
+class CI(Frozen):
+    """A configuration item: stable id, ontology type, display name and free properties.
 
-@dataclass(frozen=True)
-class CI:
-    """A configuration item: stable id, ontology type, display name and free properties."""
+    >>> CI("vm:1", "vm", "web-01") == CI("vm:1", "vm", "web-01", {}), CI("vm:1", "vm", "w")
+    (True, CI(id='vm:1', type='vm', name='w', props={}))
+    """
 
-    id: str
-    type: str
-    name: str
-    props: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("id", "type", "name", "props")
+
+    def __init__(self, id: str, type: str, name: str, props: dict[str, Any] | None = None):
+        init = object.__setattr__
+        init(self, "id", id)
+        init(self, "type", type)
+        init(self, "name", name)
+        init(self, "props", {} if props is None else props)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, "name": self.name, **self.props}
 
 
-@dataclass(frozen=True)
-class Relation:
+class Relation(Frozen):
     """A typed, directed relation SOURCE -[TYPE]-> TARGET with free properties."""
 
-    source: str
-    type: str
-    target: str
-    props: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("source", "type", "target", "props")
+
+    def __init__(self, source: str, type: str, target: str, props: dict[str, Any] | None = None):
+        init = object.__setattr__
+        init(self, "source", source)
+        init(self, "type", type)
+        init(self, "target", target)
+        init(self, "props", {} if props is None else props)
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -18,14 +18,16 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections import namedtuple
-from pathlib import Path
 
 from itss_graph.errors import ItssError
-from itss_graph.resources import resource_dirs
+from itss_graph.resources import resource_dir_names
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:  # rdflib is imported lazily: it costs ~0.1 s at start-up
+    from pathlib import Path
+
     import rdflib
 
 ITSS = "https://w3id.org/itss-graph/ontology#"
@@ -66,15 +68,37 @@ def ontology_files() -> OntologyFiles:
     >>> any(p.name == "cmdb.ttl" for p in files.tbox)
     True
     """
-    tbox: list[Path] = []
-    kb: list[Path] = []
-    shapes: list[Path] = []
-    for base in resource_dirs("ontology"):
-        tbox.extend(sorted(base.glob("*.ttl")))
-        tbox.extend(sorted((base / "tbox").glob("*.ttl")))
-        kb.extend(sorted((base / "kb").glob("*.ttl")))
-        shapes.extend(sorted((base / "shapes").glob("*.ttl")))
+    from pathlib import Path
+
+    names = ontology_file_names()
+    return OntologyFiles(*(tuple(map(Path, group)) for group in names))
+
+
+def ontology_file_names() -> OntologyFiles:
+    """:func:`ontology_files` as plain strings (what the compiled caches are keyed by: a cold
+    query reads them without importing pathlib), in the same order.
+
+    >>> [str(p) for p in ontology_files().kb] == list(ontology_file_names().kb)
+    True
+    """
+    tbox: list[str] = []
+    kb: list[str] = []
+    shapes: list[str] = []
+    for base in resource_dir_names("ontology"):
+        tbox.extend(_turtle_files(base))
+        tbox.extend(_turtle_files(os.path.join(base, "tbox")))
+        kb.extend(_turtle_files(os.path.join(base, "kb")))
+        shapes.extend(_turtle_files(os.path.join(base, "shapes")))
     return OntologyFiles(tuple(tbox), tuple(kb), tuple(shapes))
+
+
+def _turtle_files(directory: str) -> list[str]:
+    """The ``*.ttl`` entries of a directory, sorted by name (as ``sorted(Path.glob("*.ttl"))``)."""
+    try:
+        names = os.listdir(directory)
+    except OSError:  # missing, or not a directory
+        return []
+    return [os.path.join(directory, name) for name in sorted(names) if name.endswith(".ttl")]
 
 
 def source_unit_of(graph: "rdflib.Graph", path: Path) -> "rdflib.URIRef":

@@ -15,43 +15,70 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from itss_graph.cache import cached
+from itss_graph.frozen import Frozen
 
 CMDB = "https://w3id.org/itss-graph/cmdb#"
 
 EFFECTS = ("down", "degraded", "redundant", "none")
 
 
-@dataclass(frozen=True)
-class CIType:
+class CIType(Frozen):
     """A CI class of the ontology."""
 
-    name: str  # short inventory name, e.g. "power-feed"
-    iri: str
-    label_en: str
-    label_zh: str
-    layer: int  # 1 = service … 9 = external; orders answers and layouts
-    is_service: bool = False
-    is_group: bool = False
-    aliases: tuple[str, ...] = ()
-    network_tier: int | None = None  # cmdb:networkTier: 1 nearest the network core
+    __slots__ = (
+        "name",  # short inventory name, e.g. "power-feed"
+        "iri",
+        "label_en",
+        "label_zh",
+        "layer",  # 1 = service … 9 = external; orders answers and layouts
+        "is_service",
+        "is_group",
+        "aliases",  # tuple[str, ...]
+        "network_tier",  # cmdb:networkTier: 1 nearest the network core, or None
+    )
+
+    def __init__(self, name: str, iri: str, label_en: str, label_zh: str, layer: int, is_service: bool = False,
+                 is_group: bool = False, aliases: tuple[str, ...] = (), network_tier: int | None = None):
+        init = object.__setattr__
+        init(self, "name", name)
+        init(self, "iri", iri)
+        init(self, "label_en", label_en)
+        init(self, "label_zh", label_zh)
+        init(self, "layer", layer)
+        init(self, "is_service", is_service)
+        init(self, "is_group", is_group)
+        init(self, "aliases", aliases)
+        init(self, "network_tier", network_tier)
 
 
-@dataclass(frozen=True)
-class RelationType:
+class RelationType(Frozen):
     """A relation type of the ontology with how failure crosses it."""
 
-    name: str  # e.g. "RUNS_ON"
-    iri: str
-    label_en: str
-    label_zh: str
-    on_target_failure: str  # effect on the source when the target fails (see EFFECTS)
-    on_source_failure: str  # effect on the target when the source fails
-    aliases: tuple[str, ...] = ()
-    acyclic: bool = False  # cmdb:acyclic: a cycle over this type is a data error
+    __slots__ = (
+        "name",  # e.g. "RUNS_ON"
+        "iri",
+        "label_en",
+        "label_zh",
+        "on_target_failure",  # effect on the source when the target fails (see EFFECTS)
+        "on_source_failure",  # effect on the target when the source fails
+        "aliases",  # tuple[str, ...]
+        "acyclic",  # cmdb:acyclic: a cycle over this type is a data error
+    )
+
+    def __init__(self, name: str, iri: str, label_en: str, label_zh: str, on_target_failure: str,
+                 on_source_failure: str, aliases: tuple[str, ...] = (), acyclic: bool = False):
+        init = object.__setattr__
+        init(self, "name", name)
+        init(self, "iri", iri)
+        init(self, "label_en", label_en)
+        init(self, "label_zh", label_zh)
+        init(self, "on_target_failure", on_target_failure)
+        init(self, "on_source_failure", on_source_failure)
+        init(self, "aliases", aliases)
+        init(self, "acyclic", acyclic)
 
 
 def _type_key(text: str) -> str:
@@ -62,14 +89,21 @@ def _relation_key(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().upper())
 
 
-@dataclass(frozen=True)
-class Schema:
+class Schema(Frozen):
     """CI types and relation types, with alias lookup."""
 
-    ci_types: dict[str, CIType]
-    relation_types: dict[str, RelationType]
-    _ci_lookup: dict[str, str] = field(repr=False, default_factory=dict)
-    _rel_lookup: dict[str, str] = field(repr=False, default_factory=dict)
+    __slots__ = ("ci_types", "relation_types", "_ci_lookup", "_rel_lookup")
+
+    def __init__(self, ci_types: dict[str, CIType], relation_types: dict[str, RelationType],
+                 _ci_lookup: dict[str, str] | None = None, _rel_lookup: dict[str, str] | None = None):
+        init = object.__setattr__
+        init(self, "ci_types", ci_types)
+        init(self, "relation_types", relation_types)
+        init(self, "_ci_lookup", {} if _ci_lookup is None else _ci_lookup)
+        init(self, "_rel_lookup", {} if _rel_lookup is None else _rel_lookup)
+
+    def __repr__(self) -> str:  # the lookups are derived: left out
+        return f"Schema(ci_types={self.ci_types!r}, relation_types={self.relation_types!r})"
 
     @classmethod
     def build(cls, ci_types: list[CIType], relation_types: list[RelationType]) -> "Schema":
@@ -219,6 +253,6 @@ def _int_or_none(value) -> int | None:
 @lru_cache(maxsize=1)
 def load_schema() -> Schema:
     """The CMDB schema, from the cache when the ontology files have not changed."""
-    from itss_graph.ontology import ontology_files
+    from itss_graph.ontology import ontology_file_names
 
-    return cached("cmdb-schema", ontology_files().tbox, compile_schema)
+    return cached("cmdb-schema", ontology_file_names().tbox, compile_schema)

@@ -25,8 +25,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from itss_graph.frozen import Frozen
 from itss_graph.schema import Schema
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
@@ -38,12 +37,17 @@ EFFECT_RANK = {DOWN: 0, REDUNDANT: 1, DEGRADED: 2}  # which candidate explains a
 GROUP_PROPERTY = "redundancy_group"
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(Frozen):
     """Relation types grouped by the direction failure crosses them, with the effect."""
 
-    toward_source: dict[str, str]  # the target failed: effect on the source
-    toward_target: dict[str, str]  # the source failed: effect on the target
+    __slots__ = (
+        "toward_source",  # dict[str, str]: the target failed: effect on the source
+        "toward_target",  # dict[str, str]: the source failed: effect on the target
+    )
+
+    def __init__(self, toward_source: dict[str, str], toward_target: dict[str, str]):
+        object.__setattr__(self, "toward_source", toward_source)
+        object.__setattr__(self, "toward_target", toward_target)
 
     @classmethod
     def from_schema(cls, schema: Schema) -> "Rules":

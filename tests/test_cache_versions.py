@@ -50,8 +50,8 @@ def test_the_content_hash_is_remembered_while_no_input_changes(monkeypatch, tmp_
     assert list((tmp_path / "cache").glob("stamp-kb-*.txt"))
 
     reads = []
-    original = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or original(self))
+    original = cache._read_bytes
+    monkeypatch.setattr(cache, "_read_bytes", lambda path: reads.append(Path(path)) or original(path))
     assert cache.content_key([source], salt="kb") == first
     assert reads == []  # unchanged stat: the remembered hash, no read
 

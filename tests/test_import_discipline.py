@@ -70,6 +70,25 @@ def test_a_small_impact_walks_by_sql_without_numpy_or_the_closure_index(tmp_path
     assert not _heavy(_modules("impact", "server:db1", "--format", "json", "--store", str(db)))
 
 
+def test_a_small_impact_imports_no_dataclasses_pathlib_or_gettext(tmp_path):
+    # dataclasses pulls in inspect, ast, dis and tokenize and creates each class at import:
+    # ~10 ms of a cold process, more than the answer (the model, schema, settings, blast radius
+    # and obligations on this path are plain classes; loads may still use dataclasses).
+    # pathlib brings urllib.parse and ipaddress (~4 ms: the caches are keyed by plain strings),
+    # gettext and locale are for Chinese only, pickle.py and copy have cheaper equivalents.
+    db = tmp_path / "x.db"
+    example_store(str(db)).close()
+    _modules("impact", "pdu:a", "--store", str(db))  # compiled caches (schema, KB) warm
+    for args in (("impact", "pdu:a"), ("impact", "server:db1", "--format", "json"),
+                 ("impact", "pdu:a", "--lang", "zh")):
+        modules = _modules(*args, "--store", str(db))
+        assert "itss_graph.cli.app" not in modules  # the plain entry answered
+        unwanted = {"dataclasses", "inspect", "ast", "pathlib", "urllib.parse", "ipaddress", "pickle"}
+        if "zh" not in args:
+            unwanted |= {"gettext", "locale", "copy"}  # (gettext's catalogue imports copy)
+        assert not unwanted & modules, (args, unwanted & modules)
+
+
 def test_a_large_impact_turns_to_the_closure_index(tmp_path, monkeypatch):
     # a budget of no relations at all: every walk goes to the index (numpy), same answer
     db = tmp_path / "x.db"

@@ -13,17 +13,14 @@ def configured_settings(store_path: str | None = None, neo4j_uri: str | None = N
     >>> configured_settings("x.db").path, configured_settings("x.db").neo4j_uri
     ('x.db', None)
     """
-    from dataclasses import replace
-
     import itss_graph as itss
 
     settings = itss.settings_from_environment()
     if store_path is not None:
-        settings = replace(settings, path=store_path, neo4j_uri=None)
+        settings = settings.replace(path=store_path, neo4j_uri=None)
     if neo4j_uri is not None:
-        settings = replace(settings, neo4j_uri=neo4j_uri)
-    return replace(
-        settings,
+        settings = settings.replace(neo4j_uri=neo4j_uri)
+    return settings.replace(
         neo4j_user=neo4j_user or settings.neo4j_user,
         neo4j_password=neo4j_password or settings.neo4j_password,
         neo4j_database=neo4j_database or settings.neo4j_database,

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from itss_graph.criticality import criticality_policy
@@ -109,12 +108,31 @@ def chain_text(chain: Sequence[dict]) -> str:
     return "".join(parts)
 
 
-@dataclass
 class BlastRadius:
-    impact: ImpactResult
-    services: list[AffectedService]
-    losses: list[GroupLoss] = field(default_factory=list)  # redundancy lost, per CI and group
-    next_failure_complete: bool = True
+    """The services an impact answer hits (down or at risk) and the redundancy it loses.
+
+    A plain class, not a dataclass: a cold ``itss impact`` does not import :mod:`dataclasses`."""
+
+    __slots__ = ("impact", "services", "losses", "next_failure_complete")
+
+    def __init__(self, impact: ImpactResult, services: list[AffectedService], losses: list[GroupLoss] | None = None,
+                 next_failure_complete: bool = True):
+        self.impact = impact
+        self.services = services
+        self.losses = [] if losses is None else losses  # redundancy lost, per CI and group
+        self.next_failure_complete = next_failure_complete
+
+    def __repr__(self) -> str:
+        return (f"BlastRadius(impact={self.impact!r}, services={self.services!r}, losses={self.losses!r}, "
+                f"next_failure_complete={self.next_failure_complete!r})")
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return ((self.impact, self.services, self.losses, self.next_failure_complete)
+                == (other.impact, other.services, other.losses, other.next_failure_complete))
+
+    __hash__ = None  # mutable
 
     @property
     def down(self) -> list[AffectedService]:

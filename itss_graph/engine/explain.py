@@ -25,8 +25,6 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from itss_graph.engine.budget import UNLIMITED, EdgeBudget, small_first
 from itss_graph.engine.group_loss import GroupLoss, with_spof
 from itss_graph.engine.impact import further_losses, group_details
@@ -81,12 +79,22 @@ def redundancy_losses(store: Store, result: ImpactResult, *, schema: Schema | No
     return out
 
 
-@dataclass
 class NextFailures:
     """What each candidate's failure would add to the answer, among ``targets``."""
 
-    takes: dict[str, set[str]] = field(default_factory=dict)  # candidate -> targets it takes down
-    candidates: int = 0  # how many there were (at most MAX_NEXT_FAILURES were tried)
+    def __init__(self, takes: dict[str, set[str]] | None = None, candidates: int = 0):
+        self.takes = {} if takes is None else takes  # candidate -> targets it takes down
+        self.candidates = candidates  # how many there were (at most MAX_NEXT_FAILURES were tried)
+
+    def __repr__(self) -> str:
+        return f"NextFailures(takes={self.takes!r}, candidates={self.candidates!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.takes, self.candidates) == (other.takes, other.candidates)
+
+    __hash__ = None  # mutable
 
     @property
     def complete(self) -> bool:

@@ -35,7 +35,8 @@ from itss_graph.loading.readers import RawRow, read_rows
 from itss_graph.loading.staging import Staging
 from itss_graph.loading.validate import StagedCI, StagedRelation, validate_row
 from itss_graph.schema import Schema, load_schema
-from itss_graph.stores.base import LoadReport, Store
+from itss_graph.stores.base import Store
+from itss_graph.stores.load_report import LoadReport
 
 MAX_PROBLEMS = 500
 INVENTORY_SUFFIXES = (".csv", ".json", ".yaml", ".yml", ".xlsx")

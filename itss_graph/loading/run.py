@@ -25,7 +25,7 @@ from typing import Iterable
 from itss_graph.i18n import M_
 from itss_graph.loading.load import Loader
 from itss_graph.loading.progress import Progress
-from itss_graph.stores.base import LoadReport
+from itss_graph.stores.load_report import LoadReport
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def table_width() -> int | None:
 # answer): narrow ones take a column, wide ones (CJK ideographs and punctuation, fullwidth
 # forms) two, exactly as wcwidth says (tests/test_table.py compares every one of them). Plain
 # comparisons: a regular expression of these ranges costs 10 ms to compile.
-_NARROW = ((0x20, 0x7E), (0xA0, 0xFF), (0x2010, 0x2027), (0x2030, 0x205E))
+# (arrows and geometric shapes: the ``↳`` and ``■`` markers of answers)
+_NARROW = ((0x20, 0x7E), (0xA0, 0xFF), (0x2010, 0x2027), (0x2030, 0x205E), (0x2190, 0x2319), (0x25A0, 0x25FC))
 _WIDE = ((0x3001, 0x3029), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF01, 0xFF60), (0xFFE0, 0xFFE6))
 
 
@@ -90,6 +91,8 @@ def simple_width(text: str) -> int | None:
             if c < 0x20:
                 return None
             width += 1
+        elif 0x4E00 <= c <= 0x9FFF:  # CJK ideographs: most of the wide text answers carry
+            width += 2
         elif any(a <= c <= b for a, b in _WIDE):
             width += 2
         elif any(a <= c <= b for a, b in _NARROW):

@@ -13,10 +13,9 @@ Example:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
-from pathlib import Path
 
 from itss_graph.errors import StoreError
+from itss_graph.frozen import Frozen
 from itss_graph.i18n import M_
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
@@ -26,15 +25,27 @@ if TYPE_CHECKING:  # the store classes (and the CI model) load only when a store
 DEFAULT_STORE = "itss.db"
 
 
-@dataclass(frozen=True)
-class StoreSettings:
-    """Where the CMDB lives. ``neo4j_uri`` set means Neo4j; otherwise the SQLite ``path``."""
+class StoreSettings(Frozen):
+    """Where the CMDB lives. ``neo4j_uri`` set means Neo4j; otherwise the SQLite ``path``.
 
-    path: str = DEFAULT_STORE
-    neo4j_uri: str | None = None
-    neo4j_user: str | None = None
-    neo4j_password: str | None = None
-    neo4j_database: str | None = None
+    >>> StoreSettings("x.db").replace(neo4j_uri="bolt://h").describe()
+    'neo4j bolt://h'
+    """
+
+    __slots__ = ("path", "neo4j_uri", "neo4j_user", "neo4j_password", "neo4j_database")
+
+    def __init__(self, path: str = DEFAULT_STORE, neo4j_uri: str | None = None, neo4j_user: str | None = None,
+                 neo4j_password: str | None = None, neo4j_database: str | None = None):
+        init = object.__setattr__
+        init(self, "path", path)
+        init(self, "neo4j_uri", neo4j_uri)
+        init(self, "neo4j_user", neo4j_user)
+        init(self, "neo4j_password", neo4j_password)
+        init(self, "neo4j_database", neo4j_database)
+
+    def replace(self, **changes) -> "StoreSettings":
+        """These settings with some fields changed."""
+        return StoreSettings(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
 
     @property
     def kind(self) -> str:
@@ -48,14 +59,13 @@ class StoreSettings:
         return f"sqlite {self.path}"
 
 
-def _config_file() -> Path | None:
+def _config_file() -> str | None:
     explicit = os.environ.get("ITSS_CONFIG")
     if explicit:
-        return Path(explicit)
-    for candidate in (Path("itss.toml"),
-                      Path(os.environ.get("XDG_CONFIG_HOME", "~/.config")).expanduser()
-                      / "itss-graph" / "config.toml"):
-        if candidate.is_file():
+        return explicit
+    for candidate in ("itss.toml", os.path.join(os.path.expanduser(os.environ.get("XDG_CONFIG_HOME", "~/.config")),
+                                                "itss-graph", "config.toml")):
+        if os.path.isfile(candidate):
             return candidate
     return None
 
@@ -68,18 +78,18 @@ def settings_from_environment() -> StoreSettings:
         import tomllib  # only when a configuration file exists
 
         try:
-            config = tomllib.loads(path.read_text(encoding="utf-8"))
+            with open(path, encoding="utf-8") as fh:
+                config = tomllib.loads(fh.read())
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise StoreError(M_("cannot read config file {path}: {exc}", path=path, exc=exc)) from exc
         store = config.get("store", {})
         neo4j = config.get("neo4j", {})
-        settings = replace(settings, path=store.get("path", settings.path),
+        settings = settings.replace(path=store.get("path", settings.path),
                            neo4j_uri=neo4j.get("uri"), neo4j_user=neo4j.get("user"),
                            neo4j_password=neo4j.get("password"),
                            neo4j_database=neo4j.get("database"))
     env = os.environ
-    return replace(
-        settings,
+    return settings.replace(
         path=env.get("ITSS_STORE", settings.path),
         neo4j_uri=env.get("NEO4J_URI", settings.neo4j_uri),
         neo4j_user=env.get("NEO4J_USER", env.get("NEO4J_USERNAME", settings.neo4j_user)),
@@ -109,7 +119,7 @@ def open_store(target: str | StoreSettings | None = None, *, create: bool = True
     elif isinstance(target, StoreSettings):
         settings = target
     elif "://" in target:
-        settings = replace(settings_from_environment(), neo4j_uri=target)
+        settings = settings_from_environment().replace(neo4j_uri=target)
     else:
         settings = StoreSettings(path=target)
     if settings.neo4j_uri:

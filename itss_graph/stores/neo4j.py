@@ -32,9 +32,10 @@ from typing import Any, Iterable, Iterator, Sequence
 from itss_graph.errors import StoreError
 from itss_graph.model import CI, Relation
 from itss_graph.stores import neo4j_write
-from itss_graph.stores.base import OUTGOING, LoadReport, Store, key_text
+from itss_graph.stores.base import OUTGOING, Store, key_text
 from itss_graph.stores.batch import Batch
 from itss_graph.stores.layout import neo4j_key_index
+from itss_graph.stores.load_report import LoadReport
 
 BATCH = 10_000
 

@@ -49,7 +49,7 @@ from typing import Any, Iterator
 
 from itss_graph.errors import StoreError
 from itss_graph.stores import layout
-from itss_graph.stores.base import LoadReport
+from itss_graph.stores.load_report import LoadReport
 from itss_graph.stores.batch import ENSURE, MERGE, SCHEMA, Batch, attached, end_id_sql, iter_cis, iter_relations
 from itss_graph.stores.diff import ci_diff, props_diff
 

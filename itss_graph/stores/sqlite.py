@@ -21,18 +21,19 @@ import json
 import os
 import sqlite3
 from contextlib import AbstractContextManager
-from pathlib import Path
 
 from itss_graph.errors import StoreError
 from itss_graph.i18n import M_
 from itss_graph.model import CI, Relation
-from itss_graph.stores.base import INCOMING, OUTGOING, LoadReport, Store, key_whitespace
+from itss_graph.stores.base import INCOMING, OUTGOING, Store, key_whitespace
 from itss_graph.stores.layout import SQLITE_VERSION
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Iterable, Iterator, Sequence
     from itss_graph.stores.batch import Batch
+    from itss_graph.stores.load_report import LoadReport
 
 SCHEMA_VERSION = str(SQLITE_VERSION)  # the tables: itss_graph.stores.layout
 
@@ -55,7 +56,7 @@ class SQLiteStore(Store):
             if not budget.isdigit():
                 raise StoreError(M_("ITSS_INDEX_AFTER_EDGES must be a number of relations, not {budget!r}", budget=budget))
             self.index_after_edges = int(budget)
-        if self.path != ":memory:" and not create and not Path(self.path).exists():
+        if self.path != ":memory:" and not create and not os.path.exists(self.path):
             raise StoreError(M_("no store at {path}: load an inventory first (itss load FILE...)", path=self.path))
         try:
             self.db = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None,

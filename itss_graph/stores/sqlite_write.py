@@ -44,7 +44,8 @@ from typing import Any, Iterator
 from itss_graph.errors import StoreError
 from itss_graph.i18n import M_
 from itss_graph.stores import layout
-from itss_graph.stores.base import LoadReport, RelationDuplicates
+from itss_graph.stores.base import RelationDuplicates
+from itss_graph.stores.load_report import LoadReport
 from itss_graph.stores.batch import ENSURE, MERGE, SCHEMA, Batch, attached, iter_cis, iter_relations, line_sql
 from itss_graph.stores.diff import ci_diff, props_diff
 
