@@ -175,6 +175,22 @@ class SQLiteStore(Store):
 
         return count_edges(self, ids, direction, rel_types, limit)
 
+    # both directions of a level in one statement each (a small walk: ~25 statements fewer)
+    def flow_edges(self, ids, toward_source, toward_target):
+        from itss_graph.stores.sqlite_read import flow_edges
+
+        return flow_edges(self, ids, toward_source, toward_target)
+
+    def count_flow_edges(self, ids, toward_source, toward_target, *, limit):
+        from itss_graph.stores.sqlite_read import count_flow_edges
+
+        return count_flow_edges(self, ids, toward_source, toward_target, limit)
+
+    def provider_edges(self, ids, outgoing, incoming):
+        from itss_graph.stores.sqlite_read import provider_edges
+
+        return provider_edges(self, ids, outgoing, incoming)
+
     def closure_index(self, schema):
         from itss_graph.stores.sqlite_index import graph_index
 

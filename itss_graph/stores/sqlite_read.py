@@ -14,7 +14,7 @@ import sqlite3
 
 from itss_graph.errors import StoreError
 from itss_graph.i18n import M_
-from itss_graph.stores.base import OUTGOING, Edge, int_or_none
+from itss_graph.stores.base import OUTGOING, Edge, FlowEdge, int_or_none
 from itss_graph.stores.sqlite_file import SQLiteFile
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
@@ -31,6 +31,16 @@ WHERE {where}"""
 
 SQLITE_COUNT_EDGES = """SELECT count(*) FROM (
     SELECT 1 FROM ci f JOIN rel r ON r.{near} = f.n AND r.type IN ({types}) WHERE {where} LIMIT ?)"""
+
+# A level of the walk reads (and counts) both directions in one statement: the rows of the
+# first part, then of the second (UNION ALL), each marked with whether ``f`` is the source.
+_FLOW_PART = """SELECT f.id, r.type, o.id, {is_source},
+       json_extract(r.props, '$.redundancy_group'), json_extract(r.props, '$.min_up')
+FROM ci f
+JOIN rel r ON r.{near} = f.n AND r.type IN ({types})
+JOIN ci o ON o.n = r.{far}
+WHERE {where}"""
+_COUNT_PART = "SELECT 1 FROM ci f JOIN rel r ON r.{near} = f.n AND r.type IN ({types}) WHERE {where}"
 
 _IN_LIST_LIMIT = 500  # above this, ids go as one JSON array instead of IN (?, ...)
 
@@ -56,6 +66,59 @@ def edges_with_groups(store: SQLiteFile, ids: Sequence[str], direction: str,
     statement = SQLITE_EDGES.format(near=near, far=far, types=",".join("?" * len(rel_types)), where=where)
     rows = store.db.execute(statement, (*rel_types, *params))
     return [(i, t, o, None if g is None else str(g), int_or_none(m)) for i, t, o, g, m in rows]
+
+
+def _two_ways(part: str, ids: Sequence[str], incoming: Sequence[str], outgoing: Sequence[str]
+              ) -> tuple[str, tuple]:
+    """``part`` over INCOMING ``incoming`` types, UNION ALL over OUTGOING ``outgoing`` types
+    (a direction without types left out), with its parameters; ("", ()) when neither has any."""
+    where, id_params = _edge_filter(ids)
+    parts, params = [], []
+    for near, far, is_source, types in (("dst", "src", 0, incoming), ("src", "dst", 1, outgoing)):
+        if types:
+            parts.append(part.format(near=near, far=far, is_source=is_source,
+                                     types=",".join("?" * len(types)), where=where))
+            params.extend((*types, *id_params))
+    return "\nUNION ALL\n".join(parts), tuple(params)
+
+
+def flow_edges(store: SQLiteFile, ids: Sequence[str], toward_source: Sequence[str],
+               toward_target: Sequence[str]) -> list[FlowEdge]:
+    """:meth:`Store.flow_edges` in one statement: the edges failure crosses from their target
+    to their source (``toward_source``, ``f`` the target) and from source to target."""
+    if not ids:
+        return []
+    statement, params = _two_ways(_FLOW_PART, ids, toward_source, toward_target)
+    if not statement:
+        return []
+    return [(i, t, o, s == 1, None if g is None else str(g), int_or_none(m))
+            for i, t, o, s, g, m in store.db.execute(statement, params)]
+
+
+def count_flow_edges(store: SQLiteFile, ids: Sequence[str], toward_source: Sequence[str],
+                     toward_target: Sequence[str], limit: int) -> int:
+    """How many edges :func:`flow_edges` would return, up to ``limit``, in one statement (from
+    the indexes alone, as :func:`count_edges`)."""
+    if not ids or limit <= 0:
+        return 0
+    statement, params = _two_ways(_COUNT_PART, ids, toward_source, toward_target)
+    if not statement:
+        return 0
+    return store.db.execute(f"SELECT count(*) FROM (\n{statement}\nLIMIT ?)", (*params, int(limit))).fetchone()[0]
+
+
+def provider_edges(store: SQLiteFile, ids: Sequence[str], outgoing: Sequence[str], incoming: Sequence[str]
+                   ) -> tuple[list[Edge], list[Edge], None]:
+    """:meth:`Store.provider_edges` in one statement: the OUTGOING edges over ``outgoing``
+    types and the INCOMING ones over ``incoming`` types."""
+    outs: list[Edge] = []
+    ins: list[Edge] = []
+    if ids:
+        statement, params = _two_ways(_FLOW_PART, ids, incoming, outgoing)
+        if statement:
+            for i, t, o, s, g, m in store.db.execute(statement, params):
+                (outs if s == 1 else ins).append((i, t, o, None if g is None else str(g), int_or_none(m)))
+    return outs, ins, None
 
 
 def count_edges(store: SQLiteFile, ids: Sequence[str], direction: str, rel_types: Sequence[str],
