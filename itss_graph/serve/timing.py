@@ -2,6 +2,7 @@
 thread, so what it measures is kept per thread until the runner reads it.
 
 Example:
+    >>> _ = taken()  # whatever this thread measured before
     >>> with measured("closure"):
     ...     pass
     >>> [name for name, _ in taken()], taken()
