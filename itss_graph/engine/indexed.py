@@ -281,8 +281,8 @@ class _ScratchPool:
     @contextmanager
     def taken(self, n: int, groups: int):
         with self._lock:
-            while self._free and self._free[-1].shape != (n, groups):
-                self._free.pop(0 if self._free[0].shape != (n, groups) else -1)
+            # sets for another index (before a load) are dropped
+            self._free = [kept for kept in self._free if kept.shape == (n, groups)]
             scratch = self._free.pop() if self._free else None
         scratch = scratch or _Scratch(n, groups)
         yield scratch  # not given back after an error: a walk stopped midway leaves marks
