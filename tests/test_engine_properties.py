@@ -335,3 +335,58 @@ def test_the_store_counts_a_level_as_it_would_read_it(estate, limit, outgoing):
             assert Store.count_edges(store, frontier, direction, types, limit=limit) == \
                 store.count_edges(frontier, direction, types, limit=limit)
         store.close()
+
+
+@SETTINGS
+@given(estates(), st.integers(min_value=0, max_value=40))
+def test_a_walk_said_to_overrun_its_budget_does(estate, budget):
+    # a saved index lets the embedded store tell, without numpy, that a walk by SQL levels
+    # would read more than its budget (a lower bound over hard relations): then it must, or
+    # a question the levels would have answered cheaply would go to the index
+    from itss_graph.engine.budget import EdgeBudget, Exhausted
+    from itss_graph.engine.impact import impact
+
+    nodes, edges, failed, depth = estate
+    schema = load_schema()
+    with loaded_store(nodes, edges) as store:
+        assert not store.walk_surely_exceeds(failed, schema, budget)  # no index saved yet
+        store.closure_index(schema)
+        said = store.walk_surely_exceeds(failed, schema, budget)
+        try:
+            impact_by_queries(store, failed, budget=EdgeBudget(budget))
+            overran = False
+        except Exhausted:
+            overran = True
+        assert overran or not said
+        # and the answer is the same whichever way the question goes
+        fresh = SQLiteStore(store.path, create=False)
+        fresh.index_after_edges = budget
+        try:
+            assert impact(fresh, failed, max_depth=depth).as_dict() == \
+                impact_by_queries(store, failed, max_depth=depth).as_dict()
+        finally:
+            fresh.close()
+
+
+def test_a_rack_with_a_saved_index_goes_to_it_without_reading_levels(tmp_path):
+    # the example rack loses everything in it over hard relations: with a budget smaller than
+    # that, the embedded store goes to the index before any level is read
+    from itss_graph.loading.example import example_store
+
+    schema = load_schema()
+    store = example_store(str(tmp_path / "x.db"))
+    store.closure_index(schema)
+    store.close()
+    store = SQLiteStore(tmp_path / "x.db", create=False)
+    store.index_after_edges = 3
+    assert store.walk_surely_exceeds(["rack:a01"], schema, 3)
+    assert not store.walk_surely_exceeds(["rack:a01"], schema, 10_000)
+    statements = []
+    store.db.set_trace_callback(statements.append)
+    from itss_graph.engine.impact import impact
+
+    answer = impact(store, ["rack:a01"])
+    assert store.closure_index_open()
+    assert not any("UNION ALL" in s for s in statements)  # no level of flow edges was read
+    assert answer.as_dict() == impact_by_queries(store, ["rack:a01"]).as_dict()
+    store.close()

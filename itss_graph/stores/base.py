@@ -226,6 +226,13 @@ class Store(ABC):
         again costs nothing more)."""
         return False
 
+    def walk_surely_exceeds(self, failed: Sequence[str], schema: "Schema", limit: int) -> bool:
+        """Whether a walk by levels from the ``failed`` CIs is certain to read more than
+        ``limit`` relations, known cheaply (without opening the closure index): the engine
+        then goes to the index at once instead of reading levels in vain. False when the
+        store cannot tell; the answer never depends on it."""
+        return False
+
     def index_positions(self, index: "GraphIndex", ids: Sequence[str]):
         """Positions in ``index`` of the CIs with these ids (unknown ids skipped), as a numpy
         array; only called with an index this store returned."""

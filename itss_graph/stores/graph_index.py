@@ -36,13 +36,14 @@ from typing import Sequence
 
 import numpy as np
 
+from itss_graph.stores.index_files import FORMAT  # the saved layout's version
+
 
 _ARRAYS = ("keys", "id_rank", "type_code", "min_up", "id_blob", "id_off", "id_chars", "name_blob",
            "name_off", "name_chars",
            "flow_ptr", "flow_dst", "flow_rel", "flow_class", "flow_group",
            "up_ptr", "up_src", "up_rel", "up_class", "up_group", "up_outgoing",
            "group_owner", "group_size", "group_min_up", "group_name")
-FORMAT = 4
 _EFFECT_CODE = {"down": 0, "degraded": 1, "redundant": 2}
 
 

@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import sqlite3
 from pathlib import Path
@@ -22,10 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from itss_graph.stores.graph_index import GraphIndex
+from itss_graph.stores.index_files import index_base, index_generation
 from itss_graph.stores.sqlite_file import SQLiteFile
 from itss_graph.semantics import Rules, min_up_of
 from itss_graph.schema import Schema, load_schema
-from itss_graph.version import __version__
 
 
 # The statements the index is built from (also printed by --show-query).
@@ -43,17 +42,12 @@ def graph_index(store: SQLiteFile, schema: Schema | None = None,
     """The current index of the store: ``opened`` (an index this process already holds) when
     it is still current, else from disk when the generation matches, else built."""
     schema = schema or load_schema()
-    generation = f"{store.generation()}-{_schema_fingerprint(schema)}"
-    if store.path != ":memory:":
-        from itss_graph.stores.graph_index import FORMAT
-
-        # the array layout (FORMAT) and the code that reads it (the package version) key the files
-        generation = f"{generation}-f{FORMAT}-v{__version__}"
+    generation = index_generation(store, schema)
     if opened is not None and opened.generation == generation:
         return opened
     if store.path == ":memory:":
         return _build(store, schema, generation)
-    base = _index_dir(store)
+    base = Path(index_base(store, create=True))
     target = base / generation
     index = GraphIndex.open(target)
     if index is not None:
@@ -78,25 +72,6 @@ def positions_of_ids(store: SQLiteFile, index: GraphIndex, ids) -> np.ndarray:
         keys += [row[0] for row in store.db.execute(
             f"SELECT n FROM ci WHERE id IN ({','.join('?' * len(part))})", part)]
     return index.positions_of_keys(keys) if keys else np.empty(0, dtype=np.int64)
-
-
-def _index_dir(store: SQLiteFile) -> Path:
-    beside = Path(store.path + ".index")
-    try:
-        beside.mkdir(exist_ok=True)
-        return beside
-    except OSError:
-        from itss_graph.resources import cache_dir
-
-        key = hashlib.sha256(str(Path(store.path).resolve()).encode()).hexdigest()[:16]
-        return cache_dir() / "graph-index" / key
-
-
-def _schema_fingerprint(schema: Schema) -> str:
-    """The semantics the index encodes: a changed ontology must not reuse an old index."""
-    text = "|".join(f"{r.name}:{r.on_target_failure}:{r.on_source_failure}"
-                    for r in schema.relation_types.values())
-    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def _build(store: SQLiteFile, schema: Schema, generation: str) -> GraphIndex:
