@@ -39,9 +39,33 @@ def prepare_after_load(path: str) -> bool:
         db.close()
     if size < INDEX_AT_LOAD_CIS:
         return False
+    release_free_memory()  # the build's memory and what the load freed must not add up
     done = subprocess.run([sys.executable, "-m", "itss_graph.stores.index_at_load", path],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return done.returncode == 0
+
+
+def release_free_memory() -> bool:
+    """Hand what the load freed back to the system before the build starts: glibc keeps freed
+    blocks inside the heap (a 1M-CI load leaves ~260 MB resident, free but mapped, while the
+    build's process grows to ~470 MB beside it). ``malloc_trim`` returns the free pages;
+    False where there is no glibc to ask.
+
+    >>> release_free_memory() in (True, False)
+    True
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim(0)
+    return True
 
 
 def _main(argv: list[str]) -> int:
