@@ -227,3 +227,31 @@ def test_headers_and_min_ups_read_in_sql_agree_with_the_generic_reads(tmp_path):
         assert store.headers(ids) == Store.headers(store, ids)
         assert store.min_ups(["s0", "s1", "s3"]) == {"s0": 2, "s1": 3, "s3": 1}
         assert isinstance(store.get_cis(["s0"])["s0"], CI)
+
+
+def test_a_damaged_saved_index_gives_the_walk_no_opinion(tmp_path):
+    """The numpy-free look into a saved index (stores/index_files) says nothing, and raises
+    nothing, when its arrays are truncated, of another layout or do not fit together."""
+    import numpy as np
+
+    from itss_graph.loading.example import example_store
+    from itss_graph.schema import load_schema
+    from itss_graph.stores.index_files import current_index_dir, surely_reads_beyond
+
+    schema = load_schema()
+    store = example_store(str(tmp_path / "x.db"))
+    store.closure_index(schema)
+    directory = Path(current_index_dir(store, schema))
+    [key] = [k for (k,) in store.db.execute("SELECT n FROM ci WHERE id = 'rack:a01'")]
+    assert surely_reads_beyond(str(directory), [key], 3)
+    ptr = directory / "flow_ptr.npy"
+    saved = ptr.read_bytes()
+    ptr.write_bytes(saved[:-3])  # truncated
+    assert not surely_reads_beyond(str(directory), [key], 3)
+    np.save(ptr, np.zeros((2, 2), dtype=np.int64))  # two-dimensional
+    assert not surely_reads_beyond(str(directory), [key], 3)
+    np.save(ptr, np.full(len(np.load(directory / "keys.npy")) + 1, 10**9, dtype=np.int64))  # out of range
+    assert not surely_reads_beyond(str(directory), [key], 3)
+    ptr.write_bytes(b"not an array")
+    assert not surely_reads_beyond(str(directory), [key], 3)
+    store.close()

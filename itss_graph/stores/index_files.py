@@ -104,30 +104,38 @@ def surely_reads_beyond(directory: str, keys: Sequence[int], limit: int) -> bool
     except (OSError, ValueError, TypeError):  # TypeError: a truncated array
         return False
     with arrays:
-        ptr, dst, cls, index_keys = arrays.ptr, arrays.dst, arrays.cls, arrays.keys
-        seen = set()
-        for key in keys:
-            at = bisect_left(index_keys, key)
-            if at < len(index_keys) and index_keys[at] == key:
-                seen.add(at)
-        frontier = sorted(seen)
-        spent = 0
-        while frontier:
-            spent += len(frontier)
-            for f in frontier:
-                spent += ptr[f + 1] - ptr[f]
-            if spent > limit:
-                return True
-            following = []
-            for f in frontier:
-                for e in range(ptr[f], ptr[f + 1]):
-                    if cls[e] == HARD:
-                        c = dst[e]
-                        if c not in seen:
-                            seen.add(c)
-                            following.append(c)
-            frontier = following
-        return False
+        try:
+            return _hard_walk_spends_more(arrays, keys, limit)
+        except IndexError:  # arrays that do not fit together (a damaged file): no opinion
+            return False
+
+
+def _hard_walk_spends_more(arrays: _Arrays, keys: Sequence[int], limit: int) -> bool:
+    """:func:`surely_reads_beyond` on opened arrays."""
+    ptr, dst, cls, index_keys = arrays.ptr, arrays.dst, arrays.cls, arrays.keys
+    seen = set()
+    for key in keys:
+        at = bisect_left(index_keys, key)
+        if at < len(index_keys) and index_keys[at] == key:
+            seen.add(at)
+    frontier = sorted(seen)
+    spent = 0
+    while frontier:
+        spent += len(frontier)
+        for f in frontier:
+            spent += ptr[f + 1] - ptr[f]
+        if spent > limit:
+            return True
+        following = []
+        for f in frontier:
+            for e in range(ptr[f], ptr[f + 1]):
+                if cls[e] == HARD:
+                    c = dst[e]
+                    if c not in seen:
+                        seen.add(c)
+                        following.append(c)
+        frontier = following
+    return False
 
 
 class _Arrays:
