@@ -8,7 +8,8 @@ the first question after a load, building the index. So on a store that keeps an
 relations read; a walk that spends it stops (:class:`Exhausted`) and the index answers
 instead. Both paths give the same answer (tests/test_engine_properties.py holds them to it),
 so the budget only moves the cost: at most ``index_after_edges`` relations are read in vain
-before a large question turns to the index.
+before a large question turns to the index (and about a tenth of that when the store can
+foresee the overrun from its saved index: :meth:`Store.walk_surely_exceeds`).
 
 Example:
     >>> budget = EdgeBudget(10)
@@ -37,10 +38,24 @@ class Exhausted(Exception):
 
 
 class EdgeBudget:
-    """Relations a walk may still read (None: any number)."""
+    """Relations a walk may still read (None: any number).
 
-    def __init__(self, limit: int | None):
+    ``foresee`` (optional) tells whether the walk is sure to overrun the budget anyway; it is
+    asked once, when the walk is about to spend more than ``foresee_after`` relations, so a
+    small walk never pays for asking and a large one stops before its first large read.
+
+    >>> budget = EdgeBudget(100, foresee=lambda: True, foresee_after=10)
+    >>> budget.spend(10)  # not past 10 yet: not asked
+    >>> budget.spend(1)
+    Traceback (most recent call last):
+    ...
+    itss_graph.engine.budget.Exhausted: more than 100 relations read level by level (foreseen)
+    """
+
+    def __init__(self, limit: int | None, *, foresee: Callable[[], bool] | None = None,
+                 foresee_after: int = 0):
         self.limit = self.left = limit
+        self._foresee, self._foresee_after = foresee, foresee_after
 
     def read(self, count: Callable[[int], int], read: Callable[[], list]) -> list:
         """``read()`` a level if it fits what is left: ``count(limit)`` first (how many rows
@@ -76,6 +91,10 @@ class EdgeBudget:
         self.left -= n
         if self.left < 0:
             raise Exhausted(f"more than {self.limit} relations read level by level")
+        if self._foresee is not None and self.limit - self.left > self._foresee_after:
+            foresee, self._foresee = self._foresee, None
+            if foresee():
+                raise Exhausted(f"more than {self.limit} relations read level by level (foreseen)")
 
 
 UNLIMITED = EdgeBudget(None)

@@ -62,16 +62,17 @@ def impact(store: Store, failed_ids: Sequence[str], *, max_depth: int | None = N
     schema = schema or load_schema()
     checked = None  # the failed CIs, read once for the walks below (the indexed one reads its own)
     if store.index_after_edges is not None and not store.closure_index_open():
-        # small questions by SQL levels, no index (itss_graph.engine.budget), unless the
-        # saved index already shows the levels would overrun the budget
+        # small questions by SQL levels, no index (itss_graph.engine.budget); past a tenth
+        # of the budget, the saved index is asked whether the levels would overrun it anyway
         checked = require_cis(store, failed_ids)
-        if not store.walk_surely_exceeds(checked[0], schema, store.index_after_edges):
-            try:
-                return impact_by_queries(store, failed_ids, max_depth=max_depth, schema=schema,
-                                         with_props=with_props,
-                                         budget=EdgeBudget(store.index_after_edges), checked=checked)
-            except Exhausted:
-                pass
+        limit = store.index_after_edges
+        budget = EdgeBudget(limit, foresee_after=limit // 10,
+                            foresee=lambda: store.walk_surely_exceeds(checked[0], schema, limit))
+        try:
+            return impact_by_queries(store, failed_ids, max_depth=max_depth, schema=schema,
+                                     with_props=with_props, budget=budget, checked=checked)
+        except Exhausted:
+            pass
     index = store.closure_index(schema)
     if index is not None:
         from itss_graph.engine.indexed_impact import impact_indexed
