@@ -43,7 +43,6 @@ def warm(runner: Runner) -> None:
     import threading
 
     without_huge_pages()
-    keep_freed_memory()
     threading.Thread(target=_compile_kernel, name="itss-compile-kernel", daemon=True).start()
     schema = itss.load_schema()
     itss.KnowledgeBase.load()
@@ -80,42 +79,6 @@ def without_huge_pages() -> None:
     from numpy._core.multiarray import _set_madvise_hugepage
 
     _set_madvise_hugepage(False)
-
-
-FREED_KEPT_BYTES = 128 << 20  # free memory the server keeps for its next answers (trim threshold)
-MMAP_FROM_BYTES = 32 << 20  # blocks this large and more still come from (and go back to) the system
-
-
-def keep_freed_memory() -> bool:
-    """Keep the memory answers free in the process for the next answers (glibc's allocator),
-    instead of giving it back to the system after each; False where there is nothing to set
-    (not glibc) or the user set the allocator (``MALLOC_*`` variables, ``GLIBC_TUNABLES``).
-
-    A 100k-CI closure of a 1M-CI index allocates ~10 MB of arrays (its per-position state, its
-    rows, the page's order) and frees them when dropped. glibc serves blocks over its mmap
-    threshold (128 KB, raised to the largest such block freed) by ``mmap`` and gives free heap
-    tops over its trim threshold back to the system, so the next answer's arrays faulted fresh
-    pages in one by one: ~1,500-2,000 faults of ~4 us each on the benchmark machine, a third
-    of a served closure's ~20 ms. Fixed thresholds keep blocks below 32 MB in the heap and
-    up to 128 MB of free heap (the peak of one large answer) mapped.
-
-    >>> keep_freed_memory() in (True, False)
-    True
-    """
-    import ctypes
-    import ctypes.util
-    import os
-
-    if any(name.startswith("MALLOC_") for name in os.environ) or "GLIBC_TUNABLES" in os.environ:
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt, gnu = libc.mallopt, libc.gnu_get_libc_version  # glibc only
-    except (OSError, AttributeError):
-        return False
-    del gnu
-    m_trim_threshold, m_mmap_threshold = -1, -3  # malloc.h
-    return bool(mallopt(m_mmap_threshold, MMAP_FROM_BYTES)) and bool(mallopt(m_trim_threshold, FREED_KEPT_BYTES))
 
 
 def keep_out_of_collections() -> None:

@@ -5,7 +5,6 @@ store generation. Driven with questions that wait on events: no timing is assert
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from contextlib import contextmanager
 
@@ -156,35 +155,3 @@ def test_the_warm_server_asks_no_transparent_huge_pages_unless_told(stores, monk
                 assert multiarray._get_madvise_hugepage() is expected
     finally:
         multiarray._set_madvise_hugepage(before)
-
-
-def test_the_warm_server_keeps_freed_memory_for_its_next_answers(stores, monkeypatch):
-    """Answers on a large index free ~10 MB of arrays each; given back to the system, the next
-    answer faulted them in again page by page (~4 us each: a third of a served 100k-CI closure)
-    (serve/app.keep_freed_memory, called by the warm-up)."""
-    import resource
-
-    import numpy as np
-
-    from itss_graph.serve import app
-    from tests.serve.conftest import make_client
-
-    called = []
-    monkeypatch.setattr(app, "keep_freed_memory", lambda: called.append(True) or True)
-    with make_client(stores["demo"]) as client:
-        assert client.get("/api/status").status_code == 200
-    assert called
-    monkeypatch.undo()
-    for name in [n for n in os.environ if n.startswith("MALLOC_")] + ["GLIBC_TUNABLES"]:
-        monkeypatch.delenv(name, raising=False)
-    if not hasattr(resource, "RUSAGE_THREAD") or not app.keep_freed_memory():
-        pytest.skip("not Linux with glibc: the system's allocator decides")
-    faults = []
-    for _ in range(3):  # as answers do: arrays of a few MB, ~30 MB in all, then all freed
-        before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
-        arrays = [np.ones(3 << 17, np.int64) for _ in range(10)]
-        assert sum(int(a[-1]) for a in arrays) == 10
-        del arrays
-        faults.append(resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before)
-    # given back to the system, every round faults its 7,680 pages in again
-    assert max(faults[1:]) < 100, faults
