@@ -3,16 +3,18 @@ asked in turn, so both see the same machine load (the machine is shared).
 
 Usage (after bench/serve_bench.py generated and loaded bench/data/demo-1m):
 
-    .venv/bin/python bench/serve_ab.py --repeat 24 A:GLIBC_TUNABLES= B:
+    .venv/bin/python bench/serve_ab.py --repeat 24 "base:;itss=/path/to/other/itss" "new:"
+    .venv/bin/python bench/serve_ab.py "glibc-defaults:GLIBC_TUNABLES=" "tuned:MALLOC_TRIM_THRESHOLD_=134217728"
 
-Each argument is ``NAME:VAR=VALUE,...``: a server started with those environment variables
-(``GLIBC_TUNABLES=`` empty: glibc's defaults, and ``itss serve`` leaves its allocator as it is,
-see ``serve/app.keep_freed_memory``); ``NAME=ITSS_PATH`` after the variables (``;itss=PATH``)
-runs another checkout's ``itss``. Asked: ``/api/impacted``'s first page of 100 CIs of
-``provider:ct`` and one VM, the failure's first question (a new VM each time, for each
+Each argument is ``NAME:VAR=VALUE,...``: a server started with those environment variables,
+and with ``;itss=PATH`` the ``itss`` of another checkout (e.g. a script running ``python -P``
+with ``PYTHONPATH`` at an exported commit). Asked: ``/api/impacted``'s first page of 100 CIs
+of ``provider:ct`` and one VM, the failure's first question (a new VM each time, for each
 server), as bench/serve_bench.py's "closure served"; printed: the servers' own times
-(Server-Timing: answer, closure) beside a CSR breadth-first search of the same closure,
-measured between the rounds. Nothing asserts.
+(Server-Timing: answer, closure) beside a CSR breadth-first search of the same closure (median
+of 5 in a row, as bench/serve_bench.py measures it, before and after the rounds; ratios to
+their mean). ``--with-screen``: each question follows the what-if screen's blast radius of
+another failure (more allocated and freed between the closures measured). Nothing asserts.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("servers", nargs="+")
     parser.add_argument("--repeat", type=int, default=24)
+    parser.add_argument("--with-screen", action="store_true",
+                        help="before each question, the what-if screen's blast radius (50 services) of another "
+                             "failure: answers that allocate and free more between the closures measured")
     args = parser.parse_args()
     _, db, *_ = serve_bench.loaded_store("1m")
     specs = [parse(s) for s in args.servers]
@@ -69,31 +74,34 @@ def main() -> None:
         try:
             first = next(iter(urls.values()))
             vms = [m["id"] for m in client.get(first + "/api/find", params={"q": "web1", "type": "vm",
-                                                                            "limit": len(urls) * args.repeat + 2},
+                                                                            "limit": 2 * len(urls) * args.repeat + 2},
                                                timeout=900).json()["matches"]]
             for name, url in urls.items():  # the first impact reads the obligations policy
                 serve_bench.ask(client, url, "/api/impacted", {"ci": [carrier, vms[-1 - list(urls).index(name)]]})
             flow = FlowGraph(db)
             served = {name: [] for name in urls}
             walked = {name: [] for name in urls}
-            bfs = []
+            bfs = [flow.bfs_s(carrier)[0] * 1000]
             loads = [os.getloadavg()[0]]
             for k in range(args.repeat):
                 order = list(urls.items()) if k % 2 == 0 else list(urls.items())[::-1]
                 for j, (name, url) in enumerate(order):
                     vm = vms[k * len(urls) + j]
+                    if args.with_screen:
+                        other = vms[(args.repeat + k) * len(urls) + j]
+                        serve_bench.ask(client, url, "/api/blast-radius", {"ci": [carrier, other], "services_limit": 50})
                     s, _, _ = serve_bench.ask(client, url, "/api/impacted",
                                               {"ci": [carrier, vm], "offset": 0, "limit": serve_bench.IMPACTED_PAGE},
                                               closure_ms=walked[name])
                     served[name].append(s)
-                bfs.append(flow.bfs_s(carrier, times=3)[0] * 1000)
             loads.append(os.getloadavg()[0])
+            bfs.append(flow.bfs_s(carrier)[0] * 1000)
         finally:
             for context in contexts:
                 context.__exit__(None, None, None)
-    bfs_ms = statistics.median(bfs)
-    print(f"load average {loads[0]:.2f} -> {loads[1]:.2f}; CSR BFS median {bfs_ms:.2f} ms (min {min(bfs):.2f}, "
-          f"max {max(bfs):.2f}), {args.repeat} rounds, servers asked in turn")
+    bfs_ms = statistics.mean(bfs)
+    print(f"load average {loads[0]:.2f} -> {loads[1]:.2f}; CSR BFS {bfs[0]:.2f} ms before, {bfs[1]:.2f} ms after "
+          f"the rounds (ratios to their mean); {args.repeat} rounds, servers asked in turn")
     for name, _, _ in specs:
         s, w = serve_bench.summary(served[name]), serve_bench.summary(walked[name])
         print(f"{name:>4}: served median {s['median']:5.1f} ms (min {s['min']:.1f}, p95 {s['p95']:.1f}) = "
