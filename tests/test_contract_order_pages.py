@@ -1,6 +1,8 @@
 """A page of an indexed impact answer's rows, ordered without ordering the rest
 (engine/indexed_impact.ContractOrderColumns): the same rows, in the same order, as the fully
-sorted answer, for any page, on random estates and on the demo estate's largest closures."""
+sorted answer, for any page, on random estates and on the demo estate's largest closures; with
+the numpy kernel (the CLI's) and with the compiled one, whose pages are ordered by compiled passes
+(the server's)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from itss_graph.engine import indexed
 from itss_graph.engine.indexed import propagate
 from itss_graph.engine.indexed_impact import ContractOrderColumns
 from itss_graph.schema import load_schema
@@ -20,19 +23,37 @@ def _columns(store, failed) -> ContractOrderColumns:
     return ContractOrderColumns(index, propagate(index, store.index_positions(index, failed)), schema)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _numpy_kernel_after():
+    yield
+    indexed._use_numpy_kernel()
+
+
+def _use(kernel: str) -> None:
+    if kernel == "compiled":
+        indexed.use_compiled_kernel()
+    else:
+        indexed._use_numpy_kernel()
+
+
 def _assert_pages_as_sorted(store, failed, pages) -> None:
-    whole = _columns(store, failed)
-    every_row = whole.rows_in(0, len(whole) + 1) if len(whole) <= ContractOrderColumns.PAGE else None
+    _use("numpy")
     sorted_rows = _columns(store, failed)
     sorted_rows.ids  # noqa: B018 - any column sorts every row
     assert "_positions" in sorted_rows.__dict__
-    for start, stop in pages:
-        page = _columns(store, failed)
-        assert page.rows_in(start, stop) == sorted_rows.rows_in(start, stop), (start, stop)
-        if stop - start <= ContractOrderColumns.PAGE:
-            assert "_positions" not in page.__dict__  # the page alone was ordered
-    if every_row is not None:
-        assert every_row == sorted_rows.rows_in(0, len(sorted_rows))
+    for kernel in ("numpy", "compiled"):
+        _use(kernel)
+        whole = _columns(store, failed)
+        every_row = whole.rows_in(0, len(whole) + 1) if len(whole) <= ContractOrderColumns.PAGE else None
+        for start, stop in pages:
+            page = _columns(store, failed)
+            assert page.rows_in(start, stop) == sorted_rows.rows_in(start, stop), (kernel, start, stop)
+            if stop - start <= ContractOrderColumns.PAGE:
+                assert "_positions" not in page.__dict__  # the page alone was ordered
+        if every_row is not None:
+            assert every_row == sorted_rows.rows_in(0, len(sorted_rows)), kernel
+        whole.ids  # noqa: B018 - and the whole order, from the same buckets
+        assert whole.rows_in(0, len(whole)) == sorted_rows.rows_in(0, len(sorted_rows)), kernel
 
 
 @SETTINGS

@@ -108,6 +108,29 @@ def test_depth_limit_and_services_first(tmp_path):
     assert [(i.id, i.depth) for i in impact(store, ["h"], max_depth=1).impacted] == [("v", 1)]
 
 
+def test_an_answer_is_freed_with_its_last_reference(tmp_path):
+    """``whole`` was an attribute holding the answer itself: every answer (with its closure's
+    ~10 MB of arrays at 1M CIs) waited for the cyclic garbage collector, and a server's next
+    answers faulted fresh memory in instead of reusing it."""
+    import gc
+    import weakref
+
+    store = _store_with(tmp_path, "h,h,server,\nv,v,vm,\na,a,application,\n", "v,RUNS_ON,h\na,HOSTED_ON,v\n")
+    whole = impact(store, ["h"])
+    limited = whole.limited(1)
+    assert (whole.whole, limited.whole, whole.limited(None)) == (whole, whole, whole)
+    assert [i.id for i in limited.impacted] == ["v"] and limited.beyond_depth == 1
+    refs = [weakref.ref(whole), weakref.ref(limited)]
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        del whole, limited
+        assert [ref() for ref in refs] == [None, None]
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def test_multiple_failures_are_not_reported_as_impacted(tmp_path):
     store = _store_with(tmp_path, "h,h,server,\nv,v,vm,\n", "v,RUNS_ON,h\n")
     assert [i.id for i in impact(store, ["h", "v"]).impacted] == []

@@ -229,7 +229,13 @@ def use_compiled_kernel() -> None:
             for array in vars(idx).values():
                 if isinstance(array, np.ndarray):
                     array.setflags(write=False)
-        _propagate_compiled(indexed_jit.walk, idx, np.array([0], dtype=np.int64), None)
+        closure = _propagate_compiled(indexed_jit.walk, idx, np.array([0], dtype=np.int64), None)
+        # and the pass ordering a page of rows (engine/indexed_impact.ContractOrderColumns)
+        rows, bucket = closure.reached, np.zeros(len(closure.reached), np.int32)
+        indexed_jit.page_buckets(idx.type_code, rows, closure.depths, len(closure.lost),
+                                 np.zeros(len(idx.type_names), np.int32), 2, bucket, np.zeros(8, np.int64))
+        indexed_jit.page_candidates(bucket, 0, 1, idx.id_rank, rows, np.empty(len(rows), np.int64),
+                                    np.empty(len(rows), np.int64))
     _compiled = indexed_jit
 
 

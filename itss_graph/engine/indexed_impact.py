@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from itss_graph.engine import indexed
 from itss_graph.engine.indexed import propagate
 from itss_graph.engine.lookup import require_cis
 from itss_graph.engine.result import ImpactColumns, ImpactResult, make_result
@@ -213,16 +214,30 @@ class ContractOrderColumns(IndexedColumns):
     @cached_property
     def _buckets(self) -> np.ndarray:
         """Per unsorted row, its bucket: (type rank, degraded, depth) as one number that sorts
-        as the three do; 32-bit while it fits. The lost rows come first."""
+        as the three do, ``(type rank * 2 + degraded) * levels + depth``; 32-bit while it fits.
+        The lost rows come first. With the compiled kernel in use (the server), one compiled
+        pass that also counts the rows per bucket (``_bucket_ends``)."""
         depth, lost = self.closure.depths, len(self.closure.lost)
         levels = int(depth.max(initial=0)) + 1
         fits = 2 * len(self._type_rank) * levels < 1 << 31
-        bucket = self._type_rank.astype(np.int32 if fits else np.int64)[self._index.type_code[self._unsorted]]
-        bucket *= 2
-        bucket[lost:] += 1
-        bucket *= levels
+        first_of_type = (self._type_rank * (2 * levels)).astype(np.int32 if fits else np.int64)
+        compiled = indexed._compiled
+        if compiled is not None:
+            bucket = np.empty(len(self._unsorted), first_of_type.dtype)
+            counts = np.zeros(2 * len(self._type_rank) * levels, np.int64)
+            compiled.page_buckets(self._index.type_code, self._unsorted, depth, lost, first_of_type, levels,
+                                  bucket, counts)
+            self.__dict__["_bucket_ends"] = np.cumsum(counts)
+            return bucket
+        bucket = first_of_type[self._index.type_code[self._unsorted]]
         bucket += depth
+        bucket[lost:] += levels
         return bucket
+
+    @cached_property
+    def _bucket_ends(self) -> np.ndarray:
+        """Rows up to the end of each bucket."""
+        return np.cumsum(np.bincount(self._buckets))
 
     def _sort(self) -> None:
         index, closure, positions = self._index, self.closure, self._unsorted
@@ -237,11 +252,27 @@ class ContractOrderColumns(IndexedColumns):
         if "_positions" in self.__dict__ or stop <= start or stop - start > self.PAGE:
             return super().rows_in(start, stop)
         index, closure, positions, bucket = self._index, self.closure, self._unsorted, self._buckets
-        ends = np.cumsum(np.bincount(bucket))  # rows up to the end of each bucket
-        first, last = np.searchsorted(ends, [start, stop - 1], side="right")
+        ends = self._bucket_ends
+        first, last = (int(b) for b in np.searchsorted(ends, [start, stop - 1], side="right"))
         before = int(ends[first - 1]) if first else 0
-        chosen = np.flatnonzero((bucket >= first) & (bucket <= last))
-        chosen = chosen[np.lexsort((index.id_rank[positions[chosen]], bucket[chosen]))][start - before:stop - before]
+        # the rows of the buckets the page spans, with their order (bucket, then id: ids are
+        # distinct) as one key; the page shows the first stop - before of them at most, and the
+        # last bucket may hold 20k rows of which it shows a few: those are picked (a partition)
+        # and only they are sorted
+        compiled = indexed._compiled
+        if compiled is not None:
+            chosen, key = np.empty(len(bucket), np.int64), np.empty(len(bucket), np.int64)
+            found = compiled.page_candidates(bucket, first, last, index.id_rank, positions, chosen, key)
+            chosen, key = chosen[:found], key[:found]
+        else:
+            chosen = np.flatnonzero((bucket >= first) & (bucket <= last))
+            key = bucket[chosen].astype(np.int64) << 32
+            key |= index.id_rank[positions[chosen]]
+        shown = stop - before
+        if shown < len(chosen):
+            some = np.argpartition(key, shown - 1)[:shown]
+            chosen, key = chosen[some], key[some]
+        chosen = chosen[np.argsort(key)][start - before:]
         at, why = positions[chosen], closure.why[chosen]
         return _rows(index, at, index.type_code[at], closure.depths[chosen], chosen < len(closure.lost),
                      why[:, 0], why[:, 1].astype(np.int64))

@@ -158,7 +158,15 @@ class ImpactResult:
         self.max_depth = max_depth
         self.service_types = frozenset(service_types)
         self.props = props or {}  # id -> properties (when asked for)
-        self.whole: ImpactResult = self  # the unfiltered answer (see limited)
+        self._whole: ImpactResult | None = None  # the unfiltered answer, when limited
+
+    @property
+    def whole(self) -> "ImpactResult":
+        """The unfiltered answer (see :meth:`limited`): this one unless it is limited. (Not an
+        attribute holding ``self``: such a cycle left every answer, and its closure's ~10 MB of
+        arrays at 1M CIs, to the cyclic garbage collector, so a server's next answers faulted
+        fresh memory in instead of reusing theirs.)"""
+        return self if self._whole is None else self._whole
 
     def limited(self, max_depth: int | None) -> "ImpactResult":
         """This answer listing only the CIs at most ``max_depth`` relations from a failed CI.
@@ -170,7 +178,7 @@ class ImpactResult:
             return self
         out = ImpactResult(self.sources, self.columns.within(max_depth), max_depth,
                            self.service_types, self.props)
-        out.whole = self
+        out._whole = self
         return out
 
     @property
