@@ -42,12 +42,12 @@ from __future__ import annotations
 
 import gc
 import marshal
+import os
 from collections.abc import Mapping
 from functools import lru_cache
 
 from itss_graph.cache import cached
-from itss_graph.knowledge.names import build_name_index
-from itss_graph.ontology import ITSS, OntologyFiles, ontology_files
+from itss_graph.ontology import ITSS, OntologyFiles, ontology_file_names
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
@@ -76,9 +76,12 @@ def _order(term: Any) -> tuple:
 
 def compile_kb(files: OntologyFiles | None = None) -> dict:
     """Parse the ontology with rdflib and return the compiled form (slow: use :func:`load_compiled`)."""
+    from pathlib import Path
+
+    from itss_graph.knowledge.names import build_name_index
     from itss_graph.ontology import load_dataset_and_units
 
-    files = files or ontology_files()
+    files = OntologyFiles(*(tuple(map(Path, group)) for group in (files or ontology_file_names())))
     dataset, graph_of = load_dataset_and_units(files)
     intern: dict = {}
     graphs: list[str] = []
@@ -210,5 +213,17 @@ def _load(files: OntologyFiles) -> dict:
 
 
 def load_compiled(files: OntologyFiles | None = None) -> dict:
-    """The compiled knowledge base, from the cache when no ontology file changed."""
-    return _load(files or ontology_files())
+    """The compiled knowledge base, from the cache when no ontology file changed (``files``:
+    :func:`~itss_graph.ontology.ontology_files` or their names; by default the names, as a cold
+    query reads them without importing pathlib)."""
+    return _load(file_names(files) if files else ontology_file_names())
+
+
+def file_names(files: OntologyFiles) -> OntologyFiles:
+    """``files`` as plain strings, so that paths and their names find the same compiled form.
+
+    >>> from itss_graph.ontology import ontology_files
+    >>> file_names(ontology_files()) == ontology_file_names()
+    True
+    """
+    return OntologyFiles(*(tuple(map(os.fspath, group)) for group in files))

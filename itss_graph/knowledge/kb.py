@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from collections import deque, namedtuple
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 
-from itss_graph.knowledge.compiled import load_compiled
-from itss_graph.knowledge.names import iri_key, normalize
-from itss_graph.ontology import CMDB, ITSS, KB, SRC, TBOX_GRAPH_PREFIX, OntologyFiles, ontology_files
+from itss_graph.frozen import Frozen
+from itss_graph.knowledge.compiled import file_names, load_compiled
+from itss_graph.ontology import CMDB, ITSS, KB, SRC, TBOX_GRAPH_PREFIX, OntologyFiles, ontology_file_names
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
@@ -94,22 +93,27 @@ def is_literal(term: object) -> bool:
     return isinstance(term, tuple)
 
 
-@dataclass(frozen=True)
-class SourceRef:
+class SourceRef(Frozen):
     """Where a fact comes from: a source unit of the white paper (or a TBox file).
 
     ``line`` is the finer line an entity cites with ``itss:line``, when it does.
     """
 
-    unit: str
-    label_zh: str | None
-    label_en: str | None
-    section: str | None
-    kind: str | None
-    start_line: int | None
-    end_line: int | None
-    files: tuple[str, ...] = ()
-    line: int | None = None
+    __slots__ = ("unit", "label_zh", "label_en", "section", "kind", "start_line", "end_line", "files", "line")
+
+    def __init__(self, unit: str, label_zh: str | None, label_en: str | None, section: str | None,
+                 kind: str | None, start_line: int | None, end_line: int | None, files: tuple[str, ...] = (),
+                 line: int | None = None):
+        init = object.__setattr__
+        init(self, "unit", unit)
+        init(self, "label_zh", label_zh)
+        init(self, "label_en", label_en)
+        init(self, "section", section)
+        init(self, "kind", kind)
+        init(self, "start_line", start_line)
+        init(self, "end_line", end_line)
+        init(self, "files", files)
+        init(self, "line", line)
 
     @property
     def is_tbox(self) -> bool:
@@ -181,7 +185,7 @@ class KnowledgeBase:
         >>> KnowledgeBase.load() is KnowledgeBase.load()
         True
         """
-        return _load(files or ontology_files())
+        return _load(file_names(files) if files else ontology_file_names())
 
     # -- names ------------------------------------------------------------------------------
     def expand(self, name: str) -> str:
@@ -474,6 +478,8 @@ class KnowledgeBase:
         iri = self.expand(text)
         if (":" in text) and iri in self and ok(iri):
             return [iri]
+        from itss_graph.knowledge.names import iri_key, normalize  # re: only to look a name up
+
         key = normalize(text)
         hits = [(rank, s) for rank, s in self._names.get(key, []) if ok(s)]
         if not hits:
