@@ -194,6 +194,8 @@ class KnowledgeBase:
         >>> KnowledgeBase.load().expand("itss:Standard")
         'https://w3id.org/itss-graph/ontology#Standard'
         """
+        if name.startswith("http") and not name[-1].isspace():
+            return name  # already full (answers pass full IRIs thousands of times)
         name = name.strip()
         if name.startswith("<") and name.endswith(">"):
             return name[1:-1]
@@ -226,7 +228,7 @@ class KnowledgeBase:
         >>> [kb.qname(o) for o in kb.objects("kb:cat-040301", "skos:broader")]
         ['kb:cat-0403']
         """
-        objs = self._spo.get(self.expand(s), _EMPTY).get(self._p(p), _EMPTY)
+        objs = self._spo.get(self.expand(s), _EMPTY).get(p if p.startswith("http") else self._p(p), _EMPTY)
         return [Literal(*o) if isinstance(o, tuple) else o for o in objs]
 
     def value(self, s: str, p: str, default: Term | None = None, *, lang: str | None = None) -> Term | None:
