@@ -111,6 +111,9 @@ FACETS: tuple[Facet, ...] = (
 #: the facets whose values say what a standard is for; a standard with none of them (informative)
 #: says only who it is for, and a party match anchors it (rule 3)
 WHAT_FACETS = ("category", "service_object", "stage", "organization_type")
+#: the facets whose stated values an assessment reads when the subject declares none of them
+#: (:meth:`_Assessment.anchored`, :func:`_supersede`)
+_STATED = frozenset((*WHAT_FACETS, "business_type"))
 FACET_BY_NAME = {f.name: f for f in FACETS}
 
 STANDARD = ITSS + "Standard"
@@ -483,10 +486,12 @@ def _assess(kb: "KnowledgeBase", std: str, by_facet: dict[str, list[Declared]], 
             lang: str) -> _Assessment:
     a = _Assessment(std)
     for facet in FACETS:
+        asked = by_facet.get(facet.name)
+        if not asked and facet.name not in _STATED:
+            continue  # nothing to match, and its stated values are never read
         values, holders = standard_values(kb, std, facet)
         evidence = informative_values(kb, facet, values, roots_cache)
         a.stated[facet.name] = evidence
-        asked = by_facet.get(facet.name)
         if not values or not asked:
             continue
         matches = [(d, v, strength, steps) for d in asked

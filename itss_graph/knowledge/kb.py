@@ -176,6 +176,7 @@ class KnowledgeBase:
         self._names: Mapping = data["names"]
         self._subclass_lists: dict[str, list[str]] = data["subclasses"]
         self._subclasses: dict[str, set[str]] | None = None
+        self._memos: dict[str, dict] = {}
 
     # -- loading ----------------------------------------------------------------------------
     @classmethod
@@ -186,6 +187,19 @@ class KnowledgeBase:
         True
         """
         return _load(file_names(files) if files else ontology_file_names())
+
+    def memo(self, name: str) -> dict:
+        """A dictionary for what callers derive from the knowledge base (``name`` says what), kept
+        as long as it is: a knowledge base never changes once loaded.
+
+        >>> kb = KnowledgeBase.load()
+        >>> kb.memo("doc") is kb.memo("doc")
+        True
+        """
+        found = self._memos.get(name)
+        if found is None:
+            found = self._memos[name] = {}
+        return found
 
     # -- names ------------------------------------------------------------------------------
     def expand(self, name: str) -> str:

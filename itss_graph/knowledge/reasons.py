@@ -38,8 +38,15 @@ class Node(Frozen):
 
     @classmethod
     def of(cls, kb: "KnowledgeBase", iri: str, lang: str) -> "Node":
-        iri = kb.expand(iri)
-        return cls(kb.qname(iri), name(kb, iri, lang), iri)
+        """The node of a knowledge-base entity, named in ``lang`` (made once per knowledge base:
+        an answer names the same entities many times)."""
+        nodes = kb.memo("reasons.Node")
+        key = (cls, iri, lang)
+        found = nodes.get(key)
+        if found is None:
+            full = kb.expand(iri)
+            found = nodes[key] = cls(kb.qname(full), name(kb, full, lang), full)
+        return found
 
     def as_dict(self) -> dict:
         return {"id": self.id, "label": self.label, "iri": self.iri}
