@@ -18,6 +18,18 @@ the class with its fields in order.
 >>> Point(1).x = 2
 Traceback (most recent call last):
 AttributeError: cannot assign to field 'x'
+
+:class:`Record` is the mutable kind (as a dataclass that is not frozen): equal by its fields,
+unhashable, shown ``Name(field=value, ...)`` without the fields named in ``_hidden``; a
+subclass lists its fields in ``_fields_`` and sets them in its ``__init__``.
+
+>>> class Tally(Record):
+...     _fields_ = ("name", "count")
+...     def __init__(self, name, count=0):
+...         self.name, self.count = name, count
+>>> t = Tally("a"); t.count += 1
+>>> t, t == Tally("a", 1), t == Tally("a")
+(Tally(name='a', count=1), True, False)
 """
 
 from __future__ import annotations
@@ -51,3 +63,22 @@ class Frozen:
 
     def __reduce__(self):
         return (self.__class__, self._fields())
+
+
+class Record:
+    """A mutable record whose fields are named in ``_fields_`` (see the module's documentation)."""
+
+    __slots__ = ()
+    _fields_: tuple = ()
+    _hidden: tuple = ()  # fields left out of the repr (``field(repr=False)`` of a dataclass)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._fields_)
+
+    __hash__ = None  # mutable: unhashable, as a dataclass with eq and not frozen
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields_ if name not in self._hidden)
+        return f"{self.__class__.__qualname__}({inner})"

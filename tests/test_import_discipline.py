@@ -16,21 +16,24 @@ from itss_graph.loading.example import example_store
 
 HEAVY = ("numpy", "rdflib", "neo4j", "pyvis", "networkx", "openpyxl", "scipy", "jinja2", "yaml")
 
+# the modules are listed before json is imported to report them (json imports re)
 _RUN = """
-import json, sys
-sys.argv = ["itss", *json.loads(sys.argv[1])]
+import sys
+sys.argv = ["itss", *sys.argv[1:]]
 from itss_graph.cli.main import main
 try:
     main()
 except SystemExit as exc:
     assert not exc.code, exc.code
+modules = sorted(sys.modules)
+import json
 sys.stdout.flush()
-sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+sys.stderr.write("\\nMODULES " + json.dumps(modules) + "\\n")
 """
 
 
 def _modules(*args: str, env: dict | None = None) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", _RUN, json.dumps(list(args))],
+    done = subprocess.run([sys.executable, "-c", _RUN, *args],
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
@@ -109,3 +112,23 @@ def test_standards_of_a_ci_type_read_the_compiled_knowledge_base_without_rdflib(
     _modules("standards", "--ci-type", "database")  # the compiled cache is warm from here on
     modules = _modules("standards", "--ci-type", "database")
     assert not _heavy(modules), _heavy(modules)
+
+
+def test_standards_of_a_ci_type_import_no_dataclasses_pathlib_or_re(tmp_path):
+    # as a small impact (above): the answer's records (applicability, reasons, SourceRef) are
+    # plain classes, the compiled knowledge base is keyed by file names, the schema's name keys
+    # are folded without re; a table sent to a pipe or a file imports neither re nor enum (JSON
+    # and CSV bring re with the json and csv modules, Chinese with gettext).
+    env = {**os.environ, "ITSS_CACHE_DIR": str(tmp_path)}
+    _modules("standards", "--ci-type", "database", env=env)  # compiled caches (schema, KB) warm
+    for args in (("--ci-type", "database"), ("--ci-type", "数据库"), ("--ci-type", "database", "--format", "json"),
+                 ("--ci-type", "database", "--format", "csv"), ("--ci-type", "database", "--lang", "zh")):
+        modules = _modules("standards", *args, env=env)
+        assert "itss_graph.cli.app" not in modules  # the plain entry answered
+        unwanted = {"dataclasses", "inspect", "ast", "pathlib", "urllib.parse", "ipaddress", "pickle", "typing",
+                    "itss_graph.textmatch", "unicodedata"}
+        if "zh" not in args:
+            unwanted |= {"gettext", "locale", "copy"}
+        if len(args) == 2:
+            unwanted |= {"re", "enum"}
+        assert not unwanted & modules, (args, unwanted & modules)

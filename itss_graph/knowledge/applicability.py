@@ -63,8 +63,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from itss_graph.frozen import Frozen, Record
 from itss_graph.knowledge.display import identifier, title
 from itss_graph.knowledge.kb import DCTERMS, ITSS, SKOS, is_literal
 from itss_graph.knowledge.reasons import Node, Step, chain_sources, chain_text, kb_step
@@ -76,19 +75,23 @@ if TYPE_CHECKING:
     from itss_graph.knowledge.kb import KnowledgeBase
 
 
-@dataclass(frozen=True)
-class Facet:
+class Facet(Frozen):
     """One applicability facet: the standard's property, the class of its values and its role."""
 
-    name: str
-    prop: str
-    cls: str
-    group: str
-    gate: bool = False
-    anchor: bool = False
-    hierarchy: str | None = None
-    related: str | None = None
-    fallback: str | None = None
+    __slots__ = ("name", "prop", "cls", "group", "gate", "anchor", "hierarchy", "related", "fallback")
+
+    def __init__(self, name: str, prop: str, cls: str, group: str, gate: bool = False, anchor: bool = False,
+                 hierarchy: str | None = None, related: str | None = None, fallback: str | None = None):
+        init = object.__setattr__
+        init(self, "name", name)
+        init(self, "prop", prop)
+        init(self, "cls", cls)
+        init(self, "group", group)
+        init(self, "gate", gate)
+        init(self, "anchor", anchor)
+        init(self, "hierarchy", hierarchy)
+        init(self, "related", related)
+        init(self, "fallback", fallback)
 
 
 FACETS: tuple[Facet, ...] = (
@@ -108,6 +111,9 @@ FACETS: tuple[Facet, ...] = (
 #: the facets whose values say what a standard is for; a standard with none of them (informative)
 #: says only who it is for, and a party match anchors it (rule 3)
 WHAT_FACETS = ("category", "service_object", "stage", "organization_type")
+#: the facets whose stated values an assessment reads when the subject declares none of them
+#: (:meth:`_Assessment.anchored`, :func:`_supersede`)
+_STATED = frozenset((*WHAT_FACETS, "business_type"))
 FACET_BY_NAME = {f.name: f for f in FACETS}
 
 STANDARD = ITSS + "Standard"
@@ -119,37 +125,49 @@ HAS_PART = DCTERMS + "hasPart"
 SPECIALISES = ITSS + "specialises"
 
 
-@dataclass(frozen=True)
-class Declared:
+class Declared(Frozen):
     """A facet value the subject declares, and how the subject reaches it (``origin``)."""
 
-    facet: str
-    value: str
-    origin: tuple[Step, ...] = ()
+    __slots__ = ("facet", "value", "origin")
+
+    def __init__(self, facet: str, value: str, origin: tuple[Step, ...] = ()):
+        init = object.__setattr__
+        init(self, "facet", facet)
+        init(self, "value", value)
+        init(self, "origin", origin)
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(Frozen):
     """What was asked: ``kind`` (ci, ci-type, code, profile) and the value given."""
 
-    kind: str
-    value: str
-    label: str = ""
+    __slots__ = ("kind", "value", "label")
+
+    def __init__(self, kind: str, value: str, label: str = ""):
+        init = object.__setattr__
+        init(self, "kind", kind)
+        init(self, "value", value)
+        init(self, "label", label)
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "value": self.value, "label": self.label or self.value}
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(Frozen):
     """One matched facet: the declared value, the standard's value it matched, and the chain."""
 
-    facet: str
-    declared: Node
-    matched: Node
-    strength: str  # exact | inherited | related | narrower
-    steps: tuple[Step, ...]
-    sentence: str = ""
+    __slots__ = ("facet", "declared", "matched",
+                 "strength",  # exact | inherited | related | narrower
+                 "steps", "sentence")
+
+    def __init__(self, facet: str, declared: Node, matched: Node, strength: str, steps: tuple[Step, ...],
+                 sentence: str = ""):
+        init = object.__setattr__
+        init(self, "facet", facet)
+        init(self, "declared", declared)
+        init(self, "matched", matched)
+        init(self, "strength", strength)
+        init(self, "steps", steps)
+        init(self, "sentence", sentence)
 
     @property
     def text(self) -> str:
@@ -169,20 +187,25 @@ class Reason:
         }
 
 
-@dataclass
-class StandardResult:
+class StandardResult(Record):
     """A standard in an answer, with its reasons, status, rank and what comes with it."""
 
-    node: Node
-    identifier: str | None
-    title: str
-    status: Node | None
-    available: bool
-    reasons: list[Reason]
-    notes: list[str]
-    score: dict
-    comes_with: dict[str, list[Node]] = field(default_factory=dict)
-    rank: int = 0
+    _fields_ = ("node", "identifier", "title", "status", "available", "reasons", "notes", "score", "comes_with",
+                "rank")
+
+    def __init__(self, node: Node, identifier: str | None, title: str, status: Node | None, available: bool,
+                 reasons: list[Reason], notes: list[str], score: dict, comes_with: dict[str, list[Node]] | None = None,
+                 rank: int = 0):
+        self.node = node
+        self.identifier = identifier
+        self.title = title
+        self.status = status
+        self.available = available
+        self.reasons = reasons
+        self.notes = notes
+        self.score = score
+        self.comes_with = {} if comes_with is None else comes_with
+        self.rank = rank
 
     def as_dict(self, lang: str = "en") -> dict:
         return {
@@ -201,17 +224,21 @@ class StandardResult:
         }
 
 
-@dataclass(frozen=True)
-class Exclusion:
+class Exclusion(Frozen):
     """A standard that matched an anchor but failed a gate (``facet`` is the gate: category or
     business_type), or whose category matches a specialisation took over (``by`` is that one)."""
 
-    node: Node
-    facet: str
-    stated: tuple[Node, ...]
-    declared: tuple[Node, ...]
-    why: str = ""
-    by: Node | None = None
+    __slots__ = ("node", "facet", "stated", "declared", "why", "by")
+
+    def __init__(self, node: Node, facet: str, stated: tuple[Node, ...], declared: tuple[Node, ...], why: str = "",
+                 by: Node | None = None):
+        init = object.__setattr__
+        init(self, "node", node)
+        init(self, "facet", facet)
+        init(self, "stated", stated)
+        init(self, "declared", declared)
+        init(self, "why", why)
+        init(self, "by", by)
 
     def as_dict(self) -> dict:
         return {"id": self.node.id, "iri": self.node.iri, "label": self.node.label,
@@ -220,19 +247,25 @@ class Exclusion:
                 "declared": [n.as_dict() for n in self.declared]}
 
 
-@dataclass
-class Answer:
+class Answer(Record):
     """The answer of :func:`evaluate` (its JSON form is documented in the README)."""
 
-    query: Query
-    declared: list[Declared]
-    applicable: list[StandardResult]
-    planned: list[StandardResult]
-    excluded: list[Exclusion]
-    lang: str = "en"
-    narrower: list[StandardResult] = field(default_factory=list)
-    kb: "KnowledgeBase | None" = field(default=None, repr=False)
-    extra: dict = field(default_factory=dict)
+    _fields_ = ("query", "declared", "applicable", "planned", "excluded", "lang", "narrower", "kb", "extra")
+    _hidden = ("kb",)
+
+    def __init__(self, query: Query, declared: list[Declared], applicable: list[StandardResult],
+                 planned: list[StandardResult], excluded: list[Exclusion], lang: str = "en",
+                 narrower: list[StandardResult] | None = None, kb: "KnowledgeBase | None" = None,
+                 extra: dict | None = None):
+        self.query = query
+        self.declared = declared
+        self.applicable = applicable
+        self.planned = planned
+        self.excluded = excluded
+        self.lang = lang
+        self.narrower = [] if narrower is None else narrower
+        self.kb = kb
+        self.extra = {} if extra is None else extra
 
     def ids(self) -> list[str]:
         """The qnames of the applicable standards, in rank order."""
@@ -401,16 +434,18 @@ def _comes_with(kb: "KnowledgeBase", std: str, lang: str) -> dict[str, list[Node
     return dict(sorted(out.items()))
 
 
-@dataclass
 class _Assessment:
     """One standard against the declared values, before the answer is put together."""
 
-    std: str
-    reasons: list[Reason] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    gate_failures: list[tuple[Facet, list[str]]] = field(default_factory=list)
-    narrower: list[Reason] = field(default_factory=list)
-    stated: dict[str, list[str]] = field(default_factory=dict)  # facet -> informative values
+    __slots__ = ("std", "reasons", "notes", "gate_failures", "narrower", "stated")
+
+    def __init__(self, std: str):
+        self.std = std
+        self.reasons: list[Reason] = []
+        self.notes: list[str] = []
+        self.gate_failures: list[tuple[Facet, list[str]]] = []
+        self.narrower: list[Reason] = []
+        self.stated: dict[str, list[str]] = {}  # facet -> informative values
 
     def facets(self) -> set[str]:
         return {r.facet for r in self.reasons}
@@ -451,10 +486,12 @@ def _assess(kb: "KnowledgeBase", std: str, by_facet: dict[str, list[Declared]], 
             lang: str) -> _Assessment:
     a = _Assessment(std)
     for facet in FACETS:
+        asked = by_facet.get(facet.name)
+        if not asked and facet.name not in _STATED:
+            continue  # nothing to match, and its stated values are never read
         values, holders = standard_values(kb, std, facet)
         evidence = informative_values(kb, facet, values, roots_cache)
         a.stated[facet.name] = evidence
-        asked = by_facet.get(facet.name)
         if not values or not asked:
             continue
         matches = [(d, v, strength, steps) for d in asked

@@ -22,11 +22,14 @@ Structure (a ``dict``, see :data:`FORMAT`):
   both are stored with each subject's (object's) entry marshalled on its own and are read as
   :class:`LazyIndex` mappings that decode an entry when it is first asked for: an answer
   reads a few hundred of the 3,500 subjects, and unpickling the whole nested index cost ~16 ms
-  of every ``itss standards`` (now ~6 ms to unpickle, then tens of microseconds per subject read);
+  of every ``itss standards`` (then ~6 ms to unpickle, and tens of microseconds per subject read).
+  The entries are packed (:meth:`LazyIndex.pack`: the keys as one text, the entries as one
+  bytes): unpickling a bytes object per entry cost another ~2 ms;
 * ``units``: ``{unit IRI: {"label": {lang: text}, "section", "kind", "start", "end", "files"}}``;
 * ``graph_files``: ``{graph IRI: [file name, ...]}``;
 * ``names``: ``{normalised name: [(strength, subject), ...]}`` (:mod:`itss_graph.knowledge.names`),
-  also read as a :class:`LazyIndex`;
+  stored marshalled whole and read as a :class:`PackedIndex`, decoded when a name is first looked
+  up: an answer about a CI type looks up none, and unpickling its 6,000 keys cost ~3 ms;
 * ``subclasses``: ``{class: [the class and its subclasses, transitively]}`` (rdfs:subClassOf),
   computed here so that no answer scans the inverse index for it.
 
@@ -42,18 +45,18 @@ from __future__ import annotations
 
 import gc
 import marshal
+import os
 from collections.abc import Mapping
 from functools import lru_cache
 
 from itss_graph.cache import cached
-from itss_graph.knowledge.names import build_name_index
-from itss_graph.ontology import ITSS, OntologyFiles, ontology_files
+from itss_graph.ontology import ITSS, OntologyFiles, ontology_file_names
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
     from typing import Any, Iterator
 
-FORMAT = 5
+FORMAT = 6  # 6: ``names`` marshalled whole, ``spo`` and ``ops`` packed
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
@@ -76,9 +79,12 @@ def _order(term: Any) -> tuple:
 
 def compile_kb(files: OntologyFiles | None = None) -> dict:
     """Parse the ontology with rdflib and return the compiled form (slow: use :func:`load_compiled`)."""
+    from pathlib import Path
+
+    from itss_graph.knowledge.names import build_name_index
     from itss_graph.ontology import load_dataset_and_units
 
-    files = files or ontology_files()
+    files = OntologyFiles(*(tuple(map(Path, group)) for group in (files or ontology_file_names())))
     dataset, graph_of = load_dataset_and_units(files)
     intern: dict = {}
     graphs: list[str] = []
@@ -135,11 +141,11 @@ def compile_kb(files: OntologyFiles | None = None) -> dict:
         }
     return {
         "format": FORMAT,
-        "names": {key: marshal.dumps(hits) for key, hits in build_name_index(frozen).items()},
+        "names": marshal.dumps(build_name_index(frozen)),
         "subclasses": _subclass_closure(ops),
         "graphs": graphs,
-        "spo": {s: marshal.dumps(preds) for s, preds in frozen.items()},
-        "ops": {o: marshal.dumps(preds) for o, preds in ops.items()},
+        "spo": LazyIndex.pack(frozen),
+        "ops": LazyIndex.pack(ops),
         "units": units,
         "graph_files": graph_files,
     }
@@ -164,36 +170,97 @@ def _subclass_closure(ops: dict[str, dict[str, list[str]]]) -> dict[str, list[st
 
 
 class LazyIndex(Mapping):
-    """A read-only mapping whose values are stored marshalled and decoded on first access.
+    """A read-only mapping whose values are stored marshalled and decoded on first access;
+    stored as :meth:`pack` made it: the keys in one text, the values one after the other in one
+    bytes, with the offset each ends at.
 
-    >>> index = LazyIndex({"s": marshal.dumps({"p": ["o"]})})
-    >>> index["s"], index.get("t"), "s" in index, len(index)
-    ({'p': ['o']}, None, True, 1)
+    >>> index = LazyIndex(LazyIndex.pack({"s": {"p": ["o"]}, "t": {}}))
+    >>> index["s"], index.get("t"), index.get("u"), "s" in index, list(index), len(index)
+    ({'p': ['o']}, {}, None, True, ['s', 't'], 2)
+    """
+
+    __slots__ = ("_keys", "_at", "_ends", "_blob", "_decoded")
+
+    @staticmethod
+    def pack(mapping: dict[str, Any]) -> tuple[str, tuple[int, ...], bytes]:
+        """``(keys joined by newlines, end offsets, marshalled values)`` of ``mapping``."""
+        if any("\n" in key for key in mapping):
+            raise ValueError("a key of a packed index holds a newline")
+        values = [marshal.dumps(value) for value in mapping.values()]
+        ends, end = [], 0
+        for value in values:
+            end += len(value)
+            ends.append(end)
+        return "\n".join(mapping), tuple(ends), b"".join(values)
+
+    def __init__(self, packed: tuple[str, tuple[int, ...], bytes]):
+        keys, self._ends, blob = packed
+        self._keys = keys.split("\n") if keys else []
+        self._at = dict(zip(self._keys, range(len(self._keys))))
+        self._blob = memoryview(blob)  # slices without copying
+        self._decoded: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self._decoded.get(key)
+        if value is None:
+            i = self._at.get(key)
+            if i is None:
+                return default
+            value = self._decoded[key] = marshal.loads(self._blob[self._ends[i - 1] if i else 0:self._ends[i]])
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+_MISSING = object()
+
+
+class PackedIndex(Mapping):
+    """A read-only mapping stored marshalled whole, decoded when it is first read.
+
+    >>> index = PackedIndex(marshal.dumps({"k": [(1, "s")]}))
+    >>> index.get("k"), "x" in index, len(index)
+    ([(1, 's')], False, 1)
     """
 
     __slots__ = ("_raw", "_decoded")
 
-    def __init__(self, raw: dict[str, bytes]):
+    def __init__(self, raw: bytes):
         self._raw = raw
-        self._decoded: dict[str, Any] = {}
+        self._decoded: dict | None = None
+
+    def _index(self) -> dict:
+        if self._decoded is None:
+            self._decoded = marshal.loads(self._raw)
+        return self._decoded
 
     def __getitem__(self, key: str) -> Any:
-        value = self._decoded.get(key)
-        if value is None:
-            value = self._decoded[key] = marshal.loads(self._raw[key])
-        return value
+        return self._index()[key]
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self._raw else default
+        return self._index().get(key, default)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._raw
+        return key in self._index()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
+        return iter(self._index())
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._index())
 
 
 @lru_cache(maxsize=4)
@@ -206,9 +273,21 @@ def _load(files: OntologyFiles) -> dict:
     finally:
         if enabled:
             gc.enable()
-    return {**data, **{key: LazyIndex(data[key]) for key in ("spo", "ops", "names")}}
+    return {**data, **{key: LazyIndex(data[key]) for key in ("spo", "ops")}, "names": PackedIndex(data["names"])}
 
 
 def load_compiled(files: OntologyFiles | None = None) -> dict:
-    """The compiled knowledge base, from the cache when no ontology file changed."""
-    return _load(files or ontology_files())
+    """The compiled knowledge base, from the cache when no ontology file changed (``files``:
+    :func:`~itss_graph.ontology.ontology_files` or their names; by default the names, as a cold
+    query reads them without importing pathlib)."""
+    return _load(file_names(files) if files else ontology_file_names())
+
+
+def file_names(files: OntologyFiles) -> OntologyFiles:
+    """``files`` as plain strings, so that paths and their names find the same compiled form.
+
+    >>> from itss_graph.ontology import ontology_files
+    >>> file_names(ontology_files()) == ontology_file_names()
+    True
+    """
+    return OntologyFiles(*(tuple(map(os.fspath, group)) for group in files))

@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from collections import deque, namedtuple
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 
-from itss_graph.knowledge.compiled import load_compiled
-from itss_graph.knowledge.names import iri_key, normalize
-from itss_graph.ontology import CMDB, ITSS, KB, SRC, TBOX_GRAPH_PREFIX, OntologyFiles, ontology_files
+from itss_graph.frozen import Frozen
+from itss_graph.knowledge.compiled import file_names, load_compiled
+from itss_graph.ontology import CMDB, ITSS, KB, SRC, TBOX_GRAPH_PREFIX, OntologyFiles, ontology_file_names
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
@@ -94,22 +93,27 @@ def is_literal(term: object) -> bool:
     return isinstance(term, tuple)
 
 
-@dataclass(frozen=True)
-class SourceRef:
+class SourceRef(Frozen):
     """Where a fact comes from: a source unit of the white paper (or a TBox file).
 
     ``line`` is the finer line an entity cites with ``itss:line``, when it does.
     """
 
-    unit: str
-    label_zh: str | None
-    label_en: str | None
-    section: str | None
-    kind: str | None
-    start_line: int | None
-    end_line: int | None
-    files: tuple[str, ...] = ()
-    line: int | None = None
+    __slots__ = ("unit", "label_zh", "label_en", "section", "kind", "start_line", "end_line", "files", "line")
+
+    def __init__(self, unit: str, label_zh: str | None, label_en: str | None, section: str | None,
+                 kind: str | None, start_line: int | None, end_line: int | None, files: tuple[str, ...] = (),
+                 line: int | None = None):
+        init = object.__setattr__
+        init(self, "unit", unit)
+        init(self, "label_zh", label_zh)
+        init(self, "label_en", label_en)
+        init(self, "section", section)
+        init(self, "kind", kind)
+        init(self, "start_line", start_line)
+        init(self, "end_line", end_line)
+        init(self, "files", files)
+        init(self, "line", line)
 
     @property
     def is_tbox(self) -> bool:
@@ -172,6 +176,7 @@ class KnowledgeBase:
         self._names: Mapping = data["names"]
         self._subclass_lists: dict[str, list[str]] = data["subclasses"]
         self._subclasses: dict[str, set[str]] | None = None
+        self._memos: dict[str, dict] = {}
 
     # -- loading ----------------------------------------------------------------------------
     @classmethod
@@ -181,7 +186,20 @@ class KnowledgeBase:
         >>> KnowledgeBase.load() is KnowledgeBase.load()
         True
         """
-        return _load(files or ontology_files())
+        return _load(file_names(files) if files else ontology_file_names())
+
+    def memo(self, name: str) -> dict:
+        """A dictionary for what callers derive from the knowledge base (``name`` says what), kept
+        as long as it is: a knowledge base never changes once loaded.
+
+        >>> kb = KnowledgeBase.load()
+        >>> kb.memo("doc") is kb.memo("doc")
+        True
+        """
+        found = self._memos.get(name)
+        if found is None:
+            found = self._memos[name] = {}
+        return found
 
     # -- names ------------------------------------------------------------------------------
     def expand(self, name: str) -> str:
@@ -190,6 +208,8 @@ class KnowledgeBase:
         >>> KnowledgeBase.load().expand("itss:Standard")
         'https://w3id.org/itss-graph/ontology#Standard'
         """
+        if name.startswith("http") and not name[-1].isspace():
+            return name  # already full (answers pass full IRIs thousands of times)
         name = name.strip()
         if name.startswith("<") and name.endswith(">"):
             return name[1:-1]
@@ -222,7 +242,7 @@ class KnowledgeBase:
         >>> [kb.qname(o) for o in kb.objects("kb:cat-040301", "skos:broader")]
         ['kb:cat-0403']
         """
-        objs = self._spo.get(self.expand(s), _EMPTY).get(self._p(p), _EMPTY)
+        objs = self._spo.get(self.expand(s), _EMPTY).get(p if p.startswith("http") else self._p(p), _EMPTY)
         return [Literal(*o) if isinstance(o, tuple) else o for o in objs]
 
     def value(self, s: str, p: str, default: Term | None = None, *, lang: str | None = None) -> Term | None:
@@ -474,6 +494,8 @@ class KnowledgeBase:
         iri = self.expand(text)
         if (":" in text) and iri in self and ok(iri):
             return [iri]
+        from itss_graph.knowledge.names import iri_key, normalize  # re: only to look a name up
+
         key = normalize(text)
         hits = [(rank, s) for rank, s in self._names.get(key, []) if ok(s)]
         if not hits:

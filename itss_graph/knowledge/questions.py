@@ -18,13 +18,13 @@ Example:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from itss_graph.knowledge.applicability import Answer, Query, evaluate
 from itss_graph.knowledge.subjects import declared_for_code, query_for_ci_type
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from itss_graph.knowledge.kb import KnowledgeBase
     from itss_graph.knowledge.profile import Profile
 

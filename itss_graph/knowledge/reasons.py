@@ -15,45 +15,58 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from itss_graph.frozen import Frozen
 from itss_graph.knowledge.display import name
-from itss_graph.knowledge.kb import SourceRef
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
     from typing import Sequence
-    from itss_graph.knowledge.kb import KnowledgeBase
+    from itss_graph.knowledge.kb import KnowledgeBase, SourceRef
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(Frozen):
     """An end of a step: a knowledge-base entity (``iri`` set) or an outside thing (a CI, a
     profile field), with the label shown to people."""
 
-    id: str
-    label: str
-    iri: str | None = None
+    __slots__ = ("id", "label", "iri")
+
+    def __init__(self, id: str, label: str, iri: str | None = None):
+        init = object.__setattr__
+        init(self, "id", id)
+        init(self, "label", label)
+        init(self, "iri", iri)
 
     @classmethod
     def of(cls, kb: "KnowledgeBase", iri: str, lang: str) -> "Node":
-        iri = kb.expand(iri)
-        return cls(kb.qname(iri), name(kb, iri, lang), iri)
+        """The node of a knowledge-base entity, named in ``lang`` (made once per knowledge base:
+        an answer names the same entities many times)."""
+        nodes = kb.memo("reasons.Node")
+        key = (cls, iri, lang)
+        found = nodes.get(key)
+        if found is None:
+            full = kb.expand(iri)
+            found = nodes[key] = cls(kb.qname(full), name(kb, full, lang), full)
+        return found
 
     def as_dict(self) -> dict:
         return {"id": self.id, "label": self.label, "iri": self.iri}
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Frozen):
     """``source --predicate--> target``, or with ``inverse`` the triple ``target --predicate-->
-    source`` read backwards (shown ``source <--predicate-- target``)."""
+    source`` read backwards (shown ``source <--predicate-- target``); ``sources``: the
+    provenance of the triple (:class:`~itss_graph.knowledge.kb.SourceRef`, ...)."""
 
-    source: Node
-    predicate: str
-    target: Node
-    inverse: bool = False
-    sources: tuple[SourceRef, ...] = ()
+    __slots__ = ("source", "predicate", "target", "inverse", "sources")
+
+    def __init__(self, source: Node, predicate: str, target: Node, inverse: bool = False,
+                 sources: tuple[SourceRef, ...] = ()):
+        init = object.__setattr__
+        init(self, "source", source)
+        init(self, "predicate", predicate)
+        init(self, "target", target)
+        init(self, "inverse", inverse)
+        init(self, "sources", sources)
 
     def text(self) -> str:
         arrow = f"<--{self.predicate}--" if self.inverse else f"--{self.predicate}-->"
