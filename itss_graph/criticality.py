@@ -19,7 +19,6 @@ Example:
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import os
 from functools import lru_cache
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 POLICY_FILE = "criticality.yaml"
-_SPACES = re.compile(r"\s+")
 
 
 def normalise(value: Any) -> str:
@@ -45,7 +43,7 @@ def normalise(value: Any) -> str:
     ('tier 1', 'p1', '2')
     """
     text = unicodedata.normalize("NFKC", str(value)).strip().lower()
-    return _SPACES.sub(" ", text)
+    return " ".join(text.split())  # (runs of \s as one space: str.split's whitespace is re's \s)
 
 
 class CriticalityPolicy(Frozen):

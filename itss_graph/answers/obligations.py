@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import os
-import re
 from collections import namedtuple
 from functools import lru_cache
 
@@ -115,6 +114,19 @@ def _parse_policy(path: str) -> dict:
         raise ItssError(M_("{path}: cannot read the obligations policy: {exc}", path=path, exc=exc)) from None
 
 
+def _at_most(spec) -> int | None:
+    """N of a ``<= N`` level condition (``\\s*<=\\s*(\\d+)\\s*``, read without importing re), else None.
+
+    >>> _at_most(" <= 3 "), _at_most("<=12"), _at_most("< 3"), _at_most("<= 3 4"), _at_most(2)
+    (3, 12, None, None, None)
+    """
+    text = str(spec).strip()  # (str.strip strips what re calls \s)
+    if not text.startswith("<="):
+        return None
+    digits = text[2:].lstrip()
+    return int(digits) if digits.isdecimal() else None
+
+
 def _holds(condition: dict, situation: Situation, level: int | None) -> bool:
     for key, spec in (condition or {}).items():
         if key == "services_down":
@@ -129,8 +141,8 @@ def _holds(condition: dict, situation: Situation, level: int | None) -> bool:
             if situation.cis_down < spec.get("at_least", 1):
                 return False
         elif key == "level":
-            match = re.fullmatch(r"\s*<=\s*(\d+)\s*", str(spec))
-            if not match or level is None or level > int(match.group(1)):
+            limit = _at_most(spec)
+            if limit is None or level is None or level > limit:
                 return False
         else:
             raise ItssError(M_("{policy_path}: unknown condition {key!r}", policy_path=policy_file(), key=key))

@@ -11,11 +11,8 @@ Example:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from itertools import groupby
-from json import encoder as json_encoder
-
 
 from itss_graph.engine.blast import chain_text
 from itss_graph.engine.chains import materialise
@@ -203,6 +200,9 @@ def impact_json(result: ImpactResult, extra: dict | None = None, summary: dict |
     >>> json.loads(impact_json(ImpactResult([CI("c", "cluster", "c")], [], None)))["impacted"]
     []
     """
+    import json  # (not at the top: json imports re and enum, ~5 ms a table answer does without)
+    from json import encoder as json_encoder
+
     encode = json_encoder.encode_basestring  # C-accelerated, keeps non-ASCII as is
     head = result.head()
     parts = ["{\n"]
@@ -233,6 +233,7 @@ def impact_answer_json(result: ImpactResult, radius: "BlastRadius", obligations:
     >>> from itss_graph.engine.blast import assess
     >>> from itss_graph.engine.impact import impact
     >>> from itss_graph.loading.example import example_store
+    >>> import json
     >>> store = example_store()
     >>> result = impact(store, ["pdu:a"])
     >>> doc = json.loads(impact_answer_json(result, assess(store, result)))

@@ -22,7 +22,6 @@ Example:
 
 from __future__ import annotations
 
-import re
 from collections import namedtuple
 
 SQLITE_VERSION = 2  # 2 added load history, CI change history and source claims
@@ -166,7 +165,12 @@ def neo4j_schema() -> list[str]:
     return out
 
 
-_PLAIN = re.compile(r"^[^\x00-\x1f`]+$")
+def _plain(name: str) -> bool:
+    """Whether ``name`` can be written in Cypher as a quoted name (only Neo4j asks: re is
+    imported here, not by every store)."""
+    import re
+
+    return re.match(r"^[^\x00-\x1f`]+$", name) is not None
 
 
 def neo4j_key_index(field: str) -> str | None:
@@ -174,7 +178,7 @@ def neo4j_key_index(field: str) -> str | None:
     name cannot be written in Cypher safely (then lookups by it scan)."""
     if field in ("id", "type", "name"):
         return None  # declared above
-    if not _PLAIN.match(field):
+    if not _plain(field):
         return None
     return (f"CREATE INDEX itss_ci_key_{_digest(field)} IF NOT EXISTS "
             f"FOR (n:CI) ON (n.{cypher_name(field)})")
@@ -182,7 +186,7 @@ def neo4j_key_index(field: str) -> str | None:
 
 def cypher_name(name: str) -> str:
     """A property name quoted for Cypher (only names :func:`neo4j_key_index` accepts)."""
-    assert _PLAIN.match(name), name
+    assert _plain(name), name
     return f"`{name}`"
 
 

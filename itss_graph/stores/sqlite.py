@@ -17,14 +17,13 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from contextlib import AbstractContextManager
 
 from itss_graph.errors import StoreError
 from itss_graph.i18n import M_
-from itss_graph.model import CI, Relation
+from itss_graph.model import CI, Relation, decode_json
 from itss_graph.stores.base import INCOMING, OUTGOING, Store, key_whitespace
 from itss_graph.stores.layout import SQLITE_VERSION
 
@@ -102,7 +101,7 @@ class SQLiteStore(Store):
         for chunk_sql, params in self._id_filter(ids, "id"):
             for ci_id, ci_type, name, props in self.db.execute(
                     f"SELECT id, type, name, props FROM ci WHERE {chunk_sql}", params):
-                out[ci_id] = CI(ci_id, ci_type, name, json.loads(props))
+                out[ci_id] = CI(ci_id, ci_type, name, decode_json(props))
         return out
 
     def names_and_props(self, ids):
@@ -120,7 +119,7 @@ class SQLiteStore(Store):
             for ci_id, name, text in self.db.execute(f"SELECT id, name, props FROM ci WHERE {chunk_sql}", params):
                 props = decoded.get(text)
                 if props is None:
-                    props = decoded[text] = json.loads(text)
+                    props = decoded[text] = decode_json(text)
                 out[ci_id] = (name, props)
         return out
 
@@ -243,6 +242,8 @@ class SQLiteStore(Store):
         if len(ids) <= _IN_LIST_LIMIT:
             yield f"{column} IN ({','.join('?' * len(ids))})", tuple(ids)
         else:
+            import json  # (not at the top: the small questions need no json module, see decode_json)
+
             yield f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
 
     def generation(self) -> str:
@@ -269,7 +270,7 @@ class SQLiteStore(Store):
     def iter_cis(self, batch: int = 10000) -> Iterator[list[CI]]:
         cursor = self.db.execute("SELECT id, type, name, props FROM ci ORDER BY id")
         while rows := cursor.fetchmany(batch):
-            yield [CI(i, t, n, json.loads(p)) for i, t, n, p in rows]
+            yield [CI(i, t, n, decode_json(p)) for i, t, n, p in rows]
 
     def iter_relations(self, batch: int = 10000) -> Iterator[list[Relation]]:
         cursor = self.db.execute(
@@ -277,7 +278,7 @@ class SQLiteStore(Store):
                JOIN ci a ON a.n = r.src JOIN ci b ON b.n = r.dst
                ORDER BY a.id, r.type, b.id""")
         while rows := cursor.fetchmany(batch):
-            yield [Relation(s, t, d, json.loads(p)) for s, t, d, p in rows]
+            yield [Relation(s, t, d, decode_json(p)) for s, t, d, p in rows]
 
     def is_empty(self) -> bool:
         return not self.db.execute("SELECT EXISTS (SELECT 1 FROM ci)").fetchone()[0]
@@ -297,6 +298,8 @@ class SQLiteStore(Store):
                 exprs.append("trim(CAST(json_extract(props, ?) AS TEXT), ?)")
                 params.extend((f'$."{f}"', key_whitespace()))
         key = " || char(31) || ".join(exprs)
+        import json
+
         wanted = {"\x1f".join(v): v for v in values}
         out: dict[tuple[str, ...], list] = {}
         for ci_id, ci_type, k in self.db.execute(

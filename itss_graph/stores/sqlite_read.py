@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from itss_graph.errors import StoreError
@@ -49,6 +48,8 @@ def _edge_filter(ids: Sequence[str]) -> tuple[str, tuple]:
     ids = list(ids)
     if len(ids) <= _IN_LIST_LIMIT:
         return f"f.id IN ({','.join('?' * len(ids))})", tuple(ids)
+    import json  # (not at the top: the small questions need no json module, see model.decode_json)
+
     return "f.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
 
 
@@ -150,6 +151,8 @@ def engine_statements() -> list[tuple[str, str]]:
 def run_read_only(store: SQLiteFile, statement: str, params: dict) -> tuple[list[str], list[list]]:
     """A user's SQL on a connection of its own, read-only at two levels: the file (``mode=ro``)
     and the session (``query_only``). List values are bound as JSON text (``json_each(:key)``)."""
+    import json
+
     sql_params = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
                   for k, v in params.items()}
     try:
@@ -193,7 +196,9 @@ def _register(db: sqlite3.Connection) -> None:
 
 def find_cis(store: SQLiteFile, needle: str, types, where, limit: int):
     """The SQL of :meth:`Store.find_cis` (a superset: the properties' JSON keys match too)."""
-    from itss_graph.model import CI
+    import json
+
+    from itss_graph.model import CI, decode_json
 
     _register(store.db)
     params: dict = {"limit": limit, "needle": needle}
@@ -219,7 +224,7 @@ def find_cis(store: SQLiteFile, needle: str, types, where, limit: int):
     sql = _FIND_SQL.format(conditions=" AND ".join(conditions),
                            order="itss_rank(:needle, id, name)," if needle else "")
     try:
-        return [CI(i, t, n, json.loads(p)) for i, t, n, p in store.db.execute(sql, params)]
+        return [CI(i, t, n, decode_json(p)) for i, t, n, p in store.db.execute(sql, params)]
     except sqlite3.OperationalError:  # a key JSON paths cannot name: the generic scan
         return None
 
@@ -229,6 +234,8 @@ def iter_headers(store: SQLiteFile, types, batch: int):
     if types is None:
         cursor = store.db.execute("SELECT id, type, name FROM ci")
     else:
+        import json
+
         cursor = store.db.execute("SELECT id, type, name FROM ci WHERE type IN (SELECT value FROM json_each(?))",
                                   (json.dumps(sorted(types)),))
     while rows := cursor.fetchmany(batch):
