@@ -73,7 +73,7 @@ def test_a_small_impact_walks_by_sql_without_numpy_or_the_closure_index(tmp_path
     assert not _heavy(_modules("impact", "server:db1", "--format", "json", "--store", str(db)))
 
 
-def test_a_small_impact_imports_no_dataclasses_pathlib_or_gettext(tmp_path):
+def test_a_small_impact_imports_no_dataclasses_pathlib_gettext_or_re(tmp_path):
     # dataclasses pulls in inspect, ast, dis and tokenize and creates each class at import:
     # ~10 ms of a cold process, more than the answer (the model, schema, settings, blast radius
     # and obligations on this path are plain classes; loads may still use dataclasses).
@@ -89,7 +89,14 @@ def test_a_small_impact_imports_no_dataclasses_pathlib_or_gettext(tmp_path):
         unwanted = {"dataclasses", "inspect", "ast", "pathlib", "urllib.parse", "ipaddress", "pickle"}
         if "zh" not in args:
             unwanted |= {"gettext", "locale", "copy"}  # (gettext's catalogue imports copy)
+        if len(args) == 2:
+            # a table: the properties are decoded by json's C scanner without the json package,
+            # which imports re and enum (~5 ms); JSON output brings them, Chinese (gettext) re
+            unwanted |= {"json", "re", "enum"}
         assert not unwanted & modules, (args, unwanted & modules)
+    # in a narrow terminal the long lines are wrapped under their list markers, read without re
+    modules = _modules("impact", "pdu:a", "--store", str(db), env={**os.environ, "COLUMNS": "40"})
+    assert not {"json", "re", "enum"} & modules, {"json", "re", "enum"} & modules
 
 
 def test_a_large_impact_turns_to_the_closure_index(tmp_path, monkeypatch):

@@ -53,16 +53,16 @@ def criticality_rank(props: dict) -> int:
 
 
 def _number(value) -> float:
+    """The first number in a property (``\\d+(\\.\\d+)?``, found without importing re), else 0.
+
+    >>> _number("99.95%"), _number("about 5,000 users"), _number("v2."), _number(None), _number(7)
+    (99.95, 5.0, 2.0, 0.0, 7.0)
+    """
     return _number_in(str(value or ""))
 
 
 @lru_cache(maxsize=4096)
 def _number_in(text: str) -> float:  # SLAs and user counts repeat across services
-    """The first number in ``text`` (``\\d+(\\.\\d+)?``, found without importing re), else 0.
-
-    >>> _number_in("99.95%"), _number_in("about 5,000 users"), _number_in("v2."), _number_in("n/a")
-    (99.95, 5.0, 2.0, 0.0)
-    """
     start, end = 0, len(text)
     while start < end and not text[start].isdecimal():  # (\d is what str.isdecimal accepts)
         start += 1
