@@ -52,6 +52,15 @@ def test_two_processes_loading_at_once_both_succeed(tmp_path):
         assert store.stats() == {"cis": {"server": 2, "vm": 60000}, "relations": {"RUNS_ON": 60000}}
 
 
+def test_the_store_reads_the_version_of_the_tables_layout_makes(tmp_path):
+    from itss_graph.stores import layout, sqlite
+
+    assert sqlite.SCHEMA_VERSION == str(layout.SQLITE_VERSION)
+    store = SQLiteStore(tmp_path / "x.db")
+    assert store._schema_version() == sqlite.SCHEMA_VERSION
+    store.close()
+
+
 def test_a_file_that_is_not_a_store_is_refused(tmp_path):
     bogus = tmp_path / "notes.db"
     bogus.write_text("hello, this is not SQLite" * 100)

@@ -14,7 +14,6 @@ Example:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from contextlib import AbstractContextManager, nullcontext
 from functools import cache
 
 from itss_graph.errors import StoreError
@@ -23,6 +22,7 @@ from itss_graph.model import CI, Relation
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
     from itss_graph.schema import Schema
     from itss_graph.stores.batch import Batch
@@ -357,6 +357,8 @@ class Store(ABC):
         """Serialise loads: held by a loader from its checks against the store to the end of
         :meth:`apply` (re-entrant), so another load cannot change what the checks saw — two
         loads that each add half of a cycle cannot both pass. Readers are never blocked."""
+        from contextlib import nullcontext  # (loads only: a query does not import contextlib)
+
         return nullcontext()
 
     def is_empty(self) -> bool:

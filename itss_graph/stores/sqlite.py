@@ -19,22 +19,24 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from contextlib import AbstractContextManager
 
 from itss_graph.errors import StoreError
 from itss_graph.i18n import M_
 from itss_graph.model import CI, Relation, decode_json
 from itss_graph.stores.base import INCOMING, OUTGOING, Store, key_whitespace
-from itss_graph.stores.layout import SQLITE_VERSION
 
 TYPE_CHECKING = False  # typing is not imported at run time (~4 ms of a cold process)
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from pathlib import Path
     from typing import Iterable, Iterator, Sequence
     from itss_graph.stores.batch import Batch
     from itss_graph.stores.load_report import LoadReport
 
-SCHEMA_VERSION = str(SQLITE_VERSION)  # the tables: itss_graph.stores.layout
+# the version of the tables, itss_graph.stores.layout.SQLITE_VERSION (tests/test_sqlite_store.py
+# holds them equal): layout, its named tuples and its DDL are imported to make the tables, not
+# by every question that opens the store
+SCHEMA_VERSION = "2"
 
 _IN_LIST_LIMIT = 500  # above this, ids go as one JSON array instead of IN (?, ...)
 
