@@ -19,7 +19,7 @@ Heavy modules load on first use, so ``import itss_graph`` stays cheap.
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs a cold process ~4 ms: annotations only
@@ -131,7 +131,8 @@ def __getattr__(name: str) -> Any:
     target = _EXPORTS.get(name)
     if target is None:
         raise AttributeError(f"module 'itss_graph' has no attribute {name!r}")
-    value = getattr(importlib.import_module(target[0]), target[1])
+    __import__(target[0])  # (not importlib.import_module: importlib imports warnings, ~1 ms cold)
+    value = getattr(sys.modules[target[0]], target[1])
     globals()[name] = value  # later lookups skip __getattr__
     return value
 
