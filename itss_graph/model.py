@@ -108,7 +108,8 @@ def decode_json(text: str) -> Any:
 
 
 class _Settings:
-    """The attributes the C scanner reads from a ``json.JSONDecoder()`` (its defaults)."""
+    """The attributes the C scanner reads from a ``json.JSONDecoder()`` (its defaults; the
+    scanner keeps its own memo of keys, as the one ``json.loads`` shares between calls does)."""
 
     strict = True
     object_hook = None
@@ -116,7 +117,6 @@ class _Settings:
     parse_float = float
     parse_int = int
     parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
-    memo: dict = {}
 
 
 def _c_scanner():
