@@ -206,13 +206,11 @@ class SQLiteStore(Store):
     def walk_surely_exceeds(self, failed, schema, limit):
         from itss_graph.stores.index_files import current_index_dir, surely_reads_beyond
 
-        if len(failed) > _IN_LIST_LIMIT:
-            return False  # a question this wide is not a small one to save reads for
         directory = current_index_dir(self, schema)
         if directory is None:  # no index saved for this generation yet
             return False
-        keys = [key for (key,) in self.db.execute(
-            f"SELECT n FROM ci WHERE id IN ({','.join('?' * len(failed))})", list(failed))]
+        keys = [key for chunk_sql, params in self._id_filter(list(failed), "id")
+                for (key,) in self.db.execute(f"SELECT n FROM ci WHERE {chunk_sql}", params)]
         return surely_reads_beyond(directory, keys, limit)
 
     def index_positions(self, index, ids):
