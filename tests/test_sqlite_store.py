@@ -264,3 +264,57 @@ def test_a_damaged_saved_index_gives_the_walk_no_opinion(tmp_path):
     ptr.write_bytes(b"not an array")
     assert not surely_reads_beyond(str(directory), [key], 3)
     store.close()
+
+
+def test_the_saved_index_keeps_the_business_services_properties(tmp_path):
+    """What a what-if ranks services by comes from the index, equal to the store's rows."""
+    from itss_graph.engine.props_memo import names_and_props
+    from itss_graph.loading.example import example_store
+    from itss_graph.model import decode_json
+    from itss_graph.schema import load_schema
+    from itss_graph.stores.graph_index import GraphIndex
+    from itss_graph.stores.index_files import current_index_dir
+
+    schema = load_schema()
+    store = example_store(str(tmp_path / "x.db"))
+    store.closure_index(schema)
+    index = GraphIndex.open(current_index_dir(store, schema))  # as a later process maps it
+    rows = store.db.execute("SELECT id, type, name, props FROM ci ORDER BY id").fetchall()
+    services = {i: (name, props) for i, t, name, props in rows if t in schema.service_types()}
+    assert services and index.props_types == sorted(schema.service_types())
+    positions = {i: int(p) for i, p in zip([r[0] for r in rows],
+                                           store.index_positions(index, [r[0] for r in rows]))}
+    kept = dict(zip(positions, index.props_texts(list(positions.values()))))
+    assert {i: text for i, text in kept.items() if text is not None} == {i: p for i, (_, p) in services.items()}
+
+    def no_reads(ids):
+        raise AssertionError(f"read from the store: {ids}")
+
+    store.names_and_props = no_reads
+    answer = names_and_props(store, sorted(services), index, positions)
+    assert answer == {i: (name, decode_json(props)) for i, (name, props) in services.items()}
+    store.close()
+
+
+def test_a_damaged_saved_index_is_built_again_not_read(tmp_path):
+    from itss_graph.loading.example import example_store
+    from itss_graph.stores.graph_index import GraphIndex
+    from itss_graph.schema import load_schema
+    from itss_graph.stores.index_files import current_index_dir
+    from itss_graph.stores.sqlite import SQLiteStore
+
+    schema = load_schema()
+    store = example_store(str(tmp_path / "x.db"))
+    built = store.closure_index(schema)
+    expected = {name: getattr(built, name).tolist() for name in ("flow_dst", "name_off", "props_pos")}
+    directory = Path(current_index_dir(store, schema))
+    store.close()
+    for damage in (lambda data: data[:-3], lambda data: b"not an array", lambda data: b""):
+        target = directory / "flow_dst.npy"
+        target.write_bytes(damage(target.read_bytes()))
+        again = SQLiteStore(str(tmp_path / "x.db"), create=False)
+        rebuilt = again.closure_index(schema)
+        assert {name: getattr(rebuilt, name).tolist() for name in expected} == expected
+        again.close()
+        saved = GraphIndex.open(directory)  # and saved again in its place, for the next process
+        assert {name: getattr(saved, name).tolist() for name in expected} == expected

@@ -248,12 +248,13 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     left = sorted({c for g in losses if g.effect == DEGRADED for c in g.left})
     candidates = [c for c, (ci_type, _) in store.headers(left).items() if ci_type not in groups]
     known = {i: key for i, _, _, key in impacted} if index is not None else {}  # keys are positions
+    located = {**known, **below.positions}
     nexts = next_failures(store, result, candidates, [*at_risk, *weakened], schema=schema,
-                          positions={**known, **below.positions})
+                          positions=located)
     losses = with_new_spof(losses, nexts)
 
     graded = _grades(criticality_policy())
-    cis = names_and_props(store, sorted(found), index)
+    cis = names_and_props(store, sorted(found), index, located)
     none: dict = {}
     out, keys = [], []
     for s, (status, depth, failed, chain, lost_at) in found.items():

@@ -34,9 +34,22 @@ if TYPE_CHECKING:
 _remembered: tuple = (lambda: None, {})  # (weak reference to an index, id -> (name, props))
 
 
-def names_and_props(store: Store, ids: Sequence[str], index) -> dict[str, tuple[str, dict]]:
+def names_and_props(store: Store, ids: Sequence[str], index,
+                    positions: dict[str, int] | None = None) -> dict[str, tuple[str, dict]]:
     """:meth:`Store.names_and_props` of ``ids`` (the answer may hold other CIs too), those of
-    the last calls on the same closure ``index`` remembered (None: read them all)."""
+    the last calls on the same closure ``index`` remembered (None: read them all).
+    ``positions`` (id -> index position, for some of ``ids``): those the index keeps the
+    properties of (business services, ``GraphIndex.props_types``) are read from it.
+
+    >>> from itss_graph.loading.example import example_store
+    >>> from itss_graph.schema import load_schema
+    >>> store = example_store()
+    >>> index = store.closure_index(load_schema())
+    >>> at = int(store.index_positions(index, ["service:reports"])[0])
+    >>> from_index = names_and_props(store, ["service:reports"], index, {"service:reports": at})
+    >>> from_index["service:reports"], from_index == store.names_and_props(["service:reports"])
+    (('Sales reports', {'criticality': 'general', 'sla': '99.0', 'users': '40'}), True)
+    """
     if index is None:
         return store.names_and_props(ids)
     global _remembered
@@ -45,9 +58,31 @@ def names_and_props(store: Store, ids: Sequence[str], index) -> dict[str, tuple[
         known = {}
         _remembered = (weak_ref(index), known)
     missing = [i for i in ids if i not in known]
+    if missing and positions:
+        known.update(_kept_in_index(index, [(i, positions[i]) for i in missing if i in positions]))
+        missing = [i for i in missing if i not in known]
     if missing:
         known.update(store.names_and_props(missing))
     return known
+
+
+def _kept_in_index(index, located: list[tuple[str, int]]) -> dict[str, tuple[str, dict]]:
+    """Names and properties of the located CIs whose properties the index keeps; the JSON
+    decoded once per distinct text (thousands of services share a few hundred)."""
+    if not located or not len(getattr(index, "props_pos", ())):
+        return {}
+    from itss_graph.model import decode_json
+
+    at = [pos for _, pos in located]
+    out: dict[str, tuple[str, dict]] = {}
+    decoded: dict[str, dict] = {}
+    for (ci_id, _), name, text in zip(located, index.names_of(at), index.props_texts(at)):
+        if text is not None:
+            props = decoded.get(text)
+            if props is None:
+                props = decoded[text] = decode_json(text)
+            out[ci_id] = (name, props)
+    return out
 
 
 __all__ = ["names_and_props"]

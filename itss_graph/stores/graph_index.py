@@ -11,7 +11,10 @@ integers ``0..N-1``; everything the engine needs is an array indexed by position
   group (:mod:`itss_graph.semantics`); ``group_name`` indexes ``group_names`` (the
   ``redundancy_group`` property of a property group, -1 for a group by relation type);
 * ``id_rank`` (order of ids as strings, for deterministic tie-breaking), type codes, ``min_up``,
-  and the ids and names as UTF-8 blobs with offsets.
+  and the ids and names as UTF-8 blobs with offsets;
+* ``props_pos``, ``props_off``, ``props_blob``: the properties (JSON text) of the CIs of
+  ``props_types`` (the business services: every what-if ranks them by their properties, and
+  reading a few thousand of them scattered over the store costs a cold process ~20 ms).
 
 Relation codes are ranks of the relation names, so comparing codes compares names.
 
@@ -26,24 +29,26 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from itss_graph.stores.index_files import FORMAT  # the saved layout's version
+from itss_graph.model import decode_json
+from itss_graph.stores.index_files import FORMAT, map_npy  # FORMAT: the saved layout's version
+
+TYPE_CHECKING = False  # pathlib and typing are not imported at run time (a cold CLI opens the index)
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Sequence
 
 
 _ARRAYS = ("keys", "id_rank", "type_code", "min_up", "id_blob", "id_off", "id_chars", "name_blob",
            "name_off", "name_chars",
            "flow_ptr", "flow_dst", "flow_rel", "flow_class", "flow_group",
            "up_ptr", "up_src", "up_rel", "up_class", "up_group", "up_outgoing",
-           "group_owner", "group_size", "group_min_up", "group_name")
+           "group_owner", "group_size", "group_min_up", "group_name",
+           "props_pos", "props_off", "props_blob")
 _EFFECT_CODE = {"down": 0, "degraded": 1, "redundant": 2}
 
 
@@ -76,8 +81,11 @@ class EdgeArrays:
                    list(rel_names), list(group_names))
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # (arrays: neither a useful repr nor equality)
 class GraphIndex:
+    """The closure index of one store generation (module docstring): per-position arrays,
+    memory-mapped when opened from disk."""
+
     generation: str
     type_names: list[str]
     rel_names: list[str]
@@ -107,6 +115,10 @@ class GraphIndex:
     group_min_up: np.ndarray
     group_name: np.ndarray  # per slot: index into group_names, -1 for a group by relation type
     group_names: list[str]
+    props_types: list[str]  # the CI types whose properties the index keeps
+    props_pos: np.ndarray  # their positions, ascending
+    props_off: np.ndarray  # byte offsets of each one's properties (JSON) in props_blob
+    props_blob: np.ndarray
 
     @property
     def size(self) -> int:
@@ -163,6 +175,26 @@ class GraphIndex:
     def type_of(self, pos: int) -> str:
         return self.type_names[int(self.type_code[pos])]
 
+    def props_texts(self, positions: Sequence[int]) -> list[str | None]:
+        """The properties (JSON text) the index keeps for each of ``positions``; None for a CI
+        whose type is not one of ``props_types``.
+
+        >>> idx = GraphIndex.build(generation="1", keys=[1, 2], ids=["s", "v"], names=["s", "v"],
+        ...     types=["business_service", "vm"], min_up=[1, 1], edges=[], toward_source={},
+        ...     toward_target={}, props={0: '{"sla":"99.9"}'}, props_types=["business_service"])
+        >>> idx.props_texts([1, 0])
+        [None, '{"sla":"99.9"}']
+        """
+        kept = self.props_pos
+        if not len(kept):
+            return [None] * len(positions)
+        wanted = np.asarray(positions, dtype=np.int64)
+        at = np.minimum(np.searchsorted(kept, wanted), len(kept) - 1)
+        hits = (kept[at] == wanted).tolist()
+        starts, ends = self.props_off[at].tolist(), self.props_off[at + 1].tolist()
+        view = memoryview(self.props_blob)
+        return [str(view[a:b], "utf-8") if hit else None for hit, a, b in zip(hits, starts, ends)]
+
     def positions_of_keys(self, keys: Sequence[int]) -> np.ndarray:
         return np.searchsorted(self.keys, np.asarray(keys, dtype=np.int64))
 
@@ -172,10 +204,12 @@ class GraphIndex:
               types: Sequence[str], min_up: Sequence[int],
               edges: "Sequence[tuple[int, str, int, str | None, int | None]] | EdgeArrays",
               toward_source: dict[str, str], toward_target: dict[str, str],
-              id_order: Sequence[int] | None = None) -> "GraphIndex":
+              id_order: Sequence[int] | None = None, props: dict[int, str] | None = None,
+              props_types: Sequence[str] = ()) -> "GraphIndex":
         """Build from nodes (in ascending key order) and edges between positions, given as
         ``(source_pos, relation, target_pos, redundancy_group, min_up)`` tuples or as
-        :class:`EdgeArrays`. ``id_order`` (positions sorted by id) saves a sort when known."""
+        :class:`EdgeArrays`. ``id_order`` (positions sorted by id) saves a sort when known.
+        ``props``: position -> properties (JSON) of the CIs of ``props_types``."""
         n = len(keys)
         if not isinstance(edges, EdgeArrays):
             edges = EdgeArrays.from_tuples(edges)
@@ -188,15 +222,17 @@ class GraphIndex:
             names=_blob(names), type_names=type_names,
             type_code=np.array([type_lookup[t] for t in types], dtype=np.int16),
             min_up=np.asarray(min_up, dtype=np.int32), edges=edges, toward_source=toward_source,
-            toward_target=toward_target, id_order=order)
+            toward_target=toward_target, id_order=order,
+            props=kept_props(sorted((props or {}).items())), props_types=list(props_types))
 
     @classmethod
     def from_arrays(cls, *, generation: str, keys: np.ndarray, ids: tuple, names: tuple,
                     type_names: list[str], type_code: np.ndarray, min_up: np.ndarray,
                     edges: EdgeArrays, toward_source: dict[str, str], toward_target: dict[str, str],
-                    id_order: np.ndarray) -> "GraphIndex":
+                    id_order: np.ndarray, props: tuple = None, props_types: list[str] = ()) -> "GraphIndex":
         """:meth:`build` from arrays: ``ids`` and ``names`` as ``(blob, byte offsets, character
-        offsets)``, ``id_order`` the positions sorted by id. Works in 32-bit
+        offsets)``, ``id_order`` the positions sorted by id, ``props`` the kept properties
+        as :func:`kept_props` gives them (None: none). Works in 32-bit
         and smaller integers where they suffice, one direction at a time, so a million-CI
         index builds in a few hundred MB."""
         n = len(keys)
@@ -264,11 +300,19 @@ class GraphIndex:
             name_blob=name_blob, name_off=name_off, name_chars=name_chars,
             **flow, **up, group_owner=owners, group_size=group_size, group_min_up=slot_min_up,
             group_name=slot_name, group_names=list(edges.group_names),
+            props_types=list(props_types), **dict(zip(("props_pos", "props_off", "props_blob"),
+                                                      props or kept_props([]))),
         )
 
     # -- persistence --------------------------------------------------------------------------
     def save(self, directory: Path) -> None:
         """Write atomically to ``directory`` (a temporary sibling renamed into place)."""
+        import json
+        import shutil
+        import tempfile
+        from pathlib import Path
+
+        directory = Path(directory)
         directory.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=directory.name + ".tmp"))
         try:
@@ -277,7 +321,8 @@ class GraphIndex:
             (tmp / "meta.json").write_text(json.dumps({
                 "format": FORMAT, "generation": self.generation,
                 "type_names": self.type_names, "rel_names": self.rel_names,
-                "group_names": self.group_names}))
+                "group_names": self.group_names, "props_types": self.props_types},
+                separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, directory)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -285,20 +330,26 @@ class GraphIndex:
                 raise
 
     @classmethod
-    def open(cls, directory: Path) -> "GraphIndex | None":
-        """Memory-map a saved index, or None if it is missing or of another format."""
+    def open(cls, directory: str | Path) -> "GraphIndex | None":
+        """Memory-map a saved index, or None if it is missing or of another format.
+
+        Each array is a plain read-only ndarray over its file's map (the memmap subclass makes
+        every index operation pay Python-level overhead), its header read by
+        :func:`~itss_graph.stores.index_files.map_npy`."""
         try:
-            meta = json.loads((directory / "meta.json").read_text())
+            with open(os.path.join(directory, "meta.json"), encoding="utf-8") as file:
+                meta = decode_json(file.read())
             if meta.get("format") != FORMAT:
                 return None
-            # plain ndarray views of the maps: the memmap subclass makes every index operation
-            # pay Python-level overhead
-            arrays = {name: np.asarray(np.load(directory / f"{name}.npy", mmap_mode="r"))
-                      for name in _ARRAYS}
+            arrays = {}
+            for name in _ARRAYS:
+                mapped, start, descr, count = map_npy(os.path.join(directory, f"{name}.npy"))
+                arrays[name] = np.frombuffer(mapped, dtype=descr, count=count, offset=start)
         except (OSError, ValueError):
             return None
         return cls(generation=meta["generation"], type_names=meta["type_names"],
-                   rel_names=meta["rel_names"], group_names=meta["group_names"], **arrays)
+                   rel_names=meta["rel_names"], group_names=meta["group_names"],
+                   props_types=meta["props_types"], **arrays)
 
 
 def concat_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -327,6 +378,18 @@ def edges_from(ptr: np.ndarray, frontier: np.ndarray, *per_node: np.ndarray) -> 
     starts = ptr[frontier]
     counts = ptr[frontier + 1] - starts
     return (concat_ranges(starts, counts), *(np.repeat(values, counts) for values in per_node))
+
+
+def kept_props(rows: Sequence[tuple[int, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(positions, byte offsets, UTF-8 blob) of the properties kept in an index, from
+    ``(position, JSON text)`` rows in ascending position order.
+
+    >>> pos, off, blob = kept_props([(3, '{"a":1}'), (7, '{}')])
+    >>> pos.tolist(), off.tolist(), bytes(blob).decode()
+    ([3, 7], [0, 7, 9], '{"a":1}{}')
+    """
+    blob, off, _ = _blob([text for _, text in rows])
+    return np.fromiter((pos for pos, _ in rows), dtype=np.int32, count=len(rows)), off, blob
 
 
 def _blob(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -14,9 +14,8 @@ Example:
 
 from __future__ import annotations
 
-import shutil
+import os
 import sqlite3
-from pathlib import Path
 
 import numpy as np
 
@@ -31,6 +30,7 @@ from itss_graph.schema import Schema, load_schema
 INDEX_NODES_SQL = """SELECT n, id, name, type,
        CASE WHEN props = '{}' THEN NULL ELSE json_extract(props, '$.min_up') END
 FROM ci ORDER BY n"""
+INDEX_PROPS_SQL = """SELECT n, props FROM ci WHERE type IN ({types}) ORDER BY n"""
 INDEX_EDGE_CODES_SQL = """SELECT src, CASE type {cases} ELSE -1 END, dst, props <> '{{}}'
 FROM rel ORDER BY src, type, dst"""
 INDEX_EDGE_PROPS_SQL = """SELECT json_extract(props, '$.redundancy_group'), json_extract(props, '$.min_up')
@@ -47,17 +47,21 @@ def graph_index(store: SQLiteFile, schema: Schema | None = None,
         return opened
     if store.path == ":memory:":
         return _build(store, schema, generation)
-    base = Path(index_base(store, create=True))
-    target = base / generation
+    base = index_base(store, create=True)
+    target = os.path.join(base, generation)
     index = GraphIndex.open(target)
     if index is not None:
         return index
     index = _build(store, schema, generation)
+    import shutil
+
     try:
+        if os.path.isdir(target):  # saved whole (renamed into place) yet unreadable: damaged
+            shutil.rmtree(target, ignore_errors=True)
         index.save(target)
-        for old in base.iterdir():  # earlier generations are of no further use
-            if old.name != generation and not old.name.startswith(generation):
-                shutil.rmtree(old, ignore_errors=True)
+        for old in os.listdir(base):  # earlier generations are of no further use
+            if old != generation and not old.startswith(generation):
+                shutil.rmtree(os.path.join(base, old), ignore_errors=True)
     except OSError:
         pass  # an unwritable cache only costs speed
     return index
@@ -108,10 +112,27 @@ def _build(store: SQLiteFile, schema: Schema, generation: str) -> GraphIndex:
     id_order = np.searchsorted(keys, np.fromiter(
         (row[0] for row in store.db.execute("SELECT n FROM ci ORDER BY id")), dtype=np.int64, count=at))
     edges = _edge_arrays(store, schema, keys)
+    props_types = sorted(schema.service_types())
     return GraphIndex.from_arrays(generation=generation, keys=keys, ids=ids.arrays(),
                                   names=names.arrays(), type_names=type_names, type_code=type_code,
                                   min_up=min_up, edges=edges, toward_source=rules.toward_source,
-                                  toward_target=rules.toward_target, id_order=id_order)
+                                  toward_target=rules.toward_target, id_order=id_order,
+                                  props=_kept_props(store, props_types, keys), props_types=props_types)
+
+
+def _kept_props(store: SQLiteFile, types: list[str], keys: np.ndarray) -> tuple:
+    """The properties of the CIs of ``types`` (by the type index: a few thousand rows), as
+    :func:`~itss_graph.stores.graph_index.kept_props` keeps them; a CI added since the nodes
+    were read (a concurrent load) is left out."""
+    from itss_graph.stores.graph_index import kept_props
+
+    rows = store.db.execute(INDEX_PROPS_SQL.format(types=", ".join("?" * len(types))), types).fetchall()
+    if not rows or not len(keys):
+        return kept_props([])
+    found = np.searchsorted(keys, np.fromiter((n for n, _ in rows), dtype=np.int64, count=len(rows)))
+    found = np.minimum(found, len(keys) - 1)
+    present = (keys[found] == [n for n, _ in rows]).tolist()
+    return kept_props([(pos, text) for pos, ok, (_, text) in zip(found.tolist(), present, rows) if ok])
 
 
 _CHUNK = 50_000  # rows per read while building

@@ -136,7 +136,8 @@ def count_edges(store: SQLiteFile, ids: Sequence[str], direction: str, rel_types
 
 
 def engine_statements() -> list[tuple[str, str]]:
-    from itss_graph.stores.sqlite_index import INDEX_EDGE_CODES_SQL, INDEX_EDGE_PROPS_SQL, INDEX_NODES_SQL
+    from itss_graph.stores.sqlite_index import (INDEX_EDGE_CODES_SQL, INDEX_EDGE_PROPS_SQL, INDEX_NODES_SQL,
+                                                INDEX_PROPS_SQL)
 
     from itss_graph.i18n import N_
 
@@ -145,6 +146,8 @@ def engine_statements() -> list[tuple[str, str]]:
             (N_("SQLite: closure index edges, relation types coded by the ontology's names "
                 "(once per store generation)"), INDEX_EDGE_CODES_SQL.format(cases="WHEN ? THEN 0 ...")),
             (N_("SQLite: ... and the redundancy properties of the relations that have any"), INDEX_EDGE_PROPS_SQL),
+            (N_("SQLite: ... and the properties of the business services, kept in the index for ranking them"),
+             INDEX_PROPS_SQL.format(types="?, ...")),
             (N_("then: breadth-first levels over the CSR arrays in memory (numpy), no SQL"), "")]
 
 
