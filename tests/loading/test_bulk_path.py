@@ -110,6 +110,7 @@ def test_bulk_path_is_really_taken_for_clean_files(tmp_path):
     "id,name,type\na\x07,A,server\n",       # control character (byte scan)
     "id,name,type\n\"a\nb\",A,server\n",    # line break inside an id
     "id,name,type\n" + "x" * 513 + ",A,server\n",
+    "id,name,type,min_up\na,A,server,1\nb,B,server,01\n",  # a min_up only the careful path judges
 ])
 def test_bulk_path_declines_files_it_cannot_prove_clean_and_leaves_nothing(tmp_path, content):
     path = tmp_path / "cis.csv"
@@ -117,6 +118,28 @@ def test_bulk_path_declines_files_it_cannot_prove_clean_and_leaves_nothing(tmp_p
     with Staging() as staging:
         assert not fastcsv.stage_csv(staging, path, SCHEMA)
         assert staging.ci_count() == 0
+
+
+@pytest.mark.parametrize("content", [
+    "source,type,target\na,RUNS_ON,b\nb,RUNS_ON,c\u200b\n",       # an end (a stored CI's id) with an invisible character
+    "source,type,target\na,RUNS_ON,b\nb,RUNS_ON,\" c\"\n",        # an end with a space before it
+    "source,type,target,min_up\na,RUNS_ON,b,2\nb,RUNS_ON,c,2.5\n",  # a min_up only the careful path judges
+])
+def test_bulk_path_declines_relation_files_it_cannot_prove_clean(tmp_path, content):
+    path = tmp_path / "relations.csv"
+    path.write_text(content, encoding="utf-8")
+    with Staging() as staging:
+        assert not fastcsv.stage_csv(staging, path, SCHEMA)
+        assert staging.db.execute("SELECT count(*) FROM rel").fetchone() == (0,)
+
+
+def test_bulk_path_takes_relation_files_whose_ends_and_min_up_are_sound(tmp_path):
+    path = tmp_path / "relations.csv"
+    path.write_text("source,type,target,min_up\na,RUNS_ON,b,2\nb,RUNS_ON,c,\n", encoding="utf-8")
+    with Staging() as staging:
+        assert fastcsv.stage_csv(staging, path, SCHEMA)
+        assert staging.db.execute("SELECT src, type, dst, props FROM rel ORDER BY rowid").fetchall() == [
+            ("a", "RUNS_ON", "b", '{"min_up":"2"}'), ("b", "RUNS_ON", "c", "{}")]
 
 
 @pytest.mark.parametrize("quoted, crlf, blank, encoding", [
