@@ -83,3 +83,9 @@ def test_a_declared_encoding_is_used(sqlite_store, tmp_path):
     assert sqlite_store.get_cis(["srv"])["srv"].name == "服务器甲"
     with pytest.raises(InputError, match="unknown encoding 'klingon'"):
         load_inventory([path], sqlite_store, encoding="klingon")
+
+
+def test_the_whitespace_ids_may_not_start_or_end_with_is_what_str_strip_removes():
+    from itss_graph.loading.validate import WHITESPACE
+
+    assert WHITESPACE == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
