@@ -30,7 +30,6 @@ Example:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,18 +51,14 @@ _ARRAYS = ("keys", "id_rank", "type_code", "min_up", "id_blob", "id_off", "id_ch
 _EFFECT_CODE = {"down": 0, "degraded": 1, "redundant": 2}
 
 
-@dataclass
 class EdgeArrays:
     """Edges as parallel arrays: positions, relation (index into ``rel_names``), redundancy
     group (index into ``group_names``, -1 for none) and the relation's ``min_up`` (0: none)."""
 
-    src: np.ndarray
-    rel: np.ndarray
-    dst: np.ndarray
-    group: np.ndarray
-    min_up: np.ndarray
-    rel_names: list[str]
-    group_names: list[str]
+    def __init__(self, src: np.ndarray, rel: np.ndarray, dst: np.ndarray, group: np.ndarray,
+                 min_up: np.ndarray, rel_names: list[str], group_names: list[str]):
+        self.src, self.rel, self.dst, self.group, self.min_up = src, rel, dst, group, min_up
+        self.rel_names, self.group_names = rel_names, group_names
 
     @classmethod
     def from_tuples(cls, edges) -> "EdgeArrays":
@@ -81,10 +76,11 @@ class EdgeArrays:
                    list(rel_names), list(group_names))
 
 
-@dataclass(repr=False, eq=False)  # (arrays: neither a useful repr nor equality)
 class GraphIndex:
     """The closure index of one store generation (module docstring): per-position arrays,
-    memory-mapped when opened from disk."""
+    memory-mapped when opened from disk. Made by :meth:`build`, :meth:`from_arrays` or
+    :meth:`open`, every field below given by keyword. (Not a dataclass: creating one of 37
+    fields costs a cold process ~3 ms, and arrays have neither a useful repr nor equality.)"""
 
     generation: str
     type_names: list[str]
@@ -119,6 +115,12 @@ class GraphIndex:
     props_pos: np.ndarray  # their positions, ascending
     props_off: np.ndarray  # byte offsets of each one's properties (JSON) in props_blob
     props_blob: np.ndarray
+
+    def __init__(self, **fields):
+        if fields.keys() != _INDEX_FIELDS:
+            wrong = sorted(fields.keys() ^ _INDEX_FIELDS)
+            raise TypeError(f"GraphIndex fields missing or unknown: {', '.join(wrong)}")
+        self.__dict__.update(fields)
 
     @property
     def size(self) -> int:
@@ -350,6 +352,9 @@ class GraphIndex:
         return cls(generation=meta["generation"], type_names=meta["type_names"],
                    rel_names=meta["rel_names"], group_names=meta["group_names"],
                    props_types=meta["props_types"], **arrays)
+
+
+_INDEX_FIELDS = GraphIndex.__annotations__.keys()  # (names only: annotations stay text)
 
 
 def concat_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
