@@ -79,7 +79,7 @@ class EdgeArrays:
 class GraphIndex:
     """The closure index of one store generation (module docstring): per-position arrays,
     memory-mapped when opened from disk. Made by :meth:`build`, :meth:`from_arrays` or
-    :meth:`open`, every field below given by keyword. (Not a dataclass: creating one of 37
+    :meth:`open`, every field below given by keyword. (Not a dataclass: creating one of 33
     fields costs a cold process ~3 ms, and arrays have neither a useful repr nor equality.)"""
 
     generation: str
@@ -231,7 +231,7 @@ class GraphIndex:
     def from_arrays(cls, *, generation: str, keys: np.ndarray, ids: tuple, names: tuple,
                     type_names: list[str], type_code: np.ndarray, min_up: np.ndarray,
                     edges: EdgeArrays, toward_source: dict[str, str], toward_target: dict[str, str],
-                    id_order: np.ndarray, props: tuple = None, props_types: list[str] = ()) -> "GraphIndex":
+                    id_order: np.ndarray, props: tuple | None = None, props_types: list[str] = ()) -> "GraphIndex":
         """:meth:`build` from arrays: ``ids`` and ``names`` as ``(blob, byte offsets, character
         offsets)``, ``id_order`` the positions sorted by id, ``props`` the kept properties
         as :func:`kept_props` gives them (None: none). Works in 32-bit
