@@ -69,7 +69,7 @@ def names_and_props(store: Store, ids: Sequence[str], index,
 def _kept_in_index(index, located: list[tuple[str, int]]) -> dict[str, tuple[str, dict]]:
     """Names and properties of the located CIs whose properties the index keeps; the JSON
     decoded once per distinct text (thousands of services share a few hundred)."""
-    if not located or not len(getattr(index, "props_pos", ())):
+    if not located or not len(index.props_pos):
         return {}
     from itss_graph.model import decode_json
 
