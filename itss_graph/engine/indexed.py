@@ -40,12 +40,14 @@ class Closure:
     whole index, meaningful where state is not OK (-1 at a failed position, whose depth is 0).
     A kernel gives one form; the other is made when first read. A page of a large closure reads
     rows only, and never writes the 100k scattered entries of the per-position arrays (~2 ms at
-    1M CIs); a chain walk reads ``origin`` by position.
+    1M CIs); a chain walk reads ``origin`` by position. The compiled kernel gives each row as
+    the edge that explains it and its origin (``steps``): ``why`` is made from them when first
+    read, and :meth:`why_of` reads the relations and classes of a page's rows only.
     """
 
     def __init__(self, state: np.ndarray, lost: np.ndarray, degraded: np.ndarray, group_lost: np.ndarray,
                  *, failed: np.ndarray, per_position: tuple | None = None,
-                 depths: np.ndarray | None = None, why: np.ndarray | None = None):
+                 depths: np.ndarray | None = None, why: np.ndarray | None = None, steps: tuple | None = None):
         self.state, self.lost, self.degraded, self.failed = state, lost, degraded, failed
         self.group_lost = group_lost  # lost providers per redundancy-group slot
         if per_position is not None:
@@ -54,6 +56,16 @@ class Closure:
             self.depths = depths
         if why is not None:
             self.why = why
+        # the compiled walk's form of ``why``: per row, the edge that explains it and its
+        # origin, (edge, origin) int32 rows, with the index's relation and class per edge
+        self._steps = steps
+
+    def why_of(self, rows: np.ndarray) -> np.ndarray:
+        """``why[rows]``; from the walk's edges when ``why`` is not made yet (a page of rows
+        reads the relations and classes of its rows only, not of the 100k others)."""
+        if self._steps is None or "why" in self.__dict__:
+            return self.why[rows]
+        return _why_of_steps(self._steps, rows)
 
     @cached_property
     def reached(self) -> np.ndarray:
@@ -66,6 +78,8 @@ class Closure:
 
     @cached_property
     def why(self) -> np.ndarray:
+        if self._steps is not None:
+            return _why_of_steps(self._steps, slice(None))
         at = self.reached
         return np.stack([self.via[at], self.origin[at], self.cause[at]], axis=1).astype(np.int32)
 
@@ -97,6 +111,16 @@ class Closure:
     @cached_property
     def cause(self) -> np.ndarray:
         return self._per_position[2]
+
+
+def _why_of_steps(steps: tuple, rows) -> np.ndarray:
+    """(via, origin, cause) int32 rows of the walk's (edge, origin) ``rows``."""
+    edge_rows, flow_rel, flow_class = steps
+    picked = edge_rows[rows]
+    why = np.empty((len(picked), 3), np.int32)
+    edges = picked[:, 0]
+    why[:, 0], why[:, 1], why[:, 2] = flow_rel[edges], picked[:, 1], flow_class[edges]
+    return why
 
 
 def zeros(n: int, dtype) -> np.ndarray:
@@ -262,7 +286,7 @@ class _Scratch:
         self.slot_of = np.empty(n, np.int32)
         self.lost_out, self.deg_out = np.empty(n, np.int32), np.empty(n, np.int32)
         self.lost_depth, self.deg_depth = np.empty(n, np.int32), np.empty(n, np.int32)
-        self.lost_why, self.deg_why = np.empty((n, 3), np.int32), np.empty((n, 3), np.int32)
+        self.lost_steps, self.deg_steps = np.empty((n, 2), np.int32), np.empty((n, 2), np.int32)
         self.edge_buffers = _edge_buffers(1024)
 
     def grow(self, most_edges: int) -> None:
@@ -301,22 +325,26 @@ _scratch = _ScratchPool()
 
 def _walk_compiled(walk, index: GraphIndex, state, group_lost, frontier, max_depth, record: bool = False):
     """(lost positions, degraded positions) of the compiled walk (see ``indexed_jit.walk`` for
-    the order); with ``record``, also the depths of those rows (lost, then degraded) and why
-    each was reached, (via, origin, cause) rows. Copies: the scratch goes back to the pool."""
+    the order); with ``record``, also the rows' positions (lost, then degraded: ``lost`` and
+    ``degraded`` are its two parts), their depths and the (edge, origin) that explains each.
+    Copies: the scratch goes back to the pool."""
     with _scratch.taken(index.size, len(index.group_owner)) as scratch:
         lost, degraded, most = walk(
             index.flow_ptr, index.flow_dst, index.flow_class, index.flow_rel, index.flow_group,
             index.group_size, index.group_min_up, index.id_rank,
             state, group_lost, frontier.astype(np.int32), -1 if max_depth is None else max_depth, record,
             scratch.lost_out, scratch.deg_out, scratch.lost_depth, scratch.deg_depth,
-            scratch.lost_why, scratch.deg_why, scratch.slot_of,
+            scratch.lost_steps, scratch.deg_steps, scratch.slot_of,
             scratch.counted_by, *scratch.edge_buffers)
         scratch.grow(most)
-        out = scratch.lost_out[:lost].astype(np.int64), scratch.deg_out[:degraded].astype(np.int64)
-        if record:  # the rows of the closure, in one copy each
-            out += (np.concatenate([scratch.lost_depth[:lost], scratch.deg_depth[:degraded]]),
-                    np.concatenate([scratch.lost_why[:lost], scratch.deg_why[:degraded]]))
-    return out
+        if not record:
+            return scratch.lost_out[:lost].astype(np.int64), scratch.deg_out[:degraded].astype(np.int64)
+        # the rows of the closure, in one copy each
+        reached = np.empty(lost + degraded, np.int64)
+        reached[:lost], reached[lost:] = scratch.lost_out[:lost], scratch.deg_out[:degraded]
+        return (reached[:lost], reached[lost:], reached,
+                np.concatenate([scratch.lost_depth[:lost], scratch.deg_depth[:degraded]]),
+                np.concatenate([scratch.lost_steps[:lost], scratch.deg_steps[:degraded]]))
 
 
 def _propagate_compiled(walk, index: GraphIndex, failed: np.ndarray, max_depth: int | None) -> Closure:
@@ -324,12 +352,17 @@ def _propagate_compiled(walk, index: GraphIndex, failed: np.ndarray, max_depth: 
     group_lost = np.zeros(len(index.group_owner), np.int32)
     failed = distinct(np.asarray(failed, dtype=np.int64))
     state[failed] = FAILED
-    lost, degraded, depths, why = _walk_compiled(walk, index, state, group_lost, failed, max_depth, record=True)
+    lost, degraded, reached, depths, steps = _walk_compiled(walk, index, state, group_lost, failed, max_depth,
+                                                            record=True)
     still = state[degraded] == DEGRADED_STATE  # some were lost later
     if not still.all():
         keep = np.concatenate([np.ones(len(lost), dtype=bool), still])
-        degraded, depths, why = degraded[still], depths[keep], why[keep]
-    return Closure(state, lost, degraded, group_lost, failed=failed, depths=depths, why=why)
+        degraded, reached, depths, steps = degraded[still], reached[keep], depths[keep], steps[keep]
+        lost = reached[:len(lost)]
+    closure = Closure(state, lost, degraded, group_lost, failed=failed, depths=depths,
+                      steps=(steps, index.flow_rel, index.flow_class))
+    closure.reached = reached
+    return closure
 
 
 def propagate(index: GraphIndex, failed: np.ndarray, max_depth: int | None = None) -> Closure:

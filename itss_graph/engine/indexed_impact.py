@@ -273,7 +273,7 @@ class ContractOrderColumns(IndexedColumns):
             some = np.argpartition(key, shown - 1)[:shown]
             chosen, key = chosen[some], key[some]
         chosen = chosen[np.argsort(key)][start - before:]
-        at, why = positions[chosen], closure.why[chosen]
+        at, why = positions[chosen], closure.why_of(chosen)
         return _rows(index, at, index.type_code[at], closure.depths[chosen], chosen < len(closure.lost),
                      why[:, 0], why[:, 1].astype(np.int64))
 

@@ -39,7 +39,10 @@ import numpy as np  # noqa: E402
 from numba import njit  # noqa: E402
 
 OK, DEGRADED_STATE, LOST, FAILED = 0, 1, 2, 3
-PENDING_LOST, PENDING_DEGRADED = 4, 5  # candidates of the level being walked (never left in state)
+# candidates of the level being walked (never left in state), with the class of the edge that
+# explains them so far: PENDING_LOST + class (class 0 hard, 1 a redundancy group: 4 or 5),
+# PENDING_DEGRADED + class (1 a group that still holds, 2 degrading: 6 or 7)
+PENDING_LOST, PENDING_DEGRADED = 4, 5
 
 
 def fits(index) -> bool:
@@ -68,15 +71,19 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
     their first edge that loses (degrades) them — hard dependencies in the level's edge order
     (frontier order, then CSR order), then redundancy groups lost by the level's counts.
 
-    With ``record``, also why each was reached, to the same row of ``lost_rows`` / ``deg_rows``
-    (via, origin, cause: the edge of the smallest (class, relation, from id) key; a row's key
-    is read back from the row when another edge reaches its CI). Without it (the walks for one more failure, which count what
-    they reach) the walk skips the keys and their lookups: ~40 % of a 100k-CI walk.
+    With ``record``, also why each was reached, to the same row of ``lost_rows`` / ``deg_rows``:
+    (edge, origin), the edge of the smallest (class, relation, from id) key and the position it
+    comes from; a row's key is read back from its edge when another edge reaches its CI at the
+    same level. The edge's relation and class (the row's via and cause) are read by whoever
+    needs them (``Closure.why``, ``Closure.why_of``): reading them here for every row, from
+    arrays the walk otherwise never touches, cost ~2-3 ms of a 128k-CI walk, and a page of rows
+    needs them for its 100 rows only. Without ``record`` (the walks for one more failure, which
+    count what they reach) the walk skips the rows and the keys.
 
     Scratch, reused from question to question (fresh pages cost a fault each): ``slot_of`` (per
-    position: its row while it is a candidate of the level), ``counted_by`` (per group slot,
-    left all zeros), ``lose_*`` / ``pend_*`` (a level's losing and degrading edges and their
-    from positions; a level with more edges allocates its own)."""
+    position: its row, written only in a level where a second edge reaches a CI already placed),
+    ``counted_by`` (per group slot, left all zeros), ``lose_*`` / ``pend_*`` (a level's losing
+    and degrading edges and their from positions; a level with more edges allocates its own)."""
     n_lost = 0
     n_deg = 0
     level = 0
@@ -138,48 +145,68 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
         # candidates, losses first: a target's first edge places it, the smallest key explains
         # it (the two loops differ in their arrays only: one loop choosing them, or a helper for the
         # explanation, ran 40 % slower)
+        # (an edge reaching a CI already placed at this level is set aside, moved to the front
+        # of its buffer, and weighed once the level's rows are written: rows are found by
+        # ``slot_of`` only in a level that has such edges, and the comparisons run in the same
+        # order; writing ``slot_of`` for every row, scattered over the index, cost ~0.5 ms of
+        # a 128k-CI walk whose one level with such edges has a single row)
         start, d_start = n_lost, n_deg
+        again = 0
         for j in range(n_lose):
             e = lose_e[j]
             c = flow_dst[e]
-            if state[c] != PENDING_LOST:
-                state[c] = PENDING_LOST
+            s = state[c]
+            if s < PENDING_LOST or s > PENDING_LOST + 1:
+                state[c] = PENDING_LOST + flow_class[e]
                 lost_out[n_lost] = c
                 lost_depth[n_lost] = level
                 if record:
-                    slot_of[c] = n_lost
-                    lost_rows[n_lost, 0] = flow_rel[e]
+                    lost_rows[n_lost, 0] = e
                     lost_rows[n_lost, 1] = lose_f[j]
-                    lost_rows[n_lost, 2] = flow_class[e]
                 n_lost += 1
-            elif record:
-                row = slot_of[c]
+            elif record and flow_class[e] <= s - PENDING_LOST:  # (a higher class never explains it)
+                lose_e[again] = e
+                lose_f[again] = lose_f[j]
+                again += 1
+        if again:
+            for i in range(start, n_lost):
+                slot_of[lost_out[i]] = i
+            for j in range(again):
+                e = lose_e[j]
+                row = slot_of[flow_dst[e]]
+                won = lost_rows[row, 0]
                 if _key(flow_class[e], flow_rel[e], id_rank[lose_f[j]]) < _key(
-                        lost_rows[row, 2], lost_rows[row, 0], id_rank[lost_rows[row, 1]]):
-                    lost_rows[row, 0] = flow_rel[e]
+                        flow_class[won], flow_rel[won], id_rank[lost_rows[row, 1]]):
+                    lost_rows[row, 0] = e
                     lost_rows[row, 1] = lose_f[j]
-                    lost_rows[row, 2] = flow_class[e]
+        again = 0
         for j in range(n_pend):
             e = pend_e[j]
             c = flow_dst[e]
             s = state[c]
             if s == OK:
-                state[c] = PENDING_DEGRADED
+                state[c] = PENDING_DEGRADED + flow_class[e]
                 deg_out[n_deg] = c
                 deg_depth[n_deg] = level
                 if record:
-                    slot_of[c] = n_deg
-                    deg_rows[n_deg, 0] = flow_rel[e]
+                    deg_rows[n_deg, 0] = e
                     deg_rows[n_deg, 1] = pend_f[j]
-                    deg_rows[n_deg, 2] = flow_class[e]
                 n_deg += 1
-            elif s == PENDING_DEGRADED and record:
-                row = slot_of[c]
+            elif s > PENDING_LOST + 1 and record and flow_class[e] <= s - PENDING_DEGRADED:
+                pend_e[again] = e
+                pend_f[again] = pend_f[j]
+                again += 1
+        if again:
+            for i in range(d_start, n_deg):
+                slot_of[deg_out[i]] = i
+            for j in range(again):
+                e = pend_e[j]
+                row = slot_of[flow_dst[e]]
+                won = deg_rows[row, 0]
                 if _key(flow_class[e], flow_rel[e], id_rank[pend_f[j]]) < _key(
-                        deg_rows[row, 2], deg_rows[row, 0], id_rank[deg_rows[row, 1]]):
-                    deg_rows[row, 0] = flow_rel[e]
+                        flow_class[won], flow_rel[won], id_rank[deg_rows[row, 1]]):
+                    deg_rows[row, 0] = e
                     deg_rows[row, 1] = pend_f[j]
-                    deg_rows[row, 2] = flow_class[e]
         for i in range(start, n_lost):
             state[lost_out[i]] = LOST
         for i in range(d_start, n_deg):
