@@ -1,0 +1,173 @@
+"""The broker process: ``python -m itss_graph.cli.broker.server SOCKET IDLE_SECONDS``.
+
+Started detached by :func:`~itss_graph.cli.broker.client.spawn`, it takes the lock beside its
+socket (``SOCKET.lock``: a second broker for the same key exits at once), replaces a stale
+socket file, listens (socket mode 0600 in the private directory), then imports what answers
+cost (the driver, click, the commands) and keeps every Neo4j driver it opens
+(:func:`itss_graph.keep_neo4j_connections`). It serves one connection at a time: the peer's
+user id must be its own (``SO_PEERCRED``), the request a read-only verb
+(:data:`~itss_graph.cli.broker.place.READ_VERBS`, checked again here), else it declines and the
+client answers in-process. After ``IDLE_SECONDS`` without a request, on ``itss broker stop``
+(a request to stop) or SIGTERM it removes its socket and exits. Its own messages go to
+``SOCKET.log``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import struct
+import sys
+
+from itss_graph.cli.broker import wire
+from itss_graph.cli.broker.place import READ_VERBS
+
+STOP = "--stop-broker"  # the argv of a request to stop (sent by `itss broker stop`)
+
+
+def main(argv: list[str]) -> int:
+    path, idle = argv[0], float(argv[1])
+    # the broker changes directory per request: the package must not be found relative to one
+    sys.path[:] = [os.path.abspath(p or os.curdir) for p in sys.path]
+    lock = _take_lock(path + ".lock")
+    if lock is None:
+        return 0  # another broker serves this key
+    _log_to(path + ".log")
+    listener = _listen(path)
+    try:
+        _warm()
+        serve(listener, idle)
+    finally:
+        _remove(path, listener)
+    return 0
+
+
+def _take_lock(path: str):
+    import fcntl
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _log_to(path: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1)
+
+
+def _listen(path: str) -> socket.socket:
+    """Listen at ``path`` (a file left there by a broker that died is removed: this process
+    holds the lock, so no live broker owns it)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old = os.umask(0o177)
+    try:
+        listener.bind(path)
+    finally:
+        os.umask(old)
+    os.chmod(path, 0o600)
+    listener.listen(16)
+    print(f"broker {os.getpid()} listening at {path}", file=sys.stderr)
+    return listener
+
+
+def _warm() -> None:
+    """Import what an answer on Neo4j costs a cold process, once; keep drivers open."""
+    import itss_graph as itss
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # (blocked while a request runs)
+    itss.keep_neo4j_connections()
+    itss.import_neo4j_driver()
+    import itss_graph.cli.app  # noqa: F401  click and the group
+    import itss_graph.cli.impact_cmd  # noqa: F401
+    import itss_graph.cli.queries_cmd  # noqa: F401
+
+
+def serve(listener: socket.socket, idle: float) -> None:
+    """Answer connections one at a time until ``idle`` seconds pass without one, or a stop."""
+    listener.settimeout(idle)
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except socket.timeout:
+            print("idle: exiting", file=sys.stderr)
+            return
+        with conn:
+            conn.settimeout(None)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # a request runs to its end
+            try:
+                if answer(conn) == STOP:
+                    print("asked to stop: exiting", file=sys.stderr)
+                    return
+            except Exception:  # a broken connection or request: the next one is served
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def peer_uid(conn: socket.socket) -> int:
+    """The user id of the process at the other end (``SO_PEERCRED``)."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
+
+
+def answer(conn: socket.socket) -> str | None:
+    """Serve one connection; :data:`STOP` when it asked the broker to stop."""
+    import marshal
+
+    from itss_graph.cli.broker.client import PROTOCOL
+    from itss_graph.cli.broker.session import run
+
+    if peer_uid(conn) != os.getuid():
+        return None
+    got = wire.read_frame(conn, wire.MAX_REQUEST)
+    if got is None or got[0] != wire.REQUEST:
+        return None
+    try:
+        request = marshal.loads(got[1])
+        argv = request["argv"]
+        good = request["protocol"] == PROTOCOL and isinstance(argv, list) and all(isinstance(a, str) for a in argv)
+    except (ValueError, EOFError, TypeError, KeyError):
+        good = False
+    if good and argv == [STOP]:
+        conn.sendall(wire.frame(wire.EXIT, b"0"))
+        return STOP
+    if not good or not argv or argv[0] not in READ_VERBS:
+        conn.sendall(wire.frame(wire.DECLINE, b""))
+        return None
+    status = run(conn, request)
+    if status is None:  # its directory is gone: the client reports that as it does
+        conn.sendall(wire.frame(wire.DECLINE, b""))
+        return None
+    try:
+        conn.sendall(wire.frame(wire.EXIT, str(status).encode()))
+    except OSError:
+        pass  # the client went away
+    return None
+
+
+def _remove(path: str, listener: socket.socket) -> None:
+    listener.close()
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    from itss_graph import close_neo4j_connections
+
+    close_neo4j_connections()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
