@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> None:
     gc.disable()
     try:
         args = sys.argv[1:] if argv is None else list(argv)
-        if argv is None:  # a cold process (a broker runs main(argv) itself): read-only on Neo4j?
+        if argv is None and args and not args[0].startswith("-"):  # a cold process's verb (a
+            # broker runs main(argv) itself): read-only on Neo4j?
             from itss_graph.cli.broker.client import forward
 
             status = forward(args)

@@ -151,6 +151,7 @@ def answer(conn: socket.socket) -> str | None:
     if status is None:  # its directory is gone: the client reports that as it does
         conn.sendall(wire.frame(wire.DECLINE, b""))
         return None
+    print(f"served {argv[0]}: exit status {status}", file=sys.stderr)  # (no argument: it may hold a secret)
     try:
         conn.sendall(wire.frame(wire.EXIT, str(status).encode()))
     except OSError:
