@@ -37,7 +37,6 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "read_config": ("itss_graph.stores", "read_config"),
     "keep_neo4j_connections": ("itss_graph.stores.neo4j_kept", "keep_connections"),
     "close_neo4j_connections": ("itss_graph.stores.neo4j_kept", "close_kept"),
-    "import_neo4j_driver": ("itss_graph.stores.neo4j_read", "import_driver"),
     "example_store": ("itss_graph.loading.example", "example_store"),
     "load": ("itss_graph.loading.load", "load_inventory"),
     "load_inventory": ("itss_graph.loading.load", "load_inventory"),

@@ -102,6 +102,27 @@ def test_only_a_private_directory_of_ours_holds_sockets(tmp_path):
     assert not place.private_dir(str(tmp_path / "missing"), create=False)
 
 
+def test_kept_drivers_are_shared_and_left_open_by_their_stores(monkeypatch):
+    from itss_graph.stores import neo4j_kept
+
+    class Driver:
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(neo4j_kept, "_kept", None)  # this process's own state, restored after
+    driver, key = Driver(), ("bolt://h", "u", "pw", None, 30.0)
+    neo4j_kept.keep(key, driver)  # keeping is off (a cold process): its store closes it
+    assert neo4j_kept.kept_driver(key) is None and neo4j_kept.releases(driver)
+    neo4j_kept.keep_connections()
+    neo4j_kept.keep(key, driver)
+    assert neo4j_kept.kept_driver(key) is driver and not neo4j_kept.releases(driver)
+    assert neo4j_kept.kept_driver(("bolt://h", "u", "other", None, 30.0)) is None  # another password
+    neo4j_kept.forget(key)  # it failed its check: closed, no longer kept
+    assert driver.closed and neo4j_kept.releases(driver) and neo4j_kept.kept_driver(key) is None
+
+
 # --- the broker process, on the embedded store ---------------------------------------------------
 
 def _start_broker(directory: Path, idle: float = 300) -> str:
@@ -285,3 +306,28 @@ def test_a_stale_socket_of_the_cold_cli_is_replaced(loaded_neo4j, broker_env, tm
     expected = cold(["impact", "device:1"], tmp_path, {**env, "ITSS_BROKER": "0"})
     assert cold(["impact", "device:1"], tmp_path, env) == expected
     assert _served(broker_env) == (1, 1)
+
+
+_MODULES = """
+import sys
+sys.argv = ["itss", *sys.argv[1:]]
+from itss_graph.cli.main import main
+try:
+    main()
+except SystemExit as exc:
+    status = exc.code
+modules = sorted(sys.modules)
+sys.stderr.write("\\nMODULES " + " ".join(modules) + "\\n")
+"""
+
+
+@pytest.mark.neo4j
+def test_a_brokered_cold_process_imports_no_driver_click_or_numpy(loaded_neo4j, broker_env, tmp_path):
+    env = _neo4j_env(loaded_neo4j)
+    assert cold(["impact", "device:1"], tmp_path, env)[2] == 0  # the broker is up
+    done = subprocess.run([sys.executable, "-c", _MODULES, "impact", "device:1", "--format", "json"],
+                          capture_output=True, cwd=tmp_path, env=env, timeout=300)
+    modules = set(done.stderr.decode().rpartition("MODULES ")[2].split())
+    assert "itss_graph.cli.broker.client" in modules and _served(broker_env) == (1, 2)
+    assert not {m.split(".")[0] for m in modules} & {"neo4j", "click", "numpy", "socket", "json", "hashlib"}
+    assert "itss_graph.cli.plain" not in modules  # nothing was answered in this process

@@ -61,8 +61,10 @@ def route(argv: list[str]) -> Route | None:
     """The broker ``argv`` (the arguments after ``itss``) goes to, or None: answer in-process."""
     if os.environ.get("ITSS_BROKER", "").strip().lower() in _OFF or not argv or argv[0] not in READ_VERBS:
         return None
-    if not hasattr(os, "getuid"):
-        return None  # no Unix-domain sockets with peer credentials here
+    import _socket
+
+    if not hasattr(_socket, "SO_PEERCRED"):
+        return None  # no peer credentials on this system's Unix-domain sockets: no broker
     import itss_graph as itss
     from itss_graph.cli.store_settings import configured_settings
     from itss_graph.errors import ItssError

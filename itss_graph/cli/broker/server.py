@@ -2,12 +2,12 @@
 
 Started detached by :func:`~itss_graph.cli.broker.client.spawn`, it takes the lock beside its
 socket (``SOCKET.lock``: a second broker for the same key exits at once), replaces a stale
-socket file, listens (socket mode 0600 in the private directory), then imports what answers
-cost (the driver, click, the commands) and keeps every Neo4j driver it opens
-(:func:`itss_graph.keep_neo4j_connections`). It serves one connection at a time: the peer's
-user id must be its own (``SO_PEERCRED``), the request a read-only verb
-(:data:`~itss_graph.cli.broker.place.READ_VERBS`, checked again here), else it declines and the
-client answers in-process. After ``IDLE_SECONDS`` without a request, on ``itss broker stop``
+socket file, listens (socket mode 0600 in the private directory) and keeps every Neo4j driver
+the commands open (:func:`itss_graph.keep_neo4j_connections`): the driver, click and the
+commands are imported by the first request that needs them, once. It serves one connection at
+a time: the peer's user id must be its own (``SO_PEERCRED``), the request a read-only verb
+(:data:`~itss_graph.cli.broker.place.READ_VERBS`, checked again here), else it declines and
+the client answers in-process. After ``IDLE_SECONDS`` without a request, on ``itss broker stop``
 (a request to stop) or SIGTERM it removes its socket and exits. Its own messages go to
 ``SOCKET.log``.
 """
@@ -36,7 +36,7 @@ def main(argv: list[str]) -> int:
     _log_to(path + ".log")
     listener = _listen(path)
     try:
-        _warm()
+        _prepare()
         serve(listener, idle)
     finally:
         _remove(path, listener)
@@ -81,16 +81,13 @@ def _listen(path: str) -> socket.socket:
     return listener
 
 
-def _warm() -> None:
-    """Import what an answer on Neo4j costs a cold process, once; keep drivers open."""
+def _prepare() -> None:
+    """Keep the Neo4j drivers the commands open; stop cleanly on SIGTERM. Nothing is imported
+    ahead: the first request (whose client waits) imports what it needs, once."""
     import itss_graph as itss
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # (blocked while a request runs)
     itss.keep_neo4j_connections()
-    itss.import_neo4j_driver()
-    import itss_graph.cli.app  # noqa: F401  click and the group
-    import itss_graph.cli.impact_cmd  # noqa: F401
-    import itss_graph.cli.queries_cmd  # noqa: F401
 
 
 def serve(listener: socket.socket, idle: float) -> None:
