@@ -206,6 +206,22 @@ def test_a_stale_socket_is_replaced_and_an_idle_broker_exits(broker_env, tmp_pat
     assert "idle: exiting" in _log(broker_env)
 
 
+def test_a_broker_notices_that_the_code_it_runs_changed(tmp_path, monkeypatch):
+    import types
+
+    from itss_graph.cli.broker.server import CodeStamps
+
+    source = tmp_path / "edited.py"
+    source.write_text("", encoding="utf-8")
+    module = types.ModuleType("itss_graph._edited_for_test")
+    module.__file__ = str(source)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    stamps = CodeStamps()
+    assert not stamps.changed() and not stamps.changed()
+    os.utime(source, (1, 1))  # edited (or replaced) since it was imported
+    assert stamps.changed()
+
+
 def test_broker_status_and_stop(broker_env, tmp_path):
     path = _start_broker(broker_env)
     env = {**os.environ, "ITSS_BROKER_DIR": str(broker_env)}

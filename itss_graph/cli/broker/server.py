@@ -8,7 +8,8 @@ commands are imported by the first request that needs them, once. It serves one 
 a time: the peer's user id must be its own (``SO_PEERCRED``), the request a read-only verb
 (:data:`~itss_graph.cli.broker.place.READ_VERBS`, checked again here), else it declines and
 the client answers in-process. After ``IDLE_SECONDS`` without a request, on ``itss broker stop``
-(a request to stop) or SIGTERM it removes its socket and exits. Its own messages go to
+(a request to stop), on SIGTERM, or when a source file of the package it runs has changed
+(declining that request) it removes its socket and exits. Its own messages go to
 ``SOCKET.log``.
 """
 
@@ -93,6 +94,7 @@ def _prepare() -> None:
 def serve(listener: socket.socket, idle: float) -> None:
     """Answer connections one at a time until ``idle`` seconds pass without one, or a stop."""
     listener.settimeout(idle)
+    stamps = CodeStamps()
     while True:
         try:
             conn, _ = listener.accept()
@@ -103,6 +105,10 @@ def serve(listener: socket.socket, idle: float) -> None:
             conn.settimeout(None)
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # a request runs to its end
             try:
+                if stamps.changed():  # the client answers in-process; the next one starts a new broker
+                    conn.sendall(wire.frame(wire.DECLINE, b""))
+                    print("the package's code changed: exiting", file=sys.stderr)
+                    return
                 if answer(conn) == STOP:
                     print("asked to stop: exiting", file=sys.stderr)
                     return
@@ -112,6 +118,33 @@ def serve(listener: socket.socket, idle: float) -> None:
                 traceback.print_exc()
             finally:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+class CodeStamps:
+    """The modification times of the package's modules this process has imported, as first
+    seen: :meth:`changed` tells when a source file was edited since (an editable install being
+    worked on, a package replaced in place), so the broker stops rather than answer from code
+    that is no longer on disk.
+
+    >>> stamps = CodeStamps(); stamps.changed()
+    False
+    """
+
+    def __init__(self):
+        self._seen: dict[str, float] = {}
+
+    def changed(self) -> bool:
+        for name, module in list(sys.modules.items()):
+            path = getattr(module, "__file__", None) if name.startswith("itss_graph") else None
+            if not path:
+                continue
+            try:
+                stamp = os.stat(path).st_mtime
+            except OSError:
+                return True
+            if self._seen.setdefault(path, stamp) != stamp:
+                return True
+        return False
 
 
 def peer_uid(conn: socket.socket) -> int:
