@@ -347,3 +347,41 @@ def test_a_brokered_cold_process_imports_no_driver_click_or_numpy(loaded_neo4j, 
     assert "itss_graph.cli.broker.client" in modules and _served(broker_env) == (1, 2)
     assert not {m.split(".")[0] for m in modules} & {"neo4j", "click", "numpy", "socket", "json", "hashlib"}
     assert "itss_graph.cli.plain" not in modules  # nothing was answered in this process
+
+
+def _on_a_terminal(argv: list[str], cwd: Path, env: dict, columns: int) -> tuple[bytes, int]:
+    """What ``itss ARGV`` writes to a terminal ``columns`` wide (stdout and stderr both on it)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
+    proc = subprocess.Popen([sys.executable, "-m", "itss_graph.cli.main", *argv], cwd=cwd, env=env,
+                            stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: every writer has closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return b"".join(chunks), proc.wait(timeout=300)
+
+
+@pytest.mark.neo4j
+def test_on_a_terminal_the_broker_writes_what_the_process_would(loaded_neo4j, broker_env, tmp_path):
+    # a table fitted to the terminal's width, which the broker learns from the client
+    env = _neo4j_env(loaded_neo4j)
+    for argv in (["impact", "device:1"], ["blast-radius", "device:1"], ["impact", "device:99999"]):
+        expected = _on_a_terminal(argv, tmp_path, {**env, "ITSS_BROKER": "0"}, 50)
+        assert _on_a_terminal(argv, tmp_path, env, 50) == expected, argv
+    assert _on_a_terminal(["impact", "device:1"], tmp_path, env, 50) != \
+        _on_a_terminal(["impact", "device:1"], tmp_path, env, 120)  # the width did matter
+    assert _served(broker_env)[0] == 1
