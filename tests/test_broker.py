@@ -226,7 +226,7 @@ def test_broker_status_and_stop(broker_env, tmp_path):
     path = _start_broker(broker_env)
     env = {**os.environ, "ITSS_BROKER_DIR": str(broker_env)}
     out = in_process(["broker", "status"], tmp_path, env)
-    assert out[2] == 0 and f"{path}\trunning".encode() in out[0]
+    assert out[2] == 0 and f"{path}\trunning\tpid ".encode() in out[0]
     assert in_process(["broker", "stop", "--all"], tmp_path, env)[:3:2] == (b"brokers stopped: 1\n", 0)
     assert not os.path.exists(path) and "asked to stop" in _log(broker_env)
     out = in_process(["broker", "stop"], tmp_path, {**env, "NEO4J_URI": ""})
@@ -385,3 +385,21 @@ def test_on_a_terminal_the_broker_writes_what_the_process_would(loaded_neo4j, br
     assert _on_a_terminal(["impact", "device:1"], tmp_path, env, 50) != \
         _on_a_terminal(["impact", "device:1"], tmp_path, env, 120)  # the width did matter
     assert _served(broker_env)[0] == 1
+
+
+@pytest.mark.neo4j
+def test_a_reader_that_goes_away_ends_the_brokered_command_as_the_process(loaded_neo4j, broker_env, tmp_path):
+    # `itss … | head`: the pipe is closed before the answer is written
+    def closed_pipe(env: dict) -> tuple[int, bytes]:
+        read, write = os.pipe()
+        os.close(read)
+        proc = subprocess.Popen([sys.executable, "-m", "itss_graph.cli.main", "find", "device"], cwd=tmp_path,
+                                env=env, stdout=write, stderr=subprocess.PIPE)
+        os.close(write)
+        err = proc.communicate(timeout=300)[1]
+        return proc.returncode, err
+
+    env = _neo4j_env(loaded_neo4j)
+    expected = closed_pipe({**env, "ITSS_BROKER": "0"})
+    assert closed_pipe(env) == expected
+    assert _served(broker_env) == (1, 1)  # answered by the broker, not again in-process

@@ -48,7 +48,7 @@ def _live(path: str) -> bool:
 @broker.command()
 @lang_option
 def status(lang: str) -> None:
-    """List this user's brokers: their sockets and whether each answers.
+    """List this user's brokers: their sockets, whether each answers, its process and store.
 
     \b
     Example:
@@ -62,7 +62,20 @@ def status(lang: str) -> None:
         return
     for path in sockets:
         state = _("running") if _live(path) else _("stale (no process answers)")
-        click.echo(f"{path}\t{state}")
+        click.echo(f"{path}\t{state}\t{_started(path)}".rstrip())
+
+
+def _started(path: str) -> str:
+    """What the broker's log says it was started for: ``pid N, neo4j bolt://…`` (no secret)."""
+    try:
+        with open(path + ".log", encoding="utf-8") as fh:
+            first = fh.readline().rstrip("\n")
+    except OSError:
+        return ""
+    head, found, store = first.partition(f" listening at {path} for ")  # (server.py's first line)
+    if not found or not head.startswith("broker "):
+        return ""
+    return f"pid {head.split()[1]}, {store}"
 
 
 @broker.command()

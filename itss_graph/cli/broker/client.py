@@ -30,6 +30,10 @@ class _Broken(Exception):
     """The broker went away after part of the answer was written."""
 
 
+class _ReaderGone(Exception):
+    """Whoever reads this process's stdout or stderr closed it."""
+
+
 def forward(argv: list[str]) -> int | None:
     """The exit status of ``argv`` answered by a broker, or None: answer it in-process."""
     try:
@@ -43,7 +47,7 @@ def forward(argv: list[str]) -> int | None:
             return None
         sock = connect(target.socket_path)
         if sock is None:
-            spawn(target.socket_path, target.idle_seconds)
+            spawn(target.socket_path, target.idle_seconds, target.store)
             sock = wait_for(target.socket_path, SPAWN_WAIT_SECONDS)
             if sock is None:
                 return None
@@ -54,6 +58,12 @@ def forward(argv: list[str]) -> int | None:
     except _Broken:
         stderr.write(b"itss: error: the broker stopped before the answer was complete\n")
         stderr.flush()
+        return 1
+    except _ReaderGone:  # `itss … | head` closed the pipe: as in-process, status 1, silent
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd in (1, 2):
+            os.dup2(devnull, fd)  # nothing left to flush at exit
+        os.close(devnull)
         return 1
     except KeyboardInterrupt:
         sock.close()
@@ -105,8 +115,11 @@ def _exchange(sock, argv: list[str], stdout, stderr) -> int | None:
         if stream is None:
             raise _Broken if written else ValueError(kind)
         written = True
-        stream.write(payload)
-        stream.flush()
+        try:
+            stream.write(payload)
+            stream.flush()
+        except BrokenPipeError:
+            raise _ReaderGone from None
 
 
 def connect(path: str):
@@ -134,10 +147,11 @@ def wait_for(path: str, seconds: float):
         time.sleep(0.01)
 
 
-def spawn(path: str, idle_seconds: float) -> None:
+def spawn(path: str, idle_seconds: float, store: str = "") -> None:
     """Start a broker for ``path``, detached (its own session, reparented at once: no zombie
-    is left to this process); its arguments hold no secret and its environment no password
-    (requests bring their own environment)."""
+    is left to this process); its arguments (the socket, the idle time, ``store`` as
+    ``StoreSettings.describe`` has it) hold no secret and its environment no password (requests
+    bring their own environment)."""
     import itss_graph
 
     env = {k: v for k, v in os.environ.items() if k != "NEO4J_PASSWORD"}
@@ -145,7 +159,7 @@ def spawn(path: str, idle_seconds: float) -> None:
     root = os.path.dirname(os.path.dirname(os.path.abspath(itss_graph.__file__)))
     env["PYTHONPATH"] = os.pathsep.join([root, *(os.path.abspath(p) for p in
                                                  env.get("PYTHONPATH", "").split(os.pathsep) if p)])
-    args = [sys.executable, "-m", "itss_graph.cli.broker.server", path, repr(float(idle_seconds))]
+    args = [sys.executable, "-m", "itss_graph.cli.broker.server", path, repr(float(idle_seconds)), store]
     devnull = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
     child = os.fork()
     if child == 0:  # the intermediate process: start the broker in a new session, then go

@@ -32,13 +32,15 @@ DEFAULT_IDLE_SECONDS = 300
 
 
 class Route:
-    """Where a command line goes: the broker's socket and how long it waits idle."""
+    """Where a command line goes: the broker's socket, how long it waits idle, and the store it
+    serves as people read it (no secret)."""
 
-    __slots__ = ("socket_path", "idle_seconds")
+    __slots__ = ("socket_path", "idle_seconds", "store")
 
-    def __init__(self, socket_path: str, idle_seconds: float):
+    def __init__(self, socket_path: str, idle_seconds: float, store: str = ""):
         self.socket_path = socket_path
         self.idle_seconds = idle_seconds
+        self.store = store
 
 
 def store_options(args: list[str]) -> dict[str, str]:
@@ -85,7 +87,7 @@ def route(argv: list[str]) -> Route | None:
     path = os.path.join(directory, name + ".sock")
     if len(os.fsencode(path)) > 100:  # sun_path holds 108 bytes
         return None
-    return Route(path, idle)
+    return Route(path, idle, settings.describe())
 
 
 def _seconds(value) -> float:

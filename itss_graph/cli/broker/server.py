@@ -1,4 +1,5 @@
-"""The broker process: ``python -m itss_graph.cli.broker.server SOCKET IDLE_SECONDS``.
+"""The broker process: ``python -m itss_graph.cli.broker.server SOCKET IDLE_SECONDS [STORE]``
+(STORE: the store it was started for, as ``StoreSettings.describe`` has it: for its log).
 
 Started detached by :func:`~itss_graph.cli.broker.client.spawn`, it takes the lock beside its
 socket (``SOCKET.lock``: a second broker for the same key exits at once), replaces a stale
@@ -28,14 +29,14 @@ STOP = "--stop-broker"  # the argv of a request to stop (sent by `itss broker st
 
 
 def main(argv: list[str]) -> int:
-    path, idle = argv[0], float(argv[1])
+    path, idle, store = argv[0], float(argv[1]), " ".join(argv[2:3])
     # the broker changes directory per request: the package must not be found relative to one
     sys.path[:] = [os.path.abspath(p or os.curdir) for p in sys.path]
     lock = _take_lock(path + ".lock")
     if lock is None:
         return 0  # another broker serves this key
     _log_to(path + ".log")
-    listener = _listen(path)
+    listener = _listen(path, store)
     try:
         _prepare()
         serve(listener, idle)
@@ -63,7 +64,7 @@ def _log_to(path: str) -> None:
     sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1)
 
 
-def _listen(path: str) -> socket.socket:
+def _listen(path: str, store: str) -> socket.socket:
     """Listen at ``path`` (a file left there by a broker that died is removed: this process
     holds the lock, so no live broker owns it)."""
     try:
@@ -78,7 +79,7 @@ def _listen(path: str) -> socket.socket:
         os.umask(old)
     os.chmod(path, 0o600)
     listener.listen(16)
-    print(f"broker {os.getpid()} listening at {path}", file=sys.stderr)
+    print(f"broker {os.getpid()} listening at {path} for {store or 'any store'}", file=sys.stderr)
     return listener
 
 
