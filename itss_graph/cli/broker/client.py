@@ -96,30 +96,38 @@ def request(argv: list[str]) -> dict:
 
 
 def _exchange(sock, argv: list[str], stdout, stderr) -> int | None:
+    """Send the request, relay the answer; None: declined before anything was written."""
     import marshal
 
     sock.sendall(wire.frame(wire.REQUEST, marshal.dumps(request(argv))))
     written = False
-    while True:
-        got = wire.read_frame(sock)
-        if got is None:
-            if written:
-                raise _Broken
-            return None
-        kind, payload = got
-        if kind == wire.EXIT:
-            return int(payload)
-        if kind == wire.DECLINE and not written:
-            return None
-        stream = stdout if kind == wire.STDOUT else stderr if kind == wire.STDERR else None
-        if stream is None:
-            raise _Broken if written else ValueError(kind)
-        written = True
-        try:
-            stream.write(payload)
-            stream.flush()
-        except BrokenPipeError:
-            raise _ReaderGone from None
+    try:
+        while True:
+            got = wire.read_frame(sock)
+            if got is None:  # the broker went away
+                if written:
+                    raise _Broken
+                return None
+            kind, payload = got
+            if kind == wire.EXIT:
+                return int(payload)
+            if kind == wire.DECLINE and not written:
+                return None
+            stream = stdout if kind == wire.STDOUT else stderr if kind == wire.STDERR else None
+            if stream is None:
+                raise ValueError(f"unknown frame {kind!r}")
+            written = True
+            try:
+                stream.write(payload)
+                stream.flush()
+            except BrokenPipeError:
+                raise _ReaderGone from None
+    except (_Broken, _ReaderGone, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # after part of the answer, answering again would repeat it
+        if written:
+            raise _Broken from exc
+        raise
 
 
 def connect(path: str):

@@ -29,9 +29,10 @@ STOP = "--stop-broker"  # the argv of a request to stop (sent by `itss broker st
 
 
 def main(argv: list[str]) -> int:
-    path, idle, store = argv[0], float(argv[1]), " ".join(argv[2:3])
+    path, idle, store = os.path.abspath(argv[0]), float(argv[1]), " ".join(argv[2:3])
     # the broker changes directory per request: the package must not be found relative to one
     sys.path[:] = [os.path.abspath(p or os.curdir) for p in sys.path]
+    os.chdir("/")  # (the directory it was started in may be removed while it lives)
     lock = _take_lock(path + ".lock")
     if lock is None:
         return 0  # another broker serves this key
@@ -179,7 +180,7 @@ def answer(conn: socket.socket) -> str | None:
         conn.sendall(wire.frame(wire.DECLINE, b""))
         return None
     status = run(conn, request)
-    if status is None:  # its directory is gone: the client reports that as it does
+    if status is None:  # its directory is gone (or its encoding unknown): the client answers
         conn.sendall(wire.frame(wire.DECLINE, b""))
         return None
     print(f"served {argv[0]}: exit status {status}", file=sys.stderr)  # (no argument: it may hold a secret)

@@ -65,21 +65,24 @@ def exit_status(code) -> int:
 
 def run(sock, request: dict) -> int | None:
     """Run the request's command line with its streams going to ``sock``; its exit status
-    (None: its working directory cannot be entered, nothing was run)."""
+    (None: its working directory cannot be entered or its streams not made: nothing was run)."""
+    (out_encoding, out_errors), (err_encoding, err_errors) = request["streams"]
+    out_tty, err_tty = request["tty"]
+    try:
+        stdout = text_stream(sock, wire.STDOUT, out_tty, out_encoding, out_errors)
+        stderr = text_stream(sock, wire.STDERR, err_tty, err_encoding, err_errors)
+    except (LookupError, TypeError):  # an encoding this interpreter does not know
+        return None
     saved = (os.getcwd(), dict(os.environ), sys.stdout, sys.stderr, sys.argv)
     try:
         os.chdir(request["cwd"])
     except OSError:
         return None
-    (out_encoding, out_errors), (err_encoding, err_errors) = request["streams"]
-    out_tty, err_tty = request["tty"]
-    os.environ.clear()
-    os.environ.update(request["env"])
-    stdout = text_stream(sock, wire.STDOUT, out_tty, out_encoding, out_errors)
-    stderr = text_stream(sock, wire.STDERR, err_tty, err_encoding, err_errors)
-    sys.stdout, sys.stderr = stdout, stderr
-    sys.argv = ["itss", *request["argv"]]
     try:
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.stdout, sys.stderr = stdout, stderr
+        sys.argv = ["itss", *request["argv"]]
         status = _main(request["argv"])
     finally:
         for stream in (stdout, stderr):
