@@ -290,6 +290,10 @@ def test_the_cold_cli_on_neo4j_answers_through_one_broker_byte_for_byte(loaded_n
         assert cold(argv, tmp_path, env) == expected, argv
     assert expected[2] == 2 and b"Traceback" not in expected[1]
     assert _served(broker_env) == (1, len(cases))  # the first started it, the others reused it
+    # stopped, then asked at once: a new broker (its log afresh) answers, not the process
+    assert cold(["broker", "stop", "--all"], tmp_path, env)[:3:2] == (b"brokers stopped: 1\n", 0)
+    assert cold(cases[0], tmp_path, env) == cold(cases[0], tmp_path, {**env, "ITSS_BROKER": "0"})
+    assert _served(broker_env) == (1, 1)
 
 
 @pytest.mark.neo4j

@@ -37,25 +37,54 @@ def main(argv: list[str]) -> int:
     if lock is None:
         return 0  # another broker serves this key
     _log_to(path + ".log")
-    listener = _listen(path, store)
+    seat = Seat(path, _listen(path, store), lock)
     try:
         _prepare()
-        serve(listener, idle)
+        serve(seat, idle)
     finally:
-        _remove(path, listener)
+        seat.leave()
+        from itss_graph import close_neo4j_connections
+
+        close_neo4j_connections()
     return 0
 
 
-def _take_lock(path: str):
+class Seat:
+    """The broker's socket and lock; :meth:`leave` gives both up (a new broker for the key can
+    start at once, while this one finishes closing its drivers)."""
+
+    def __init__(self, path: str, listener: socket.socket, lock: int):
+        self.path, self.listener, self.lock = path, listener, lock
+
+    def leave(self) -> None:
+        if self.listener is None:
+            return
+        self.listener.close()
+        try:
+            os.unlink(self.path)  # (still ours: the lock is held until the next line)
+        except FileNotFoundError:
+            pass
+        os.close(self.lock)
+        self.listener = None
+
+
+def _take_lock(path: str, wait_seconds: float = 2.0):
+    """The lock of the key (its file descriptor), waiting a little for a broker that is leaving;
+    None when another broker keeps it."""
     import fcntl
+    import time
 
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except OSError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                return None
+            time.sleep(0.02)
 
 
 def _log_to(path: str) -> None:
@@ -93,13 +122,14 @@ def _prepare() -> None:
     itss.keep_neo4j_connections()
 
 
-def serve(listener: socket.socket, idle: float) -> None:
-    """Answer connections one at a time until ``idle`` seconds pass without one, or a stop."""
-    listener.settimeout(idle)
+def serve(seat: Seat, idle: float) -> None:
+    """Answer connections one at a time until ``idle`` seconds pass without one, a stop, or a
+    change of the package's code."""
+    seat.listener.settimeout(idle)
     stamps = CodeStamps()
     while True:
         try:
-            conn, _ = listener.accept()
+            conn, _ = seat.listener.accept()
         except socket.timeout:
             print("idle: exiting", file=sys.stderr)
             return
@@ -107,12 +137,16 @@ def serve(listener: socket.socket, idle: float) -> None:
             conn.settimeout(None)
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # a request runs to its end
             try:
+                # (each message before leaving: a new broker for the key starts its log afresh)
                 if stamps.changed():  # the client answers in-process; the next one starts a new broker
-                    conn.sendall(wire.frame(wire.DECLINE, b""))
                     print("the package's code changed: exiting", file=sys.stderr)
+                    seat.leave()
+                    conn.sendall(wire.frame(wire.DECLINE, b""))
                     return
                 if answer(conn) == STOP:
                     print("asked to stop: exiting", file=sys.stderr)
+                    seat.leave()
+                    conn.sendall(wire.frame(wire.EXIT, b"0"))  # (gone: a new broker may start now)
                     return
             except Exception:  # a broken connection or request: the next one is served
                 import traceback
@@ -156,7 +190,7 @@ def peer_uid(conn: socket.socket) -> int:
 
 
 def answer(conn: socket.socket) -> str | None:
-    """Serve one connection; :data:`STOP` when it asked the broker to stop."""
+    """Serve one connection; :data:`STOP` when it asked the broker to stop (not answered yet)."""
     import marshal
 
     from itss_graph.cli.broker.client import PROTOCOL
@@ -174,8 +208,7 @@ def answer(conn: socket.socket) -> str | None:
     except (ValueError, EOFError, TypeError, KeyError):
         good = False
     if good and argv == [STOP]:
-        conn.sendall(wire.frame(wire.EXIT, b"0"))
-        return STOP
+        return STOP  # (answered by serve once the socket is given up)
     if not good or not argv or argv[0] not in READ_VERBS:
         conn.sendall(wire.frame(wire.DECLINE, b""))
         return None
@@ -189,17 +222,6 @@ def answer(conn: socket.socket) -> str | None:
     except OSError:
         pass  # the client went away
     return None
-
-
-def _remove(path: str, listener: socket.socket) -> None:
-    listener.close()
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    from itss_graph import close_neo4j_connections
-
-    close_neo4j_connections()
 
 
 if __name__ == "__main__":
