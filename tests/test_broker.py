@@ -233,6 +233,22 @@ def test_broker_status_and_stop(broker_env, tmp_path):
     assert out[2] == 2 and b"no Neo4j store is configured" in out[1]
 
 
+def test_the_cold_cli_goes_through_a_broker_even_to_a_server_that_is_not_there(broker_env, tmp_path):
+    # the whole client path without a Neo4j server: the broker is started, the command
+    # forwarded, and the error the driver gives comes back as the process would print it
+    env = {**os.environ, "NEO4J_URI": "bolt://127.0.0.1:9"}
+    for argv in (["impact", "device:1"], ["stats", "--format", "json"]):
+        expected = cold(argv, tmp_path, {**env, "ITSS_BROKER": "0"})
+        assert expected[2] == 2 and b"cannot reach Neo4j" in expected[1]
+        assert cold(argv, tmp_path, env) == expected, argv
+    done = subprocess.run([sys.executable, "-c", _MODULES, "impact", "device:1"],
+                          capture_output=True, cwd=tmp_path, env=env, timeout=300)
+    modules = set(done.stderr.decode().rpartition("MODULES ")[2].split())
+    assert "itss_graph.cli.broker.client" in modules and _served(broker_env) == (1, 3)
+    assert not {m.split(".")[0] for m in modules} & {"neo4j", "click", "numpy", "socket", "json", "hashlib"}
+    assert "itss_graph.cli.plain" not in modules  # nothing was answered in this process
+
+
 # --- the cold CLI on Neo4j ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
