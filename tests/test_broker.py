@@ -183,6 +183,19 @@ def test_a_broker_answers_byte_for_byte_as_the_process_would(broker_env, tmp_pat
     assert _log(broker_env).count("served ") == len(cases)  # one broker answered them all
 
 
+def test_requests_at_the_same_time_are_answered_one_after_the_other_unmixed(broker_env, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    example_store(str(tmp_path / "x.db")).close()
+    path = _start_broker(broker_env)
+    cases = [["impact", "pdu:a", "--store", "x.db", "--format", "json"], ["impact", "server:db1", "--store", "x.db"],
+             ["impact", "no-such-ci", "--store", "x.db"], ["find", "db", "--store", "x.db"]] * 2
+    with ThreadPoolExecutor(len(cases)) as pool:
+        answers = list(pool.map(lambda argv: ask(path, argv, tmp_path), cases))
+    for argv, got in zip(cases, answers):
+        assert got == in_process(argv, tmp_path), argv
+
+
 def test_a_broker_declines_what_writes_and_what_it_cannot_run(broker_env, tmp_path):
     path = _start_broker(broker_env)
     assert ask(path, ["load", "inventory/", "--store", "x.db"], tmp_path)[2] is None
