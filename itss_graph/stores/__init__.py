@@ -74,9 +74,10 @@ def read_config() -> dict | None:
     """The config file's tables (``[store]``, ``[neo4j]``, ``[broker]``), None without one; a
     file that cannot be read or parsed is a StoreError naming it.
 
-    >>> import os; os.environ["ITSS_CONFIG"] = os.devnull; read_config()
+    >>> import os; saved = dict(os.environ); os.environ["ITSS_CONFIG"] = os.devnull
+    >>> read_config()
     {}
-    >>> del os.environ["ITSS_CONFIG"]
+    >>> os.environ.clear(); os.environ.update(saved)
     """
     path = _config_file()
     if path is None:

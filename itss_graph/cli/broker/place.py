@@ -12,9 +12,12 @@ private directory (mode 0700): ``ITSS_BROKER_DIR``, else ``$XDG_RUNTIME_DIR/itss
 
 >>> store_options(["ID", "--neo4j-uri=bolt://h", "--format", "json", "--store", "x.db"])
 {'neo4j_uri': 'bolt://h', 'store_path': 'x.db'}
->>> import os; os.environ["ITSS_BROKER"] = "0"; route(["impact", "ID", "--neo4j-uri", "bolt://h"]) is None
+>>> route(["load", "inventory/", "--neo4j-uri", "bolt://h"]) is None   # writes: never brokered
 True
->>> del os.environ["ITSS_BROKER"]
+>>> import os; saved = dict(os.environ); os.environ["ITSS_BROKER"] = "0"
+>>> route(["impact", "ID", "--neo4j-uri", "bolt://h"]) is None          # brokering off
+True
+>>> os.environ.clear(); os.environ.update(saved)
 """
 
 from __future__ import annotations
