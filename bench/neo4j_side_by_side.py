@@ -28,6 +28,17 @@ adds another client (e.g. ``before=/path/to/other/.venv/bin/itss``) measured the
 against the same stores: before/after comparisons in one run. The machine's load average is
 recorded at start and end. Output: a Markdown table on stdout, JSON with ``--out``.
 
+``--broker`` adds a fourth configuration, Neo4j with procedures answered through a warm broker
+(``itss_graph/cli/broker``: the cold process forwards the command to a resident process that
+has the driver imported and connected; started by the untimed warm-up, stopped at the end);
+its CPU is the client's plus the broker's during the run. The other configurations run with
+``ITSS_BROKER=0`` (in-process). ``--no-plain`` leaves out plain Cypher. Issue 17's broker
+table, one run on the foreign 200k estate:
+
+    .venv/bin/python bench/neo4j_side_by_side.py --estate bench/data/foreign-200k --broker --no-plain \
+        --probe typical=vm-0014284 --probe "fan-in service=svc-dns-bj1" \
+        --probe "core switch=BJ1-CORE-01" --warmup 2 --repeat 5 --out result.json
+
 Nothing here asserts a time: benchmarks report, they do not pass or fail.
 """
 
@@ -137,11 +148,16 @@ def main() -> None:
                         help="the Neo4j server's process (a local test server): its CPU per run is "
                              "recorded too, so client + server CPU compares with the embedded "
                              "store's CPU on a loaded machine")
+    parser.add_argument("--broker", action="store_true",
+                        help="also Neo4j with procedures through a warm broker (itss_graph/cli/broker), beside "
+                             "the same in-process; its CPU counts the broker's")
+    parser.add_argument("--no-plain", action="store_true", help="leave out Neo4j with plain Cypher")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.estate is None and (args.sqlite is None or args.neo4j_uri is None):
         parser.error("give --estate, or both --sqlite and --neo4j-uri")
     base = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    base["ITSS_BROKER"] = "0"  # in-process unless a configuration says otherwise (--broker)
     clients = {"now": ITSS, **dict(c.split("=", 1) for c in args.itss)}
     # an installed package has its bytecode; with PYTHONDONTWRITEBYTECODE set (as on the team's
     # machine) an editable one whose sources changed would compile ~30 modules in every cold run
@@ -168,16 +184,44 @@ def main() -> None:
     report(args, result)
 
 
+def broker_pid(directory: Path) -> int | None:
+    """The pid of the broker serving from ``directory`` (from its log), None if none started."""
+    for log in directory.glob("*.log"):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            if line.startswith("broker ") and " listening at " in line:
+                return int(line.split()[1])
+    return None
+
+
 def probe_all(args, clients: dict, base: dict, result: dict) -> None:
     """Every probe, ``--repeat`` times, the configurations interleaved."""
     configs = {"embedded": ([], {}),
-               "neo4j+procedures": (["--neo4j-uri", args.neo4j_uri], {}),
-               "neo4j plain Cypher": (["--neo4j-uri", args.neo4j_uri], {"ITSS_NEO4J_PROCEDURES": "off"})}
+               "neo4j+procedures": (["--neo4j-uri", args.neo4j_uri], {})}
+    if args.broker:
+        import tempfile
+
+        args.broker_dir = Path(tempfile.mkdtemp(prefix="itss-broker-"))
+        configs["neo4j+procedures brokered"] = (["--neo4j-uri", args.neo4j_uri],
+                                               {"ITSS_BROKER": "1", "ITSS_BROKER_DIR": str(args.broker_dir)})
+    if not args.no_plain:
+        configs["neo4j plain Cypher"] = (["--neo4j-uri", args.neo4j_uri], {"ITSS_NEO4J_PROCEDURES": "off"})
+    try:
+        _probe_all(args, clients, base, result, configs)
+    finally:
+        if args.broker:
+            for itss in clients.values():
+                subprocess.run([itss, "broker", "stop", "--all"], capture_output=True,
+                               env={**base, "ITSS_BROKER_DIR": str(args.broker_dir)})
+            shutil.rmtree(args.broker_dir, ignore_errors=True)
+
+
+def _probe_all(args, clients: dict, base: dict, result: dict, configs: dict) -> None:
     for probe in args.probe:
         label, ci = probe.split("=", 1)
         runs: dict = {}
         reached = None
-        for _ in range(args.warmup):
+        # a brokered configuration is measured warm: its broker is started (and has answered) first
+        for _ in range(max(args.warmup, 1 if args.broker else 0)):
             for itss in clients.values():
                 for name, (store_args, extra) in configs.items():
                     if name == "embedded":
@@ -189,9 +233,13 @@ def probe_all(args, clients: dict, base: dict, result: dict) -> None:
                 for name, (store_args, extra) in configs.items():
                     if name == "embedded":
                         store_args = ["--store", str(args.sqlite)]
+                    brokered = "ITSS_BROKER_DIR" in extra
+                    broker = broker_pid(args.broker_dir) if brokered else None
+                    broker_before = process_cpu(broker)
                     wall, cpu, server, out = cold([itss, "impact", ci, "--format", args.format, *store_args],
                                                   {**base, **extra},
                                                   None if name == "embedded" else args.server_pid)
+                    cpu += process_cpu(broker) - broker_before  # the broker's work is the answer's
                     runs.setdefault(f"{client}: {name}", []).append((wall, cpu, server))
                     if args.format == "json" and reached is None:
                         reached = json.loads(out)["summary"]["total"]

@@ -82,7 +82,9 @@ SCRUBBED_ENV = ("ITSS_STORE", "ITSS_NEO4J_PROCEDURES", "NEO4J_URI", "NEO4J_USER"
 
 def child_env(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
-    return {**env, **extra}
+    # cold CLI figures are in-process ones: no resident broker answers for the Neo4j runs
+    # (bench/neo4j_side_by_side.py --broker measures the broker beside them)
+    return {**env, "ITSS_BROKER": "0", **extra}
 
 
 def remove_store(db: Path) -> None:

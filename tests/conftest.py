@@ -22,6 +22,8 @@ def _isolated_cache(tmp_path_factory):
     # output as in a pipe: tables not fitted to the developer's terminal, English labels
     for name in ("COLUMNS", "LINES", "ITSS_LANG"):
         os.environ.pop(name, None)
+    # no resident broker outlives a test (tests/test_broker.py turns it on where it is tested)
+    os.environ["ITSS_BROKER"] = "0"
 
 
 @pytest.fixture(autouse=True)

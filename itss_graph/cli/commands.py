@@ -32,4 +32,5 @@ COMMANDS = {
     "report": ("itss_graph.cli.report_cmd", "report", "Self-contained HTML or Markdown reports."),
     "demo": ("itss_graph.cli.demo_cmd", "demo", "Generate the bank demo estate, load it, ask what breaks."),
     "serve": ("itss_graph.cli.serve_cmd", "serve", "Explore the store and the standards in a web browser."),
+    "broker": ("itss_graph.cli.broker_cmd", "broker", "Show or stop the processes that answer read-only questions on Neo4j."),
 }

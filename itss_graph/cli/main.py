@@ -5,6 +5,10 @@ are answered by :mod:`itss_graph.cli.plain` without importing click (~40 ms of a
 more than the answer of a small question); everything else, and anything the plain path does
 not answer cleanly, goes to the click application (:mod:`itss_graph.cli.app`), which prints
 the same bytes for the plain forms. ``from itss_graph.cli.main import cli`` gives the click group.
+
+Before either, a read-only command on a Neo4j store is forwarded to a broker that keeps the
+driver imported and connected (:mod:`itss_graph.cli.broker`; ``ITSS_BROKER=0`` turns it off):
+the cold process then only relays the answer's bytes and exit status.
 """
 
 from __future__ import annotations
@@ -26,9 +30,17 @@ def main(argv: list[str] | None = None) -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
+        args = sys.argv[1:] if argv is None else list(argv)
+        if argv is None and args and not args[0].startswith("-"):  # a cold process's verb (a
+            # broker runs main(argv) itself): read-only on Neo4j?
+            from itss_graph.cli.broker.client import forward
+
+            status = forward(args)
+            if status is not None:
+                sys.exit(status)
         from itss_graph.cli.plain import answer
 
-        if answer(sys.argv[1:] if argv is None else list(argv)):
+        if answer(args):
             return
     finally:
         if enabled:

@@ -70,18 +70,32 @@ def _config_file() -> str | None:
     return None
 
 
+def read_config() -> dict | None:
+    """The config file's tables (``[store]``, ``[neo4j]``, ``[broker]``), None without one; a
+    file that cannot be read or parsed is a StoreError naming it.
+
+    >>> import os; saved = dict(os.environ); os.environ["ITSS_CONFIG"] = os.devnull
+    >>> read_config()
+    {}
+    >>> os.environ.clear(); os.environ.update(saved)
+    """
+    path = _config_file()
+    if path is None:
+        return None
+    import tomllib  # only when a configuration file exists
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return tomllib.loads(fh.read())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise StoreError(M_("cannot read config file {path}: {exc}", path=path, exc=exc)) from exc
+
+
 def settings_from_environment() -> StoreSettings:
     """Settings from the config file, overridden by environment variables."""
     settings = StoreSettings()
-    path = _config_file()
-    if path is not None:
-        import tomllib  # only when a configuration file exists
-
-        try:
-            with open(path, encoding="utf-8") as fh:
-                config = tomllib.loads(fh.read())
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise StoreError(M_("cannot read config file {path}: {exc}", path=path, exc=exc)) from exc
+    config = read_config()
+    if config is not None:
         store = config.get("store", {})
         neo4j = config.get("neo4j", {})
         settings = settings.replace(path=store.get("path", settings.path),

@@ -306,7 +306,9 @@ class Neo4jStore(Store):
                         "IN TRANSACTIONS OF 10000 ROWS").consume()
 
     def close(self) -> None:
+        from itss_graph.stores.neo4j_kept import releases
         from itss_graph.stores.neo4j_read import save_bookmarks
 
         save_bookmarks(self)
-        self.driver.close()
+        if releases(self.driver):  # a resident process's kept driver stays open
+            self.driver.close()

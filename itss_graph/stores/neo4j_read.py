@@ -144,8 +144,12 @@ def import_driver():
 def connect(uri: str, *, user: str | None, password: str | None, database: str | None,
             retry_seconds: float):
     """(driver, bookmark manager) for ``uri``, connectivity checked: a clear StoreError when
-    the server cannot be reached or refuses the credentials."""
+    the server cannot be reached or refuses the credentials. In a resident process that keeps
+    its drivers (:mod:`itss_graph.stores.neo4j_kept`) a driver of the same settings is reused
+    (checked again); the bookmark manager is always new (another process may have written)."""
     import logging
+
+    from itss_graph.stores import neo4j_kept
 
     neo4j = import_driver()
     from neo4j.exceptions import AuthError, ServiceUnavailable
@@ -154,17 +158,23 @@ def connect(uri: str, *, user: str | None, password: str | None, database: str |
     logging.getLogger("neo4j").addHandler(logging.NullHandler())
     logging.getLogger("neo4j").propagate = False
     auth = (user or "neo4j", password) if password else None
+    key = (uri, user, password, database, retry_seconds)
+    driver = neo4j_kept.kept_driver(key)
     try:
-        # no server notifications: the driver would print each one ("property key does not
-        # exist", deprecations) on stderr, per query; a million-row load makes hundreds
-        driver = neo4j.GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=retry_seconds,
-                                            notifications_min_severity="OFF")
+        if driver is None:
+            # no server notifications: the driver would print each one ("property key does not
+            # exist", deprecations) on stderr, per query; a million-row load makes hundreds
+            driver = neo4j.GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=retry_seconds,
+                                                notifications_min_severity="OFF")
         driver.verify_connectivity()
     except AuthError as exc:
+        neo4j_kept.forget(key)
         raise StoreError(f"Neo4j at {uri} refused the credentials of user "
                          f"{user or 'neo4j'!r}: {exc.message}") from None
     except (ServiceUnavailable, OSError, ValueError) as exc:
+        neo4j_kept.forget(key)
         raise StoreError(f"cannot reach Neo4j at {uri}: {exc}") from None
+    neo4j_kept.keep(key, driver)
     bookmarks = neo4j.GraphDatabase.bookmark_manager(
         initial_bookmarks=neo4j.Bookmarks.from_raw_values(saved_bookmarks(uri, database)))
     return driver, bookmarks
