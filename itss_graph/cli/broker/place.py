@@ -108,12 +108,9 @@ def key_digest(uri: str, user: str | None, database: str | None, password: str |
     True
     """
     try:  # the built-in hash: hashlib loads OpenSSL first (~4 ms of a cold process)
-        from _sha2 import sha256  # Python 3.12+
+        from _sha256 import sha256  # (Python 3.11; renamed _sha2 in 3.12, where hashlib serves)
     except ImportError:
-        try:
-            from _sha256 import sha256  # Python 3.11
-        except ImportError:
-            from hashlib import sha256
+        from hashlib import sha256
     import itss_graph
 
     secret = sha256((password or "").encode("utf-8", "surrogatepass")).hexdigest()
