@@ -58,6 +58,24 @@ def _key(cls, rel, from_rank):  # pragma: no cover - compiled
     return (np.int64(cls) << 48) | (np.int64(rel) << 32) | np.int64(from_rank)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _weigh_set_aside(edges, froms, count, out, start, end, rows, slot_of, flow_dst, flow_class,
+                     flow_rel, id_rank):  # pragma: no cover - compiled
+    """The edges a level set aside (the first ``count`` of ``edges``/``froms``: each reaches a
+    CI placed at this level, rows ``start``..``end`` of ``out``) weighed against the edge that
+    placed it: the smaller key explains the row. Runs only in a level with such edges."""
+    for i in range(start, end):
+        slot_of[out[i]] = i
+    for j in range(count):
+        e = edges[j]
+        row = slot_of[flow_dst[e]]
+        won = rows[row, 0]
+        if _key(flow_class[e], flow_rel[e], id_rank[froms[j]]) < _key(
+                flow_class[won], flow_rel[won], id_rank[rows[row, 1]]):
+            rows[row, 0] = e
+            rows[row, 1] = froms[j]
+
+
 @njit(cache=True, nogil=True)
 def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group_min_up, id_rank,
          state, group_lost, frontier, max_depth, record, lost_out, deg_out, lost_depth, deg_depth,
@@ -169,16 +187,8 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
                 lose_f[again] = lose_f[j]
                 again += 1
         if again:
-            for i in range(start, n_lost):
-                slot_of[lost_out[i]] = i
-            for j in range(again):
-                e = lose_e[j]
-                row = slot_of[flow_dst[e]]
-                won = lost_rows[row, 0]
-                if _key(flow_class[e], flow_rel[e], id_rank[lose_f[j]]) < _key(
-                        flow_class[won], flow_rel[won], id_rank[lost_rows[row, 1]]):
-                    lost_rows[row, 0] = e
-                    lost_rows[row, 1] = lose_f[j]
+            _weigh_set_aside(lose_e, lose_f, again, lost_out, start, n_lost, lost_rows, slot_of,
+                             flow_dst, flow_class, flow_rel, id_rank)
         again = 0
         for j in range(n_pend):
             e = pend_e[j]
@@ -197,16 +207,8 @@ def walk(flow_ptr, flow_dst, flow_class, flow_rel, flow_group, group_size, group
                 pend_f[again] = pend_f[j]
                 again += 1
         if again:
-            for i in range(d_start, n_deg):
-                slot_of[deg_out[i]] = i
-            for j in range(again):
-                e = pend_e[j]
-                row = slot_of[flow_dst[e]]
-                won = deg_rows[row, 0]
-                if _key(flow_class[e], flow_rel[e], id_rank[pend_f[j]]) < _key(
-                        flow_class[won], flow_rel[won], id_rank[deg_rows[row, 1]]):
-                    deg_rows[row, 0] = e
-                    deg_rows[row, 1] = pend_f[j]
+            _weigh_set_aside(pend_e, pend_f, again, deg_out, d_start, n_deg, deg_rows, slot_of,
+                             flow_dst, flow_class, flow_rel, id_rank)
         for i in range(start, n_lost):
             state[lost_out[i]] = LOST
         for i in range(d_start, n_deg):
