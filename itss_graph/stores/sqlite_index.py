@@ -129,9 +129,9 @@ def _kept_props(store: SQLiteFile, types: list[str], keys: np.ndarray) -> tuple:
     rows = store.db.execute(INDEX_PROPS_SQL.format(types=", ".join("?" * len(types))), types).fetchall()
     if not rows or not len(keys):
         return kept_props([])
-    found = np.searchsorted(keys, np.fromiter((n for n, _ in rows), dtype=np.int64, count=len(rows)))
-    found = np.minimum(found, len(keys) - 1)
-    present = (keys[found] == [n for n, _ in rows]).tolist()
+    wanted = np.fromiter((n for n, _ in rows), dtype=np.int64, count=len(rows))
+    found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    present = (keys[found] == wanted).tolist()
     return kept_props([(pos, text) for pos, ok, (_, text) in zip(found.tolist(), present, rows) if ok])
 
 
