@@ -182,7 +182,7 @@ TYPECODES = {"<i8": "q", "<i4": "i", "<i2": "h", "|i1": "b", "|u1": "B"}
 def map_npy(path: str) -> tuple[mmap.mmap, int, str, int]:
     """A saved array memory-mapped read-only: (the map, data offset, element type as numpy
     writes it, item count). Reads the header itself: ``numpy.load(mmap_mode=...)`` parses it
-    with ``ast.literal_eval``, ~0.5 ms an array, ~10 ms for an index's 26. An empty file
+    with ``ast.literal_eval``: 7–8.5 ms for the 28 arrays of a 200k index, 2.4–3.3 ms this way. An empty file
     cannot be mapped (ValueError), nor can it be an index array."""
     with open(path, "rb") as file:
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
