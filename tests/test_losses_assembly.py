@@ -4,6 +4,8 @@
   with the kind the per-slot tuple named, also past 64 relation codes (two words);
 * ``with_new_spof`` (only losses some candidate takes down are looked through) equals
   ``_replace`` over every degraded loss;
+* the losses read from the closure index (``LossRows``) are built a block at a time when read,
+  and equal the losses read from the store;
 * the embedded store's ``names_and_props`` (each distinct properties text decoded once) equals
   the base method every store inherits (from ``get_cis``).
 """
@@ -102,3 +104,66 @@ def test_names_and_props_of_the_embedded_store_equal_the_base_method():
     for i, (_, props) in shared.items():  # equal properties: one dict
         by_text.setdefault(str(sorted(props.items())), set()).add(id(props))
     assert all(len(dicts) == 1 for dicts in by_text.values())
+
+
+def _powered_estate(tmp_path, servers: int):
+    """``servers`` servers, each powered by both of two PDUs (min_up 1)."""
+    from itss_graph.loading.load import load_inventory
+    from itss_graph.stores.sqlite import SQLiteStore
+
+    estate = tmp_path / "estate"
+    estate.mkdir()
+    ids = [f"server:s{k:03d}" for k in range(servers)]
+    (estate / "cis.csv").write_text("id,name,type,min_up\npdu:a,PDU A,pdu,\npdu:b,PDU B,pdu,\n"
+                                    + "".join(f"{i},Server {i[-3:]},server,1\n" for i in ids), encoding="utf-8")
+    (estate / "relations.csv").write_text("source,type,target\n" + "".join(
+        f"{i},POWERED_BY,pdu:a\n{i},POWERED_BY,pdu:b\n" for i in ids), encoding="utf-8")
+    store = SQLiteStore(tmp_path / "powered.db")
+    load_inventory([estate], store)
+    return store, ids
+
+
+def test_losses_from_the_index_are_built_when_read_and_equal_the_store_read_ones(tmp_path):
+    from itss_graph.engine.blast import BlastRadius
+    from itss_graph.engine.impact import impact_by_queries
+    from itss_graph.engine.loss_rows import BLOCK, LossRows, first_row_of, ids_and_effects
+    from itss_graph.render.impact import losses_text
+
+    store, ids = _powered_estate(tmp_path, 3 * BLOCK + 5)
+    store.index_after_edges = 0  # the index answers
+    result = impact(store, ["pdu:a"])
+    losses = redundancy_losses(store, result)
+    assert isinstance(losses, LossRows) and losses.built == 0
+    radius = BlastRadius(result, [], losses, True)
+    # what the table shows (a slice) builds those rows only, one row its block
+    text = losses_text(radius, limit=3)
+    assert text.count("lost 1 of 2 POWERED_BY providers (min_up 1): pdu:a; left: pdu:b") == 3
+    assert losses.built == 3
+    assert ids_and_effects(losses) == (ids, ["degraded"] * len(ids))
+    assert first_row_of(losses)[ids[-1]] == len(ids) - 1 and losses.built == 3
+    assert losses[-1].id == ids[-1] and losses.built == 3 + 5  # (the last, short block)
+    assert losses[BLOCK + 1].id == ids[BLOCK + 1] and losses.built == 3 + 5 + BLOCK
+    # every row, as the store-read path has them
+    read = redundancy_losses(store, impact_by_queries(store, ["pdu:a"]))
+    assert not isinstance(read, LossRows)
+    assert losses == read and read == losses and list(losses) == read
+    assert [g.name for g in losses] == [f"Server {i[-3:]}" for i in ids]
+    assert losses[5:8] == read[5:8] and losses[::-50] == read[::-50] and losses[8:5] == []
+
+
+def test_with_new_spof_replaces_only_the_rows_taken(tmp_path):
+    from itss_graph.engine.loss_rows import LossRows
+
+    from itss_graph.engine.loss_rows import BLOCK
+
+    store, ids = _powered_estate(tmp_path, 5 * BLOCK)
+    store.index_after_edges = 0
+    losses = redundancy_losses(store, impact(store, ["pdu:a"]))
+    found = NextFailures(takes={"pdu:b": {ids[7], ids[3 * BLOCK + 1]}}, candidates=1)
+    got = with_new_spof(losses, found)
+    # the blocks of the two rows taken were built to read them, no other
+    assert isinstance(got, LossRows) and got.built == losses.built == 2 * BLOCK
+    assert got == _replaced(list(losses), found)
+    assert [k for k, g in enumerate(got) if g.new_spof] == [7, 3 * BLOCK + 1]
+    assert got[7].new_spof == ("pdu:b",)
+    assert all(not g.new_spof for g in losses)  # the rows read were not changed in place

@@ -31,6 +31,7 @@ from functools import lru_cache
 from itss_graph.criticality import criticality_policy
 from itss_graph.engine.chains import LazyChain, materialise
 from itss_graph.engine.explain import GroupLoss, next_failures, redundancy_losses, with_new_spof
+from itss_graph.engine.loss_rows import ids_and_effects
 from itss_graph.engine.impact import impact
 from itss_graph.engine.props_memo import names_and_props
 from itss_graph.engine.reach_paths import PathTree, downstream_tree
@@ -157,7 +158,7 @@ class BlastRadius:
     def summary(self) -> dict:
         return {"down": len(self.down), "at_risk": len(self.at_risk),
                 "impacted_cis": len(self.impact.whole.columns),
-                "redundancy_lost": sum(g.effect == DEGRADED for g in self.losses),
+                "redundancy_lost": ids_and_effects(self.losses)[1].count(DEGRADED),
                 "next_failure_complete": self.next_failure_complete}
 
     def services_page(self, offset: int = 0, limit: int | None = None) -> list[AffectedService]:
@@ -205,7 +206,9 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     whole = result.whole
     columns = whole.columns
     losses = redundancy_losses(store, result, schema=schema)
-    weakened = sorted({g.id for g in losses if g.effect == DEGRADED})
+    loss_ids, loss_effects = ids_and_effects(losses)  # (the losses' other fields built when read)
+    degraded_rows = [k for k, effect in enumerate(loss_effects) if effect == DEGRADED]
+    weakened = sorted({loss_ids[k] for k in degraded_rows})
     is_weakened = set(weakened)
 
     # service id -> [status, depth, failed, chain, lost_redundancy_at] (AffectedService's fields)
@@ -245,7 +248,7 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     at_risk = [s for s, f in found.items() if f[0] == AT_RISK]
     # a redundancy group fails only when its members do: never a single point of failure
     groups = {name for name, ci_type in schema.ci_types.items() if ci_type.is_group}
-    left = sorted({c for g in losses if g.effect == DEGRADED for c in g.left})
+    left = sorted({c for k in degraded_rows for c in losses[k].left})
     candidates = [c for c, (ci_type, _) in store.headers(left).items() if ci_type not in groups]
     known = {i: key for i, _, _, key in impacted} if index is not None else {}  # keys are positions
     located = {**known, **below.positions}
@@ -391,5 +394,6 @@ def explain_ci(store: Store, radius: BlastRadius, ci_id: str) -> dict:
         chain = result.chain(ci_id)
     out["chain"] = chain
     on_chain = {step["id"] for step in chain} | {ci_id}
-    out["redundancy"] = [g.as_dict() for g in radius.losses if g.id in on_chain]
+    out["redundancy"] = [radius.losses[k].as_dict() for k, i in enumerate(ids_and_effects(radius.losses)[0])
+                         if i in on_chain]
     return out

@@ -28,6 +28,7 @@ from __future__ import annotations
 from itss_graph.engine.budget import UNLIMITED, EdgeBudget, small_first
 from itss_graph.engine.group_loss import GroupLoss, with_spof
 from itss_graph.engine.impact import further_losses, group_details
+from itss_graph.engine.loss_rows import LossRows
 from itss_graph.engine.result import GROUP, ImpactResult
 from itss_graph.schema import Schema, load_schema
 from itss_graph.semantics import DOWN, Rules
@@ -187,27 +188,35 @@ def _next_in_index(store: Store, index, closure, tried: list[str], targets: set[
         end += len(hit)
 
 
-def with_new_spof(losses: Sequence[GroupLoss], found: NextFailures) -> list[GroupLoss]:
+def with_new_spof(losses: Sequence[GroupLoss], found: NextFailures) -> Sequence[GroupLoss]:
     """The losses with, for degraded CIs, the members left whose failure takes them down.
 
     Only a degraded CI that some candidate takes down has members to look through (a group of
     a large closure can have thousands left, undecoded until then); every other loss is
-    returned as it is (its ``new_spof`` is empty already).
+    returned as it is (its ``new_spof`` is empty already). :class:`LossRows` stay so: the rows
+    not changed are still built only when read.
     """
     taken_by: dict[str, set[str]] = {}  # degraded CI -> candidates whose failure takes it down
     for candidate, hits in found.takes.items():
         for hit in hits:
             taken_by.setdefault(hit, set()).add(candidate)
+    if isinstance(losses, LossRows):  # its rows' new_spof are empty: only those taken change
+        rows = [k for k, ci in enumerate(losses.ids) if ci in taken_by]
+        return losses.replaced({k: _with_takers(losses[k], taken_by) for k in rows}) if rows else losses
     out = list(losses)
     # only the losses to change are looked at (a core switch's answer has 66k, a few taken)
     for k in [k for k, loss in enumerate(out) if loss.new_spof or loss.id in taken_by]:
-        loss = out[k]
-        takers = taken_by.get(loss.id) if loss.effect != DOWN else None
-        if not takers:
-            out[k] = loss if not loss.new_spof or loss.effect == DOWN else with_spof(loss, ())
-        else:
-            out[k] = with_spof(loss, tuple(c for c in loss.left if c in takers))
+        out[k] = _with_takers(out[k], taken_by)
     return out
+
+
+def _with_takers(loss: GroupLoss, taken_by: dict[str, set[str]]) -> GroupLoss:
+    """``loss`` with its members left that some candidate of ``taken_by`` takes down with it
+    (none for a CI that is down)."""
+    takers = taken_by.get(loss.id) if loss.effect != DOWN else None
+    if not takers:
+        return loss if not loss.new_spof or loss.effect == DOWN else with_spof(loss, ())
+    return with_spof(loss, tuple(c for c in loss.left if c in takers))
 
 
 __all__ = ["GroupLoss", "NextFailures", "lost_ids", "redundancy_losses", "next_failures", "with_new_spof"]

@@ -30,13 +30,14 @@ import numpy as np
 from itss_graph.engine.group_loss import MEMBER_PAGE, GroupLoss, Members
 from itss_graph.engine.closure_services import closure_of, impacted_positions
 from itss_graph.engine.indexed import LOST, distinct
+from itss_graph.engine.loss_rows import LossRows
 from itss_graph.engine.result import GROUP
 from itss_graph.semantics import DOWN
 from itss_graph.stores.base import INCOMING, OUTGOING
 from itss_graph.stores.graph_index import concat_ranges
 
 
-def losses_in_index(columns) -> list[GroupLoss]:
+def losses_in_index(columns) -> LossRows:
     """The redundancy losses of a whole answer whose columns are
     :class:`itss_graph.engine.indexed_impact.IndexedColumns` (same list, same order as the
     store-read path: lost first, then by depth, id, group text and group key)."""
@@ -84,22 +85,11 @@ def losses_in_index(columns) -> list[GroupLoss]:
         at_m, member, gone = at_m[first], member[first], gone[first]
     bounds = np.searchsorted(at_m, np.arange(len(slots) + 1))
     cuts = bounds[:-1] + np.bincount(at_m[gone], minlength=len(slots))
-    # the ids an answer names: the first MEMBER_PAGE of each part, decoded in one pass (the
-    # rest only if someone iterates over them: Members)
+    # the ids an answer names: the first MEMBER_PAGE of each part (the rest only if someone
+    # iterates over them: Members)
     part_starts = np.stack([bounds[:-1], cuts], axis=1).ravel()
     part_counts = np.stack([cuts - bounds[:-1], bounds[1:] - cuts], axis=1).ravel()
     shown = np.minimum(part_counts, MEMBER_PAGE)
-    # (the same few providers are lost by thousands of slots: each decoded once)
-    named, named_at = np.unique(member[concat_ranges(part_starts, shown)], return_inverse=True)
-    page_ids = tuple(np.array(index.ids_of(named), dtype=object)[named_at.reshape(-1)].tolist())
-    page_at = np.concatenate([[0], np.cumsum(shown)]).tolist()
-    # every part's page as a tuple, sliced in C; a Members for the few parts beyond a page (a
-    # Members each cost ~0.2 kB and ~1 us: 0.4 s and 100 MB for the 441k parts of a 1M core switch)
-    pages: list = list(map(page_ids.__getitem__, map(slice, page_at, page_at[1:])))
-    for part in np.flatnonzero(part_counts > MEMBER_PAGE).tolist():
-        start, count = int(part_starts[part]), int(part_counts[part])
-        pages[part] = Members(pages[part], count,
-                              lambda start=start, count=count: index.ids_of(member[start:start + count]))
 
     # each slot's relations and key, and its place in the order of the answer
     rel_names = index.rel_names
@@ -120,18 +110,44 @@ def losses_in_index(columns) -> list[GroupLoss]:
     depths = closure.depth[owners]
     order = np.lexsort((kind_rank[kind_of], index.id_rank[owners], depths, ~down))
 
-    # the answer's losses in its order (a core switch of a 200k estate loses 22k slots)
-    owner_ids, owner_names = index.ids_of(owners[order]), index.names_of(owners[order])
+    # the answer's losses in its order (a core switch of a 200k estate loses 22k slots): the
+    # ids and effects now, the rest of a row (name, members named) when read (LossRows)
+    owners, down, depths, kind_of = owners[order], down[order], depths[order], kind_of[order]
+    min_up = index.group_min_up[slots][order]
+    lost_parts = 2 * order  # each row's part of members lost; the part left follows it
     type_names = index.type_names
-    types = [type_names[t] for t in index.type_code[owners[order]].tolist()]
-    effects = [DOWN if d else "degraded" for d in down[order].tolist()]
-    kinds_in_order = [described[k] for k in kind_of[order].tolist()]
-    parts = order.tolist()
-    lost = [pages[2 * k] for k in parts]
-    left = [pages[2 * k + 1] for k in parts]
-    return [new_loss(GroupLoss, row) for row in zip(
-        owner_ids, types, owner_names, effects, depths[order].tolist(), *zip(*kinds_in_order),
-        index.group_min_up[slots][order].tolist(), lost, left, repeat(()))]
+
+    def build(start: int, stop: int) -> list[GroupLoss]:
+        at = slice(start, stop)
+        parts = np.stack([lost_parts[at], lost_parts[at] + 1], axis=1).ravel()
+        pages = member_pages(index, member, part_starts[parts], part_counts[parts], shown[parts])
+        return [new_loss(GroupLoss, row) for row in zip(
+            ids[at], [type_names[t] for t in index.type_code[owners[at]].tolist()], index.names_of(owners[at]),
+            effects[at], depths[at].tolist(), *zip(*[described[k] for k in kind_of[at].tolist()]),
+            min_up[at].tolist(), pages[0::2], pages[1::2], repeat(()))]
+
+    ids = index.ids_of(owners)
+    effects = [DOWN if d else "degraded" for d in down.tolist()]
+    return LossRows(ids, effects, build)
+
+
+def member_pages(index, member: np.ndarray, starts: np.ndarray, counts: np.ndarray,
+                 shown: np.ndarray) -> list:
+    """The members of parts (``member[starts[k]:starts[k] + counts[k]]``, in id order) as ids:
+    a tuple of the first ``shown[k]`` of each, decoded in one pass, or a :class:`Members` for a
+    part beyond a page."""
+    # (the same few providers are lost by thousands of slots: each decoded once)
+    named, named_at = np.unique(member[concat_ranges(starts, shown)], return_inverse=True)
+    page_ids = tuple(np.array(index.ids_of(named), dtype=object)[named_at.reshape(-1)].tolist())
+    page_at = np.concatenate([[0], np.cumsum(shown)]).tolist()
+    # every part's page as a tuple, sliced in C; a Members for the few parts beyond a page (a
+    # Members each cost ~0.2 kB and ~1 us: 0.4 s and 100 MB for the 441k parts of a 1M core switch)
+    pages: list = list(map(page_ids.__getitem__, map(slice, page_at, page_at[1:])))
+    for part in np.flatnonzero(counts > MEMBER_PAGE).tolist():
+        start, count = int(starts[part]), int(counts[part])
+        pages[part] = Members(pages[part], count,
+                              lambda start=start, count=count: index.ids_of(member[start:start + count]))
+    return pages
 
 
 def slot_kinds(rel_slot: np.ndarray, rel_code: np.ndarray, n_relations: int, group: np.ndarray,
@@ -200,4 +216,4 @@ def dense_ranks(values: np.ndarray) -> np.ndarray:
 
 new_loss = tuple.__new__  # a GroupLoss from its fields, no argument handling
 
-__all__ = ["dense_ranks", "distinct_ints", "losses_in_index", "slot_kinds"]
+__all__ = ["dense_ranks", "distinct_ints", "losses_in_index", "member_pages", "slot_kinds"]

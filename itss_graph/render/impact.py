@@ -16,6 +16,7 @@ from itertools import groupby
 
 from itss_graph.engine.blast import chain_text
 from itss_graph.engine.chains import materialise
+from itss_graph.engine.loss_rows import first_row_of, ids_and_effects
 from itss_graph.engine.result import ImpactResult
 from itss_graph.render.formats import to_json
 from itss_graph.render.table import render_table
@@ -87,15 +88,14 @@ def shown_service_rows(rows: list[list], headers: list[str] = SERVICE_HEADERS) -
 def why_lines(radius: "BlastRadius", limit: int = 0) -> list[str]:
     """One line per service: how the failure reaches it; for a service at risk, the redundancy
     it lost and the CIs whose next failure would take it down."""
-    losses = {}
-    for g in radius.losses:
-        losses.setdefault(g.id, g)
+    loss_at = first_row_of(radius.losses)  # (the losses' rows built only when shown)
     from itss_graph.i18n import _
 
     shown = radius.services_page(0, limit or None)  # their chains built together
     lines = []
     for s in shown:
-        loss = losses.get(s.lost_redundancy_at)
+        row = loss_at.get(s.lost_redundancy_at)
+        loss = radius.losses[row] if row is not None else None
         loss_text = f"{loss.id} {loss.reason(with_spof=False)}" if loss is not None else ""
         lines.append("  " + why_line(s.as_dict(), _("failed itself"), loss_text))
     if len(shown) < len(radius.services):
@@ -144,15 +144,14 @@ def services_panel(radius: "BlastRadius", lang: str = "en", limit: int = 50):
     from itss_graph.render.graphview import Panel
     from itss_graph.render.labels import word
 
-    losses = {}
-    for g in radius.losses:
-        losses.setdefault(g.id, g)
+    loss_at = first_row_of(radius.losses)  # (the losses' rows built only when shown)
 
     def label(s) -> str:
         return f"{s.id} {s.name}" + (f" ({word(s.criticality)})" if s.criticality else "")
 
     def at_risk_note(s) -> str:
-        loss = losses.get(s.lost_redundancy_at)
+        row = loss_at.get(s.lost_redundancy_at)
+        loss = radius.losses[row] if row is not None else None
         reason = f"{loss.id} {loss.reason(with_spof=False)}" if loss else ""
         nxt = (_("next failure that takes it down: {ids}").format(ids=", ".join(s.next_failure))
                if s.next_failure else _("no single next failure takes it down"))
@@ -178,7 +177,7 @@ def losses_text(radius: "BlastRadius", limit: int = 50) -> str:
     if not radius.losses:
         return ""
     shown = radius.losses[:limit] if limit else radius.losses
-    degraded = sum(g.effect != "down" for g in radius.losses)
+    degraded = sum(effect != "down" for effect in ids_and_effects(radius.losses)[1])
     out = [ngettext("Redundancy lost ({n} CI degraded, {lost} lost through a group):",
                     "Redundancy lost ({n} CIs degraded, {lost} lost through a group):", degraded).format(
         n=degraded, lost=len(radius.losses) - degraded)]
