@@ -126,7 +126,7 @@ def _powered_estate(tmp_path, servers: int):
 def test_losses_from_the_index_are_built_when_read_and_equal_the_store_read_ones(tmp_path):
     from itss_graph.engine.blast import BlastRadius
     from itss_graph.engine.impact import impact_by_queries
-    from itss_graph.engine.loss_rows import BLOCK, LossRows, first_row_of, ids_and_effects
+    from itss_graph.engine.loss_rows import BLOCK, LossRows, effects_of, first_row_of, ids_of
     from itss_graph.render.impact import losses_text
 
     store, ids = _powered_estate(tmp_path, 3 * BLOCK + 5)
@@ -139,7 +139,7 @@ def test_losses_from_the_index_are_built_when_read_and_equal_the_store_read_ones
     text = losses_text(radius, limit=3)
     assert text.count("lost 1 of 2 POWERED_BY providers (min_up 1): pdu:a; left: pdu:b") == 3
     assert losses.built == 3
-    assert ids_and_effects(losses) == (ids, ["degraded"] * len(ids))
+    assert (ids_of(losses), effects_of(losses)) == (ids, ["degraded"] * len(ids))
     assert first_row_of(losses)[ids[-1]] == len(ids) - 1 and losses.built == 3
     assert losses[-1].id == ids[-1] and losses.built == 3 + 5  # (the last, short block)
     assert losses[BLOCK + 1].id == ids[BLOCK + 1] and losses.built == 3 + 5 + BLOCK

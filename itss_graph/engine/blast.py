@@ -31,7 +31,7 @@ from functools import lru_cache
 from itss_graph.criticality import criticality_policy
 from itss_graph.engine.chains import LazyChain, materialise
 from itss_graph.engine.explain import GroupLoss, next_failures, redundancy_losses, with_new_spof
-from itss_graph.engine.loss_rows import ids_and_effects
+from itss_graph.engine.loss_rows import effects_of, ids_of
 from itss_graph.engine.impact import impact
 from itss_graph.engine.props_memo import names_and_props
 from itss_graph.engine.reach_paths import PathTree, downstream_tree
@@ -158,7 +158,7 @@ class BlastRadius:
     def summary(self) -> dict:
         return {"down": len(self.down), "at_risk": len(self.at_risk),
                 "impacted_cis": len(self.impact.whole.columns),
-                "redundancy_lost": ids_and_effects(self.losses)[1].count(DEGRADED),
+                "redundancy_lost": effects_of(self.losses).count(DEGRADED),
                 "next_failure_complete": self.next_failure_complete}
 
     def services_page(self, offset: int = 0, limit: int | None = None) -> list[AffectedService]:
@@ -206,9 +206,9 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     whole = result.whole
     columns = whole.columns
     losses = redundancy_losses(store, result, schema=schema)
-    loss_ids, loss_effects = ids_and_effects(losses)  # (the losses' other fields built when read)
-    degraded_rows = [k for k, effect in enumerate(loss_effects) if effect == DEGRADED]
-    weakened = sorted({loss_ids[k] for k in degraded_rows})
+    # (the losses' rows are built when read: only the degraded ones are)
+    degraded_rows = [k for k, effect in enumerate(effects_of(losses)) if effect == DEGRADED]
+    weakened = sorted({losses[k].id for k in degraded_rows})
     is_weakened = set(weakened)
 
     # service id -> [status, depth, failed, chain, lost_redundancy_at] (AffectedService's fields)
@@ -394,6 +394,5 @@ def explain_ci(store: Store, radius: BlastRadius, ci_id: str) -> dict:
         chain = result.chain(ci_id)
     out["chain"] = chain
     on_chain = {step["id"] for step in chain} | {ci_id}
-    out["redundancy"] = [radius.losses[k].as_dict() for k, i in enumerate(ids_and_effects(radius.losses)[0])
-                         if i in on_chain]
+    out["redundancy"] = [radius.losses[k].as_dict() for k, i in enumerate(ids_of(radius.losses)) if i in on_chain]
     return out

@@ -201,6 +201,8 @@ def with_new_spof(losses: Sequence[GroupLoss], found: NextFailures) -> Sequence[
         for hit in hits:
             taken_by.setdefault(hit, set()).add(candidate)
     if isinstance(losses, LossRows):  # its rows' new_spof are empty: only those taken change
+        if not taken_by:
+            return losses
         rows = [k for k, ci in enumerate(losses.ids) if ci in taken_by]
         return losses.replaced({k: _with_takers(losses[k], taken_by) for k in rows}) if rows else losses
     out = list(losses)

@@ -73,6 +73,16 @@ class IndexedColumns(ImpactColumns):
     def count_down(self) -> int:
         return int(np.count_nonzero(self._is_down))
 
+    def type_runs(self) -> list[tuple[str, int]]:
+        """:meth:`ImpactColumns.type_runs` counted in type codes (no type name per row)."""
+        codes = self._codes
+        if not len(codes):
+            return []
+        starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+        counts = np.diff(np.append(starts, len(codes)))
+        names = self._index.type_names
+        return [(names[c], n) for c, n in zip(codes[starts].tolist(), counts.tolist())]
+
     @cached_property
     def effects(self) -> list[str]:
         return ["down" if d else "degraded" for d in self._is_down.tolist()]

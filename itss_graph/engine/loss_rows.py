@@ -2,10 +2,11 @@
 
 A fan-in's answer loses redundancy in thousands of groups (5,927 for a 200k estate's DNS
 service), but a table names the first 50 and the engine asks only which CIs they belong to.
-:class:`LossRows` knows each row's CI id and effect at once and builds the full
-:class:`~itss_graph.engine.group_loss.GroupLoss` rows (the CI's name, the members named) a block
-of rows at a time, when one of them is read: decoding the names and member pages of every group
-cost ~20–40 ms of a cold fan-in question. Iterating over all rows builds the rest in one pass.
+:class:`LossRows` knows each row's effect at once, decodes the CIs' ids when first asked, and
+builds the full :class:`~itss_graph.engine.group_loss.GroupLoss` rows (the CI's name, the
+members named) when read: a slice's rows, or the block of rows around one row. Decoding the
+names and member pages of every group cost ~15–40 ms of a cold fan-in question. Iterating over
+all rows builds the rest in one pass.
 
 Example:
     >>> from itss_graph.engine.group_loss import group_loss
@@ -14,7 +15,7 @@ Example:
     ...     built.append((start, stop))
     ...     return [group_loss(f"ci{k}", "server", f"CI {k}", "degraded", 1, ("POWERED_BY",), "out",
     ...                        None, 1, ("pdu:a",), ("pdu:b",)) for k in range(start, stop)]
-    >>> rows = LossRows([f"ci{k}" for k in range(5)], ["degraded"] * 5, build, block=2)
+    >>> rows = LossRows(lambda: [f"ci{k}" for k in range(5)], ["degraded"] * 5, build, block=2)
     >>> len(rows), rows.ids[4], rows.built, built
     (5, 'ci4', 0, [])
     >>> rows[3].name, built
@@ -39,16 +40,26 @@ BLOCK = 64  # rows built together: a table's first page of 50 is one block
 
 
 class LossRows(SequenceABC):
-    """Losses in the answer's order: ``ids`` and ``effects`` (lists, one per row) at once, the
-    rows from ``build(start, stop)`` (the :class:`GroupLoss` of rows ``start`` to ``stop``,
-    excluded) when read. Equal to a list of the same losses."""
+    """Losses in the answer's order: ``effects`` (a list, one per row) at once, ``ids`` when
+    first read, the rows from ``build(start, stop)`` (the :class:`GroupLoss` of rows ``start``
+    to ``stop``, excluded) when read. Their ``new_spof`` are empty unless :meth:`replaced`.
+    Equal to a list of the same losses."""
 
-    __slots__ = ("ids", "effects", "_build", "_rows", "_block")
+    __slots__ = ("_ids", "effects", "_build", "_rows", "_block")
 
-    def __init__(self, ids: Sequence[str], effects: Sequence[str],
+    def __init__(self, ids: Sequence[str] | Callable[[], Sequence[str]], effects: Sequence[str],
                  build: Callable[[int, int], list[GroupLoss]], *, block: int = BLOCK):
-        self.ids, self.effects, self._build, self._block = ids, effects, build, block
-        self._rows: list = [None] * len(ids)
+        # ids: the list, or a function that decodes it (when first read)
+        self._ids, self.effects, self._build, self._block = ids, effects, build, block
+        self._rows: list = [None] * len(effects)
+
+    @property
+    def ids(self) -> Sequence[str]:
+        """Each row's CI id (decoded on first use: an answer whose services lost no redundancy
+        never asks)."""
+        if callable(self._ids):
+            self._ids = self._ids()
+        return self._ids
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -100,23 +111,32 @@ class LossRows(SequenceABC):
     def replaced(self, changes: dict[int, GroupLoss]) -> LossRows:
         """A copy with the rows of ``changes`` (row -> loss) replaced; the others still built
         when read."""
-        copy = LossRows(self.ids, self.effects, self._build, block=self._block)
+        copy = LossRows(self._ids, self.effects, self._build, block=self._block)
         copy._rows = list(self._rows)
         for k, loss in changes.items():
             copy._rows[k] = loss
         return copy
 
 
-def ids_and_effects(losses: Sequence[GroupLoss]) -> tuple[Sequence[str], Sequence[str]]:
-    """Each loss's CI id and effect, in order, without building :class:`LossRows`' rows.
+def ids_of(losses: Sequence[GroupLoss]) -> Sequence[str]:
+    """Each loss's CI id, in order, without building :class:`LossRows`' rows.
 
     >>> from itss_graph.engine.group_loss import group_loss
-    >>> ids_and_effects([group_loss("a", "server", "a", "down", 1, ("POWERED_BY",), "out", None, 1, (), ())])
-    (['a'], ['down'])
+    >>> ids_of([group_loss("a", "server", "a", "down", 1, ("POWERED_BY",), "out", None, 1, (), ())])
+    ['a']
     """
-    if isinstance(losses, LossRows):
-        return losses.ids, losses.effects
-    return [g.id for g in losses], [g.effect for g in losses]
+    return losses.ids if isinstance(losses, LossRows) else [g.id for g in losses]
+
+
+def effects_of(losses: Sequence[GroupLoss]) -> list[str]:
+    """Each loss's effect (``down`` or ``degraded``), in order, without building
+    :class:`LossRows`' rows.
+
+    >>> from itss_graph.engine.group_loss import group_loss
+    >>> effects_of([group_loss("a", "server", "a", "down", 1, ("POWERED_BY",), "out", None, 1, (), ())])
+    ['down']
+    """
+    return list(losses.effects) if isinstance(losses, LossRows) else [g.effect for g in losses]
 
 
 def first_row_of(losses: Sequence[GroupLoss]) -> dict[str, int]:
@@ -128,9 +148,9 @@ def first_row_of(losses: Sequence[GroupLoss]) -> dict[str, int]:
     {'a': 0, 'b': 1}
     """
     rows: dict[str, int] = {}
-    for k, ci in enumerate(ids_and_effects(losses)[0]):
+    for k, ci in enumerate(ids_of(losses)):
         rows.setdefault(ci, k)
     return rows
 
 
-__all__ = ["BLOCK", "LossRows", "first_row_of", "ids_and_effects"]
+__all__ = ["BLOCK", "LossRows", "effects_of", "first_row_of", "ids_of"]

@@ -111,7 +111,8 @@ def losses_in_index(columns) -> LossRows:
     order = np.lexsort((kind_rank[kind_of], index.id_rank[owners], depths, ~down))
 
     # the answer's losses in its order (a core switch of a 200k estate loses 22k slots): the
-    # ids and effects now, the rest of a row (name, members named) when read (LossRows)
+    # effects now, the CIs' ids when asked, the rest of a row (name, members named) when read
+    # (LossRows)
     owners, down, depths, kind_of = owners[order], down[order], depths[order], kind_of[order]
     min_up = index.group_min_up[slots][order]
     lost_parts = 2 * order  # each row's part of members lost; the part left follows it
@@ -122,13 +123,12 @@ def losses_in_index(columns) -> LossRows:
         parts = np.stack([lost_parts[at], lost_parts[at] + 1], axis=1).ravel()
         pages = member_pages(index, member, part_starts[parts], part_counts[parts], shown[parts])
         return [new_loss(GroupLoss, row) for row in zip(
-            ids[at], [type_names[t] for t in index.type_code[owners[at]].tolist()], index.names_of(owners[at]),
+            index.ids_of(owners[at]), [type_names[t] for t in index.type_code[owners[at]].tolist()], index.names_of(owners[at]),
             effects[at], depths[at].tolist(), *zip(*[described[k] for k in kind_of[at].tolist()]),
             min_up[at].tolist(), pages[0::2], pages[1::2], repeat(()))]
 
-    ids = index.ids_of(owners)
     effects = [DOWN if d else "degraded" for d in down.tolist()]
-    return LossRows(ids, effects, build)
+    return LossRows(lambda: index.ids_of(owners), effects, build)
 
 
 def member_pages(index, member: np.ndarray, starts: np.ndarray, counts: np.ndarray,

@@ -119,6 +119,17 @@ class ImpactColumns:
         """The rows ``start`` to ``stop`` (excluded), as :meth:`row` gives them."""
         return [self.row(k) for k in range(start, min(stop, len(self)))]
 
+    def type_runs(self) -> list[tuple[str, int]]:
+        """(type, how many rows) for each run of rows of one type, in row order (an answer's
+        rows come grouped by type).
+
+        >>> ImpactColumns(types=["vm", "vm", "server", "vm"]).type_runs()
+        [('vm', 2), ('server', 1), ('vm', 1)]
+        """
+        from itertools import groupby
+
+        return [(ci_type, sum(1 for _ in run)) for ci_type, run in groupby(self.types)]
+
     def leading(self, kinds) -> int:
         """How many rows, from the first, have a type among ``kinds`` (the services come first)."""
         n = 0

@@ -11,12 +11,9 @@ Example:
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import groupby
-
 from itss_graph.engine.blast import chain_text
 from itss_graph.engine.chains import materialise
-from itss_graph.engine.loss_rows import first_row_of, ids_and_effects
+from itss_graph.engine.loss_rows import effects_of, first_row_of
 from itss_graph.engine.result import ImpactResult
 from itss_graph.render.formats import to_json
 from itss_graph.render.table import render_table
@@ -88,10 +85,11 @@ def shown_service_rows(rows: list[list], headers: list[str] = SERVICE_HEADERS) -
 def why_lines(radius: "BlastRadius", limit: int = 0) -> list[str]:
     """One line per service: how the failure reaches it; for a service at risk, the redundancy
     it lost and the CIs whose next failure would take it down."""
-    loss_at = first_row_of(radius.losses)  # (the losses' rows built only when shown)
     from itss_graph.i18n import _
 
     shown = radius.services_page(0, limit or None)  # their chains built together
+    # (the losses' ids read, and their rows built, only for a service at risk shown)
+    loss_at = first_row_of(radius.losses) if any(s.lost_redundancy_at for s in shown) else {}
     lines = []
     for s in shown:
         row = loss_at.get(s.lost_redundancy_at)
@@ -144,7 +142,8 @@ def services_panel(radius: "BlastRadius", lang: str = "en", limit: int = 50):
     from itss_graph.render.graphview import Panel
     from itss_graph.render.labels import word
 
-    loss_at = first_row_of(radius.losses)  # (the losses' rows built only when shown)
+    # (the losses' ids read, and their rows built, only for a service at risk shown)
+    loss_at = first_row_of(radius.losses) if radius.at_risk else {}
 
     def label(s) -> str:
         return f"{s.id} {s.name}" + (f" ({word(s.criticality)})" if s.criticality else "")
@@ -177,7 +176,7 @@ def losses_text(radius: "BlastRadius", limit: int = 50) -> str:
     if not radius.losses:
         return ""
     shown = radius.losses[:limit] if limit else radius.losses
-    degraded = sum(effect != "down" for effect in ids_and_effects(radius.losses)[1])
+    degraded = sum(effect != "down" for effect in effects_of(radius.losses))
     out = [ngettext("Redundancy lost ({n} CI degraded, {lost} lost through a group):",
                     "Redundancy lost ({n} CIs degraded, {lost} lost through a group):", degraded).format(
         n=degraded, lost=len(radius.losses) - degraded)]
@@ -268,8 +267,7 @@ def impact_table(result: ImpactResult, limit: int = 50, radius: "BlastRadius | N
     columns = result.columns
     start = 0
     headers = [_("id"), _("name"), _("effect"), _("depth"), _("via"), _("from")]
-    for ci_type, group in groupby(columns.types):
-        count = sum(1 for _k in group)
+    for ci_type, count in columns.type_runs():
         shown = range(start, start + (count if not limit else min(count, limit)))
         lines.append("")
         lines.append(f"{type_label(ci_type)} ({count})")
@@ -288,10 +286,10 @@ def _counted(result: ImpactResult) -> str:
 
     if not len(result.columns) and not result.beyond_depth:
         return _("Nothing else is impacted.")
-    effects = Counter(result.columns.effects)
+    down = result.columns.count_down()
     text = ngettext("{n} CI impacted ({down} down, {degraded} degraded)",
                     "{n} CIs impacted ({down} down, {degraded} degraded)", len(result.columns)).format(
-        n=len(result.columns), down=effects["down"], degraded=effects["degraded"])
+        n=len(result.columns), down=down, degraded=len(result.columns) - down)
     if result.max_depth is not None:
         text += ngettext(" within depth {depth}; {n} more CI beyond it (effects are those of the whole failure)",
                          " within depth {depth}; {n} more CIs beyond it (effects are those of the whole failure)",
