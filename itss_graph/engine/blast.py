@@ -31,7 +31,7 @@ from functools import lru_cache
 from itss_graph.criticality import criticality_policy
 from itss_graph.engine.chains import LazyChain, materialise
 from itss_graph.engine.explain import GroupLoss, next_failures, redundancy_losses, with_new_spof
-from itss_graph.engine.loss_rows import effects_of, ids_of
+from itss_graph.engine.loss_rows import effects_of, ids_of, rows_of
 from itss_graph.engine.impact import impact
 from itss_graph.engine.props_memo import names_and_props
 from itss_graph.engine.reach_paths import PathTree, downstream_tree
@@ -208,7 +208,8 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     losses = redundancy_losses(store, result, schema=schema)
     # (the losses' rows are built when read: only the degraded ones are)
     degraded_rows = [k for k, effect in enumerate(effects_of(losses)) if effect == DEGRADED]
-    weakened = sorted({losses[k].id for k in degraded_rows})
+    degraded = rows_of(losses, degraded_rows)
+    weakened = sorted({g.id for g in degraded})
     is_weakened = set(weakened)
 
     # service id -> [status, depth, failed, chain, lost_redundancy_at] (AffectedService's fields)
@@ -248,7 +249,7 @@ def assess(store: Store, result: ImpactResult, *, schema: Schema | None = None) 
     at_risk = [s for s, f in found.items() if f[0] == AT_RISK]
     # a redundancy group fails only when its members do: never a single point of failure
     groups = {name for name, ci_type in schema.ci_types.items() if ci_type.is_group}
-    left = sorted({c for k in degraded_rows for c in losses[k].left})
+    left = sorted({c for g in degraded for c in g.left})
     candidates = [c for c, (ci_type, _) in store.headers(left).items() if ci_type not in groups]
     known = {i: key for i, _, _, key in impacted} if index is not None else {}  # keys are positions
     located = {**known, **below.positions}
@@ -394,5 +395,6 @@ def explain_ci(store: Store, radius: BlastRadius, ci_id: str) -> dict:
         chain = result.chain(ci_id)
     out["chain"] = chain
     on_chain = {step["id"] for step in chain} | {ci_id}
-    out["redundancy"] = [radius.losses[k].as_dict() for k, i in enumerate(ids_of(radius.losses)) if i in on_chain]
+    out["redundancy"] = [g.as_dict() for g in rows_of(radius.losses, [k for k, i in enumerate(ids_of(radius.losses))
+                                                                        if i in on_chain])]
     return out

@@ -204,7 +204,7 @@ def with_new_spof(losses: Sequence[GroupLoss], found: NextFailures) -> Sequence[
         if not taken_by:
             return losses
         rows = [k for k, ci in enumerate(losses.ids) if ci in taken_by]
-        return losses.replaced({k: _with_takers(losses[k], taken_by) for k in rows}) if rows else losses
+        return losses.replaced({k: _with_takers(loss, taken_by) for k, loss in zip(rows, losses.rows_at(rows))})
     out = list(losses)
     # only the losses to change are looked at (a core switch's answer has 66k, a few taken)
     for k in [k for k, loss in enumerate(out) if loss.new_spof or loss.id in taken_by]:

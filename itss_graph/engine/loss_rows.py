@@ -72,12 +72,14 @@ class LossRows(SequenceABC):
     def _built(self, start: int, stop: int) -> list:
         """Rows ``start`` to ``stop`` built (those not built yet, in one call), in place."""
         rows = self._rows
-        missing = [k for k in range(start, stop) if rows[k] is None]
-        if missing:
-            first, last = missing[0], missing[-1] + 1
-            for k, row in zip(range(first, last), self._build(first, last)):
-                if rows[k] is None:  # (a row replaced by :meth:`replaced` stays as replaced)
-                    rows[k] = row
+        try:
+            first = rows.index(None, start, stop)
+        except ValueError:
+            return rows  # all built already
+        last = next(k for k in range(stop - 1, first - 1, -1) if rows[k] is None) + 1
+        for k, row in zip(range(first, last), self._build(first, last)):
+            if rows[k] is None:  # (a row replaced by :meth:`replaced` stays as replaced)
+                rows[k] = row
         return rows
 
     def __getitem__(self, k):
@@ -88,12 +90,37 @@ class LossRows(SequenceABC):
                 return []
             low, high = (start, stop) if step > 0 else (stop + 1, start + 1)
             return self._built(low, high)[k]
-        if k < 0:
-            k += n
-        if not 0 <= k < n:
-            raise IndexError("loss row out of range")
+        row = self._rows[k]  # (IndexError as a list's)
+        if row is not None:
+            return row
+        k %= n
         start = k - k % self._block
         return self._built(start, min(start + self._block, n))[k]
+
+    def rows_at(self, ks: Sequence[int]) -> list[GroupLoss]:
+        """The rows ``ks`` (ascending), the blocks they fall in built together: one call for
+        a run of neighbouring blocks (a core switch's 21k degraded rows are one run).
+
+        >>> from itss_graph.engine.group_loss import group_loss
+        >>> built = []
+        >>> def build(start, stop):
+        ...     built.append((start, stop))
+        ...     return [group_loss(f"ci{k}", "server", "", "down", 1, ("POWERED_BY",), "out", None, 1, (), ())
+        ...             for k in range(start, stop)]
+        >>> [g.id for g in LossRows(lambda: [], ["down"] * 9, build, block=2).rows_at([0, 3, 8])], built
+        (['ci0', 'ci3', 'ci8'], [(0, 4), (8, 9)])
+        """
+        n, block = len(self._rows), self._block
+        runs: list[list[int]] = []  # [first block, last block] of each run of touched blocks
+        for b in sorted({k // block for k in ks}):
+            if runs and runs[-1][1] == b - 1:
+                runs[-1][1] = b
+            else:
+                runs.append([b, b])
+        for first, last in runs:
+            self._built(first * block, min((last + 1) * block, n))
+        rows = self._rows
+        return [rows[k] for k in ks]
 
     def __iter__(self):
         return iter(self._built(0, len(self._rows)))
@@ -139,6 +166,17 @@ def effects_of(losses: Sequence[GroupLoss]) -> list[str]:
     return list(losses.effects) if isinstance(losses, LossRows) else [g.effect for g in losses]
 
 
+def rows_of(losses: Sequence[GroupLoss], ks: Sequence[int]) -> list[GroupLoss]:
+    """The losses at rows ``ks`` (ascending), built together when they are :class:`LossRows`.
+
+    >>> from itss_graph.engine.group_loss import group_loss
+    >>> rows_of([group_loss(i, "server", i, "down", 1, ("POWERED_BY",), "out", None, 1, (), ())
+    ...          for i in "abc"], [0, 2])[1].id
+    'c'
+    """
+    return losses.rows_at(ks) if isinstance(losses, LossRows) else [losses[k] for k in ks]
+
+
 def first_row_of(losses: Sequence[GroupLoss]) -> dict[str, int]:
     """The row of each CI's first loss (a CI can lose redundancy in several groups).
 
@@ -153,4 +191,4 @@ def first_row_of(losses: Sequence[GroupLoss]) -> dict[str, int]:
     return rows
 
 
-__all__ = ["BLOCK", "LossRows", "effects_of", "first_row_of", "ids_of"]
+__all__ = ["BLOCK", "LossRows", "effects_of", "first_row_of", "ids_of", "rows_of"]
