@@ -20,10 +20,18 @@ from itss_graph.loading.example import example_store
 
 _RUN = """
 import atexit, json, sys
+import itss_graph.cli.main as entry
 from itss_graph.cli.{module} import main
 marker, args = sys.argv[1], json.loads(sys.argv[2])
 sys.argv = ["itss", *args]
-atexit.register(lambda: open(marker, "w").write("click" if "click" in sys.modules else "plain"))
+def mark():
+    open(marker, "w").write("click" if "click" in sys.modules else "plain")
+atexit.register(mark)
+ends = entry.end_cold_process
+def end():  # a plain answer ends the process without atexit's work: mark first
+    mark()
+    ends()
+entry.end_cold_process = end
 main()
 """
 

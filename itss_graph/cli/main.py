@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> None:
         from itss_graph.cli.plain import answer
 
         if answer(args):
+            if argv is None:
+                end_cold_process()
             return
     finally:
         if enabled:
@@ -48,6 +50,23 @@ def main(argv: list[str] | None = None) -> None:
     from itss_graph.cli.app import main as click_main
 
     click_main(argv)
+
+
+def end_cold_process() -> None:
+    """End a cold process whose plain answer is written, without the interpreter's teardown.
+
+    Python's exit frees every module and object one by one (~20 ms of CPU after a 26k-CI
+    answer, ~10% of the whole process) and nothing of it is needed: the plain path has closed
+    its store, written and flushed its answer, and leaves no thread, temporary file or atexit
+    work behind. Standard output and error are flushed once more; if that fails (a reader that
+    went away), the interpreter's own exit reports it as it always does.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(0)
 
 
 def __getattr__(name: str):
