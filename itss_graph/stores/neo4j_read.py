@@ -92,6 +92,11 @@ YIELD ids RETURN ids"""
 NEO4J_PATHS_PROCEDURE = """CALL itss.paths($ids, $incoming, $outgoing, $only_types)
 YIELD ids, types, names, vias, froms RETURN ids, types, names, vias, froms"""
 
+# NEO4J_PROVIDERS answered from the server's snapshot of the graph (one flat record)
+NEO4J_PROVIDERS_PROCEDURE = """CALL itss.providers($ids, $outgoing, $incoming)
+YIELD ids, minUps, edgeCis, edgeOut, types, others, groups, edgeMinUps
+RETURN ids, minUps, edgeCis, edgeOut, types, others, groups, edgeMinUps"""
+
 NEO4J_FURTHER_PROCEDURE = """CALL itss.further($lost, $candidates, $targets, $toward_source, $toward_target)
 YIELD candidates, takes RETURN candidates, takes"""
 
@@ -336,6 +341,14 @@ def provider_edges(store: Neo4jReads, ids: Sequence[str], outgoing: Sequence[str
     into: list[Edge] = []
     min_ups: dict[str, int] = {}
     if not ids:
+        return out, into, min_ups
+    rows = call_procedure(store, "itss.providers", NEO4J_PROVIDERS_PROCEDURE, ids=list(ids),
+                          outgoing=list(outgoing), incoming=list(incoming))
+    if rows:  # from the server's snapshot: no row when it cannot answer (then the Cypher below)
+        [(found, values, at, starts, types, others, groups, texts)] = rows
+        for k, start, t, o, g, m in zip(at, starts, types, others, groups, texts):
+            (out if start else into).append((found[k], t, o, g or None, int_or_none(m or None)))
+        min_ups.update((i, min_up_of({"min_up": v})) for i, v in zip(found, values))
         return out, into, min_ups
     params = {"outgoing": list(outgoing), "incoming": list(incoming)}
     for records in _batched_reads(store, NEO4J_PROVIDERS, list(ids), params):
