@@ -288,6 +288,24 @@ def call_procedure(store: Neo4jReads, name: str, query: str, **params) -> list[t
         return None
 
 
+NEO4J_SNAPSHOT_PROCEDURE = "CALL itss.snapshot() YIELD nodes, relationships RETURN nodes, relationships"
+
+
+def warm_snapshot(store: Neo4jReads) -> tuple[int, int] | None:
+    """Have the server build the snapshot of the graph its procedures walk (``itss.snapshot``)
+    now, after a load, so the first question does not pay the build (seconds at 200k CIs on a
+    fresh server, docs/scaling.md §4). (nodes, relationships) of it, or None when the server has
+    no such procedure or does not keep one for this caller. Only speed depends on it: errors
+    are the next question's to meet."""
+    from neo4j.exceptions import Neo4jError
+
+    try:
+        rows = call_procedure(store, "itss.snapshot", NEO4J_SNAPSHOT_PROCEDURE)
+    except Neo4jError:
+        return None
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
 def edges_with_groups(store: Neo4jReads, ids: Sequence[str], direction: str,
                       rel_types: Sequence[str]) -> list[Edge]:
     if not ids or not rel_types:

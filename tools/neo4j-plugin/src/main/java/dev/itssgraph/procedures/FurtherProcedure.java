@@ -96,8 +96,7 @@ public class FurtherProcedure {
         Further out = new Further();
         for (String id : candidateIds) {
             List<String> takes = new ArrayList<>();
-            Node node = tx.findNode(Steps.CI, "id", id);
-            int c = node == null ? -1 : g.index(node);
+            int c = g.indexOf(id);
             if (c >= 0 && !lost[c]) {  // a CI that ends no relationship takes nothing down
                 walk.lostWith(lost, c).forEach(m -> {
                     if (m != c && targets[m]) {
@@ -114,8 +113,7 @@ public class FurtherProcedure {
     private boolean[] indexes(Snapshot g, List<String> ids) {
         boolean[] out = new boolean[g.nodes];
         for (String id : ids) {
-            Node node = tx.findNode(Steps.CI, "id", id);
-            int c = node == null ? -1 : g.index(node);
+            int c = g.indexOf(id);
             if (c >= 0) {
                 out[c] = true;
             }

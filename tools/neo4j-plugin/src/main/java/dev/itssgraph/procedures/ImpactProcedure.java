@@ -35,6 +35,12 @@ import org.neo4j.procedure.Procedure;
  * the caller (the ontology), never from this code.
  *
  * <p>The answer is one record of parallel lists, unordered: the client sorts it.
+ *
+ * <p>Where it walks: over the kept {@link Snapshot} of the graph ({@link SnapshotWalk}, the same
+ * levels on primitive arrays) when the caller may be answered from it, otherwise over the store
+ * ({@link Walk}, which the snapshot walk is held to by tests; {@code snapshot} false forces it).
+ * On the foreign 200k estate's core switch (57k CIs reached) the store walk took ~0.3 s of server
+ * CPU warm (1.2 s on a fresh JVM), the snapshot walk and its answer ~0.1 s.
  */
 public class ImpactProcedure {
 
@@ -98,8 +104,7 @@ public class ImpactProcedure {
             if (graph != null) {
                 SnapshotWalk walk = new SnapshotWalk(graph, source, target);
                 for (String id : failedIds) {
-                    Node node = tx.findNode(Steps.CI, "id", id);
-                    int c = node == null ? -1 : graph.index(node);
+                    int c = graph.indexOf(id);
                     if (c >= 0) {
                         walk.fail(c);  // a CI that ends no relationship reaches nothing
                     }

@@ -148,8 +148,7 @@ public class PathsProcedure {
         long[] parent = new long[g.nodes];  // 0: not reached, none: a start CI, else rank pair + 1
         IntArrayList frontier = new IntArrayList();
         for (String id : startIds) {
-            Node node = tx.findNode(Steps.CI, "id", id);
-            int c = node == null ? -1 : g.index(node);
+            int c = g.indexOf(id);
             if (c >= 0 && parent[c] == 0) {  // a CI that ends no relationship reaches nothing
                 parent[c] = none;
                 frontier.add(c);

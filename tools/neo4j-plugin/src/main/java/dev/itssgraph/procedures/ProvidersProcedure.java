@@ -65,17 +65,17 @@ public class ProvidersProcedure {
         boolean[] incoming = types(g, incomingTypes);
         Providers out = new Providers();
         for (String id : ids) {
-            Node node = tx.findNode(Steps.CI, "id", id);
-            if (node == null) {
+            int c = g.indexOf(id);
+            if (c < 0) {  // a CI that ends no relationship (or none): read from the store
+                Node node = tx.findNode(Steps.CI, "id", id);
+                if (node != null) {
+                    out.ids.add(id);
+                    out.minUps.add(node.getProperty("min_up", null));
+                }
                 continue;
             }
             long position = out.ids.size();
             out.ids.add(id);
-            int c = g.index(node);
-            if (c < 0) {  // ends no relationship
-                out.minUps.add(node.getProperty("min_up", null));
-                continue;
-            }
             out.minUps.add(g.minUpValue.get(c));
             for (int h = g.offsets[c], end = g.offsets[c + 1]; h < end; h++) {
                 int o = g.other[h];

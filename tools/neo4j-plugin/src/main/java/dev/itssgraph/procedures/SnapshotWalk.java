@@ -16,9 +16,9 @@ import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
  *
  * <p>A cause (class, relation, from id) is one long that orders as the tuple does: the class in
  * the top bits, then the relation type's rank and the from CI's id rank in code-point order.
- * A redundancy group of CI c is the long {@code c << 32 | key}: key {@code group << 1 | 1} for a
- * {@code redundancy_group} property, {@code (type << 1 | cIsSource) << 1} for a redundant relation
- * type grouped by direction.
+ * A redundancy group of CI c is the long {@code c << 32 | key}: key {@code group << 2 | 1} for a
+ * {@code redundancy_group} property, {@code (type << 1 | cIsSource) << 2 | 2} for a redundant
+ * relation type grouped by direction (never 0, which means no group).
  */
 final class SnapshotWalk {
 
@@ -79,9 +79,9 @@ final class SnapshotWalk {
     /** The group key of a relation of type with this effect on c, or NO_KEY (groupKey's rules). */
     private int groupKey(byte effect, int type, boolean cIsSource, int attr) {
         if (g.groupOf[attr] != 0) {
-            return (effect == DOWN || effect == REDUNDANT) ? g.groupOf[attr] << 1 | 1 : NO_KEY;
+            return (effect == DOWN || effect == REDUNDANT) ? g.groupOf[attr] << 2 | 1 : NO_KEY;
         }
-        return effect == REDUNDANT ? (type << 1 | (cIsSource ? 1 : 0)) << 1 : NO_KEY;
+        return effect == REDUNDANT ? (type << 1 | (cIsSource ? 1 : 0)) << 2 | 2 : NO_KEY;
     }
 
     void run(long maxDepth) {
