@@ -366,3 +366,19 @@ def test_a_load_leaves_the_snapshot_built(neo4j_server, neo4j_driver, tmp_path):
     assert done.returncode == 0, done.stderr
     transaction, found, relationships, built = _snapshot(neo4j_driver)
     assert (found, relationships, built) == (3, 2, False)  # kept since the load's last write
+
+
+def test_a_graph_the_snapshot_cannot_hold_is_walked_from_the_store(neo4j_store, neo4j_driver, tmp_path):
+    """A node without a string ``id`` at the end of a relationship (not a CI ITSS Graph loaded)
+    cannot be held by the snapshot: no snapshot is kept, and the walks answer from the store."""
+    nodes = [("a", "server", "", ""), ("b", "vm", "", ""), ("c", "application", "", "")]
+    edges = {("b", "RUNS_ON", "a"): ("", ""), ("c", "RUNS_ON", "b"): ("", "")}
+    load_inventory([_write(tmp_path / "in", nodes, edges)], neo4j_store)
+    assert _snapshot(neo4j_driver) is not None
+    neo4j_driver.execute_query("CREATE (:Other {id: 7})-[:RUNS_ON]->(:Other)")
+    assert _snapshot(neo4j_driver) is None
+    assert _snapshot(neo4j_driver) is None  # remembered until the next write
+    every = ["a", "b", "c"]
+    from_store = _walks(neo4j_driver, ["a"], None, every, snapshot=False)
+    assert _walks(neo4j_driver, ["a"], None, every, snapshot=True) == from_store
+    assert [row[0] for row in from_store[0]] == ["b", "c"]

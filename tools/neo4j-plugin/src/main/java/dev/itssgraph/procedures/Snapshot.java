@@ -25,8 +25,9 @@ import org.neo4j.storageengine.api.TransactionIdStore;
  * A compact, immutable copy of the graph the walks cross, kept between calls: every node that
  * ends a relationship (dense index, its ITSS id, type, name and min_up) and every relationship
  * (both ends' adjacency in CSR form: other end, type, direction, redundancy group and min_up),
- * all in primitive arrays. {@code itss.impact} walks it instead of the store: a walk over 57k
- * CIs then reads no record of the store (measured in docs/scaling.md).
+ * all in primitive arrays. {@code itss.impact}, {@code itss.paths}, {@code itss.further} and
+ * {@code itss.providers} read it instead of the store: a walk over 57k CIs then reads no record
+ * of the store (measured in docs/scaling.md).
  *
  * <p><b>Never stale.</b> A snapshot is keyed by its database (name and id) and by the id of the
  * last transaction closed (applied) when it was built; a call uses it only when that id is still
@@ -35,16 +36,17 @@ import org.neo4j.storageengine.api.TransactionIdStore;
  * have read those writes in passing too) and not kept. A caller whose own transaction has
  * uncommitted changes, or who may not read the whole graph (fine-grained privileges), is answered
  * from the store ({@link #usable}), as is a graph the arrays cannot hold exactly ({@link
- * Unsupported}: a node without a string {@code id}, a non-string type or name, a list-valued
- * redundancy group) — the answers are then the ones the store walk gives.
+ * Unsupported}: a node that ends a relationship without a string {@code id}, a non-string type
+ * or name, a list-valued {@code redundancy_group} or relation {@code min_up}) — the answers are
+ * then the ones the store walk gives.
  *
  * <p><b>Memory</b> (one snapshot per database; the previous one is dropped before a rebuild):
- * per node 54 bytes plus its id's and name's UTF-8 length (internal id → index map about 24;
- * CSR offset, id rank and its inverse, min_up, type code, id and name offsets: 4 each; two
- * flags), plus ~48 for a node with a min_up property; per relationship 24 bytes (each end:
+ * per node 30 bytes plus its id's and name's UTF-8 length (CSR offset, id rank and its inverse,
+ * min_up, type code, id and name offsets: 4 each; two flags), plus ~48 for a node with a
+ * min_up property; per relationship 24 bytes (each end:
  * other end, type and direction, group attributes: 4 bytes each); the group attributes and
  * relation type tables are per distinct value. Foreign 200k: 199,488 nodes, 580,926
- * relationships, 31.6 MB. {@link #bytes} gives the figure of a built snapshot. A walk over it
+ * relationships, 26.8 MB. {@link #bytes} gives the figure of a built snapshot. A walk over it
  * allocates per node of the snapshot 29 bytes ({@code itss.impact}), 17 ({@code itss.paths}),
  * 2 ({@code itss.further}), per concurrent call.
  *
@@ -65,6 +67,9 @@ final class Snapshot {
 
     private static final Map<String, Snapshot> CACHE = new ConcurrentHashMap<>();
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+    /** Per database, "databaseId:transaction" of a graph found Unsupported: not scanned again
+     * until the next write. */
+    private static final Map<String, String> REFUSED = new ConcurrentHashMap<>();
     /** Set when this server's internals are not what the snapshot needs: walks use the store. */
     private static volatile boolean disabled;
 
@@ -75,8 +80,6 @@ final class Snapshot {
     final long transaction;
     final int nodes;
     final int relationships;
-    /** Internal node id → dense index. */
-    final LongIntHashMap indexOf;
     /** CSR: the half-edges of node i are [offsets[i], offsets[i + 1]). */
     final int[] offsets;
     final int[] other;
@@ -114,9 +117,8 @@ final class Snapshot {
     private Snapshot(UUID databaseId, long transaction, Builder b) {
         this.databaseId = databaseId;
         this.transaction = transaction;
-        this.nodes = b.nodeIds.size();
+        this.nodes = b.idStrings.size();
         this.relationships = b.starts.size();
-        this.indexOf = b.indexOf;
         this.relNames = b.relNames.toArray(new String[0]);
         this.relRank = ranks(relNames);
         this.typeNames = b.typeNames.toArray(new String[0]);
@@ -169,12 +171,12 @@ final class Snapshot {
         }
     }
 
-    /** Heap held by this snapshot's arrays (the id map estimated at its capacity). */
+    /** Heap held by this snapshot's arrays and tables (boxed min_up values estimated). */
     long bytes() {
         long ints = offsets.length + 3L * other.length + groupOf.length + edgeMinUpOf.length
                 + relRank.length + idRank.length + byIdRank.length + nodeMinUp.length + typeOf.length
                 + idOffsets.length + nameOffsets.length;
-        return 4 * ints + idBytes.length + nameBytes.length + nameNull.length + isCI.length + 24L * nodes
+        return 4 * ints + idBytes.length + nameBytes.length + nameNull.length + isCI.length
                 + 48L * minUpValue.size() + 24L * minUpTextOf.length;
     }
 
@@ -297,6 +299,9 @@ final class Snapshot {
         if (kept != null && kept.transaction == before && kept.databaseId.equals(id)) {
             return new Found(kept, false);
         }
+        if ((id + ":" + before).equals(REFUSED.get(name))) {
+            return new Found(null, false);
+        }
         synchronized (LOCKS.computeIfAbsent(name, k -> new Object())) {
             kept = CACHE.get(name);
             before = lastClosed(db);
@@ -308,6 +313,9 @@ final class Snapshot {
             try {
                 built = build(tx, id, before);
             } catch (Unsupported e) {
+                if (lastClosed(db) == before) {
+                    REFUSED.put(name, id + ":" + before);
+                }
                 return new Found(null, true);
             }
             if (lastClosed(db) == before) {
@@ -317,10 +325,6 @@ final class Snapshot {
         }
     }
 
-    /** Drop every kept snapshot (the next call builds anew). */
-    static void clear() {
-        CACHE.clear();
-    }
 
     // -- building ----------------------------------------------------------------------------
 
@@ -338,7 +342,6 @@ final class Snapshot {
     /** Growable columns filled while the store is scanned. */
     private static final class Builder {
         final LongIntHashMap indexOf = new LongIntHashMap();
-        final IntArrayList nodeIds = new IntArrayList();
         final java.util.List<String> idStrings = new java.util.ArrayList<>();
         final Text ids = new Text();
         final Text names = new Text();
@@ -369,9 +372,8 @@ final class Snapshot {
             if (index >= 0) {
                 return index;
             }
-            index = nodeIds.size();
+            index = idStrings.size();
             indexOf.put(key, index);
-            nodeIds.add(index);
             Map<String, Object> props = node.getProperties(NODE_KEYS);
             if (!(props.get("id") instanceof String id)) {
                 throw new Unsupported("a node without a string id");
