@@ -364,9 +364,11 @@ def provider_edges(store: Neo4jReads, ids: Sequence[str], outgoing: Sequence[str
                           outgoing=list(outgoing), incoming=list(incoming))
     if rows:  # from the server's snapshot: no row when it cannot answer (then the Cypher below)
         [(found, values, at, starts, types, others, groups, texts)] = rows
+        add_out, add_in = out.append, into.append  # 122k relations for a core switch's 22k CIs
         for k, start, t, o, g, m in zip(at, starts, types, others, groups, texts):
-            (out if start else into).append((found[k], t, o, g or None, int_or_none(m or None)))
-        min_ups.update((i, min_up_of({"min_up": v})) for i, v in zip(found, values))
+            (add_out if start else add_in)((found[k], t, o, g or None, int_or_none(m) if m else None))
+        # a CI without min_up (most) needs 1, as min_up_of gives it
+        min_ups.update((i, 1 if v is None else min_up_of({"min_up": v})) for i, v in zip(found, values))
         return out, into, min_ups
     params = {"outgoing": list(outgoing), "incoming": list(incoming)}
     for records in _batched_reads(store, NEO4J_PROVIDERS, list(ids), params):
