@@ -382,3 +382,36 @@ def test_a_graph_the_snapshot_cannot_hold_is_walked_from_the_store(neo4j_store, 
     from_store = _walks(neo4j_driver, ["a"], None, every, snapshot=False)
     assert _walks(neo4j_driver, ["a"], None, every, snapshot=True) == from_store
     assert [row[0] for row in from_store[0]] == ["b", "c"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+def test_the_groups_the_server_computes_are_the_engines(neo4j_store, neo4j_driver, estate):
+    """``itss.groups`` (the redundancy groups of every CI, from the snapshot) against the engine
+    grouping the relations it reads itself: on this store by plain Cypher, and on the embedded
+    store — providers, min_up and relation types of every group."""
+    from itss_graph.engine.impact import group_details
+    from itss_graph.semantics import Rules
+
+    nodes, edges, _, _ = estate
+    wipe_database(neo4j_driver)
+    rules = Rules.from_schema(load_schema())
+    ids = sorted(n[0] for n in nodes)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = _write(Path(tmp) / "in", nodes, edges)
+        load_inventory([directory], neo4j_store)
+        sqlite = SQLiteStore(Path(tmp) / "x.db")
+        load_inventory([directory], sqlite)
+        embedded = group_details(sqlite, rules, ids)
+        sqlite.close()
+    computed = neo4j_store.group_details(ids, rules.toward_source, rules.toward_target)
+    assert computed is not None  # the server answered from its snapshot
+    os.environ["ITSS_NEO4J_PROCEDURES"] = "off"  # not monkeypatch: hypothesis reuses fixtures
+    try:
+        assert neo4j_store.group_details(ids, rules.toward_source, rules.toward_target) is None
+        by_cypher = group_details(neo4j_store, rules, ids)
+    finally:
+        del os.environ["ITSS_NEO4J_PROCEDURES"]
+    assert computed == by_cypher == embedded
+    assert group_details(neo4j_store, rules, ids) == computed

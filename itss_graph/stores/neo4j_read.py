@@ -381,6 +381,39 @@ def provider_edges(store: Neo4jReads, ids: Sequence[str], outgoing: Sequence[str
     return out, into, min_ups
 
 
+# The redundancy groups of some CIs computed from the server's snapshot (one flat record)
+NEO4J_GROUPS_PROCEDURE = """CALL itss.groups($ids, $toward_source, $toward_target)
+YIELD cis, kinds, names, directions, providers, relations, minUps, ciMinUps
+RETURN cis, kinds, names, directions, providers, relations, minUps, ciMinUps"""
+
+
+def group_details(store: Neo4jReads, ids: Sequence[str], toward_source: dict, toward_target: dict) -> dict | None:
+    """``Store.group_details`` by the server's ``itss.groups``: each group with its providers,
+    relation types and min_up — a relation group's min_up the largest of its relations' as
+    :func:`itss_graph.engine.impact.group_details` reads them (texts parsed here, as the
+    relations' would be), a relation type's the CI's own as :func:`min_up_of` reads it. None
+    without the procedure or when the server answers from the store (no record)."""
+    from itss_graph.semantics import min_up_of
+
+    rows = call_procedure(store, "itss.groups", NEO4J_GROUPS_PROCEDURE, ids=list(ids),
+                          toward_source=dict(toward_source), toward_target=dict(toward_target))
+    if not rows:
+        return None
+    [(cis, kinds, names, directions, providers, relations, min_ups, ci_min_ups)] = rows
+    out: dict = {}
+    for c, kind, name, direction, members, rels, texts, value in zip(
+            cis, kinds, names, directions, providers, relations, min_ups, ci_min_ups):
+        if kind == "prop":
+            min_up = 1
+            for text in texts:
+                min_up = max(min_up, (int_or_none(text) if text else None) or 1)
+            out[(c, ("prop", name))] = (set(members), min_up, set(rels))
+        else:
+            out[(c, ("rel", name, direction))] = (set(members), 1 if value is None else min_up_of({"min_up": value}),
+                                                 set(rels))
+    return out
+
+
 def headers(store: Neo4jReads, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for records in _batched_reads(store, NEO4J_HEADERS, list(dict.fromkeys(ids)), {}):

@@ -25,8 +25,8 @@ import org.neo4j.storageengine.api.TransactionIdStore;
  * A compact, immutable copy of the graph the walks cross, kept between calls: every node that
  * ends a relationship (dense index, its ITSS id, type, name and min_up) and every relationship
  * (both ends' adjacency in CSR form: other end, type, direction, redundancy group and min_up),
- * all in primitive arrays. {@code itss.impact}, {@code itss.paths}, {@code itss.further} and
- * {@code itss.providers} read it instead of the store: a walk over 57k CIs then reads no record
+ * all in primitive arrays. {@code itss.impact}, {@code itss.paths}, {@code itss.further},
+ * {@code itss.providers} and {@code itss.groups} read it instead of the store: a walk over 57k CIs then reads no record
  * of the store (measured in docs/scaling.md).
  *
  * <p><b>Never stale.</b> A snapshot is keyed by its database (name and id) and by the id of the
