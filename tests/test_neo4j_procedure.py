@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from itss_graph.engine.impact import impact, impact_by_queries, impact_in_store
 from itss_graph.engine.indexed_impact import impact_indexed
@@ -239,3 +239,179 @@ def test_the_combined_level_reads_read_what_the_separate_reads_do(neo4j_store, n
     assert Counter(outgoing) == Counter(neo4j_store.edges_with_groups(ids, OUTGOING, sources))
     assert Counter(incoming) == Counter(neo4j_store.edges_with_groups(ids, INCOMING, targets))
     assert min_ups == neo4j_store.min_ups(ids)
+
+
+# -- the kept snapshot of the graph (Snapshot.java) ---------------------------------------------
+
+def _snapshot(driver) -> tuple | None:
+    """(transaction, nodes, relationships, built) of ``itss.snapshot()``, None without one."""
+    records, _, _ = driver.execute_query(
+        "CALL itss.snapshot() YIELD transaction, nodes, relationships, built "
+        "RETURN transaction, nodes, relationships, built")
+    return tuple(records[0].values()) if records else None
+
+
+def _walks(driver, failed: list[str], depth: int | None, every: list[str], snapshot: bool) -> list:
+    """itss.impact, itss.paths and itss.further called directly, with or without the snapshot;
+    each answer's parallel lists as sorted rows (the procedures return them unordered)."""
+    from itss_graph.semantics import Rules
+
+    rules = Rules.from_schema(load_schema())
+    params = {"failed": failed, "source": dict(rules.toward_source), "target": dict(rules.toward_target),
+              "depth": -1 if depth is None else depth, "every": every, "snapshot": snapshot,
+              "incoming": sorted(rules.toward_source), "outgoing": sorted(rules.toward_target)}
+    out = []
+    for query in ("CALL itss.impact($failed, $source, $target, $depth, $snapshot)",
+                  "CALL itss.paths($failed, $incoming, $outgoing, [], $snapshot)",
+                  "CALL itss.paths($failed, $incoming, $outgoing, ['business-service', 'vm'], $snapshot)",
+                  "CALL itss.further($failed, $every, $every, $source, $target, $snapshot)"):
+        [record] = driver.execute_query(query, params)[0]
+        columns = list(record.values())
+        rows = [tuple(sorted(v) if isinstance(v, list) else v for v in row) for row in zip(*columns)]
+        out.append(sorted(rows, key=repr))
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+# the first relation type the snapshot met (code 0), redundant, grouped toward its target: its
+# group key once collided with "no group"
+@example(estate=([("n00", "server", "", ""), ("n01", "server", "", "")], {("n01", "MEMBER_OF", "n00"): ("", "")},
+                 ["n01"], None))
+def test_the_snapshot_walks_answer_as_the_store_walks(neo4j_store, neo4j_driver, estate):
+    """itss.impact, itss.paths and itss.further over the kept snapshot of the graph against the
+    same procedures walking the store (``snapshot`` false): the same rows, tie-breaks included —
+    first from a snapshot built by the call, then from the kept one."""
+    nodes, edges, failed, depth = estate
+    wipe_database(neo4j_driver)
+    with tempfile.TemporaryDirectory() as tmp:
+        load_inventory([_write(Path(tmp) / "in", nodes, edges)], neo4j_store)
+    every = sorted(n[0] for n in nodes)
+    from_store = _walks(neo4j_driver, failed, depth, every, snapshot=False)
+    built = _walks(neo4j_driver, failed, depth, every, snapshot=True)
+    kept = _snapshot(neo4j_driver)
+    assert kept is not None and not kept[3]  # the walks above built it; kept while nothing is written
+    assert kept[2] == len(edges)
+    assert built == from_store
+    assert _walks(neo4j_driver, failed, depth, every, snapshot=True) == from_store
+    assert _snapshot(neo4j_driver) == kept
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+def test_a_write_makes_the_next_answer_read_a_new_snapshot(neo4j_store, neo4j_driver, estate):
+    """A committed write (here: one relation deleted) invalidates the kept snapshot: the next
+    answer is the embedded store's answer on the edited estate, and the snapshot it walked is
+    a new one (a later transaction, one relation fewer)."""
+    from itss_graph.engine.blast import blast_radius
+
+    nodes, edges, failed, depth = estate
+    if not edges:
+        return
+    wipe_database(neo4j_driver)
+    with tempfile.TemporaryDirectory() as tmp:
+        load_inventory([_write(Path(tmp) / "in", nodes, edges)], neo4j_store)
+        impact(neo4j_store, failed, max_depth=depth)  # builds the snapshot
+        kept = _snapshot(neo4j_driver)
+        assert not kept[3]
+        (source, rel, target), _ = edge = sorted(edges.items())[0]
+        neo4j_driver.execute_query("MATCH (:CI {id: $s})-[r]->(:CI {id: $t}) WHERE type(r) = $rel DELETE r",
+                                   s=source, t=target, rel=rel)
+        edited = dict(edges)
+        del edited[edge[0]]
+        sqlite = SQLiteStore(Path(tmp) / "edited.db")
+        load_inventory([_write(Path(tmp) / "edited", nodes, edited)], sqlite)
+        expected = impact(sqlite, failed, max_depth=depth).as_dict()
+        expected_blast = blast_radius(sqlite, failed).as_dict()
+        sqlite.close()
+    after = impact(neo4j_store, failed, max_depth=depth).as_dict()
+    assert after == expected
+    assert blast_radius(neo4j_store, failed).as_dict() == expected_blast  # paths, further, providers
+    transaction, _, relationships, fresh = _snapshot(neo4j_driver)
+    assert transaction > kept[0] and relationships == kept[2] - 1 and not fresh
+
+
+def test_uncommitted_changes_of_the_caller_are_walked_from_the_store(neo4j_store, neo4j_driver):
+    """A transaction that has written and then asks sees its own writes: it is answered from the
+    store, not from the snapshot (which holds committed data only)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        nodes = [("a", "server", "", ""), ("b", "vm", "", ""), ("c", "application", "", "")]
+        edges = {("b", "RUNS_ON", "a"): ("", ""), ("c", "RUNS_ON", "b"): ("", "")}
+        load_inventory([_write(Path(tmp) / "in", nodes, edges)], neo4j_store)
+    committed = _walks(neo4j_driver, ["a"], None, ["a", "b", "c"], snapshot=True)[0]
+    assert [row[0] for row in committed] == ["b", "c"]
+    from itss_graph.semantics import Rules
+
+    rules = Rules.from_schema(load_schema())
+    with neo4j_driver.session() as session, session.begin_transaction() as tx:
+        tx.run("MATCH (:CI {id: 'c'})-[r]->(:CI {id: 'b'}) DELETE r").consume()
+        record = tx.run("CALL itss.impact(['a'], $source, $target) YIELD ids RETURN ids",
+                        source=dict(rules.toward_source), target=dict(rules.toward_target)).single()
+        assert sorted(record["ids"]) == ["b"]
+        tx.rollback()
+    assert _walks(neo4j_driver, ["a"], None, ["a", "b", "c"], snapshot=True)[0] == committed
+
+
+def test_a_load_leaves_the_snapshot_built(neo4j_server, neo4j_driver, tmp_path):
+    """`itss load` into Neo4j has the server build the snapshot the procedures walk
+    (``itss.snapshot``), so the first question after a load does not pay for it."""
+    nodes = [("a", "server", "", ""), ("b", "vm", "", ""), ("c", "application", "", "")]
+    edges = {("b", "RUNS_ON", "a"): ("", ""), ("c", "RUNS_ON", "b"): ("", "")}
+    done = subprocess.run([ITSS, "load", str(_write(tmp_path / "in", nodes, edges)), "--neo4j-uri", neo4j_server.uri],
+                          capture_output=True, text=True,
+                          env={**os.environ, "NEO4J_USER": neo4j_server.user,
+                               "NEO4J_PASSWORD": neo4j_server.password or ""})
+    assert done.returncode == 0, done.stderr
+    transaction, found, relationships, built = _snapshot(neo4j_driver)
+    assert (found, relationships, built) == (3, 2, False)  # kept since the load's last write
+
+
+def test_a_graph_the_snapshot_cannot_hold_is_walked_from_the_store(neo4j_store, neo4j_driver, tmp_path):
+    """A node without a string ``id`` at the end of a relationship (not a CI ITSS Graph loaded)
+    cannot be held by the snapshot: no snapshot is kept, and the walks answer from the store."""
+    nodes = [("a", "server", "", ""), ("b", "vm", "", ""), ("c", "application", "", "")]
+    edges = {("b", "RUNS_ON", "a"): ("", ""), ("c", "RUNS_ON", "b"): ("", "")}
+    load_inventory([_write(tmp_path / "in", nodes, edges)], neo4j_store)
+    assert _snapshot(neo4j_driver) is not None
+    neo4j_driver.execute_query("CREATE (:Other {id: 7})-[:RUNS_ON]->(:Other)")
+    assert _snapshot(neo4j_driver) is None
+    assert _snapshot(neo4j_driver) is None  # remembered until the next write
+    every = ["a", "b", "c"]
+    from_store = _walks(neo4j_driver, ["a"], None, every, snapshot=False)
+    assert _walks(neo4j_driver, ["a"], None, every, snapshot=True) == from_store
+    assert [row[0] for row in from_store[0]] == ["b", "c"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(estates())
+def test_the_groups_the_server_computes_are_the_engines(neo4j_store, neo4j_driver, estate):
+    """``itss.groups`` (the redundancy groups of every CI, from the snapshot) against the engine
+    grouping the relations it reads itself: on this store by plain Cypher, and on the embedded
+    store — providers, min_up and relation types of every group."""
+    from itss_graph.engine.impact import group_details
+    from itss_graph.semantics import Rules
+
+    nodes, edges, _, _ = estate
+    wipe_database(neo4j_driver)
+    rules = Rules.from_schema(load_schema())
+    ids = sorted(n[0] for n in nodes)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = _write(Path(tmp) / "in", nodes, edges)
+        load_inventory([directory], neo4j_store)
+        sqlite = SQLiteStore(Path(tmp) / "x.db")
+        load_inventory([directory], sqlite)
+        embedded = group_details(sqlite, rules, ids)
+        sqlite.close()
+    computed = neo4j_store.group_details(ids, rules.toward_source, rules.toward_target)
+    assert computed is not None  # the server answered from its snapshot
+    os.environ["ITSS_NEO4J_PROCEDURES"] = "off"  # not monkeypatch: hypothesis reuses fixtures
+    try:
+        assert neo4j_store.group_details(ids, rules.toward_source, rules.toward_target) is None
+        by_cypher = group_details(neo4j_store, rules, ids)
+    finally:
+        del os.environ["ITSS_NEO4J_PROCEDURES"]
+    assert computed == by_cypher == embedded
+    assert group_details(neo4j_store, rules, ids) == computed

@@ -274,6 +274,9 @@ def group_details(store: Store, rules: Rules, ids: Iterable[str]
     """Every redundancy group of these CIs: (CI, group key) -> (providers, min_up, relation
     types of its edges)."""
     ids = sorted(set(ids))
+    found = store.group_details(ids, rules.toward_source, rules.toward_target)
+    if found is not None:  # computed by the store (Neo4j's itss.groups): only the groups sent
+        return found
     members: dict[tuple[str, tuple], set[str]] = defaultdict(set)
     relations: dict[tuple[str, tuple], set[str]] = defaultdict(set)
     edge_min_up: dict[tuple[str, tuple], int] = {}

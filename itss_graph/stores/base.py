@@ -191,6 +191,13 @@ class Store(ABC):
         return (self.edges_with_groups(ids, OUTGOING, outgoing),
                 self.edges_with_groups(ids, INCOMING, incoming), None)
 
+    def group_details(self, ids: Sequence[str], toward_source: dict[str, str], toward_target: dict[str, str]
+                      ) -> "dict[tuple[str, tuple], tuple[set[str], int, set[str]]] | None":
+        """:func:`itss_graph.engine.impact.group_details` of ``ids`` computed by the store itself
+        (Neo4j with ITSS Graph's procedures: ``itss.groups``, only the groups sent back), or
+        None when it cannot: the engine then groups :meth:`provider_edges` itself."""
+        return None
+
     def count_flow_edges(self, ids: Sequence[str], toward_source: Sequence[str],
                          toward_target: Sequence[str], *, limit: int) -> int:
         """How many edges :meth:`flow_edges` would return, counted up to ``limit``."""

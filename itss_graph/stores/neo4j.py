@@ -167,6 +167,11 @@ class Neo4jStore(Store):
 
         return provider_edges(self, ids, outgoing, incoming)
 
+    def group_details(self, ids, toward_source, toward_target):
+        from itss_graph.stores.neo4j_read import group_details
+
+        return group_details(self, ids, toward_source, toward_target)
+
     def headers(self, ids):
         from itss_graph.stores.neo4j_read import headers
 

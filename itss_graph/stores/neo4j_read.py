@@ -92,6 +92,11 @@ YIELD ids RETURN ids"""
 NEO4J_PATHS_PROCEDURE = """CALL itss.paths($ids, $incoming, $outgoing, $only_types)
 YIELD ids, types, names, vias, froms RETURN ids, types, names, vias, froms"""
 
+# NEO4J_PROVIDERS answered from the server's snapshot of the graph (one flat record)
+NEO4J_PROVIDERS_PROCEDURE = """CALL itss.providers($ids, $outgoing, $incoming)
+YIELD ids, minUps, edgeCis, edgeOut, types, others, groups, edgeMinUps
+RETURN ids, minUps, edgeCis, edgeOut, types, others, groups, edgeMinUps"""
+
 NEO4J_FURTHER_PROCEDURE = """CALL itss.further($lost, $candidates, $targets, $toward_source, $toward_target)
 YIELD candidates, takes RETURN candidates, takes"""
 
@@ -283,6 +288,24 @@ def call_procedure(store: Neo4jReads, name: str, query: str, **params) -> list[t
         return None
 
 
+NEO4J_SNAPSHOT_PROCEDURE = "CALL itss.snapshot() YIELD nodes, relationships RETURN nodes, relationships"
+
+
+def warm_snapshot(store: Neo4jReads) -> tuple[int, int] | None:
+    """Have the server build the snapshot of the graph its procedures walk (``itss.snapshot``)
+    now, after a load, so the first question does not pay the build (seconds at 200k CIs on a
+    fresh server, docs/scaling.md §4). (nodes, relationships) of it, or None when the server has
+    no such procedure or does not keep one for this caller. Only speed depends on it: errors
+    are the next question's to meet."""
+    from neo4j.exceptions import Neo4jError
+
+    try:
+        rows = call_procedure(store, "itss.snapshot", NEO4J_SNAPSHOT_PROCEDURE)
+    except Neo4jError:
+        return None
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
 def edges_with_groups(store: Neo4jReads, ids: Sequence[str], direction: str,
                       rel_types: Sequence[str]) -> list[Edge]:
     if not ids or not rel_types:
@@ -337,6 +360,16 @@ def provider_edges(store: Neo4jReads, ids: Sequence[str], outgoing: Sequence[str
     min_ups: dict[str, int] = {}
     if not ids:
         return out, into, min_ups
+    rows = call_procedure(store, "itss.providers", NEO4J_PROVIDERS_PROCEDURE, ids=list(ids),
+                          outgoing=list(outgoing), incoming=list(incoming))
+    if rows:  # from the server's snapshot: no row when it cannot answer (then the Cypher below)
+        [(found, values, at, starts, types, others, groups, texts)] = rows
+        add_out, add_in = out.append, into.append  # 122k relations for a core switch's 22k CIs
+        for k, start, t, o, g, m in zip(at, starts, types, others, groups, texts):
+            (add_out if start else add_in)((found[k], t, o, g or None, int_or_none(m) if m else None))
+        # a CI without min_up (most) needs 1, as min_up_of gives it
+        min_ups.update((i, 1 if v is None else min_up_of({"min_up": v})) for i, v in zip(found, values))
+        return out, into, min_ups
     params = {"outgoing": list(outgoing), "incoming": list(incoming)}
     for records in _batched_reads(store, NEO4J_PROVIDERS, list(ids), params):
         for found, props, *columns in records:
@@ -346,6 +379,39 @@ def provider_edges(store: Neo4jReads, ids: Sequence[str], outgoing: Sequence[str
                 into.extend((i, t, o, g or None, int_or_none(m or None)) for t, o, g, m in zip(it, io, ig, im))
                 min_ups[i] = min_up_of(json.loads(p))
     return out, into, min_ups
+
+
+# The redundancy groups of some CIs computed from the server's snapshot (one flat record)
+NEO4J_GROUPS_PROCEDURE = """CALL itss.groups($ids, $toward_source, $toward_target)
+YIELD cis, kinds, names, directions, providers, relations, minUps, ciMinUps
+RETURN cis, kinds, names, directions, providers, relations, minUps, ciMinUps"""
+
+
+def group_details(store: Neo4jReads, ids: Sequence[str], toward_source: dict, toward_target: dict) -> dict | None:
+    """``Store.group_details`` by the server's ``itss.groups``: each group with its providers,
+    relation types and min_up — a relation group's min_up the largest of its relations' as
+    :func:`itss_graph.engine.impact.group_details` reads them (texts parsed here, as the
+    relations' would be), a relation type's the CI's own as :func:`min_up_of` reads it. None
+    without the procedure or when the server answers from the store (no record)."""
+    from itss_graph.semantics import min_up_of
+
+    rows = call_procedure(store, "itss.groups", NEO4J_GROUPS_PROCEDURE, ids=list(ids),
+                          toward_source=dict(toward_source), toward_target=dict(toward_target))
+    if not rows:
+        return None
+    [(cis, kinds, names, directions, providers, relations, min_ups, ci_min_ups)] = rows
+    out: dict = {}
+    for c, kind, name, direction, members, rels, texts, value in zip(
+            cis, kinds, names, directions, providers, relations, min_ups, ci_min_ups):
+        if kind == "prop":
+            min_up = 1
+            for text in texts:
+                min_up = max(min_up, (int_or_none(text) if text else None) or 1)
+            out[(c, ("prop", name))] = (set(members), min_up, set(rels))
+        else:
+            out[(c, ("rel", name, direction))] = (set(members), 1 if value is None else min_up_of({"min_up": value}),
+                                                 set(rels))
+    return out
 
 
 def headers(store: Neo4jReads, ids: Sequence[str]) -> dict[str, tuple[str, str]]:

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
 import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
@@ -36,6 +37,9 @@ public class FurtherProcedure {
     @Context
     public Transaction tx;
 
+    @Context
+    public GraphDatabaseService db;
+
     /** One record: per candidate, the targets it takes down. */
     public static class Further {
         public List<String> candidates = new ArrayList<>();
@@ -43,13 +47,22 @@ public class FurtherProcedure {
     }
 
     @Procedure(name = "itss.further", mode = Mode.READ)
-    @Description("itss.further(lostIds, candidateIds, targetIds, towardSource, towardTarget) :: for "
-            + "each candidate, the targets its failure would take down on top of the lost CIs.")
+    @Description("itss.further(lostIds, candidateIds, targetIds, towardSource, towardTarget, snapshot) :: "
+            + "for each candidate, the targets its failure would take down on top of the lost CIs "
+            + "(snapshot false: walk the store, not the kept copy of the graph; same answer).")
     public Stream<Further> further(@Name("lostIds") List<String> lostIds,
                                    @Name("candidateIds") List<String> candidateIds,
                                    @Name("targetIds") List<String> targetIds,
                                    @Name("towardSource") Map<String, Object> towardSource,
-                                   @Name("towardTarget") Map<String, Object> towardTarget) {
+                                   @Name("towardTarget") Map<String, Object> towardTarget,
+                                   @Name(value = "snapshot", defaultValue = "true") Boolean snapshot) {
+        if (!Boolean.FALSE.equals(snapshot) && Snapshot.usable(tx)) {
+            Snapshot g = Snapshot.of(tx, db).snapshot();
+            if (g != null) {
+                return Stream.of(fromSnapshot(g, lostIds, candidateIds, targetIds,
+                        Steps.effects(towardSource), Steps.effects(towardTarget)));
+            }
+        }
         ImpactProcedure.Walk walk = new ImpactProcedure.Walk(Steps.effects(towardSource), Steps.effects(towardTarget));
         LongHashSet lost = nodes(walk, lostIds);
         LongHashSet targets = nodes(walk, targetIds);
@@ -71,6 +84,41 @@ public class FurtherProcedure {
             out.takes.add(takes);
         }
         return Stream.of(out);
+    }
+
+    /** The same answer from the kept snapshot of the graph. */
+    private Further fromSnapshot(Snapshot g, List<String> lostIds, List<String> candidateIds,
+                                 List<String> targetIds, Map<String, String> towardSource,
+                                 Map<String, String> towardTarget) {
+        SnapshotWalk walk = new SnapshotWalk(g, towardSource, towardTarget);
+        boolean[] lost = indexes(g, lostIds);
+        boolean[] targets = indexes(g, targetIds);
+        Further out = new Further();
+        for (String id : candidateIds) {
+            List<String> takes = new ArrayList<>();
+            int c = g.indexOf(id);
+            if (c >= 0 && !lost[c]) {  // a CI that ends no relationship takes nothing down
+                walk.lostWith(lost, c).forEach(m -> {
+                    if (m != c && targets[m]) {
+                        takes.add(g.id(m));
+                    }
+                });
+            }
+            out.candidates.add(id);
+            out.takes.add(takes);
+        }
+        return out;
+    }
+
+    private boolean[] indexes(Snapshot g, List<String> ids) {
+        boolean[] out = new boolean[g.nodes];
+        for (String id : ids) {
+            int c = g.indexOf(id);
+            if (c >= 0) {
+                out[c] = true;
+            }
+        }
+        return out;
     }
 
     /** The CIs lost when c fails on top of lost (c included). */

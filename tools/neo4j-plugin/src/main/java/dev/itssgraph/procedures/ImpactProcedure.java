@@ -10,6 +10,7 @@ import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap;
 import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
@@ -34,6 +35,12 @@ import org.neo4j.procedure.Procedure;
  * the caller (the ontology), never from this code.
  *
  * <p>The answer is one record of parallel lists, unordered: the client sorts it.
+ *
+ * <p>Where it walks: over the kept {@link Snapshot} of the graph ({@link SnapshotWalk}, the same
+ * levels on primitive arrays) when the caller may be answered from it, otherwise over the store
+ * ({@link Walk}, which the snapshot walk is held to by tests; {@code snapshot} false forces it).
+ * On the foreign 200k estate's core switch (57k CIs reached) the store walk took ~0.3 s of server
+ * CPU warm (1.2 s on a fresh JVM), the snapshot walk and its answer ~0.1 s.
  */
 public class ImpactProcedure {
 
@@ -42,6 +49,9 @@ public class ImpactProcedure {
 
     @Context
     public Transaction tx;
+
+    @Context
+    public GraphDatabaseService db;
 
     /** One record: the impacted CIs as parallel lists. */
     public static class Impacted {
@@ -77,22 +87,72 @@ public class ImpactProcedure {
     record Group(LongHashSet providers, int minUp) {}
 
     @Procedure(name = "itss.impact", mode = Mode.READ)
-    @Description("itss.impact(failedIds, towardSource, towardTarget, maxDepth) :: the CIs lost or "
-            + "degraded when failedIds fail; towardSource/towardTarget map relation types to their "
-            + "effect (down, degraded, redundant) on the source / target end; maxDepth -1 for none.")
+    @Description("itss.impact(failedIds, towardSource, towardTarget, maxDepth, snapshot) :: the CIs lost "
+            + "or degraded when failedIds fail; towardSource/towardTarget map relation types to their "
+            + "effect (down, degraded, redundant) on the source / target end; maxDepth -1 for none; "
+            + "snapshot false walks the store instead of the kept in-memory copy of the graph (same answer).")
     public Stream<Impacted> impact(@Name("failedIds") List<String> failedIds,
                                    @Name("towardSource") Map<String, Object> towardSource,
                                    @Name("towardTarget") Map<String, Object> towardTarget,
-                                   @Name(value = "maxDepth", defaultValue = "-1") Long maxDepth) {
-        Walk walk = new Walk(Steps.effects(towardSource), Steps.effects(towardTarget));
+                                   @Name(value = "maxDepth", defaultValue = "-1") Long maxDepth,
+                                   @Name(value = "snapshot", defaultValue = "true") Boolean snapshot) {
+        long depth = maxDepth == null ? -1 : maxDepth;
+        Map<String, String> source = Steps.effects(towardSource);
+        Map<String, String> target = Steps.effects(towardTarget);
+        if (!Boolean.FALSE.equals(snapshot) && Snapshot.usable(tx)) {
+            Snapshot graph = Snapshot.of(tx, db).snapshot();
+            if (graph != null) {
+                SnapshotWalk walk = new SnapshotWalk(graph, source, target);
+                for (String id : failedIds) {
+                    int c = graph.indexOf(id);
+                    if (c >= 0) {
+                        walk.fail(c);  // a CI that ends no relationship reaches nothing
+                    }
+                }
+                walk.run(depth);
+                return Stream.of(walk.answer());
+            }
+        }
+        Walk walk = new Walk(source, target);
         for (String id : failedIds) {
             Node node = tx.findNode(Steps.CI, "id", id);
             if (node != null) {
                 walk.fail(node, id);
             }
         }
-        walk.run(maxDepth == null ? -1 : maxDepth);
+        walk.run(depth);
         return Stream.of(walk.answer());
+    }
+
+    /** One record: the snapshot {@code itss.impact} walks, as of now. */
+    public static class SnapshotInfo {
+        public long transaction;
+        public long nodes;
+        public long relationships;
+        public long bytes;
+        /** Whether this call built it (false: the kept one was current). */
+        public boolean built;
+    }
+
+    @Procedure(name = "itss.snapshot", mode = Mode.READ)
+    @Description("itss.snapshot() :: the in-memory copy of the graph itss.impact walks, built now unless "
+            + "the kept one is current (after a load: the first question then does not pay the build); "
+            + "no row when this caller is answered from the store.")
+    public Stream<SnapshotInfo> snapshot() {
+        if (!Snapshot.usable(tx)) {
+            return Stream.empty();
+        }
+        Snapshot.Found found = Snapshot.of(tx, db);
+        if (found.snapshot() == null) {
+            return Stream.empty();
+        }
+        SnapshotInfo out = new SnapshotInfo();
+        out.transaction = found.snapshot().transaction;
+        out.nodes = found.snapshot().nodes;
+        out.relationships = found.snapshot().relationships;
+        out.bytes = found.snapshot().bytes();
+        out.built = found.built();
+        return Stream.of(out);
     }
 
     /** The walk's state; {@code itss.further} shares its group reading. Nodes are kept by

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap;
 import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
@@ -36,6 +38,9 @@ public class PathsProcedure {
     @Context
     public Transaction tx;
 
+    @Context
+    public GraphDatabaseService db;
+
     /** One record: the CIs on the chains, as parallel lists. */
     public static class Chains {
         public List<String> ids = new ArrayList<>();
@@ -49,13 +54,21 @@ public class PathsProcedure {
     private record Parent(String rel, long from) {}
 
     @Procedure(name = "itss.paths", mode = Mode.READ)
-    @Description("itss.paths(startIds, incomingTypes, outgoingTypes, onlyTypes) :: the CIs on the "
-            + "shortest chains from startIds to the CIs reachable from them (of onlyTypes; [] for "
-            + "all), each with the relation and the CI it is reached from.")
+    @Description("itss.paths(startIds, incomingTypes, outgoingTypes, onlyTypes, snapshot) :: the CIs on "
+            + "the shortest chains from startIds to the CIs reachable from them (of onlyTypes; [] for "
+            + "all), each with the relation and the CI it is reached from (snapshot false: walk the "
+            + "store, not the kept copy of the graph; same answer).")
     public Stream<Chains> paths(@Name("startIds") List<String> startIds,
                                 @Name("incomingTypes") List<String> incomingTypes,
                                 @Name("outgoingTypes") List<String> outgoingTypes,
-                                @Name(value = "onlyTypes", defaultValue = "[]") List<String> onlyTypes) {
+                                @Name(value = "onlyTypes", defaultValue = "[]") List<String> onlyTypes,
+                                @Name(value = "snapshot", defaultValue = "true") Boolean snapshot) {
+        if (!Boolean.FALSE.equals(snapshot) && Snapshot.usable(tx)) {
+            Snapshot g = Snapshot.of(tx, db).snapshot();
+            if (g != null) {
+                return Stream.of(fromSnapshot(g, startIds, incomingTypes, outgoingTypes, new HashSet<>(onlyTypes)));
+            }
+        }
         Steps steps = new Steps(incomingTypes, outgoingTypes);
         Set<String> wanted = new HashSet<>(onlyTypes);
         LongArrayList start = steps.start(tx, startIds);
@@ -117,6 +130,99 @@ public class PathsProcedure {
             out.froms.add(p == null ? null : steps.id(p.from()));
         });
         return Stream.of(out);
+    }
+
+    /** The same walk over the kept snapshot of the graph: a parent is the long
+     * (relation rank << 32 | from's id rank), compared as (rel, from id) is by code point. */
+    private Chains fromSnapshot(Snapshot g, List<String> startIds, List<String> incomingTypes,
+                                List<String> outgoingTypes, Set<String> wanted) {
+        Set<String> in = new HashSet<>(incomingTypes);
+        Set<String> out = new HashSet<>(outgoingTypes);
+        boolean[] crossFromStart = new boolean[g.relNames.length];
+        boolean[] crossFromEnd = new boolean[g.relNames.length];
+        for (int t = 0; t < g.relNames.length; t++) {
+            crossFromStart[t] = out.contains(g.relNames[t]);
+            crossFromEnd[t] = in.contains(g.relNames[t]);
+        }
+        final long none = Long.MAX_VALUE;
+        long[] parent = new long[g.nodes];  // 0: not reached, none: a start CI, else rank pair + 1
+        IntArrayList frontier = new IntArrayList();
+        for (String id : startIds) {
+            int c = g.indexOf(id);
+            if (c >= 0 && parent[c] == 0) {  // a CI that ends no relationship reaches nothing
+                parent[c] = none;
+                frontier.add(c);
+            }
+        }
+        IntArrayList reached = new IntArrayList();
+        long[] best = new long[g.nodes];
+        while (!frontier.isEmpty()) {
+            IntArrayList next = new IntArrayList();
+            for (int k = 0; k < frontier.size(); k++) {
+                int f = frontier.get(k);
+                for (int h = g.offsets[f], end = g.offsets[f + 1]; h < end; h++) {
+                    int type = g.meta[h] >>> 1;
+                    if (!((g.meta[h] & 1) != 0 ? crossFromStart[type] : crossFromEnd[type])) {
+                        continue;
+                    }
+                    int c = g.other[h];
+                    if (parent[c] != 0) {
+                        continue;
+                    }
+                    long now = ((long) g.relRank[type] << 32 | g.idRank[f]) + 1;
+                    if (best[c] == 0) {
+                        next.add(c);
+                        best[c] = now;
+                    } else if (now < best[c]) {
+                        best[c] = now;
+                    }
+                }
+            }
+            for (int k = 0; k < next.size(); k++) {
+                int c = next.get(k);
+                parent[c] = best[c];
+            }
+            reached.addAll(next);
+            frontier = next;
+        }
+        int[] relByRank = new int[g.relNames.length];
+        for (int t = 0; t < relByRank.length; t++) {
+            relByRank[g.relRank[t]] = t;
+        }
+        boolean[] onChains = new boolean[g.nodes];
+        IntArrayList chains = new IntArrayList();
+        for (int k = 0; k < reached.size(); k++) {
+            int c = reached.get(k);
+            String type = g.type(c);
+            if (!wanted.isEmpty() && !wanted.contains(type == null ? "" : type)) {
+                continue;
+            }
+            int here = c;
+            while (!onChains[here]) {
+                onChains[here] = true;
+                chains.add(here);
+                if (parent[here] == none) {
+                    break;  // a start CI
+                }
+                here = g.byIdRank[(int) ((parent[here] - 1) & 0xffffffffL)];
+            }
+        }
+        Chains answer = new Chains();
+        for (int k = 0; k < chains.size(); k++) {
+            int c = chains.get(k);
+            answer.ids.add(g.id(c));
+            answer.types.add(g.type(c));
+            answer.names.add(g.name(c));
+            if (parent[c] == none) {
+                answer.vias.add(null);
+                answer.froms.add(null);
+            } else {
+                long p = parent[c] - 1;
+                answer.vias.add(g.relNames[relByRank[(int) (p >>> 32)]]);
+                answer.froms.add(g.id(g.byIdRank[(int) (p & 0xffffffffL)]));
+            }
+        }
+        return answer;
     }
 
     /** (rel, from's id) before than's, by code point; ids are read only on a tie of relations. */
