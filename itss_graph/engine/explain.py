@@ -76,7 +76,16 @@ def redundancy_losses(store: Store, result: ImpactResult, *, schema: Schema | No
                              key[2] if key[0] == "rel" else None,
                              str(key[1]) if key[0] == "prop" else None, min_up,
                              tuple(sorted(gone)), tuple(sorted(providers - lost))))
-    out.sort(key=lambda g: (g.effect != DOWN, g.depth, g.id, g.group_text()))
+    texts: dict[tuple, str] = {}  # (relations, group) -> group text: a core switch's 22k losses have a few
+
+    def group_text(loss: GroupLoss) -> str:
+        kind = (loss.relations, loss.group)
+        text = texts.get(kind)
+        if text is None:
+            text = texts[kind] = loss.group_text()
+        return text
+
+    out.sort(key=lambda g: (g.effect != DOWN, g.depth, g.id, group_text(g)))
     return out
 
 
