@@ -20,15 +20,23 @@ HEAVY = ("numpy", "rdflib", "neo4j", "pyvis", "networkx", "openpyxl", "scipy", "
 _RUN = """
 import sys
 sys.argv = ["itss", *sys.argv[1:]]
-from itss_graph.cli.main import main
+import itss_graph.cli.main as entry
+def report():
+    modules = sorted(sys.modules)
+    import json
+    sys.stdout.flush()
+    sys.stderr.write("\\nMODULES " + json.dumps(modules) + "\\n")
+    sys.stderr.flush()
+ends = entry.end_cold_process
+def end():  # a plain answer ends the cold process at once: report first
+    report()
+    ends()
+entry.end_cold_process = end
 try:
-    main()
+    entry.main()
 except SystemExit as exc:
     assert not exc.code, exc.code
-modules = sorted(sys.modules)
-import json
-sys.stdout.flush()
-sys.stderr.write("\\nMODULES " + json.dumps(modules) + "\\n")
+report()
 """
 
 
