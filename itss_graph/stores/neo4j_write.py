@@ -8,11 +8,19 @@ load lock.
   MATCH`` (relations by their distinct sources) — to tell created / updated / unchanged and the
   field diff; only rows that change are written. Every write is a MERGE, so a load cut short
   (lost connection) is completed by running it again, without duplicates.
-* Batches are written one after the other from this thread. (Two writer threads were measured:
-  no faster overall — relationship batches deadlock on shared hubs — and the driver's native
-  buffers then grew with every batch, to 700 MB on a million CIs; one writer stays flat.)
+* Batches are written one after the other from one writer thread while this thread prepares
+  the next; the relations' batches are read from the batch file on a third thread meanwhile.
+  (Two writer threads were measured: no faster overall — relationship batches deadlock on
+  shared hubs — and the driver's native buffers then grew with every batch, to 700 MB on a
+  million CIs; one writer stays flat.) Relationship rows travel as lists, not maps, and
+  relations without properties are created by a statement that sets none.
+* Where a load's server CPU goes (bench/neo4j_load_warmup.py, per server thread): on a server
+  whose JVM has not run a load yet, about half of it is the JIT compiling Neo4j's write path
+  (C2 and C1 compiler threads: ~27 s of ~54 s for 780k rows), the rest the Bolt worker running
+  the statements (~30 us per row); a server that has loaded before needs a third as much.
 * Schema: the constraints and indexes of :func:`itss_graph.stores.layout.neo4j_schema` — every
-  MERGE and lookup by id, load number, history and meta key is index-backed.
+  MERGE and lookup by id, load number, history and meta key is index-backed. A load starts
+  making them on a thread before it reads its input (:func:`prepare_schema`).
 * Claims: ``itss_sources`` on nodes and relationships lists the sources (``--source``) that
   brought them; a write adds its source to the list inside the same statement (no lost
   update). Lists cannot be indexed, so the claimed node — or the start node of a claimed
