@@ -44,7 +44,44 @@ def shape_of(query: str) -> str:
         return "ci rows"
     if "UNWIND $rows" in text and "]->(b)" in text:
         return "relation rows"
+    if text.startswith("UNWIND $ids") and "SET n:" in text:
+        return "padded labels"
+    if "ItssChange" in text:
+        return "history"
     return "other"
+
+
+def relation_type(query: str) -> str | None:
+    """The relationship type a relationship batch creates (``None`` for other statements)."""
+    import re
+
+    found = re.search(r"CREATE \(a\)-\[r?:`([A-Z0-9_]+)`\]", query)
+    return found.group(1) if found else None
+
+
+def thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds (user + sys) of a process's threads so far, summed by thread kind (the
+    thread's name without its number: ``C2 CompilerThre``, ``GC Thread``, ``neo4j.BoltWorker``…)."""
+    import re
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = defaultdict(float)
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        kind = re.sub(r"[-#]?\d+$", "", name).rstrip("-#") or name
+        out[kind] += (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
+def thread_delta(before: dict[str, float], after: dict[str, float], floor: float = 0.05) -> dict[str, float]:
+    """CPU seconds per thread kind between two :func:`thread_cpu` readings, largest first."""
+    kinds = set(before) | set(after)
+    delta = {k: round(after.get(k, 0.0) - before.get(k, 0.0), 2) for k in kinds}
+    return dict(sorted(((k, v) for k, v in delta.items() if v >= floor), key=lambda kv: -kv[1]))
 
 
 def one_load(store, estate: Path, server_pid: int) -> dict:
@@ -59,7 +96,13 @@ def one_load(store, estate: Path, server_pid: int) -> dict:
         try:
             return original(query, **params)
         finally:
-            entry = per_shape[shape_of(query)]
+            shape = shape_of(query)
+            if shape == "relation rows" and relation_type(query):
+                typed = per_shape[f"relation rows {relation_type(query)}"]
+                typed["statements"] += 1
+                typed["rows"] += len(params.get("rows") or ())
+                typed["server_cpu_s"] += process_cpu(server_pid) - before
+            entry = per_shape[shape]
             entry["statements"] += 1
             entry["rows"] += len(params.get("rows") or ())
             entry["wall_s"] += time.perf_counter() - start
@@ -69,6 +112,7 @@ def one_load(store, estate: Path, server_pid: int) -> dict:
     rows = sum(1 for name in ("cis.csv", "relations.csv") for _ in (estate / name).open(encoding="utf-8")) - 2
     load_average = os.getloadavg()
     me = resource.getrusage(resource.RUSAGE_SELF)
+    threads = thread_cpu(server_pid)
     server_cpu, start = process_cpu(server_pid), time.perf_counter()
     try:
         load_inventory([estate], store)
@@ -79,6 +123,7 @@ def one_load(store, estate: Path, server_pid: int) -> dict:
     out = {"rows": rows, "wall_s": round(wall, 1), "rows_per_s": round(rows / wall),
            "client_cpu_s": round((after.ru_utime - me.ru_utime) + (after.ru_stime - me.ru_stime), 1),
            "server_cpu_s": round(process_cpu(server_pid) - server_cpu, 1),
+           "server_threads_cpu_s": thread_delta(threads, thread_cpu(server_pid)),
            "load_average_start": load_average, "load_average_end": os.getloadavg()}
     for shape, entry in sorted(per_shape.items()):
         entry["wall_s"] = round(entry["wall_s"], 2)

@@ -17,6 +17,7 @@ Measured, and printed as JSON (also saved with ``--out``):
 * ``load``: `itss load` wall time and rows/s (only with ``--start``);
 * ``store``: bytes of the database's store files by kind (nodes, relationships, properties,
   strings, indexes): the page cache that holds the whole graph is their sum;
+* ``impact_probes``: the estate's named probes (``probes.json``), warm, medians of 3;
 * ``impact``: per CI of a deterministic sample (every k-th id of cis.csv, ``--sample`` of them),
   the time of one ``itss_graph.impact`` in a warm process (driver connected: the server walk,
   the transfer and the answer's assembly), with procedures and with plain Cypher; p50, p95, max
@@ -113,6 +114,36 @@ def warm_impacts(uri: str, ids: list[str], procedures: bool) -> dict:
             "reached_p50": percentile(reached, 0.5), "reached_max": max(reached)}
 
 
+def probe_impacts(uri: str, estate: Path, repeat: int = 3) -> dict:
+    """The estate's named probes (``probes.json``: typical, fan-in service, core switch), each
+    timed ``repeat`` times in a warm process with the procedures (the median, and the CIs
+    reached); empty when the estate has no probes."""
+    path = estate / "probes.json"
+    if not path.is_file():
+        return {}
+    os.environ["ITSS_NEO4J_PROCEDURES"] = "on"
+    import itss_graph as itss
+    from itss_graph.schema import load_schema
+    from itss_graph.stores import open_store
+
+    schema = load_schema()
+    store = open_store(uri)
+    out = {}
+    try:
+        for label, probe in json.loads(path.read_text(encoding="utf-8")).items():
+            itss.impact(store, [probe["id"]], schema=schema, with_props=False)  # untimed, warm
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                answer = itss.impact(store, [probe["id"]], schema=schema, with_props=False)
+                times.append(time.perf_counter() - start)
+            out[label] = {"id": probe["id"], "reached": len(answer.columns.ids),
+                          "median_s": round(statistics.median(times), 4)}
+    finally:
+        store.close()
+    return out
+
+
 def dir_mb(path: Path) -> float:
     files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
     return round(sum(p.stat().st_size for p in files) / 2**20, 1)
@@ -202,6 +233,8 @@ def main() -> None:
         ids = sample_ids(args.estate, args.sample)
         result["impact_with_procedures"] = warm_impacts(args.uri, ids, procedures=True)
         print(f"with procedures: {result['impact_with_procedures']}", file=sys.stderr)
+        result["impact_probes"] = probe_impacts(args.uri, args.estate)
+        print(f"probes: {result['impact_probes']}", file=sys.stderr)
         if not args.skip_plain:
             result["impact_plain_cypher"] = warm_impacts(args.uri, ids, procedures=False)
             print(f"plain Cypher: {result['impact_plain_cypher']}", file=sys.stderr)

@@ -53,7 +53,19 @@ REL = {"merge": "UNWIND $rows AS row MATCH (a:CI {{id: row.src}}) MATCH (b:CI {{
                  "CREATE (a)-[r:{t}]->(b) SET r = row.props",
        "create-byid": "CREATE (:ItssBatch {{key: $batch}}) WITH * UNWIND $rows AS row "
                       "MATCH (a) WHERE id(a) = row.s MATCH (b) WHERE id(b) = row.d "
-                      "CREATE (a)-[r:{t}]->(b) SET r = row.props"}
+                      "CREATE (a)-[r:{t}]->(b) SET r = row.props",
+       # as create-byid, each relationship row a list [start, end, props] (no map keys to
+       # pack and decode per row)
+       "create-lists": "CREATE (:ItssBatch {{key: $batch}}) WITH * UNWIND $rows AS row "
+                       "MATCH (a) WHERE id(a) = row[0] MATCH (b) WHERE id(b) = row[1] "
+                       "CREATE (a)-[r:{t}]->(b) SET r = row[2]",
+       # as create-lists, rows without properties in a statement that sets none
+       "create-bare": "CREATE (:ItssBatch {{key: $batch}}) WITH * UNWIND $rows AS row "
+                      "MATCH (a) WHERE id(a) = row[0] MATCH (b) WHERE id(b) = row[1] "
+                      "CREATE (a)-[r:{t}]->(b)"}
+BYID = ("create-byid", "create-lists", "create-bare")
+for _shape in BYID[1:]:
+    NODE[_shape] = NODE["create-byid"]
 
 
 def prepared_rows(directory: Path) -> tuple[list[dict], dict[str, list[dict]]]:
@@ -88,18 +100,28 @@ def run_one(driver, shape: str, size: int, cis: list[dict], rels: dict[str, list
     internal: dict[str, int] = {}
     for i in range(0, len(cis), size):
         records, _, _ = driver.execute_query(KEEP_PLAN + NODE[shape], {"rows": cis[i:i + size]})
-        if shape == "create-byid":
+        if shape in BYID:
             internal.update(zip((c["id"] for c in cis[i:i + size]), records[0][0]))
     cpu1, nodes_done = process_cpu(server_pid), time.perf_counter()
     n_rels, batch = 0, 0
     for type_name, rows in rels.items():
         query = KEEP_PLAN + REL[shape].format(t=rel_type(type_name))
+        with_props = KEEP_PLAN + REL["create-lists"].format(t=rel_type(type_name))
         for i in range(0, len(rows), size):
             batch += 1
             chunk = rows[i:i + size]
             if shape == "create-byid":
                 chunk = [{"s": internal[r["src"]], "d": internal[r["dst"]], "props": r["props"]} for r in chunk]
-            driver.execute_query(query, {"rows": chunk, "batch": f"b{batch}"})
+            elif shape == "create-lists":
+                chunk = [[internal[r["src"]], internal[r["dst"]], r["props"]] for r in chunk]
+            elif shape == "create-bare":
+                full = [[internal[r["src"]], internal[r["dst"]], r["props"]] for r in chunk if r["props"]]
+                chunk = [[internal[r["src"]], internal[r["dst"]]] for r in chunk if not r["props"]]
+                if full:
+                    driver.execute_query(with_props, {"rows": full, "batch": f"b{batch}p"})
+                    n_rels += len(full)
+            if chunk:
+                driver.execute_query(query, {"rows": chunk, "batch": f"b{batch}"})
             n_rels += len(chunk)
     cpu2, end = process_cpu(server_pid), time.perf_counter()
     return {"shape": shape, "batch": size, "nodes_per_s": round(len(cis) / (nodes_done - start)),

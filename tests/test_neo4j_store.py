@@ -291,3 +291,59 @@ def SQLiteStore_(path):
     from itss_graph.stores.sqlite import SQLiteStore
 
     return SQLiteStore(path)
+
+
+# -- the write path's own threads -----------------------------------------------------------------
+
+def test_read_ahead_hands_over_errors_and_stops_when_left():
+    """The relations' batches are read on a thread while the CIs are written: an error reading
+    them reaches the load, and a load that stops early leaves no thread nor open reader."""
+    from itss_graph.stores.neo4j_write import _Ahead
+
+    def failing():
+        yield [1]
+        raise ValueError("unreadable batch")
+
+    ahead = _Ahead(failing())
+    with pytest.raises(ValueError, match="unreadable batch"):
+        list(ahead)
+    ahead.close()
+
+    closed = []
+
+    def endless():
+        try:
+            n = 0
+            while True:
+                yield [n]
+                n += 1
+        finally:
+            closed.append(True)
+
+    ahead = _Ahead(endless())
+    assert next(iter(ahead)) == [0]
+    ahead.close()
+    assert not ahead.thread.is_alive() and closed == [True]
+
+
+def test_the_schema_made_while_the_input_is_read_is_waited_for(neo4j_store, netbox_dir, neo4j_driver,
+                                                               monkeypatch):
+    """`prepare_load` makes the schema on a thread; the load waits for it before its checks
+    against the store, and a schema the server refuses fails the load with the server's error
+    (made again in the load's own thread), nothing written."""
+    from neo4j.exceptions import CypherSyntaxError
+
+    from itss_graph.stores import layout
+
+    real = layout.neo4j_schema
+    monkeypatch.setattr(layout, "neo4j_schema", lambda: ["CREATE CONSTRAINT FOR nothing"])
+    with pytest.raises(CypherSyntaxError):
+        load_inventory([netbox_dir], neo4j_store)
+    assert neo4j_store.stats() == {"cis": {}, "relations": {}}
+    assert neo4j_store._schema_thread is None
+    monkeypatch.setattr(layout, "neo4j_schema", real)
+    report = load_inventory([netbox_dir], neo4j_store)
+    assert neo4j_store._schema_thread is None and neo4j_store._schema_ready
+    assert report.totals()["cis"]["created"] == sum(neo4j_store.stats()["cis"].values()) > 0
+    records, _, _ = neo4j_driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")
+    assert "itss_ci_id" in records[0]["names"]

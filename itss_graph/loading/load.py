@@ -347,6 +347,7 @@ def load_inventory(paths: Iterable[Path], store: Store, *, schema: Schema | None
     what is loaded, ``prune`` then removes what that source no longer has (complete loads only;
     an input without rows needs ``allow_empty``), ``details`` fills the per-row report.
     """
+    store.prepare_load()  # e.g. Neo4j's schema, made while the input is read
     with Loader(store, schema=schema, on_error=on_error, progress=progress,
                 workers=workers) as loader:
         if profile is None:
@@ -364,6 +365,7 @@ def load_items(items: Iterable[Item], store: Store, *, inputs: Iterable[str] = (
     e.g. from an API; same options as :func:`load_inventory`."""
     apply_options = {k: options.pop(k) for k in ("dry_run", "source", "prune", "details",
                                                  "allow_empty") if k in options}
+    store.prepare_load()
     with Loader(store, **options) as loader:
         loader.inputs.extend(inputs)
         loader.stage_items(items)

@@ -360,6 +360,10 @@ class Store(ABC):
         Applies run under :meth:`load_lock`.
         """
 
+    def prepare_load(self) -> None:
+        """Called by a load before it reads its input: a store may get ready meanwhile (Neo4j
+        makes its schema on a thread). Nothing by default."""
+
     def load_lock(self) -> AbstractContextManager:
         """Serialise loads: held by a loader from its checks against the store to the end of
         :meth:`apply` (re-entrant), so another load cannot change what the checks saw — two

@@ -108,6 +108,11 @@ class Neo4jStore(Store):
         """The declared constraints and indexes (:func:`itss_graph.stores.layout.neo4j_schema`)."""
         neo4j_write.ensure_schema(self)
 
+    def prepare_load(self) -> None:
+        """The schema is made on a thread while the load reads its input
+        (:func:`~itss_graph.stores.neo4j_write.prepare_schema`)."""
+        neo4j_write.prepare_schema(self)
+
     # -- reads --------------------------------------------------------------------------------
     def get_cis(self, ids: Iterable[str]) -> dict[str, CI]:
         ids = list(dict.fromkeys(ids))
@@ -314,6 +319,7 @@ class Neo4jStore(Store):
         from itss_graph.stores.neo4j_kept import releases
         from itss_graph.stores.neo4j_read import save_bookmarks
 
+        neo4j_write.settle_schema(self)  # a schema started for a load that stopped early
         save_bookmarks(self)
         if releases(self.driver):  # a resident process's kept driver stays open
             self.driver.close()

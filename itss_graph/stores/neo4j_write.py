@@ -8,11 +8,19 @@ load lock.
   MATCH`` (relations by their distinct sources) — to tell created / updated / unchanged and the
   field diff; only rows that change are written. Every write is a MERGE, so a load cut short
   (lost connection) is completed by running it again, without duplicates.
-* Batches are written one after the other from this thread. (Two writer threads were measured:
-  no faster overall — relationship batches deadlock on shared hubs — and the driver's native
-  buffers then grew with every batch, to 700 MB on a million CIs; one writer stays flat.)
+* Batches are written one after the other from one writer thread while this thread prepares
+  the next; the relations' batches are read from the batch file on a third thread meanwhile.
+  (Two writer threads were measured: no faster overall — relationship batches deadlock on
+  shared hubs — and the driver's native buffers then grew with every batch, to 700 MB on a
+  million CIs; one writer stays flat.) Relationship rows travel as lists, not maps, and
+  relations without properties are created by a statement that sets none.
+* Where a load's server CPU goes (bench/neo4j_load_warmup.py, per server thread): on a server
+  whose JVM has not run a load yet, about half of it is the JIT compiling Neo4j's write path
+  (C2 and C1 compiler threads: ~27 s of ~54 s for 780k rows), the rest the Bolt worker running
+  the statements (~30 us per row); a server that has loaded before needs a third as much.
 * Schema: the constraints and indexes of :func:`itss_graph.stores.layout.neo4j_schema` — every
-  MERGE and lookup by id, load number, history and meta key is index-backed.
+  MERGE and lookup by id, load number, history and meta key is index-backed. A load starts
+  making them on a thread before it reads its input (:func:`prepare_schema`).
 * Claims: ``itss_sources`` on nodes and relationships lists the sources (``--source``) that
   brought them; a write adds its source to the list inside the same statement (no lost
   update). Lists cannot be indexed, so the claimed node — or the start node of a claimed
@@ -88,10 +96,18 @@ def rel_type(name: str) -> str:
     return f"`{name}`"
 
 
-def node_properties(ci_id: str, ci_type: str, name: str, props_json: str) -> dict[str, Any]:
-    """All properties of a CI node: identity, JSON of free properties, and queryable copies."""
+def node_properties(ci_id: str, ci_type: str, name: str, props_json: str,
+                    values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """All properties of a CI node: identity, JSON of free properties, and queryable copies
+    (``values``: ``props_json`` already parsed, if the caller has it).
+
+    >>> node_properties("vm-1", "vm", "web 1", '{"ram":8,"tags":{"a":1}}')
+    {'ram': 8, 'id': 'vm-1', 'type': 'vm', 'name': 'web 1', 'props': '{"ram":8,"tags":{"a":1}}'}
+    """
     out: dict[str, Any] = {}
-    for key, value in json.loads(props_json).items():
+    if values is None:
+        values = json.loads(props_json) if props_json != "{}" else {}
+    for key, value in values.items():
         if key not in _RESERVED and _storable(value):
             out[key] = value
     out.update(id=ci_id, type=ci_type, name=name, props=props_json)
@@ -100,26 +116,39 @@ def node_properties(ci_id: str, ci_type: str, name: str, props_json: str) -> dic
 
 def relationship_properties(props_json: str) -> dict[str, Any]:
     """A relationship's properties: its JSON (absent when empty: most relations have none, and
-    every property costs a write) and queryable copies."""
+    every property costs a write) and queryable copies.
+
+    >>> relationship_properties("{}"), relationship_properties('{"weight":2}')
+    ({}, {'weight': 2, 'props': '{"weight":2}'})
+    """
+    if props_json == "{}":  # most relations: nothing to parse
+        return {}
     out = {k: v for k, v in json.loads(props_json).items()
            if k not in ("props", CLAIMS) and _storable(v)}
-    if props_json != "{}":
-        out["props"] = props_json
+    out["props"] = props_json
     return out
 
 
 PADDED = "ItssPadded"
+_SPACE = re.compile(r"\s")  # the characters str.isspace() accepts (both use Py_UNICODE_ISSPACE)
 
 
-def padded(ci_type: str, name: str, props_json: str) -> bool:
+def padded(ci_type: str, name: str, props_json: str, values: dict[str, Any] | None = None) -> bool:
     """True when the CI's type, name or a text property has surrounding whitespace: such CIs
     carry the label :data:`PADDED`, so identification by trimmed keys can find them without
-    a scan (the index holds the untrimmed text). Ids never have any."""
+    a scan (the index holds the untrimmed text). Ids never have any. (``values``:
+    ``props_json`` already parsed, if the caller has it.)
+
+    >>> padded("vm", "web 1", '{"site":"DC1"}'), padded("vm", "web", '{"site":"DC1 "}')
+    (False, True)
+    """
     if ci_type != ci_type.strip() or name != name.strip():
         return True
-    if not any(c.isspace() for c in props_json):
+    if _SPACE.search(props_json) is None:
         return False
-    return any(isinstance(v, str) and v != v.strip() for v in json.loads(props_json).values())
+    if values is None:
+        values = json.loads(props_json)
+    return any(isinstance(v, str) and v != v.strip() for v in values.values())
 
 
 def _storable(value: Any) -> bool:
@@ -133,9 +162,36 @@ def _storable(value: Any) -> bool:
 
 
 # -- schema ----------------------------------------------------------------------------------
-def ensure_schema(store) -> None:
+def prepare_schema(store) -> None:
+    """Start :func:`ensure_schema` on its own thread: a load calls this before it reads its
+    input, so on a new database the constraints and indexes are made (and populated) while the
+    input is staged and checked instead of after; :func:`ensure_schema` waits for it."""
+    if getattr(store, "_schema_ready", False) or getattr(store, "_schema_thread", None) is not None:
+        return
+
+    def run() -> None:
+        try:
+            ensure_schema(store, waited=True)
+        except Exception:  # noqa: BLE001 - ensure_schema, called again by the load, raises it
+            pass
+
+    store._schema_thread = threading.Thread(target=run, daemon=True, name="itss-neo4j-schema")
+    store._schema_thread.start()
+
+
+def settle_schema(store) -> None:
+    """Wait for a schema started by :func:`prepare_schema`, if any."""
+    thread = getattr(store, "_schema_thread", None)
+    if thread is not None and thread is not threading.current_thread():
+        thread.join()
+        store._schema_thread = None
+
+
+def ensure_schema(store, waited: bool = False) -> None:
     """The declared constraints and indexes (idempotent), and the claim labels of a database
     written before they existed."""
+    if not waited:
+        settle_schema(store)  # one started early: done, or failed (then again here, raising)
     if getattr(store, "_schema_ready", False):
         return
     for statement in layout.neo4j_schema():
@@ -294,6 +350,61 @@ class _Sender:
             raise self.error
 
 
+class _Ahead:
+    """An iterator run on its own thread, up to ``ahead`` items before its consumer: the
+    relations' batches are read from the batch file while the CIs are written (the first read
+    sorts every staged relation in SQLite, which releases the GIL meanwhile). Errors are raised
+    to the consumer; :meth:`close` stops the thread.
+
+    >>> ahead = _Ahead(iter(range(5)))
+    >>> list(ahead)
+    [0, 1, 2, 3, 4]
+    >>> ahead.close()
+    """
+
+    def __init__(self, iterator, ahead: int = 2):
+        self.items: queue.Queue = queue.Queue(maxsize=ahead)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(iterator,), daemon=True,
+                                       name="itss-neo4j-read-ahead")
+        self.thread.start()
+
+    def _put(self, item) -> bool:
+        while not self.stopped.is_set():
+            try:
+                self.items.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, iterator) -> None:
+        try:
+            for item in iterator:
+                if not self._put((True, item)):
+                    return
+            self._put((False, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            self._put((False, exc))
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()  # a generator's own clean-up (the batch file's connection) runs here
+
+    def __iter__(self):
+        while True:
+            more, item = self.items.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
 # -- the merge -------------------------------------------------------------------------------
 def merge(store, batch: Batch, *, dry_run: bool = False, details: bool = False,
           progress=None) -> LoadReport:
@@ -344,15 +455,19 @@ class _Merge:
             self.load_id = None
         if self.fresh and not self.dry_run and KEYS_MAX > 0:
             self.keys = {}
-        for rows in iter_cis(self.batch, WRITE_BATCH):
-            self._cis(rows)
-            self._tick(len(rows))
-        if self.keys is not None:
-            self.sender.drain()  # every CI's internal id is known before relationships are made
-        for rows in iter_relations(self.batch, WRITE_BATCH):
-            for rel_type, group in _by_type(rows).items():
-                self._relations(rel_type, group)
-            self._tick(len(rows))
+        relations = _Ahead(iter_relations(self.batch, WRITE_BATCH))  # read while CIs are written
+        try:
+            for rows in iter_cis(self.batch, WRITE_BATCH):
+                self._cis(rows)
+                self._tick(len(rows))
+            if self.keys is not None:
+                self.sender.drain()  # every CI's internal id is known before relationships are made
+            for rows in relations:
+                for rel_type, group in _by_type(rows).items():
+                    self._relations(rel_type, group)
+                self._tick(len(rows))
+        finally:
+            relations.close()
         self.sender.drain()  # pruning compares the claims as written
         if self.prune:
             self._prune()
@@ -460,6 +575,7 @@ class _Merge:
             f"n.{CLAIMS}, n.{CREATED}", ids=[r[0] for r in rows])}
         new, known = [], []
         pad, unpad = [], []  # ids to mark PADDED, or whose mark goes
+        counts: dict[tuple[str, str], int] = {}  # (CI type, outcome): rows
         for ci_id, ci_type, name, props, mode, file, line in rows:
             old = existing.get(ci_id)
             diff = None
@@ -473,16 +589,18 @@ class _Merge:
                 outcome = "updated"
                 diff = ci_diff(old[:3], (ci_type, name, props))
                 self._change(ci_id, "updated", diff)
-            self.report.count("ci", ci_type, outcome)
+            counts[ci_type, outcome] = counts.get((ci_type, outcome), 0) + 1
             if self.details:
                 entry = {"file": file, "line": line, "kind": "ci", "id": ci_id, "outcome": outcome}
                 if diff:
                     entry["diff"] = diff
                 self.report.rows.append(entry)
+            values = None  # the properties parsed, once for both uses below
             if old is None or outcome == "updated":
-                (pad if padded(ci_type, name, props) else unpad).append(ci_id)
+                values = json.loads(props) if props != "{}" else {}
+                (pad if padded(ci_type, name, props, values) else unpad).append(ci_id)
             if old is None:
-                row = node_properties(ci_id, ci_type, name, props)
+                row = node_properties(ci_id, ci_type, name, props, values)
                 if self.source is not None:
                     row[CLAIMS] = [self.source]
                 row[CREATED] = self.load_id
@@ -490,7 +608,9 @@ class _Merge:
             elif outcome != "unchanged" or self._claims(old[3]) != list(old[3] or []):
                 keep = mode == ENSURE or outcome == "unchanged"  # a stub, or only a claim to add
                 known.append({"id": ci_id, "claim_only": keep,
-                              "props": None if keep else node_properties(ci_id, ci_type, name, props)})
+                              "props": None if keep else node_properties(ci_id, ci_type, name, props, values)})
+        for (ci_type, outcome), n in counts.items():
+            self.report.count("ci", ci_type, outcome, n)
         if self.dry_run:
             return
         claim = f", n:{self.label}" if self.label else ""
@@ -525,20 +645,25 @@ class _Merge:
         if len(self.keys) > KEYS_MAX:
             self.keys = None  # too large to keep here: relationships match by `id`
 
-    def _by_internal_id(self, rows: list[dict]) -> tuple[list[dict], list[dict]]:
-        """(relationship rows with both ends' internal ids, rows with an end this load did not
-        create)."""
+    def _by_internal_id(self, rows: list[dict]) -> tuple[list[list], list[list], list[dict]]:
+        """(relationship rows ``[start, end]`` — both ends' internal ids — of relations with no
+        property, rows ``[start, end, properties]`` of the others, rows with an end this load
+        did not create). Lists, not maps: no keys to pack, send and decode per row."""
         keys = self.keys
         if keys is None:
-            return [], rows
-        by_key, rest = [], []
+            return [], [], rows
+        bare, full, rest = [], [], []
+        get = keys.get
         for row in rows:
-            a, b = keys.get(row["src"]), keys.get(row["dst"])
+            a = get(row["src"])
+            b = get(row["dst"])
             if a is None or b is None:
                 rest.append(row)
+            elif row["props"]:
+                full.append([a, b, row["props"]])
             else:
-                by_key.append({"a": a, "b": b, "props": row["props"]})
-        return by_key, rest
+                bare.append([a, b])
+        return bare, full, rest
 
     # -- relations ----------------------------------------------------------------------------
     def _relations(self, type_name: str, rows: list[tuple]) -> None:
@@ -550,6 +675,15 @@ class _Merge:
                     f"RETURN a.id, b.id, r.props, r.{CLAIMS}", sources=sorted({r[0] for r in rows})):
                 existing[(s, d)] = (p, c)
         new, known = [], []
+        if not existing and not self.details:  # every row is new: nothing to compare, no diff
+            self.report.count("relation", type_name, "created", len(rows))
+            claims = [self.source] if self.source is not None else None
+            for src, _, dst, props, _, _ in rows:
+                row_props = relationship_properties(props)
+                if claims is not None:
+                    row_props[CLAIMS] = list(claims)
+                new.append({"src": src, "dst": dst, "props": row_props})
+            rows = ()
         for src, _, dst, props, file, line in rows:
             old = existing.get((src, dst))
             outcome = ("created" if old is None else "unchanged" if (old[0] or "{}") == props
@@ -572,11 +706,17 @@ class _Merge:
             return
         claim = f" SET a:{self.label}" if self.label else ""
         if new and self.fresh:  # CREATE, with a marker a replay of the batch would collide with
-            by_key, new = self._by_internal_id(new)
-            if by_key:
+            bare, full, new = self._by_internal_id(new)
+            # relations without properties (most) in a statement that sets none: 15 % less
+            # server CPU per relationship than SET r = {} (bench/neo4j_write_shapes.py, create-bare)
+            if bare:
                 self._submit(f"""CREATE (:ItssBatch {{key: $batch, load: $load}}) WITH * UNWIND $rows AS row
-                                 MATCH (a) WHERE id(a) = row.a MATCH (b) WHERE id(b) = row.b
-                                 CREATE (a)-[r:{cypher_type}]->(b) SET r = row.props{claim}""", by_key,
+                                 MATCH (a) WHERE id(a) = row[0] MATCH (b) WHERE id(b) = row[1]
+                                 CREATE (a)-[:{cypher_type}]->(b){claim}""", bare, replay="skip")
+            if full:
+                self._submit(f"""CREATE (:ItssBatch {{key: $batch, load: $load}}) WITH * UNWIND $rows AS row
+                                 MATCH (a) WHERE id(a) = row[0] MATCH (b) WHERE id(b) = row[1]
+                                 CREATE (a)-[r:{cypher_type}]->(b) SET r = row[2]{claim}""", full,
                              replay="skip")
         if new and self.fresh:
             self._submit(f"""CREATE (:ItssBatch {{key: $batch, load: $load}}) WITH * UNWIND $rows AS row
