@@ -43,6 +43,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_into": ("itss_graph.loading.run", "load_into"),
     "NetBoxSource": ("itss_graph.loading.run", "NetBoxSource"),
     "prepare_after_load": ("itss_graph.stores.index_at_load", "prepare_after_load"),
+    "warm_neo4j_after_load": ("itss_graph.stores.index_at_load", "warm_neo4j_after_load"),
     "export_inventory": ("itss_graph.render.inventory", "write_inventory"),
     "write_graph": ("itss_graph.render.graph_export", "write_graph"),
     "history": ("itss_graph.answers.history", "history"),

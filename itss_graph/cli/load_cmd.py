@@ -105,7 +105,7 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
     if not dry_run and report.changed and store_settings.kind == "sqlite":
         itss.prepare_after_load(store_settings.path)  # a large store: its closure index now
     elif not dry_run and report.changed:
-        _warm_neo4j(store_settings)  # the snapshot the server's procedures walk, now
+        itss.warm_neo4j_after_load(store_settings)  # the snapshot the server's procedures walk, now
     _print_report(report, store_settings, output_format, row_report)
     if report.skipped_total:
         from itss_graph.i18n import ngettext
@@ -114,24 +114,6 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
                                        "{n} rows skipped (listed in the report); the others were loaded",
                                        report.skipped_total).format(n=report.skipped_total), err=True)
         sys.exit(EXIT_SKIPPED)
-
-
-def _warm_neo4j(store_settings) -> None:
-    """Have the Neo4j server build the snapshot its procedures walk (``itss.snapshot``) after
-    a load that changed the graph: the first question then does not pay the build. Only speed
-    depends on it: a server that cannot be reached now is the next command's to report."""
-    from itss_graph.errors import StoreError
-    from itss_graph.stores import open_store
-    from itss_graph.stores.neo4j_read import warm_snapshot
-
-    try:
-        store = open_store(store_settings)
-    except StoreError:
-        return
-    try:
-        warm_snapshot(store)
-    finally:
-        store.close()
 
 
 @contextlib.contextmanager

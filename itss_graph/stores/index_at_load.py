@@ -1,5 +1,6 @@
 """The closure index built by ``itss load`` for a large store, so that the first large question
-after a load opens the index instead of building it (issue 14: no cliff after a load).
+after a load opens the index instead of building it (issue 14: no cliff after a load); on
+Neo4j, the snapshot of the graph the server's procedures walk (:func:`warm_neo4j_after_load`).
 
 Numpy-free: the build runs in a child process (``python -m itss_graph.stores.index_at_load``),
 so the load's memory and the build's never add up and the loading process imports nothing more.
@@ -66,6 +67,25 @@ def release_free_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+def warm_neo4j_after_load(settings) -> None:
+    """Have the Neo4j server of ``settings`` (a :class:`~itss_graph.stores.StoreSettings`) build
+    the snapshot its procedures walk (``itss.snapshot``) after a load that changed the graph:
+    the first question then does not pay the build. Only speed depends on it: a server that
+    cannot be reached now is the next command's to report."""
+    from itss_graph.errors import StoreError
+    from itss_graph.stores import open_store
+    from itss_graph.stores.neo4j_read import warm_snapshot
+
+    try:
+        store = open_store(settings)
+    except StoreError:
+        return
+    try:
+        warm_snapshot(store)
+    finally:
+        store.close()
 
 
 def _main(argv: list[str]) -> int:
