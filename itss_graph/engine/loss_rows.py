@@ -11,7 +11,7 @@ all rows builds the rest in one pass.
 Example:
     >>> from itss_graph.engine.group_loss import group_loss
     >>> built = []
-    >>> def build(start, stop):
+    >>> def build(start, stop, ids):
     ...     built.append((start, stop))
     ...     return [group_loss(f"ci{k}", "server", f"CI {k}", "degraded", 1, ("POWERED_BY",), "out",
     ...                        None, 1, ("pdu:a",), ("pdu:b",)) for k in range(start, stop)]
@@ -41,14 +41,15 @@ BLOCK = 64  # rows built together: a table's first page of 50 is one block
 
 class LossRows(SequenceABC):
     """Losses in the answer's order: ``effects`` (a list, one per row) at once, ``ids`` when
-    first read, the rows from ``build(start, stop)`` (the :class:`GroupLoss` of rows ``start``
-    to ``stop``, excluded) when read. Their ``new_spof`` are empty unless :meth:`replaced`.
-    Equal to a list of the same losses."""
+    first read, the rows from ``build(start, stop, ids)`` (the :class:`GroupLoss` of rows
+    ``start`` to ``stop``, excluded; ``ids`` their CIs' ids when decoded already, else None)
+    when read. Their ``new_spof`` are empty unless :meth:`replaced`. Equal to a list of the
+    same losses."""
 
     __slots__ = ("_ids", "effects", "_build", "_rows", "_block")
 
     def __init__(self, ids: Sequence[str] | Callable[[], Sequence[str]], effects: Sequence[str],
-                 build: Callable[[int, int], list[GroupLoss]], *, block: int = BLOCK):
+                 build: Callable[[int, int, Sequence[str] | None], list[GroupLoss]], *, block: int = BLOCK):
         # ids: the list, or a function that decodes it (when first read)
         self._ids, self.effects, self._build, self._block = ids, effects, build, block
         self._rows: list = [None] * len(effects)
@@ -77,7 +78,8 @@ class LossRows(SequenceABC):
         except ValueError:
             return rows  # all built already
         last = next(k for k in range(stop - 1, first - 1, -1) if rows[k] is None) + 1
-        for k, row in zip(range(first, last), self._build(first, last)):
+        known = None if callable(self._ids) else self._ids[first:last]  # (not decoded twice)
+        for k, row in zip(range(first, last), self._build(first, last, known)):
             if rows[k] is None:  # (a row replaced by :meth:`replaced` stays as replaced)
                 rows[k] = row
         return rows
@@ -103,7 +105,7 @@ class LossRows(SequenceABC):
 
         >>> from itss_graph.engine.group_loss import group_loss
         >>> built = []
-        >>> def build(start, stop):
+        >>> def build(start, stop, ids):
         ...     built.append((start, stop))
         ...     return [group_loss(f"ci{k}", "server", "", "down", 1, ("POWERED_BY",), "out", None, 1, (), ())
         ...             for k in range(start, stop)]

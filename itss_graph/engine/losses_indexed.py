@@ -118,12 +118,13 @@ def losses_in_index(columns) -> LossRows:
     lost_parts = 2 * order  # each row's part of members lost; the part left follows it
     type_names = index.type_names
 
-    def build(start: int, stop: int) -> list[GroupLoss]:
+    def build(start: int, stop: int, ids) -> list[GroupLoss]:
         at = slice(start, stop)
         parts = np.stack([lost_parts[at], lost_parts[at] + 1], axis=1).ravel()
         pages = member_pages(index, member, part_starts[parts], part_counts[parts], shown[parts])
         return [new_loss(GroupLoss, row) for row in zip(
-            index.ids_of(owners[at]), [type_names[t] for t in index.type_code[owners[at]].tolist()], index.names_of(owners[at]),
+            index.ids_of(owners[at]) if ids is None else ids,
+            [type_names[t] for t in index.type_code[owners[at]].tolist()], index.names_of(owners[at]),
             effects[at], depths[at].tolist(), *zip(*[described[k] for k in kind_of[at].tolist()]),
             min_up[at].tolist(), pages[0::2], pages[1::2], repeat(()))]
 
