@@ -26,7 +26,7 @@ Example:
 from __future__ import annotations
 
 from itss_graph.engine.budget import UNLIMITED, EdgeBudget, small_first
-from itss_graph.engine.group_loss import GroupLoss, with_spof
+from itss_graph.engine.group_loss import GroupLoss, group_text, with_spof
 from itss_graph.engine.impact import further_losses, group_details
 from itss_graph.engine.loss_rows import LossRows
 from itss_graph.engine.result import GROUP, ImpactResult
@@ -78,14 +78,14 @@ def redundancy_losses(store: Store, result: ImpactResult, *, schema: Schema | No
                              tuple(sorted(gone)), tuple(sorted(providers - lost))))
     texts: dict[tuple, str] = {}  # (relations, group) -> group text: a core switch's 22k losses have a few
 
-    def group_text(loss: GroupLoss) -> str:
+    def text_of(loss: GroupLoss) -> str:
         kind = (loss.relations, loss.group)
         text = texts.get(kind)
         if text is None:
-            text = texts[kind] = loss.group_text()
+            text = texts[kind] = group_text(*kind)
         return text
 
-    out.sort(key=lambda g: (g.effect != DOWN, g.depth, g.id, group_text(g)))
+    out.sort(key=lambda g: (g.effect != DOWN, g.depth, g.id, text_of(g)))
     return out
 
 

@@ -105,11 +105,7 @@ class GroupLoss(namedtuple("GroupLoss", [
         return len(self.lost) + len(self.left)
 
     def group_text(self) -> str:
-        from itss_graph.i18n import _
-
-        relations = _relations_text(self.relations)
-        return (_("redundancy group {group!r} ({relations})").format(group=self.group, relations=relations)
-                if self.group else relations)
+        return group_text(self.relations, self.group)
 
     def reason(self, with_spof: bool = True) -> str:
         """``lost 1 of 2 POWERED_BY providers (min_up 1): pdu:a; left: pdu:b`` (in the language
@@ -159,6 +155,20 @@ def group_loss(*values) -> GroupLoss:
     return _tuple_new(GroupLoss, values if len(values) == _N_FIELDS else values + ((),))
 
 
+def group_text(relations: Sequence[str], group: str | None) -> str:
+    """How a group is named in answers: its ``redundancy_group`` and relations, or its relation
+    types (in the language in use).
+
+    >>> group_text(("DEPENDS_ON",), "web"), group_text(("POWERED_BY",), None)
+    ("redundancy group 'web' (DEPENDS_ON)", 'POWERED_BY')
+    """
+    from itss_graph.i18n import _
+
+    text = _relations_text(relations)
+    return (_("redundancy group {group!r} ({relations})").format(group=group, relations=text)
+            if group else text)
+
+
 def with_spof(loss: GroupLoss, new_spof: tuple[str, ...]) -> GroupLoss:
     """``loss._replace(new_spof=new_spof)``, cheaper.
 
@@ -183,4 +193,4 @@ def _relations_text(relations: Sequence[str]) -> str:
     return "/".join(types[r].label_zh if r in types and types[r].label_zh else r for r in relations)
 
 
-__all__ = ["GroupLoss", "MEMBER_PAGE", "Members", "group_loss", "page_text", "with_spof"]
+__all__ = ["GroupLoss", "MEMBER_PAGE", "Members", "group_loss", "group_text", "page_text", "with_spof"]

@@ -27,7 +27,7 @@ from itertools import repeat
 
 import numpy as np
 
-from itss_graph.engine.group_loss import MEMBER_PAGE, GroupLoss, Members
+from itss_graph.engine.group_loss import MEMBER_PAGE, GroupLoss, Members, group_text
 from itss_graph.engine.closure_services import closure_of, impacted_positions
 from itss_graph.engine.indexed import LOST, distinct
 from itss_graph.engine.loss_rows import LossRows
@@ -101,7 +101,7 @@ def losses_in_index(columns) -> LossRows:
         relations = tuple(rel_names[c] for c in codes)
         group = index.group_names[g] if g >= 0 else None
         key = ("prop", group) if group is not None else ("rel", relations[0], way)
-        text = GroupLoss("", "", "", "", 0, relations, way, group, 1, (), ()).group_text()
+        text = group_text(relations, group)
         described.append((relations, way, group))
         sort_texts.append((text, str(key)))
     kind_rank = np.empty(len(kinds), dtype=np.int64)
