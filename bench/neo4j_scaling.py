@@ -18,9 +18,13 @@ Measured, and printed as JSON (also saved with ``--out``):
 * ``store``: bytes of the database's store files by kind (nodes, relationships, properties,
   strings, indexes): the page cache that holds the whole graph is their sum;
 * ``impact_probes``: the estate's named probes (``probes.json``), warm, medians of 3;
+* ``client_index_read``: the client's closure index (itss_graph/stores/neo4j_index.py) read
+  from scratch as `itss load` reads it after a load: wall, CPU, peak memory, size on disk;
 * ``impact``: per CI of a deterministic sample (every k-th id of cis.csv, ``--sample`` of them),
   the time of one ``itss_graph.impact`` in a warm process (driver connected: the server walk,
-  the transfer and the answer's assembly), with procedures and with plain Cypher; p50, p95, max
+  the transfer and the answer's assembly), with the procedures walking
+  (``impact_with_procedures``), from the client's index (``impact_client_index``) and with
+  plain Cypher (procedures off: the client's index too, or levels for a small question); p50, p95, max
   and the CIs reached; plus the cold-process constant (``itss --version`` → store open), so a cold
   CLI answer is about constant + warm time;
 * ``embedded`` (with ``--embedded``): the same estate loaded into a new embedded store (wall,
@@ -90,9 +94,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def warm_impacts(uri: str, ids: list[str], procedures: bool) -> dict:
-    """One impact per id in this process (store open, schema loaded), timed one by one."""
-    os.environ["ITSS_NEO4J_PROCEDURES"] = "on" if procedures else "off"
+#: who walks in each measured mode (itss_graph/stores/neo4j_state.py)
+MODES = {"server": {"ITSS_NEO4J_INDEX": "server", "ITSS_NEO4J_PROCEDURES": "on"},
+         "client": {"ITSS_NEO4J_INDEX": "client", "ITSS_NEO4J_PROCEDURES": "on"},
+         "plain": {"ITSS_NEO4J_INDEX": "auto", "ITSS_NEO4J_PROCEDURES": "off"}}
+
+
+def warm_impacts(uri: str, ids: list[str], mode: str = "plain") -> dict:
+    """One impact per id in this process (store open, schema loaded), timed one by one;
+    ``mode``: who walks (:data:`MODES`; the embedded store ignores it)."""
+    os.environ.update(MODES[mode])
     import itss_graph as itss
     from itss_graph.schema import load_schema
     from itss_graph.stores import open_store
@@ -114,6 +125,24 @@ def warm_impacts(uri: str, ids: list[str], procedures: bool) -> dict:
             "reached_p50": percentile(reached, 0.5), "reached_max": max(reached)}
 
 
+def client_index_read(uri: str) -> dict:
+    """The client's closure index read from scratch (a fresh cache directory) by the process
+    `itss load` starts after a load: wall, its CPU, peak memory and size on disk."""
+    import resource
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="itss-client-index-") as cache:
+        env = {**os.environ, "NEO4J_URI": uri, "ITSS_CACHE_DIR": cache, "ITSS_NEO4J_INDEX": "client"}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "itss_graph.stores.index_at_load", "--neo4j"], check=True, env=env)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return {"wall_s": round(wall, 2), "cpu_s": round(after.ru_utime + after.ru_stime
+                                                          - before.ru_utime - before.ru_stime, 2),
+                "peak_rss_mb": round(after.ru_maxrss / 1024), "disk_mb": dir_mb(Path(cache) / "neo4j-index")}
+
+
 def probe_impacts(uri: str, estate: Path, repeat: int = 3) -> dict:
     """The estate's named probes (``probes.json``: typical, fan-in service, core switch), each
     timed ``repeat`` times in a warm process with the procedures (the median, and the CIs
@@ -121,7 +150,7 @@ def probe_impacts(uri: str, estate: Path, repeat: int = 3) -> dict:
     path = estate / "probes.json"
     if not path.is_file():
         return {}
-    os.environ["ITSS_NEO4J_PROCEDURES"] = "on"
+    os.environ.update(MODES["server"])
     import itss_graph as itss
     from itss_graph.schema import load_schema
     from itss_graph.stores import open_store
@@ -155,8 +184,10 @@ def timed_load(estate: Path, target: list[str]) -> dict:
     before = os.times()
     load_avg = os.getloadavg()
     start = time.perf_counter()
+    # the server's snapshot is warmed after the load, not the client's index (read on its own
+    # below, timed: itss load would start its reader in the background)
     subprocess.run([ITSS, "load", str(estate), *target, "--format", "json"], check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, env={**os.environ, "ITSS_NEO4J_INDEX": "server"})
     wall = time.perf_counter() - start
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
@@ -231,12 +262,16 @@ def main() -> None:
         if args.store_dir and server is None:  # (a running server's files lag its page cache)
             result["store"] = store_sizes(args.store_dir)
         ids = sample_ids(args.estate, args.sample)
-        result["impact_with_procedures"] = warm_impacts(args.uri, ids, procedures=True)
+        result["impact_with_procedures"] = warm_impacts(args.uri, ids, "server")
         print(f"with procedures: {result['impact_with_procedures']}", file=sys.stderr)
         result["impact_probes"] = probe_impacts(args.uri, args.estate)
         print(f"probes: {result['impact_probes']}", file=sys.stderr)
+        result["client_index_read"] = client_index_read(args.uri)
+        print(f"client index read: {result['client_index_read']}", file=sys.stderr)
+        result["impact_client_index"] = warm_impacts(args.uri, ids, "client")
+        print(f"client index: {result['impact_client_index']}", file=sys.stderr)
         if not args.skip_plain:
-            result["impact_plain_cypher"] = warm_impacts(args.uri, ids, procedures=False)
+            result["impact_plain_cypher"] = warm_impacts(args.uri, ids, "plain")
             print(f"plain Cypher: {result['impact_plain_cypher']}", file=sys.stderr)
         result["cold_process_constant_s"] = cold_constant(args.uri)
         if server is not None:
@@ -256,7 +291,7 @@ def main() -> None:
             embedded = timed_load(args.estate, ["--store", str(db)])
             embedded["store_file_mb"] = dir_mb(db)
             index = db.with_name(db.name + ".index")
-            embedded["impact"] = warm_impacts(str(db), ids, procedures=False)
+            embedded["impact"] = warm_impacts(str(db), ids)
             embedded["closure_index_mb"] = dir_mb(index) if index.exists() else 0.0
             result["embedded"] = embedded
             print(f"embedded: {embedded}", file=sys.stderr)

@@ -19,8 +19,9 @@ clean stop checkpoints; Community has no db.checkpoint()):
 Before the timed runs, each probe runs ``--warmup`` times per configuration, untimed: a server
 that has been up for a while has compiled its query plans and the procedures' code (a fresh
 server's JIT compiles them during the first calls, on the server's CPU), and every store's
-files are in the page cache. Then each probe runs ``--repeat`` times per configuration, interleaved (embedded, procedures, plain,
-embedded, ...) so a change of the machine's load touches all three alike. Per configuration:
+files are in the page cache. Then each probe runs ``--repeat`` times per configuration,
+interleaved (embedded, default, procedures, plain, embedded, ...) so a change of the machine's
+load touches them all alike. Per configuration:
 median wall, median CPU of the process (user + sys: what the client itself spent, steady on a
 loaded machine where walls are not; with ``--server-pid`` plus the Neo4j server's CPU during
 the run), and the ratios of walls and of CPU to the embedded store. ``--itss``
@@ -28,14 +29,17 @@ adds another client (e.g. ``before=/path/to/other/.venv/bin/itss``) measured the
 against the same stores: before/after comparisons in one run. The machine's load average is
 recorded at start and end. Output: a Markdown table on stdout, JSON with ``--out``.
 
-``--broker`` adds a fourth configuration, Neo4j with procedures answered through a warm broker
-(``itss_graph/cli/broker``: the cold process forwards the command to a resident process that
-has the driver imported and connected; started by the untimed warm-up, stopped at the end);
-its CPU is the client's plus the broker's during the run. The other configurations run with
-``ITSS_BROKER=0`` (in-process). ``--no-plain`` leaves out plain Cypher. Issue 17's broker
-table, one run on the foreign 200k estate:
+The Neo4j configurations: ``neo4j default`` (the client chooses who walks,
+``ITSS_NEO4J_INDEX=auto``: its own closure index up to 2M CIs, itss_graph/stores/neo4j_state.py),
+``neo4j+procedures`` (``ITSS_NEO4J_INDEX=server``: the server's procedures walk) and ``neo4j plain
+Cypher`` (``ITSS_NEO4J_PROCEDURES=off``, as on a managed server without plugins). They run with
+``ITSS_BROKER=0`` (in-process); ``--broker`` adds each of them answered through a warm broker of
+its own (``itss_graph/cli/broker``: the cold process forwards the command to a resident process
+that has the driver imported and connected; started by the untimed warm-up, stopped at the
+end); a brokered run's CPU is the client's plus the broker's. ``--no-plain`` leaves out plain
+Cypher. Issue 17's table, one run on the foreign 200k estate:
 
-    .venv/bin/python bench/neo4j_side_by_side.py --estate bench/data/foreign-200k --broker --no-plain \
+    .venv/bin/python bench/neo4j_side_by_side.py --estate bench/data/foreign-200k --broker \
         --probe typical=vm-0014284 --probe "fan-in service=svc-dns-bj1" \
         --probe "core switch=BJ1-CORE-01" --warmup 2 --repeat 5 --out result.json
 
@@ -57,7 +61,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ITSS = str(Path(sys.executable).with_name("itss"))
-SCRUBBED = ("ITSS_STORE", "ITSS_NEO4J_PROCEDURES", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD",
+SCRUBBED = ("ITSS_STORE", "ITSS_NEO4J_PROCEDURES", "ITSS_NEO4J_INDEX", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD",
             "NEO4J_DATABASE")
 
 
@@ -149,7 +153,7 @@ def main() -> None:
                              "recorded too, so client + server CPU compares with the embedded "
                              "store's CPU on a loaded machine")
     parser.add_argument("--broker", action="store_true",
-                        help="also Neo4j with procedures through a warm broker (itss_graph/cli/broker), beside "
+                        help="also each Neo4j configuration through a warm broker (itss_graph/cli/broker), beside "
                              "the same in-process; its CPU counts the broker's")
     parser.add_argument("--no-plain", action="store_true", help="leave out Neo4j with plain Cypher")
     parser.add_argument("--out", type=Path)
@@ -194,25 +198,33 @@ def broker_pid(directory: Path) -> int | None:
 
 
 def probe_all(args, clients: dict, base: dict, result: dict) -> None:
-    """Every probe, ``--repeat`` times, the configurations interleaved."""
-    configs = {"embedded": ([], {}),
-               "neo4j+procedures": (["--neo4j-uri", args.neo4j_uri], {})}
-    if args.broker:
-        import tempfile
+    """Every probe, ``--repeat`` times, the configurations interleaved: the embedded store;
+    Neo4j as the client chooses (``ITSS_NEO4J_INDEX=auto``: its own closure index up to 2M
+    CIs); Neo4j walked by the server's procedures (``server``); plain Cypher (procedures off:
+    the client's index, as on a managed server) — each in-process and, with ``--broker``,
+    through a broker of its own (the environment is not part of a broker's key)."""
+    import tempfile
 
-        args.broker_dir = Path(tempfile.mkdtemp(prefix="itss-broker-"))
-        configs["neo4j+procedures brokered"] = (["--neo4j-uri", args.neo4j_uri],
-                                               {"ITSS_BROKER": "1", "ITSS_BROKER_DIR": str(args.broker_dir)})
+    uri = ["--neo4j-uri", args.neo4j_uri]
+    neo4j = {"neo4j default": {}, "neo4j+procedures": {"ITSS_NEO4J_INDEX": "server"}}
     if not args.no_plain:
-        configs["neo4j plain Cypher"] = (["--neo4j-uri", args.neo4j_uri], {"ITSS_NEO4J_PROCEDURES": "off"})
+        neo4j["neo4j plain Cypher"] = {"ITSS_NEO4J_PROCEDURES": "off"}
+    configs = {"embedded": ([], {})}
+    args.broker_dirs = []
+    for name, env in neo4j.items():
+        configs[name] = (uri, env)
+        if args.broker:
+            directory = tempfile.mkdtemp(prefix="itss-broker-")
+            args.broker_dirs.append(directory)
+            configs[f"{name} brokered"] = (uri, {**env, "ITSS_BROKER": "1", "ITSS_BROKER_DIR": directory})
     try:
         _probe_all(args, clients, base, result, configs)
     finally:
-        if args.broker:
+        for directory in args.broker_dirs:
             for itss in clients.values():
                 subprocess.run([itss, "broker", "stop", "--all"], capture_output=True,
-                               env={**base, "ITSS_BROKER_DIR": str(args.broker_dir)})
-            shutil.rmtree(args.broker_dir, ignore_errors=True)
+                               env={**base, "ITSS_BROKER_DIR": directory})
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def _probe_all(args, clients: dict, base: dict, result: dict, configs: dict) -> None:
@@ -234,7 +246,7 @@ def _probe_all(args, clients: dict, base: dict, result: dict, configs: dict) -> 
                     if name == "embedded":
                         store_args = ["--store", str(args.sqlite)]
                     brokered = "ITSS_BROKER_DIR" in extra
-                    broker = broker_pid(args.broker_dir) if brokered else None
+                    broker = broker_pid(Path(extra["ITSS_BROKER_DIR"])) if brokered else None
                     broker_before = process_cpu(broker)
                     wall, cpu, server, out = cold([itss, "impact", ci, "--format", args.format, *store_args],
                                                   {**base, **extra},

@@ -98,7 +98,9 @@ def estate_text(name: str, entry: dict) -> str:
                           else f"> {naive['timed_out_after_s']:.0f} s")
             same = "yes" if all(e["same_answer"].values()) else "NO: " + ", ".join(
                 k for k, v in e["same_answer"].items() if not v)
-            rows.append([f"{label}: `{e['probe']}`", wc(e["embedded"]),
+            default = (f"{wc(e['neo4j_default'])} ({times(e['default_vs_embedded'])})"
+                       if "neo4j_default" in e else "—")  # (results of earlier stops have none)
+            rows.append([f"{label}: `{e['probe']}`", wc(e["embedded"]), default,
                          f"{wc(e['neo4j_procedures'])} ({times(e['procedures_vs_embedded'])})",
                          f"{wc(e['neo4j_plain_cypher'])} ({times(e['plain_vs_embedded'])})",
                          naive_text, same])
@@ -107,7 +109,8 @@ def estate_text(name: str, entry: dict) -> str:
                 f"**{ld['rows_per_s']:,} rows/s** (client peak {mb(ld['client_peak_rss_mb'])}, server RSS "
                 f"{mb(ld['server_rss_mb_after'])} after). Cold `itss impact` (table), medians of wall / client CPU "
                 f"(the server's CPU is not in it); ratios of wall time:", "",
-                _table(["probe", "embedded", "Neo4j + procedures", "Neo4j, plain Cypher",
+                _table(["probe", "embedded", "Neo4j (the client's index ≤ 2M CIs)", "Neo4j + procedures (server walks)",
+                        "Neo4j, plain Cypher",
                         "naive var-length Cypher (reached)", "same table"], rows), "", load(neo.get("_group")), ""]
     questions = entry.get("questions")
     if questions:

@@ -76,7 +76,7 @@ PEERS = REPO / "bench" / "peers"
 FORMATS = DATA / "formats"
 DEFAULT_GROUPS = "cli,formats,load,impact,neo4j"
 # settings a user's shell may carry that would point a child at another store
-SCRUBBED_ENV = ("ITSS_STORE", "ITSS_NEO4J_PROCEDURES", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD",
+SCRUBBED_ENV = ("ITSS_STORE", "ITSS_NEO4J_PROCEDURES", "ITSS_NEO4J_INDEX", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD",
                 "NEO4J_DATABASE")
 
 
@@ -266,9 +266,12 @@ def neo4j_group(estate: Estate, picks: dict, db: Path, work: Path, times: int, h
         out["load"] = {"wall_s": round(load.wall_s, 2), "client_peak_rss_mb": load.peak_rss_mb,
                        "rows_per_s": round(rows / load.wall_s),
                        "server_rss_mb_after": round(psutil.Process(server.pid).memory_info().rss / 2**20)}
+        # default: the client chooses who walks (its own closure index up to 2M CIs); procedures:
+        # the server's walk; plain Cypher: no procedures, as on a managed server
         plain_env = child_env(ITSS_NEO4J_PROCEDURES="off")
         commands = {"embedded": ([ITSS, "impact", "PROBE", "--store", str(db)], env),
-                    "neo4j_procedures": ([ITSS, "impact", "PROBE", *uri], env),
+                    "neo4j_default": ([ITSS, "impact", "PROBE", *uri], env),
+                    "neo4j_procedures": ([ITSS, "impact", "PROBE", *uri], child_env(ITSS_NEO4J_INDEX="server")),
                     "neo4j_plain_cypher": ([ITSS, "impact", "PROBE", *uri], plain_env)}
         out["impact"] = {}
         for label, probe in picks.items():
@@ -287,6 +290,7 @@ def neo4j_group(estate: Estate, picks: dict, db: Path, work: Path, times: int, h
             entry = {"probe": ci, **{mode: summarise(r) for mode, r in runs.items()},
                      "first_after_load_s": first,
                      "same_answer": {mode: texts[mode] == texts["embedded"] for mode in commands if mode != "embedded"}}
+            entry["default_vs_embedded"] = ratio(entry["neo4j_default"]["wall_s"], entry["embedded"]["wall_s"])
             entry["procedures_vs_embedded"] = ratio(entry["neo4j_procedures"]["wall_s"], entry["embedded"]["wall_s"])
             entry["plain_vs_embedded"] = ratio(entry["neo4j_plain_cypher"]["wall_s"], entry["embedded"]["wall_s"])
             entry["naive_varlength_cypher"] = naive_cypher(server.uri, ci, naive_timeout)

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from itss_graph.engine.impact import impact, impact_by_queries, impact_in_store
@@ -25,6 +26,20 @@ from tests.conftest_neo4j import wipe_database
 from tests.test_engine_properties import _write, estates
 
 ITSS = str(Path(sys.executable).with_name("itss"))
+
+
+@pytest.fixture(autouse=True)
+def server_walks():
+    """These tests are of the server's walks: the client's closure index (which a database this
+    small would get, itss_graph/stores/neo4j_state.py) is turned off, for the CLIs they start
+    too (not monkeypatch: hypothesis reuses the function's fixtures)."""
+    saved = os.environ.get("ITSS_NEO4J_INDEX")
+    os.environ["ITSS_NEO4J_INDEX"] = "server"
+    yield
+    if saved is None:
+        del os.environ["ITSS_NEO4J_INDEX"]
+    else:
+        os.environ["ITSS_NEO4J_INDEX"] = saved
 
 
 def test_the_test_server_has_the_procedure(neo4j_store):

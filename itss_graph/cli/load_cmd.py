@@ -105,7 +105,7 @@ def load(inputs: tuple[str, ...], profile: str | None, encoding: str | None, on_
     if not dry_run and report.changed and store_settings.kind == "sqlite":
         itss.prepare_after_load(store_settings.path)  # a large store: its closure index now
     elif not dry_run and report.changed:
-        itss.warm_neo4j_after_load(store_settings)  # the snapshot the server's procedures walk, now
+        itss.warm_neo4j_after_load(store_settings)  # what the next question walks, now
     _print_report(report, store_settings, output_format, row_report)
     if report.skipped_total:
         from itss_graph.i18n import ngettext

@@ -1,6 +1,7 @@
 """The closure index built by ``itss load`` for a large store, so that the first large question
 after a load opens the index instead of building it (issue 14: no cliff after a load); on
-Neo4j, the snapshot of the graph the server's procedures walk (:func:`warm_neo4j_after_load`).
+Neo4j, the client's closure index or the snapshot the server's procedures walk
+(:func:`warm_neo4j_after_load`).
 
 Numpy-free: the build runs in a child process (``python -m itss_graph.stores.index_at_load``),
 so the load's memory and the build's never add up and the loading process imports nothing more.
@@ -69,33 +70,62 @@ def release_free_memory() -> bool:
     return True
 
 
-def warm_neo4j_after_load(settings) -> None:
-    """Have the Neo4j server of ``settings`` (a :class:`~itss_graph.stores.StoreSettings`) build
-    the snapshot its procedures walk (``itss.snapshot``) after a load that changed the graph:
-    the first question then does not pay the build. Only speed depends on it: a server that
-    cannot be reached now is the next command's to report."""
+def warm_neo4j_after_load(settings) -> subprocess.Popen | None:
+    """After a load that changed the graph in the Neo4j database of ``settings`` (a
+    :class:`~itss_graph.stores.StoreSettings`), make ready what the next question walks, so it
+    does not pay the build: the client's closure index of a large database
+    (:mod:`itss_graph.stores.neo4j_index`, read by a detached child process of its own, which
+    is returned) or, when the server's procedures walk
+    (:func:`~itss_graph.stores.neo4j_state.client_walks`), the snapshot they keep
+    (``itss.snapshot``). Only speed depends on it: a server that cannot be reached now is the
+    next command's to report."""
     from itss_graph.errors import StoreError
     from itss_graph.stores import open_store
     from itss_graph.stores.neo4j_read import warm_snapshot
+    from itss_graph.stores.neo4j_state import client_walks, database_size
 
     try:
         store = open_store(settings)
     except StoreError:
-        return
+        return None
     try:
-        warm_snapshot(store)
+        on_client = client_walks(store, lambda: "itss.impact" in store.procedures)
+        if not on_client:
+            warm_snapshot(store)
+        large = database_size(store) >= INDEX_AT_LOAD_CIS  # smaller: read by the first question
     finally:
         store.close()
+    if not (on_client and large):
+        return None
+    import os
+
+    # the settings by environment (as the CLI reads them): a password never shows in ps
+    given = {"NEO4J_URI": settings.neo4j_uri, "NEO4J_USER": settings.neo4j_user,
+             "NEO4J_PASSWORD": settings.neo4j_password, "NEO4J_DATABASE": settings.neo4j_database}
+    env = {k: v for k, v in os.environ.items() if k not in given}
+    env.update((k, v) for k, v in given.items() if v)
+    # not waited for: the load is done and committed; a question asked meanwhile waits for
+    # this reader's index (neo4j_index._one_reader) instead of reading the graph again
+    return subprocess.Popen([sys.executable, "-m", "itss_graph.stores.index_at_load", "--neo4j"], env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
 
 
 def _main(argv: list[str]) -> int:
-    """``python -m itss_graph.stores.index_at_load STORE``: build (or find) the current index."""
-    from itss_graph.stores.sqlite import SQLiteStore
-    from itss_graph.stores.sqlite_index import graph_index
+    """``python -m itss_graph.stores.index_at_load STORE``: build (or find) the current index of
+    the embedded store at STORE; ``--neo4j``: read (or find) the client's closure index of the
+    Neo4j database the environment names (``NEO4J_URI`` …)."""
+    from itss_graph.schema import load_schema
+    from itss_graph.stores import open_store, settings_from_environment
 
-    store = SQLiteStore(argv[0], create=False)
+    if argv == ["--neo4j"]:
+        store = open_store(settings_from_environment())
+    else:
+        from itss_graph.stores.sqlite import SQLiteStore
+
+        store = SQLiteStore(argv[0], create=False)
     try:
-        graph_index(store)
+        store.closure_index(load_schema())
     finally:
         store.close()
     return 0

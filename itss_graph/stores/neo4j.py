@@ -73,6 +73,7 @@ class Neo4jStore(Store):
         from itss_graph.stores.neo4j_read import connect
 
         self.uri = uri
+        self.user = user or None  # (keys what is cached of what this user may read)
         self.database = database or None
         self.driver, self.bookmarks = connect(uri, user=user, password=password,
                                               database=self.database, retry_seconds=retry_seconds)
@@ -182,22 +183,77 @@ class Neo4jStore(Store):
 
         return headers(self, ids)
 
+    # -- the closure index, kept by the client when the server has no procedures ----------------
+    @property
+    def index_after_edges(self) -> int | None:
+        """With the client's closure index (no procedures): small questions walk by Cypher
+        levels up to this many relations, then the index answers; None with procedures."""
+        return None if self._server_walks() else 5_000
+
+    def _server_walks(self) -> bool:
+        """Whether ITSS Graph's procedures walk on the server, else the client's index
+        (:func:`~itss_graph.stores.neo4j_index.client_walks`: by the database's size)."""
+        from itss_graph.stores.neo4j_state import client_walks
+
+        return not client_walks(self, lambda: "itss.impact" in self.procedures)
+
+    def closure_index(self, schema):
+        if self._server_walks():
+            return None
+        from itss_graph.stores.neo4j_index import graph_index
+
+        return graph_index(self, schema)
+
+    def closure_index_open(self):
+        # a resident process (the broker) that answered from the index goes to it at once
+        from itss_graph.stores.neo4j_kept import kept_index
+
+        return kept_index((self.uri, self.user, self.database)) is not None
+
+    def index_positions(self, index, ids):
+        from itss_graph.stores.neo4j_index import positions_of_ids
+
+        return positions_of_ids(index, ids)
+
+    def count_edges(self, ids, direction, rel_types, *, limit):
+        from itss_graph.stores.neo4j_read import count_edges
+
+        return count_edges(self, ids, direction, rel_types, limit)
+
+    def count_flow_edges(self, ids, toward_source, toward_target, *, limit):
+        from itss_graph.stores.neo4j_read import count_flow_edges
+
+        return count_flow_edges(self, ids, toward_source, toward_target, limit)
+
+    def generation(self) -> str:
+        from itss_graph.stores.neo4j_state import database_state
+
+        return database_state(self)[0]
+
     def walk_impact(self, failed, toward_source, toward_target, max_depth):
+        if not self._server_walks():  # the engine walks the client's index
+            return None
         from itss_graph.stores.neo4j_read import walk_impact
 
         return walk_impact(self, failed, toward_source, toward_target, max_depth)
 
     def walk_reach(self, start, incoming, outgoing, only_types):
+        if not self._server_walks():  # the engine walks the client's index
+            return None
         from itss_graph.stores.neo4j_read import walk_reach
 
         return walk_reach(self, start, incoming, outgoing, only_types)
 
     def walk_paths(self, start, incoming, outgoing, only_types):
+        if not self._server_walks():  # the engine walks the client's index
+            return None
         from itss_graph.stores.neo4j_read import walk_paths
 
         return walk_paths(self, start, incoming, outgoing, only_types)
 
     def walk_further(self, lost, candidates, targets, toward_source, toward_target):
+        if not self._server_walks():  # the engine walks the client's index
+            return None
         from itss_graph.stores.neo4j_read import walk_further
 
         return walk_further(self, lost, candidates, targets, toward_source, toward_target)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 _kept: dict | None = None  # key -> driver, when keeping is on
+_indexes: dict = {}  # (uri, user, database) -> the closure index this process last used (neo4j_index)
 
 
 def keep_connections() -> None:
@@ -60,3 +61,14 @@ def close_kept() -> None:
     """Close every kept driver (keeping stays on)."""
     for key in list(_kept or ()):
         forget(key)
+
+
+def kept_index(where: tuple) -> Any | None:
+    """The closure index (:mod:`itss_graph.stores.neo4j_index`) this process last used for
+    ``where`` (uri, Neo4j user, database), current or not; None when it used none. Kept in any process:
+    a cold one uses it for the rest of its answer, a broker for its next ones."""
+    return _indexes.get(where)
+
+
+def keep_index(where: tuple, index: Any) -> None:
+    _indexes[where] = index

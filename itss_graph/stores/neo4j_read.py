@@ -39,6 +39,7 @@ class Neo4jReads(Protocol):
 
     driver: Any
     uri: str
+    user: str | None
     database: str | None
     bookmarks: Any
     missing_procedures: set[str]
@@ -52,6 +53,13 @@ WHERE type(r) IN $types
 RETURN collect(id), collect(type(r)), collect(o.id),
        collect(coalesce(toString(r.redundancy_group), '')), collect(coalesce(toString(r.min_up), ''))"""
 
+NEO4J_COUNT_EDGES = """UNWIND $ids AS id
+MATCH (f:CI {{id: id}})
+MATCH {pattern}
+WHERE type(r) IN $types
+WITH r LIMIT $limit
+RETURN count(r)"""
+
 # Both directions in one round trip: failure reaches a neighbour over r when the failed CI is r's
 # target and r is in $toward_source, or r's source and r is in $toward_target.
 NEO4J_FLOW = """UNWIND $ids AS id
@@ -60,6 +68,13 @@ WITH id, r, o, startNode(r) = f AS outgoing
 WHERE (outgoing AND type(r) IN $toward_target) OR (NOT outgoing AND type(r) IN $toward_source)
 RETURN collect(id), collect(type(r)), collect(o.id), collect(outgoing),
        collect(coalesce(toString(r.redundancy_group), '')), collect(coalesce(toString(r.min_up), ''))"""
+
+NEO4J_COUNT_FLOW = """UNWIND $ids AS id
+MATCH (f:CI {id: id})-[r]-(o:CI)
+WITH r, startNode(r) = f AS outgoing
+WHERE (outgoing AND type(r) IN $toward_target) OR (NOT outgoing AND type(r) IN $toward_source)
+WITH r LIMIT $limit
+RETURN count(r)"""
 
 # NEO4J_FLOW plus the other ends' headers: a walk then needs no separate read of them per level
 NEO4J_FLOW_HEADED = NEO4J_FLOW + """,
@@ -319,6 +334,39 @@ def edges_with_groups(store: Neo4jReads, ids: Sequence[str], direction: str,
             out.extend((i, t, o, g or None, int_or_none(m or None))
                        for i, t, o, g, m in zip(*columns))
     return out
+
+
+def count_edges(store: Neo4jReads, ids: Sequence[str], direction: str, rel_types: Sequence[str],
+                limit: int) -> int:
+    """How many edges :func:`edges_with_groups` would return, counted by the server up to
+    ``limit`` (a walk with a budget asks before it reads a level)."""
+    if not ids or not rel_types:
+        return 0
+    pattern = "(f)-[r]->(o:CI)" if direction == OUTGOING else "(f)<-[r]-(o:CI)"
+    query = NEO4J_COUNT_EDGES.format(pattern=pattern)
+    counted = 0
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH):
+        if counted >= limit:
+            break
+        [(n,)] = store._read(query, ids=ids[start:start + BATCH], types=list(rel_types), limit=limit - counted)
+        counted += n
+    return min(counted, limit)
+
+
+def count_flow_edges(store: Neo4jReads, ids: Sequence[str], toward_source: Sequence[str],
+                     toward_target: Sequence[str], limit: int) -> int:
+    """How many edges :func:`flow_edges` would return, counted by the server up to ``limit``:
+    both directions in one round trip per batch."""
+    counted = 0
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH):
+        if counted >= limit:
+            break
+        [(n,)] = store._read(NEO4J_COUNT_FLOW, ids=ids[start:start + BATCH], toward_source=list(toward_source),
+                             toward_target=list(toward_target), limit=limit - counted)
+        counted += n
+    return min(counted, limit)
 
 
 def flow_edges(store: Neo4jReads, ids: Sequence[str], toward_source: Sequence[str],

@@ -19,7 +19,7 @@ import sqlite3
 
 import numpy as np
 
-from itss_graph.stores.graph_index import GraphIndex
+from itss_graph.stores.graph_index import BlobWriter, GraphIndex
 from itss_graph.stores.index_files import index_base, index_generation
 from itss_graph.stores.sqlite_file import SQLiteFile
 from itss_graph.semantics import Rules, min_up_of
@@ -136,41 +136,6 @@ def _kept_props(store: SQLiteFile, types: list[str], keys: np.ndarray) -> tuple:
 
 
 _CHUNK = 50_000  # rows per read while building
-
-
-class BlobWriter:
-    """Texts appended in chunks into one UTF-8 blob with byte and character offsets.
-
-    >>> w = BlobWriter(3); w.add(["ab", "服"]); w.add(["c"])
-    >>> blob, off, chars = w.arrays()
-    >>> bytes(blob).decode(), off.tolist(), chars.tolist()
-    ('ab服c', [0, 2, 5, 6], [0, 2, 3, 4])
-    """
-
-    def __init__(self, expected: int):
-        self._data = bytearray()
-        self._off = np.zeros(expected + 1, dtype=np.int64)
-        self._chars = np.zeros(expected + 1, dtype=np.int64)
-        self._count = 0
-
-    def add(self, texts) -> None:
-        chunk = "".join(texts)
-        data = chunk.encode("utf-8")
-        start, n = self._count, len(texts)
-        if start + n + 1 > len(self._off):  # more rows than counted (a concurrent load)
-            self._off = np.resize(self._off, start + n + 1)
-            self._chars = np.resize(self._chars, start + n + 1)
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-        self._chars[start + 1:start + n + 1] = self._chars[start] + np.cumsum(lengths)
-        if len(data) != len(chunk):  # not ASCII: byte lengths differ
-            lengths = np.fromiter((len(t.encode("utf-8")) for t in texts), dtype=np.int64, count=n)
-        self._off[start + 1:start + n + 1] = self._off[start] + np.cumsum(lengths)
-        self._data += data
-        self._count += n
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        n = self._count
-        return np.frombuffer(self._data, dtype=np.uint8), self._off[:n + 1], self._chars[:n + 1]
 
 
 def _edge_arrays(store: SQLiteFile, schema: Schema, key_array: np.ndarray):
