@@ -173,6 +173,18 @@ def test_a_saved_index_is_opened_not_read_and_is_the_users_alone(neo4j_server, n
     assert not any("ORDER BY n.id" in query for query in reads)  # opened from disk, not read
 
 
+def test_a_small_question_goes_to_the_index_only_while_it_is_current(neo4j_store, neo4j_driver, tmp_path):
+    nodes = [("h", "server", "", ""), ("v", "vm", "", "")]
+    load_inventory([_write(tmp_path / "in", nodes, {("v", "RUNS_ON", "h"): ("", "")})], neo4j_store)
+    assert not neo4j_store.closure_index_open()  # none read yet: Cypher levels first
+    neo4j_store.closure_index(load_schema())
+    assert neo4j_store.closure_index_open()
+    neo4j_kept._indexes.clear()  # as a new process: the saved one is current
+    assert neo4j_store.closure_index_open()
+    neo4j_driver.execute_query("CREATE (:CI {id: 'w', type: 'vm', name: 'w', props: '{}'})")
+    assert not neo4j_store.closure_index_open()  # a write: levels again, until a large question reads it
+
+
 def test_who_walks_follows_the_setting_and_the_databases_size(neo4j_store, monkeypatch, netbox_dir):
     load_inventory([netbox_dir], neo4j_store)
     schema = load_schema()

@@ -205,10 +205,12 @@ class Neo4jStore(Store):
         return graph_index(self, schema)
 
     def closure_index_open(self):
-        # a resident process (the broker) that answered from the index goes to it at once
-        from itss_graph.stores.neo4j_kept import kept_index
+        # the current index kept by this process or saved by another: even a small question
+        # answers from it (else it walks by Cypher levels within the budget first)
+        from itss_graph.schema import load_schema
+        from itss_graph.stores.neo4j_state import index_is_ready
 
-        return kept_index((self.uri, self.user, self.database)) is not None
+        return not self._server_walks() and index_is_ready(self, load_schema())
 
     def index_positions(self, index, ids):
         from itss_graph.stores.neo4j_index import positions_of_ids

@@ -31,9 +31,7 @@ import numpy as np
 
 from itss_graph.semantics import Rules, min_up_of
 from itss_graph.stores.graph_index import BlobWriter, EdgeArrays, GraphIndex, kept_props
-from itss_graph.stores.index_files import FORMAT, schema_fingerprint
-from itss_graph.stores.neo4j_state import database_state
-from itss_graph.version import __version__
+from itss_graph.stores.neo4j_state import database_state, generation_of, index_base
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -63,25 +61,6 @@ RETURN n.id, coalesce(n.name, ''), coalesce(n.type, ''),
        CASE WHEN n.type IN $kept OR n.props CONTAINS '"min_up"' THEN n.props ELSE '' END"""
 
 PAGE = 50_000  # CIs per read: ~2 MB of ids and names per record
-
-
-def generation_of(token: str, schema: Schema) -> str:
-    """The name of an index generation: database state, failure semantics, layout, code."""
-    import hashlib
-
-    digest = hashlib.sha256(token.encode()).hexdigest()[:24]
-    return f"{digest}-{schema_fingerprint(schema)}-f{FORMAT}-v{__version__}"
-
-
-def index_base(store: Neo4jReads) -> str:
-    """The directory holding the index generations of one server, Neo4j user (what a user
-    may read differs) and database (not created)."""
-    import hashlib
-
-    from itss_graph.cache_location import cache_home
-
-    key = hashlib.sha256(f"{store.uri}\0{store.user or ''}\0{store.database or ''}".encode()).hexdigest()[:16]
-    return os.path.join(cache_home(), "neo4j-index", key)
 
 
 def graph_index(store: Neo4jReads, schema: Schema) -> GraphIndex:
