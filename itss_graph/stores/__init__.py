@@ -116,7 +116,11 @@ def engine_statements(settings: StoreSettings | None) -> list[tuple[str, str]]:
     """The statements the engine runs on the store these settings name (the embedded one by
     default), without connecting to it: for ``--show-query``."""
     if settings is not None and settings.neo4j_uri:
-        from itss_graph.stores.neo4j_read import engine_statements as statements
+        from itss_graph.stores.neo4j_index import engine_statements as index_statements
+        from itss_graph.stores.neo4j_read import engine_statements as walk_statements
+
+        def statements() -> list[tuple[str, str]]:
+            return index_statements() + walk_statements()
     else:
         from itss_graph.stores.sqlite_read import engine_statements as statements
     return statements()

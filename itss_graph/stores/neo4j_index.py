@@ -273,6 +273,20 @@ def _json(text: str):
     return json.loads(text)
 
 
+def engine_statements() -> list[tuple[str, str]]:
+    """What ``--show-query`` prints of the client's index: (what it does, marked for the
+    catalogue; the statement)."""
+    from itss_graph.i18n import N_
+    from itss_graph.stores.neo4j_state import DATABASE_STATE_CYPHER
+
+    return [(N_("Neo4j, before each answer: the database's state (the bookmark of this read "
+                "transaction names its last committed transaction)"), DATABASE_STATE_CYPHER),
+            (N_("Neo4j up to 2M CIs (ITSS_NEO4J_INDEX): the client's closure index, read once per "
+                "state of the database: every CI, by pages in the order of the id index"),
+             INDEX_NODES_CYPHER),
+            (N_("Neo4j: the relationships leaving the CIs of each page"), INDEX_RELATIONS_CYPHER)]
+
+
 def positions_of_ids(index: GraphIndex, ids: Sequence[str]) -> np.ndarray:
     """Positions of CIs given by id, in the order asked, unknown ids skipped: a few by
     bisection over the sorted ids (~40 µs each at 200k CIs), many by one vectorised search
