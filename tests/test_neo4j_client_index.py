@@ -256,3 +256,14 @@ def test_a_question_asked_while_another_process_reads_waits_for_its_index(neo4j_
     os.close(held)  # the other process is done: its index is saved
     asking.join(timeout=60)
     assert not reads and answer["index"].generation == generation
+
+
+def test_nodes_without_an_id_are_left_out_of_the_index(neo4j_store, neo4j_driver, tmp_path):
+    nodes = [("h", "server", "", ""), ("v", "vm", "", "")]
+    load_inventory([_write(tmp_path / "in", nodes, {("v", "RUNS_ON", "h"): ("", "")})], neo4j_store)
+    # written by another tool: a CI node with no id, tied to the host both ways
+    neo4j_driver.execute_query("MATCH (h:CI {id: 'h'}) CREATE (x:CI {type: 'vm'}), (x)-[:RUNS_ON]->(h), "
+                               "(h)-[:CONNECTED_TO]->(x)")
+    index = neo4j_store.closure_index(load_schema())
+    assert index.ids_of(range(index.size)) == ["h", "v"] and len(index.flow_dst) == 1
+    assert impact(neo4j_store, ["h"]).as_dict() == impact_by_queries(neo4j_store, ["h"]).as_dict()

@@ -122,7 +122,7 @@ class Neo4jStore(Store):
             # one record of parallel lists: the driver's per-record cost dominates otherwise
             for found, types, names, props in self._read(
                     "UNWIND $ids AS id MATCH (n:CI {id: id}) "
-                    "RETURN collect(n.id), collect(n.type), collect(n.name), collect(coalesce(n.props, '{}'))",
+                    "RETURN collect(n.id), collect(coalesce(n.type, '')), collect(coalesce(n.name, '')), collect(coalesce(n.props, '{}'))",
                     ids=ids[start:start + BATCH]):
                 for ci_id, ci_type, name, raw in zip(found, types, names, props):
                     out[ci_id] = CI(ci_id, ci_type, name, json.loads(raw))

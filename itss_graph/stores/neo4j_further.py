@@ -45,7 +45,7 @@ MATCH (f)-[r]-(c:CI)
 WITH pair[0] AS w, r, c, startNode(r) = f AS fromIsSource
 WITH w, r, c, fromIsSource,
      CASE WHEN fromIsSource THEN $toward_target[type(r)] ELSE $toward_source[type(r)] END AS effect
-WHERE effect IS NOT NULL AND @c_not_lost@ AND NOT id(c) * $walks + w IN $mine
+WHERE effect IS NOT NULL AND c.id IS NOT NULL AND @c_not_lost@ AND NOT id(c) * $walks + w IN $mine
 WITH w, c, effect, type(r) AS rel, fromIsSource, coalesce(toString(r.redundancy_group), '') AS g
 WITH w, c, rel, fromIsSource, g,
      CASE WHEN g <> '' THEN CASE WHEN effect IN [$down, $redundant] THEN 'prop' END
@@ -63,7 +63,7 @@ CALL {
   WITH kind, g, rel, providersOut, r2, p, cIsSource,
        CASE WHEN cIsSource THEN $toward_source[type(r2)] ELSE $toward_target[type(r2)] END AS e2,
        coalesce(toString(r2.redundancy_group), '') AS g2
-  WHERE e2 IS NOT NULL
+  WHERE e2 IS NOT NULL AND p.id IS NOT NULL
     AND ((kind = 'prop' AND g2 = g AND e2 IN [$down, $redundant])
          OR (kind = 'rel' AND g2 = '' AND e2 = $redundant AND type(r2) = rel AND cIsSource = providersOut))
   RETURN collect(DISTINCT @provider@) AS providers, collect(coalesce(toString(r2.min_up), '')) AS minUps

@@ -49,9 +49,10 @@ RETURN collect(n.id), collect(coalesce(n.name, '')), collect(coalesce(n.type, ''
 
 # The relationships leaving the CIs of one page (found by id: Neo4j's string ranges do not
 # compare as its id index orders, measured with ids beyond the basic plane), as the engine's
-# reads see them (neo4j_read.NEO4J_EDGES): redundancy group and min_up as texts, '' for none.
+# reads see them (neo4j_read.NEO4J_EDGES): redundancy group and min_up as texts, '' for none;
+# collect() drops nulls, so a node without an id (no CI of the index) is left out first.
 INDEX_RELATIONS_CYPHER = """UNWIND $ids AS id
-MATCH (a:CI {id: id})-[r]->(b:CI)
+MATCH (a:CI {id: id})-[r]->(b:CI) WHERE b.id IS NOT NULL
 RETURN collect(id), collect(type(r)), collect(b.id),
        collect(coalesce(toString(r.redundancy_group), '')), collect(coalesce(toString(r.min_up), ''))"""
 
@@ -125,7 +126,7 @@ def _read_until_still(store: Neo4jReads, schema: Schema, token: str, size: int, 
     """Read the index; save it when the database's token is the same after the read as
     before it. A write meanwhile: read again once from the new token; still moving, the
     last read is answered from but not saved (it is as current as a walk by queries)."""
-    for attempt in range(2):
+    for _ in range(2):
         index = read_index(store, schema, generation, size)
         after, size = database_state(store)
         if after == token:
@@ -208,9 +209,9 @@ def _stream_nodes(store: Neo4jReads, kept_types: list[str]) -> tuple[list, list,
 
 
 class _Nodes:
-    """The CIs read, sorted by id (Neo4j orders strings by UTF-16 units, Python by code
-    points): blobs of ids and names, type codes, min_up, the kept properties and the position
-    of each id."""
+    """The CIs read, sorted by id in Python's order (code points; Neo4j's is not guaranteed
+    to be the same): blobs of ids and names, type codes, min_up, the kept properties and the
+    position of each id."""
 
     def __init__(self, ids: list[str], names: list[str], types: list[str], props: list[str],
                  kept_types: list[str]):
