@@ -192,7 +192,7 @@ def test_who_walks_follows_the_setting_and_the_databases_size(neo4j_store, monke
     monkeypatch.setenv("ITSS_NEO4J_INDEX", "server")
     assert neo4j_store.closure_index(schema) is None and neo4j_store.index_after_edges is None
     monkeypatch.setenv("ITSS_NEO4J_INDEX", "auto")
-    assert neo4j_store.closure_index(schema) is not None  # a small database: the client's
+    assert neo4j_store.closure_index(schema) is not None  # a small database: the client's, read now
     monkeypatch.setattr(neo4j_state, "CLIENT_INDEX_MAX_CIS", 1)
     assert neo4j_store.closure_index(schema) is None  # larger than that: the server's procedures
     monkeypatch.setattr(neo4j_store, "procedures", frozenset())
@@ -223,7 +223,7 @@ def test_a_load_leaves_the_client_index_read(neo4j_server, neo4j_store, netbox_d
     load_inventory([netbox_dir], neo4j_store)
     base = neo4j_index.index_base(neo4j_store)
     shutil.rmtree(base, ignore_errors=True)
-    monkeypatch.setattr(index_at_load, "INDEX_AT_LOAD_CIS", 1)  # the demo data counts as large
+    monkeypatch.setattr(neo4j_state, "BACKGROUND_READ_CIS", 1)  # the demo data counts as large
     reader = index_at_load.warm_neo4j_after_load(StoreSettings(
         neo4j_uri=neo4j_server.uri, neo4j_user=neo4j_server.user, neo4j_password=neo4j_server.password))
     assert reader.wait(timeout=120) == 0  # detached: the load does not wait for it
@@ -267,3 +267,27 @@ def test_nodes_without_an_id_are_left_out_of_the_index(neo4j_store, neo4j_driver
     index = neo4j_store.closure_index(load_schema())
     assert index.ids_of(range(index.size)) == ["h", "v"] and len(index.flow_dst) == 1
     assert impact(neo4j_store, ["h"]).as_dict() == impact_by_queries(neo4j_store, ["h"]).as_dict()
+
+
+def test_without_a_current_index_the_procedures_answer_while_a_process_reads_it(neo4j_store, netbox_dir,
+                                                                                monkeypatch):
+    load_inventory([netbox_dir], neo4j_store)
+    shutil.rmtree(neo4j_index.index_base(neo4j_store), ignore_errors=True)
+    monkeypatch.setenv("ITSS_NEO4J_INDEX", "auto")
+    monkeypatch.setattr(neo4j_state, "BACKGROUND_READ_CIS", 1)  # the demo data counts as large
+    start_index_reader = neo4j_state.start_index_reader
+    readers = []
+    monkeypatch.setattr(neo4j_state, "start_index_reader", lambda *a: readers.append(start_index_reader(*a)))
+    calls = []
+    read = neo4j_store._read
+    monkeypatch.setattr(neo4j_store, "_read", lambda query, **p: calls.append(query) or read(query, **p))
+    # a question past the budget of Cypher levels asks for the index: none at hand
+    assert neo4j_store.closure_index(load_schema()) is None and len(readers) == 1
+    answer = impact(neo4j_store, ["site:21"], with_props=False).as_dict()
+    assert any("itss.impact" in q for q in calls)  # the server walks this question
+    assert readers[0].wait(timeout=120) == 0
+    neo4j_store._server_until = 0.0  # as the next question's store
+    calls.clear()
+    assert neo4j_store.closure_index_open()  # the index the reader saved
+    assert impact(neo4j_store, ["site:21"], with_props=False).as_dict() == answer
+    assert not any("itss.impact" in q for q in calls)

@@ -137,7 +137,9 @@ def next_failures(store: Store, result: ImpactResult, candidates: Iterable[str],
         answer.takes = {c: set() for c in tried}
         return answer
     closure = getattr(result.whole.columns, "closure", None)
-    index = store.closure_index(schema) if closure is not None else None
+    # the index the answer came from (asking the store again could give a newer one whose
+    # positions differ: a Neo4j database written meanwhile)
+    index = result.whole.columns.index if closure is not None else None
     if index is not None:  # the answer came from the closure index: stay there
         _next_in_index(store, index, closure, tried, targets, answer, positions or {})
         return answer

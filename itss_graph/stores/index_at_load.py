@@ -82,7 +82,7 @@ def warm_neo4j_after_load(settings) -> subprocess.Popen | None:
     from itss_graph.errors import StoreError
     from itss_graph.stores import open_store
     from itss_graph.stores.neo4j_read import warm_snapshot
-    from itss_graph.stores.neo4j_state import client_walks, database_size
+    from itss_graph.stores.neo4j_state import BACKGROUND_READ_CIS, client_walks, database_size, start_index_reader
 
     try:
         store = open_store(settings)
@@ -92,23 +92,15 @@ def warm_neo4j_after_load(settings) -> subprocess.Popen | None:
         on_client = client_walks(store, lambda: "itss.impact" in store.procedures)
         if not on_client:
             warm_snapshot(store)
-        large = database_size(store) >= INDEX_AT_LOAD_CIS  # smaller: read by the first question
+        large = database_size(store) >= BACKGROUND_READ_CIS  # smaller: read by the first question
     finally:
         store.close()
     if not (on_client and large):
         return None
-    import os
-
-    # the settings by environment (as the CLI reads them): a password never shows in ps
-    given = {"NEO4J_URI": settings.neo4j_uri, "NEO4J_USER": settings.neo4j_user,
-             "NEO4J_PASSWORD": settings.neo4j_password, "NEO4J_DATABASE": settings.neo4j_database}
-    env = {k: v for k, v in os.environ.items() if k not in given}
-    env.update((k, v) for k, v in given.items() if v)
     # not waited for: the load is done and committed; a question asked meanwhile waits for
     # this reader's index (neo4j_index._one_reader) instead of reading the graph again
-    return subprocess.Popen([sys.executable, "-m", "itss_graph.stores.index_at_load", "--neo4j"], env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    return start_index_reader(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
+                              settings.neo4j_database)
 
 
 def _main(argv: list[str]) -> int:

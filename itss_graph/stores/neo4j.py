@@ -74,6 +74,7 @@ class Neo4jStore(Store):
 
         self.uri = uri
         self.user = user or None  # (keys what is cached of what this user may read)
+        self.password = password  # (for the process that reads the client's index)
         self.database = database or None
         self.driver, self.bookmarks = connect(uri, user=user, password=password,
                                               database=self.database, retry_seconds=retry_seconds)
@@ -192,13 +193,27 @@ class Neo4jStore(Store):
 
     def _server_walks(self) -> bool:
         """Whether ITSS Graph's procedures walk on the server, else the client's index
-        (:func:`~itss_graph.stores.neo4j_index.client_walks`: by the database's size)."""
+        (:func:`~itss_graph.stores.neo4j_state.client_walks`: by the database's size), or the
+        server for a while when its index was not at hand (:meth:`closure_index`)."""
+        import time
+
         from itss_graph.stores.neo4j_state import client_walks
 
+        if self.__dict__.get("_server_until", 0.0) > time.monotonic():
+            return True
         return not client_walks(self, lambda: "itss.impact" in self.procedures)
 
     def closure_index(self, schema):
         if self._server_walks():
+            return None
+        from itss_graph.stores.neo4j_state import read_in_background
+
+        if read_in_background(self, schema, lambda: "itss.impact" in self.procedures):
+            import time
+
+            # this question (and this store for a minute: one question's calls agree) is
+            # walked by the server while another process reads the index
+            self._server_until = time.monotonic() + 60.0
             return None
         from itss_graph.stores.neo4j_index import graph_index
 

@@ -12,11 +12,13 @@ changes with every commit and with nothing else), so the state is one tiny read
 (:func:`~itss_graph.stores.neo4j_state.database_state`).
 An index is built between two such tokens and kept only when they agree (no write committed
 while it was read); it is used for as long as the token stays the same. A write by anyone, not
-only ``itss load``, changes the token, and the next question reads the graph again.
+only ``itss load``, changes the token, and the next question reads the graph again — or, on a
+large database whose server has ITSS Graph's procedures, is walked by them while a process of
+its own reads the index (:func:`~itss_graph.stores.neo4j_state.read_in_background`).
 
 Kept on disk under the cache directory (``neo4j-index/<server, user, database>/<generation>/``,
 private to the user: it holds CI names) and in the process (:mod:`itss_graph.stores.neo4j_kept`)
-while it is current, so a broker (:mod:`itss_graph.cli.broker`) answers from memory after one
+while it is current, so a broker (:mod:`itss_graph.cli.broker`) answers from memory after a
 token read.
 
 Positions are the CIs in the order of their ids, so an id is found by bisection
@@ -45,7 +47,8 @@ if TYPE_CHECKING:
 INDEX_NODES_CYPHER = """MATCH (n:CI) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $page
 RETURN collect(n.id), collect(coalesce(n.name, '')), collect(coalesce(n.type, '')),
-       collect(CASE WHEN n.type IN $kept OR n.props CONTAINS '"min_up"' THEN n.props ELSE '' END)"""
+       collect(CASE WHEN n.type IN $kept OR n.props CONTAINS '"min_up"' THEN coalesce(n.props, '{}')
+                    ELSE '' END)"""
 
 # The relationships leaving the CIs of one page (found by id: Neo4j's string ranges do not
 # compare as its id index orders, measured with ids beyond the basic plane), as the engine's
@@ -59,9 +62,10 @@ RETURN collect(id), collect(type(r)), collect(b.id),
 # Every CI in one stream: when the pages did not read each CI once (see read_index)
 INDEX_ALL_NODES_CYPHER = """MATCH (n:CI) WHERE n.id IS NOT NULL
 RETURN n.id, coalesce(n.name, ''), coalesce(n.type, ''),
-       CASE WHEN n.type IN $kept OR n.props CONTAINS '"min_up"' THEN n.props ELSE '' END"""
+       CASE WHEN n.type IN $kept OR n.props CONTAINS '"min_up"' THEN coalesce(n.props, '{}') ELSE '' END"""
 
 PAGE = 50_000  # CIs per read: ~2 MB of ids and names per record
+READER_WAIT_S = 180.0  # how long a question waits for another process's read (2M CIs: ~50 s)
 
 
 def graph_index(store: Neo4jReads, schema: Schema) -> GraphIndex:
@@ -75,19 +79,25 @@ def graph_index(store: Neo4jReads, schema: Schema) -> GraphIndex:
     index = kept_index(where)
     if index is None or index.generation != generation:
         directory = os.path.join(index_base(store), generation)
-        index = GraphIndex.open(directory)
+        index = _open(directory)
         if index is None:
             with _one_reader(store):
                 # another process may have read it while this one waited (itss load's reader)
-                index = GraphIndex.open(directory) or _read_until_still(store, schema, token, size, generation)
+                index = _open(directory) or _read_until_still(store, schema, token, size, generation)
         keep_index(where, index)
     return index
 
 
+def _open(directory: str) -> GraphIndex | None:
+    return GraphIndex.open(directory) if _trusted(os.path.dirname(directory)) else None
+
+
 class _one_reader:
     """Held while this process reads a database's index: one reader per server and database
-    at a time (a lock file beside the saved indexes), so a question asked while ``itss load``'s
-    reader works waits for its index instead of reading the graph a second time. Without a
+    at a time (a lock file beside the saved indexes), so a question asked while another
+    process reads (``itss load``'s reader) waits for its index instead of reading the graph a
+    second time — for :data:`READER_WAIT_S` at most: a reader that hangs (a server that stopped
+    answering) never holds the others up for longer; they then read for themselves. Without a
     writable cache directory, nothing is held."""
 
     def __init__(self, store: Neo4jReads):
@@ -96,11 +106,21 @@ class _one_reader:
 
     def __enter__(self):
         import fcntl
+        import time
 
         try:
             _private_dirs(os.path.dirname(self._path))
             self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            deadline = time.monotonic() + READER_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        self._release()  # read without it
+                        break
+                    time.sleep(0.05)
         except OSError:
             self._release()
         return self
@@ -112,6 +132,16 @@ class _one_reader:
         if self._fd is not None:
             os.close(self._fd)  # closing releases the lock
             self._fd = None
+
+
+def _trusted(directory: str) -> bool:
+    """Whether a saved index may be opened: its folder is this user's and nobody else's (a
+    cache directory shared by mistake must not hand another user's planted index over)."""
+    try:
+        info = os.stat(directory)
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o077
 
 
 def _private_dirs(base: str) -> None:
@@ -173,6 +203,8 @@ def read_index(store: Neo4jReads, schema: Schema, generation: str, expected: int
         after = page[0][-1]
         if len(page[0]) < PAGE:
             break
+    if len(columns[0]) != expected:  # nodes without an id (another tool's) count there too
+        [(expected,)] = read(store, "MATCH (n:CI) WHERE n.id IS NOT NULL RETURN count(n)", {})
     if len(columns[0]) != expected or len(set(columns[0])) != expected:
         columns = _stream_nodes(store, kept_types)
         pages = [columns[0][k:k + PAGE] for k in range(0, len(columns[0]), PAGE)]
@@ -181,9 +213,14 @@ def read_index(store: Neo4jReads, schema: Schema, generation: str, expected: int
     edges = _EdgeColumns(nodes.position)
     from concurrent.futures import ThreadPoolExecutor
 
-    # the server reads the next pages while this thread turns the last one into arrays
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for [found] in pool.map(lambda ids: read(store, INDEX_RELATIONS_CYPHER, {"ids": ids}), pages):
+    # the server reads the next page while this thread turns the last one into arrays (one
+    # page ahead, not all: pages waiting as Python strings would cost the memory arrays save)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = pool.submit(read, store, INDEX_RELATIONS_CYPHER, {"ids": pages[0]}) if pages else None
+        for k in range(len(pages)):
+            [found] = ahead.result()
+            if k + 1 < len(pages):
+                ahead = pool.submit(read, store, INDEX_RELATIONS_CYPHER, {"ids": pages[k + 1]})
             edges.add(*found)
     rules = Rules.from_schema(schema)
     positions = np.arange(nodes.size, dtype=np.int64)
@@ -250,16 +287,20 @@ class _EdgeColumns:
 
     def add(self, src: list[str], rel: list[str], dst: list[str], groups: list[str],
             min_ups: list[str]) -> None:
+        """One page. A relationship to a CI the pages of CIs did not hold (created since they
+        were read) is left out: a write committed meanwhile, so this read is not saved
+        (:func:`_read_until_still`)."""
         from itss_graph.stores.base import int_or_none
 
-        m, at = len(src), self._position.__getitem__
+        m, at = len(src), self._position.get
         codes, names = self._rel_names, self._group_names
-        self._parts.append((
-            np.fromiter(map(at, src), dtype=np.int32, count=m),
-            np.fromiter((codes.setdefault(r, len(codes)) for r in rel), dtype=np.int16, count=m),
-            np.fromiter(map(at, dst), dtype=np.int32, count=m),
-            np.fromiter((names.setdefault(g, len(names)) if g else -1 for g in groups), dtype=np.int32, count=m),
-            np.fromiter(((int_or_none(v) or 0) if v else 0 for v in min_ups), dtype=np.int32, count=m)))
+        part = (np.fromiter((at(s, -1) for s in src), dtype=np.int32, count=m),
+                np.fromiter((codes.setdefault(r, len(codes)) for r in rel), dtype=np.int16, count=m),
+                np.fromiter((at(d, -1) for d in dst), dtype=np.int32, count=m),
+                np.fromiter((names.setdefault(g, len(names)) if g else -1 for g in groups), dtype=np.int32, count=m),
+                np.fromiter(((int_or_none(v) or 0) if v else 0 for v in min_ups), dtype=np.int32, count=m))
+        known = (part[0] >= 0) & (part[2] >= 0)
+        self._parts.append(part if known.all() else tuple(column[known] for column in part))
 
     def arrays(self) -> EdgeArrays:
         empty = (np.int32, np.int16, np.int32, np.int32, np.int32)

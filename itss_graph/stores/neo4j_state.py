@@ -34,6 +34,10 @@ DATABASE_STATE_CYPHER = "MATCH (n:CI) RETURN count(n)"
 #: docs/scaling.md has the read time and size per million CIs
 CLIENT_INDEX_MAX_CIS = 2_000_000
 
+#: from this many CIs on, the client's index is read by a process of its own (after a load, or
+#: while the server's procedures answer): below, reading it takes about a second at most
+BACKGROUND_READ_CIS = 50_000
+
 
 def database_state(store: Neo4jReads) -> tuple[str, int]:
     """(token, CIs), read now: the last committed transaction of the store's database as a
@@ -95,5 +99,59 @@ def index_is_ready(store: Neo4jReads, schema: Schema) -> bool:
 
     generation = generation_of(database_state(store)[0], schema)
     kept = kept_index((store.uri, store.user, store.database))
-    return ((kept is not None and kept.generation == generation)
-            or os.path.isfile(os.path.join(index_base(store), generation, "meta.json")))
+    base = index_base(store)
+    if kept is not None and kept.generation == generation:
+        return True
+    try:  # saved, in a folder of this user's alone (neo4j_index opens no other)
+        info = os.stat(base)
+    except OSError:
+        return False
+    return (info.st_uid == os.getuid() and not info.st_mode & 0o077
+            and os.path.isfile(os.path.join(base, generation, "meta.json")))
+
+
+def reading_elsewhere(store: Neo4jReads) -> bool:
+    """Whether another process is reading the database's index now (holds the lock)."""
+    import fcntl
+
+    try:
+        fd = os.open(os.path.join(index_base(store), ".reading"), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def read_in_background(store: Neo4jReads, schema: Schema, has_procedures: Callable[[], bool]) -> bool:
+    """Whether this question is better walked by the server's procedures while another
+    process reads the client's index: in ``auto`` mode, on a server that has the procedures,
+    when the current index of a database of :data:`BACKGROUND_READ_CIS` CIs or more is not at
+    hand (a write since it was read). The question then does not wait for the read (20–50 s at
+    1–2M CIs); the next ones answer from the index. Starts that reader unless one is at work."""
+    if os.environ.get("ITSS_NEO4J_INDEX", "auto").strip().lower() != "auto":
+        return False
+    if database_size(store) < BACKGROUND_READ_CIS or index_is_ready(store, schema) or not has_procedures():
+        return False
+    if not reading_elsewhere(store):
+        start_index_reader(store.uri, store.user, getattr(store, "password", None), store.database)
+    return True
+
+
+def start_index_reader(uri: str, user: str | None, password: str | None, database: str | None):
+    """A detached process reading the client's index of a Neo4j database (``python -m
+    itss_graph.stores.index_at_load --neo4j``), returned; the settings by environment, so a
+    password never shows in ``ps``."""
+    import subprocess
+    import sys
+
+    given = {"NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password, "NEO4J_DATABASE": database}
+    env = {k: v for k, v in os.environ.items() if k not in given}
+    env.update((k, v) for k, v in given.items() if v)
+    return subprocess.Popen([sys.executable, "-m", "itss_graph.stores.index_at_load", "--neo4j"], env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
