@@ -264,8 +264,11 @@ def test_nodes_without_an_id_are_left_out_of_the_index(neo4j_store, neo4j_driver
     # written by another tool: a CI node with no id, tied to the host both ways
     neo4j_driver.execute_query("MATCH (h:CI {id: 'h'}) CREATE (x:CI {type: 'vm'}), (x)-[:RUNS_ON]->(h), "
                                "(h)-[:CONNECTED_TO]->(x)")
+    # and a service (a type whose properties the index keeps) with none
+    neo4j_driver.execute_query("CREATE (:CI {id: 's', type: 'business-service', name: 's'})")
     index = neo4j_store.closure_index(load_schema())
-    assert index.ids_of(range(index.size)) == ["h", "v"] and len(index.flow_dst) == 1
+    assert index.ids_of(range(index.size)) == ["h", "s", "v"] and len(index.flow_dst) == 1
+    assert index.props_texts([1]) == ["{}"]
     assert impact(neo4j_store, ["h"]).as_dict() == impact_by_queries(neo4j_store, ["h"]).as_dict()
 
 
