@@ -127,7 +127,28 @@ def load_estate(args, env: dict, result: dict):
         print(f"load into {name}: {load['rows']} rows in {load['wall_s']} s = {load['rows_per_s']} rows/s; "
               f"CPU {load['client_cpu_s']} s loader + {load['server_cpu_s']} s server "
               f"(load average {load['load_average_start'][0]:.1f} → {load['load_average_end'][0]:.1f})")
+    result["load"]["client_index_ready_s"] = wait_for_index_reader(args.neo4j_uri)
+    print(f"the client's index, read after the load by its own process: ready "
+          f"{result['load']['client_index_ready_s']} s after the load returned")
     return server
+
+
+def wait_for_index_reader(uri: str, limit_s: float = 600.0) -> float:
+    """Seconds until the process `itss load` started to read the client's closure index is done
+    (the probes measure questions asked once it is, the steady state; the questions asked
+    meanwhile are walked by the procedures, or wait for it)."""
+    from itss_graph.schema import load_schema
+    from itss_graph.stores.neo4j import Neo4jStore
+    from itss_graph.stores.neo4j_state import index_is_ready
+
+    start = time.perf_counter()
+    store = Neo4jStore(uri)
+    try:
+        while not index_is_ready(store, load_schema()) and time.perf_counter() - start < limit_s:
+            time.sleep(0.2)
+    finally:
+        store.close()
+    return round(time.perf_counter() - start, 1)
 
 
 def main() -> None:

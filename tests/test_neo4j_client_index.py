@@ -294,3 +294,20 @@ def test_without_a_current_index_the_procedures_answer_while_a_process_reads_it(
     assert neo4j_store.closure_index_open()  # the index the reader saved
     assert impact(neo4j_store, ["site:21"], with_props=False).as_dict() == answer
     assert not any("itss.impact" in q for q in calls)
+
+
+def test_the_reader_process_reads_and_never_hands_the_read_on(monkeypatch):
+    import subprocess as sp
+
+    started = {}
+
+    class Recorded:
+        def __init__(self, args, env, **options):
+            started.update(args=args, env=env, options=options)
+
+    monkeypatch.setenv("ITSS_NEO4J_INDEX", "auto")
+    monkeypatch.setattr(sp, "Popen", Recorded)
+    neo4j_state.start_index_reader("bolt://h:7687", "u", "secret", None)
+    assert started["env"]["ITSS_NEO4J_INDEX"] == "client"  # not auto: it would start another reader
+    assert started["env"]["NEO4J_PASSWORD"] == "secret" and "secret" not in " ".join(started["args"])
+    assert started["options"]["start_new_session"] and "NEO4J_DATABASE" not in started["env"]

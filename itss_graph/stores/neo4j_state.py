@@ -152,6 +152,7 @@ def start_index_reader(uri: str, user: str | None, password: str | None, databas
     given = {"NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password, "NEO4J_DATABASE": database}
     env = {k: v for k, v in os.environ.items() if k not in given}
     env.update((k, v) for k, v in given.items() if v)
+    env["ITSS_NEO4J_INDEX"] = "client"  # it reads: it must not hand the read on to another reader
     return subprocess.Popen([sys.executable, "-m", "itss_graph.stores.index_at_load", "--neo4j"], env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
