@@ -89,7 +89,7 @@ def warm_neo4j_after_load(settings) -> subprocess.Popen | None:
     except StoreError:
         return None
     try:
-        on_client = client_walks(store, lambda: "itss.impact" in store.procedures)
+        on_client = client_walks(store, store.has_procedures)
         if not on_client:
             warm_snapshot(store)
         large = database_size(store) >= BACKGROUND_READ_CIS  # smaller: read by the first question

@@ -184,12 +184,16 @@ class Neo4jStore(Store):
 
         return headers(self, ids)
 
-    # -- the closure index, kept by the client when the server has no procedures ----------------
+    # -- the closure index, kept by the client up to 2M CIs or without procedures -------------
     @property
     def index_after_edges(self) -> int | None:
-        """With the client's closure index (no procedures): small questions walk by Cypher
-        levels up to this many relations, then the index answers; None with procedures."""
+        """With the client's closure index: small questions walk by Cypher levels up to this
+        many relations, then the index answers; None while the server's procedures walk."""
         return None if self._server_walks() else 5_000
+
+    def has_procedures(self) -> bool:
+        """Whether the server has ITSS Graph's impact procedure (:attr:`procedures`)."""
+        return "itss.impact" in self.procedures
 
     def _server_walks(self) -> bool:
         """Whether ITSS Graph's procedures walk on the server, else the client's index
@@ -201,14 +205,14 @@ class Neo4jStore(Store):
 
         if self.__dict__.get("_server_until", 0.0) > time.monotonic():
             return True
-        return not client_walks(self, lambda: "itss.impact" in self.procedures)
+        return not client_walks(self, self.has_procedures)
 
     def closure_index(self, schema):
         if self._server_walks():
             return None
         from itss_graph.stores.neo4j_state import read_in_background
 
-        if read_in_background(self, schema, lambda: "itss.impact" in self.procedures):
+        if read_in_background(self, schema, self.has_procedures):
             import time
 
             # this question (and this store for a minute: one question's calls agree) is

@@ -33,7 +33,7 @@ import numpy as np
 
 from itss_graph.semantics import Rules, min_up_of
 from itss_graph.stores.graph_index import BlobWriter, EdgeArrays, GraphIndex, kept_props
-from itss_graph.stores.neo4j_state import database_state, generation_of, index_base
+from itss_graph.stores.neo4j_state import database_state, generation_of, index_base, trusted_folder
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def graph_index(store: Neo4jReads, schema: Schema) -> GraphIndex:
 
 
 def _open(directory: str) -> GraphIndex | None:
-    return GraphIndex.open(directory) if _trusted(os.path.dirname(directory)) else None
+    return GraphIndex.open(directory) if trusted_folder(os.path.dirname(directory)) else None
 
 
 class _one_reader:
@@ -132,16 +132,6 @@ class _one_reader:
         if self._fd is not None:
             os.close(self._fd)  # closing releases the lock
             self._fd = None
-
-
-def _trusted(directory: str) -> bool:
-    """Whether a saved index may be opened: its folder is this user's and nobody else's (a
-    cache directory shared by mistake must not hand another user's planted index over)."""
-    try:
-        info = os.stat(directory)
-    except OSError:
-        return False
-    return info.st_uid == os.getuid() and not info.st_mode & 0o077
 
 
 def _private_dirs(base: str) -> None:

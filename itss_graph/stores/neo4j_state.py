@@ -99,15 +99,20 @@ def index_is_ready(store: Neo4jReads, schema: Schema) -> bool:
 
     generation = generation_of(database_state(store)[0], schema)
     kept = kept_index((store.uri, store.user, store.database))
-    base = index_base(store)
     if kept is not None and kept.generation == generation:
         return True
-    try:  # saved, in a folder of this user's alone (neo4j_index opens no other)
-        info = os.stat(base)
+    base = index_base(store)  # saved, in a folder neo4j_index would open
+    return trusted_folder(base) and os.path.isfile(os.path.join(base, generation, "meta.json"))
+
+
+def trusted_folder(directory: str) -> bool:
+    """Whether saved indexes may be opened from ``directory``: it is this user's and nobody
+    else's (a cache directory shared by mistake must not hand another user's planted index over)."""
+    try:
+        info = os.stat(directory)
     except OSError:
         return False
-    return (info.st_uid == os.getuid() and not info.st_mode & 0o077
-            and os.path.isfile(os.path.join(base, generation, "meta.json")))
+    return info.st_uid == os.getuid() and not info.st_mode & 0o077
 
 
 def reading_elsewhere(store: Neo4jReads) -> bool:
